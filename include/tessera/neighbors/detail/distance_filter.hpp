@@ -1,0 +1,63 @@
+#pragma once
+/// @file
+/// The cell list's hot loop: for a contiguous run of candidates stored as SoA, compute the bond
+/// vector (x_k + shift) − q and keep those with |·|² < r². Written once, templated on the xsimd
+/// architecture (default xsimd::default_arch, so an embedded kernel follows the host's -march),
+/// with a scalar tail and a scalar-only path for value types xsimd has no batch for.
+
+#include <tessera/core/vec.hpp>
+
+#include <xsimd/xsimd.hpp>
+
+#include <cstddef>
+#include <type_traits>
+
+namespace tessera::detail {
+
+/// Scalar reference path; also the tail of the SIMD path. emit(k, r, r2) is called for hits.
+template <class T, class Emit>
+void filter_candidates_scalar(const T* xs, const T* ys, const T* zs, std::size_t k0, std::size_t k1,
+                              const vec3<T>& q, const vec3<T>& shift, T r2max, Emit& emit) {
+    for (std::size_t k = k0; k < k1; ++k) {
+        const T dx = (xs[k] + shift.x) - q.x;
+        const T dy = (ys[k] + shift.y) - q.y;
+        const T dz = (zs[k] + shift.z) - q.z;
+        const T r2 = dx * dx + dy * dy + dz * dz;
+        if (r2 < r2max) emit(k, vec3<T>{dx, dy, dz}, r2);
+    }
+}
+
+template <class T, class Arch>
+inline constexpr bool has_batch = requires { typename xsimd::batch<T, Arch>; } &&
+                                   (std::is_same_v<T, float> || std::is_same_v<T, double>);
+
+template <class Arch = xsimd::default_arch, class T, class Emit>
+void filter_candidates(const T* xs, const T* ys, const T* zs, std::size_t k0, std::size_t k1, const vec3<T>& q,
+                       const vec3<T>& shift, T r2max, Emit& emit) {
+    if constexpr (has_batch<T, Arch>) {
+        using batch = xsimd::batch<T, Arch>;
+        constexpr std::size_t W = batch::size;
+        // Fold the image shift into the query once: (x + s) − q is computed as in the scalar path.
+        const batch sx(shift.x), sy(shift.y), sz(shift.z), qx(q.x), qy(q.y), qz(q.z), cut(r2max);
+        std::size_t k = k0;
+        alignas(64) T bx[W], by[W], bz[W], b2[W];
+        for (; k + W <= k1; k += W) {
+            const batch dx = (batch::load_unaligned(xs + k) + sx) - qx;
+            const batch dy = (batch::load_unaligned(ys + k) + sy) - qy;
+            const batch dz = (batch::load_unaligned(zs + k) + sz) - qz;
+            const batch r2 = dx * dx + dy * dy + dz * dz;
+            if (!xsimd::any(r2 < cut)) continue;  // most batches hold no neighbour
+            dx.store_aligned(bx);
+            dy.store_aligned(by);
+            dz.store_aligned(bz);
+            r2.store_aligned(b2);
+            for (std::size_t l = 0; l < W; ++l)
+                if (b2[l] < r2max) emit(k + l, vec3<T>{bx[l], by[l], bz[l]}, b2[l]);
+        }
+        filter_candidates_scalar(xs, ys, zs, k, k1, q, shift, r2max, emit);
+    } else {
+        filter_candidates_scalar(xs, ys, zs, k0, k1, q, shift, r2max, emit);
+    }
+}
+
+}  // namespace tessera::detail

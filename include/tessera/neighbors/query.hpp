@@ -1,0 +1,209 @@
+#pragma once
+/// @file
+/// Neighbour queries (freud's vocabulary): `ball{r}` — every neighbour closer than r, any number
+/// of periodic images; `nearest{k}` — the k nearest, sorted by distance, optionally only within
+/// `max_radius`. `find_neighbors(particles, box, query, options, policy)` returns a
+/// neighbor_list whose rows are the first `options.n_local` particles while all particles
+/// (ghosts included) are candidates.
+///
+/// Conventions, fixed so results are reproducible:
+/// - a neighbour is strictly closer than the cutoff, r² < r_c² (as LAMMPS pair and coord/atom);
+/// - a particle is never its own neighbour at zero image shift, but its periodic images are;
+/// - k-nearest ties are broken by (distance², neighbour index, bond vector x, y, z);
+/// - half lists keep bond (i, j) when j > i, or j = i (a self image) when the bond vector is
+///   lexicographically positive — each pair once; ghosts (j >= n_local) are always kept;
+/// - rows are independent of the thread count and of the order chunks run in.
+
+#include <tessera/core/box.hpp>
+#include <tessera/core/error.hpp>
+#include <tessera/core/execution.hpp>
+#include <tessera/core/particles.hpp>
+#include <tessera/neighbors/cell_list.hpp>
+#include <tessera/neighbors/neighbor_list.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <numbers>
+#include <sstream>
+#include <tuple>
+#include <vector>
+
+namespace tessera {
+
+/// All neighbours with |r_ij| < radius.
+struct ball {
+    double radius;
+};
+
+/// The k nearest neighbours (sorted by distance), only those with |r_ij| < max_radius.
+struct nearest {
+    std::size_t k;
+    double max_radius = std::numeric_limits<double>::infinity();
+};
+
+struct query_options {
+    std::size_t n_local = std::numeric_limits<std::size_t>::max();  ///< rows; default: all particles
+    list_kind kind = list_kind::full;
+    bool sort_by_distance = false;  ///< ball rows sorted like nearest rows (nearest rows always are)
+};
+
+namespace detail {
+
+inline void validate(const ball& q) {
+    if (!(q.radius > 0) || !std::isfinite(q.radius)) {
+        std::ostringstream os;
+        os << "ball query: the cutoff must be positive and finite, got " << q.radius;
+        throw error(os.str());
+    }
+}
+inline void validate(const nearest& q) {
+    if (q.k == 0) throw error("nearest query: k must be at least 1");
+    if (!(q.max_radius > 0)) {
+        std::ostringstream os;
+        os << "nearest query: max_radius must be positive, got " << q.max_radius;
+        throw error(os.str());
+    }
+}
+
+template <class T>
+struct candidate {
+    T r2;
+    std::size_t j;
+    vec3<T> r;
+    friend bool operator<(const candidate& a, const candidate& b) noexcept {
+        return std::tie(a.r2, a.j, a.r.x, a.r.y, a.r.z) < std::tie(b.r2, b.j, b.r.x, b.r.y, b.r.z);
+    }
+};
+
+template <class T>
+bool keep_in_half(std::size_t i, std::size_t j, const vec3<T>& r) noexcept {
+    if (j != i) return j > i;
+    return std::tie(r.x, r.y, r.z) > std::make_tuple(T(0), T(0), T(0));
+}
+
+/// Fills rows [0, n_rows) with row(i, list, scratch), in chunks, concatenated in order.
+template <class T, class Policy, class Row>
+neighbor_list<T> build_rows(std::size_t n_rows, list_kind kind, Policy policy, Row&& row) {
+    constexpr std::size_t chunk = 2048;
+    neighbor_list<T> out;
+    out.clear(kind);
+    if constexpr (std::is_same_v<Policy, serial_policy>) {
+        std::vector<candidate<T>> scratch;
+        for (std::size_t i = 0; i < n_rows; ++i) {
+            row(i, out, scratch);
+            out.end_row();
+        }
+    } else {
+        const std::size_t count = (n_rows + chunk - 1) / chunk;
+        std::vector<neighbor_list<T>> parts(count);
+        for_each_chunk(policy, n_rows, chunk, [&](std::size_t c, std::size_t b, std::size_t e) {
+            std::vector<candidate<T>> scratch;
+            parts[c].clear(kind);
+            for (std::size_t i = b; i < e; ++i) {
+                row(i, parts[c], scratch);
+                parts[c].end_row();
+            }
+        });
+        std::size_t bonds = 0;
+        for (const auto& p : parts) bonds += p.num_bonds();
+        out.reserve(n_rows, bonds);
+        for (const auto& p : parts) out.append_rows(p);
+    }
+    return out;
+}
+
+template <class S>
+std::size_t rows_for(const S& particles, const query_options& opt) {
+    const std::size_t n_total = tessera::size(particles);
+    if (opt.n_local == std::numeric_limits<std::size_t>::max()) return n_total;
+    if (opt.n_local > n_total) {
+        std::ostringstream os;
+        os << "neighbour query: n_local = " << opt.n_local << " exceeds the number of particles " << n_total;
+        throw error(os.str());
+    }
+    return opt.n_local;
+}
+
+}  // namespace detail
+
+/// Ball query over a prebuilt cell list (reuse it for several queries on the same frame).
+template <class T, class Arch, class Policy = serial_policy>
+neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_rows, const ball& q,
+                                const query_options& opt = {}, Policy policy = {}) {
+    detail::validate(q);
+    const T radius = T(q.radius);
+    return detail::build_rows<T>(n_rows, opt.kind, policy,
+                                 [&](std::size_t i, neighbor_list<T>& out, std::vector<detail::candidate<T>>& scratch) {
+                                     const bool half = opt.kind == list_kind::half;
+                                     if (!opt.sort_by_distance) {
+                                         cells.for_each_within(cells.wrapped_position(i), radius, i,
+                                                               [&](std::size_t j, const vec3<T>& r, T r2) {
+                                                                   if (!half || detail::keep_in_half(i, j, r))
+                                                                       out.push_bond(j, r, r2);
+                                                               });
+                                         return;
+                                     }
+                                     scratch.clear();
+                                     cells.for_each_within(cells.wrapped_position(i), radius, i,
+                                                           [&](std::size_t j, const vec3<T>& r, T r2) {
+                                                               if (!half || detail::keep_in_half(i, j, r))
+                                                                   scratch.push_back({r2, j, r});
+                                                           });
+                                     std::sort(scratch.begin(), scratch.end());
+                                     for (const auto& c : scratch) out.push_bond(c.j, c.r, c.r2);
+                                 });
+}
+
+/// k-nearest query over a prebuilt cell list. Rows are sorted by distance; a row holds fewer
+/// than k bonds only when fewer than k particles (images included) lie within max_radius.
+template <class T, class Arch, class Policy = serial_policy>
+neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_rows, const nearest& q,
+                                const query_options& opt = {}, Policy policy = {}) {
+    detail::validate(q);
+    if (opt.kind == list_kind::half) throw error("nearest query: half lists are not defined for k-nearest neighbours");
+    const T max_r = q.max_radius < std::numeric_limits<double>::max() ? T(q.max_radius) : std::numeric_limits<T>::max();
+    // Radius expected to hold k+1 particles at the mean density, with margin.
+    const T rho = cells.density();
+    T r0 = rho > 0 ? T(1.25) * std::cbrt(T(3) * T(q.k + 1) / (T(4) * std::numbers::pi_v<T> * rho)) : T(1);
+    if (!(r0 > 0) || !std::isfinite(r0)) r0 = T(1);
+    return detail::build_rows<T>(
+        n_rows, opt.kind, policy,
+        [&](std::size_t i, neighbor_list<T>& out, std::vector<detail::candidate<T>>& scratch) {
+            const vec3<T> p = cells.wrapped_position(i);
+            T r = std::min(r0, max_r);
+            for (;;) {
+                scratch.clear();
+                cells.for_each_within(p, r, i, [&](std::size_t j, const vec3<T>& v, T r2) { scratch.push_back({r2, j, v}); });
+                // Every particle closer than r is in scratch, so the k smallest are the k nearest.
+                const bool enough = scratch.size() >= q.k;
+                const bool exhausted = r >= max_r || (cells.all_open() && r > cells.open_extent());
+                if (enough || exhausted) break;
+                r = std::min(r * T(1.5), max_r);
+            }
+            const std::size_t m = std::min(q.k, scratch.size());
+            std::partial_sort(scratch.begin(), scratch.begin() + std::ptrdiff_t(m), scratch.end());
+            for (std::size_t c = 0; c < m; ++c) out.push_bond(scratch[c].j, scratch[c].r, scratch[c].r2);
+        });
+}
+
+/// Builds a cell list sized for the query and runs it: the one-call form.
+template <class T = void, particle_storage S, box B, class Query, class Policy = serial_policy>
+auto find_neighbors(const S& particles, const B& box, const Query& q, const query_options& opt = {}, Policy policy = {}) {
+    using U = std::conditional_t<std::is_void_v<T>, particle_value_t<S>, T>;
+    const std::size_t rows = detail::rows_for(particles, opt);
+    detail::validate(q);
+    if constexpr (std::is_same_v<Query, ball>) {
+        // Bins of half the cutoff: the searched volume shrinks from 27 r³ toward the ball's.
+        cell_list<U> cells(particles, box, U(q.radius) / U(2));
+        return find_neighbors(cells, rows, q, opt, policy);
+    } else {
+        static_assert(std::is_same_v<Query, nearest>, "tessera: a query is tessera::ball or tessera::nearest");
+        // About k/4 particles per bin: the k-th neighbour is then ~2 bins away.
+        const auto cells = cell_list<U>::with_occupancy(particles, box, U(std::max<std::size_t>(q.k, 4)) / U(4));
+        return find_neighbors(cells, rows, q, opt, policy);
+    }
+}
+
+}  // namespace tessera
