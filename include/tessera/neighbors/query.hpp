@@ -189,8 +189,9 @@ neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_r
 }
 
 /// Builds a cell list sized for the query and runs it: the one-call form.
-template <class T = void, particle_storage S, box B, class Query, class Policy = serial_policy>
+template <class T = void, class S, box B, class Query, class Policy = serial_policy>
 auto find_neighbors(const S& particles, const B& box, const Query& q, const query_options& opt = {}, Policy policy = {}) {
+    check_particle_storage<S>();  // a readable diagnostic instead of a failed-constraint list
     using U = std::conditional_t<std::is_void_v<T>, particle_value_t<S>, T>;
     const std::size_t rows = detail::rows_for(particles, opt);
     detail::validate(q);

@@ -1,0 +1,183 @@
+#pragma once
+/// @file
+/// Compile-time composition: one neighbour stage feeding any number of descriptors in one fused
+/// pass over particles (DESIGN §3).
+///
+///     auto pipe = tessera::pipeline(tessera::ball{3.0}, tessera::coordination{});
+///     auto out  = pipe.run(positions, box, {.types = types});
+///     std::span<const double> z = out.get<tessera::coordination>();
+///
+/// Each descriptor states the neighbours it needs (descriptor.hpp); each stage states what it
+/// provides (below). A mismatch — e.g. a descriptor needing the k nearest sorted by distance in
+/// a pipeline whose stage is a ball — is a compile error with a message saying so. The neighbour
+/// list is built once per run; descriptors then run particle by particle, all of them on the
+/// same row while it is in cache, under the execution policy (results identical for any thread
+/// count: each particle's outputs depend only on its own row).
+
+#include <tessera/core/box.hpp>
+#include <tessera/core/execution.hpp>
+#include <tessera/core/particles.hpp>
+#include <tessera/core/properties.hpp>
+#include <tessera/neighbors/query.hpp>
+#include <tessera/pipeline/descriptor.hpp>
+
+#include <array>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+namespace tessera {
+
+/// What a neighbour stage provides. Specialize for a new stage type.
+template <class Stage>
+struct neighbor_stage_traits {
+    using not_specialized = void;
+};
+
+template <>
+struct neighbor_stage_traits<ball> {
+    static constexpr bool provides_ball = true;
+    static constexpr bool provides_sorted_nearest = false;
+    static neighbor_stage_info info(const ball& b) { return {neighbor_need::ball, b.radius, 0}; }
+};
+
+template <>
+struct neighbor_stage_traits<nearest> {
+    static constexpr bool provides_ball = false;
+    static constexpr bool provides_sorted_nearest = true;
+    static neighbor_stage_info info(const nearest& q) { return {neighbor_need::sorted_nearest, q.max_radius, q.k}; }
+};
+
+template <class Stage>
+concept neighbor_stage = !requires { typename neighbor_stage_traits<Stage>::not_specialized; };
+
+namespace detail {
+/// Instantiated once per descriptor: the static_asserts name the mismatch in plain words.
+template <class Stage, class D>
+constexpr bool check_descriptor() {
+    static_assert(descriptor<D>,
+                  "tessera::pipeline: this type is not a descriptor (it needs `need`, columns(), prepare() and "
+                  "compute(); see tessera/pipeline/descriptor.hpp)");
+    if constexpr (descriptor<D>) {
+        static_assert(D::need != neighbor_need::sorted_nearest || neighbor_stage_traits<Stage>::provides_sorted_nearest,
+                      "tessera::pipeline: a descriptor needs the k nearest neighbours sorted by distance, but the "
+                      "neighbour stage does not provide them: use tessera::nearest{k} as the stage");
+        static_assert(D::need != neighbor_need::ball || neighbor_stage_traits<Stage>::provides_ball,
+                      "tessera::pipeline: a descriptor needs all neighbours within a cutoff, but the neighbour "
+                      "stage does not provide them: use tessera::ball{radius} as the stage");
+    }
+    return true;
+}
+
+template <class T, class Tuple>
+struct index_of;
+template <class T, class... D>
+struct index_of<T, std::tuple<D...>> {
+    static constexpr std::size_t value = [] {
+        constexpr std::array<bool, sizeof...(D)> match{std::is_same_v<T, D>...};
+        for (std::size_t k = 0; k < match.size(); ++k)
+            if (match[k]) return k;
+        return match.size();
+    }();
+};
+}  // namespace detail
+
+/// Outputs of one run: per descriptor, a column-major block of n_local × columns values.
+template <class T, class... D>
+class pipeline_result {
+public:
+    std::size_t size() const noexcept { return n_; }
+
+    /// Column `c` of descriptor Desc (the first of that type in the pipeline).
+    template <class Desc>
+    std::span<const T> get(std::size_t c = 0) const {
+        constexpr std::size_t d = detail::index_of<Desc, std::tuple<D...>>::value;
+        static_assert(d < sizeof...(D), "tessera::pipeline_result::get: this descriptor is not in the pipeline");
+        return {data_[d].data() + c * n_, n_};
+    }
+    /// Every column name in pipeline order.
+    std::vector<std::string> names() const {
+        std::vector<std::string> all;
+        for (const auto& v : names_) all.insert(all.end(), v.begin(), v.end());
+        return all;
+    }
+    /// A column by name; throws tessera::error when absent.
+    std::span<const T> column(std::string_view name) const {
+        for (std::size_t d = 0; d < sizeof...(D); ++d)
+            for (std::size_t c = 0; c < names_[d].size(); ++c)
+                if (names_[d][c] == name) return {data_[d].data() + c * n_, n_};
+        throw error("pipeline result: no column named '" + std::string(name) + "'");
+    }
+
+private:
+    template <class, class...>
+    friend class pipeline;
+    std::size_t n_ = 0;
+    std::array<std::vector<T>, sizeof...(D)> data_;
+    std::array<std::vector<std::string>, sizeof...(D)> names_;
+};
+
+template <class Stage, class... D>
+class pipeline {
+    static_assert(neighbor_stage<Stage>,
+                  "tessera::pipeline: the first argument must be a neighbour stage (tessera::ball{r} or "
+                  "tessera::nearest{k})");
+    static_assert(sizeof...(D) > 0, "tessera::pipeline: give at least one descriptor after the neighbour stage");
+    static_assert((detail::check_descriptor<Stage, D>() && ...));
+
+public:
+    pipeline(Stage stage, D... descriptors) : stage_(stage), descriptors_(descriptors...) {}
+
+    const Stage& stage() const noexcept { return stage_; }
+
+    /// Runs the neighbour query and every descriptor over the first n_local particles.
+    template <class T = void, particle_storage S, box B, class Policy = serial_policy>
+    auto run(const S& particles, const B& bx, const particle_properties& props = {}, Policy policy = {}) const {
+        using U = std::conditional_t<std::is_void_v<T>, particle_value_t<S>, T>;
+        const particle_properties p = props.resolved(tessera::size(particles));
+        query_options opt;
+        opt.n_local = p.n_local;
+        const neighbor_list<U> list = find_neighbors<U>(particles, bx, stage_, opt, policy);
+        return run_on<U>(list, p, policy);
+    }
+
+    /// Runs the descriptors on a neighbour list the caller already has (e.g. a verlet_list's).
+    template <class U, class Policy = serial_policy>
+    pipeline_result<U, D...> run_on(const neighbor_list<U>& list, const particle_properties& p, Policy policy = {}) const {
+        const neighbor_stage_info info = neighbor_stage_traits<Stage>::info(stage_);
+        pipeline_result<U, D...> out;
+        const std::size_t n = list.num_particles();
+        out.n_ = n;
+        std::apply([&](const D&... d) { prepare_all(info, p, out, n, d...); }, descriptors_);
+        detail::for_each_chunk(policy, n, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
+            for (std::size_t i = b; i < e; ++i) {
+                const particle_row<U> row{i, list.neighbors(i), list.vectors(i), list.distances2(i), &p};
+                compute_all(row, out, n, std::index_sequence_for<D...>{});
+            }
+        });
+        return out;
+    }
+
+private:
+    template <class U>
+    static void prepare_all(const neighbor_stage_info& info, const particle_properties& p,
+                            pipeline_result<U, D...>& out, std::size_t n, const D&... d) {
+        std::size_t k = 0;
+        ((d.prepare(info, p), out.names_[k] = d.columns(p), out.data_[k].assign(out.names_[k].size() * n, U(0)), ++k),
+         ...);
+    }
+    template <class U, std::size_t... K>
+    void compute_all(const particle_row<U>& row, pipeline_result<U, D...>& out, std::size_t n,
+                     std::index_sequence<K...>) const {
+        (std::get<K>(descriptors_).compute(row, output_row<U>{out.data_[K].data() + row.index, n}), ...);
+    }
+
+    Stage stage_;
+    std::tuple<D...> descriptors_;
+};
+
+}  // namespace tessera
