@@ -103,7 +103,7 @@ public:
         return {lo_.x + s.x * len_.x, lo_.y + s.y * len_.y, lo_.z + s.z * len_.z};
     }
 
-    /// The image of separation d whose fractional components lie in [-1/2, 1/2] on periodic axes.
+    /// The image of separation d with |d_k| <= L_k/2 on periodic axes.
     vec3<T> minimum_image(vec3<T> d) const noexcept {
         minimum_image(d.x, d.y, d.z);
         return d;
@@ -165,10 +165,11 @@ public:
     vec3<T> to_fractional(const vec3<T>& r) const noexcept { return h_inv_ * (r - lo_); }
     vec3<T> from_fractional(const vec3<T>& s) const noexcept { return lo_ + h_ * s; }
 
-    /// The image of d whose fractional components lie in [-1/2, 1/2] on periodic axes (z, then
-    /// y, then x, as LAMMPS's Domain::minimum_image). It is the shortest image whenever |d| is
-    /// below half the smallest perpendicular width of the cell — the regime of any neighbour
-    /// cutoff a periodic box is valid for.
+    /// LAMMPS's Domain::minimum_image for triclinic boxes: along periodic axes, subtract c
+    /// until |d_z| <= l_z/2, then b until |d_y| <= l_y/2, then a until |d_x| <= l_x/2. It is the
+    /// shortest image whenever |d| is below half the smallest perpendicular width of the cell —
+    /// the regime it is used in (displacements between frames, short bonds). Neighbour queries
+    /// do not use it: they enumerate images explicitly and are exact for any tilt and cutoff.
     vec3<T> minimum_image(vec3<T> d) const noexcept {
         minimum_image(d.x, d.y, d.z);
         return d;

@@ -17,8 +17,8 @@
 namespace tessera {
 
 struct particle_properties {
-    std::span<const int> types;            ///< 1-based types (LAMMPS convention), or empty
-    std::span<const std::int64_t> ids;     ///< ids, or empty
+    std::span<const int> types{};          ///< 1-based types (LAMMPS convention), or empty
+    std::span<const std::int64_t> ids{};   ///< ids, or empty
     std::size_t n_local = std::numeric_limits<std::size_t>::max();  ///< default: all particles
     int num_types = 0;                     ///< 0: the largest type present
 
