@@ -1,0 +1,54 @@
+# shellcheck shell=bash
+# Sourced by scripts/test and scripts/demo: install the Debian 12 packages tessera needs,
+# but only if something is missing (dpkg -s is fast; apt-get update is not).
+
+TESSERA_DEBIAN_PACKAGES=(
+  build-essential cmake ninja-build pkg-config
+  libxsimd-dev xtl-dev libboost-dev libboost-graph-dev
+  catch2 libbenchmark-dev libcli11-dev libeigen3-dev libnanoflann-dev zlib1g-dev
+  liblammps-dev lammps voro++ voro++-dev
+  python3-numpy python3-scipy python3-sklearn python3-matplotlib
+)
+
+tessera_ensure_deps() {
+  local missing=() pkg
+  for pkg in "${TESSERA_DEBIAN_PACKAGES[@]}"; do
+    if ! dpkg -s "$pkg" >/dev/null 2>&1; then
+      missing+=("$pkg")
+    fi
+  done
+  if ((${#missing[@]} == 0)); then
+    echo "== dependencies: all ${#TESSERA_DEBIAN_PACKAGES[@]} Debian packages present"
+    return 0
+  fi
+  echo "== dependencies: installing ${missing[*]}"
+  local sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null 2>&1; then
+      sudo=(sudo)
+    else
+      echo "error: missing packages (${missing[*]}) and not root; install them or run as root" >&2
+      return 1
+    fi
+  fi
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update || return 1
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "${missing[@]}" || return 1
+}
+
+# Run a command and print how long it took: tessera_phase "<name>" cmd args...
+# A failing command makes the phase (and, under set -e, the calling script) fail.
+tessera_phase() {
+  local name=$1; shift
+  local start end rc=0
+  start=$(date +%s.%N)
+  echo "== ${name}: $*"
+  "$@" || rc=$?
+  end=$(date +%s.%N)
+  if ((rc != 0)); then
+    awk -v n="$name" -v s="$start" -v e="$end" -v rc="$rc" \
+      'BEGIN { printf "== %s: FAILED (exit %d) after %.1f s\n", n, rc, e - s }' >&2
+    return "$rc"
+  fi
+  awk -v n="$name" -v s="$start" -v e="$end" 'BEGIN { printf "== %s: done in %.1f s\n", n, e - s }'
+}
