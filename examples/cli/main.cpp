@@ -1,28 +1,38 @@
-// Placeholder front end for the `tessera` command (see DESIGN.md section 10); to be replaced.
+// The `tessera` command: subcommands over LAMMPS dumps and extended XYZ (docs/cli.md).
+#include "subcommands.hpp"
+
+#include <tessera/core/error.hpp>
 #include <tessera/version.hpp>
 
 #include <CLI/CLI.hpp>
 
-#include <iostream>
+#include <cstdio>
+#include <exception>
+#include <functional>
 #include <string>
 
 int main(int argc, char** argv) {
-    const std::string version = std::to_string(tessera::version_major) + "." +
-                                std::to_string(tessera::version_minor) + "." +
-                                std::to_string(tessera::version_patch);
+    const std::string version = std::to_string(tessera::version_major) + "." + std::to_string(tessera::version_minor) +
+                                "." + std::to_string(tessera::version_patch);
     CLI::App app{"tessera: per-particle descriptors for molecular-dynamics trajectories"};
     app.set_version_flag("--version", "tessera " + version);
     app.require_subcommand(1);
-
-    auto* compute = app.add_subcommand("compute", "compute descriptors for a trajectory");
-    std::string input;
-    compute->add_option("input", input, "LAMMPS dump or extended XYZ file");
-
-    CLI11_PARSE(app, argc, argv);
-
-    if (compute->parsed()) {
-        std::cerr << "tessera compute: not yet implemented\n";
-        return 2;
+    std::function<int()> action;
+    tessera::cli::register_compute(app, action);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // --help and --version exit 0 through CLI11; bad arguments exit 2 with CLI11's message.
+        const int code = app.exit(e);
+        return code == 0 ? 0 : 2;
     }
-    return 0;
+    try {
+        return action ? action() : 0;
+    } catch (const tessera::error& e) {
+        std::fprintf(stderr, "tessera: error: %s\n", e.what());
+        return 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "tessera: internal error: %s\n", e.what());
+        return 3;
+    }
 }

@@ -2,8 +2,11 @@
 /// @file
 /// The cell list's hot loop: for a contiguous run of candidates stored as SoA, compute the bond
 /// vector (x_k + shift) − q and keep those with |·|² < r². Written once, templated on the xsimd
-/// architecture (default xsimd::default_arch, so an embedded kernel follows the host's -march),
-/// with a scalar tail and a scalar-only path for value types xsimd has no batch for.
+/// architecture (default xsimd::default_arch, so an embedded kernel follows the host's -march);
+/// the tail of a run goes through the same vector code on a padded copy, and a scalar path
+/// serves value types xsimd has no batch for (and is the reference the tests compare with).
+/// Scalar and SIMD agree to the last bit unless the compiler contracts one of them into FMAs
+/// (-march with FMA): then |r|² may differ by an ulp.
 
 #include <tessera/core/vec.hpp>
 
@@ -39,22 +42,36 @@ void filter_candidates(const T* xs, const T* ys, const T* zs, std::size_t k0, st
         constexpr std::size_t W = batch::size;
         // Fold the image shift into the query once: (x + s) − q is computed as in the scalar path.
         const batch sx(shift.x), sy(shift.y), sz(shift.z), qx(q.x), qy(q.y), qz(q.z), cut(r2max);
-        std::size_t k = k0;
         alignas(64) T bx[W], by[W], bz[W], b2[W];
-        for (; k + W <= k1; k += W) {
-            const batch dx = (batch::load_unaligned(xs + k) + sx) - qx;
-            const batch dy = (batch::load_unaligned(ys + k) + sy) - qy;
-            const batch dz = (batch::load_unaligned(zs + k) + sz) - qz;
+        // One code path for every candidate, tail included (through a padded copy): a pair's
+        // fate cannot depend on where it sits in a run — i.e. on the particle order — even
+        // when the compiler contracts the arithmetic into FMAs.
+        auto sweep = [&](const T* px, const T* py, const T* pz, std::size_t base, std::size_t count) {
+            const batch dx = (batch::load_unaligned(px) + sx) - qx;
+            const batch dy = (batch::load_unaligned(py) + sy) - qy;
+            const batch dz = (batch::load_unaligned(pz) + sz) - qz;
             const batch r2 = dx * dx + dy * dy + dz * dz;
-            if (!xsimd::any(r2 < cut)) continue;  // most batches hold no neighbour
+            if (!xsimd::any(r2 < cut)) return;  // most batches hold no neighbour
             dx.store_aligned(bx);
             dy.store_aligned(by);
             dz.store_aligned(bz);
             r2.store_aligned(b2);
-            for (std::size_t l = 0; l < W; ++l)
-                if (b2[l] < r2max) emit(k + l, vec3<T>{bx[l], by[l], bz[l]}, b2[l]);
+            for (std::size_t l = 0; l < count; ++l)
+                if (b2[l] < r2max) emit(base + l, vec3<T>{bx[l], by[l], bz[l]}, b2[l]);
+        };
+        std::size_t k = k0;
+        for (; k + W <= k1; k += W) sweep(xs + k, ys + k, zs + k, k, W);
+        if (k < k1) {
+            alignas(64) T tx[W], ty[W], tz[W];
+            const std::size_t rest = k1 - k;
+            for (std::size_t l = 0; l < W; ++l) {  // pad with copies of the last candidate
+                const std::size_t src = k + (l < rest ? l : rest - 1);
+                tx[l] = xs[src];
+                ty[l] = ys[src];
+                tz[l] = zs[src];
+            }
+            sweep(tx, ty, tz, k, rest);
         }
-        filter_candidates_scalar(xs, ys, zs, k, k1, q, shift, r2max, emit);
     } else {
         filter_candidates_scalar(xs, ys, zs, k0, k1, q, shift, r2max, emit);
     }

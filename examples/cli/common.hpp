@@ -1,0 +1,104 @@
+#pragma once
+// Shared pieces of the `tessera` command: opening trajectories by format, frame selection,
+// terminal progress. Library code never prints; the command does, to stderr only.
+#include <tessera/core/error.hpp>
+#include <tessera/core/frame.hpp>
+#include <tessera/io/extxyz.hpp>
+#include <tessera/io/lammps_dump.hpp>
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include <unistd.h>
+
+namespace tessera::cli {
+
+/// A trajectory reader chosen by file name: *.xyz / *.extxyz (optionally .gz) are extended XYZ,
+/// everything else a LAMMPS text dump.
+class trajectory_reader {
+public:
+    explicit trajectory_reader(const std::filesystem::path& path) {
+        if (!std::filesystem::exists(path)) throw error(path.string() + ": no such file");
+        std::string name = path.filename().string();
+        if (name.size() > 3 && name.ends_with(".gz")) name.resize(name.size() - 3);
+        if (name.ends_with(".xyz") || name.ends_with(".extxyz"))
+            reader_.emplace<extxyz_reader>(path);
+        else
+            reader_.emplace<lammps_dump_reader>(path);
+    }
+    bool next(frame& f) {
+        return std::visit([&](auto& r) { return r.next(f); }, reader_);
+    }
+    bool skip() {
+        return std::visit([&](auto& r) { return r.skip(); }, reader_);
+    }
+
+private:
+    std::variant<std::monostate, lammps_dump_reader, extxyz_reader> reader_;
+};
+
+/// Python-style slice A:B:S over frame indices (0-based, B exclusive; empty parts = defaults).
+struct frame_selection {
+    std::size_t start = 0;
+    std::optional<std::size_t> stop;
+    std::size_t step = 1;
+
+    static frame_selection parse(const std::string& text) {
+        frame_selection s;
+        if (text.empty()) return s;
+        const auto c1 = text.find(':');
+        const auto c2 = c1 == std::string::npos ? std::string::npos : text.find(':', c1 + 1);
+        auto number = [&](const std::string& part, const char* what) -> std::optional<std::size_t> {
+            if (part.empty()) return std::nullopt;
+            std::size_t used = 0;
+            long long v = -1;
+            try {
+                v = std::stoll(part, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+            if (used != part.size() || v < 0)
+                throw error("--frames '" + text + "': " + what + " must be a non-negative integer, got '" + part + "'");
+            return static_cast<std::size_t>(v);
+        };
+        if (c1 == std::string::npos) {  // a single frame index
+            s.start = number(text, "the frame index").value();
+            s.stop = s.start + 1;
+            return s;
+        }
+        s.start = number(text.substr(0, c1), "start").value_or(0);
+        s.stop = number(text.substr(c1 + 1, c2 == std::string::npos ? std::string::npos : c2 - c1 - 1), "stop");
+        if (c2 != std::string::npos) {
+            s.step = number(text.substr(c2 + 1), "step").value_or(1);
+            if (s.step == 0) throw error("--frames '" + text + "': step must be at least 1");
+        }
+        return s;
+    }
+    bool selects(std::size_t index) const {
+        return index >= start && (!stop || index < *stop) && (index - start) % step == 0;
+    }
+    bool finished(std::size_t index) const { return stop && index >= *stop; }
+};
+
+/// One line of progress on stderr, only when stderr is a terminal.
+class progress {
+public:
+    explicit progress(std::string what) : what_(std::move(what)), enabled_(isatty(STDERR_FILENO) == 1) {}
+    void frame(std::size_t count, std::int64_t timestep) const {
+        if (enabled_) std::fprintf(stderr, "\r%s: frame %zu (timestep %lld)   ", what_.c_str(), count, (long long)timestep);
+    }
+    ~progress() {
+        if (enabled_) std::fprintf(stderr, "\n");
+    }
+
+private:
+    std::string what_;
+    bool enabled_;
+};
+
+}  // namespace tessera::cli

@@ -1,0 +1,9 @@
+#pragma once
+// Each subcommand registers itself on the app and, when parsed, sets the action main() runs.
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace tessera::cli {
+void register_compute(CLI::App& app, std::function<int()>& action);
+}  // namespace tessera::cli
