@@ -94,19 +94,38 @@ public:
 
     /// Column `c` of descriptor Desc (the first of that type in the pipeline).
     template <class Desc>
-    std::span<const T> get(std::size_t c = 0) const {
+    std::span<const T> get(std::size_t c = 0) const& {
         constexpr std::size_t d = detail::index_of<Desc, std::tuple<D...>>::value;
         static_assert(d < sizeof...(D), "tessera::pipeline_result::get: this descriptor is not in the pipeline");
         return {data_[d].data() + c * n_, n_};
     }
+    /// Column `c` of the K-th descriptor (0-based, pipeline order) — for pipelines holding two
+    /// descriptors of the same type.
+    template <std::size_t K>
+    std::span<const T> get(std::size_t c = 0) const& {
+        static_assert(K < sizeof...(D), "tessera::pipeline_result::get<K>: K is past the last descriptor");
+        return {data_[K].data() + c * n_, n_};
+    }
+    /// Column names of the K-th descriptor.
+    template <std::size_t K>
+    const std::vector<std::string>& names_of() const noexcept {
+        return names_[K];
+    }
+    /// Views into a temporary result would dangle: keep the result in a variable.
+    template <class Desc>
+    std::span<const T> get(std::size_t = 0) const&& = delete;
+    template <std::size_t K>
+    std::span<const T> get(std::size_t = 0) const&& = delete;
+    std::span<const T> column(std::string_view) const&& = delete;
+
     /// Every column name in pipeline order.
     std::vector<std::string> names() const {
         std::vector<std::string> all;
         for (const auto& v : names_) all.insert(all.end(), v.begin(), v.end());
         return all;
     }
-    /// A column by name; throws tessera::error when absent.
-    std::span<const T> column(std::string_view name) const {
+    /// A column by name (the first descriptor that has it); throws tessera::error when absent.
+    std::span<const T> column(std::string_view name) const& {
         for (std::size_t d = 0; d < sizeof...(D); ++d)
             for (std::size_t c = 0; c < names_[d].size(); ++c)
                 if (names_[d][c] == name) return {data_[d].data() + c * n_, n_};

@@ -1,0 +1,103 @@
+// pipeline/ + descriptors/coordination.hpp: composition, named outputs, ghosts, threads.
+#include <tessera/descriptors/coordination.hpp>
+#include <tessera/neighbors/brute_force.hpp>
+#include <tessera/pipeline/pipeline.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <vector>
+
+using namespace tessera;
+using points = std::vector<std::array<double, 3>>;
+
+namespace {
+points random_in(const triclinic_box<double>& box, std::size_t n, std::uint64_t seed) {
+    std::mt19937_64 g(seed);
+    std::uniform_real_distribution<double> u(0, 1);
+    points p(n);
+    for (auto& q : p) {
+        const auto r = box.from_fractional({u(g), u(g), u(g)});
+        q = {r.x, r.y, r.z};
+    }
+    return p;
+}
+}  // namespace
+
+TEST_CASE("coordination equals brute-force counts, in total and per neighbour type", "[pipeline][coordination]") {
+    const triclinic_box<double> box({0, 0, 0}, {14, 12, 11}, 5.0, -3.0, 2.0);
+    const points p = random_in(box, 900, 21);
+    std::vector<int> types(p.size());
+    for (std::size_t i = 0; i < p.size(); ++i) types[i] = 1 + int(i % 3);
+    const auto pipe = pipeline(ball{3.2}, coordination{}, coordination{2.5, false});
+    const auto out = pipe.run(p, box, {.types = types});
+    REQUIRE(out.names() == std::vector<std::string>{"coord", "coord_1", "coord_2", "coord_3", "coord"});
+    const auto bf = brute_force_neighbors(p, box, ball{3.2}, p.size());
+    const auto bf25 = brute_force_neighbors(p, box, ball{2.5}, p.size());
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        REQUIRE(out.get<coordination>()[i] == double(bf.num_neighbors(i)));
+        double by_type[4] = {0, 0, 0, 0};
+        for (auto j : bf.neighbors(i)) by_type[types[j]] += 1;
+        for (int t = 1; t <= 3; ++t) REQUIRE(out.get<coordination>(std::size_t(t))[i] == by_type[t]);
+        REQUIRE(out.get<1>()[i] == double(bf25.num_neighbors(i)));
+    }
+    CHECK(out.column("coord_2").data() == out.get<coordination>(2).data());
+    CHECK_THROWS_WITH(out.column("csp"), Catch::Contains("no column named 'csp'"));
+}
+
+TEST_CASE("a descriptor cutoff beyond the stage radius is an error", "[pipeline][errors]") {
+    const points p{{0, 0, 0}, {1, 0, 0}};
+    const auto pipe = pipeline(ball{2.0}, coordination{3.0});
+    CHECK_THROWS_WITH(pipe.run(p, open_box<double>{}), Catch::Contains("at most the neighbour radius 2"));
+}
+
+TEST_CASE("results do not depend on the thread count", "[pipeline][threads]") {
+    const triclinic_box<double> box({0, 0, 0}, {30, 30, 30}, 3.0, 2.0, 1.0);
+    const points p = random_in(box, 5000, 22);
+    const auto pipe = pipeline(ball{3.0}, coordination{});
+    const auto serial_out = pipe.run(p, box);
+    for (int t : {1, 2, 4}) {
+        const auto threaded = pipe.run(p, box, {}, openmp_policy{t});
+        const auto a = serial_out.get<coordination>(), b = threaded.get<coordination>();
+        REQUIRE(std::equal(a.begin(), a.end(), b.begin(), b.end()));
+    }
+}
+
+TEST_CASE("two open subdomains with ghost shells reproduce the periodic whole", "[pipeline][ghosts]") {
+    // A periodic orthogonal box split at x = L/2 into two slabs. Each rank holds its own atoms
+    // (local) followed by ghosts: every periodic image within rc of its slab.
+    const double L = 16, rc = 3.0;
+    const orthogonal_box<double> box({0, 0, 0}, {L, L, L});
+    const triclinic_box<double> as_tri({0, 0, 0}, {L, L, L}, 0, 0, 0);
+    const points p = random_in(as_tri, 1500, 23);
+    const auto pipe = pipeline(ball{rc}, coordination{});
+    const auto whole_result = pipe.run(p, box);
+    const auto whole = whole_result.get<coordination>();
+    for (int half = 0; half < 2; ++half) {
+        const double lo = half * L / 2, hi = lo + L / 2;
+        points local, ghosts;
+        std::vector<std::size_t> owner;
+        for (std::size_t i = 0; i < p.size(); ++i)
+            if (p[i][0] >= lo && p[i][0] < hi) {
+                local.push_back(p[i]);
+                owner.push_back(i);
+            }
+        for (const auto& q : p)
+            for (int a = -1; a <= 1; ++a)
+                for (int b = -1; b <= 1; ++b)
+                    for (int c = -1; c <= 1; ++c) {
+                        const std::array<double, 3> g{q[0] + a * L, q[1] + b * L, q[2] + c * L};
+                        const bool inside = a == 0 && g[0] >= lo && g[0] < hi && b == 0 && c == 0;
+                        const bool near = g[0] > lo - rc && g[0] < hi + rc && g[1] > -rc && g[1] < L + rc &&
+                                          g[2] > -rc && g[2] < L + rc;
+                        if (!inside && near) ghosts.push_back(g);
+                    }
+        points all = local;
+        all.insert(all.end(), ghosts.begin(), ghosts.end());
+        particle_properties props;
+        props.n_local = local.size();
+        const auto part = pipe.run(all, open_box<double>{}, props);
+        REQUIRE(part.size() == local.size());
+        for (std::size_t k = 0; k < local.size(); ++k) REQUIRE(part.get<coordination>()[k] == whole[owner[k]]);
+    }
+}
