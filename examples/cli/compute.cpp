@@ -2,12 +2,10 @@
 //
 // Reads every (selected) frame, runs the requested descriptors and writes a LAMMPS dump with the
 // same frames, box and input columns plus one named column per output (docs/cli.md). Each
-// descriptor flag adds a `column_producer`; later descriptors add theirs the same way.
+// descriptor's flags and column producer live in compute_<name>.cpp (compute_descriptors.hpp).
 #include "common.hpp"
+#include "compute_descriptors.hpp"
 #include "subcommands.hpp"
-
-#include <tessera/descriptors/coordination.hpp>
-#include <tessera/pipeline/pipeline.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -23,39 +21,13 @@ namespace {
 struct compute_options {
     std::string input, output, frames;
     int threads = 0;
-    double coord_cutoff = 0;
+    std::vector<descriptor_cli> descriptors;
 };
-
-/// What a producer sees of one frame.
-struct frame_context {
-    const std::vector<std::array<double, 3>>& positions;
-    const any_box& box;
-    const particle_properties& properties;
-    openmp_policy policy;
-};
-
-using column_producer = std::function<void(const frame_context&, frame&)>;
-
-std::vector<column_producer> producers_for(const compute_options& o) {
-    std::vector<column_producer> out;
-    if (o.coord_cutoff > 0) {
-        const double rc = o.coord_cutoff;
-        out.emplace_back([rc](const frame_context& c, frame& f) {
-            const auto pipe = pipeline(ball{rc}, coordination{});
-            const auto result = std::visit(
-                [&](const auto& b) { return pipe.run<double>(c.positions, b, c.properties, c.policy); }, c.box);
-            const auto names = result.names();
-            for (std::size_t k = 0; k < names.size(); ++k) {
-                const auto col = result.get<coordination>(k);
-                f.add_column(names[k], std::vector<double>(col.begin(), col.end()), true);
-            }
-        });
-    }
-    return out;
-}
 
 int run_compute(const compute_options& o) {
-    const auto producers = producers_for(o);
+    std::vector<column_producer> producers;
+    for (const auto& d : o.descriptors)
+        if (auto p = d.make()) producers.push_back(std::move(*p));
     if (producers.empty()) throw error("tessera compute: no descriptor requested (e.g. --coord 3.0)");
     const frame_selection selection = frame_selection::parse(o.frames);
     trajectory_reader reader(o.input);
@@ -97,9 +69,8 @@ void register_compute(CLI::App& app, std::function<int()>& action) {
     sub->add_option("--frames", opts->frames, "frames to process, A:B:S (0-based, B exclusive) or one index");
     sub->add_option("--threads", opts->threads, "OpenMP threads (0: all cores); results do not depend on it")
         ->check(CLI::NonNegativeNumber);
-    sub->add_option("--coord", opts->coord_cutoff,
-                    "coordination number within RC: columns coord, coord_1, coord_2, ... (per neighbour type)")
-        ->check(CLI::PositiveNumber);
+    // One line per descriptor (compute_<name>.cpp); columns appear in this order.
+    opts->descriptors.push_back(coordination_cli(sub));
     sub->callback([opts, &action] { action = [opts] { return run_compute(*opts); }; });
 }
 
