@@ -1,0 +1,204 @@
+#pragma once
+/// @file
+/// tessera::frame — one snapshot of a trajectory as the readers in io/ produce it: timestep,
+/// box, and named per-atom columns of doubles (column-major, each column contiguous).
+///
+/// Columns keep the names and the order of the input (`id type x y z c_pe ...`). Integer-valued
+/// columns (ids, types, image flags) are stored as doubles too, exactly up to 2^53, and carry an
+/// `integral` flag so writers print them as integers.
+///
+/// Coordinates are found by family, in this priority:
+///
+/// | family         | meaning                          | to Cartesian                        |
+/// |----------------|----------------------------------|-------------------------------------|
+/// | `x y z`        | Cartesian, wrapped or not        | as stored                           |
+/// | `xu yu zu`     | Cartesian, unwrapped             | as stored                           |
+/// | `xs ys zs`     | fractional (scaled), wrapped     | `box.from_fractional(s)`            |
+/// | `xsu ysu zsu`  | fractional, unwrapped            | `box.from_fractional(s)`            |
+///
+/// With `unwrap::if_available` or `unwrap::required`, image flags `ix iy iz` (when present) are
+/// added to a *wrapped* family: r + h n (Cartesian) or s + n (fractional). They are never added
+/// to an unwrapped family, which already contains them.
+
+#include <tessera/core/box.hpp>
+#include <tessera/core/error.hpp>
+#include <tessera/core/vec.hpp>
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace tessera {
+
+/// The box of a frame. open_box when the input has none (plain XYZ without a Lattice).
+using any_box = std::variant<open_box<double>, orthogonal_box<double>, triclinic_box<double>>;
+
+/// How positions() treats image flags.
+enum class unwrap {
+    none,          ///< coordinates as stored
+    if_available,  ///< add ix iy iz to a wrapped family when all three columns are present
+    required,      ///< as if_available, but throw unless the result is unwrapped
+};
+
+struct frame {
+    std::int64_t timestep = 0;
+    std::size_t natoms = 0;
+    any_box box{open_box<double>{}};
+    /// Boundary flags as read (`"pp pp ff"`, `"pp fs pp"`); empty when the input had none.
+    /// Writers reproduce them; when empty they derive "pp"/"ff" from box periodicity.
+    std::string box_flags;
+    std::optional<double> time;  ///< `ITEM: TIME` / extxyz `Time=`, when present
+    std::string units;           ///< `ITEM: UNITS`, when present
+    std::vector<std::string> names;            ///< column names, in input order
+    std::vector<std::vector<double>> columns;  ///< columns[c][i]: column c of atom i
+    std::vector<unsigned char> integral;       ///< 1 if column c holds integers (write as such)
+    /// Species names when types were mapped from strings (extxyz): type t is type_names[t-1].
+    std::vector<std::string> type_names;
+
+    std::size_t num_columns() const noexcept { return names.size(); }
+
+    /// Index of the column called `name`, or -1.
+    std::ptrdiff_t column_index(std::string_view name) const noexcept {
+        for (std::size_t c = 0; c < names.size(); ++c)
+            if (names[c] == name) return static_cast<std::ptrdiff_t>(c);
+        return -1;
+    }
+    bool has_column(std::string_view name) const noexcept { return column_index(name) >= 0; }
+
+    /// The column called `name`; throws tessera::error naming it and the available columns.
+    std::span<const double> column(std::string_view name) const {
+        const auto c = column_index(name);
+        if (c < 0) throw error("frame (timestep " + std::to_string(timestep) + "): no column '" + std::string(name) +
+                               "'; columns are: " + column_list());
+        return columns[static_cast<std::size_t>(c)];
+    }
+    std::span<double> column(std::string_view name) {
+        const auto c = std::as_const(*this).column(name);
+        return {const_cast<double*>(c.data()), c.size()};
+    }
+
+    /// Appends (or replaces) a column of natoms values, e.g. a descriptor output.
+    void add_column(std::string name, std::vector<double> values, bool is_integral = false) {
+        if (values.size() != natoms)
+            throw error("frame: column '" + name + "' has " + std::to_string(values.size()) + " values for " +
+                        std::to_string(natoms) + " atoms");
+        if (name.empty() || name.find_first_of(" \t\r\n") != std::string::npos)
+            throw error("frame: column name '" + name + "' is empty or contains whitespace");
+        const auto c = column_index(name);
+        if (c >= 0) {
+            columns[static_cast<std::size_t>(c)] = std::move(values);
+            integral[static_cast<std::size_t>(c)] = is_integral;
+            return;
+        }
+        names.push_back(std::move(name));
+        columns.push_back(std::move(values));
+        integral.push_back(is_integral);
+    }
+
+    /// Atom ids (column `id`); throws if absent.
+    std::vector<std::int64_t> ids() const { return as_integers<std::int64_t>("id"); }
+    /// Atom types (column `type`); throws if absent.
+    std::vector<int> types() const { return as_integers<int>("type"); }
+
+    /// Which coordinate family positions() uses: "x", "xu", "xs" or "xsu"; empty if none.
+    std::string_view coordinate_family() const noexcept {
+        for (std::string_view f : {"x", "xu", "xs", "xsu"})
+            if (has_family(f)) return f;
+        return {};
+    }
+    bool has_image_flags() const noexcept { return has_column("ix") && has_column("iy") && has_column("iz"); }
+
+    /// Cartesian positions from the first complete coordinate family (see file comment).
+    std::vector<std::array<double, 3>> positions(unwrap mode = unwrap::none) const {
+        std::vector<std::array<double, 3>> out;
+        positions(out, mode);
+        return out;
+    }
+    /// Same, into a caller-owned vector (reuses its capacity).
+    void positions(std::vector<std::array<double, 3>>& out, unwrap mode = unwrap::none) const {
+        const std::string_view fam = coordinate_family();
+        if (fam.empty())
+            throw error("frame (timestep " + std::to_string(timestep) +
+                        "): no coordinate columns; need one of {x y z}, {xu yu zu}, {xs ys zs}, {xsu ysu zsu}"
+                        ", columns are: " + column_list());
+        const bool scaled = fam == "xs" || fam == "xsu";
+        const bool unwrapped = fam == "xu" || fam == "xsu";
+        const bool add_images = mode != unwrap::none && !unwrapped && has_image_flags();
+        if (mode == unwrap::required && !unwrapped && !add_images)
+            throw error("frame (timestep " + std::to_string(timestep) + "): unwrapped positions requested but the '" +
+                        std::string(fam) + "' coordinates are wrapped and image flags ix iy iz are missing" +
+                        "; columns are: " + column_list());
+        const std::string f(fam);
+        const std::array<std::span<const double>, 3> r{column(f), column(f == "x" ? "y" : "y" + f.substr(1)),
+                                                       column(f == "x" ? "z" : "z" + f.substr(1))};
+        std::array<std::span<const double>, 3> n{};
+        if (add_images) n = {column("ix"), column("iy"), column("iz")};
+        out.resize(natoms);
+        std::visit(
+            [&](const auto& b) {
+                const mat3<double> h = b.cell();
+                for (std::size_t i = 0; i < natoms; ++i) {
+                    vec3<double> p{r[0][i], r[1][i], r[2][i]};
+                    if (scaled) {
+                        if (add_images) p += vec3<double>{n[0][i], n[1][i], n[2][i]};
+                        p = b.from_fractional(p);
+                    } else if (add_images) {
+                        p += h * vec3<double>{n[0][i], n[1][i], n[2][i]};
+                    }
+                    out[i] = {p.x, p.y, p.z};
+                }
+            },
+            box);
+    }
+
+    /// Origin and cell matrix (cell vectors as columns) of whichever box the frame holds.
+    vec3<double> box_origin() const {
+        return std::visit([](const auto& b) { return b.origin(); }, box);
+    }
+    mat3<double> box_cell() const {
+        return std::visit([](const auto& b) { return b.cell(); }, box);
+    }
+    periodicity box_periodicity() const {
+        return std::visit([](const auto& b) { return periodicity{b.periodic(0), b.periodic(1), b.periodic(2)}; },
+                          box);
+    }
+
+    /// Space-separated column names, for messages.
+    std::string column_list() const {
+        if (names.empty()) return "(none)";
+        std::string s;
+        for (const auto& n : names) (s += s.empty() ? "" : " ") += n;
+        return s;
+    }
+
+private:
+    bool has_family(std::string_view f) const noexcept {
+        if (f == "x") return has_column("x") && has_column("y") && has_column("z");
+        const std::string rest(f.substr(1));
+        return has_column(f) && has_column("y" + rest) && has_column("z" + rest);
+    }
+    template <class I>
+    std::vector<I> as_integers(std::string_view name) const {
+        const auto col = column(name);
+        std::vector<I> out(col.size());
+        for (std::size_t i = 0; i < col.size(); ++i) {
+            const double v = col[i];
+            if (!(std::abs(v) <= 9007199254740992.0) || v != std::floor(v) ||
+                (sizeof(I) < 8 && (v > 2147483647.0 || v < -2147483648.0)))
+                throw error("frame (timestep " + std::to_string(timestep) + "): column '" + std::string(name) +
+                            "' holds a non-integer value at row " + std::to_string(i));
+            out[i] = static_cast<I>(v);
+        }
+        return out;
+    }
+};
+
+}  // namespace tessera

@@ -1,0 +1,290 @@
+#pragma once
+/// @file
+/// Line-oriented text input for the readers: byte sources (memory, std::istream, plain file,
+/// gzip file), a buffered line reader that counts lines, whitespace tokenising and strict
+/// number parsing with std::from_chars. No global state: a parser over a std::string_view is
+/// what the fuzzers drive.
+///
+/// gzip needs zlib (link -lz / ZLIB::ZLIB). It is enabled when <zlib.h> is found, unless
+/// TESSERA_NO_ZLIB is defined; without it, opening a gzip file throws tessera::error.
+
+#include <tessera/core/error.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <istream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#if !defined(TESSERA_NO_ZLIB) && __has_include(<zlib.h>)
+#include <zlib.h>
+#define TESSERA_HAS_ZLIB 1
+#else
+#define TESSERA_HAS_ZLIB 0
+#endif
+
+namespace tessera::detail {
+
+/// Something that yields bytes. read() returns 0 at end of input and throws on I/O errors.
+class byte_source {
+public:
+    virtual ~byte_source() = default;
+    virtual std::size_t read(char* dst, std::size_t n) = 0;
+};
+
+/// Bytes from memory: a view of a caller's buffer, or of a string the source owns.
+class memory_source final : public byte_source {
+public:
+    explicit memory_source(std::string_view s) : s_(s) {}
+    explicit memory_source(std::string&& owned) : owned_(std::move(owned)), s_(owned_) {}
+    std::size_t read(char* dst, std::size_t n) override {
+        const std::size_t k = std::min(n, s_.size());
+        if (k) std::memcpy(dst, s_.data(), k);
+        s_.remove_prefix(k);
+        return k;
+    }
+
+private:
+    std::string owned_;
+    std::string_view s_;
+};
+
+class istream_source final : public byte_source {
+public:
+    istream_source(std::istream& is, std::string name) : is_(is), name_(std::move(name)) {}
+    std::size_t read(char* dst, std::size_t n) override {
+        if (!is_.good()) {
+            if (is_.bad()) throw error(name_ + ": read error");
+            return 0;
+        }
+        is_.read(dst, static_cast<std::streamsize>(n));
+        if (is_.bad()) throw error(name_ + ": read error");
+        return static_cast<std::size_t>(is_.gcount());
+    }
+
+private:
+    std::istream& is_;
+    std::string name_;
+};
+
+class file_source final : public byte_source {
+public:
+    explicit file_source(const std::filesystem::path& p) : name_(p.string()) {
+        f_ = std::fopen(name_.c_str(), "rb");
+        if (!f_) throw error(name_ + ": cannot open for reading: " + std::strerror(errno));
+    }
+    ~file_source() override { std::fclose(f_); }
+    file_source(const file_source&) = delete;
+    file_source& operator=(const file_source&) = delete;
+    std::size_t read(char* dst, std::size_t n) override {
+        const std::size_t k = std::fread(dst, 1, n, f_);
+        if (k < n && std::ferror(f_)) throw error(name_ + ": read error");
+        return k;
+    }
+
+private:
+    std::FILE* f_ = nullptr;
+    std::string name_;
+};
+
+#if TESSERA_HAS_ZLIB
+class gzip_source final : public byte_source {
+public:
+    explicit gzip_source(const std::filesystem::path& p) : name_(p.string()) {
+        g_ = gzopen(name_.c_str(), "rb");
+        if (!g_) throw error(name_ + ": cannot open gzip file for reading");
+        gzbuffer(g_, 1 << 17);
+    }
+    ~gzip_source() override { gzclose(g_); }
+    gzip_source(const gzip_source&) = delete;
+    gzip_source& operator=(const gzip_source&) = delete;
+    std::size_t read(char* dst, std::size_t n) override {
+        const unsigned chunk = static_cast<unsigned>(std::min<std::size_t>(n, 1u << 30));
+        const int k = gzread(g_, dst, chunk);
+        if (k < 0) {
+            int code = 0;
+            const char* msg = gzerror(g_, &code);
+            throw error(name_ + ": gzip read error: " + (msg ? msg : "unknown"));
+        }
+        return static_cast<std::size_t>(k);
+    }
+
+private:
+    gzFile g_ = nullptr;
+    std::string name_;
+};
+#endif
+
+/// True when the file starts with the gzip magic bytes 1f 8b.
+inline bool is_gzip_file(const std::filesystem::path& p) {
+    std::FILE* f = std::fopen(p.string().c_str(), "rb");
+    if (!f) throw error(p.string() + ": cannot open for reading: " + std::strerror(errno));
+    unsigned char m[2] = {0, 0};
+    const std::size_t k = std::fread(m, 1, 2, f);
+    std::fclose(f);
+    return k == 2 && m[0] == 0x1f && m[1] == 0x8b;
+}
+
+/// Opens a path, decompressing gzip (detected by magic bytes, whatever the extension).
+inline std::unique_ptr<byte_source> open_source(const std::filesystem::path& p) {
+    if (is_gzip_file(p)) {
+#if TESSERA_HAS_ZLIB
+        return std::make_unique<gzip_source>(p);
+#else
+        throw error(p.string() + ": gzip-compressed input, but tessera was built without zlib");
+#endif
+    }
+    return std::make_unique<file_source>(p);
+}
+
+/// Buffered line reader: returns each line without its terminator ("\n" or "\r\n") and counts
+/// lines from 1. Memory is bounded by the longest line plus the chunk size.
+class line_reader {
+public:
+    line_reader(std::unique_ptr<byte_source> src, std::string name)
+        : src_(std::move(src)), name_(std::move(name)), buf_(std::size_t(1) << 16) {}
+
+    const std::string& name() const noexcept { return name_; }
+    /// Number of the line last returned by next() (0 before the first).
+    std::size_t line() const noexcept { return line_; }
+
+    /// The next line, or false at end of input. The view is valid until the next call.
+    bool next(std::string_view& out) {
+        for (;;) {
+            const char* nl = static_cast<const char*>(std::memchr(buf_.data() + pos_, '\n', end_ - pos_));
+            if (nl) {
+                const std::size_t len = static_cast<std::size_t>(nl - (buf_.data() + pos_));
+                out = finish(buf_.data() + pos_, len);
+                pos_ += len + 1;
+                return true;
+            }
+            if (eof_) {
+                if (pos_ == end_) return false;
+                out = finish(buf_.data() + pos_, end_ - pos_);  // last line without '\n'
+                pos_ = end_;
+                return true;
+            }
+            fill();
+        }
+    }
+
+    /// The next line that is not blank (whitespace only); false at end of input.
+    bool next_nonblank(std::string_view& out) {
+        while (next(out))
+            if (out.find_first_not_of(" \t\r\v\f") != std::string_view::npos) return true;
+        return false;
+    }
+
+    /// An error located at the current line: "<file>:<line>: <what>".
+    error fail(const std::string& what) const { return fail_at(line_, what); }
+    error fail_at(std::size_t line, const std::string& what) const {
+        return error(name_ + ":" + std::to_string(line) + ": " + what);
+    }
+
+private:
+    std::string_view finish(const char* p, std::size_t len) {
+        ++line_;
+        if (len && p[len - 1] == '\r') --len;
+        return {p, len};
+    }
+    void fill() {
+        if (pos_ > 0) {  // compact
+            std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
+            end_ -= pos_;
+            pos_ = 0;
+        }
+        if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);  // a line longer than the buffer
+        const std::size_t k = src_->read(buf_.data() + end_, buf_.size() - end_);
+        if (k == 0) eof_ = true;
+        end_ += k;
+    }
+
+    std::unique_ptr<byte_source> src_;
+    std::string name_;
+    std::vector<char> buf_;
+    std::size_t pos_ = 0, end_ = 0, line_ = 0;
+    bool eof_ = false;
+};
+
+inline bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+
+/// Splits s on whitespace into out (cleared first).
+inline void split(std::string_view s, std::vector<std::string_view>& out) {
+    out.clear();
+    std::size_t i = 0;
+    const std::size_t n = s.size();
+    while (i < n) {
+        while (i < n && is_space(s[i])) ++i;
+        if (i == n) break;
+        const std::size_t b = i;
+        while (i < n && !is_space(s[i])) ++i;
+        out.push_back(s.substr(b, i - b));
+    }
+}
+
+/// Quotes a token for an error message, shortened if long.
+inline std::string quoted(std::string_view t) {
+    std::string s = "'";
+    s += t.size() > 40 ? std::string(t.substr(0, 40)) + "..." : std::string(t);
+    return s + "'";
+}
+
+enum class parse_status { ok, not_a_number, not_finite, out_of_range };
+
+/// Parses a whole token as a finite double. `integer_like` is set when the token is an optional
+/// sign followed by digits only. Accepts a leading '+'; rejects nan, inf, hex, trailing junk.
+inline parse_status parse_double(std::string_view t, double& v, bool& integer_like) noexcept {
+    const char* b = t.data();
+    const char* e = b + t.size();
+    if (b != e && *b == '+') {
+        ++b;
+        if (b != e && (*b == '-' || *b == '+')) return parse_status::not_a_number;
+    }
+    if (b == e) return parse_status::not_a_number;
+    const auto [p, ec] = std::from_chars(b, e, v, std::chars_format::general);
+    if (ec == std::errc::result_out_of_range) return parse_status::out_of_range;
+    if (ec != std::errc() || p != e) return parse_status::not_a_number;
+    if (!std::isfinite(v)) return parse_status::not_finite;
+    integer_like = true;
+    for (const char* q = (*b == '-' ? b + 1 : b); q != e; ++q)
+        if (*q < '0' || *q > '9') {
+            integer_like = false;
+            break;
+        }
+    return parse_status::ok;
+}
+
+/// Parses a whole token as a 64-bit integer (optional sign).
+inline bool parse_int64(std::string_view t, std::int64_t& v) noexcept {
+    const char* b = t.data();
+    const char* e = b + t.size();
+    if (b != e && *b == '+') ++b;
+    if (b == e || *b == '+') return false;
+    const auto [p, ec] = std::from_chars(b, e, v);
+    return ec == std::errc() && p == e;
+}
+
+/// Message for a failed numeric parse of `token` in column `col`.
+inline std::string number_problem(parse_status st, std::string_view token, std::string_view col) {
+    switch (st) {
+    case parse_status::not_finite:
+        return "non-finite value " + quoted(token) + " in column '" + std::string(col) + "'";
+    case parse_status::out_of_range:
+        return "value " + quoted(token) + " out of the range of double in column '" + std::string(col) + "'";
+    default:
+        return "non-numeric value " + quoted(token) + " in column '" + std::string(col) + "'";
+    }
+}
+
+}  // namespace tessera::detail

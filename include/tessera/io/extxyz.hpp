@@ -1,0 +1,322 @@
+#pragma once
+/// @file
+/// Extended XYZ (ASE / OVITO / QUIP flavour): a streaming reader producing tessera::frame.
+///
+///     <natoms>
+///     Lattice="ax ay az bx by bz cx cy cz" Properties=species:S:1:pos:R:3 pbc="T T T" Time=0.5
+///     Cu 0.0 0.0 0.0
+///
+/// Comment-line keys (case-insensitive): `Lattice` (cell vectors a, b, c), `Origin` (cell
+/// origin, default 0), `Properties` (default `species:S:1:pos:R:3`), `pbc` (default `T T T` with
+/// a Lattice, else `F F F`), `Time` (-> frame::time), `step` or `timestep` (-> frame::timestep;
+/// default: the frame's index in the file). Other keys are ignored.
+///
+/// Columns: `pos` -> x y z, `velo`/`vel`/`velocities` -> vx vy vz, `forces`/`force` -> fx fy fz,
+/// `species` (S) -> integer `type` numbered 1, 2, ... by first appearance in the file (names in
+/// frame::type_names, the same numbering for every frame); other S properties are skipped;
+/// L properties become 0/1. Other names are kept, a property with count k > 1 becoming
+/// `name[1] ... name[k]`. Without an `id` property, an `id` column 1..N is added first.
+///
+/// Cells: LAMMPS needs a along +x and b in the xy plane (an upper-triangular h). A Lattice that
+/// already has that form (ay = az = bz = 0, ax, by, cz > 0) maps directly to orthogonal_box or
+/// triclinic_box. Any other right-handed cell is rotated into the LAMMPS frame, about the
+/// origin, with the rotation R = h_lammps h^-1 (rotation() returns it) applied to positions,
+/// velocities and forces; other vector properties are left as read. Left-handed or degenerate
+/// cells are an error. Errors: "<file>:<line>: <what>" like the LAMMPS reader.
+
+#include <tessera/core/box.hpp>
+#include <tessera/core/error.hpp>
+#include <tessera/core/frame.hpp>
+#include <tessera/core/vec.hpp>
+#include <tessera/io/detail/extxyz_comment.hpp>
+#include <tessera/io/detail/text_input.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <istream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace tessera {
+
+class extxyz_reader {
+public:
+    explicit extxyz_reader(const std::filesystem::path& path) : in_(detail::open_source(path), path.string()) {}
+    explicit extxyz_reader(std::istream& is, std::string name = "<stream>")
+        : in_(std::make_unique<detail::istream_source>(is, name), name) {}
+    /// Reads from a copy of `text`.
+    static extxyz_reader from_string(std::string text, std::string name = "<string>") {
+        return extxyz_reader(std::make_unique<detail::memory_source>(std::move(text)), std::move(name));
+    }
+    /// Reads from a buffer without copying it; the buffer must outlive the reader.
+    static extxyz_reader from_buffer(std::string_view buffer, std::string name = "<buffer>") {
+        return extxyz_reader(std::make_unique<detail::memory_source>(buffer), std::move(name));
+    }
+
+    /// Reads the next frame into f (reusing its buffers). False at the end of input.
+    bool next(frame& f) {
+        if (!read_header(f)) return false;
+        read_atoms(f);
+        ++frames_;
+        return true;
+    }
+    /// Skips the next frame. False at the end of input.
+    bool skip() {
+        std::string_view line;
+        if (!in_.next_nonblank(line)) return false;
+        const std::size_t n = natoms(line);
+        if (!in_.next(line)) throw eof("comment line");
+        for (std::size_t i = 0; i < n; ++i)
+            if (!in_.next(line)) throw eof("atom line " + std::to_string(i + 1) + " of " + std::to_string(n));
+        ++frames_;
+        return true;
+    }
+
+    const std::string& name() const noexcept { return in_.name(); }
+    std::size_t line() const noexcept { return in_.line(); }
+    std::size_t frames() const noexcept { return frames_; }
+    /// Rotation applied to the last frame's positions, velocities and forces (identity if none).
+    const mat3<double>& rotation() const noexcept { return rotation_; }
+    /// Species names in type order (type t is species()[t-1]).
+    const std::vector<std::string>& species() const noexcept { return species_; }
+
+private:
+    extxyz_reader(std::unique_ptr<detail::byte_source> src, std::string name) : in_(std::move(src), name) {}
+
+    enum class kind { real, integer, boolean, species, skip };
+    struct field {
+        kind k;
+        std::size_t column;  // target column (unused for skip)
+        std::string_view property;
+    };
+
+    error eof(const std::string& what) const {
+        return in_.fail_at(in_.line() + 1, "unexpected end of file: missing " + what + " (truncated frame)");
+    }
+
+    std::size_t natoms(std::string_view line) {
+        detail::split(line, tok_);
+        std::int64_t n = 0;
+        if (tok_.size() != 1 || !detail::parse_int64(tok_[0], n))
+            throw in_.fail("expected the number of atoms (one integer), found " + detail::quoted(line));
+        if (n < 0) throw in_.fail("negative number of atoms: " + std::to_string(n));
+        return static_cast<std::size_t>(n);
+    }
+
+    void add(frame& f, std::string name, kind k, std::string_view property) {
+        for (const auto& n : f.names)
+            if (n == name) throw in_.fail("duplicate column '" + name + "' from Properties");
+        fields_.push_back({k, f.names.size(), property});
+        f.names.push_back(std::move(name));
+        f.integral.push_back(k != kind::real);
+    }
+
+    void numbers(std::string_view key, const std::string& value, std::size_t count, double* out) {
+        detail::split(value, tok_);
+        if (tok_.size() != count)
+            throw in_.fail(std::string(key) + " needs " + std::to_string(count) + " numbers, found " +
+                           detail::quoted(value));
+        for (std::size_t j = 0; j < count; ++j) {
+            bool il = false;
+            const auto st = detail::parse_double(tok_[j], out[j], il);
+            if (st != detail::parse_status::ok) throw in_.fail(detail::number_problem(st, tok_[j], key));
+        }
+    }
+
+    bool read_header(frame& f) {
+        std::string_view line;
+        if (!in_.next_nonblank(line)) return false;
+        f.natoms = natoms(line);
+        if (!in_.next(line)) throw eof("comment line");
+        if (const auto e = detail::parse_key_values(line, kv_); !e.empty()) throw in_.fail(e);
+        std::optional<std::array<double, 9>> lattice;
+        std::array<double, 3> origin{0, 0, 0};
+        std::optional<periodicity> pbc;
+        std::string properties = "species:S:1:pos:R:3";
+        f.timestep = static_cast<std::int64_t>(frames_);
+        f.time.reset();
+        f.units.clear();
+        f.box_flags.clear();
+        for (const auto& [key, value] : kv_) {
+            if (detail::iequals(key, "Lattice")) {
+                lattice.emplace();
+                numbers("Lattice", value, 9, lattice->data());
+            } else if (detail::iequals(key, "Origin")) {
+                numbers("Origin", value, 3, origin.data());
+            } else if (detail::iequals(key, "Properties")) {
+                properties = value;
+            } else if (detail::iequals(key, "pbc")) {
+                detail::split(value, tok_);
+                periodicity p{};
+                for (std::size_t d = 0; d < 3; ++d) {
+                    const auto b = tok_.size() == 3 ? detail::parse_bool(tok_[d]) : std::nullopt;
+                    if (!b) throw in_.fail("pbc needs three of T/F, found " + detail::quoted(value));
+                    p[d] = *b;
+                }
+                pbc = p;
+            } else if (detail::iequals(key, "Time")) {
+                double t = 0;
+                numbers("Time", value, 1, &t);
+                f.time = t;
+            } else if (detail::iequals(key, "step") || detail::iequals(key, "timestep")) {
+                if (!detail::parse_int64(value, f.timestep))
+                    throw in_.fail(key + " must be an integer, found " + detail::quoted(value));
+            }
+        }
+        if (const auto e = detail::parse_properties(properties, props_); !e.empty()) throw in_.fail(e);
+        build_columns(f);
+        set_box(f, lattice, origin, pbc);
+        return true;
+    }
+
+    void build_columns(frame& f) {
+        f.names.clear();
+        f.integral.clear();
+        fields_.clear();
+        vector_columns_.clear();
+        synth_id_ = true;
+        for (const auto& p : props_) synth_id_ &= !(p.name == "id" && p.count == 1);
+        if (synth_id_) {
+            f.names.push_back("id");
+            f.integral.push_back(1);
+        }
+        for (const auto& p : props_) {
+            const std::string_view n = p.name;
+            const kind k = p.type == 'R' ? kind::real : p.type == 'I' ? kind::integer : p.type == 'L' ? kind::boolean
+                                                                                                  : kind::skip;
+            const char* v3 = n == "pos" ? "" : (n == "velo" || n == "vel" || n == "velocities") ? "v"
+                                               : (n == "forces" || n == "force")                 ? "f"
+                                                                                                 : nullptr;
+            if (p.type == 'S') {
+                const bool sp = n == "species" && p.count == 1;
+                for (std::size_t j = 0; j < p.count; ++j)
+                    if (sp) add(f, "type", kind::species, n);
+                    else fields_.push_back({kind::skip, 0, n});
+            } else if (v3 && p.type == 'R') {
+                if (p.count != 3) throw in_.fail("property '" + p.name + "' must have 3 columns");
+                vector_columns_.push_back(f.names.size());
+                for (const char* axis : {"x", "y", "z"}) add(f, std::string(v3) + axis, k, n);
+            } else if (p.count == 1) {
+                add(f, p.name, k, n);
+            } else {
+                for (std::size_t j = 0; j < p.count; ++j) add(f, p.name + "[" + std::to_string(j + 1) + "]", k, n);
+            }
+        }
+        f.columns.resize(f.names.size());
+        for (auto& c : f.columns) c.clear();
+    }
+
+    void set_box(frame& f, const std::optional<std::array<double, 9>>& L, const std::array<double, 3>& o,
+                 std::optional<periodicity> pbc) {
+        rotation_ = mat3<double>::identity();
+        if (!L) {
+            if (pbc && ((*pbc)[0] || (*pbc)[1] || (*pbc)[2])) throw in_.fail("pbc has T but there is no Lattice");
+            f.box = open_box<double>{};
+            return;
+        }
+        const periodicity per = pbc.value_or(fully_periodic);
+        const auto& l = *L;
+        const vec3<double> lo{o[0], o[1], o[2]};
+        try {
+            if (l[1] == 0 && l[2] == 0 && l[5] == 0 && l[0] > 0 && l[4] > 0 && l[8] > 0) {
+                const vec3<double> hi = lo + vec3<double>{l[0], l[4], l[8]};
+                if (l[3] == 0 && l[6] == 0 && l[7] == 0) f.box = orthogonal_box<double>(lo, hi, per);
+                else f.box = triclinic_box<double>(lo, hi, l[3], l[6], l[7], per);
+                return;
+            }
+            const vec3<double> a{l[0], l[1], l[2]}, b{l[3], l[4], l[5]}, c{l[6], l[7], l[8]};
+            const mat3<double> h = mat3<double>::from_columns(a, b, c);
+            const double vol = determinant(h);
+            if (!(vol > 1e-12 * norm(a) * norm(b) * norm(c)))
+                throw error("Lattice is left-handed or degenerate (a.(b x c) = " + std::to_string(vol) + ")");
+            // LAMMPS "Howto triclinic": the same cell with a along x and b in the xy plane.
+            const double lx = norm(a), xy = dot(b, a) / lx, ly = norm(cross(a, b)) / lx, xz = dot(c, a) / lx;
+            const double yz = (dot(b, c) - xy * xz) / ly, lz = vol / (lx * ly);
+            const mat3<double> hl{{lx, xy, xz, 0, ly, yz, 0, 0, lz}};
+            rotation_ = hl * inverse(h);
+            f.box = triclinic_box<double>(lo, lo + vec3<double>{lx, ly, lz}, xy, xz, yz, per);
+        } catch (const error& e) {
+            throw in_.fail(std::string("invalid box: ") + e.what());
+        }
+    }
+
+    std::size_t species_type(std::string_view s) {
+        for (std::size_t t = 0; t < species_.size(); ++t)
+            if (species_[t] == s) return t + 1;
+        if (species_.size() >= 1000000) throw in_.fail("too many distinct species");
+        species_.emplace_back(s);
+        return species_.size();
+    }
+
+    void read_atoms(frame& f) {
+        const std::size_t reserve = std::min<std::size_t>(f.natoms, std::size_t(1) << 20);
+        for (auto& c : f.columns) c.reserve(reserve);
+        std::string_view line;
+        for (std::size_t i = 0; i < f.natoms; ++i) {
+            if (!in_.next(line)) throw eof("atom line " + std::to_string(i + 1) + " of " + std::to_string(f.natoms));
+            detail::split(line, tok_);
+            if (tok_.size() != fields_.size())
+                throw in_.fail("atom line has " + std::to_string(tok_.size()) + " fields, expected " +
+                               std::to_string(fields_.size()) + " from Properties");
+            if (synth_id_) f.columns[0].push_back(static_cast<double>(i + 1));
+            for (std::size_t k = 0; k < fields_.size(); ++k) {
+                const field& fd = fields_[k];
+                double v = 0;
+                bool il = false;
+                if (fd.k == kind::skip) continue;
+                if (fd.k == kind::species) {
+                    v = static_cast<double>(species_type(tok_[k]));
+                } else if (fd.k == kind::boolean) {
+                    const auto b = detail::parse_bool(tok_[k]);
+                    if (!b) throw in_.fail("value " + detail::quoted(tok_[k]) + " of logical property '" +
+                                           std::string(fd.property) + "' is not T or F");
+                    v = *b;
+                } else {
+                    const auto st = detail::parse_double(tok_[k], v, il);
+                    if (st != detail::parse_status::ok)
+                        throw in_.fail(detail::number_problem(st, tok_[k], f.names[fd.column]));
+                    if (fd.k == kind::integer && !il)
+                        throw in_.fail("non-integer value " + detail::quoted(tok_[k]) + " in integer column '" +
+                                       f.names[fd.column] + "'");
+                }
+                f.columns[fd.column].push_back(v);
+            }
+        }
+        f.type_names = species_;
+        if (rotation_ != mat3<double>::identity()) rotate(f);
+    }
+
+    void rotate(frame& f) const {
+        const vec3<double> o = f.box_origin();
+        for (std::size_t c0 : vector_columns_) {
+            const bool is_pos = f.names[c0] == "x";
+            auto &x = f.columns[c0], &y = f.columns[c0 + 1], &z = f.columns[c0 + 2];
+            for (std::size_t i = 0; i < f.natoms; ++i) {
+                vec3<double> r{x[i], y[i], z[i]};
+                r = is_pos ? o + rotation_ * (r - o) : rotation_ * r;
+                x[i] = r.x, y[i] = r.y, z[i] = r.z;
+            }
+        }
+    }
+
+    detail::line_reader in_;
+    std::vector<std::string_view> tok_;
+    std::vector<std::pair<std::string, std::string>> kv_;
+    std::vector<detail::xyz_property> props_;
+    std::vector<field> fields_;
+    std::vector<std::size_t> vector_columns_;
+    std::vector<std::string> species_;
+    mat3<double> rotation_ = mat3<double>::identity();
+    std::size_t frames_ = 0;
+    bool synth_id_ = false;
+};
+
+}  // namespace tessera

@@ -1,0 +1,305 @@
+#pragma once
+/// @file
+/// LAMMPS text dumps (`dump atom`, `dump custom`): a streaming reader and a writer.
+///
+/// Reader: one frame at a time (memory bounded by one frame; a frame's buffers are reused),
+/// plain or gzip (detected by the magic bytes), from a path, a std::istream, or a
+/// std::string_view buffer. Items, in LAMMPS order:
+///
+///     [ITEM: UNITS] [ITEM: TIME] ITEM: TIMESTEP, ITEM: NUMBER OF ATOMS,
+///     ITEM: BOX BOUNDS [xy xz yz] <flags>, ITEM: ATOMS <column names...>
+///
+/// Columns may come in any order and number; every field must be a finite number. Every
+/// malformed input throws tessera::error with a message "<file>:<line>: <what is wrong>"; a
+/// reader never returns a short frame. After an error the reader and frame are unspecified.
+/// Coordinates are not required at read time: frame::positions() names what is missing.
+///
+/// Writer (lammps_dump_writer.hpp, included here): the same items, triclinic boxes in the bounding-box form LAMMPS and OVITO read, the
+/// frame's boundary flags, integer columns as integers and all other values in the shortest
+/// form that reads back bit for bit. Paths ending in ".gz" are written gzip-compressed.
+///
+/// See docs/io.md.
+
+#include <tessera/core/box.hpp>
+#include <tessera/core/error.hpp>
+#include <tessera/core/frame.hpp>
+#include <tessera/io/detail/text_input.hpp>
+#include <tessera/io/lammps_dump_writer.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <istream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace tessera {
+
+namespace detail {
+
+inline bool starts_with_item(std::string_view line) { return line.substr(0, 5) == "ITEM:"; }
+
+/// The text after "ITEM: " with surrounding whitespace removed.
+inline std::string_view item_body(std::string_view line) {
+    line.remove_prefix(5);
+    const auto b = line.find_first_not_of(" \t\r");
+    if (b == std::string_view::npos) return {};
+    const auto e = line.find_last_not_of(" \t\r");
+    return line.substr(b, e - b + 1);
+}
+
+}  // namespace detail
+
+class lammps_dump_reader {
+public:
+    /// Opens a dump file, gzip-compressed or not.
+    explicit lammps_dump_reader(const std::filesystem::path& path)
+        : in_(detail::open_source(path), path.string()) {}
+    /// Reads from a stream, which must outlive the reader; `name` is used in error messages.
+    explicit lammps_dump_reader(std::istream& is, std::string name = "<stream>")
+        : in_(std::make_unique<detail::istream_source>(is, name), name) {}
+    /// Reads from a copy of `text`.
+    static lammps_dump_reader from_string(std::string text, std::string name = "<string>") {
+        return lammps_dump_reader(std::make_unique<detail::memory_source>(std::move(text)), std::move(name));
+    }
+    /// Reads from a buffer without copying it; the buffer must outlive the reader.
+    static lammps_dump_reader from_buffer(std::string_view buffer, std::string name = "<buffer>") {
+        return lammps_dump_reader(std::make_unique<detail::memory_source>(buffer), std::move(name));
+    }
+
+    /// Reads the next frame into f (reusing its buffers). False at the end of input.
+    bool next(frame& f) {
+        if (!read_header(f)) return false;
+        read_atoms(f);
+        ++frames_;
+        return true;
+    }
+    /// Skips the next frame without parsing its atom lines. False at the end of input.
+    bool skip() {
+        if (!read_header(scratch_)) return false;
+        std::string_view line;
+        for (std::size_t i = 0; i < scratch_.natoms; ++i)
+            if (!in_.next(line)) truncated(scratch_, i, {});
+            else if (detail::starts_with_item(line)) truncated(scratch_, i, line);
+        ++frames_;
+        return true;
+    }
+
+    const std::string& name() const noexcept { return in_.name(); }
+    /// Line number of the last line read.
+    std::size_t line() const noexcept { return in_.line(); }
+    /// Frames read or skipped so far.
+    std::size_t frames() const noexcept { return frames_; }
+
+private:
+    lammps_dump_reader(std::unique_ptr<detail::byte_source> src, std::string name) : in_(std::move(src), name) {}
+
+    /// `item` is the ITEM line met where an atom line was due, or empty at the end of input.
+    [[noreturn]] void truncated(const frame& f, std::size_t got, std::string_view item) const {
+        const std::string what = "truncated frame (timestep " + std::to_string(f.timestep) + "): " +
+                                 std::to_string(got) + " of " + std::to_string(f.natoms) + " atom lines";
+        if (!item.empty()) throw in_.fail(what + " before " + detail::quoted(item));
+        throw in_.fail_at(in_.line() + 1, what + " before the end of the file");
+    }
+
+    /// Next line of the header; EOF there is a truncated frame.
+    std::string_view header_line(std::string_view after) {
+        std::string_view line;
+        if (!in_.next(line))
+            throw in_.fail_at(in_.line() + 1, "unexpected end of file after '" + std::string(after) +
+                                                  "' (truncated frame header)");
+        return line;
+    }
+    std::string_view expect_item(std::string_view expected) {
+        std::string_view line = header_line(items_seen_);
+        const std::string_view body = detail::starts_with_item(line) ? detail::item_body(line) : std::string_view{};
+        if (body.substr(0, expected.size()) != expected ||
+            (body.size() > expected.size() && !detail::is_space(body[expected.size()])))
+            throw in_.fail("expected 'ITEM: " + std::string(expected) + "', found " + detail::quoted(line) +
+                           " (missing or out-of-order item)");
+        items_seen_ = "ITEM: " + std::string(expected);
+        return detail::item_body(line);
+    }
+    std::int64_t single_integer(std::string_view what) {
+        const std::string_view line = header_line(items_seen_);
+        detail::split(line, tok_);
+        std::int64_t v = 0;
+        if (tok_.size() != 1 || !detail::parse_int64(tok_[0], v))
+            throw in_.fail("expected one integer (" + std::string(what) + "), found " + detail::quoted(line));
+        return v;
+    }
+
+    bool read_header(frame& f) {
+        std::string_view line;
+        if (!in_.next_nonblank(line)) return false;
+        if (!detail::starts_with_item(line))
+            throw in_.fail("expected 'ITEM: TIMESTEP' at the start of a frame, found " + detail::quoted(line));
+        f.time.reset();
+        std::string_view item = detail::item_body(line);
+        items_seen_ = line;
+        if (item == "UNITS") {
+            detail::split(header_line(items_seen_), tok_);
+            if (tok_.size() != 1) throw in_.fail("expected one unit style after 'ITEM: UNITS'");
+            f.units.assign(tok_[0]);
+            items_seen_ = "ITEM: UNITS";
+            line = header_line(items_seen_);
+            item = detail::starts_with_item(line) ? detail::item_body(line) : std::string_view{};
+        }
+        if (item == "TIME") {
+            detail::split(header_line("ITEM: TIME"), tok_);
+            double t = 0;
+            bool integer_like = false;
+            if (tok_.size() != 1 || detail::parse_double(tok_[0], t, integer_like) != detail::parse_status::ok)
+                throw in_.fail("expected one finite number after 'ITEM: TIME'");
+            f.time = t;
+            line = header_line("ITEM: TIME");
+            item = detail::starts_with_item(line) ? detail::item_body(line) : std::string_view{};
+        }
+        if (item != "TIMESTEP")
+            throw in_.fail("expected 'ITEM: TIMESTEP', found " + detail::quoted(line) +
+                           " (missing or out-of-order item)");
+        items_seen_ = "ITEM: TIMESTEP";
+        f.timestep = single_integer("the timestep");
+        expect_item("NUMBER OF ATOMS");
+        const std::int64_t n = single_integer("the number of atoms");
+        if (n < 0) throw in_.fail("negative number of atoms: " + std::to_string(n));
+        f.natoms = static_cast<std::size_t>(n);
+        read_box(f, expect_item("BOX BOUNDS"));
+        read_columns(f, expect_item("ATOMS"));
+        return true;
+    }
+
+    void read_box(frame& f, std::string_view item) {
+        const std::size_t item_line = in_.line();
+        detail::split(item.substr(10), tok_);  // after "BOX BOUNDS"
+        std::size_t k = 0;
+        bool tilted = false;
+        if (!tok_.empty() && (tok_[0] == "abc" || tok_[0] == "origin"))
+            throw in_.fail("general triclinic boxes ('BOX BOUNDS abc origin', LAMMPS 2023+) are not supported; "
+                           "write the dump without 'dump_modify triclinic/general yes'");
+        if (tok_.size() >= 3 && tok_[0] == "xy" && tok_[1] == "xz" && tok_[2] == "yz") {
+            tilted = true;
+            k = 3;
+        }
+        periodicity per = fully_periodic;
+        f.box_flags.clear();
+        if (tok_.size() - k == 3) {
+            for (std::size_t d = 0; d < 3; ++d) {
+                if (!detail::parse_boundary_flag(tok_[k + d], per[d]))
+                    throw in_.fail("invalid boundary flag " + detail::quoted(tok_[k + d]) +
+                                   " in 'ITEM: BOX BOUNDS' (expected pp, or f/s/m per side)");
+                if (d) f.box_flags += ' ';
+                f.box_flags.append(tok_[k + d]);
+            }
+        } else if (tok_.size() != k) {
+            throw in_.fail("'ITEM: BOX BOUNDS' needs three boundary flags (e.g. 'pp pp pp'), found " +
+                           detail::quoted(item));
+        }
+        std::array<std::array<double, 3>, 3> v{};
+        const std::size_t per_line = tilted ? 3 : 2;
+        static constexpr const char* axis[3] = {"x", "y", "z"};
+        for (std::size_t d = 0; d < 3; ++d) {
+            const std::string_view line = header_line("ITEM: BOX BOUNDS");
+            detail::split(line, tok_);
+            if (tok_.size() != per_line)
+                throw in_.fail("box bounds line for " + std::string(axis[d]) + " has " + std::to_string(tok_.size()) +
+                               " fields, expected " + std::to_string(per_line) +
+                               (tilted ? " (lo_bound hi_bound tilt)" : " (lo hi)"));
+            for (std::size_t j = 0; j < per_line; ++j) {
+                bool il = false;
+                const auto st = detail::parse_double(tok_[j], v[d][j], il);
+                if (st != detail::parse_status::ok)
+                    throw in_.fail(detail::number_problem(st, tok_[j], std::string("box ") + axis[d]));
+            }
+            if (!(v[d][1] > v[d][0]))
+                throw in_.fail("box " + std::string(axis[d]) + " hi " + detail::quoted(tok_[1]) +
+                               " is not greater than lo " + detail::quoted(tok_[0]));
+        }
+        try {
+            if (tilted)
+                f.box = triclinic_from_bounds(v[0][0], v[0][1], v[1][0], v[1][1], v[2][0], v[2][1], v[0][2], v[1][2],
+                                              v[2][2], per);
+            else
+                f.box = orthogonal_box<double>({v[0][0], v[1][0], v[2][0]}, {v[0][1], v[1][1], v[2][1]}, per);
+        } catch (const error& e) {
+            throw in_.fail_at(item_line, std::string("invalid box: ") + e.what());
+        }
+    }
+
+    void read_columns(frame& f, std::string_view item) {
+        detail::split(item.substr(5), tok_);  // after "ATOMS"
+        if (tok_.empty()) throw in_.fail("'ITEM: ATOMS' lists no column names");
+        f.names.resize(tok_.size());
+        for (std::size_t c = 0; c < tok_.size(); ++c) {
+            for (std::size_t p = 0; p < c; ++p)
+                if (tok_[p] == tok_[c]) throw in_.fail("duplicate column name " + detail::quoted(tok_[c]));
+            f.names[c].assign(tok_[c]);
+        }
+        f.columns.resize(tok_.size());
+        f.integral.assign(tok_.size(), 1);
+        f.type_names.clear();
+    }
+
+    void read_atoms(frame& f) {
+        const std::size_t ncol = f.names.size();
+        const std::size_t reserve = std::min<std::size_t>(f.natoms, std::size_t(1) << 20);
+        for (auto& col : f.columns) {
+            col.clear();
+            col.reserve(reserve);  // grows with the lines actually present, never trusts natoms alone
+        }
+        const std::size_t first_line = in_.line() + 1;
+        std::string_view line;
+        for (std::size_t i = 0; i < f.natoms; ++i) {
+            if (!in_.next(line)) truncated(f, i, {});
+            else if (detail::starts_with_item(line)) truncated(f, i, line);
+            detail::split(line, tok_);
+            if (tok_.size() != ncol)
+                throw in_.fail("atom line has " + std::to_string(tok_.size()) + " fields, expected " +
+                               std::to_string(ncol) + " (" + f.column_list() + ")");
+            for (std::size_t c = 0; c < ncol; ++c) {
+                double v = 0;
+                bool il = false;
+                const auto st = detail::parse_double(tok_[c], v, il);
+                if (st != detail::parse_status::ok) throw in_.fail(detail::number_problem(st, tok_[c], f.names[c]));
+                f.columns[c].push_back(v);
+                f.integral[c] &= static_cast<unsigned char>(il);
+            }
+        }
+        check_ids(f, first_line);
+    }
+
+    void check_ids(const frame& f, std::size_t first_line) {
+        const auto c = f.column_index("id");
+        if (c < 0) return;
+        const auto& id = f.columns[static_cast<std::size_t>(c)];
+        for (std::size_t i = 0; i < id.size(); ++i)
+            if (!(std::abs(id[i]) <= 9007199254740992.0) || id[i] != std::floor(id[i]))
+                throw in_.fail_at(first_line + i, "atom id " + std::to_string(id[i]) + " is not an integer");
+        order_.resize(id.size());
+        for (std::size_t i = 0; i < id.size(); ++i) order_[i] = i;
+        std::sort(order_.begin(), order_.end(),
+                  [&](std::size_t a, std::size_t b) { return id[a] < id[b] || (id[a] == id[b] && a < b); });
+        for (std::size_t k = 1; k < order_.size(); ++k)
+            if (id[order_[k]] == id[order_[k - 1]])
+                throw in_.fail_at(first_line + order_[k],
+                                  "duplicate atom id " + std::to_string(static_cast<std::int64_t>(id[order_[k]])) +
+                                      " in frame at timestep " + std::to_string(f.timestep) + " (first on line " +
+                                      std::to_string(first_line + order_[k - 1]) + ")");
+    }
+
+    detail::line_reader in_;
+    std::vector<std::string_view> tok_;
+    std::vector<std::size_t> order_;
+    std::string items_seen_;
+    frame scratch_;
+    std::size_t frames_ = 0;
+};
+
+}  // namespace tessera

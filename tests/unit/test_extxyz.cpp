@@ -1,0 +1,212 @@
+// Tests for tessera/io/extxyz.hpp.
+#include <tessera/io/extxyz.hpp>
+#include <tessera/io/lammps_dump.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
+using tessera::extxyz_reader;
+using tessera::frame;
+
+namespace {
+
+fs::path temp_path(const std::string& name) {
+    static const std::string tag = std::to_string(std::random_device{}());
+    return fs::temp_directory_path() / ("tessera_xyz_test_" + tag + "_" + name);
+}
+
+template <class F>
+std::string error_of(F&& f) {
+    try {
+        f();
+    } catch (const tessera::error& e) {
+        return e.what();
+    }
+    return "<no tessera::error thrown>";
+}
+
+const std::string good =
+    "3\n"                                                                                       // 1
+    "Lattice=\"10 0 0 0 11 0 0 0 12\" Properties=species:S:1:pos:R:3 pbc=\"T T F\" Time=1.5 step=40\n"  // 2
+    "Cu 0 0 0\n"                                                                                // 3
+    "Zr 1 2 3\n"                                                                                // 4
+    "Cu 4 5 6\n";                                                                               // 5
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+    const auto k = s.find(from);
+    REQUIRE(k != std::string::npos);
+    return s.replace(k, from.size(), to);
+}
+
+void check_malformed(const std::string& text, int line, const std::string& reason) {
+    const fs::path p = temp_path("bad.xyz");
+    std::ofstream(p, std::ios::binary) << text;
+    const std::string msg = error_of([&] {
+        extxyz_reader r(p);
+        frame f;
+        while (r.next(f)) {
+        }
+    });
+    INFO(text);
+    CHECK_THAT(msg, Contains(p.string() + ":" + std::to_string(line) + ": ") && Contains(reason));
+    fs::remove(p);
+}
+
+}  // namespace
+
+TEST_CASE("extxyz: orthogonal cell, species, pbc, time and step", "[io][extxyz]") {
+    auto r = extxyz_reader::from_string(good, "g.xyz");
+    frame f;
+    REQUIRE(r.next(f));
+    CHECK(f.natoms == 3);
+    CHECK(f.timestep == 40);
+    REQUIRE(f.time);
+    CHECK(*f.time == 1.5);
+    CHECK(f.names == std::vector<std::string>{"id", "type", "x", "y", "z"});
+    CHECK(f.ids() == std::vector<std::int64_t>{1, 2, 3});
+    CHECK(f.types() == std::vector<int>{1, 2, 1});
+    CHECK(f.type_names == std::vector<std::string>{"Cu", "Zr"});
+    const auto& b = std::get<tessera::orthogonal_box<double>>(f.box);
+    CHECK(b.hi() == tessera::vec3<double>{10, 11, 12});
+    CHECK(b.periodic_axes() == tessera::periodicity{true, true, false});
+    CHECK(f.positions()[1] == std::array<double, 3>{1, 2, 3});
+    CHECK_FALSE(r.next(f));
+}
+
+TEST_CASE("extxyz: upper-triangular lattice maps directly to a triclinic box", "[io][extxyz]") {
+    const std::string text = "1\nLattice=\"10 0 0 -2 9 0 1.5 0.5 8\" Origin=\"1 2 3\"\nAl 1 2 3\n";
+    auto r = extxyz_reader::from_string(text);
+    frame f;
+    REQUIRE(r.next(f));
+    const auto& b = std::get<tessera::triclinic_box<double>>(f.box);
+    CHECK(b.lo() == tessera::vec3<double>{1, 2, 3});
+    CHECK(b.hi() == tessera::vec3<double>{11, 11, 11});
+    CHECK(b.xy() == -2);
+    CHECK(b.xz() == 1.5);
+    CHECK(b.yz() == 0.5);
+    CHECK(b.periodic_axes() == tessera::fully_periodic);  // default with a Lattice
+    CHECK(r.rotation() == tessera::mat3<double>::identity());
+}
+
+TEST_CASE("extxyz: a general cell is rotated into the LAMMPS frame", "[io][extxyz]") {
+    // A LAMMPS cell and fractional positions, rotated by Q (about the axis (1,2,3), 0.7 rad).
+    const tessera::triclinic_box<double> ref({0, 0, 0}, {9, 8, 7}, 1.5, -2, 0.75);
+    const tessera::vec3<double> axis = tessera::vec3<double>{1, 2, 3} / std::sqrt(14.0);
+    const double c = std::cos(0.7), s = std::sin(0.7);
+    tessera::mat3<double> Q;
+    for (std::size_t i = 0; i < 3; ++i)
+        for (std::size_t j = 0; j < 3; ++j) {
+            const double k[3][3] = {{0, -axis.z, axis.y}, {axis.z, 0, -axis.x}, {-axis.y, axis.x, 0}};
+            Q(i, j) = (i == j ? c : 0) + (1 - c) * axis[i] * axis[j] + s * k[i][j];
+        }
+    const tessera::mat3<double> hq = Q * ref.cell();
+    const std::vector<tessera::vec3<double>> frac{{0.1, 0.2, 0.3}, {0.9, 0.5, 0.05}};
+    std::ostringstream os;
+    os.precision(17);
+    os << frac.size() << "\nLattice=\"";
+    for (std::size_t v = 0; v < 3; ++v)
+        for (std::size_t d = 0; d < 3; ++d) os << hq(d, v) << (v == 2 && d == 2 ? "\"" : " ");
+    os << " Properties=species:S:1:pos:R:3:velo:R:3:Z:I:1:fixed:L:1:dipole:R:2\n";
+    for (const auto& fr : frac) {
+        const auto r = Q * ref.from_fractional(fr);
+        const auto v = Q * tessera::vec3<double>{1, 0, 0};
+        os << "Ni " << r.x << ' ' << r.y << ' ' << r.z << ' ' << v.x << ' ' << v.y << ' ' << v.z << " 28 T 0.5 -1\n";
+    }
+    auto reader = extxyz_reader::from_string(os.str());
+    frame f;
+    REQUIRE(reader.next(f));
+    CHECK(f.names == std::vector<std::string>{"id", "type", "x", "y", "z", "vx", "vy", "vz", "Z", "fixed",
+                                              "dipole[1]", "dipole[2]"});
+    const auto& b = std::get<tessera::triclinic_box<double>>(f.box);
+    CHECK(b.hi().x == Approx(9).epsilon(1e-13));
+    CHECK(b.hi().y == Approx(8).epsilon(1e-13));
+    CHECK(b.hi().z == Approx(7).epsilon(1e-13));
+    CHECK(b.xy() == Approx(1.5).epsilon(1e-13));
+    CHECK(b.xz() == Approx(-2).epsilon(1e-13));
+    CHECK(b.yz() == Approx(0.75).epsilon(1e-13));
+    const auto pos = f.positions();
+    for (std::size_t i = 0; i < frac.size(); ++i) {
+        const auto r = ref.from_fractional(frac[i]);
+        for (std::size_t d = 0; d < 3; ++d) CHECK(pos[i][d] == Approx(r[d]).margin(1e-12));
+    }
+    CHECK(f.column("vx")[0] == Approx(1).margin(1e-14));  // velocities rotated back too
+    CHECK(f.column("vy")[0] == Approx(0).margin(1e-14));
+    CHECK(f.column("Z")[1] == 28);
+    CHECK(f.column("fixed")[0] == 1);
+    CHECK(f.column("dipole[2]")[1] == -1);
+    const auto R = reader.rotation();  // = Q^T
+    for (std::size_t i = 0; i < 3; ++i)
+        for (std::size_t j = 0; j < 3; ++j) CHECK(R(i, j) == Approx(Q(j, i)).margin(1e-14));
+}
+
+TEST_CASE("extxyz: streaming frames, species numbered across the file, plain xyz", "[io][extxyz]") {
+    const std::string text = "2\nplain comment\nO 0 0 0\nH 1 0 0\n1\n\nH 0 0 1\n2\nstep=9\nC 1 1 1\nO 2 2 2\n\n";
+    auto r = extxyz_reader::from_string(text);
+    frame f;
+    REQUIRE(r.next(f));
+    CHECK(f.timestep == 0);
+    CHECK(std::holds_alternative<tessera::open_box<double>>(f.box));
+    CHECK(f.types() == std::vector<int>{1, 2});
+    REQUIRE(r.skip());
+    REQUIRE(r.next(f));
+    CHECK(f.timestep == 9);
+    CHECK(f.types() == std::vector<int>{3, 1});
+    CHECK(f.type_names == std::vector<std::string>{"O", "H", "C"});
+    CHECK_FALSE(r.next(f));
+    CHECK(r.frames() == 3);
+    // a box-less frame is written as a LAMMPS dump with the atoms' bounding box, non-periodic
+    std::ostringstream os;
+    tessera::lammps_dump_writer(os).write(f);
+    CHECK_THAT(os.str(), Contains("ITEM: BOX BOUNDS ff ff ff\n0.5 2.5\n0.5 2.5\n0.5 2.5\nITEM: ATOMS id type x y z\n1 3 1 1 1\n"));
+}
+
+TEST_CASE("extxyz: read from a file, written as a LAMMPS dump, read back identically", "[io][extxyz]") {
+    const fs::path p = temp_path("in.xyz");
+    std::ofstream(p) << good << good;
+    extxyz_reader r(p);
+    frame f, g;
+    REQUIRE(r.next(f));
+    REQUIRE(r.next(f));
+    std::ostringstream os;
+    tessera::lammps_dump_writer(os).write(f);
+    auto back = tessera::lammps_dump_reader::from_string(os.str());
+    REQUIRE(back.next(g));
+    CHECK(g.names == f.names);
+    CHECK(g.columns == f.columns);
+    CHECK(g.box_flags == "pp pp ff");
+    fs::remove(p);
+}
+
+TEST_CASE("extxyz: malformed input names file, line and reason", "[io][extxyz][errors]") {
+    check_malformed(replace(good, "3\n", "three\n"), 1, "expected the number of atoms (one integer), found 'three'");
+    check_malformed(replace(good, "3\n", "-3\n"), 1, "negative number of atoms: -3");
+    check_malformed("3\n", 2, "unexpected end of file: missing comment line");
+    check_malformed(replace(good, "Cu 4 5 6\n", ""), 5, "missing atom line 3 of 3 (truncated frame)");
+    check_malformed(good + "2\n\nCu 1 1 1\n", 9, "missing atom line 2 of 2");
+    check_malformed(replace(good, "Zr 1 2 3", "Zr 1 2"), 4, "atom line has 3 fields, expected 4 from Properties");
+    check_malformed(replace(good, "Zr 1 2 3", "Zr 1 two 3"), 4, "non-numeric value 'two' in column 'y'");
+    check_malformed(replace(good, "Zr 1 2 3", "Zr 1 2 NaN"), 4, "non-finite value 'NaN' in column 'z'");
+    check_malformed(replace(good, "0 0 12\"", "0 0\""), 2, "Lattice needs 9 numbers");
+    check_malformed(replace(good, "0 0 12\"", "0 0 inf\""), 2, "non-finite value 'inf' in column 'Lattice'");
+    check_malformed(replace(good, "Time=1.5", "Time=\"1.5"), 2, "unterminated quote in value of 'Time'");
+    check_malformed(replace(good, "pos:R:3", "pos:R"), 2, "Properties must be name:type:count triples");
+    check_malformed(replace(good, "pos:R:3", "pos:X:3"), 2, "property 'pos' has type 'X', expected S, R, I or L");
+    check_malformed(replace(good, "pos:R:3", "pos:R:2"), 2, "property 'pos' must have 3 columns");
+    check_malformed(replace(good, "pbc=\"T T F\"", "pbc=\"T T\""), 2, "pbc needs three of T/F");
+    check_malformed(replace(good, "step=40", "step=4.5"), 2, "step must be an integer, found '4.5'");
+    check_malformed(replace(good, "Lattice=\"10 0 0 0 11 0 0 0 12\" ", ""), 2, "pbc has T but there is no Lattice");
+    check_malformed(replace(good, "10 0 0 0 11 0 0 0 12", "0 11 0 10 0 0 0 0 12"), 2, "Lattice is left-handed or degenerate");
+    check_malformed(replace(good, "species:S:1:pos:R:3", "species:S:1:pos:R:3:n:I:1"), 3, "atom line has 4 fields, expected 5");
+    check_malformed(replace(replace(replace(replace(good, "species:S:1:pos:R:3", "species:S:1:pos:R:3:n:I:1"), "Cu 0 0 0", "Cu 0 0 0 1"), "Zr 1 2 3", "Zr 1 2 3 2.5"), "Cu 4 5 6", "Cu 4 5 6 1"),
+                    4, "non-integer value '2.5' in integer column 'n'");
+    check_malformed(replace(good, "species:S:1:pos:R:3", "species:S:1:pos:R:3:x:R:1"), 2, "duplicate column 'x' from Properties");
+}
