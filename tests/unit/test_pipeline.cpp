@@ -101,3 +101,33 @@ TEST_CASE("two open subdomains with ghost shells reproduce the periodic whole", 
         for (std::size_t k = 0; k < local.size(); ++k) REQUIRE(part.get<coordination>()[k] == whole[owner[k]]);
     }
 }
+
+namespace {
+// A whole-list descriptor: the mean coordination of each particle's neighbours (needs every
+// particle's row, so it cannot be computed row by row).
+struct neighbour_mean_coordination {
+    static constexpr neighbor_need need = neighbor_need::ball;
+    std::vector<std::string> columns(const particle_properties&) const { return {"mean_neighbour_coord"}; }
+    void prepare(const neighbor_stage_info&, const particle_properties&) const {}
+    template <class T, class Policy>
+    void compute_all(const neighbor_list<T>& l, const particle_properties&, output_columns<T> out, Policy) const {
+        for (std::size_t i = 0; i < l.num_particles(); ++i) {
+            T s = 0;
+            for (auto j : l.neighbors(i)) s += T(l.num_neighbors(j));
+            out.column(0)[i] = l.num_neighbors(i) ? s / T(l.num_neighbors(i)) : T(0);
+        }
+    }
+};
+}  // namespace
+
+TEST_CASE("whole-list descriptors run beside per-particle ones", "[pipeline][list_descriptor]") {
+    const points chain{{0, 0, 0}, {1, 0, 0}, {2, 0, 0}, {3, 0, 0}};
+    const auto pipe = pipeline(ball{1.5}, coordination{}, neighbour_mean_coordination{});
+    const auto out = pipe.run(chain, open_box<double>{});
+    CHECK(out.names() == std::vector<std::string>{"coord", "mean_neighbour_coord"});
+    const std::vector<double> z{1, 2, 2, 1}, mean{2, 1.5, 1.5, 2};
+    for (std::size_t i = 0; i < 4; ++i) {
+        CHECK(out.get<0>()[i] == z[i]);
+        CHECK(out.get<1>()[i] == mean[i]);
+    }
+}

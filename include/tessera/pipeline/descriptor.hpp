@@ -3,7 +3,8 @@
 /// What a descriptor is, for the pipeline: a small value type that states what neighbours it
 /// needs, names its output columns, and computes one particle's outputs from that particle's
 /// neighbour row. The pipeline calls compute() once per particle inside one fused loop, so a
-/// descriptor never allocates there and never sees other particles' rows.
+/// descriptor never allocates there and never sees other particles' rows. Descriptors that need
+/// their neighbours' intermediate results are whole-list descriptors (compute_all, below).
 ///
 ///     struct my_descriptor {
 ///         static constexpr neighbor_need need = neighbor_need::ball;   // or sorted_nearest, any
@@ -12,6 +13,7 @@
 ///         template <class T> void compute(const particle_row<T>&, output_row<T>) const;
 ///     };
 
+#include <tessera/core/execution.hpp>
 #include <tessera/core/properties.hpp>
 #include <tessera/core/vec.hpp>
 #include <tessera/neighbors/neighbor_list.hpp>
@@ -62,13 +64,42 @@ struct output_row {
     T& operator[](std::size_t c) const noexcept { return base[c * stride]; }
 };
 
+/// All of a descriptor's columns: n values each, column-major.
+template <class T>
+struct output_columns {
+    T* base;
+    std::size_t n;
+    std::size_t count;
+    std::span<T> column(std::size_t c) const noexcept { return {base + c * n, n}; }
+};
+
+/// What every descriptor has: its neighbour need, its column names and a set-up check.
 template <class D>
-concept descriptor = requires(const D& d, const particle_properties& p, const neighbor_stage_info& s,
-                              const particle_row<double>& row, output_row<double> out) {
+concept descriptor_common = requires(const D& d, const particle_properties& p, const neighbor_stage_info& s) {
     { D::need } -> std::convertible_to<neighbor_need>;
     { d.columns(p) } -> std::convertible_to<std::vector<std::string>>;
     d.prepare(s, p);
-    d.compute(row, out);
 };
+
+/// A per-particle descriptor: compute() sees one row and writes that particle's outputs. The
+/// pipeline fuses all of these into one loop over particles.
+template <class D>
+concept particle_descriptor = descriptor_common<D> &&
+                              requires(const D& d, const particle_row<double>& row, output_row<double> out) {
+                                  d.compute(row, out);
+                              };
+
+/// A whole-list descriptor: needs other particles' intermediate results (Lechner–Dellago
+/// averages, bond crystallinity, …), so it runs its own passes over the list:
+///     template <class T, class Policy>
+///     void compute_all(const neighbor_list<T>&, const particle_properties&, output_columns<T>, Policy) const;
+/// It must give identical results for any policy/thread count.
+template <class D>
+concept list_descriptor = descriptor_common<D> &&
+                          requires(const D& d, const neighbor_list<double>& l, const particle_properties& p,
+                                   output_columns<double> out) { d.compute_all(l, p, out, serial_policy{}); };
+
+template <class D>
+concept descriptor = particle_descriptor<D> || list_descriptor<D>;
 
 }  // namespace tessera

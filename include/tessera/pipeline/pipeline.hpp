@@ -61,7 +61,7 @@ template <class Stage, class D>
 constexpr bool check_descriptor() {
     static_assert(descriptor<D>,
                   "tessera::pipeline: this type is not a descriptor (it needs `need`, columns(), prepare() and "
-                  "compute(); see tessera/pipeline/descriptor.hpp)");
+                  "compute() or compute_all(); see tessera/pipeline/descriptor.hpp)");
     if constexpr (descriptor<D>) {
         static_assert(D::need != neighbor_need::sorted_nearest || neighbor_stage_traits<Stage>::provides_sorted_nearest,
                       "tessera::pipeline: a descriptor needs the k nearest neighbours sorted by distance, but the "
@@ -172,12 +172,15 @@ public:
         const std::size_t n = list.num_particles();
         out.n_ = n;
         std::apply([&](const D&... d) { prepare_all(info, p, out, n, d...); }, descriptors_);
-        detail::for_each_chunk(policy, n, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
-            for (std::size_t i = b; i < e; ++i) {
-                const particle_row<U> row{i, list.neighbors(i), list.vectors(i), list.distances2(i), &p};
-                compute_all(row, out, n, std::index_sequence_for<D...>{});
-            }
-        });
+        if constexpr ((particle_descriptor<D> || ...)) {
+            detail::for_each_chunk(policy, n, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
+                for (std::size_t i = b; i < e; ++i) {
+                    const particle_row<U> row{i, list.neighbors(i), list.vectors(i), list.distances2(i), &p};
+                    compute_row(row, out, n, std::index_sequence_for<D...>{});
+                }
+            });
+        }
+        run_list_descriptors(list, p, out, n, policy, std::index_sequence_for<D...>{});
         return out;
     }
 
@@ -190,9 +193,24 @@ private:
          ...);
     }
     template <class U, std::size_t... K>
-    void compute_all(const particle_row<U>& row, pipeline_result<U, D...>& out, std::size_t n,
+    void compute_row(const particle_row<U>& row, pipeline_result<U, D...>& out, std::size_t n,
                      std::index_sequence<K...>) const {
-        (std::get<K>(descriptors_).compute(row, output_row<U>{out.data_[K].data() + row.index, n}), ...);
+        auto one = [&](const auto& d, std::vector<U>& data) {
+            if constexpr (particle_descriptor<std::remove_cvref_t<decltype(d)>>)
+                d.compute(row, output_row<U>{data.data() + row.index, n});
+        };
+        (one(std::get<K>(descriptors_), out.data_[K]), ...);
+    }
+    template <class U, class Policy, std::size_t... K>
+    void run_list_descriptors(const neighbor_list<U>& list, const particle_properties& p,
+                              pipeline_result<U, D...>& out, std::size_t n, Policy policy,
+                              std::index_sequence<K...>) const {
+        auto one = [&](const auto& d, std::vector<U>& data, const std::vector<std::string>& names) {
+            using Desc = std::remove_cvref_t<decltype(d)>;
+            if constexpr (!particle_descriptor<Desc>)
+                d.compute_all(list, p, output_columns<U>{data.data(), n, names.size()}, policy);
+        };
+        (one(std::get<K>(descriptors_), out.data_[K], out.names_[K]), ...);
     }
 
     Stage stage_;
