@@ -63,7 +63,7 @@ public:
         // Ids go straight from the cell list into the rows: no bond vectors are stored (at 8 Å
         // that would be ~180 bonds × 36 bytes per particle).
         using T = particle_value_t<S>;
-        const cell_list<T> cells(positions, bx, T(cutoff) / T(2));
+        const cell_list<T> cells(positions, bx, T(cutoff));
         constexpr std::size_t chunk = 4096;
         const std::size_t chunks = (n + chunk - 1) / chunk;
         std::vector<std::vector<std::size_t>> counts(chunks);

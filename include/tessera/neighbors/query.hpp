@@ -85,11 +85,15 @@ bool keep_in_half(std::size_t i, std::size_t j, const vec3<T>& r) noexcept {
 
 /// Fills rows [0, n_rows) with row(i, list, scratch), in chunks, concatenated in order.
 template <class T, class Policy, class Row>
-neighbor_list<T> build_rows(std::size_t n_rows, list_kind kind, Policy policy, Row&& row) {
+neighbor_list<T> build_rows(std::size_t n_rows, list_kind kind, Policy policy, Row&& row, double expected_per_row = 0) {
     constexpr std::size_t chunk = 2048;
     neighbor_list<T> out;
     out.clear(kind);
+    // Reserving from the expected count avoids regrowing (and page-faulting) three arrays:
+    // list writing, not the search, dominates a ball query (docs/performance.md).
+    const double expected = expected_per_row > 0 && std::isfinite(expected_per_row) ? expected_per_row * 1.1 : 0.0;
     if constexpr (std::is_same_v<Policy, serial_policy>) {
+        out.reserve(n_rows, std::size_t(expected * double(n_rows)));
         std::vector<candidate<T>> scratch;
         for (std::size_t i = 0; i < n_rows; ++i) {
             row(i, out, scratch);
@@ -101,6 +105,7 @@ neighbor_list<T> build_rows(std::size_t n_rows, list_kind kind, Policy policy, R
         for_each_chunk(policy, n_rows, chunk, [&](std::size_t c, std::size_t b, std::size_t e) {
             std::vector<candidate<T>> scratch;
             parts[c].clear(kind);
+            parts[c].reserve(e - b, std::size_t(expected * double(e - b)));
             for (std::size_t i = b; i < e; ++i) {
                 row(i, parts[c], scratch);
                 parts[c].end_row();
@@ -134,6 +139,8 @@ neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_r
                                 const query_options& opt = {}, Policy policy = {}) {
     detail::validate(q);
     const T radius = T(q.radius);
+    const double per_row = double(cells.density()) * 4.0 / 3.0 * std::numbers::pi * q.radius * q.radius * q.radius *
+                           (opt.kind == list_kind::half ? 0.5 : 1.0);
     return detail::build_rows<T>(n_rows, opt.kind, policy,
                                  [&](std::size_t i, neighbor_list<T>& out, std::vector<detail::candidate<T>>& scratch) {
                                      const bool half = opt.kind == list_kind::half;
@@ -153,7 +160,8 @@ neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_r
                                                            });
                                      std::sort(scratch.begin(), scratch.end());
                                      for (const auto& c : scratch) out.push_bond(c.j, c.r, c.r2);
-                                 });
+                                 },
+                                 per_row);
 }
 
 /// k-nearest query over a prebuilt cell list. Rows are sorted by distance; a row holds fewer
@@ -185,7 +193,8 @@ neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_r
             const std::size_t m = std::min(q.k, scratch.size());
             std::partial_sort(scratch.begin(), scratch.begin() + std::ptrdiff_t(m), scratch.end());
             for (std::size_t c = 0; c < m; ++c) out.push_bond(scratch[c].j, scratch[c].r, scratch[c].r2);
-        });
+        },
+        double(q.k));
 }
 
 /// Builds a cell list sized for the query and runs it: the one-call form.
@@ -196,8 +205,9 @@ auto find_neighbors(const S& particles, const B& box, const Query& q, const quer
     const std::size_t rows = detail::rows_for(particles, opt);
     detail::validate(q);
     if constexpr (std::is_same_v<Query, ball>) {
-        // Bins of half the cutoff: the searched volume shrinks from 27 r³ toward the ball's.
-        cell_list<U> cells(particles, box, U(q.radius) / U(2));
+        // Bins as wide as the cutoff: narrower bins search less volume but make the runs the
+        // SIMD filter sweeps too short (measured in bench/neighbors.cpp: rc beats rc/2 by 13–33%).
+        cell_list<U> cells(particles, box, U(q.radius));
         return find_neighbors(cells, rows, q, opt, policy);
     } else {
         static_assert(std::is_same_v<Query, nearest>, "tessera: a query is tessera::ball or tessera::nearest");
