@@ -173,3 +173,29 @@ TEST_CASE("rdf: bad arguments are errors", "[rdf][errors]") {
     rdf_accumulator acc(2.0, 4, 0);
     CHECK_THROWS_WITH(acc.add_frame(p, open_box<double>{}), Catch::Contains("volume"));
 }
+
+TEST_CASE("rdf: matches LAMMPS compute rdf on the shared 2000-atom CuZr glass reference", "[rdf][lammps]") {
+    const std::string dir = std::string(TESSERA_TEST_DATA_DIR) + "/";
+    const auto ref = read_lammps_rdf(dir + "cuzr_rdf.txt");
+    lammps_dump_reader reader(dir + "cuzr_glass_ref.dump");
+    frame f;
+    double worst = 0;
+    std::size_t frames = 0;
+    for (const auto& block : ref) {
+        REQUIRE(reader.next(f));
+        ++frames;
+        const auto pos = f.positions();
+        const auto types = f.types();
+        rdf_accumulator one(6.0, 100, 2);
+        std::visit([&](const auto& b) { one.add_frame(pos, b, {.types = types}, openmp_policy{2}); }, f.box);
+        const auto t = one.result();
+        for (std::size_t k = 0; k < 100; ++k)
+            for (std::size_t c = 0; c < 4; ++c) {
+                worst = std::max({worst, rel(t.g[c][k], block[k][1 + 2 * c]), rel(t.coord[c][k], block[k][2 + 2 * c])});
+                REQUIRE(rel(t.g[c][k], block[k][1 + 2 * c]) < 1e-12);
+                REQUIRE(rel(t.coord[c][k], block[k][2 + 2 * c]) < 1e-12);
+            }
+    }
+    CHECK(frames == 2);
+    WARN("rdf vs LAMMPS (cuzr_glass_ref, " << frames << " frames): worst relative difference " << worst);
+}
