@@ -135,3 +135,13 @@ TEST_CASE("pair_entropy: bad parameters are errors", "[pair_entropy][errors]") {
     CHECK_THROWS_WITH(pipeline(ball{2.0}, pair_entropy{0.1, {1.0}}).run(p, open_box<double>{}),
                       Catch::Contains("density"));
 }
+
+TEST_CASE("pair_entropy: serial and OpenMP runs are identical", "[pair_entropy][threads]") {
+    const loaded d = first_frame();
+    const auto& box = std::get<orthogonal_box<double>>(d.box);
+    const auto pipe = pipeline(ball{5.0}, pair_entropy{0.2, {3.0, 4.0, 5.0}, 0.06, 0.0, true});
+    const auto a = pipe.run(d.pos, box, {.types = d.types});
+    const auto b = pipe.run(d.pos, box, {.types = d.types}, openmp_policy{2});
+    for (std::size_t c = 0; c < 3; ++c)
+        for (std::size_t i = 0; i < d.pos.size(); ++i) REQUIRE(a.get<0>(c)[i] == b.get<0>(c)[i]);
+}

@@ -199,3 +199,20 @@ TEST_CASE("rdf: matches LAMMPS compute rdf on the shared 2000-atom CuZr glass re
     CHECK(frames == 2);
     WARN("rdf vs LAMMPS (cuzr_glass_ref, " << frames << " frames): worst relative difference " << worst);
 }
+
+TEST_CASE("rdf: the smoothed local g_i(r) integrates to the neighbour count", "[rdf][local]") {
+    // ∫ 4πρ r² g_i(r) dr = Σ_j ∫ Gaussian = number of neighbours (Gaussians well inside the grid)
+    const std::vector<double> d2{1.1 * 1.1, 1.5 * 1.5, 2.0 * 2.0, 2.2 * 2.2};
+    std::vector<double> r, g;
+    for (double x = 0.0005; x < 4.0; x += 0.001) r.push_back(x);
+    g.resize(r.size());
+    const double rho = 0.08;
+    local_rdf<double>(d2, rho, 0.1, 0.0, r, g);
+    double n = 0;
+    for (std::size_t k = 0; k < r.size(); ++k) n += 4 * M_PI * rho * r[k] * r[k] * g[k] * 0.001;
+    CHECK(n == Approx(4.0).epsilon(1e-9));
+    local_rdf<double>(d2, rho, 0.1, 2.1, r, g);  // cutoff drops the bond at 2.2
+    n = 0;
+    for (std::size_t k = 0; k < r.size(); ++k) n += 4 * M_PI * rho * r[k] * r[k] * g[k] * 0.001;
+    CHECK(n == Approx(3.0).epsilon(1e-9));
+}
