@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     std::function<int()> action;
     tessera::cli::register_compute(app, action);
+    tessera::cli::register_rdf(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -6,4 +6,5 @@
 
 namespace tessera::cli {
 void register_compute(CLI::App& app, std::function<int()>& action);
+void register_rdf(CLI::App& app, std::function<int()>& action);
 }  // namespace tessera::cli

@@ -1,0 +1,154 @@
+// Radial descriptors for `tessera compute` (docs/descriptors/radial.md):
+//   --coord-pairs 1-1:3.05,1-2:3.75,2-2:4.35   coord, coord_1 … (descriptors/coordination.hpp)
+//   --symmetry-functions MU0:MU1:DMU --sf-width L [--sf-cutoff RC]
+//                                              g_<type>_<k> (descriptors/symmetry_functions.hpp)
+//   --entropy SIGMA --entropy-cutoff RC|R0:R1:DR [--entropy-local R] [--entropy-partial]
+//                                              entropy or entropy_<k> (descriptors/pair_entropy.hpp)
+//   --sro RC|pairs                             alpha_<b>, eta_<b> (descriptors/chemical_order.hpp)
+#include "compute_descriptors.hpp"
+
+#include <tessera/descriptors/chemical_order.hpp>
+#include <tessera/descriptors/coordination.hpp>
+#include <tessera/descriptors/pair_entropy.hpp>
+#include <tessera/descriptors/symmetry_functions.hpp>
+#include <tessera/pipeline/pipeline.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <variant>
+
+namespace tessera::cli {
+namespace {
+
+struct radial_options {
+    std::string coord_pairs, sf_grid, entropy_cutoff, sro;
+    double sf_width = 0, sf_cutoff = 0, entropy_sigma = 0, entropy_local = 0;
+    bool entropy_partial = false;
+};
+
+double parse_number(const std::string& s, const std::string& flag) {
+    std::size_t used = 0;
+    double v = 0;
+    try {
+        v = std::stod(s, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != s.size() || s.empty()) throw error(flag + ": '" + s + "' is not a number");
+    return v;
+}
+
+/// "A:B:S" → grid A, A+S, … ≤ B; "A" → {A}.
+std::vector<double> parse_grid(const std::string& s, const std::string& flag) {
+    const auto c1 = s.find(':');
+    if (c1 == std::string::npos) return {parse_number(s, flag)};
+    const auto c2 = s.find(':', c1 + 1);
+    if (c2 == std::string::npos) throw error(flag + ": expected START:STOP:STEP, got '" + s + "'");
+    return symmetry_functions::grid(parse_number(s.substr(0, c1), flag), parse_number(s.substr(c1 + 1, c2 - c1 - 1), flag),
+                                    parse_number(s.substr(c2 + 1), flag));
+}
+
+/// "1-1:3.05,1-2:3.75,2-2:4.35"
+pair_coordination parse_pairs(const std::string& s) {
+    std::vector<std::pair<std::pair<int, int>, double>> pairs;
+    std::stringstream in(s);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        const auto dash = item.find('-'), colon = item.find(':');
+        if (dash == std::string::npos || colon == std::string::npos || colon < dash)
+            throw error("--coord-pairs: expected A-B:RC, got '" + item + "'");
+        const int a = int(parse_number(item.substr(0, dash), "--coord-pairs"));
+        const int b = int(parse_number(item.substr(dash + 1, colon - dash - 1), "--coord-pairs"));
+        pairs.push_back({{a, b}, parse_number(item.substr(colon + 1), "--coord-pairs")});
+    }
+    if (pairs.empty()) throw error("--coord-pairs: empty table");
+    return pair_coordination::from_pairs(pairs);
+}
+
+template <class Pipe>
+void add_columns(const Pipe& pipe, const frame_context& c, frame& f, bool integral) {
+    const auto result =
+        std::visit([&](const auto& b) { return pipe.template run<double>(c.positions, b, c.properties, c.policy); }, c.box);
+    const auto names = result.names();
+    for (std::size_t k = 0; k < names.size(); ++k) {
+        const auto col = result.template get<0>(k);
+        f.add_column(names[k], std::vector<double>(col.begin(), col.end()), integral);
+    }
+}
+
+}  // namespace
+
+descriptor_cli radial_cli(CLI::App* compute) {
+    auto o = std::make_shared<radial_options>();
+    compute->add_option("--coord-pairs", o->coord_pairs,
+                        "coordination with per type-pair cutoffs A-B:RC,...: columns coord, coord_1, ...");
+    compute->add_option("--symmetry-functions", o->sf_grid,
+                        "radial symmetry functions on the grid MU0:MU1:DMU: columns g_<type>_<k>");
+    compute->add_option("--sf-width", o->sf_width, "symmetry-function width L in exp(-(r-mu)^2/L^2)")
+        ->check(CLI::PositiveNumber);
+    compute->add_option("--sf-cutoff", o->sf_cutoff,
+                        "symmetry-function cutoff with a smooth cosine taper (default: mu_max + 3 L, no taper)")
+        ->check(CLI::PositiveNumber);
+    compute->add_option("--entropy", o->entropy_sigma, "two-body excess entropy with Gaussian width SIGMA")
+        ->check(CLI::PositiveNumber);
+    compute->add_option("--entropy-cutoff", o->entropy_cutoff,
+                        "entropy integration cutoff RC, or a grid R0:R1:DR (columns entropy_<k>)");
+    compute->add_option("--entropy-local", o->entropy_local, "use the local density within R instead of N/V")
+        ->check(CLI::PositiveNumber);
+    compute->add_flag("--entropy-partial", o->entropy_partial, "sum over neighbour types with partial densities");
+    compute->add_option("--sro", o->sro,
+                        "chemical short-range order in the first shell RC, or 'pairs' for the --coord-pairs "
+                        "table: columns alpha_<type>, eta_<type>");
+    return {[o]() -> std::optional<column_producer> {
+        const bool any = !o->coord_pairs.empty() || !o->sf_grid.empty() || o->entropy_sigma > 0 || !o->sro.empty();
+        if (!any) return std::nullopt;
+        std::optional<pair_coordination> pairs;
+        if (!o->coord_pairs.empty()) pairs = parse_pairs(o->coord_pairs);
+        std::optional<symmetry_functions> sf;
+        if (!o->sf_grid.empty()) {
+            if (!(o->sf_width > 0)) throw error("--symmetry-functions needs --sf-width L");
+            sf = symmetry_functions{parse_grid(o->sf_grid, "--symmetry-functions"), o->sf_width, o->sf_cutoff};
+        }
+        std::vector<double> entropy_cutoffs;
+        if (o->entropy_sigma > 0) {
+            if (o->entropy_cutoff.empty()) throw error("--entropy needs --entropy-cutoff RC");
+            entropy_cutoffs = parse_grid(o->entropy_cutoff, "--entropy-cutoff");
+        }
+        std::optional<chemical_order> sro;
+        if (!o->sro.empty()) {
+            if (o->sro == "pairs") {
+                if (!pairs) throw error("--sro pairs needs --coord-pairs");
+                sro = chemical_order{0, *pairs};
+            } else {
+                sro = chemical_order{parse_number(o->sro, "--sro")};
+                if (!(sro->cutoff > 0)) throw error("--sro: the cutoff must be positive");
+            }
+        }
+        return column_producer{[=, opts = *o](const frame_context& c, frame& f) {
+            if (pairs) add_columns(pipeline(ball{pairs->max_cutoff()}, *pairs), c, f, true);
+            if (sf) {
+                const double r = sf->cutoff > 0 ? sf->cutoff : sf->mu.back() + 3 * sf->width;
+                add_columns(pipeline(ball{r}, *sf), c, f, false);
+            }
+            if (!entropy_cutoffs.empty()) {
+                const double volume = std::visit([](const auto& b) { return double(b.volume()); }, c.box);
+                pair_entropy pe{opts.entropy_sigma, entropy_cutoffs, double(c.positions.size()) / volume,
+                                opts.entropy_local, opts.entropy_partial};
+                if (opts.entropy_local <= 0 && !(std::isfinite(volume) && volume > 0))
+                    throw error("--entropy: the frame has no finite box volume; use --entropy-local R");
+                const double r = std::max(*std::max_element(entropy_cutoffs.begin(), entropy_cutoffs.end()),
+                                          opts.entropy_local);
+                add_columns(pipeline(ball{r}, pe), c, f, false);
+            }
+            if (sro) {
+                const double r = sro->pairs.ntypes > 0 ? sro->pairs.max_cutoff() : sro->cutoff;
+                add_columns(pipeline(ball{r}, *sro), c, f, false);
+            }
+        }};
+    }};
+}
+
+}  // namespace tessera::cli

@@ -1,0 +1,107 @@
+// `tessera rdf INPUT -o rdf.csv --rmax R --bins N [--frames A:B:S] [--threads N] [--coord]`
+//
+// Total and partial g(r), normalised exactly like LAMMPS `compute rdf N * * 1 1 1 2 … cutoff R`
+// (stats/rdf.hpp), averaged over the selected frames. CSV columns: r (bin centre), g, then
+// g_<a>_<b> for every type pair a <= b when the input has types; with --coord also LAMMPS's
+// running coordination columns n, n_<a>_<b>.
+#include "common.hpp"
+#include "subcommands.hpp"
+
+#include <tessera/stats/rdf.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace tessera::cli {
+namespace {
+
+struct rdf_options {
+    std::string input, output, frames;
+    double rmax = 0;
+    std::size_t bins = 100;
+    int threads = 0;
+    bool coord = false;
+};
+
+int run_rdf(const rdf_options& o) {
+    const frame_selection selection = frame_selection::parse(o.frames);
+    trajectory_reader reader(o.input);
+    progress bar("tessera rdf");
+    frame f;
+    std::vector<std::array<double, 3>> positions;
+    std::vector<int> types;
+    std::optional<rdf_accumulator> acc;
+    int ntypes = 0;
+    std::size_t index = 0, used = 0;
+    for (;; ++index) {
+        if (selection.finished(index)) break;
+        if (!selection.selects(index)) {
+            if (!reader.skip()) break;
+            continue;
+        }
+        if (!reader.next(f)) break;
+        f.positions(positions);
+        types.clear();
+        if (f.has_column("type")) types = f.types();
+        if (!acc) {
+            ntypes = types.empty() ? 0 : *std::max_element(types.begin(), types.end());
+            acc.emplace(o.rmax, o.bins, ntypes);
+        }
+        particle_properties props;
+        props.types = types;
+        props.num_types = ntypes;
+        std::visit(
+            [&](const auto& b) {
+                if (!(b.volume() > 0) || !std::isfinite(double(b.volume())))
+                    throw error(o.input + ": frame " + std::to_string(index) + " (timestep " +
+                                std::to_string(f.timestep) + ") has no finite box; g(r) needs a volume");
+                acc->add_frame(positions, b, props, openmp_policy{o.threads});
+            },
+            f.box);
+        bar.frame(++used, f.timestep);
+    }
+    if (used == 0) throw error(o.input + ": no frame selected (the file has " + std::to_string(index) + " frames)");
+    const rdf_table t = acc->result();
+    std::FILE* out = std::fopen(o.output.c_str(), "w");
+    if (!out) throw error(o.output + ": cannot open for writing");
+    std::string header = "r";
+    for (const auto& n : t.names) header += "," + n;
+    if (o.coord)
+        for (const auto& n : t.names) header += ",n" + n.substr(1);
+    std::fprintf(out, "%s\n", header.c_str());
+    for (std::size_t k = 0; k < t.r.size(); ++k) {
+        std::fprintf(out, "%.10g", t.r[k]);
+        for (const auto& g : t.g) std::fprintf(out, ",%.17g", g[k]);
+        if (o.coord)
+            for (const auto& c : t.coord) std::fprintf(out, ",%.17g", c[k]);
+        std::fprintf(out, "\n");
+    }
+    if (std::fclose(out) != 0) throw error(o.output + ": write failed");
+    return 0;
+}
+
+}  // namespace
+
+void register_rdf(CLI::App& app, std::function<int()>& action) {
+    auto opts = std::make_shared<rdf_options>();
+    CLI::App* sub = app.add_subcommand("rdf", "total and partial g(r) averaged over frames (LAMMPS compute rdf normalisation)");
+    sub->add_option("input", opts->input, "LAMMPS text dump (.gz ok) or extended XYZ")->required();
+    sub->add_option("-o,--output", opts->output, "output CSV: r,g,g_1_1,g_1_2,...")->required();
+    sub->add_option("--rmax", opts->rmax, "outer edge of the last bin")->required()->check(CLI::PositiveNumber);
+    sub->add_option("--bins", opts->bins, "number of bins (default 100)")->check(CLI::PositiveNumber);
+    sub->add_option("--frames", opts->frames, "frames to use, A:B:S (0-based, B exclusive) or one index");
+    sub->add_option("--threads", opts->threads, "OpenMP threads (0: all cores); results do not depend on it")
+        ->check(CLI::NonNegativeNumber);
+    sub->add_flag("--coord", opts->coord, "also write LAMMPS's running coordination columns n, n_<a>_<b>");
+    sub->callback([opts, &action] { action = [opts] { return run_rdf(*opts); }; });
+}
+
+}  // namespace tessera::cli
