@@ -25,20 +25,10 @@ class trajectory_reader {
 public:
     explicit trajectory_reader(const std::filesystem::path& path) : reader_(open(path)) {}
     bool next(frame& f) {
-        return std::visit(
-            [&](auto& r) {
-                if constexpr (std::is_same_v<std::decay_t<decltype(r)>, std::monostate>) return false;
-                else return r.next(f);
-            },
-            reader_);
+        return std::visit([&](auto& r) { return r.next(f); }, reader_);
     }
     bool skip() {
-        return std::visit(
-            [&](auto& r) {
-                if constexpr (std::is_same_v<std::decay_t<decltype(r)>, std::monostate>) return false;
-                else return r.skip();
-            },
-            reader_);
+        return std::visit([&](auto& r) { return r.skip(); }, reader_);
     }
 
 private:

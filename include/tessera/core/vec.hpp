@@ -20,6 +20,12 @@ template <class T>
 struct vec3 {
     T x{}, y{}, z{};
 
+    constexpr vec3() = default;
+    constexpr vec3(T x_, T y_, T z_) noexcept : x(x_), y(y_), z(z_) {}
+    /// Between precisions (e.g. a double box used by a float computation): explicit.
+    template <class U>
+    constexpr explicit vec3(const vec3<U>& o) noexcept : x(T(o.x)), y(T(o.y)), z(T(o.z)) {}
+
     constexpr T& operator[](std::size_t d) noexcept { return d == 0 ? x : (d == 1 ? y : z); }
     constexpr const T& operator[](std::size_t d) const noexcept { return d == 0 ? x : (d == 1 ? y : z); }
 
@@ -59,6 +65,14 @@ bool is_finite(const vec3<T>& a) noexcept {
 template <class T>
 struct mat3 {
     std::array<T, 9> a{};
+
+    constexpr mat3() = default;
+    /// Row-major entries.
+    constexpr mat3(const std::array<T, 9>& entries) noexcept : a(entries) {}
+    template <class U>
+    constexpr explicit mat3(const mat3<U>& o) noexcept {
+        for (std::size_t k = 0; k < 9; ++k) a[k] = T(o.a[k]);
+    }
 
     static constexpr mat3 identity() noexcept { return {{T(1), 0, 0, 0, T(1), 0, 0, 0, T(1)}}; }
     static constexpr mat3 diagonal(T d0, T d1, T d2) noexcept { return {{d0, 0, 0, 0, d1, 0, 0, 0, d2}}; }
