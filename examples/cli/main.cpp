@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
     std::function<int()> action;
     tessera::cli::register_compute(app, action);
     tessera::cli::register_rdf(app, action);
+    tessera::cli::register_lens(app, action);
+    tessera::cli::register_events(app, action);
+    tessera::cli::register_summary(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

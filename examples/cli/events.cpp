@@ -1,0 +1,128 @@
+// `tessera events INPUT --column NAME --threshold X --link D -o events.csv [--normalize]
+//                 [--split TIMESTEP] [--frames A:B:S]`
+//
+// Atoms whose value in column NAME exceeds X (strictly) are events; events closer than D
+// (periodic images included) are linked into clusters (cluster/components.hpp). One CSV row per
+// cluster: timestep, cluster number (1 = largest in its frame), size, periodic-aware centroid.
+// --normalize min–max normalises the column over all selected frames first (seed 000 does this
+// before thresholding LENS); --split T normalises the frames before T and from T on separately,
+// as seed 000 does for its elastic/plastic and pre/post-fracture phases.
+#include "common.hpp"
+#include "subcommands.hpp"
+
+#include <tessera/cluster/components.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace tessera::cli {
+namespace {
+
+struct events_options {
+    std::string input, output, column, frames;
+    double threshold = 0, link = 0;
+    bool normalize = false;
+    std::optional<std::int64_t> split;
+};
+
+struct range {
+    double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity();
+    void add(double v) {
+        if (!std::isnan(v)) {
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+    }
+    double scale(double v) const { return hi > lo ? (v - lo) / (hi - lo) : 0.0; }
+};
+
+/// Calls fn(frame, index) for each selected frame.
+template <class Fn>
+std::size_t for_selected(const events_options& o, Fn&& fn) {
+    const frame_selection selection = frame_selection::parse(o.frames);
+    trajectory_reader reader(o.input);
+    frame f;
+    std::size_t index = 0, used = 0;
+    for (;; ++index) {
+        if (selection.finished(index)) break;
+        if (!selection.selects(index)) {
+            if (!reader.skip()) break;
+            continue;
+        }
+        if (!reader.next(f)) break;
+        fn(f, index);
+        ++used;
+    }
+    return used;
+}
+
+int run_events(const events_options& o) {
+    range before, after;  // normalisation windows (only `before` without --split)
+    const bool split = o.split.has_value();
+    if (o.normalize || split) {
+        for_selected(o, [&](const frame& f, std::size_t) {
+            range& r = split && f.timestep >= *o.split ? after : before;
+            for (double v : f.column(o.column)) r.add(v);
+        });
+    }
+    std::ofstream out(o.output);
+    if (!out) throw error(o.output + ": cannot open for writing");
+    out << "timestep,cluster,size,x,y,z\n";
+    progress bar("tessera events");
+    std::unique_ptr<bool[]> flags;  // std::vector<bool> has no contiguous storage to span
+    std::size_t capacity = 0;
+    std::size_t done = 0;
+    char line[256];
+    const std::size_t used = for_selected(o, [&](const frame& f, std::size_t) {
+        const auto values = f.column(o.column);
+        const range& r = split && f.timestep >= *o.split ? after : before;
+        if (capacity < f.natoms) {
+            flags.reset(new bool[f.natoms]);
+            capacity = f.natoms;
+        }
+        for (std::size_t i = 0; i < f.natoms; ++i) {
+            const double v = (o.normalize || split) ? r.scale(values[i]) : values[i];
+            flags[i] = v > o.threshold;
+        }
+        const auto x = f.positions();
+        const std::span<const bool> flagged(flags.get(), f.natoms);
+        const auto cl = std::visit([&](const auto& b) { return find_clusters(x, b, flagged, o.link); }, f.box);
+        for (std::size_t c = 0; c < cl.count(); ++c) {
+            const auto& m = cl.centroid(c);
+            std::snprintf(line, sizeof line, "%lld,%zu,%zu,%.10g,%.10g,%.10g\n", (long long)f.timestep, c + 1, cl.size(c),
+                          m.x, m.y, m.z);
+            out << line;
+        }
+        bar.frame(++done, f.timestep);
+    });
+    if (!out) throw error(o.output + ": write failed");
+    if (used == 0) throw error(o.input + ": no frame selected");
+    return 0;
+}
+
+}  // namespace
+
+void register_events(CLI::App& app, std::function<int()>& action) {
+    auto o = std::make_shared<events_options>();
+    CLI::App* sub = app.add_subcommand("events", "clusters of atoms whose column exceeds a threshold (seed 000 events)");
+    sub->add_option("input", o->input, "LAMMPS text dump (.gz ok) or extended XYZ")->required();
+    sub->add_option("-o,--output", o->output, "output CSV: timestep,cluster,size,x,y,z")->required();
+    sub->add_option("--column", o->column, "per-atom column to threshold (e.g. lens)")->required();
+    sub->add_option("--threshold", o->threshold, "an atom is an event when its value exceeds this")->required();
+    sub->add_option("--link", o->link, "events closer than this distance join one cluster (e.g. 2.8)")
+        ->required()
+        ->check(CLI::PositiveNumber);
+    sub->add_flag("--normalize", o->normalize, "min–max normalise the column over the selected frames first");
+    sub->add_option("--split", o->split,
+                    "normalise frames before this timestep and from it on separately (implies --normalize)");
+    sub->add_option("--frames", o->frames, "frames to use, A:B:S (0-based, B exclusive)");
+    sub->callback([o, &action] { action = [o] { return run_events(*o); }; });
+}
+
+}  // namespace tessera::cli

@@ -1,0 +1,88 @@
+// `tessera lens INPUT -o OUTPUT --cutoff RC [--delta K] [--threads N] [--intersect]`
+//
+// Writes every frame that has a frame K positions earlier (all but the first K) with its input
+// columns plus `lens`: LENS between that earlier frame and this one (dynamics/lens.hpp).
+// Memory: the neighbour-id sets of the last K frames and the current frame, whatever the
+// trajectory's length.
+#include "common.hpp"
+#include "subcommands.hpp"
+
+#include <tessera/dynamics/lens.hpp>
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <variant>
+
+namespace tessera::cli {
+namespace {
+
+struct lens_options {
+    std::string input, output, frames;
+    double cutoff = 0;
+    std::size_t delta = 1;
+    int threads = 0;
+    bool intersect = false;
+};
+
+int run_lens(const lens_options& o) {
+    const frame_selection selection = frame_selection::parse(o.frames);
+    trajectory_reader reader(o.input);
+    lammps_dump_writer writer(o.output);
+    progress bar("tessera lens");
+    std::deque<neighbor_id_sets> window;  // sets of the last `delta` selected frames
+    frame f;
+    std::vector<double> values;
+    std::size_t index = 0, used = 0, written = 0;
+    for (;; ++index) {
+        if (selection.finished(index)) break;
+        if (!selection.selects(index)) {
+            if (!reader.skip()) break;
+            continue;
+        }
+        if (!reader.next(f)) break;
+        const std::string what = o.input + " frame " + std::to_string(index) + " (timestep " + std::to_string(f.timestep) + ")";
+        const auto x = f.positions();
+        const auto ids = f.ids();
+        auto sets = std::visit(
+            [&](const auto& b) { return neighbor_id_sets::build(x, b, ids, o.cutoff, openmp_policy{o.threads}, what); },
+            f.box);
+        if (window.size() == o.delta) {
+            values.assign(f.natoms, 0.0);
+            lens(window.front(), sets, values, o.intersect ? id_mismatch::intersect : id_mismatch::error, what);
+            f.add_column("lens", values);
+            writer.write(f);
+            ++written;
+            window.pop_front();
+        }
+        window.push_back(std::move(sets));
+        bar.frame(++used, f.timestep);
+    }
+    writer.close();
+    if (written == 0)
+        throw error(o.input + ": " + std::to_string(used) + " selected frame(s); LENS with --delta " +
+                    std::to_string(o.delta) + " needs at least " + std::to_string(o.delta + 1));
+    return 0;
+}
+
+}  // namespace
+
+void register_lens(CLI::App& app, std::function<int()>& action) {
+    auto o = std::make_shared<lens_options>();
+    CLI::App* sub = app.add_subcommand("lens", "LENS neighbour-identity shuffling between frames K apart (seed 000)");
+    sub->add_option("input", o->input, "LAMMPS text dump (.gz ok) or extended XYZ, with atom ids")->required();
+    sub->add_option("-o,--output", o->output, "output LAMMPS dump: frames K.. with input columns + lens")->required();
+    sub->add_option("--cutoff", o->cutoff, "neighbour cutoff r_cut (e.g. 8.0 Å as in seed 000, or 3.1)")
+        ->required()
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--delta", o->delta, "Δt in frames (of the selected frames): LENS between frame t−K and t")
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--frames", o->frames, "frames to use, A:B:S (0-based, B exclusive)");
+    sub->add_option("--threads", o->threads, "OpenMP threads (0: all cores); results do not depend on it")
+        ->check(CLI::NonNegativeNumber);
+    sub->add_flag("--intersect", o->intersect,
+                  "compare the atoms common to both frames (others get nan) instead of failing when the atom set changes");
+    sub->callback([o, &action] { action = [o] { return run_lens(*o); }; });
+}
+
+}  // namespace tessera::cli
