@@ -1,0 +1,308 @@
+// descriptors/steinhardt.hpp, descriptors/solid_bonds.hpp and their detail/ headers:
+// closed forms, perfect lattices, LAMMPS orientorder/atom, an independent NumPy/SymPy
+// reference for the averages and bond crystallinity, invariances, threads, SIMD vs scalar.
+#include <tessera/descriptors/detail/bond_order.hpp>
+#include <tessera/descriptors/detail/spherical_harmonics.hpp>
+#include <tessera/descriptors/detail/wigner3j.hpp>
+#include <tessera/descriptors/solid_bonds.hpp>
+#include <tessera/descriptors/steinhardt.hpp>
+#include <tessera/io/lammps_dump.hpp>
+#include <tessera/pipeline/pipeline.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <complex>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <numbers>
+#include <numeric>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace tessera;
+using points = std::vector<std::array<double, 3>>;
+
+#ifndef TESSERA_TEST_DATA_DIR
+#define TESSERA_TEST_DATA_DIR "tests/reference"
+#endif
+
+namespace {
+
+const double pi = std::numbers::pi;
+
+/// Max |a − b| and max |a − b| / |b| (over |b| > 0) per column, printed for the record.
+struct diff_stats {
+    std::map<std::string, std::array<double, 2>> per_column;
+    void add(const std::string& name, double a, double b) {
+        auto& s = per_column[name];
+        const double d = std::abs(a - b);
+        s[0] = std::max(s[0], d);
+        if (b != 0) s[1] = std::max(s[1], d / std::abs(b));
+    }
+    void print(const char* what) const {
+        for (const auto& [name, s] : per_column)
+            std::printf("[steinhardt] %s %-10s max abs %.3g  max rel %.3g\n", what, name.c_str(), s[0], s[1]);
+    }
+};
+
+points lattice(const std::vector<std::array<double, 3>>& basis, std::array<double, 3> cell, int n) {
+    points p;
+    for (int a = 0; a < n; ++a)
+        for (int b = 0; b < n; ++b)
+            for (int c = 0; c < n; ++c)
+                for (const auto& f : basis)
+                    p.push_back({(a + f[0]) * cell[0], (b + f[1]) * cell[1], (c + f[2]) * cell[2]});
+    return p;
+}
+
+orthogonal_box<double> box_of(std::array<double, 3> cell, int n) {
+    return orthogonal_box<double>({0, 0, 0}, {n * cell[0], n * cell[1], n * cell[2]});
+}
+
+points random_cluster(std::size_t n, std::uint64_t seed) {
+    // Perturbed simple cubic points: no two too close, no distance ties.
+    std::mt19937_64 g(seed);
+    std::uniform_real_distribution<double> u(-0.2, 0.2);
+    points p;
+    const int side = int(std::ceil(std::cbrt(double(n))));
+    for (int a = 0; a < side && p.size() < n; ++a)
+        for (int b = 0; b < side && p.size() < n; ++b)
+            for (int c = 0; c < side && p.size() < n; ++c) p.push_back({a + u(g), b + u(g), c + u(g)});
+    return p;
+}
+
+std::array<std::array<double, 3>, 3> random_rotation(std::mt19937_64& g) {
+    std::normal_distribution<double> n(0, 1);
+    double q[4] = {n(g), n(g), n(g), n(g)};
+    const double s = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
+    for (double& v : q) v /= s;
+    const double w = q[0], x = q[1], y = q[2], z = q[3];
+    return {{{1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)},
+             {2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)},
+             {2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)}}};
+}
+
+/// Relative agreement with an absolute floor for values that cancel to ~0.
+bool close(double a, double b, double rel, double abs_floor) { return std::abs(a - b) <= rel * std::abs(b) + abs_floor; }
+
+}  // namespace
+
+// -------------------------------------------------------------------------------------------
+// detail/: spherical harmonics and Wigner 3j against closed forms and identities
+
+TEST_CASE("steinhardt: spherical harmonics match closed forms and the addition theorem", "[steinhardt][ylm]") {
+    std::mt19937_64 g(5);
+    std::normal_distribution<double> n(0, 1);
+    for (int trial = 0; trial < 50; ++trial) {
+        vec3<double> v{n(g), n(g), n(g)};
+        if (trial == 0) v = {0, 0, 2};  // along +z: sin θ = 0
+        if (trial == 1) v = {0, 0, -1};
+        const double r = std::sqrt(v.x * v.x + v.y * v.y + v.z * v.z);
+        const double x = v.x / r, y = v.y / r, z = v.z / r;
+        std::array<double, detail::max_ylm> re{}, im{};
+        const vec3<double> one[1] = {v};
+        detail::sum_ylm<void>(std::span<const vec3<double>>(one), 12, re.data(), im.data());
+        const std::complex<double> w(x, y);
+        const std::complex<double> y20 = std::sqrt(5 / (16 * pi)) * (3 * z * z - 1);
+        const std::complex<double> y21 = -std::sqrt(15 / (8 * pi)) * z * w;
+        const std::complex<double> y22 = std::sqrt(15 / (32 * pi)) * w * w;
+        const std::complex<double> y33 = -std::sqrt(35 / (64 * pi)) * w * w * w;
+        const std::complex<double> y40 = 3 / (16 * std::sqrt(pi)) * (35 * z * z * z * z - 30 * z * z + 3);
+        const std::pair<std::array<int, 2>, std::complex<double>> known[] = {
+            {{2, 0}, y20}, {{2, 1}, y21}, {{2, 2}, y22}, {{3, 3}, y33}, {{4, 0}, y40}};
+        for (const auto& [lm, val] : known) {
+            const auto k = detail::ylm_index(lm[0], lm[1]);
+            REQUIRE(re[k] == Approx(val.real()).margin(1e-14));
+            REQUIRE(im[k] == Approx(val.imag()).margin(1e-14));
+        }
+        for (int l = 0; l <= 12; ++l) {  // Σ_m |Y_lm|² = (2l+1)/(4π)
+            const double s = detail::qlm_norm2(l, re.data() + detail::ylm_index(l, 0), im.data() + detail::ylm_index(l, 0));
+            REQUIRE(s == Approx((2 * l + 1) / (4 * pi)).epsilon(1e-13));
+        }
+    }
+}
+
+TEST_CASE("steinhardt: Wigner 3j symbols: closed forms, symmetry, orthogonality", "[steinhardt][wigner]") {
+    using detail::wigner3j;
+    CHECK(wigner3j(2, 2, 2, 0, 0, 0) == Approx(-std::sqrt(2.0 / 35.0)).epsilon(1e-15));
+    CHECK(wigner3j(4, 4, 4, 0, 0, 0) == Approx(std::sqrt(18.0 / 1001.0)).epsilon(1e-15));
+    CHECK(wigner3j(6, 6, 6, 0, 0, 0) == Approx(-std::sqrt(400.0 / 46189.0)).epsilon(1e-15));
+    CHECK(wigner3j(1, 1, 0, 1, -1, 0) == Approx(1 / std::sqrt(3.0)).epsilon(1e-15));
+    CHECK(wigner3j(2, 2, 2, 1, 1, 0) == 0.0);  // m1 + m2 + m3 != 0
+    for (int l = 0; l <= detail::max_degree; ++l) {
+        // Σ_{m1,m2} (l l l; m1 m2 m3)(l l l; m1 m2 m3') = δ_{m3 m3'} / (2l + 1)
+        for (int m3 = -l; m3 <= l; ++m3) {
+            double s = 0;
+            for (int m1 = -l; m1 <= l; ++m1) {
+                const int m2 = -m1 - m3;
+                if (std::abs(m2) > l) continue;
+                const double c = wigner3j(l, l, l, m1, m2, m3);
+                s += c * c;
+                REQUIRE(detail::wigner3j_lll(l, m1, m2) == c);
+                // odd l: antisymmetric under exchange of two columns; even l: symmetric
+                REQUIRE(wigner3j(l, l, l, m2, m1, m3) == Approx((l % 2 ? -1 : 1) * c).margin(1e-15));
+                REQUIRE(wigner3j(l, l, l, -m1, -m2, -m3) == Approx((l % 2 ? -1 : 1) * c).margin(1e-15));
+            }
+            REQUIRE(s == Approx(1.0 / (2 * l + 1)).epsilon(1e-13));
+        }
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// perfect lattices: textbook values
+
+TEST_CASE("steinhardt: perfect fcc, bcc and hcp give the textbook values", "[steinhardt][lattice]") {
+    auto run = [](const points& p, const orthogonal_box<double>& box, std::size_t k) {
+        const auto pipe = pipeline(nearest{k}, steinhardt{.degrees = {4, 6}, .nnn = k, .wl = true, .wlhat = true});
+        return pipe.run(p, box);
+    };
+    const std::array<double, 3> cubic{1, 1, 1};
+    SECTION("fcc, 12 nearest") {
+        const points p = lattice({{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}}, cubic, 4);
+        const auto out = run(p, box_of(cubic, 4), 12);
+        for (std::size_t i = 0; i < p.size(); ++i) {
+            REQUIRE(out.column("q4")[i] == Approx(0.19094).margin(5e-6));
+            REQUIRE(out.column("q6")[i] == Approx(0.57452).margin(5e-6));
+            REQUIRE(out.column("what4")[i] == Approx(-0.159317).margin(5e-7));
+            REQUIRE(out.column("what6")[i] == Approx(-0.013161).margin(5e-7));
+        }
+    }
+    SECTION("bcc, 8 and 14 nearest") {
+        const points p = lattice({{0, 0, 0}, {0.5, 0.5, 0.5}}, cubic, 4);
+        const auto o8 = run(p, box_of(cubic, 4), 8);
+        const auto o14 = run(p, box_of(cubic, 4), 14);
+        for (std::size_t i = 0; i < p.size(); ++i) {
+            REQUIRE(o8.column("q4")[i] == Approx(0.50918).margin(5e-6));
+            REQUIRE(o8.column("q6")[i] == Approx(0.62854).margin(5e-6));
+            REQUIRE(o14.column("q4")[i] == Approx(0.03637).margin(5e-6));
+            REQUIRE(o14.column("q6")[i] == Approx(0.51069).margin(5e-6));
+        }
+    }
+    SECTION("hcp (ideal c/a), 12 nearest") {
+        const double c = std::sqrt(8.0 / 3.0);
+        const std::array<double, 3> cell{1, std::sqrt(3.0), c};
+        const points p = lattice({{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 1.0 / 6, 0.5}, {0, 2.0 / 3, 0.5}}, cell, 4);
+        const auto out = run(p, box_of(cell, 4), 12);
+        for (std::size_t i = 0; i < p.size(); ++i) {
+            REQUIRE(out.column("q4")[i] == Approx(0.09722).margin(5e-6));
+            REQUIRE(out.column("q6")[i] == Approx(0.48476).margin(5e-6));
+            REQUIRE(out.column("what4")[i] == Approx(0.134097).margin(5e-6));
+            REQUIRE(out.column("what6")[i] == Approx(-0.012442).margin(5e-6));
+        }
+    }
+}
+
+TEST_CASE("steinhardt: the centre of an icosahedron", "[steinhardt][lattice]") {
+    const double phi = (1 + std::sqrt(5.0)) / 2;
+    points p{{0, 0, 0}};
+    for (double s1 : {-1.0, 1.0})
+        for (double s2 : {-1.0, 1.0}) {
+            p.push_back({0, s1, s2 * phi});
+            p.push_back({s1, s2 * phi, 0});
+            p.push_back({s2 * phi, 0, s1});
+        }
+    const auto pipe = pipeline(nearest{12}, steinhardt{.degrees = {4, 6}, .nnn = 12, .wl = true, .wlhat = true});
+    const auto out = pipe.run(p, open_box<double>{}, {.n_local = 1});
+    CHECK(out.column("q4")[0] == Approx(0).margin(1e-12));
+    CHECK(out.column("q6")[0] == Approx(0.66332).margin(5e-6));
+    CHECK(out.column("what6")[0] == Approx(-0.169754).margin(5e-7));
+    CHECK(out.column("what4")[0] == 0.0);  // q4 < 1e-6: LAMMPS convention
+}
+
+// -------------------------------------------------------------------------------------------
+// LAMMPS orientorder/atom (Debian LAMMPS 29 Sep 2021), every frame, atom and column
+
+namespace {
+
+struct lammps_case {
+    std::string compute;       // c_<compute>[k] columns in the dump
+    std::vector<int> degrees;  // its degrees
+    std::size_t nnn;           // 0: nnn NULL
+    double radius;             // cutoff, or the pair cutoff bounding nnn
+    bool w;                    // wl yes wl/hat yes
+};
+
+/// Compares one frame with the dump's columns; records differences; returns the worst excess
+/// over the tolerance (<= 0 when everything passes).
+double compare_with_lammps(const frame& f, const lammps_case& lc, diff_stats& stats) {
+    const points p = f.positions();
+    const std::vector<int> types = f.types();
+    const particle_properties props{.types = types};
+    const steinhardt d{.degrees = lc.degrees, .nnn = lc.nnn, .wl = lc.w, .wlhat = lc.w};
+    std::vector<std::string> names;
+    std::vector<std::vector<double>> cols;
+    auto collect = [&](const auto& result) {
+        names = result.names();
+        for (const auto& n : names) {
+            const auto c = result.column(n);
+            cols.emplace_back(c.begin(), c.end());
+        }
+    };
+    std::visit(
+        [&](const auto& box) {
+            if (lc.nnn > 0) {
+                const auto r = pipeline(nearest{lc.nnn, lc.radius}, d).run(p, box, props, openmp_policy{});
+                collect(r);
+            } else {
+                const auto r = pipeline(ball{lc.radius}, d).run(p, box, props, openmp_policy{});
+                collect(r);
+            }
+        },
+        f.box);
+    double worst = -1;
+    for (std::size_t c = 0; c < names.size(); ++c) {
+        const auto ref = f.column("c_" + lc.compute + "[" + std::to_string(c + 1) + "]");
+        const bool is_w = names[c][0] == 'w';
+        for (std::size_t i = 0; i < p.size(); ++i) {
+            const double a = cols[c][i], b = ref[i];
+            stats.add(lc.compute + ":" + names[c], a, b);
+            // 1e-8 relative; an absolute floor of 1e-13 only for w_l, a sum of products that
+            // cancels to ~1e-7 (w2) where 1e-8 relative is below its rounding (~1e-17 · terms).
+            const double excess = std::abs(a - b) - (1e-8 * std::abs(b) + (is_w ? 1e-13 : 1e-15));
+            worst = std::max(worst, excess);
+        }
+    }
+    return worst;
+}
+
+void check_dump(const std::string& file, const std::vector<lammps_case>& cases) {
+    const std::filesystem::path path = std::filesystem::path(TESSERA_TEST_DATA_DIR) / file;
+    if (!std::filesystem::exists(path)) {
+        WARN("reference dump " << path << " not present: skipped");
+        return;
+    }
+    lammps_dump_reader reader(path);
+    frame f;
+    diff_stats stats;
+    std::size_t frames = 0;
+    while (reader.next(f)) {
+        ++frames;
+        for (const auto& lc : cases) {
+            INFO(file << " frame " << frames << " (timestep " << f.timestep << "), compute " << lc.compute);
+            REQUIRE(compare_with_lammps(f, lc, stats) <= 0);
+        }
+    }
+    CHECK(frames > 0);
+    stats.print(file.c_str());
+}
+
+}  // namespace
+
+TEST_CASE("steinhardt: equals LAMMPS orientorder/atom on tilted triclinic fcc Cu", "[steinhardt][lammps]") {
+    check_dump("cu_tilted_ref.dump", {{"q12", {4, 6, 8, 12}, 12, 6.0, true},
+                                      {"qc30", {4, 6}, 0, 3.0, true},
+                                      {"qc30b", {2, 4, 6}, 0, 3.0, true}});
+}
+
+TEST_CASE("steinhardt: equals LAMMPS orientorder/atom on a Cu50Zr50 glass", "[steinhardt][lammps]") {
+    check_dump("cuzr_glass_ref.dump", {{"qc38", {4, 6}, 0, 3.8, true},
+                                       {"qc38b", {2, 4, 6}, 0, 3.8, true},
+                                       {"q12", {4, 6}, 12, 6.0, false}});
+}
