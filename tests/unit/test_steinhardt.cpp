@@ -306,3 +306,163 @@ TEST_CASE("steinhardt: equals LAMMPS orientorder/atom on a Cu50Zr50 glass", "[st
                                        {"qc38b", {2, 4, 6}, 0, 3.8, true},
                                        {"q12", {4, 6}, 12, 6.0, false}});
 }
+
+// -------------------------------------------------------------------------------------------
+// Lechner–Dellago averages and bond crystallinity against the NumPy/SciPy/SymPy reference
+// (tests/reference/steinhardt/make_average_reference.py: angles, scipy sph_harm, exact 3j)
+
+TEST_CASE("steinhardt: averages and solid bonds equal an independent NumPy reference", "[steinhardt][average]") {
+    std::ifstream in(std::filesystem::path(TESSERA_TEST_DATA_DIR) / "steinhardt" / "average_ref.txt");
+    REQUIRE(in.good());
+    std::string line;
+    points p;
+    std::vector<std::array<double, 12>> ref;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        std::istringstream is(line);
+        std::array<double, 3> x;
+        std::array<double, 12> r;
+        for (double& v : x) is >> v;
+        for (double& v : r) is >> v;
+        REQUIRE(is);
+        p.push_back(x);
+        ref.push_back(r);
+    }
+    REQUIRE(p.size() == 256);
+    diff_stats stats;
+    for (int mode = 0; mode < 2; ++mode) {
+        const std::size_t nnn = mode == 0 ? 12 : 0;
+        const steinhardt_average avg{.degrees = {4, 6}, .nnn = nnn, .wl = true};
+        const solid_bonds sb{.nnn = nnn};
+        auto check = [&](const auto& out, const neighbor_list<double>& list) {
+            REQUIRE(out.names() == std::vector<std::string>{"qbar4", "qbar6", "wbar4", "wbar6", "solid_bonds"});
+            const auto s = sb.bond_values(list);
+            for (std::size_t i = 0; i < p.size(); ++i) {
+                const auto& r = ref[i];
+                const std::size_t o = std::size_t(mode) * 6;
+                const char* names[] = {"qbar4", "qbar6", "wbar4", "wbar6"};
+                for (std::size_t c = 0; c < 4; ++c) {
+                    stats.add(names[c], out.column(names[c])[i], r[o + c]);
+                    REQUIRE(close(out.column(names[c])[i], r[o + c], 1e-10, 1e-14));
+                }
+                REQUIRE(out.column("solid_bonds")[i] == r[o + 4]);
+                const double sum = std::accumulate(s[i].begin(), s[i].end(), 0.0);
+                stats.add("sum_s", sum, r[o + 5]);
+                REQUIRE(close(sum, r[o + 5], 1e-10, 1e-13));
+                for (double v : s[i]) REQUIRE(std::abs(v - 0.7) > 1e-9);  // no ambiguous bond
+            }
+        };
+        if (mode == 0) {
+            const auto pipe = pipeline(nearest{12}, avg, sb);
+            check(pipe.run(p, open_box<double>{}), find_neighbors(p, open_box<double>{}, nearest{12}));
+        } else {
+            const auto pipe = pipeline(ball{0.85}, avg, sb);
+            check(pipe.run(p, open_box<double>{}), find_neighbors(p, open_box<double>{}, ball{0.85}));
+        }
+    }
+    stats.print("numpy reference");
+}
+
+TEST_CASE("steinhardt: solid bonds of a perfect crystal are all crystalline", "[steinhardt][solid_bonds]") {
+    const std::array<double, 3> cubic{1, 1, 1};
+    const points p = lattice({{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}}, cubic, 3);
+    const auto out = pipeline(nearest{12}, solid_bonds{}, steinhardt_average{.degrees = {6}}).run(p, box_of(cubic, 3));
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        REQUIRE(out.column("solid_bonds")[i] == 12);
+        REQUIRE(out.column("qbar6")[i] == Approx(0.57452).margin(5e-6));  // all q_6m equal
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// invariances, threads, SIMD vs scalar, conventions at the edges, errors
+
+TEST_CASE("steinhardt: invariant under rotations and permutations of the configuration", "[steinhardt][invariance]") {
+    const points p = random_cluster(343, 7);
+    const auto pipe = pipeline(nearest{12}, steinhardt{.degrees = {2, 4, 6, 8, 10, 12}, .wl = true, .wlhat = true},
+                               steinhardt_average{.degrees = {4, 6}, .wl = true}, solid_bonds{.threshold = 0.5});
+    const auto base = pipe.run(p, open_box<double>{});
+    const auto names = base.names();
+    std::mt19937_64 g(8);
+    for (int trial = 0; trial < 4; ++trial) {
+        const auto rot = random_rotation(g);
+        points q(p.size());
+        std::vector<std::size_t> perm(p.size());
+        std::iota(perm.begin(), perm.end(), std::size_t(0));
+        std::shuffle(perm.begin(), perm.end(), g);
+        for (std::size_t i = 0; i < p.size(); ++i) {
+            const auto& x = p[perm[i]];
+            for (int d = 0; d < 3; ++d) q[i][std::size_t(d)] = rot[std::size_t(d)][0] * x[0] + rot[std::size_t(d)][1] * x[1] + rot[std::size_t(d)][2] * x[2];
+            q[i][0] += 100;  // and a translation
+        }
+        const auto moved = pipe.run(q, open_box<double>{});
+        for (const auto& n : names) {
+            const auto a = base.column(n), b = moved.column(n);
+            for (std::size_t i = 0; i < p.size(); ++i) {
+                INFO(n << " atom " << perm[i]);
+                REQUIRE(close(b[i], a[perm[i]], 1e-9, 1e-13));
+            }
+        }
+    }
+}
+
+TEST_CASE("steinhardt: serial and OpenMP runs are identical; SIMD equals the scalar path", "[steinhardt][threads][simd]") {
+    const triclinic_box<double> box({0, 0, 0}, {12, 12, 12}, 2.0, 1.0, -1.5);
+    std::mt19937_64 g(9);
+    std::uniform_real_distribution<double> u(0, 1);
+    points p(3000);
+    for (auto& x : p) {
+        const auto r = box.from_fractional({u(g), u(g), u(g)});
+        x = {r.x, r.y, r.z};
+    }
+    const auto pipe = pipeline(nearest{14, 1.3}, steinhardt{.degrees = {3, 4, 6, 12}, .nnn = 14, .wl = true, .wlhat = true},
+                               steinhardt_average{.degrees = {4, 6}, .nnn = 14, .wl = true}, solid_bonds{.nnn = 14});
+    const auto serial_out = pipe.run(p, box);
+    for (int t : {1, 2, 3}) {
+        const auto threaded = pipe.run(p, box, {}, openmp_policy{t});
+        for (const auto& n : serial_out.names()) {
+            const auto a = serial_out.column(n), b = threaded.column(n);
+            REQUIRE(std::equal(a.begin(), a.end(), b.begin(), b.end()));
+        }
+    }
+    const auto scalar = pipeline(nearest{14, 1.3},
+                                 basic_steinhardt<void>{.degrees = {3, 4, 6, 12}, .nnn = 14, .wl = true, .wlhat = true},
+                                 basic_steinhardt_average<void>{.degrees = {4, 6}, .nnn = 14, .wl = true},
+                                 basic_solid_bonds<void>{.nnn = 14});
+    const auto sc = scalar.run(p, box);
+    std::size_t zeros = 0;
+    for (const auto& n : serial_out.names()) {
+        const auto a = serial_out.column(n), b = sc.column(n);
+        for (std::size_t i = 0; i < p.size(); ++i) {
+            INFO(n << " atom " << i);
+            REQUIRE(close(a[i], b[i], 1e-12, 1e-15));
+            if (n == "q6" && a[i] == 0) ++zeros;
+        }
+    }
+    CHECK(zeros > 0);  // rc = 1.3 leaves some particles with fewer than 14: all their outputs are 0
+}
+
+TEST_CASE("steinhardt: too few neighbours give zeros in every column", "[steinhardt][edges]") {
+    const points p{{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {5, 5, 5}};
+    const auto out = pipeline(nearest{3, 1.5}, steinhardt{.degrees = {2, 4}, .nnn = 3, .wl = true, .wlhat = true}).run(p, open_box<double>{});
+    for (const auto& n : out.names()) CHECK(out.column(n)[4] == 0.0);  // isolated
+    CHECK(out.column("q2")[0] == Approx(0).margin(1e-15));  // bonds along x, y, z: cubic
+    CHECK(out.column("q2")[1] > 0);
+    const auto ball_out = pipeline(ball{1.2}, steinhardt{.degrees = {2}, .nnn = 0}).run(p, open_box<double>{});
+    CHECK(ball_out.column("q2")[4] == 0.0);
+    CHECK(ball_out.column("q2")[1] == Approx(1.0));  // one bond: q_l = 1 for every l
+}
+
+TEST_CASE("steinhardt: set-up errors name the problem", "[steinhardt][errors]") {
+    const points p{{0, 0, 0}, {1, 0, 0}};
+    CHECK_THROWS_WITH(pipeline(ball{2.0}, steinhardt{}).run(p, open_box<double>{}),
+                      Catch::Contains("nnn = 12 needs the k nearest"));
+    CHECK_THROWS_WITH(pipeline(nearest{8}, steinhardt{}).run(p, open_box<double>{}),
+                      Catch::Contains("exceeds the neighbour stage's k = 8"));
+    CHECK_THROWS_WITH(pipeline(nearest{12}, steinhardt{.degrees = {4, 13}}).run(p, open_box<double>{}),
+                      Catch::Contains("outside 0..12"));
+    CHECK_THROWS_WITH(pipeline(nearest{12}, steinhardt{.degrees = {6, 6}}).run(p, open_box<double>{}),
+                      Catch::Contains("given twice"));
+    const points q{{0, 0, 0}, {1, 0, 0}, {0, 1, 0}};
+    CHECK_THROWS_WITH(pipeline(ball{2.0}, steinhardt_average{.nnn = 0}).run(q, open_box<double>{}, {.n_local = 2}),
+                      Catch::Contains("without a row (a ghost"));
+}
