@@ -19,7 +19,7 @@
 /// No division by \f$ \sin\theta \f$, so bonds along z need no special case.
 ///
 /// The same kernel runs on scalars and on xsimd batches (one bond per lane); sum_ylm<Arch>
-/// uses batches of Arch for whole groups of bonds and the scalar kernel for the rest, and
+/// uses batches of Arch (one bond per lane, the last batch padded), and
 /// sum_ylm<void> is the scalar reference. Both agree to rounding (summation order differs).
 /// Reference: e.g. Limpanuparb & Milthorpe, arXiv:1410.1748 (2014), for the recurrences.
 
@@ -105,41 +105,40 @@ inline constexpr bool has_ylm_batch =
 
 /// Sets (re, im)[ylm_index(l, m)] = Σ_b Y_lm(r_b / |r_b|) over the given bond vectors, for
 /// 0 <= m <= l <= lmax <= max_degree. Bonds of zero length are skipped. Arch = void: scalar
-/// path; otherwise groups of batch<T, Arch>::size bonds per step, the remainder scalar.
+/// path; otherwise groups of batch<T, Arch>::size bonds per step, the last group zero-padded.
 template <class Arch = xsimd::default_arch, class T>
 void sum_ylm(std::span<const vec3<T>> bonds, int lmax, T* re, T* im) noexcept {
     const std::size_t count = ylm_count(lmax);
     for (std::size_t k = 0; k < count; ++k) re[k] = im[k] = T(0);
-    std::size_t b = 0;
     if constexpr (has_ylm_batch<T, Arch>) {
         using batch = xsimd::batch<T, Arch>;
         constexpr std::size_t W = batch::size;
-        if (bonds.size() >= W) {
-            std::array<batch, max_ylm> bre, bim;
-            for (std::size_t k = 0; k < count; ++k) bre[k] = bim[k] = batch(T(0));
-            alignas(64) T xs[W], ys[W], zs[W];
-            for (; b + W <= bonds.size(); b += W) {
-                for (std::size_t l = 0; l < W; ++l) {
-                    xs[l] = bonds[b + l].x;
-                    ys[l] = bonds[b + l].y;
-                    zs[l] = bonds[b + l].z;
-                }
-                const batch x = batch::load_aligned(xs), y = batch::load_aligned(ys), z = batch::load_aligned(zs);
-                const batch r = xsimd::sqrt(x * x + y * y + z * z);
-                const auto zero = r == batch(T(0));
-                const batch inv = xsimd::select(zero, batch(T(0)), batch(T(1)) / r);
-                // A zero-length bond (a duplicate particle) contributes nothing: weight 0.
-                const batch keep = xsimd::select(zero, batch(T(0)), batch(T(1)));
-                add_ylm<T>(batch(x * inv), batch(y * inv), batch(z * inv), keep, lmax, bre.data(), bim.data());
+        std::array<batch, max_ylm> bre, bim;
+        for (std::size_t k = 0; k < count; ++k) bre[k] = bim[k] = batch(T(0));
+        alignas(64) T xs[W], ys[W], zs[W];
+        for (std::size_t b = 0; b < bonds.size(); b += W) {
+            // The last group is padded with zero vectors, which get weight 0 below.
+            for (std::size_t l = 0; l < W; ++l) {
+                const bool in = b + l < bonds.size();
+                xs[l] = in ? bonds[b + l].x : T(0);
+                ys[l] = in ? bonds[b + l].y : T(0);
+                zs[l] = in ? bonds[b + l].z : T(0);
             }
-            for (std::size_t k = 0; k < count; ++k) {
-                re[k] = xsimd::hadd(bre[k]);
-                im[k] = xsimd::hadd(bim[k]);
-            }
+            const batch x = batch::load_aligned(xs), y = batch::load_aligned(ys), z = batch::load_aligned(zs);
+            const batch r = xsimd::sqrt(x * x + y * y + z * z);
+            const auto zero = r == batch(T(0));
+            const batch inv = xsimd::select(zero, batch(T(0)), batch(T(1)) / r);
+            // A zero-length bond (padding, or a duplicate particle) contributes nothing: weight 0.
+            const batch keep = xsimd::select(zero, batch(T(0)), batch(T(1)));
+            add_ylm<T>(batch(x * inv), batch(y * inv), batch(z * inv), keep, lmax, bre.data(), bim.data());
         }
+        for (std::size_t k = 0; k < count; ++k) {
+            re[k] = xsimd::hadd(bre[k]);
+            im[k] = xsimd::hadd(bim[k]);
+        }
+        return;
     }
-    for (; b < bonds.size(); ++b) {
-        const vec3<T>& v = bonds[b];
+    for (const vec3<T>& v : bonds) {
         const T r = std::sqrt(v.x * v.x + v.y * v.y + v.z * v.z);
         if (!(r > T(0))) continue;
         add_ylm<T>(v.x / r, v.y / r, v.z / r, T(1), lmax, re, im);
