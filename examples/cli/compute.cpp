@@ -72,6 +72,7 @@ void register_compute(CLI::App& app, std::function<int()>& action) {
     // One line per descriptor (compute_<name>.cpp); columns appear in this order.
     opts->descriptors.push_back(coordination_cli(sub));
     opts->descriptors.push_back(radial_cli(sub));
+    opts->descriptors.push_back(steinhardt_cli(sub));
     sub->callback([opts, &action] { action = [opts] { return run_compute(*opts); }; });
 }
 

@@ -33,5 +33,6 @@ struct descriptor_cli {
 
 descriptor_cli coordination_cli(CLI::App* compute);
 descriptor_cli radial_cli(CLI::App* compute);
+descriptor_cli steinhardt_cli(CLI::App* compute);
 
 }  // namespace tessera::cli
