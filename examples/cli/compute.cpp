@@ -71,6 +71,8 @@ void register_compute(CLI::App& app, std::function<int()>& action) {
         ->check(CLI::NonNegativeNumber);
     // One line per descriptor (compute_<name>.cpp); columns appear in this order.
     opts->descriptors.push_back(coordination_cli(sub));
+    opts->descriptors.push_back(csp_cli(sub));
+    opts->descriptors.push_back(cna_cli(sub));
     sub->callback([opts, &action] { action = [opts] { return run_compute(*opts); }; });
 }
 
