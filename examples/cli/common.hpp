@@ -22,15 +22,7 @@ namespace tessera::cli {
 /// everything else a LAMMPS text dump.
 class trajectory_reader {
 public:
-    explicit trajectory_reader(const std::filesystem::path& path) {
-        if (!std::filesystem::exists(path)) throw error(path.string() + ": no such file");
-        std::string name = path.filename().string();
-        if (name.size() > 3 && name.ends_with(".gz")) name.resize(name.size() - 3);
-        if (name.ends_with(".xyz") || name.ends_with(".extxyz"))
-            reader_.emplace<extxyz_reader>(path);
-        else
-            reader_.emplace<lammps_dump_reader>(path);
-    }
+    explicit trajectory_reader(const std::filesystem::path& path) : reader_(open(path)) {}
     bool next(frame& f) {
         return std::visit([&](auto& r) { return r.next(f); }, reader_);
     }
@@ -39,7 +31,15 @@ public:
     }
 
 private:
-    std::variant<std::monostate, lammps_dump_reader, extxyz_reader> reader_;
+    using any_reader = std::variant<lammps_dump_reader, extxyz_reader>;
+    static any_reader open(const std::filesystem::path& path) {
+        if (!std::filesystem::exists(path)) throw error(path.string() + ": no such file");
+        std::string name = path.filename().string();
+        if (name.size() > 3 && name.ends_with(".gz")) name.resize(name.size() - 3);
+        if (name.ends_with(".xyz") || name.ends_with(".extxyz")) return any_reader(std::in_place_type<extxyz_reader>, path);
+        return any_reader(std::in_place_type<lammps_dump_reader>, path);
+    }
+    any_reader reader_;
 };
 
 /// Python-style slice A:B:S over frame indices (0-based, B exclusive; empty parts = defaults).
