@@ -9,7 +9,6 @@
 #include <tessera/descriptors/csp.hpp>
 #include <tessera/pipeline/pipeline.hpp>
 
-#include <map>
 #include <memory>
 #include <string>
 #include <variant>
@@ -30,7 +29,7 @@ void append(const frame_context& c, frame& f, const Stage& stage, const D& d, bo
 
 descriptor_cli csp_cli(CLI::App* compute) {
     auto n = std::make_shared<int>(0);
-    auto mode = std::make_shared<csp_mode>(csp_mode::conventional);
+    auto mode = std::make_shared<std::string>("conventional");
     compute
         ->add_option("--csp", *n,
                      "centrosymmetry parameter over the N nearest neighbours (12 fcc, 8 bcc; even): column csp")
@@ -39,12 +38,10 @@ descriptor_cli csp_cli(CLI::App* compute) {
         ->add_option("--csp-mode", *mode,
                      "conventional (sum of the N/2 smallest pair terms, = LAMMPS centro/atom; default) or matching "
                      "(minimum-weight perfect matching, N <= 16)")
-        ->transform(CLI::CheckedTransformer(
-            std::map<std::string, csp_mode>{{"conventional", csp_mode::conventional}, {"matching", csp_mode::matching}},
-            CLI::ignore_case));
+        ->check(CLI::IsMember({"conventional", "matching"}));
     return {[n, mode]() -> std::optional<column_producer> {
         if (*n <= 0) return std::nullopt;
-        const basic_csp<> d{std::size_t(*n), *mode};
+        const basic_csp<> d{std::size_t(*n), *mode == "matching" ? csp_mode::matching : csp_mode::conventional};
         d.prepare({neighbor_need::sorted_nearest, 0, d.num_neighbors}, {});  // bad N: an error before any frame
         return column_producer{[d](const frame_context& c, frame& f) { append(c, f, nearest{d.num_neighbors}, d, false); }};
     }};
