@@ -82,6 +82,30 @@ TEST_CASE("csp: matching mode equals brute force over all perfect matchings (N =
             const double c = conventional.value(std::span<const vec3<double>>(r));
             CHECK(c == Approx(brute_conventional(r)).epsilon(1e-13));
             CHECK(c <= m * (1 + 1e-13));  // the conventional sum relaxes the matching constraint
+            // both exact solvers (branch and bound: N <= 12 default; subset DP: N > 12 default)
+            detail::csp_scratch<double> sc;
+            for (std::size_t k = 0; k < n; ++k) sc.x[k] = r[k].x, sc.y[k] = r[k].y, sc.z[k] = r[k].z;
+            detail::csp_pair_sums_scalar(sc.x.data(), sc.y.data(), sc.z.data(), n, sc.pairs.data());
+            std::vector<double> dp(std::size_t(1) << n);
+            CHECK(detail::csp_min_matching(sc.pairs.data(), n, dp.data()) == Approx(best).epsilon(1e-13));
+            CHECK(detail::csp_min_matching_bb(sc.pairs.data(), n) == Approx(best).epsilon(1e-13));
+        }
+    }
+}
+
+TEST_CASE("csp: matching solvers agree for N = 14, 16 (DP vs branch and bound)", "[csp]") {
+    std::mt19937_64 g(202);
+    for (std::size_t n : {2u, 4u, 6u, 10u, 14u, 16u}) {
+        std::vector<double> dp(std::size_t(1) << n);
+        for (int trial = 0; trial < 10; ++trial) {
+            const auto r = random_shell(n, g, trial % 2 == 0);
+            detail::csp_scratch<double> sc;
+            for (std::size_t k = 0; k < n; ++k) sc.x[k] = r[k].x, sc.y[k] = r[k].y, sc.z[k] = r[k].z;
+            detail::csp_pair_sums_scalar(sc.x.data(), sc.y.data(), sc.z.data(), n, sc.pairs.data());
+            const double a = detail::csp_min_matching(sc.pairs.data(), n, dp.data());
+            REQUIRE(detail::csp_min_matching_bb(sc.pairs.data(), n) == Approx(a).epsilon(1e-13));
+            REQUIRE(basic_csp<>{n, csp_mode::matching}.value(std::span<const vec3<double>>(r)) ==
+                    Approx(a).epsilon(1e-13));
         }
     }
 }
