@@ -73,6 +73,8 @@ void register_compute(CLI::App& app, std::function<int()>& action) {
     opts->descriptors.push_back(coordination_cli(sub));
     opts->descriptors.push_back(radial_cli(sub));
     opts->descriptors.push_back(steinhardt_cli(sub));
+    opts->descriptors.push_back(csp_cli(sub));
+    opts->descriptors.push_back(cna_cli(sub));
     sub->callback([opts, &action] { action = [opts] { return run_compute(*opts); }; });
 }
 

@@ -34,5 +34,7 @@ struct descriptor_cli {
 descriptor_cli coordination_cli(CLI::App* compute);
 descriptor_cli radial_cli(CLI::App* compute);
 descriptor_cli steinhardt_cli(CLI::App* compute);
+descriptor_cli csp_cli(CLI::App* compute);  ///< --csp N, --csp-mode (compute_structure.cpp)
+descriptor_cli cna_cli(CLI::App* compute);  ///< --cna RC, --acna (compute_structure.cpp)
 
 }  // namespace tessera::cli

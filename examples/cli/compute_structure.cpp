@@ -1,0 +1,68 @@
+// Structure descriptors for `tessera compute`:
+//   --csp N [--csp-mode conventional|matching]   column csp   (descriptors/csp.hpp)
+//   --cna RC                                     column cna   (descriptors/cna.hpp)
+//   --acna                                       column acna  (descriptors/adaptive_cna.hpp)
+#include "compute_descriptors.hpp"
+
+#include <tessera/descriptors/adaptive_cna.hpp>
+#include <tessera/descriptors/cna.hpp>
+#include <tessera/descriptors/csp.hpp>
+#include <tessera/pipeline/pipeline.hpp>
+
+#include <memory>
+#include <string>
+#include <variant>
+
+namespace tessera::cli {
+
+namespace {
+/// Runs a one-descriptor pipeline on the frame and appends its single column.
+template <class Stage, class D>
+void append(const frame_context& c, frame& f, const Stage& stage, const D& d, bool integral) {
+    const auto pipe = pipeline(stage, d);
+    const auto result =
+        std::visit([&](const auto& b) { return pipe.template run<double>(c.positions, b, c.properties, c.policy); }, c.box);
+    const auto col = result.template get<D>();
+    f.add_column(result.names().front(), std::vector<double>(col.begin(), col.end()), integral);
+}
+}  // namespace
+
+descriptor_cli csp_cli(CLI::App* compute) {
+    auto n = std::make_shared<int>(0);
+    auto mode = std::make_shared<std::string>("conventional");
+    compute
+        ->add_option("--csp", *n,
+                     "centrosymmetry parameter over the N nearest neighbours (12 fcc, 8 bcc; even): column csp")
+        ->check(CLI::Range(2, 32));
+    compute
+        ->add_option("--csp-mode", *mode,
+                     "conventional (sum of the N/2 smallest pair terms, = LAMMPS centro/atom; default) or matching "
+                     "(minimum-weight perfect matching, N <= 16)")
+        ->check(CLI::IsMember({"conventional", "matching"}));
+    return {[n, mode]() -> std::optional<column_producer> {
+        if (*n <= 0) return std::nullopt;
+        const basic_csp<> d{std::size_t(*n), *mode == "matching" ? csp_mode::matching : csp_mode::conventional};
+        d.prepare({neighbor_need::sorted_nearest, 0, d.num_neighbors}, {});  // bad N: an error before any frame
+        return column_producer{[d](const frame_context& c, frame& f) { append(c, f, nearest{d.num_neighbors}, d, false); }};
+    }};
+}
+
+descriptor_cli cna_cli(CLI::App* compute) {
+    auto rc = std::make_shared<double>(0.0);
+    auto adaptive = std::make_shared<bool>(false);
+    compute
+        ->add_option("--cna", *rc,
+                     "common neighbour analysis with cutoff RC, LAMMPS cna/atom codes (1 fcc, 2 hcp, 3 bcc, 4 ico, "
+                     "5 other): column cna")
+        ->check(CLI::PositiveNumber);
+    compute->add_flag("--acna", *adaptive, "adaptive common neighbour analysis (no cutoff), same codes: column acna");
+    return {[rc, adaptive]() -> std::optional<column_producer> {
+        if (*rc <= 0 && !*adaptive) return std::nullopt;
+        return column_producer{[rc = *rc, adaptive = *adaptive](const frame_context& c, frame& f) {
+            if (rc > 0) append(c, f, ball{rc}, cna{rc}, true);
+            if (adaptive) append(c, f, nearest{14}, adaptive_cna{}, true);
+        }};
+    }};
+}
+
+}  // namespace tessera::cli
