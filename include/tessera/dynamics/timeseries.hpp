@@ -2,8 +2,8 @@
 /// @file
 /// Time-series tools for per-atom signals (seed 000): min–max normalisation, centred moving
 /// average, peak detection with height and prominence (the definitions of
-/// scipy.signal.find_peaks, so results can be checked against SciPy), the delay between the
-/// maxima of two signals, and fixed-bin histograms.
+/// scipy.signal.find_peaks, so results can be checked against SciPy), the argmax used for
+/// peak-to-peak delays, a least-squares change point for phase boundaries, and histograms.
 ///
 /// Layout convention: a per-atom time series is a contiguous span of values in frame order.
 
@@ -94,6 +94,34 @@ inline std::optional<std::size_t> argmax(std::span<const double> x) noexcept {
     std::optional<std::size_t> best;
     for (std::size_t i = 0; i < x.size(); ++i)
         if (!std::isnan(x[i]) && (!best || x[i] > x[*best])) best = i;
+    return best;
+}
+
+/// The index k (1 <= k < n) that splits x into x[0, k) and x[k, n) with the least total squared
+/// deviation from the two segment means — a single least-squares change point, used to find the
+/// elastic → plastic boundary in a summed per-frame signal (summed CSP jumps at yield).
+/// O(n) with prefix sums. Needs n >= 2.
+inline std::size_t change_point(std::span<const double> x) {
+    const std::size_t n = x.size();
+    if (n < 2) throw error("change_point: need at least two samples");
+    std::vector<double> s(n + 1, 0.0), q(n + 1, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        s[i + 1] = s[i] + x[i];
+        q[i + 1] = q[i] + x[i] * x[i];
+    }
+    auto sse = [&](std::size_t a, std::size_t b) {  // Σ (x − mean)² over [a, b)
+        const double m = double(b - a), sum = s[b] - s[a];
+        return (q[b] - q[a]) - sum * sum / m;
+    };
+    std::size_t best = 1;
+    double best_cost = std::numeric_limits<double>::infinity();
+    for (std::size_t k = 1; k < n; ++k) {
+        const double cost = sse(0, k) + sse(k, n);
+        if (cost < best_cost) {
+            best_cost = cost;
+            best = k;
+        }
+    }
     return best;
 }
 
