@@ -6,6 +6,8 @@
 #include <tessera/io/extxyz.hpp>
 #include <tessera/io/lammps_dump.hpp>
 
+#include <CLI/CLI.hpp>
+
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -101,5 +103,40 @@ private:
     std::string what_;
     bool enabled_;
 };
+
+/// Reads `input` and calls fn(frame&, index) for every frame the --frames text selects (index:
+/// 0-based position in the file), with terminal progress labelled `what` (none when null).
+/// Returns how many frames fn saw; none at all is an error naming the file.
+template <class Fn>
+std::size_t for_each_selected_frame(const std::string& input, const std::string& frames, const char* what, Fn&& fn) {
+    const frame_selection selection = frame_selection::parse(frames);
+    trajectory_reader reader(input);
+    std::optional<progress> bar;
+    if (what) bar.emplace(what);
+    frame f;
+    std::size_t index = 0, used = 0;
+    for (;; ++index) {
+        if (selection.finished(index)) break;
+        if (!selection.selects(index)) {
+            if (!reader.skip()) break;
+            continue;
+        }
+        if (!reader.next(f)) break;
+        fn(f, index);
+        ++used;
+        if (bar) bar->frame(used, f.timestep);
+    }
+    if (used == 0) throw error(input + ": no frame selected (the file has " + std::to_string(index) + " frames)");
+    return used;
+}
+
+/// The options every trajectory subcommand shares.
+inline void add_frames_option(CLI::App* sub, std::string& frames) {
+    sub->add_option("--frames", frames, "frames to use, A:B:S (0-based, B exclusive) or one index");
+}
+inline void add_threads_option(CLI::App* sub, int& threads) {
+    sub->add_option("--threads", threads, "OpenMP threads (0: all cores); results do not depend on it")
+        ->check(CLI::NonNegativeNumber);
+}
 
 }  // namespace tessera::cli

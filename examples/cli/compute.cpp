@@ -29,21 +29,10 @@ int run_compute(const compute_options& o) {
     for (const auto& d : o.descriptors)
         if (auto p = d.make()) producers.push_back(std::move(*p));
     if (producers.empty()) throw error("tessera compute: no descriptor requested (e.g. --coord 3.0)");
-    const frame_selection selection = frame_selection::parse(o.frames);
-    trajectory_reader reader(o.input);
     lammps_dump_writer writer(o.output);
-    progress bar("tessera compute");
-    frame f;
     std::vector<std::array<double, 3>> positions;
     std::vector<int> types;
-    std::size_t index = 0, written = 0;
-    for (;; ++index) {
-        if (selection.finished(index)) break;
-        if (!selection.selects(index)) {
-            if (!reader.skip()) break;
-            continue;
-        }
-        if (!reader.next(f)) break;
+    for_each_selected_frame(o.input, o.frames, "tessera compute", [&](frame& f, std::size_t) {
         f.positions(positions);
         types.clear();
         if (f.has_column("type")) types = f.types();
@@ -52,10 +41,8 @@ int run_compute(const compute_options& o) {
         const frame_context ctx{positions, f.box, props, openmp_policy{o.threads}};
         for (const auto& p : producers) p(ctx, f);
         writer.write(f);
-        bar.frame(++written, f.timestep);
-    }
+    });
     writer.close();
-    if (written == 0) throw error(o.input + ": no frame selected (the file has " + std::to_string(index) + " frames)");
     return 0;
 }
 
@@ -66,9 +53,8 @@ void register_compute(CLI::App& app, std::function<int()>& action) {
     CLI::App* sub = app.add_subcommand("compute", "compute per-atom descriptors for every frame of a trajectory");
     sub->add_option("input", opts->input, "LAMMPS text dump (.gz ok) or extended XYZ")->required();
     sub->add_option("-o,--output", opts->output, "output LAMMPS dump: input columns + descriptor columns")->required();
-    sub->add_option("--frames", opts->frames, "frames to process, A:B:S (0-based, B exclusive) or one index");
-    sub->add_option("--threads", opts->threads, "OpenMP threads (0: all cores); results do not depend on it")
-        ->check(CLI::NonNegativeNumber);
+    add_frames_option(sub, opts->frames);
+    add_threads_option(sub, opts->threads);
     // One line per descriptor (compute_<name>.cpp); columns appear in this order.
     opts->descriptors.push_back(coordination_cli(sub));
     opts->descriptors.push_back(radial_cli(sub));

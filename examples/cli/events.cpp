@@ -42,31 +42,11 @@ struct range {
     double scale(double v) const { return hi > lo ? (v - lo) / (hi - lo) : 0.0; }
 };
 
-/// Calls fn(frame, index) for each selected frame.
-template <class Fn>
-std::size_t for_selected(const events_options& o, Fn&& fn) {
-    const frame_selection selection = frame_selection::parse(o.frames);
-    trajectory_reader reader(o.input);
-    frame f;
-    std::size_t index = 0, used = 0;
-    for (;; ++index) {
-        if (selection.finished(index)) break;
-        if (!selection.selects(index)) {
-            if (!reader.skip()) break;
-            continue;
-        }
-        if (!reader.next(f)) break;
-        fn(f, index);
-        ++used;
-    }
-    return used;
-}
-
 int run_events(const events_options& o) {
     range before, after;  // normalisation windows (only `before` without --split)
     const bool split = o.split.has_value();
     if (o.normalize || split) {
-        for_selected(o, [&](const frame& f, std::size_t) {
+        for_each_selected_frame(o.input, o.frames, nullptr, [&](const frame& f, std::size_t) {
             range& r = split && f.timestep >= *o.split ? after : before;
             for (double v : f.column(o.column)) r.add(v);
         });
@@ -74,12 +54,10 @@ int run_events(const events_options& o) {
     std::ofstream out(o.output);
     if (!out) throw error(o.output + ": cannot open for writing");
     out << "timestep,cluster,size,x,y,z\n";
-    progress bar("tessera events");
     std::unique_ptr<bool[]> flags;  // std::vector<bool> has no contiguous storage to span
     std::size_t capacity = 0;
-    std::size_t done = 0;
     char line[256];
-    const std::size_t used = for_selected(o, [&](const frame& f, std::size_t) {
+    for_each_selected_frame(o.input, o.frames, "tessera events", [&](const frame& f, std::size_t) {
         const auto values = f.column(o.column);
         const range& r = split && f.timestep >= *o.split ? after : before;
         if (capacity < f.natoms) {
@@ -99,10 +77,8 @@ int run_events(const events_options& o) {
                           m.x, m.y, m.z);
             out << line;
         }
-        bar.frame(++done, f.timestep);
     });
     if (!out) throw error(o.output + ": write failed");
-    if (used == 0) throw error(o.input + ": no frame selected");
     return 0;
 }
 
@@ -121,7 +97,7 @@ void register_events(CLI::App& app, std::function<int()>& action) {
     sub->add_flag("--normalize", o->normalize, "min–max normalise the column over the selected frames first");
     sub->add_option("--split", o->split,
                     "normalise frames before this timestep and from it on separately (implies --normalize)");
-    sub->add_option("--frames", o->frames, "frames to use, A:B:S (0-based, B exclusive)");
+    add_frames_option(sub, o->frames);
     sub->callback([o, &action] { action = [o] { return run_events(*o); }; });
 }
 

@@ -26,21 +26,11 @@ struct lens_options {
 };
 
 int run_lens(const lens_options& o) {
-    const frame_selection selection = frame_selection::parse(o.frames);
-    trajectory_reader reader(o.input);
     lammps_dump_writer writer(o.output);
-    progress bar("tessera lens");
     std::deque<neighbor_id_sets> window;  // sets of the last `delta` selected frames
-    frame f;
     std::vector<double> values;
-    std::size_t index = 0, used = 0, written = 0;
-    for (;; ++index) {
-        if (selection.finished(index)) break;
-        if (!selection.selects(index)) {
-            if (!reader.skip()) break;
-            continue;
-        }
-        if (!reader.next(f)) break;
+    std::size_t written = 0;
+    const std::size_t used = for_each_selected_frame(o.input, o.frames, "tessera lens", [&](frame& f, std::size_t index) {
         const std::string what = o.input + " frame " + std::to_string(index) + " (timestep " + std::to_string(f.timestep) + ")";
         const auto x = f.positions();
         const auto ids = f.ids();
@@ -56,8 +46,7 @@ int run_lens(const lens_options& o) {
             window.pop_front();
         }
         window.push_back(std::move(sets));
-        bar.frame(++used, f.timestep);
-    }
+    });
     writer.close();
     if (written == 0)
         throw error(o.input + ": " + std::to_string(used) + " selected frame(s); LENS with --delta " +
@@ -77,9 +66,8 @@ void register_lens(CLI::App& app, std::function<int()>& action) {
         ->check(CLI::PositiveNumber);
     sub->add_option("--delta", o->delta, "Δt in frames (of the selected frames): LENS between frame t−K and t")
         ->check(CLI::PositiveNumber);
-    sub->add_option("--frames", o->frames, "frames to use, A:B:S (0-based, B exclusive)");
-    sub->add_option("--threads", o->threads, "OpenMP threads (0: all cores); results do not depend on it")
-        ->check(CLI::NonNegativeNumber);
+    add_frames_option(sub, o->frames);
+    add_threads_option(sub, o->threads);
     sub->add_flag("--intersect", o->intersect,
                   "compare the atoms common to both frames (others get nan) instead of failing when the atom set changes");
     sub->callback([o, &action] { action = [o] { return run_lens(*o); }; });

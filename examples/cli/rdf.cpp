@@ -32,22 +32,11 @@ struct rdf_options {
 };
 
 int run_rdf(const rdf_options& o) {
-    const frame_selection selection = frame_selection::parse(o.frames);
-    trajectory_reader reader(o.input);
-    progress bar("tessera rdf");
-    frame f;
     std::vector<std::array<double, 3>> positions;
     std::vector<int> types;
     std::optional<rdf_accumulator> acc;
     int ntypes = 0;
-    std::size_t index = 0, used = 0;
-    for (;; ++index) {
-        if (selection.finished(index)) break;
-        if (!selection.selects(index)) {
-            if (!reader.skip()) break;
-            continue;
-        }
-        if (!reader.next(f)) break;
+    for_each_selected_frame(o.input, o.frames, "tessera rdf", [&](frame& f, std::size_t index) {
         f.positions(positions);
         types.clear();
         if (f.has_column("type")) types = f.types();
@@ -66,9 +55,7 @@ int run_rdf(const rdf_options& o) {
                 acc->add_frame(positions, b, props, openmp_policy{o.threads});
             },
             f.box);
-        bar.frame(++used, f.timestep);
-    }
-    if (used == 0) throw error(o.input + ": no frame selected (the file has " + std::to_string(index) + " frames)");
+    });
     const rdf_table t = acc->result();
     std::FILE* out = std::fopen(o.output.c_str(), "w");
     if (!out) throw error(o.output + ": cannot open for writing");
@@ -97,9 +84,8 @@ void register_rdf(CLI::App& app, std::function<int()>& action) {
     sub->add_option("-o,--output", opts->output, "output CSV: r,g,g_1_1,g_1_2,...")->required();
     sub->add_option("--rmax", opts->rmax, "outer edge of the last bin")->required()->check(CLI::PositiveNumber);
     sub->add_option("--bins", opts->bins, "number of bins (default 100)")->check(CLI::PositiveNumber);
-    sub->add_option("--frames", opts->frames, "frames to use, A:B:S (0-based, B exclusive) or one index");
-    sub->add_option("--threads", opts->threads, "OpenMP threads (0: all cores); results do not depend on it")
-        ->check(CLI::NonNegativeNumber);
+    add_frames_option(sub, opts->frames);
+    add_threads_option(sub, opts->threads);
     sub->add_flag("--coord", opts->coord, "also write LAMMPS's running coordination columns n, n_<a>_<b>");
     sub->callback([opts, &action] { action = [opts] { return run_rdf(*opts); }; });
 }

@@ -18,43 +18,32 @@ struct summary_options {
 };
 
 int run_summary(const summary_options& o) {
-    const frame_selection selection = frame_selection::parse(o.frames);
-    trajectory_reader reader(o.input);
     std::ofstream out(o.output);
     if (!out) throw error(o.output + ": cannot open for writing");
-    progress bar("tessera summary");
-    frame f;
     std::vector<std::string> header;
-    std::size_t index = 0, written = 0;
     char buffer[64];
-    for (;; ++index) {
-        if (selection.finished(index)) break;
-        if (!selection.selects(index)) {
-            if (!reader.skip()) break;
-            continue;
-        }
-        if (!reader.next(f)) break;
-        if (written == 0) {
+    bool first = true;
+    for_each_selected_frame(o.input, o.frames, "tessera summary", [&](const frame& f, std::size_t index) {
+        if (first) {
             header = f.names;
             out << "timestep";
             for (const auto& n : header) out << ',' << n;
             out << '\n';
+            first = false;
         } else if (f.names != header) {
             throw error(o.input + " frame " + std::to_string(index) + " (timestep " + std::to_string(f.timestep) +
                         "): columns differ from the first frame's (" + f.column_list() + ")");
         }
         out << f.timestep;
         for (const auto& col : f.columns) {
-            double s = 0;
-            for (double v : col) s += v;
-            std::snprintf(buffer, sizeof buffer, "%.17g", s);
+            double sum = 0;
+            for (double v : col) sum += v;
+            std::snprintf(buffer, sizeof buffer, "%.17g", sum);
             out << ',' << buffer;
         }
         out << '\n';
-        bar.frame(++written, f.timestep);
-    }
+    });
     if (!out) throw error(o.output + ": write failed");
-    if (written == 0) throw error(o.input + ": no frame selected");
     return 0;
 }
 
@@ -65,7 +54,7 @@ void register_summary(CLI::App& app, std::function<int()>& action) {
     CLI::App* sub = app.add_subcommand("summary", "per-frame sums of every per-atom column, as CSV");
     sub->add_option("input", o->input, "LAMMPS text dump (.gz ok) or extended XYZ")->required();
     sub->add_option("-o,--output", o->output, "output CSV: timestep,<sum of each column>")->required();
-    sub->add_option("--frames", o->frames, "frames to use, A:B:S (0-based, B exclusive)");
+    add_frames_option(sub, o->frames);
     sub->callback([o, &action] { action = [o] { return run_summary(*o); }; });
 }
 
