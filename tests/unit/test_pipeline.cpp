@@ -131,3 +131,24 @@ TEST_CASE("whole-list descriptors run beside per-particle ones", "[pipeline][lis
         CHECK(out.get<1>()[i] == mean[i]);
     }
 }
+
+TEST_CASE("a pipeline reuses neighbours across frames through a verlet_list", "[pipeline][verlet]") {
+    const triclinic_box<double> box({0, 0, 0}, {14, 12, 11}, 2.0, 1.0, -1.0);
+    points p = random_in(box, 700, 24);
+    const auto pipe = pipeline(ball{2.8}, coordination{});
+    verlet_list<double, triclinic_box<double>> cache(2.8, 0.6);
+    std::mt19937_64 g(25);
+    std::uniform_real_distribution<double> u(-0.04, 0.04);
+    for (int frame = 0; frame < 4; ++frame) {
+        const auto reused = pipe.run(p, box, cache);
+        const auto fresh = pipe.run(p, box);
+        const auto a = reused.get<coordination>(), b = fresh.get<coordination>();
+        REQUIRE(std::equal(a.begin(), a.end(), b.begin(), b.end()));
+        for (auto& q : p)
+            for (auto& c : q) c += u(g);
+    }
+    CHECK(cache.rebuilds() == 1);
+    CHECK(cache.reuses() == 3);
+    verlet_list<double, triclinic_box<double>> wrong(3.0, 0.5);
+    CHECK_THROWS_WITH(pipe.run(p, box, wrong), Catch::Contains("differs from the stage radius"));
+}

@@ -77,6 +77,8 @@ public:
         return current_;
     }
 
+    T cutoff() const noexcept { return cutoff_; }
+    T skin() const noexcept { return skin_; }
     std::size_t rebuilds() const noexcept { return rebuilds_; }
     std::size_t reuses() const noexcept { return reuses_; }
 

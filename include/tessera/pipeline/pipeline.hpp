@@ -19,11 +19,14 @@
 #include <tessera/core/particles.hpp>
 #include <tessera/core/properties.hpp>
 #include <tessera/neighbors/query.hpp>
+#include <tessera/neighbors/verlet.hpp>
 #include <tessera/pipeline/descriptor.hpp>
 
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <span>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -162,6 +165,30 @@ public:
         opt.n_local = p.n_local;
         const neighbor_list<U> list = find_neighbors<U>(particles, bx, stage_, opt, policy);
         return run_on<U>(list, p, policy);
+    }
+
+    /// Same, reusing neighbours across frames: `cache` (a verlet_list built with this stage's
+    /// radius as cutoff and a skin) rebuilds only when a particle moved more than skin/2 or
+    /// the box changed. Ball stages only: a k-nearest set can change without anyone moving far.
+    template <class U, box B, particle_storage S, class Policy = serial_policy>
+    pipeline_result<U, D...> run(const S& particles, const B& bx, verlet_list<U, B>& cache,
+                                 const particle_properties& props = {}, Policy policy = {}) const {
+        static_assert(std::is_same_v<Stage, ball>,
+                      "tessera::pipeline::run with a verlet_list: only ball stages can reuse neighbours across frames");
+        if constexpr (std::is_same_v<Stage, ball>) {
+            const particle_properties p = props.resolved(tessera::size(particles));
+            if (std::abs(double(cache.cutoff()) - stage_.radius) > 1e-12 * stage_.radius) {
+                std::ostringstream os;
+                os << "pipeline: the verlet_list cutoff " << cache.cutoff() << " differs from the stage radius "
+                   << stage_.radius;
+                throw error(os.str());
+            }
+            query_options opt;
+            opt.n_local = p.n_local;
+            return run_on<U>(cache.update(particles, bx, opt, policy), p, policy);
+        } else {
+            return {};
+        }
     }
 
     /// Runs the descriptors on a neighbour list the caller already has (e.g. a verlet_list's).
