@@ -40,5 +40,5 @@ if command -v hyperfine > /dev/null; then
   cat whole_job.md
 fi
 
-# same columns? (values compared by bench/whole_job_check.py)
+# same columns? (values compared by bench/whole_job/compare.py)
 /usr/bin/python3 "$here/whole_job/compare.py" tessera_out.lammpstrj lammps_out.lammpstrj
