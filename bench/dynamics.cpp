@@ -1,0 +1,223 @@
+// LENS per frame and event clustering.
+//
+// LENS: fcc Cu (a = 3.615 Å, σ = 0.05 Å noise, as bench/neighbors.cpp), n = 29 → N = 97 556,
+// cutoff 8 Å (≈ 176 neighbours each). Frame 2 = frame 1 + Gaussian displacements σ = 0.1 Å per
+// component (wrapped), same ids (1..N) in the same order.
+//   lens/build          neighbor_id_sets::build of one frame (cell list + sorted id rows)
+//   lens/lens           lens(before, after) on two prebuilt id sets (id matching + merges)
+//   lens/frame          build of the new frame + lens(): the per-frame cost in a trajectory
+//                       (each frame's sets are built once and reused for both pairs)
+// The frames and tessera's LENS values are written (before timing) to
+// $TESSERA_BENCH_LENS_FRAMES (default /tmp/tessera_lens_frames.bin) for bench/lens_numpy.py:
+//   int64 N, double L, double x1[N][3], double x2[N][3], double lens[N]   (little endian)
+//
+// Clusters: the same N = 97 556 fcc frame, 5 % of the atoms flagged in compact clumps (all atoms
+// within 6 Å of random centres, until 5 % are flagged), link 2.8 Å; find_clusters with
+// cluster_algorithm::union_find (default) vs boost_graph. Everything else in find_clusters is
+// shared (subset, ball query among flagged atoms, grouping, centroids); both are checked to give
+// the same clusters.
+//
+//   taskset -c 1 build/bench/bench_dynamics --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+#include <tessera/cluster/components.hpp>
+#include <tessera/core/box.hpp>
+#include <tessera/dynamics/lens.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+using point = std::array<double, 3>;
+using points_t = std::vector<point>;
+using ortho_box = tessera::orthogonal_box<double>;
+
+constexpr double lattice_a = 3.615;
+constexpr int cells = 29;
+constexpr double lens_cutoff = 8.0;
+constexpr double displacement_sigma = 0.1;
+constexpr double link = 2.8;
+
+[[noreturn]] void fail(const std::string& what) {
+    std::fprintf(stderr, "bench_dynamics: CHECK FAILED: %s\n", what.c_str());
+    std::abort();
+}
+
+struct frames {
+    ortho_box box{{0, 0, 0}, {cells * lattice_a, cells * lattice_a, cells * lattice_a}};
+    points_t x1, x2;
+    std::vector<std::int64_t> ids;
+    std::unique_ptr<bool[]> flagged;
+    std::size_t n_flagged = 0;
+};
+
+const frames& input() {
+    static const frames f = [] {
+        frames f;
+        static constexpr double basis[4][3] = {{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}};
+        std::mt19937_64 rng(1234 + cells);
+        std::normal_distribution<double> noise(0.0, 0.05), disp(0.0, displacement_sigma);
+        for (int k = 0; k < cells; ++k)
+            for (int j = 0; j < cells; ++j)
+                for (int i = 0; i < cells; ++i)
+                    for (const auto& b : basis) {
+                        const auto w = f.box.wrap({(i + b[0]) * lattice_a + noise(rng), (j + b[1]) * lattice_a + noise(rng),
+                                                   (k + b[2]) * lattice_a + noise(rng)});
+                        f.x1.push_back({w.x, w.y, w.z});
+                    }
+        const std::size_t n = f.x1.size();
+        for (const auto& p : f.x1) {
+            const auto w = f.box.wrap({p[0] + disp(rng), p[1] + disp(rng), p[2] + disp(rng)});
+            f.x2.push_back({w.x, w.y, w.z});
+        }
+        f.ids.resize(n);
+        for (std::size_t i = 0; i < n; ++i) f.ids[i] = std::int64_t(i + 1);
+        // event clumps: all atoms within 6 Å of random centres until 5 % are flagged
+        f.flagged = std::make_unique<bool[]>(n);
+        std::fill(f.flagged.get(), f.flagged.get() + n, false);
+        const double L = cells * lattice_a;
+        std::uniform_real_distribution<double> u(0.0, L);
+        while (f.n_flagged < n / 20) {
+            const tessera::vec3<double> c{u(rng), u(rng), u(rng)};
+            for (std::size_t i = 0; i < n && f.n_flagged < n / 20; ++i) {
+                const auto d = f.box.minimum_image(tessera::vec3<double>{f.x1[i][0], f.x1[i][1], f.x1[i][2]} - c);
+                if (!f.flagged[i] && tessera::norm2(d) < 36.0) {
+                    f.flagged[i] = true;
+                    ++f.n_flagged;
+                }
+            }
+        }
+        return f;
+    }();
+    return f;
+}
+
+std::size_t id_set_bytes(const tessera::neighbor_id_sets& s) {
+    std::size_t ids = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) ids += s.row(i).size();
+    // offsets (size_t, N+1) + ids (int64 per neighbour) + id_index (int64 id + size_t order per row)
+    return (s.size() + 1) * sizeof(std::size_t) + ids * sizeof(std::int64_t) + s.size() * (8 + sizeof(std::size_t));
+}
+
+void write_frames_and_check() {
+    const frames& f = input();
+    const std::size_t n = f.x1.size();
+    const auto a = tessera::neighbor_id_sets::build(f.x1, f.box, f.ids, lens_cutoff);
+    const auto b = tessera::neighbor_id_sets::build(f.x2, f.box, f.ids, lens_cutoff);
+    std::vector<double> out(n);
+    tessera::lens(a, b, out);
+    std::size_t bonds = 0;
+    double mean = 0;
+    for (std::size_t i = 0; i < n; ++i) bonds += b.row(i).size(), mean += out[i];
+    // the same result with two threads
+    const auto b2 = tessera::neighbor_id_sets::build(f.x2, f.box, f.ids, lens_cutoff, tessera::openmp_policy{2});
+    for (std::size_t i = 0; i < n; ++i)
+        if (!std::equal(b.row(i).begin(), b.row(i).end(), b2.row(i).begin(), b2.row(i).end()))
+            fail("id sets differ with openmp_policy{2}");
+    const char* env = std::getenv("TESSERA_BENCH_LENS_FRAMES");
+    const std::string path = env ? env : "/tmp/tessera_lens_frames.bin";
+    if (std::FILE* fp = std::fopen(path.c_str(), "wb")) {
+        const std::int64_t nn = std::int64_t(n);
+        const double L = cells * lattice_a;
+        std::fwrite(&nn, sizeof nn, 1, fp);
+        std::fwrite(&L, sizeof L, 1, fp);
+        std::fwrite(f.x1.data(), sizeof(point), n, fp);
+        std::fwrite(f.x2.data(), sizeof(point), n, fp);
+        std::fwrite(out.data(), sizeof(double), n, fp);
+        std::fclose(fp);
+    } else {
+        fail("cannot write " + path);
+    }
+    std::fprintf(stderr,
+                 "bench_dynamics: LENS N=%zu rc=%.1f: %.1f neighbours/atom, mean LENS %.4f; id sets %.1f MB = %.1f "
+                 "B/atom (%.2f B/atom + 8 B/neighbour); frames written to %s\n",
+                 n, lens_cutoff, double(bonds) / double(n), mean / double(n), double(id_set_bytes(b)) / 1e6,
+                 double(id_set_bytes(b)) / double(n), double(id_set_bytes(b) - 8 * bonds) / double(n), path.c_str());
+
+    // clusters: both algorithms agree
+    const std::span<const bool> flags(f.flagged.get(), n);
+    const auto uf = tessera::find_clusters<double>(f.x1, f.box, flags, link, tessera::cluster_algorithm::union_find);
+    const auto bg = tessera::find_clusters<double>(f.x1, f.box, flags, link, tessera::cluster_algorithm::boost_graph);
+    if (uf.count() != bg.count()) fail("cluster counts differ");
+    std::size_t largest = 0;
+    for (std::size_t c = 0; c < uf.count(); ++c) {
+        if (!std::equal(uf.members(c).begin(), uf.members(c).end(), bg.members(c).begin(), bg.members(c).end()))
+            fail("cluster members differ");
+        largest = std::max(largest, uf.size(c));
+    }
+    std::fprintf(stderr, "bench_dynamics: clusters: %zu flagged atoms, %zu clusters, largest %zu (both algorithms agree)\n",
+                 f.n_flagged, uf.count(), largest);
+}
+
+void set_counters(benchmark::State& state, std::size_t atoms) {
+    state.counters["atoms/s"] = benchmark::Counter(double(atoms), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void bm_lens_build(benchmark::State& state) {
+    const frames& f = input();
+    for (auto _ : state) {
+        auto s = tessera::neighbor_id_sets::build(f.x2, f.box, f.ids, lens_cutoff);
+        benchmark::DoNotOptimize(s);
+    }
+    set_counters(state, f.x1.size());
+}
+
+void bm_lens_only(benchmark::State& state) {
+    const frames& f = input();
+    const auto a = tessera::neighbor_id_sets::build(f.x1, f.box, f.ids, lens_cutoff);
+    const auto b = tessera::neighbor_id_sets::build(f.x2, f.box, f.ids, lens_cutoff);
+    std::vector<double> out(f.x1.size());
+    for (auto _ : state) {
+        tessera::lens(a, b, out);
+        benchmark::DoNotOptimize(out.data());
+    }
+    set_counters(state, f.x1.size());
+}
+
+void bm_lens_frame(benchmark::State& state) {
+    const frames& f = input();
+    const auto a = tessera::neighbor_id_sets::build(f.x1, f.box, f.ids, lens_cutoff);
+    std::vector<double> out(f.x1.size());
+    for (auto _ : state) {
+        const auto b = tessera::neighbor_id_sets::build(f.x2, f.box, f.ids, lens_cutoff);
+        tessera::lens(a, b, out);
+        benchmark::DoNotOptimize(out.data());
+    }
+    set_counters(state, f.x1.size());
+}
+
+void bm_clusters(benchmark::State& state, tessera::cluster_algorithm algo) {
+    const frames& f = input();
+    const std::span<const bool> flags(f.flagged.get(), f.x1.size());
+    for (auto _ : state) {
+        auto c = tessera::find_clusters<double>(f.x1, f.box, flags, link, algo);
+        benchmark::DoNotOptimize(c);
+    }
+    set_counters(state, f.x1.size());
+}
+
+int register_all() {
+    if (!std::getenv("TESSERA_BENCH_SKIP_CHECKS")) write_frames_and_check();
+    benchmark::RegisterBenchmark("lens/N=97556/rc=8/build", bm_lens_build)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("lens/N=97556/rc=8/lens", bm_lens_only)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("lens/N=97556/rc=8/frame", bm_lens_frame)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("clusters/N=97556/flag=5%/link=2.8/union_find", bm_clusters,
+                                 tessera::cluster_algorithm::union_find)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("clusters/N=97556/flag=5%/link=2.8/boost_graph", bm_clusters,
+                                 tessera::cluster_algorithm::boost_graph)
+        ->Unit(benchmark::kMillisecond);
+    return 0;
+}
+
+const int registered = register_all();
+
+}  // namespace
