@@ -1,10 +1,15 @@
 // pipeline/ + descriptors/coordination.hpp: composition, named outputs, ghosts, threads.
+#include <tessera/descriptors/adaptive_cna.hpp>
+#include <tessera/descriptors/cna.hpp>
 #include <tessera/descriptors/coordination.hpp>
+#include <tessera/descriptors/csp.hpp>
+#include <tessera/descriptors/steinhardt.hpp>
 #include <tessera/neighbors/brute_force.hpp>
 #include <tessera/pipeline/pipeline.hpp>
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -151,4 +156,35 @@ TEST_CASE("a pipeline reuses neighbours across frames through a verlet_list", "[
     CHECK(cache.reuses() == 3);
     verlet_list<double, triclinic_box<double>> wrong(3.0, 0.5);
     CHECK_THROWS_WITH(pipe.run(p, box, wrong), Catch::Contains("differs from the stage radius"));
+}
+
+TEST_CASE("a sorted_ball stage feeds ball and k-nearest descriptors from one query", "[pipeline][sorted_ball]") {
+    // fcc Cu with thermal noise: within 4.0 Å every atom has its 12 (and 18) nearest.
+    const double a = 3.615;
+    points p;
+    std::mt19937_64 g(26);
+    std::normal_distribution<double> noise(0, 0.05);
+    const double basis[4][3] = {{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}};
+    for (int i = 0; i < 5; ++i)
+        for (int j = 0; j < 5; ++j)
+            for (int k = 0; k < 5; ++k)
+                for (const auto& b : basis)
+                    p.push_back({(i + b[0]) * a + noise(g), (j + b[1]) * a + noise(g), (k + b[2]) * a + noise(g)});
+    const triclinic_box<double> box({0, 0, 0}, {5 * a, 5 * a, 5 * a}, 0, 0, 0);
+    steinhardt q;
+    q.degrees = {4, 6};
+    q.nnn = 12;
+    const auto one = pipeline(sorted_ball{4.0}, csp{}, q, adaptive_cna{}, coordination{3.0}, cna{3.086}).run(p, box);
+    const auto knn = pipeline(nearest{14}, csp{}, q, adaptive_cna{}).run(p, box);
+    const auto within = pipeline(ball{3.086}, coordination{3.0}, cna{3.086}).run(p, box);
+    auto same = [](std::span<const double> x, std::span<const double> y) { return std::equal(x.begin(), x.end(), y.begin(), y.end()); };
+    CHECK(same(one.get<0>(), knn.get<0>()));
+    CHECK(same(one.get<1>(0), knn.get<1>(0)));
+    CHECK(same(one.get<1>(1), knn.get<1>(1)));
+    CHECK(same(one.get<2>(), knn.get<2>()));
+    CHECK(same(one.get<3>(), within.get<0>()));
+    CHECK(same(one.get<4>(), within.get<1>()));
+    // a row with fewer than N within the radius gives CSP 0, as LAMMPS centro/atom
+    const auto sparse = pipeline(sorted_ball{2.0}, csp{}).run(p, box);
+    CHECK(std::all_of(sparse.get<0>().begin(), sparse.get<0>().end(), [](double v) { return v == 0.0; }));
 }

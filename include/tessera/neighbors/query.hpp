@@ -37,6 +37,14 @@ struct ball {
     double radius;
 };
 
+/// All neighbours with |r_ij| < radius, each row sorted by distance: serves ball descriptors
+/// and k-nearest descriptors at once (the first k of a row are the k nearest when the row holds
+/// at least k — LAMMPS's centro/atom and orientorder/atom see the same neighbours within their
+/// cutoff). One query instead of two for a CSP + CNA + Steinhardt + coordination pipeline.
+struct sorted_ball {
+    double radius;
+};
+
 /// The k nearest neighbours (sorted by distance), only those with |r_ij| < max_radius.
 struct nearest {
     std::size_t k;
@@ -58,6 +66,7 @@ inline void validate(const ball& q) {
         throw error(os.str());
     }
 }
+inline void validate(const sorted_ball& q) { validate(ball{q.radius}); }
 inline void validate(const nearest& q) {
     if (q.k == 0) throw error("nearest query: k must be at least 1");
     if (!(q.max_radius > 0)) {
@@ -164,6 +173,14 @@ neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_r
                                  per_row);
 }
 
+/// Ball query with every row sorted by (distance², index, vector).
+template <class T, class Arch, class Policy = serial_policy>
+neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_rows, const sorted_ball& q,
+                                query_options opt = {}, Policy policy = {}) {
+    opt.sort_by_distance = true;
+    return find_neighbors(cells, n_rows, ball{q.radius}, opt, policy);
+}
+
 /// k-nearest query over a prebuilt cell list. Rows are sorted by distance; a row holds fewer
 /// than k bonds only when fewer than k particles (images included) lie within max_radius.
 template <class T, class Arch, class Policy = serial_policy>
@@ -204,13 +221,14 @@ auto find_neighbors(const S& particles, const B& box, const Query& q, const quer
     using U = std::conditional_t<std::is_void_v<T>, particle_value_t<S>, T>;
     const std::size_t rows = detail::rows_for(particles, opt);
     detail::validate(q);
-    if constexpr (std::is_same_v<Query, ball>) {
+    if constexpr (std::is_same_v<Query, ball> || std::is_same_v<Query, sorted_ball>) {
         // Bins as wide as the cutoff: narrower bins search less volume but make the runs the
         // SIMD filter sweeps too short (measured in bench/neighbors.cpp: rc beats rc/2 by 13–33%).
         cell_list<U> cells(particles, box, U(q.radius));
         return find_neighbors(cells, rows, q, opt, policy);
     } else {
-        static_assert(std::is_same_v<Query, nearest>, "tessera: a query is tessera::ball or tessera::nearest");
+        static_assert(std::is_same_v<Query, nearest>,
+                      "tessera: a query is tessera::ball, tessera::sorted_ball or tessera::nearest");
         // About k/4 particles per bin: the k-th neighbour is then ~2 bins away.
         const auto cells = cell_list<U>::with_occupancy(particles, box, U(std::max<std::size_t>(q.k, 4)) / U(4));
         return find_neighbors(cells, rows, q, opt, policy);

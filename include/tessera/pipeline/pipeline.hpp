@@ -23,6 +23,7 @@
 #include <tessera/pipeline/descriptor.hpp>
 
 #include <array>
+#include <limits>
 #include <cmath>
 #include <cstddef>
 #include <span>
@@ -46,6 +47,18 @@ struct neighbor_stage_traits<ball> {
     static constexpr bool provides_ball = true;
     static constexpr bool provides_sorted_nearest = false;
     static neighbor_stage_info info(const ball& b) { return {neighbor_need::ball, b.radius, 0}; }
+};
+
+/// Rows hold everything within the radius, sorted: both kinds of descriptor can share it.
+/// k is unbounded: a k-nearest descriptor uses the first k of a row and treats a shorter row as
+/// "fewer than k within reach" (CSP 0, Steinhardt 0, a-CNA other), as LAMMPS does.
+template <>
+struct neighbor_stage_traits<sorted_ball> {
+    static constexpr bool provides_ball = true;
+    static constexpr bool provides_sorted_nearest = true;
+    static neighbor_stage_info info(const sorted_ball& b) {
+        return {neighbor_need::sorted_nearest, b.radius, std::numeric_limits<std::size_t>::max()};
+    }
 };
 
 template <>
@@ -174,7 +187,8 @@ public:
     pipeline_result<U, D...> run(const S& particles, const B& bx, verlet_list<U, B>& cache,
                                  const particle_properties& props = {}, Policy policy = {}) const {
         static_assert(std::is_same_v<Stage, ball>,
-                      "tessera::pipeline::run with a verlet_list: only ball stages can reuse neighbours across frames");
+                      "tessera::pipeline::run with a verlet_list: only ball stages can reuse neighbours across frames "
+                      "(a k-nearest set, or the order of a sorted row, can change without anyone moving far)");
         if constexpr (std::is_same_v<Stage, ball>) {
             const particle_properties p = props.resolved(tessera::size(particles));
             if (std::abs(double(cache.cutoff()) - stage_.radius) > 1e-12 * stage_.radius) {
