@@ -113,15 +113,19 @@ template <class Arch, class T, class Policy>
 qlm_field<T> compute_qlm_field(const neighbor_list<T>& list, std::span<const int> degrees, std::size_t nnn,
                                Policy policy, const char* who) {
     const std::size_t n = list.num_particles();
-    // Averages need every neighbour's own q_lm, so every neighbour must have a row.
-    for (std::size_t i = 0; i < n; ++i)
-        for (const auto j : list.neighbors(i))
+    // Averages need the own q_lm of every neighbour they read (the first nnn, or all), so each
+    // of those must have a row.
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto row = list.neighbors(i);
+        const auto used = nnn == 0 ? row : (row.size() < nnn ? row.first(0) : row.first(nnn));
+        for (const auto j : used)
             if (j >= n) {
                 std::ostringstream os;
                 os << who << ": particle " << i << " has neighbour " << j << " without a row (a ghost; " << n
                    << " rows): averages over neighbours need every neighbour's q_lm, so give ghosts rows too";
                 throw error(os.str());
             }
+    }
     qlm_field<T> f;
     f.degrees.assign(degrees.begin(), degrees.end());
     int lmax = 0;
