@@ -229,13 +229,6 @@ private:
     std::vector<vec3<T>> frac_bond_;
 };
 
-namespace detail {
-template <class T>
-T minus_nearest_integer(T x, bool periodic) noexcept {
-    return periodic ? x - std::nearbyint(x) : x;
-}
-}  // namespace detail
-
 /// D²min and atomic strain of every particle of the current frame against `ref` (rows in the
 /// current frame's order). Throws when the set of ids differs, the periodicity differs, or a
 /// position is not finite.
@@ -285,10 +278,7 @@ void d2min(const d2min_reference<T>& ref, const S& positions, const B& bx, std::
             for (std::size_t k = begin; k < end; ++k) {
                 const vec3<T> ds0 = frac_bonds[k];
                 const vec3<T> dst = s[indices[k]] - s[i];
-                const vec3<T> change = dst - ds0;
-                const vec3<T> f{ds0.x + detail::minus_nearest_integer(change.x, per[0]),
-                                ds0.y + detail::minus_nearest_integer(change.y, per[1]),
-                                ds0.z + detail::minus_nearest_integer(change.z, per[2])};
+                const vec3<T> f = detail::follow_fractional_bond(ds0, dst, per);
                 dt[k - begin] = h * f;
             }
             const std::span<const vec3<T>> d0(vecs0.data() + begin, end - begin);
