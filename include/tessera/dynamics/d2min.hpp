@@ -45,6 +45,8 @@
 #include <tessera/dynamics/trajectory.hpp>
 #include <tessera/neighbors/query.hpp>
 
+#include <xsimd/xsimd.hpp>
+
 #include <cmath>
 #include <cstdint>
 #include <span>
@@ -64,6 +66,9 @@ struct d2min_options {
     d2min_normalization normalization = d2min_normalization::per_neighbor;
     std::size_t min_neighbors = 3;  ///< fewer → invalid (must be ≥ 3: J has 9 unknowns)
     double min_rcond = 1e-10;       ///< λ_min(Y)/λ_max(Y) at or below this → invalid
+    /// X, Y and the residual accumulated with xsimd batches over neighbours (default) or by the
+    /// scalar loop; they differ only by summation order (~1e-16 relative).
+    bool vectorized = true;
 };
 
 /// Per-particle results, arrays in the current frame's row order.
@@ -105,13 +110,12 @@ T von_mises_strain(const mat3<T>& e) noexcept {
 
 namespace detail {
 
-/// The local affine fit of one particle from its bond pairs (d0[k], dt[k]); writes one row of
-/// `out`. Shared by every path (scalar and batched accumulation) so the strain formulas exist
-/// once. X and Y are accumulated by the caller.
-template <class T>
-void finish_affine_fit(const mat3<T>& X, const mat3<T>& Y, std::span<const vec3<T>> d0, std::span<const vec3<T>> dt,
-                       const d2min_options& opt, atomic_strain_result<T>& out, std::size_t row) noexcept {
-    const std::size_t n = d0.size();
+/// The local affine fit of one particle with n bonds; writes one row of `out`. Shared by the
+/// scalar and batched paths so the strain formulas exist once. X and Y are accumulated by the
+/// caller; residual(J) returns Σ|d_j(t) − J d_j(0)|².
+template <class T, class Residual>
+void finish_affine_fit(const mat3<T>& X, const mat3<T>& Y, std::size_t n, Residual&& residual, const d2min_options& opt,
+                       atomic_strain_result<T>& out, std::size_t row) noexcept {
     out.num_neighbors[row] = static_cast<std::uint32_t>(n);
     auto invalid = [&] {
         out.d2min[row] = out.shear_strain[row] = out.volumetric_strain[row] = out.rotation[row] = T(0);
@@ -131,8 +135,7 @@ void finish_affine_fit(const mat3<T>& X, const mat3<T>& Y, std::span<const vec3<
         }
     const mat3<T> J = X * y_inv;
     if (!(determinant(J) > T(0))) return invalid();
-    T sum = 0;  // the residual directly (the expanded form cancels catastrophically near 0)
-    for (std::size_t k = 0; k < n; ++k) sum += norm2(dt[k] - J * d0[k]);
+    const T sum = residual(J);  // the residual directly (the expanded form cancels catastrophically near 0)
     const mat3<T> E = green_lagrangian(J);
     out.d2min[row] = opt.normalization == d2min_normalization::per_neighbor ? sum / T(n) : sum;
     out.shear_strain[row] = von_mises_strain(E);
@@ -143,19 +146,89 @@ void finish_affine_fit(const mat3<T>& X, const mat3<T>& Y, std::span<const vec3<
     out.deformation[row] = J;
 }
 
+/// Bonds in SoA form: a = d(t), b = d(0), n entries each.
 template <class T>
-void accumulate_xy(std::span<const vec3<T>> d0, std::span<const vec3<T>> dt, mat3<T>& X, mat3<T>& Y) noexcept {
+struct bond_soa {
+    const T *ax, *ay, *az, *bx, *by, *bz;
+    std::size_t n;
+};
+
+template <class T>
+void accumulate_xy(const bond_soa<T>& d, mat3<T>& X, mat3<T>& Y) noexcept {
     X = mat3<T>{};
     Y = mat3<T>{};
-    for (std::size_t k = 0; k < d0.size(); ++k) {
-        const vec3<T>& a = dt[k];
-        const vec3<T>& b = d0[k];
+    for (std::size_t k = 0; k < d.n; ++k) {
+        const T a[3] = {d.ax[k], d.ay[k], d.az[k]}, b[3] = {d.bx[k], d.by[k], d.bz[k]};
         for (std::size_t r = 0; r < 3; ++r)
             for (std::size_t c = 0; c < 3; ++c) {
                 X(r, c) += a[r] * b[c];
                 Y(r, c) += b[r] * b[c];
             }
     }
+}
+
+/// X (9 sums) and Y (6 sums) with one batch per sum, lanes over neighbours, scalar tail.
+template <class Arch, class T>
+void accumulate_xy_simd(const bond_soa<T>& d, mat3<T>& X, mat3<T>& Y) noexcept {
+    using batch = xsimd::batch<T, Arch>;
+    constexpr std::size_t W = batch::size;
+    const std::size_t nv = d.n - d.n % W;
+    batch x[9], y[6];
+    for (auto& v : x) v = batch(T(0));
+    for (auto& v : y) v = batch(T(0));
+    for (std::size_t k = 0; k < nv; k += W) {
+        const batch a[3] = {batch::load_unaligned(d.ax + k), batch::load_unaligned(d.ay + k), batch::load_unaligned(d.az + k)};
+        const batch b[3] = {batch::load_unaligned(d.bx + k), batch::load_unaligned(d.by + k), batch::load_unaligned(d.bz + k)};
+        for (std::size_t r = 0; r < 3; ++r)
+            for (std::size_t c = 0; c < 3; ++c) x[3 * r + c] = xsimd::fma(a[r], b[c], x[3 * r + c]);
+        y[0] = xsimd::fma(b[0], b[0], y[0]);
+        y[1] = xsimd::fma(b[0], b[1], y[1]);
+        y[2] = xsimd::fma(b[0], b[2], y[2]);
+        y[3] = xsimd::fma(b[1], b[1], y[3]);
+        y[4] = xsimd::fma(b[1], b[2], y[4]);
+        y[5] = xsimd::fma(b[2], b[2], y[5]);
+    }
+    for (std::size_t q = 0; q < 9; ++q) X.a[q] = xsimd::hadd(x[q]);
+    const T ys[6] = {xsimd::hadd(y[0]), xsimd::hadd(y[1]), xsimd::hadd(y[2]),
+                     xsimd::hadd(y[3]), xsimd::hadd(y[4]), xsimd::hadd(y[5])};
+    Y = mat3<T>{{ys[0], ys[1], ys[2], ys[1], ys[3], ys[4], ys[2], ys[4], ys[5]}};
+    for (std::size_t k = nv; k < d.n; ++k) {
+        const T a[3] = {d.ax[k], d.ay[k], d.az[k]}, b[3] = {d.bx[k], d.by[k], d.bz[k]};
+        for (std::size_t r = 0; r < 3; ++r)
+            for (std::size_t c = 0; c < 3; ++c) {
+                X(r, c) += a[r] * b[c];
+                Y(r, c) += b[r] * b[c];
+            }
+    }
+}
+
+template <class T>
+T residual_sum(const bond_soa<T>& d, const mat3<T>& J) noexcept {
+    T sum = 0;
+    for (std::size_t k = 0; k < d.n; ++k) {
+        const vec3<T> r = vec3<T>{d.ax[k], d.ay[k], d.az[k]} - J * vec3<T>{d.bx[k], d.by[k], d.bz[k]};
+        sum += norm2(r);
+    }
+    return sum;
+}
+
+template <class Arch, class T>
+T residual_sum_simd(const bond_soa<T>& d, const mat3<T>& J) noexcept {
+    using batch = xsimd::batch<T, Arch>;
+    constexpr std::size_t W = batch::size;
+    const std::size_t nv = d.n - d.n % W;
+    batch acc(T(0));
+    for (std::size_t k = 0; k < nv; k += W) {
+        const batch bx = batch::load_unaligned(d.bx + k), by = batch::load_unaligned(d.by + k),
+                    bz = batch::load_unaligned(d.bz + k);
+        const batch rx = batch::load_unaligned(d.ax + k) - (J(0, 0) * bx + J(0, 1) * by + J(0, 2) * bz);
+        const batch ry = batch::load_unaligned(d.ay + k) - (J(1, 0) * bx + J(1, 1) * by + J(1, 2) * bz);
+        const batch rz = batch::load_unaligned(d.az + k) - (J(2, 0) * bx + J(2, 1) * by + J(2, 2) * bz);
+        acc += rx * rx + ry * ry + rz * rz;
+    }
+    T sum = xsimd::hadd(acc);
+    const bond_soa<T> tail{d.ax + nv, d.ay + nv, d.az + nv, d.bx + nv, d.by + nv, d.bz + nv, d.n - nv};
+    return sum + residual_sum(tail, J);
 }
 
 inline void require_cutoff(const d2min_options& opt) {
@@ -206,7 +279,13 @@ public:
         list_ = find_neighbors<T>(positions, bx, ball{opt.cutoff}, query_options{}, policy);
         frac_bond_.resize(list_.num_bonds());
         const auto vecs = list_.all_vectors();
-        for (std::size_t b = 0; b < vecs.size(); ++b) frac_bond_[b] = h_inv_ * vecs[b];
+        for (auto* v : {&d0x_, &d0y_, &d0z_}) v->resize(vecs.size());
+        for (std::size_t b = 0; b < vecs.size(); ++b) {
+            frac_bond_[b] = h_inv_ * vecs[b];
+            d0x_[b] = vecs[b].x;
+            d0y_[b] = vecs[b].y;
+            d0z_[b] = vecs[b].z;
+        }
     }
 
     std::size_t size() const noexcept { return frac_.size(); }
@@ -217,6 +296,10 @@ public:
     std::span<const vec3<T>> fractional_bonds() const noexcept { return frac_bond_; }
     const periodicity& periodic() const noexcept { return periodic_; }
     const std::string& what() const noexcept { return what_; }
+    /// Reference bond vectors d(0) as separate x, y, z arrays (CSR order), for batched kernels.
+    std::span<const T> d0x() const noexcept { return d0x_; }
+    std::span<const T> d0y() const noexcept { return d0y_; }
+    std::span<const T> d0z() const noexcept { return d0z_; }
 
 private:
     d2min_options opt_;
@@ -227,12 +310,13 @@ private:
     std::vector<vec3<T>> frac_;
     neighbor_list<T> list_;
     std::vector<vec3<T>> frac_bond_;
+    std::vector<T> d0x_, d0y_, d0z_;
 };
 
 /// D²min and atomic strain of every particle of the current frame against `ref` (rows in the
 /// current frame's order). Throws when the set of ids differs, the periodicity differs, or a
 /// position is not finite.
-template <class T, particle_storage S, box B, class Policy = serial_policy>
+template <class Arch = xsimd::default_arch, class T, particle_storage S, box B, class Policy = serial_policy>
 void d2min(const d2min_reference<T>& ref, const S& positions, const B& bx, std::span<const std::int64_t> ids,
            atomic_strain_result<T>& out, Policy policy = {}, const std::string& what = "current frame") {
     const std::size_t n = tessera::size(positions);
@@ -264,27 +348,39 @@ void d2min(const d2min_reference<T>& ref, const S& positions, const B& bx, std::
     const auto frac_bonds = ref.fractional_bonds();
     const auto offsets = list.offsets();
     const auto indices = list.indices();
-    const auto vecs0 = list.all_vectors();
+    const auto d0x = ref.d0x(), d0y = ref.d0y(), d0z = ref.d0z();
     const periodicity per = ref.periodic();
+    const d2min_options& opt = ref.options();
     out.resize(n);
     constexpr std::size_t chunk = 1024;
     detail::for_each_chunk(policy, n, chunk, [&](std::size_t, std::size_t b, std::size_t e) {
-        std::vector<vec3<T>> dt;  // per-chunk scratch: no allocation per particle
-        dt.reserve(64);
+        std::vector<T> tx, ty, tz;  // per-chunk scratch d(t): no allocation per particle
+        for (auto* v : {&tx, &ty, &tz}) v->reserve(64);
         for (std::size_t c = b; c < e; ++c) {
             const std::size_t i = ref_of_cur[c];
-            const std::size_t begin = offsets[i], end = offsets[i + 1];
-            dt.resize(end - begin);
+            const std::size_t begin = offsets[i], end = offsets[i + 1], m = end - begin;
+            tx.resize(m);
+            ty.resize(m);
+            tz.resize(m);
             for (std::size_t k = begin; k < end; ++k) {
-                const vec3<T> ds0 = frac_bonds[k];
-                const vec3<T> dst = s[indices[k]] - s[i];
-                const vec3<T> f = detail::follow_fractional_bond(ds0, dst, per);
-                dt[k - begin] = h * f;
+                const vec3<T> f = detail::follow_fractional_bond(frac_bonds[k], s[indices[k]] - s[i], per);
+                const vec3<T> d = h * f;
+                tx[k - begin] = d.x;
+                ty[k - begin] = d.y;
+                tz[k - begin] = d.z;
             }
-            const std::span<const vec3<T>> d0(vecs0.data() + begin, end - begin);
+            const detail::bond_soa<T> bonds{tx.data(), ty.data(), tz.data(), d0x.data() + begin,
+                                            d0y.data() + begin, d0z.data() + begin, m};
             mat3<T> X, Y;
-            detail::accumulate_xy<T>(d0, dt, X, Y);
-            detail::finish_affine_fit<T>(X, Y, d0, dt, ref.options(), out, c);
+            if (opt.vectorized) {
+                detail::accumulate_xy_simd<Arch>(bonds, X, Y);
+                detail::finish_affine_fit<T>(
+                    X, Y, m, [&](const mat3<T>& J) { return detail::residual_sum_simd<Arch>(bonds, J); }, opt, out, c);
+            } else {
+                detail::accumulate_xy(bonds, X, Y);
+                detail::finish_affine_fit<T>(
+                    X, Y, m, [&](const mat3<T>& J) { return detail::residual_sum(bonds, J); }, opt, out, c);
+            }
         }
     });
 }
