@@ -47,6 +47,7 @@
 
 #include <xsimd/xsimd.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <span>
@@ -123,16 +124,17 @@ void finish_affine_fit(const mat3<T>& X, const mat3<T>& Y, std::size_t n, Residu
         out.deformation[row] = mat3<T>::identity();
     };
     if (n < opt.min_neighbors) return invalid();
-    const symmetric_eigen<T> ey = eigen_symmetric(Y);
-    if (!(ey.values[0] > T(opt.min_rcond) * ey.values[2]) || !(ey.values[2] > T(0))) return invalid();
-    // Y⁻¹ from its eigen-decomposition (Y is symmetric positive definite here).
-    mat3<T> y_inv;
-    for (std::size_t r = 0; r < 3; ++r)
-        for (std::size_t c = 0; c < 3; ++c) {
-            T s = 0;
-            for (std::size_t k = 0; k < 3; ++k) s += ey.vectors(r, k) * ey.vectors(c, k) / ey.values[k];
-            y_inv(r, c) = s;
-        }
+    // Conditioning: λ_min/λ_max ≥ det(Y)/tr(Y)³ (λ_max ≤ tr, λ_min ≥ det/λ_max²), so a large
+    // det/tr³ (1/27 for isotropic neighbours) proves Y well conditioned without an eigensolve;
+    // only doubtful cases pay for the Jacobi eigenvalues.
+    const T tr = Y(0, 0) + Y(1, 1) + Y(2, 2);
+    const T det = determinant(Y);
+    if (!(tr > T(0))) return invalid();
+    if (!(det > T(opt.min_rcond) * tr * tr * tr)) {
+        const symmetric_eigen<T> ey = eigen_symmetric(Y);
+        if (!(ey.values[0] > T(opt.min_rcond) * ey.values[2]) || !(ey.values[2] > T(0))) return invalid();
+    }
+    const mat3<T> y_inv = inverse(Y);
     const mat3<T> J = X * y_inv;
     if (!(determinant(J) > T(0))) return invalid();
     const T sum = residual(J);  // the residual directly (the expanded form cancels catastrophically near 0)
@@ -331,8 +333,16 @@ void d2min(const d2min_reference<T>& ref, const S& positions, const B& bx, std::
             os << what << ": periodicity along axis " << d << " differs from " << ref.what();
             throw error(os.str());
         }
-    const id_index cur(ids, what);
-    const std::vector<std::size_t> ref_of_cur = match_ids(ref.index(), cur, id_mismatch::error, what);
+    // Same ids in the same order as the reference (the common case of sorted dumps): rows match
+    // as they are, and the ids were validated with the reference.
+    std::vector<std::size_t> ref_of_cur;
+    const auto ref_ids = ref.index().ids();
+    if (ids.size() == ref_ids.size() && std::equal(ids.begin(), ids.end(), ref_ids.begin())) {
+        ref_of_cur.resize(n);
+        for (std::size_t c = 0; c < n; ++c) ref_of_cur[c] = c;
+    } else {
+        ref_of_cur = match_ids(ref.index(), id_index(ids, what), id_mismatch::error, what);
+    }
     std::vector<vec3<T>> s(n);  // current fractional positions, in reference row order
     for (std::size_t c = 0; c < n; ++c) {
         const vec3<T> r(position(positions, c));
