@@ -27,6 +27,13 @@ run tiny_box.in           # <1 s  : writes tiny_box_ref.dump, tiny_tri_ref.dump
 run cuzr_glass.in         # ~2-3 min: MD, writes cuzr_glass.dump
 run cuzr_glass_rerun.in   # ~1 s  : rerun, writes cuzr_glass_ref.dump, cuzr_rdf.txt
 
+# D²min / atomic strain (tests/reference/d2min) and MSD (tests/reference/msd)
+rm -f d2min/cuzr_aqs.dump msd/cuzr_liquid.dump msd/cuzr_liquid_msd.txt
+(cd d2min && run cuzr_aqs.in)            # ~40 s : quench + 5 AQS steps, writes cuzr_aqs.dump
+(cd msd && run cuzr_liquid_msd.in)       # ~15 s : liquid MD with compute msd
+echo ">>> ${PY} d2min/d2min_numpy.py"
+(cd d2min && "${PY}" d2min_numpy.py cuzr_aqs.dump 4.0 > d2min_ref.txt)   # needs numpy + scipy
+
 # LAMMPS logs are not committed (see .gitignore)
 echo ">>> ${PY} check_reference.py"
 "${PY}" check_reference.py

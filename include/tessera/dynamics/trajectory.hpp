@@ -17,6 +17,7 @@
 #include <tessera/core/vec.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <numeric>
@@ -89,6 +90,23 @@ inline std::vector<std::size_t> match_ids(const id_index& from, const id_index& 
     }
     return rows;
 }
+
+namespace detail {
+/// The same bond (same pair, same periodic image) in another frame, in fractional coordinates:
+/// ds_ref is the bond in the reference cell's fractions (image included), ds_raw = s_j − s_i in
+/// the other frame (any images). The nearest-integer correction along periodic axes restores
+/// the reference image; exact while the bond's fractional change stays below half a cell.
+/// Used by D²min and bond changes (dynamics/d2min.hpp explains why not Cartesian minimum image).
+template <class T>
+vec3<T> follow_fractional_bond(const vec3<T>& ds_ref, const vec3<T>& ds_raw, const periodicity& periodic) noexcept {
+    vec3<T> f = ds_ref;
+    for (std::size_t d = 0; d < 3; ++d) {
+        const T change = ds_raw[d] - ds_ref[d];
+        f[d] += periodic[d] ? change - std::nearbyint(change) : change;
+    }
+    return f;
+}
+}  // namespace detail
 
 /// Unwraps positions frame by frame with minimum-image increments, for dumps without image
 /// flags. Feed frames in time order, each with its rows matched to the first frame's rows.

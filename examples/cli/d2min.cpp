@@ -1,0 +1,117 @@
+// `tessera d2min INPUT -o OUTPUT --cutoff RC [--reference first|previous|lag:K] [--unnormalized]
+//                [--frames A:B:S] [--threads N]`
+//
+// Writes every frame that has a reference (all but the first, or the first K under lag:K) with
+// its input columns plus `d2min`, `shear_strain`, `volumetric_strain`, `rotation`,
+// `strain_valid` (dynamics/d2min.hpp). Memory: the prepared references (neighbour lists) of at
+// most K frames, whatever the trajectory's length.
+#include "common.hpp"
+#include "subcommands.hpp"
+
+#include <tessera/dynamics/d2min.hpp>
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <variant>
+
+namespace tessera::cli {
+namespace {
+
+struct d2min_cli_options {
+    std::string input, output, frames, reference = "first";
+    double cutoff = 0;
+    int threads = 0;
+    bool unnormalized = false;
+};
+
+// 0 = first frame; K >= 1 = the frame K selected frames earlier.
+std::size_t parse_reference(const std::string& s) {
+    if (s == "first") return 0;
+    if (s == "previous") return 1;
+    if (s.rfind("lag:", 0) == 0) {
+        std::size_t used = 0;
+        long long k = -1;
+        try {
+            k = std::stoll(s.substr(4), &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used == s.size() - 4 && k >= 1) return std::size_t(k);
+    }
+    throw error("--reference '" + s + "': expected first, previous or lag:K with K >= 1");
+}
+
+int run_d2min(const d2min_cli_options& o) {
+    const std::size_t lag = parse_reference(o.reference);
+    const frame_selection selection = frame_selection::parse(o.frames);
+    d2min_options opt;
+    opt.cutoff = o.cutoff;
+    opt.normalization = o.unnormalized ? d2min_normalization::sum : d2min_normalization::per_neighbor;
+    trajectory_reader reader(o.input);
+    lammps_dump_writer writer(o.output);
+    progress bar("tessera d2min");
+    const openmp_policy policy{o.threads};
+    std::deque<d2min_reference<double>> window;  // lag:K: the last K frames; first: frame 0 only
+    atomic_strain_result<double> res;
+    frame f;
+    std::size_t index = 0, used = 0, written = 0;
+    for (;; ++index) {
+        if (selection.finished(index)) break;
+        if (!selection.selects(index)) {
+            if (!reader.skip()) break;
+            continue;
+        }
+        if (!reader.next(f)) break;
+        const std::string what = o.input + " frame " + std::to_string(index) + " (timestep " + std::to_string(f.timestep) + ")";
+        const auto x = f.positions();
+        const auto ids = f.ids();
+        const bool have_reference = lag == 0 ? !window.empty() : window.size() == lag;
+        if (have_reference) {
+            std::visit([&](const auto& b) { d2min(window.front(), x, b, ids, res, policy, what); }, f.box);
+            std::vector<double> valid(res.size());
+            for (std::size_t i = 0; i < res.size(); ++i) valid[i] = res.valid[i];
+            f.add_column("d2min", res.d2min);
+            f.add_column("shear_strain", res.shear_strain);
+            f.add_column("volumetric_strain", res.volumetric_strain);
+            f.add_column("rotation", res.rotation);
+            f.add_column("strain_valid", std::move(valid), true);
+            writer.write(f);
+            ++written;
+        }
+        if (lag == 0 && window.empty())
+            std::visit([&](const auto& b) { window.emplace_back(x, b, ids, opt, policy, what); }, f.box);
+        if (lag > 0) {
+            std::visit([&](const auto& b) { window.emplace_back(x, b, ids, opt, policy, what); }, f.box);
+            if (window.size() > lag) window.pop_front();
+        }
+        bar.frame(++used, f.timestep);
+    }
+    writer.close();
+    if (written == 0)
+        throw error(o.input + ": " + std::to_string(used) + " selected frame(s); D²min with --reference " + o.reference +
+                    " needs at least " + std::to_string(lag == 0 ? 2 : lag + 1));
+    return 0;
+}
+
+}  // namespace
+
+void register_d2min(CLI::App& app, std::function<int()>& action) {
+    auto o = std::make_shared<d2min_cli_options>();
+    CLI::App* sub = app.add_subcommand("d2min", "D²min non-affine displacement and atomic strain (Falk–Langer)");
+    sub->add_option("input", o->input, "LAMMPS text dump (.gz ok) or extended XYZ, with atom ids")->required();
+    sub->add_option("-o,--output", o->output,
+                    "output LAMMPS dump: input columns + d2min shear_strain volumetric_strain rotation strain_valid")
+        ->required();
+    sub->add_option("--cutoff", o->cutoff, "neighbours within this distance in the reference frame (e.g. 2.5σ, 4.0 Å)")
+        ->required()
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--reference", o->reference, "first (default), previous, or lag:K (K selected frames back)");
+    sub->add_flag("--unnormalized", o->unnormalized, "D²min as OVITO's sum over neighbours (default: divided by their number)");
+    sub->add_option("--frames", o->frames, "frames to use, A:B:S (0-based, B exclusive)");
+    sub->add_option("--threads", o->threads, "OpenMP threads (0: all cores); results do not depend on it")
+        ->check(CLI::NonNegativeNumber);
+    sub->callback([o, &action] { action = [o] { return run_d2min(*o); }; });
+}
+
+}  // namespace tessera::cli

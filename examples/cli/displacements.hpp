@@ -1,0 +1,161 @@
+#pragma once
+// Shared driver of `tessera msd` and `tessera isf`: unwrapped displacements against the first
+// frame, or averaged over time origins with a ring buffer (dynamics/msd.hpp).
+#include "common.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <tessera/dynamics/msd.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace tessera::cli {
+
+struct displacement_cli_options {
+    std::string input, output, frames;
+    bool origins = false;
+    std::size_t max_lag = 0;  // frames; 0 = all
+    std::size_t origin_stride = 1;
+    int threads = 0;
+    // isf only
+    double q = 0, dq = 0.1;
+    std::size_t max_q = 0;
+};
+
+enum class displacement_output { msd, isf };
+
+inline int run_displacements(const displacement_cli_options& o, displacement_output kind) {
+    const char* name = kind == displacement_output::msd ? "tessera msd" : "tessera isf";
+    const frame_selection selection = frame_selection::parse(o.frames);
+    std::size_t max_lag = o.max_lag;
+    if (o.origins && max_lag == 0) {  // a first pass counts the selected frames
+        trajectory_reader counter(o.input);
+        std::size_t selected = 0;
+        for (std::size_t index = 0;; ++index) {
+            if (selection.finished(index) || !counter.skip()) break;
+            if (selection.selects(index)) ++selected;
+        }
+        max_lag = selected > 1 ? selected - 1 : 1;
+    }
+    trajectory_reader reader(o.input);
+    progress bar(name);
+    const openmp_policy policy{o.threads};
+    std::optional<unwrapped_trajectory<double>> traj;
+    std::optional<displacement_correlator<double>> corr;
+    std::vector<vec3<double>> first, q;
+    std::vector<int> types;
+    int num_types = 0;
+    std::vector<std::int64_t> steps;
+    struct row {
+        std::int64_t step;
+        std::vector<displacement_moments> m;
+    };
+    std::vector<row> rows;
+    frame f;
+    std::size_t index = 0, used = 0;
+    for (;; ++index) {
+        if (selection.finished(index)) break;
+        if (!selection.selects(index)) {
+            if (!reader.skip()) break;
+            continue;
+        }
+        if (!reader.next(f)) break;
+        const std::string what = o.input + " frame " + std::to_string(index) + " (timestep " + std::to_string(f.timestep) + ")";
+        if (!traj) {
+            const auto fam = f.coordinate_family();
+            const bool unwrapped_input = fam == "xu" || fam == "xsu" || f.has_image_flags();
+            traj.emplace(unwrapped_input);
+            if (f.has_column("type")) {
+                const auto t = f.types();
+                num_types = std::max(0, *std::max_element(t.begin(), t.end()));
+                types = t;
+            }
+            if (kind == displacement_output::isf) {
+                q = commensurate_q_vectors(f.box_cell(), o.q, o.dq, o.max_q);
+                std::fprintf(stderr, "%s: %zu q-vectors with |q| in [%g, %g]\n", name, q.size(), o.q - o.dq / 2,
+                             o.q + o.dq / 2);
+            }
+            if (o.origins) {
+                std::vector<std::size_t> lags(max_lag + 1);
+                for (std::size_t l = 0; l <= max_lag; ++l) lags[l] = l;
+                corr.emplace(lags, num_types, q, o.origin_stride);
+            }
+        }
+        const auto x = f.positions(unwrap::if_available);
+        const auto ids = f.ids();
+        const auto& r = std::visit([&](const auto& b) -> const std::vector<vec3<double>>& { return traj->add(x, b, ids, what); },
+                                   f.box);
+        if (traj->frames() == 1) first = r;
+        steps.push_back(f.timestep);
+        if (o.origins) {
+            if (steps.size() > 2 && steps.back() - steps[steps.size() - 2] != steps[1] - steps[0])
+                throw error(what + ": --origins needs evenly spaced frames (timestep spacing " +
+                            std::to_string(steps.back() - steps[steps.size() - 2]) + " after " +
+                            std::to_string(steps[1] - steps[0]) + ")");
+            corr->add(r, types, policy);
+        } else {
+            rows.push_back({f.timestep, displacement_statistics<double>(first, r, types, num_types, q, policy)});
+        }
+        bar.frame(++used, f.timestep);
+    }
+    if (used == 0) throw error(o.input + ": no frame selected");
+    if (o.origins) {
+        const std::int64_t dt = steps.size() > 1 ? steps[1] - steps[0] : 0;
+        for (std::size_t l = 0; l < corr->lags().size(); ++l) {
+            if (corr->moments(l).count == 0) continue;
+            row rr{std::int64_t(corr->lags()[l]) * dt, {}};
+            for (int g = 0; g <= num_types; ++g) rr.m.push_back(corr->moments(l, std::size_t(g)));
+            rows.push_back(std::move(rr));
+        }
+    }
+    std::FILE* out = std::fopen(o.output.c_str(), "w");
+    if (!out) throw error(o.output + ": cannot open for writing");
+    if (kind == displacement_output::msd) {
+        std::fprintf(out, "timestep,msd,alpha2");
+        for (int g = 1; g <= num_types; ++g) std::fprintf(out, ",msd_%d", g);
+    } else {
+        std::fprintf(out, "timestep,fs");
+    }
+    std::fprintf(out, "\n");
+    std::vector<double> t, fs;
+    for (const auto& rr : rows) {
+        std::fprintf(out, "%lld", (long long)rr.step);
+        if (kind == displacement_output::msd) {
+            std::fprintf(out, ",%.17g,%.17g", rr.m[0].msd(), rr.m[0].alpha2());
+            for (int g = 1; g <= num_types; ++g) std::fprintf(out, ",%.17g", rr.m[std::size_t(g)].msd());
+        } else {
+            std::fprintf(out, ",%.17g", rr.m[0].fs());
+            t.push_back(double(rr.step - (o.origins ? 0 : rows[0].step)));
+            fs.push_back(rr.m[0].fs());
+        }
+        std::fprintf(out, "\n");
+    }
+    if (std::fclose(out) != 0) throw error(o.output + ": write failed");
+    if (kind == displacement_output::isf) {
+        const auto tau = tau_alpha(t, fs);
+        if (tau) std::fprintf(stderr, "%s: tau_alpha = %.10g timesteps (F_s = 1/e)\n", name, *tau);
+        else std::fprintf(stderr, "%s: F_s stays above 1/e: tau_alpha is beyond the trajectory\n", name);
+    }
+    return 0;
+}
+
+inline void add_displacement_options(CLI::App* sub, displacement_cli_options& o) {
+    sub->add_option("input", o.input, "LAMMPS text dump (.gz ok) or extended XYZ, with atom ids")->required();
+    sub->add_flag("--origins", o.origins, "average over time origins; rows are then lags (timestep = lag in timesteps)");
+    sub->add_option("--max-lag", o.max_lag, "largest lag in frames under --origins (memory: that many frames); 0 = all")
+        ->check(CLI::NonNegativeNumber);
+    sub->add_option("--origin-stride", o.origin_stride, "a time origin every S frames under --origins")
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--frames", o.frames, "frames to use, A:B:S (0-based, B exclusive)");
+    sub->add_option("--threads", o.threads, "OpenMP threads (0: all cores); results do not depend on it")
+        ->check(CLI::NonNegativeNumber);
+}
+
+}  // namespace tessera::cli
