@@ -1,0 +1,300 @@
+// Voronoi / radical tessellation (neighbors/voronoi.hpp) against voro++ (the library, in the test),
+// exact lattice cells, and invariances. Tolerances: volumes are sums of O(100) triangle products of
+// coordinates of size ~10, so agreement with voro++ is expected to ~1e-12 absolute (we check 1e-9
+// relative, DESIGN §5); face counts must agree exactly except for faces that voro++ keeps below our
+// vertex-merging tolerance (1e-10 of the spacing), which random inputs never produce.
+#include <tessera/neighbors/voronoi.hpp>
+
+#include <catch2/catch.hpp>
+#include <voro++.hh>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <map>
+#include <random>
+#include <vector>
+
+using namespace tessera;
+using pts = std::vector<std::array<double, 3>>;
+
+namespace {
+
+struct reference_cell {
+    double volume = 0;
+    int faces = 0;
+    std::vector<int> neighbors;  // sorted
+};
+
+template <class Container, class Loop>
+std::vector<reference_cell> voro_cells(Container& con, Loop& loop, std::size_t n) {
+    std::vector<reference_cell> out(n);
+    voro::voronoicell_neighbor c;
+    if (loop.start()) do {
+            if (con.compute_cell(c, loop)) {
+                const int id = loop.pid();
+                out[std::size_t(id)].volume = c.volume();
+                out[std::size_t(id)].faces = c.number_of_faces();
+                c.neighbors(out[std::size_t(id)].neighbors);
+                std::sort(out[std::size_t(id)].neighbors.begin(), out[std::size_t(id)].neighbors.end());
+            }
+        } while (loop.inc());
+    return out;
+}
+
+std::vector<reference_cell> voro_orthogonal(const pts& x, const orthogonal_box<double>& b,
+                                            std::span<const double> radii = {}) {
+    const auto lo = b.origin();
+    const auto L = b.cell();
+    const int nb = std::max(1, int(std::cbrt(double(x.size()) / 5)));
+    if (radii.empty()) {
+        voro::container con(lo.x, lo.x + L(0, 0), lo.y, lo.y + L(1, 1), lo.z, lo.z + L(2, 2), nb, nb, nb,
+                            b.periodic(0), b.periodic(1), b.periodic(2), 8);
+        for (std::size_t i = 0; i < x.size(); ++i) con.put(int(i), x[i][0], x[i][1], x[i][2]);
+        voro::c_loop_all loop(con);
+        return voro_cells(con, loop, x.size());
+    }
+    voro::container_poly con(lo.x, lo.x + L(0, 0), lo.y, lo.y + L(1, 1), lo.z, lo.z + L(2, 2), nb, nb, nb,
+                             b.periodic(0), b.periodic(1), b.periodic(2), 8);
+    for (std::size_t i = 0; i < x.size(); ++i) con.put(int(i), x[i][0], x[i][1], x[i][2], radii[i]);
+    voro::c_loop_all loop(con);
+    return voro_cells(con, loop, x.size());
+}
+
+/// voro++'s container_periodic takes (bx, bxy, by, bxz, byz, bz): a = (bx,0,0), b = (bxy,by,0),
+/// c = (bxz,byz,bz) — LAMMPS's (lx, xy, ly, xz, yz, lz) exactly; positions relative to lo.
+std::vector<reference_cell> voro_triclinic(const pts& x, const triclinic_box<double>& b) {
+    const auto h = b.cell();
+    const auto lo = b.origin();
+    const int nb = std::max(1, int(std::cbrt(double(x.size()) / 5)));
+    voro::container_periodic con(h(0, 0), h(0, 1), h(1, 1), h(0, 2), h(1, 2), h(2, 2), nb, nb, nb, 8);
+    for (std::size_t i = 0; i < x.size(); ++i) con.put(int(i), x[i][0] - lo.x, x[i][1] - lo.y, x[i][2] - lo.z);
+    voro::c_loop_all_periodic loop(con);
+    return voro_cells(con, loop, x.size());
+}
+
+struct comparison {
+    double max_volume_diff = 0, max_rel_volume_diff = 0;
+    std::size_t face_mismatches = 0, neighbor_mismatches = 0;
+};
+
+template <class T>
+comparison compare(const voronoi_tessellation<T>& t, const std::vector<reference_cell>& ref) {
+    comparison c;
+    for (std::size_t i = 0; i < ref.size(); ++i) {
+        const double d = std::abs(double(t.volume[i]) - ref[i].volume);
+        c.max_volume_diff = std::max(c.max_volume_diff, d);
+        c.max_rel_volume_diff = std::max(c.max_rel_volume_diff, d / ref[i].volume);
+        c.face_mismatches += int(t.num_faces(i)) != ref[i].faces;
+        std::vector<int> ours;
+        for (std::size_t f = t.face_offsets[i]; f < t.face_offsets[i + 1]; ++f)
+            ours.push_back(is_voronoi_wall(t.face_neighbor[f]) ? -1 - int(voronoi_wall(0) - t.face_neighbor[f])
+                                                                : int(t.face_neighbor[f]));
+        std::sort(ours.begin(), ours.end());
+        c.neighbor_mismatches += ours != ref[i].neighbors;
+    }
+    return c;
+}
+
+pts random_points(std::size_t n, const std::array<double, 3>& lo, const std::array<double, 3>& len, unsigned seed) {
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> u(0, 1);
+    pts x(n);
+    for (auto& p : x)
+        for (int d = 0; d < 3; ++d) p[std::size_t(d)] = lo[std::size_t(d)] + len[std::size_t(d)] * u(rng);
+    return x;
+}
+
+pts lattice(const std::vector<std::array<double, 3>>& basis, int nc, double a, double shift = 0.1) {
+    pts x;
+    for (int k = 0; k < nc; ++k)
+        for (int j = 0; j < nc; ++j)
+            for (int i = 0; i < nc; ++i)
+                for (const auto& b : basis) x.push_back({(i + b[0]) * a + shift, (j + b[1]) * a + shift, (k + b[2]) * a + shift});
+    return x;
+}
+
+template <class T>
+double total_volume(const voronoi_tessellation<T>& t) {
+    double s = 0;
+    for (auto v : t.volume) s += double(v);
+    return s;
+}
+
+/// Largest |A_ij − A_ji| / A over particle faces, and whether every face has its partner.
+template <class T>
+std::pair<double, bool> area_symmetry(const voronoi_tessellation<T>& t) {
+    double worst = 0;
+    bool partners = true;
+    const auto& nl = t.neighbors;
+    for (std::size_t i = 0; i < nl.num_particles(); ++i) {
+        const auto nb = nl.neighbors(i);
+        const auto vec = nl.vectors(i);
+        for (std::size_t k = 0; k < nb.size(); ++k) {
+            const std::size_t j = nb[k];
+            const double a = t.neighbor_area[nl.offsets()[i] + k];
+            bool found = false;
+            const auto nbj = nl.neighbors(j);
+            const auto vecj = nl.vectors(j);
+            for (std::size_t m = 0; m < nbj.size(); ++m) {
+                if (nbj[m] != i || norm(vecj[m] + vec[k]) > 1e-9) continue;
+                found = true;
+                worst = std::max(worst, std::abs(a - t.neighbor_area[nl.offsets()[j] + m]) / std::max(a, 1e-300));
+            }
+            partners &= found;
+        }
+    }
+    return {worst, partners};
+}
+
+}  // namespace
+
+TEST_CASE("voronoi: perfect fcc gives rhombic dodecahedra of volume a^3/4", "[voronoi]") {
+    const double a = 3.615;
+    const pts x = lattice({{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}}, 4, a);
+    const orthogonal_box<double> box({0, 0, 0}, {4 * a, 4 * a, 4 * a});
+    const auto t = tessellate(x, box);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        INFO("atom " << i);
+        REQUIRE(t.num_faces(i) == 12);
+        CHECK(t.volume[i] == Approx(a * a * a / 4).epsilon(1e-12));
+        CHECK(t.cell_vertices(i).size() == 14);
+        for (std::size_t f = t.face_offsets[i]; f < t.face_offsets[i + 1]; ++f) {
+            CHECK(t.face_vertex_count[f] == 4);
+            CHECK(t.face_area[f] == Approx(a * a * std::sqrt(2.0) / 8).epsilon(1e-12));
+        }
+    }
+    CHECK(total_volume(t) == Approx(box.volume()).epsilon(1e-12));
+}
+
+TEST_CASE("voronoi: perfect bcc gives truncated octahedra (8 hexagons, 6 squares, a^3/2)", "[voronoi]") {
+    const double a = 2.87;
+    const pts x = lattice({{0, 0, 0}, {0.5, 0.5, 0.5}}, 5, a, -0.3);
+    const orthogonal_box<double> box({-1, -1, -1}, {5 * a - 1, 5 * a - 1, 5 * a - 1});
+    const auto t = tessellate(x, box);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        INFO("atom " << i);
+        REQUIRE(t.num_faces(i) == 14);
+        CHECK(t.volume[i] == Approx(a * a * a / 2).epsilon(1e-12));
+        int hex = 0, sq = 0;
+        for (std::size_t f = t.face_offsets[i]; f < t.face_offsets[i + 1]; ++f) {
+            hex += t.face_vertex_count[f] == 6;
+            sq += t.face_vertex_count[f] == 4;
+        }
+        CHECK(hex == 8);
+        CHECK(sq == 6);
+    }
+}
+
+TEST_CASE("voronoi: random points in a periodic orthogonal box match voro++", "[voronoi][voro++]") {
+    const orthogonal_box<double> box({-2, 1, 0}, {10, 11, 9});
+    const pts x = random_points(2000, {-2, 1, 0}, {12, 10, 9}, 7);
+    const auto t = tessellate(x, box);
+    const auto c = compare(t, voro_orthogonal(x, box));
+    INFO("max volume diff " << c.max_volume_diff);
+    CHECK(c.max_rel_volume_diff < 1e-9);
+    CHECK(c.face_mismatches == 0);
+    CHECK(c.neighbor_mismatches == 0);
+    CHECK(std::abs(total_volume(t) - box.volume()) / box.volume() < 1e-10);
+    const auto [asym, partners] = area_symmetry(t);
+    CHECK(asym < 1e-9);
+    CHECK(partners);
+}
+
+TEST_CASE("voronoi: random points in a tilted periodic box match voro++ container_periodic", "[voronoi][voro++]") {
+    const triclinic_box<double> box({1, -1, 2}, {11, 8, 10}, 3.0, -2.0, 1.5);
+    pts x = random_points(1500, {0, 0, 0}, {1, 1, 1}, 11);
+    const auto h = box.cell();
+    for (auto& p : x) {
+        const vec3<double> r = box.origin() + h * vec3<double>{p[0], p[1], p[2]};
+        p = {r.x, r.y, r.z};
+    }
+    const auto t = tessellate(x, box);
+    const auto c = compare(t, voro_triclinic(x, box));
+    INFO("max volume diff " << c.max_volume_diff);
+    CHECK(c.max_rel_volume_diff < 1e-9);
+    CHECK(c.face_mismatches == 0);
+    CHECK(std::abs(total_volume(t) - box.volume()) / box.volume() < 1e-10);
+    const auto [asym, partners] = area_symmetry(t);
+    CHECK(asym < 1e-9);
+    CHECK(partners);
+}
+
+TEST_CASE("voronoi: radical tessellation with radii matches voro++ container_poly", "[voronoi][voro++]") {
+    const orthogonal_box<double> box({0, 0, 0}, {12, 12, 12});
+    const pts x = random_points(1200, {0, 0, 0}, {12, 12, 12}, 3);
+    std::vector<double> radii(x.size());
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<double> u(0.3, 0.7);
+    for (auto& r : radii) r = u(rng);
+    voronoi_options opt;
+    opt.radii = radii;
+    const auto t = tessellate(x, box, opt);
+    const auto c = compare(t, voro_orthogonal(x, box, radii));
+    INFO("max volume diff " << c.max_volume_diff);
+    CHECK(c.max_rel_volume_diff < 1e-9);
+    CHECK(c.face_mismatches == 0);
+    CHECK(c.neighbor_mismatches == 0);
+    CHECK(std::abs(total_volume(t) - box.volume()) / box.volume() < 1e-10);
+}
+
+TEST_CASE("voronoi: walls clip non-periodic axes like voro++'s container walls", "[voronoi][voro++]") {
+    const orthogonal_box<double> box({0, 0, 0}, {10, 9, 8}, {true, false, false});
+    const pts x = random_points(800, {0, 0, 0}, {10, 9, 8}, 19);
+    const auto t = tessellate(x, box);
+    const auto c = compare(t, voro_orthogonal(x, box));
+    CHECK(c.max_rel_volume_diff < 1e-9);
+    CHECK(c.face_mismatches == 0);
+    CHECK(c.neighbor_mismatches == 0);
+    CHECK(std::abs(total_volume(t) - box.volume()) / box.volume() < 1e-10);
+}
+
+TEST_CASE("voronoi: open box tiles the particles' bounding box", "[voronoi]") {
+    const pts x = random_points(500, {0, 0, 0}, {6, 7, 8}, 23);
+    const auto t = tessellate(x, open_box<double>{});
+    double lo[3] = {1e300, 1e300, 1e300}, hi[3] = {-1e300, -1e300, -1e300};
+    for (const auto& p : x)
+        for (int d = 0; d < 3; ++d) {
+            lo[d] = std::min(lo[d], p[std::size_t(d)]);
+            hi[d] = std::max(hi[d], p[std::size_t(d)]);
+        }
+    const double v = (hi[0] - lo[0]) * (hi[1] - lo[1]) * (hi[2] - lo[2]);
+    CHECK(std::abs(total_volume(t) - v) / v < 1e-10);
+}
+
+TEST_CASE("voronoi: permutation, translation and thread count do not change cells", "[voronoi]") {
+    const double a = 3.615;
+    pts x = lattice({{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}}, 5, a);
+    std::mt19937_64 rng(3);
+    std::normal_distribution<double> g(0, 0.05);
+    for (std::size_t i = 0; i < x.size(); i += 3)
+        for (auto& c : x[i]) c += g(rng);  // two thirds stay on perfect sites: degenerate vertices
+    const triclinic_box<double> box({0, 0, 0}, {5 * a, 5 * a, 5 * a}, a, 0, 0);
+    const auto t = tessellate(x, box);
+    // Translation (with wrap-around) and permutation.
+    std::vector<std::size_t> perm(x.size());
+    for (std::size_t i = 0; i < perm.size(); ++i) perm[i] = i;
+    std::shuffle(perm.begin(), perm.end(), rng);
+    pts y(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) y[i] = {x[perm[i]][0] + 4.1, x[perm[i]][1] - 7.3, x[perm[i]][2] + 1.7};
+    const auto u = tessellate(y, box);
+    double dv = 0;
+    std::size_t faces = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        dv = std::max(dv, std::abs(u.volume[i] - t.volume[perm[i]]));
+        faces += u.num_faces(i) != t.num_faces(perm[i]);
+    }
+    CHECK(dv < 1e-10);
+    CHECK(faces == 0);
+    // Threads: bit-identical.
+    pts many = lattice({{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}}, 9, a);
+    for (auto& p : many)
+        for (auto& c : p) c += g(rng);
+    const orthogonal_box<double> big({0, 0, 0}, {9 * a, 9 * a, 9 * a});
+    const auto s1 = tessellate(many, big, {}, serial);
+    const auto s2 = tessellate(many, big, {}, openmp_policy{2});
+    CHECK(s1.volume == s2.volume);
+    CHECK(s1.face_area == s2.face_area);
+    CHECK(s1.face_neighbor == s2.face_neighbor);
+    CHECK(std::abs(total_volume(s1) - big.volume()) / big.volume() < 1e-10);
+}
