@@ -298,3 +298,87 @@ TEST_CASE("voronoi: permutation, translation and thread count do not change cell
     CHECK(s1.face_neighbor == s2.face_neighbor);
     CHECK(std::abs(total_volume(s1) - big.volume()) / big.volume() < 1e-10);
 }
+
+// ---- descriptors ------------------------------------------------------------------------------
+#include <tessera/descriptors/voronoi_cell.hpp>
+#include <tessera/descriptors/voronoi_statistics.hpp>
+
+namespace {
+std::array<double, 8> cell_row(const voronoi_tessellation<double>& t, std::size_t i, const voronoi_cell_options& o = {}) {
+    std::array<double, 8> r{};
+    voronoi_cell_descriptors{o}.compute(t, i, output_row<double>{r.data(), 1});
+    return r;
+}
+}  // namespace
+
+TEST_CASE("voronoi: index and d5 of fcc, bcc and an icosahedron", "[voronoi][descriptors]") {
+    const double a = 3.615;
+    const pts fcc = lattice({{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}}, 3, a);
+    const auto tf = tessellate(fcc, orthogonal_box<double>({0, 0, 0}, {3 * a, 3 * a, 3 * a}));
+    auto r = cell_row(tf, 5);
+    CHECK(r[1] == 12);
+    CHECK(r[3] == 0);
+    CHECK(r[4] == 12);
+    CHECK(r[5] == 0);
+    CHECK(r[7] == 0);
+    CHECK(r[2] == Approx(12 * a * a * std::sqrt(2.0) / 8));
+    const pts bcc = lattice({{0, 0, 0}, {0.5, 0.5, 0.5}}, 3, 2.87);
+    const auto tb = tessellate(bcc, orthogonal_box<double>({0, 0, 0}, {3 * 2.87, 3 * 2.87, 3 * 2.87}));
+    r = cell_row(tb, 3);
+    CHECK((r[4] == 6 && r[6] == 8 && r[1] == 14));
+    // Icosahedron: the central cell is a dodecahedron, <0,0,12,0>, d5 = 1.
+    const double phi = (1 + std::sqrt(5.0)) / 2;
+    pts ico{{0, 0, 0}};
+    for (int s1 : {-1, 1})
+        for (int s2 : {-1, 1}) {
+            ico.push_back({0, double(s1), s2 * phi});
+            ico.push_back({double(s1), s2 * phi, 0});
+            ico.push_back({s2 * phi, 0, double(s1)});
+        }
+    const auto ti = tessellate(ico, open_box<double>{});
+    r = cell_row(ti, 0);
+    CHECK(r[1] == 12);
+    CHECK(r[5] == 12);
+    CHECK(r[7] == 1.0);
+    // Thresholds: a slightly perturbed fcc crystal grows tiny faces and short edges; OVITO-style
+    // thresholds recover <0,12,0,0>.
+    pts x = lattice({{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}}, 4, a);
+    std::mt19937_64 rng(9);
+    std::normal_distribution<double> g(0, 0.01);
+    for (auto& p : x)
+        for (auto& c : p) c += g(rng);
+    const auto tp = tessellate(x, orthogonal_box<double>({0, 0, 0}, {4 * a, 4 * a, 4 * a}));
+    std::size_t raw_fcc = 0, thr_fcc = 0;
+    voronoi_cell_options o;
+    o.relative_face_threshold = 0.01;
+    o.edge_threshold = 0.1 * a;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const auto q = cell_row(tp, i);
+        raw_fcc += q[1] == 12 && q[4] == 12;
+        const auto w = cell_row(tp, i, o);
+        thr_fcc += w[1] == 12 && w[4] == 12;
+    }
+    CHECK(raw_fcc < x.size());
+    CHECK(thr_fcc == x.size());
+}
+
+TEST_CASE("voronoi: polyhedron statistics and propensity (seed 002, Eq. 1)", "[voronoi][statistics]") {
+    // 10 atoms: 4 × <0,0,12,0>, 6 × <0,2,8,1>; subset = 3 icosahedra + 1 other.
+    std::vector<double> n3(10, 0), n4(10), n5(10), n6(10);
+    std::vector<unsigned char> mask(10, 0);
+    for (std::size_t i = 0; i < 10; ++i) {
+        const bool ico = i < 4;
+        n4[i] = ico ? 0 : 2;
+        n5[i] = ico ? 12 : 8;
+        n6[i] = ico ? 0 : 1;
+    }
+    mask[0] = mask[1] = mask[2] = mask[7] = 1;
+    const auto s = polyhedron_statistics<double>(n3, n4, n5, n6, mask);
+    REQUIRE(s.size() == 2);
+    CHECK(s[0].index == voronoi_index{0, 0, 12, 0});
+    CHECK(s[0].count_subset == 3);
+    CHECK(s[0].propensity == Approx((0.75 - 0.4) / 0.4 * 100));
+    CHECK(s[0].d5 == 1.0);
+    CHECK(s[1].propensity == Approx((0.25 - 0.6) / 0.6 * 100));
+    CHECK(s[1].d5 == Approx(8.0 / 11.0));
+}
