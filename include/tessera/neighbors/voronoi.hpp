@@ -157,17 +157,17 @@ public:
     /// Keeps the part with n·x <= c (n unit). Returns true if the cell changed.
     bool cut(const vec3<T>& n, T c, std::size_t neighbor, const vec3<T>& r) {
         const std::size_t nv = v_.size();
+        // Most candidate planes miss the cell: a branch-free max first.
+        T dmax = std::numeric_limits<T>::lowest();
+        for (std::size_t k = 0; k < nv; ++k) dmax = std::max(dmax, n.x * v_[k].x + n.y * v_[k].y + n.z * v_[k].z);
+        if (!(dmax - c > eps_)) return false;
         dist_.resize(nv);
         status_.resize(nv);
-        bool any_out = false;
         for (std::size_t k = 0; k < nv; ++k) {
             const T d = dot(n, v_[k]) - c;
             dist_[k] = d;
-            const signed char s = d > eps_ ? 1 : (d < -eps_ ? -1 : 0);
-            status_[k] = s;
-            any_out |= s > 0;
+            status_[k] = d > eps_ ? 1 : (d < -eps_ ? -1 : 0);
         }
-        if (!any_out) return false;
         // New vertex numbering: kept vertices in old order, then edge intersections.
         remap_.resize(nv);
         v2_.clear();
@@ -219,7 +219,7 @@ public:
             angle_.clear();
             for (std::uint32_t k : cap_) {
                 const vec3<T> d = v2_[k] - centre;
-                angle_.push_back({std::atan2(dot(d, w), dot(d, u)), k});
+                angle_.push_back({pseudo_angle(dot(d, u), dot(d, w)), k});
             }
             std::sort(angle_.begin(), angle_.end());
             const auto b = std::uint32_t(pool2_.size());
@@ -268,6 +268,14 @@ public:
     }
 
 private:
+    /// Monotonic in the angle of (x, y) over (−π, π], in [0, 4): cheaper than atan2, same order.
+    static T pseudo_angle(T x, T y) noexcept {
+        const T s = std::abs(x) + std::abs(y);
+        if (!(s > 0)) return T(0);
+        const T p = x / s;  // 1 at angle 0, decreasing to −1 at ±π
+        return y >= 0 ? T(1) - p : T(3) + p;
+    }
+
     std::uint32_t intersection(std::uint32_t a, std::uint32_t e) {
         const std::uint32_t in = status_[a] < 0 ? a : e, out = status_[a] < 0 ? e : a;
         const std::uint64_t key = (std::uint64_t(in) << 32) | out;
@@ -391,9 +399,9 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
     const U eps = U(options.tolerance) * spacing;
     const U half = U(1.01) * extent + spacing;  // half-width of the bounding cube
 
-    // Cell list: bins about one spacing wide; first shell holds ~40 particles.
+    // Cell list: bins about one spacing wide; first shell holds ~30 particles.
     cell_list<U> cells(particles, bx, spacing);
-    const U r_first = std::cbrt(U(3) * U(40) / (U(4) * std::numbers::pi_v<U>)) * spacing;
+    const U r_first = std::cbrt(U(3) * U(30) / (U(4) * std::numbers::pi_v<U>)) * spacing;
 
     auto run_chunk = [&](detail::voronoi_part<U>& part, std::size_t b, std::size_t e) {
         voronoi_cell<U> cell;
@@ -460,7 +468,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
                 const bool exhausted = cells.all_open() && radius > cells.open_extent();
                 if (radius >= lim || exhausted) break;
                 searched = radius;
-                radius = std::max(lim, radius * U(1.25));
+                radius = std::min(lim * U(1.0001), radius * U(1.5));
             }
             // Record the cell.
             U vol = cell.volume(), area = 0;
