@@ -71,6 +71,7 @@ void register_compute(CLI::App& app, std::function<int()>& action) {
         ->check(CLI::NonNegativeNumber);
     // One line per descriptor (compute_<name>.cpp); columns appear in this order.
     opts->descriptors.push_back(coordination_cli(sub));
+    opts->descriptors.push_back(voronoi_cli(sub));
     sub->callback([opts, &action] { action = [opts] { return run_compute(*opts); }; });
 }
 

@@ -32,5 +32,6 @@ struct descriptor_cli {
 };
 
 descriptor_cli coordination_cli(CLI::App* compute);
+descriptor_cli voronoi_cli(CLI::App* compute);
 
 }  // namespace tessera::cli
