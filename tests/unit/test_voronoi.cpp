@@ -445,3 +445,29 @@ TEST_CASE("voronoi: Delaunay tetrahedra from the Voronoi dual tile the periodic 
     for (auto j : nb) m += f[2 * n + j];
     CHECK(f[(12 + 2) * n + 17] == Approx(m / double(nb.size())));
 }
+
+// ---- pipeline stage -----------------------------------------------------------------------------
+#include <tessera/pipeline/voronoi_stage.hpp>
+
+namespace {
+struct voronoi_test_count {  // neighbour count, need::any
+    static constexpr neighbor_need need = neighbor_need::any;
+    std::vector<std::string> columns(const particle_properties&) const { return {"n"}; }
+    void prepare(const neighbor_stage_info&, const particle_properties&) const {}
+    template <class T>
+    void compute(const particle_row<T>& row, output_row<T> out) const {
+        out[0] = T(row.size());
+    }
+};
+}  // namespace
+
+TEST_CASE("voronoi: neighbours as a pipeline stage", "[voronoi][pipeline]") {
+    const double a = 2.87;
+    const pts x = lattice({{0, 0, 0}, {0.5, 0.5, 0.5}}, 4, a);
+    const orthogonal_box<double> box({0, 0, 0}, {4 * a, 4 * a, 4 * a});
+    const auto pipe = pipeline(voronoi_neighbors{}, voronoi_test_count{});
+    const auto out = pipe.run(x, box, {}, openmp_policy{2});
+    const auto n = out.get<voronoi_test_count>();
+    REQUIRE(n.size() == x.size());
+    for (double v : n) CHECK(v == 14);
+}
