@@ -1,4 +1,5 @@
-// Voronoi / radical tessellation (neighbors/voronoi.hpp) against voro++ (the library, in the test),
+// Voronoi / radical tessellation (neighbors/voronoi.hpp) against voro++ (the library, in the test,
+// when CMake finds it: TESSERA_TEST_HAVE_VORO),
 // exact lattice cells, and invariances. Tolerances: volumes are sums of O(100) triangle products of
 // coordinates of size ~10, so agreement with voro++ is expected to ~1e-12 absolute (we check 1e-9
 // relative, DESIGN §5); face counts must agree exactly except for faces that voro++ keeps below our
@@ -6,7 +7,9 @@
 #include <tessera/neighbors/voronoi.hpp>
 
 #include <catch2/catch.hpp>
+#if TESSERA_TEST_HAVE_VORO
 #include <voro++.hh>
+#endif
 
 #include <algorithm>
 #include <array>
@@ -20,6 +23,7 @@ using pts = std::vector<std::array<double, 3>>;
 
 namespace {
 
+#if TESSERA_TEST_HAVE_VORO
 struct reference_cell {
     double volume = 0;
     int faces = 0;
@@ -96,6 +100,8 @@ comparison compare(const voronoi_tessellation<T>& t, const std::vector<reference
     return c;
 }
 
+#endif  // TESSERA_TEST_HAVE_VORO
+
 pts random_points(std::size_t n, const std::array<double, 3>& lo, const std::array<double, 3>& len, unsigned seed) {
     std::mt19937_64 rng(seed);
     std::uniform_real_distribution<double> u(0, 1);
@@ -121,7 +127,8 @@ double total_volume(const voronoi_tessellation<T>& t) {
     return s;
 }
 
-/// Largest |A_ij − A_ji| / A over particle faces, and whether every face has its partner.
+/// Largest |A_ij − A_ji| over particle faces (absolute: a sliver face has a large relative rounding
+/// error), and whether every face has its partner.
 template <class T>
 std::pair<double, bool> area_symmetry(const voronoi_tessellation<T>& t) {
     double worst = 0;
@@ -139,7 +146,7 @@ std::pair<double, bool> area_symmetry(const voronoi_tessellation<T>& t) {
             for (std::size_t m = 0; m < nbj.size(); ++m) {
                 if (nbj[m] != i || norm(vecj[m] + vec[k]) > 1e-9) continue;
                 found = true;
-                worst = std::max(worst, std::abs(a - t.neighbor_area[nl.offsets()[j] + m]) / std::max(a, 1e-300));
+                worst = std::max(worst, std::abs(a - t.neighbor_area[nl.offsets()[j] + m]));
             }
             partners &= found;
         }
@@ -186,18 +193,19 @@ TEST_CASE("voronoi: perfect bcc gives truncated octahedra (8 hexagons, 6 squares
     }
 }
 
+#if TESSERA_TEST_HAVE_VORO
 TEST_CASE("voronoi: random points in a periodic orthogonal box match voro++", "[voronoi][voro++]") {
     const orthogonal_box<double> box({-2, 1, 0}, {10, 11, 9});
     const pts x = random_points(2000, {-2, 1, 0}, {12, 10, 9}, 7);
     const auto t = tessellate(x, box);
     const auto c = compare(t, voro_orthogonal(x, box));
-    INFO("max volume diff " << c.max_volume_diff);
+    WARN("vs voro++: max |dV| " << c.max_volume_diff << ", face-count mismatches " << c.face_mismatches << ", neighbour-set mismatches " << c.neighbor_mismatches);
     CHECK(c.max_rel_volume_diff < 1e-9);
     CHECK(c.face_mismatches == 0);
     CHECK(c.neighbor_mismatches == 0);
     CHECK(std::abs(total_volume(t) - box.volume()) / box.volume() < 1e-10);
     const auto [asym, partners] = area_symmetry(t);
-    CHECK(asym < 1e-9);
+    CHECK(asym < 1e-11);  // areas ~0.5
     CHECK(partners);
 }
 
@@ -211,12 +219,12 @@ TEST_CASE("voronoi: random points in a tilted periodic box match voro++ containe
     }
     const auto t = tessellate(x, box);
     const auto c = compare(t, voro_triclinic(x, box));
-    INFO("max volume diff " << c.max_volume_diff);
+    WARN("vs voro++: max |dV| " << c.max_volume_diff << ", face-count mismatches " << c.face_mismatches << ", neighbour-set mismatches " << c.neighbor_mismatches);
     CHECK(c.max_rel_volume_diff < 1e-9);
     CHECK(c.face_mismatches == 0);
     CHECK(std::abs(total_volume(t) - box.volume()) / box.volume() < 1e-10);
     const auto [asym, partners] = area_symmetry(t);
-    CHECK(asym < 1e-9);
+    CHECK(asym < 1e-11);  // areas ~0.5
     CHECK(partners);
 }
 
@@ -231,7 +239,7 @@ TEST_CASE("voronoi: radical tessellation with radii matches voro++ container_pol
     opt.radii = radii;
     const auto t = tessellate(x, box, opt);
     const auto c = compare(t, voro_orthogonal(x, box, radii));
-    INFO("max volume diff " << c.max_volume_diff);
+    WARN("vs voro++: max |dV| " << c.max_volume_diff << ", face-count mismatches " << c.face_mismatches << ", neighbour-set mismatches " << c.neighbor_mismatches);
     CHECK(c.max_rel_volume_diff < 1e-9);
     CHECK(c.face_mismatches == 0);
     CHECK(c.neighbor_mismatches == 0);
@@ -248,6 +256,8 @@ TEST_CASE("voronoi: walls clip non-periodic axes like voro++'s container walls",
     CHECK(c.neighbor_mismatches == 0);
     CHECK(std::abs(total_volume(t) - box.volume()) / box.volume() < 1e-10);
 }
+
+#endif  // TESSERA_TEST_HAVE_VORO
 
 TEST_CASE("voronoi: open box tiles the particles' bounding box", "[voronoi]") {
     const pts x = random_points(500, {0, 0, 0}, {6, 7, 8}, 23);
@@ -297,6 +307,9 @@ TEST_CASE("voronoi: permutation, translation and thread count do not change cell
     CHECK(s1.face_area == s2.face_area);
     CHECK(s1.face_neighbor == s2.face_neighbor);
     CHECK(std::abs(total_volume(s1) - big.volume()) / big.volume() < 1e-10);
+    const auto [asym, partners] = area_symmetry(s1);
+    CHECK(asym < 1e-10);  // areas ~2
+    CHECK(partners);
 }
 
 // ---- descriptors ------------------------------------------------------------------------------
