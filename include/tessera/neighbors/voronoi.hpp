@@ -408,6 +408,28 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
         std::vector<detail::voronoi_candidate<U>> cand;
         voronoi_tessellation<U>& t = part.t;
         t.neighbors.clear();
+        {  // typical cell: ~16 faces, ~30 vertices, ~5.3 vertices per face
+            const std::size_t m = e - b;
+            t.volume.reserve(m);
+            t.surface_area.reserve(m);
+            t.face_offsets.reserve(m + 1);
+            t.face_neighbor.reserve(16 * m);
+            t.face_vector.reserve(16 * m);
+            t.face_area.reserve(16 * m);
+            t.face_normal.reserve(16 * m);
+            t.face_vertex_count.reserve(16 * m);
+            t.neighbors.reserve(m, 16 * m);
+            t.neighbor_area.reserve(16 * m);
+            if (options.store_vertices) {
+                t.vertex_offsets.reserve(m + 1);
+                t.vertices.reserve(30 * m);
+                t.face_vertex_offsets.reserve(16 * m + 1);
+                t.face_vertices.reserve(90 * m);
+            }
+        }
+        // First search radius: follows the radii the previous cells needed (the cell does not
+        // depend on it: candidates are applied in one global distance order either way).
+        U r_guess = r_first;
         for (std::size_t i = b; i < e; ++i) {
             const vec3<U> p = cells.wrapped_position(i);
             const U Ri = radical ? U(options.radii[i]) : U(0);
@@ -428,7 +450,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
             }
             // Neighbours in growing shells.
             U searched = 0;  // every candidate with |r| < searched has been applied
-            U radius = r_first;
+            U radius = r_guess;
             U rho2 = cell.max_radius2();
             auto bound = [&] {
                 const U rho = std::sqrt(rho2);
@@ -470,6 +492,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
                 searched = radius;
                 radius = std::min(lim * U(1.0001), radius * U(1.5));
             }
+            if (!cell.empty()) r_guess = U(0.875) * r_guess + U(0.125) * U(1.1) * bound();
             // Record the cell.
             U vol = cell.volume(), area = 0;
             const auto& faces = cell.faces();
@@ -514,7 +537,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
 
     constexpr std::size_t chunk = 1024;
     const std::size_t count = (n_rows + chunk - 1) / chunk;
-    if (count <= 1) {
+    if (count <= 1 || std::is_same_v<Policy, serial_policy>) {  // one part: no concatenation
         detail::voronoi_part<U> part;
         part.t.neighbors.clear();
         run_chunk(part, 0, n_rows);
