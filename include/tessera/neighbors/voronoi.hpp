@@ -61,6 +61,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <numbers>
 #include <span>
 #include <sstream>
@@ -119,6 +120,28 @@ struct voronoi_tessellation {
     }
 };
 
+namespace detail {
+/// Growable scratch array without per-element checks: capacity kept across cells.
+template <class X>
+struct scratch_buffer {
+    std::unique_ptr<X[]> p;
+    std::size_t n = 0, cap = 0;
+    void ensure(std::size_t c) {
+        if (c <= cap) return;
+        const std::size_t nc = std::max<std::size_t>(2 * c, 64);
+        auto q = std::make_unique<X[]>(nc);
+        std::copy(p.get(), p.get() + n, q.get());
+        p = std::move(q);
+        cap = nc;
+    }
+    X* data() noexcept { return p.get(); }
+    const X* data() const noexcept { return p.get(); }
+    X& operator[](std::size_t k) noexcept { return p[k]; }
+    const X& operator[](std::size_t k) const noexcept { return p[k]; }
+    void push(const X& x) noexcept { p[n++] = x; }  // caller ensured the capacity
+};
+}  // namespace detail
+
 /// One convex cell, relative to its particle: vertices and faces (see the file comment).
 template <class T = double>
 class voronoi_cell {
@@ -126,7 +149,7 @@ public:
     struct face {
         std::size_t neighbor;
         vec3<T> r;            ///< bond vector (or 2·distance·normal for walls)
-        std::uint32_t begin;  ///< into pool()
+        std::uint32_t begin;  ///< into the cell's vertex-index pool
         std::uint32_t count;
     };
 
@@ -135,117 +158,124 @@ public:
     void init_parallelepiped(const vec3<T>& corner, const vec3<T>& e0, const vec3<T>& e1, const vec3<T>& e2,
                              const std::array<std::size_t, 6>& ids, T eps) {
         eps_ = eps;
-        v_.clear();
-        faces_.clear();
-        pool_.clear();
+        v_.ensure(8);
+        faces_.ensure(6);
+        pool_.ensure(24);
+        v_.n = faces_.n = pool_.n = 0;
         for (int k = 0; k < 8; ++k)
-            v_.push_back(corner + e0 * T(k & 1) + e1 * T((k >> 1) & 1) + e2 * T((k >> 2) & 1));
+            v_.push(corner + e0 * T(k & 1) + e1 * T((k >> 1) & 1) + e2 * T((k >> 2) & 1));
         // Corner index = a + 2b + 4c. Quads listed for a right-handed (e0, e1, e2).
         static constexpr std::uint32_t quads[6][4] = {{0, 4, 6, 2}, {1, 3, 7, 5}, {0, 1, 5, 4},
                                                       {2, 6, 7, 3}, {0, 2, 3, 1}, {4, 5, 7, 6}};
         const bool right = dot(cross(e0, e1), e2) > 0;
         const vec3<T> centre = corner + (e0 + e1 + e2) * T(0.5);
         for (int f = 0; f < 6; ++f) {
-            const auto b = std::uint32_t(pool_.size());
-            for (int q = 0; q < 4; ++q) pool_.push_back(quads[f][right ? q : 3 - q]);
+            const auto b = std::uint32_t(pool_.n);
+            for (int q = 0; q < 4; ++q) pool_.push(quads[f][right ? q : 3 - q]);
             const vec3<T> n = cross(v_[pool_[b + 1]] - v_[pool_[b]], v_[pool_[b + 2]] - v_[pool_[b + 1]]);
             const T h = dot(n, v_[pool_[b]] - centre) / norm(n);
-            faces_.push_back({ids[std::size_t(f)], n * (T(2) * h / norm(n)), b, 4});
+            faces_.push({ids[std::size_t(f)], n * (T(2) * h / norm(n)), b, 4});
         }
     }
 
     /// Keeps the part with n·x <= c (n unit). Returns true if the cell changed.
     bool cut(const vec3<T>& n, T c, std::size_t neighbor, const vec3<T>& r) {
-        const std::size_t nv = v_.size();
+        const std::size_t nv = v_.n;
+        const vec3<T>* V = v_.data();
         // Most candidate planes miss the cell: a branch-free max first.
         T dmax = std::numeric_limits<T>::lowest();
-        for (std::size_t k = 0; k < nv; ++k) dmax = std::max(dmax, n.x * v_[k].x + n.y * v_[k].y + n.z * v_[k].z);
+        for (std::size_t k = 0; k < nv; ++k) dmax = std::max(dmax, n.x * V[k].x + n.y * V[k].y + n.z * V[k].z);
         if (!(dmax - c > eps_)) return false;
-        dist_.resize(nv);
-        status_.resize(nv);
+        const std::size_t nedges = pool_.n / 2;  // each edge is in two faces
+        dist_.ensure(nv);
+        status_.ensure(nv);
+        remap_.ensure(nv);
+        v2_.ensure(nv + nedges + 1);
+        cap_.ensure(nv + nedges + 1);
+        edges_.ensure(nedges + 1);
+        faces2_.ensure(faces_.n + 1);
+        pool2_.ensure(pool_.n + faces_.n + nv + nedges + 1);
+        v2_.n = cap_.n = edges_.n = faces2_.n = pool2_.n = 0;
+        T* dist = dist_.data();
+        signed char* status = status_.data();
+        std::uint32_t* remap = remap_.data();
         for (std::size_t k = 0; k < nv; ++k) {
-            const T d = dot(n, v_[k]) - c;
-            dist_[k] = d;
-            status_[k] = d > eps_ ? 1 : (d < -eps_ ? -1 : 0);
+            const T d = n.x * V[k].x + n.y * V[k].y + n.z * V[k].z - c;
+            dist[k] = d;
+            status[k] = d > eps_ ? 1 : (d < -eps_ ? -1 : 0);
         }
         // New vertex numbering: kept vertices in old order, then edge intersections.
-        remap_.resize(nv);
-        v2_.clear();
-        cap_.clear();
         for (std::size_t k = 0; k < nv; ++k) {
-            if (status_[k] > 0) {
-                remap_[k] = std::numeric_limits<std::uint32_t>::max();
+            if (status[k] > 0) {
+                remap[k] = std::numeric_limits<std::uint32_t>::max();
                 continue;
             }
-            remap_[k] = std::uint32_t(v2_.size());
-            if (status_[k] == 0) cap_.push_back(remap_[k]);
-            v2_.push_back(v_[k]);
+            remap[k] = std::uint32_t(v2_.n);
+            if (status[k] == 0) cap_.push(remap[k]);
+            v2_.push(V[k]);
         }
-        edges_.clear();
-        faces2_.clear();
-        pool2_.clear();
-        for (const face& f : faces_) {
-            const std::uint32_t* p = pool_.data() + f.begin;
-            bool out = false, in = false;
+        const std::uint32_t* pool = pool_.data();
+        std::uint32_t* out = pool2_.data();
+        std::size_t w = 0;
+        for (std::size_t fi = 0; fi < faces_.n; ++fi) {
+            const face& f = faces_[fi];
+            const std::uint32_t* p = pool + f.begin;
+            int any_out = 0, any_in = 0;
             for (std::uint32_t q = 0; q < f.count; ++q) {
-                out |= status_[p[q]] > 0;
-                in |= status_[p[q]] < 0;
+                any_out |= status[p[q]] > 0;
+                any_in |= status[p[q]] < 0;
             }
-            const auto b = std::uint32_t(pool2_.size());
-            if (!out) {
-                for (std::uint32_t q = 0; q < f.count; ++q) pool2_.push_back(remap_[p[q]]);
-                faces2_.push_back({f.neighbor, f.r, b, f.count});
+            const auto b = std::uint32_t(w);
+            if (!any_out) {
+                for (std::uint32_t q = 0; q < f.count; ++q) out[w++] = remap[p[q]];
+                faces2_.push({f.neighbor, f.r, b, f.count});
                 continue;
             }
-            if (!in) continue;  // entirely out, or out and on: gone (at most an edge remains)
+            if (!any_in) continue;  // entirely out, or out and on: gone (at most an edge remains)
             for (std::uint32_t q = 0; q < f.count; ++q) {
                 const std::uint32_t a = p[q], e = p[q + 1 == f.count ? 0 : q + 1];
-                if (status_[a] <= 0) pool2_.push_back(remap_[a]);
-                if ((status_[a] < 0 && status_[e] > 0) || (status_[a] > 0 && status_[e] < 0))
-                    pool2_.push_back(intersection(a, e));
+                if (status[a] <= 0) out[w++] = remap[a];
+                if (status[a] * status[e] < 0) out[w++] = intersection(a, e);
             }
-            const auto cnt = std::uint32_t(pool2_.size()) - b;
-            if (cnt >= 3) faces2_.push_back({f.neighbor, f.r, b, cnt});
-            else pool2_.resize(b);
+            const auto cnt = std::uint32_t(w - b);
+            if (cnt >= 3) faces2_.push({f.neighbor, f.r, b, cnt});
+            else w = b;
         }
         // The new face: on-vertices and intersections, ordered by angle about n.
-        if (cap_.size() >= 3) {
+        if (cap_.n >= 3) {
             vec3<T> centre{};
-            for (std::uint32_t k : cap_) centre += v2_[k];
-            centre /= T(cap_.size());
+            for (std::size_t k = 0; k < cap_.n; ++k) centre += v2_[cap_[k]];
+            centre /= T(cap_.n);
             const vec3<T> u0 = std::abs(n.x) < T(0.6) ? vec3<T>{1, 0, 0} : vec3<T>{0, 1, 0};
             const vec3<T> u = cross(n, u0) / norm(cross(n, u0));
-            const vec3<T> w = cross(n, u);
-            angle_.clear();
-            for (std::uint32_t k : cap_) {
-                const vec3<T> d = v2_[k] - centre;
-                angle_.push_back({pseudo_angle(dot(d, u), dot(d, w)), k});
+            const vec3<T> wv = cross(n, u);
+            angle_.ensure(cap_.n);
+            angle_.n = 0;
+            for (std::size_t k = 0; k < cap_.n; ++k) {
+                const vec3<T> d = v2_[cap_[k]] - centre;
+                angle_.push({pseudo_angle(dot(d, u), dot(d, wv)), cap_[k]});
             }
-            std::sort(angle_.begin(), angle_.end());
-            const auto b = std::uint32_t(pool2_.size());
-            for (const auto& a : angle_) pool2_.push_back(a.second);
-            faces2_.push_back({neighbor, r, b, std::uint32_t(angle_.size())});
+            std::sort(angle_.data(), angle_.data() + angle_.n);
+            const auto b = std::uint32_t(w);
+            for (std::size_t k = 0; k < angle_.n; ++k) out[w++] = angle_[k].second;
+            faces2_.push({neighbor, r, b, std::uint32_t(angle_.n)});
         }
-        v_.swap(v2_);
-        faces_.swap(faces2_);
-        pool_.swap(pool2_);
-        if (faces_.size() < 4) {  // nothing left with a volume (possible for radical cells)
-            v_.clear();
-            faces_.clear();
-            pool_.clear();
-        }
+        pool2_.n = w;
+        std::swap(v_, v2_);
+        std::swap(faces_, faces2_);
+        std::swap(pool_, pool2_);
+        if (faces_.n < 4) v_.n = faces_.n = pool_.n = 0;  // nothing left with a volume (radical cells)
         return true;
     }
 
-    bool empty() const noexcept { return faces_.empty(); }
+    bool empty() const noexcept { return faces_.n == 0; }
     T max_radius2() const noexcept {
         T m = 0;
-        for (const auto& v : v_) m = std::max(m, norm2(v));
+        for (std::size_t k = 0; k < v_.n; ++k) m = std::max(m, norm2(v_[k]));
         return m;
     }
-    const std::vector<vec3<T>>& vertices() const noexcept { return v_; }
-    const std::vector<face>& faces() const noexcept { return faces_; }
-    const std::vector<std::uint32_t>& pool() const noexcept { return pool_; }
+    std::span<const vec3<T>> vertices() const noexcept { return {v_.data(), v_.n}; }
+    std::span<const face> faces() const noexcept { return {faces_.data(), faces_.n}; }
     std::span<const std::uint32_t> face_vertices(const face& f) const noexcept { return {pool_.data() + f.begin, f.count}; }
 
     /// Area vector of a face (|a| = area, direction = outward normal).
@@ -259,7 +289,8 @@ public:
     /// Volume: Σ over faces of the pyramids from the particle (signed, so exact for any origin).
     T volume() const noexcept {
         T vol = 0;
-        for (const face& f : faces_) {
+        for (std::size_t fi = 0; fi < faces_.n; ++fi) {
+            const face& f = faces_[fi];
             const std::uint32_t* p = pool_.data() + f.begin;
             const vec3<T>& o = v_[p[0]];
             for (std::uint32_t q = 1; q + 1 < f.count; ++q) vol += dot(o, cross(v_[p[q]], v_[p[q + 1]]));
@@ -276,27 +307,27 @@ private:
         return y >= 0 ? T(1) - p : T(3) + p;
     }
 
-    std::uint32_t intersection(std::uint32_t a, std::uint32_t e) {
+    std::uint32_t intersection(std::uint32_t a, std::uint32_t e) noexcept {
         const std::uint32_t in = status_[a] < 0 ? a : e, out = status_[a] < 0 ? e : a;
         const std::uint64_t key = (std::uint64_t(in) << 32) | out;
-        for (const auto& k : edges_)
-            if (k.first == key) return k.second;
+        for (std::size_t k = 0; k < edges_.n; ++k)
+            if (edges_[k].first == key) return edges_[k].second;
         const T t = dist_[in] / (dist_[in] - dist_[out]);
-        const auto idx = std::uint32_t(v2_.size());
-        v2_.push_back(v_[in] + (v_[out] - v_[in]) * t);
-        cap_.push_back(idx);
-        edges_.push_back({key, idx});
+        const auto idx = std::uint32_t(v2_.n);
+        v2_.push(v_[in] + (v_[out] - v_[in]) * t);
+        cap_.push(idx);
+        edges_.push({key, idx});
         return idx;
     }
 
     T eps_ = 0;
-    std::vector<vec3<T>> v_, v2_;
-    std::vector<face> faces_, faces2_;
-    std::vector<std::uint32_t> pool_, pool2_, remap_, cap_;
-    std::vector<T> dist_;
-    std::vector<signed char> status_;
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> edges_;
-    std::vector<std::pair<T, std::uint32_t>> angle_;
+    detail::scratch_buffer<vec3<T>> v_, v2_;
+    detail::scratch_buffer<face> faces_, faces2_;
+    detail::scratch_buffer<std::uint32_t> pool_, pool2_, remap_, cap_;
+    detail::scratch_buffer<T> dist_;
+    detail::scratch_buffer<signed char> status_;
+    detail::scratch_buffer<std::pair<std::uint64_t, std::uint32_t>> edges_;
+    detail::scratch_buffer<std::pair<T, std::uint32_t>> angle_;
 };
 
 namespace detail {
@@ -495,7 +526,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
             if (!cell.empty()) r_guess = U(0.875) * r_guess + U(0.125) * U(1.1) * bound();
             // Record the cell.
             U vol = cell.volume(), area = 0;
-            const auto& faces = cell.faces();
+            const auto faces = cell.faces();
             for (int pass = 0; pass < 2; ++pass) {  // particle faces, then walls
                 for (const auto& f : faces) {
                     const bool wall = is_voronoi_wall(f.neighbor);
