@@ -484,3 +484,19 @@ TEST_CASE("voronoi: neighbours as a pipeline stage", "[voronoi][pipeline]") {
     REQUIRE(n.size() == x.size());
     for (double v : n) CHECK(v == 14);
 }
+
+TEST_CASE("voronoi: float and double tessellations agree", "[voronoi][float]") {
+    const orthogonal_box<double> box({0, 0, 0}, {9, 9, 9});
+    const pts x = random_points(700, {0, 0, 0}, {9, 9, 9}, 41);
+    const auto d = tessellate<double>(x, box);
+    std::vector<std::array<float, 3>> xf;
+    for (const auto& p : x) xf.push_back({float(p[0]), float(p[1]), float(p[2])});
+    const auto f = tessellate<float>(xf, orthogonal_box<float>({0, 0, 0}, {9, 9, 9}));
+    double worst = 0, total = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        worst = std::max(worst, std::abs(double(f.volume[i]) - d.volume[i]) / d.volume[i]);
+        total += double(f.volume[i]);
+    }
+    CHECK(worst < 1e-4);
+    CHECK(total == Approx(729).epsilon(1e-5));
+}

@@ -27,7 +27,8 @@
 ///
 /// Degeneracy (perfect fcc, bcc, …, where four or more cells meet at a vertex): the tolerance is
 /// what makes these deterministic. ε = options.tolerance × L, with L = (V/N)^{1/3} the mean
-/// inter-particle spacing of the input, so it is relative to the cell scale (default 1e-10 L).
+/// inter-particle spacing of the input, so it is relative to the cell scale (default 1e-10 L;
+/// never below 64 machine epsilons of the compute type, i.e. ~8e-6 L for float).
 /// A plane passing within ε of a vertex goes *through* it: no sliver vertices or zero-area faces
 /// are made, the result does not depend on the order of equidistant neighbours (up to rounding of
 /// the vertex coordinates), and a perfect fcc cell is the rhombic dodecahedron with exactly 12
@@ -427,11 +428,44 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
         extent += span * norm(h.column(d));
     }
     const U spacing = std::cbrt(region / U(n_total));
-    const U eps = U(options.tolerance) * spacing;
+    // Never below the rounding noise of U (matters for float: 64 ε ≈ 8e-6).
+    const U eps = std::max(U(options.tolerance), U(64) * std::numeric_limits<U>::epsilon()) * spacing;
     const U half = U(1.01) * extent + spacing;  // half-width of the bounding cube
 
     // Cell list: bins about one spacing wide; first shell holds ~30 particles.
     cell_list<U> cells(particles, bx, spacing);
+
+    // Cells are computed in a spatial order (bins ~2 spacings wide, x fastest) so that consecutive
+    // cells query the same bins — dumps are rarely sorted in space — and stored in input order.
+    std::vector<std::size_t> order(n_rows), rank(n_rows);
+    {
+        std::array<std::size_t, 3> m{};
+        std::array<U, 3> s0{}, sw{};
+        for (std::size_t d = 0; d < 3; ++d) {
+            const bool per = bx.periodic(d) && !detail::is_open_box<B>::value;
+            s0[d] = per ? U(0) : wall_lo[d];
+            sw[d] = per ? U(1) : wall_hi[d] - wall_lo[d];
+            const U width = sw[d] / norm(vec3<U>{g(d, 0), g(d, 1), g(d, 2)});
+            const U cnt = std::floor(width / (U(2) * spacing));
+            m[d] = cnt < U(1) ? 1 : (cnt > U(1024) ? 1024 : std::size_t(cnt));
+        }
+        std::vector<std::size_t> key(n_rows), start(m[0] * m[1] * m[2] + 1, 0);
+        for (std::size_t i = 0; i < n_rows; ++i) {
+            const vec3<U> f = g * (cells.wrapped_position(i) - origin);
+            std::size_t b[3];
+            for (std::size_t d = 0; d < 3; ++d) {
+                const U u = (f[d] - s0[d]) / sw[d] * U(m[d]);
+                b[d] = u < U(0) ? 0 : std::min(m[d] - 1, std::size_t(u));
+            }
+            key[i] = b[0] + m[0] * (b[1] + m[1] * b[2]);
+            ++start[key[i] + 1];
+        }
+        for (std::size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
+        for (std::size_t i = 0; i < n_rows; ++i) {
+            rank[i] = start[key[i]]++;
+            order[rank[i]] = i;
+        }
+    }
     const U r_first = std::cbrt(U(3) * U(30) / (U(4) * std::numbers::pi_v<U>)) * spacing;
 
     auto run_chunk = [&](detail::voronoi_part<U>& part, std::size_t b, std::size_t e) {
@@ -461,7 +495,8 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
         // First search radius: follows the radii the previous cells needed (the cell does not
         // depend on it: candidates are applied in one global distance order either way).
         U r_guess = r_first;
-        for (std::size_t i = b; i < e; ++i) {
+        for (std::size_t k_row = b; k_row < e; ++k_row) {
+            const std::size_t i = order[k_row];
             const vec3<U> p = cells.wrapped_position(i);
             const U Ri = radical ? U(options.radii[i]) : U(0);
             constexpr std::size_t cube = voronoi_wall(6);  // bounding cube: never part of a finished cell
@@ -566,41 +601,85 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
         }
     };
 
-    constexpr std::size_t chunk = 1024;
+    const bool one_part = std::is_same_v<Policy, serial_policy> || n_rows <= 1024;
+    const std::size_t chunk = one_part ? std::max<std::size_t>(n_rows, 1) : 1024;
     const std::size_t count = (n_rows + chunk - 1) / chunk;
-    if (count <= 1 || std::is_same_v<Policy, serial_policy>) {  // one part: no concatenation
-        detail::voronoi_part<U> part;
-        part.t.neighbors.clear();
-        run_chunk(part, 0, n_rows);
-        return std::move(part.t);
-    }
     std::vector<detail::voronoi_part<U>> parts(count);
-    detail::for_each_chunk(policy, n_rows, chunk,
-                           [&](std::size_t c, std::size_t b, std::size_t e) { run_chunk(parts[c], b, e); });
-    out.neighbors.clear();
-    auto append_offsets = [](std::vector<std::size_t>& dst, const std::vector<std::size_t>& src) {
-        const std::size_t base = dst.back();
-        for (std::size_t k = 1; k < src.size(); ++k) dst.push_back(base + src[k]);
-    };
-    for (const auto& pp : parts) {
-        const auto& t = pp.t;
-        out.volume.insert(out.volume.end(), t.volume.begin(), t.volume.end());
-        out.surface_area.insert(out.surface_area.end(), t.surface_area.begin(), t.surface_area.end());
-        append_offsets(out.face_offsets, t.face_offsets);
-        out.face_neighbor.insert(out.face_neighbor.end(), t.face_neighbor.begin(), t.face_neighbor.end());
-        out.face_vector.insert(out.face_vector.end(), t.face_vector.begin(), t.face_vector.end());
-        out.face_area.insert(out.face_area.end(), t.face_area.begin(), t.face_area.end());
-        out.face_normal.insert(out.face_normal.end(), t.face_normal.begin(), t.face_normal.end());
-        out.face_vertex_count.insert(out.face_vertex_count.end(), t.face_vertex_count.begin(), t.face_vertex_count.end());
-        if (options.store_vertices) {
-            append_offsets(out.vertex_offsets, t.vertex_offsets);
-            out.vertices.insert(out.vertices.end(), t.vertices.begin(), t.vertices.end());
-            append_offsets(out.face_vertex_offsets, t.face_vertex_offsets);
-            out.face_vertices.insert(out.face_vertices.end(), t.face_vertices.begin(), t.face_vertices.end());
-        }
-        out.neighbors.append_rows(t.neighbors);
-        out.neighbor_area.insert(out.neighbor_area.end(), t.neighbor_area.begin(), t.neighbor_area.end());
+    if (one_part) {
+        if (n_rows) run_chunk(parts[0], 0, n_rows);
+    } else {
+        detail::for_each_chunk(policy, n_rows, chunk,
+                               [&](std::size_t c, std::size_t b, std::size_t e) { run_chunk(parts[c], b, e); });
     }
+    // Gather into input order.
+    auto locate = [&](std::size_t i) -> std::pair<const voronoi_tessellation<U>*, std::size_t> {
+        return {&parts[rank[i] / chunk].t, rank[i] % chunk};
+    };
+    out.volume.resize(n_rows);
+    out.surface_area.resize(n_rows);
+    out.face_offsets.assign(n_rows + 1, 0);
+    if (options.store_vertices) out.vertex_offsets.assign(n_rows + 1, 0);
+    std::size_t nfv = 0, nbonds = 0;
+    for (std::size_t i = 0; i < n_rows; ++i) {
+        const auto [t, l] = locate(i);
+        out.volume[i] = t->volume[l];
+        out.surface_area[i] = t->surface_area[l];
+        out.face_offsets[i + 1] = out.face_offsets[i] + t->num_faces(l);
+        if (options.store_vertices) {
+            out.vertex_offsets[i + 1] = out.vertex_offsets[i] + (t->vertex_offsets[l + 1] - t->vertex_offsets[l]);
+            nfv += t->face_vertex_offsets[t->face_offsets[l + 1]] - t->face_vertex_offsets[t->face_offsets[l]];
+        }
+        nbonds += t->neighbors.num_neighbors(l);
+    }
+    const std::size_t nf = out.face_offsets.back();
+    out.face_neighbor.resize(nf);
+    out.face_vector.resize(nf);
+    out.face_area.resize(nf);
+    out.face_normal.resize(nf);
+    out.face_vertex_count.resize(nf);
+    if (options.store_vertices) {
+        out.vertices.resize(out.vertex_offsets.back());
+        out.face_vertex_offsets.resize(nf + 1);
+        out.face_vertices.resize(nfv);
+    }
+    out.neighbors.clear();
+    out.neighbors.reserve(n_rows, nbonds);
+    out.neighbor_area.reserve(nbonds);
+    std::size_t fv_pos = 0;
+    for (std::size_t i = 0; i < n_rows; ++i) {
+        const auto [t, l] = locate(i);
+        const std::size_t f0 = t->face_offsets[l], f1 = t->face_offsets[l + 1], o = out.face_offsets[i];
+        std::copy(t->face_neighbor.begin() + std::ptrdiff_t(f0), t->face_neighbor.begin() + std::ptrdiff_t(f1),
+                  out.face_neighbor.begin() + std::ptrdiff_t(o));
+        std::copy(t->face_vector.begin() + std::ptrdiff_t(f0), t->face_vector.begin() + std::ptrdiff_t(f1),
+                  out.face_vector.begin() + std::ptrdiff_t(o));
+        std::copy(t->face_area.begin() + std::ptrdiff_t(f0), t->face_area.begin() + std::ptrdiff_t(f1),
+                  out.face_area.begin() + std::ptrdiff_t(o));
+        std::copy(t->face_normal.begin() + std::ptrdiff_t(f0), t->face_normal.begin() + std::ptrdiff_t(f1),
+                  out.face_normal.begin() + std::ptrdiff_t(o));
+        std::copy(t->face_vertex_count.begin() + std::ptrdiff_t(f0), t->face_vertex_count.begin() + std::ptrdiff_t(f1),
+                  out.face_vertex_count.begin() + std::ptrdiff_t(o));
+        if (options.store_vertices) {
+            std::copy(t->vertices.begin() + std::ptrdiff_t(t->vertex_offsets[l]),
+                      t->vertices.begin() + std::ptrdiff_t(t->vertex_offsets[l + 1]),
+                      out.vertices.begin() + std::ptrdiff_t(out.vertex_offsets[i]));
+            for (std::size_t f = f0; f < f1; ++f) {
+                out.face_vertex_offsets[o + (f - f0)] = fv_pos;
+                for (std::size_t q = t->face_vertex_offsets[f]; q < t->face_vertex_offsets[f + 1]; ++q)
+                    out.face_vertices[fv_pos++] = t->face_vertices[q];
+            }
+        }
+        const auto nb = t->neighbors.neighbors(l);
+        const auto vec = t->neighbors.vectors(l);
+        const auto d2 = t->neighbors.distances2(l);
+        const std::size_t a0 = t->neighbors.offsets()[l];
+        for (std::size_t k = 0; k < nb.size(); ++k) {
+            out.neighbors.push_bond(nb[k], vec[k], d2[k]);
+            out.neighbor_area.push_back(t->neighbor_area[a0 + k]);
+        }
+        out.neighbors.end_row();
+    }
+    if (options.store_vertices) out.face_vertex_offsets[nf] = fv_pos;
     return out;
 }
 
