@@ -500,3 +500,18 @@ TEST_CASE("voronoi: float and double tessellations agree", "[voronoi][float]") {
     CHECK(worst < 1e-4);
     CHECK(total == Approx(729).epsilon(1e-5));
 }
+
+TEST_CASE("voronoi: ghost particles cut but get no cells (n_local)", "[voronoi][ghosts]") {
+    const orthogonal_box<double> box({0, 0, 0}, {9, 9, 9});
+    const pts x = random_points(700, {0, 0, 0}, {9, 9, 9}, 43);
+    const auto all = tessellate(x, box);
+    voronoi_options opt;
+    opt.n_local = 300;
+    const auto part = tessellate(x, box, opt, openmp_policy{2});
+    REQUIRE(part.num_cells() == 300);
+    REQUIRE(part.neighbors.num_particles() == 300);
+    for (std::size_t i = 0; i < 300; ++i) {
+        CHECK(part.volume[i] == all.volume[i]);
+        CHECK(part.num_faces(i) == all.num_faces(i));
+    }
+}
