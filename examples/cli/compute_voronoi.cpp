@@ -38,7 +38,7 @@ std::map<int, double> parse_radii(const std::string& s) {
             if (type < 1 || !(radius >= 0) || used != item.size() - colon - 1) throw std::invalid_argument(item);
             r[type] = radius;
         } catch (const std::exception&) {
-            throw error("--radii: '" + item + "' is not TYPE:RADIUS (type >= 1, radius >= 0)");
+            throw error("'" + item + "' is not TYPE:RADIUS (type >= 1, radius >= 0)");
         }
     }
     return r;
@@ -51,7 +51,17 @@ descriptor_cli voronoi_cli(CLI::App* compute) {
     compute->add_flag("--voronoi", o->voronoi,
                       "Voronoi cells: voronoi_volume, voronoi_faces, voronoi_area, voronoi_n3..voronoi_n6, voronoi_d5");
     compute->add_option("--radii", o->radii,
-                        "per-type radii TYPE:R,... for a radical (Laguerre) tessellation and the interstice sizes");
+                        "per-type radii TYPE:R,... for a radical (Laguerre) tessellation and the interstice sizes")
+        ->check(CLI::Validator(
+            [](std::string& s) {
+                try {
+                    parse_radii(s);
+                    return std::string();
+                } catch (const std::exception& e) {
+                    return std::string(e.what());
+                }
+            },
+            "TYPE:R,..."));
     compute->add_option("--voronoi-face-threshold", o->face_threshold, "faces smaller than this area are not counted")
         ->check(CLI::NonNegativeNumber);
     compute->add_option("--voronoi-relative-face-threshold", o->relative_face_threshold,
