@@ -515,3 +515,43 @@ TEST_CASE("voronoi: ghost particles cut but get no cells (n_local)", "[voronoi][
         CHECK(part.num_faces(i) == all.num_faces(i));
     }
 }
+
+TEST_CASE("voronoi: tiny periodic boxes (faces with a particle's own images) and tilted walls",
+          "[voronoi][images]") {
+    // One bcc unit cell: each cell is a truncated octahedron; the 6 squares face the particle's own
+    // images at ±a, the 8 hexagons face images of the other particle.
+    const double a = 2.87;
+    const pts x{{0.1, 0.2, 0.3}, {0.1 + a / 2, 0.2 + a / 2, 0.3 + a / 2}};
+    const auto t = tessellate(x, orthogonal_box<double>({0, 0, 0}, {a, a, a}));
+    for (std::size_t i = 0; i < 2; ++i) {
+        REQUIRE(t.num_faces(i) == 14);
+        CHECK(t.volume[i] == Approx(a * a * a / 2).epsilon(1e-12));
+        std::size_t self = 0;
+        for (std::size_t f = t.face_offsets[i]; f < t.face_offsets[i + 1]; ++f) self += t.face_neighbor[f] == i;
+        CHECK(self == 6);
+    }
+#if TESSERA_TEST_HAVE_VORO
+    // Five random points in a strongly tilted small box, against voro++.
+    const triclinic_box<double> box({0, 0, 0}, {3, 2.5, 2}, 1.4, -0.9, 1.1);
+    pts y = random_points(5, {0, 0, 0}, {1, 1, 1}, 77);
+    for (auto& p : y) {
+        const vec3<double> r = box.cell() * vec3<double>{p[0], p[1], p[2]};
+        p = {r.x, r.y, r.z};
+    }
+    const auto c = compare(tessellate(y, box), voro_triclinic(y, box));
+    CHECK(c.max_rel_volume_diff < 1e-9);
+    CHECK(c.face_mismatches == 0);
+#endif
+    // Triclinic box, periodic in x and y, walls on the tilted z faces: cells tile the box.
+    const triclinic_box<double> wb({0, 0, 0}, {7, 6, 5}, 1.2, 0.8, -0.7, {true, true, false});
+    pts z = random_points(300, {0, 0, 0}, {1, 1, 1}, 79);
+    for (auto& p : z) {
+        const vec3<double> r = wb.cell() * vec3<double>{p[0], p[1], p[2]};
+        p = {r.x, r.y, r.z};
+    }
+    const auto tw = tessellate(z, wb);
+    CHECK(std::abs(total_volume(tw) - wb.volume()) / wb.volume() < 1e-10);
+    std::size_t walls = 0;
+    for (auto j : tw.face_neighbor) walls += is_voronoi_wall(j);
+    CHECK(walls > 0);
+}
