@@ -555,3 +555,30 @@ TEST_CASE("voronoi: tiny periodic boxes (faces with a particle's own images) and
     for (auto j : tw.face_neighbor) walls += is_voronoi_wall(j);
     CHECK(walls > 0);
 }
+
+TEST_CASE("voronoi: simple cubic (8 cells per vertex) and fcc in its primitive rhombohedral cell",
+          "[voronoi][degenerate]") {
+    const double a = 2.5;
+    const pts sc = lattice({{0, 0, 0}}, 4, a, 0.37);
+    const auto t = tessellate(sc, orthogonal_box<double>({0, 0, 0}, {4 * a, 4 * a, 4 * a}));
+    for (std::size_t i = 0; i < sc.size(); ++i) {
+        REQUIRE(t.num_faces(i) == 6);
+        CHECK(t.cell_vertices(i).size() == 8);
+        CHECK(t.volume[i] == Approx(a * a * a).epsilon(1e-12));
+    }
+    // fcc primitive cell as a LAMMPS triclinic box: a1 = (a/√2, 0, 0), a2, a3 tilted; 3×3×3 cells.
+    const double c = 3.615, l = c / std::sqrt(2.0);
+    const double lx = l, xy = l / 2, ly = l * std::sqrt(3.0) / 2, xz = l / 2, yz = l / (2 * std::sqrt(3.0)),
+                 lz = l * std::sqrt(2.0 / 3.0);
+    const triclinic_box<double> box({0, 0, 0}, {3 * lx, 3 * ly, 3 * lz}, 3 * xy, 3 * xz, 3 * yz);
+    pts x;
+    for (int k = 0; k < 3; ++k)
+        for (int j = 0; j < 3; ++j)
+            for (int i = 0; i < 3; ++i)
+                x.push_back({i * lx + j * xy + k * xz + 0.05, j * ly + k * yz + 0.05, k * lz + 0.05});
+    const auto u = tessellate(x, box);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        REQUIRE(u.num_faces(i) == 12);
+        CHECK(u.volume[i] == Approx(c * c * c / 4).epsilon(1e-12));
+    }
+}
