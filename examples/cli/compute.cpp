@@ -61,6 +61,7 @@ void register_compute(CLI::App& app, std::function<int()>& action) {
     opts->descriptors.push_back(steinhardt_cli(sub));
     opts->descriptors.push_back(csp_cli(sub));
     opts->descriptors.push_back(cna_cli(sub));
+    opts->descriptors.push_back(voronoi_cli(sub));
     sub->callback([opts, &action] { action = [opts] { return run_compute(*opts); }; });
 }
 

@@ -36,5 +36,6 @@ descriptor_cli radial_cli(CLI::App* compute);
 descriptor_cli steinhardt_cli(CLI::App* compute);
 descriptor_cli csp_cli(CLI::App* compute);  ///< --csp N, --csp-mode (compute_structure.cpp)
 descriptor_cli cna_cli(CLI::App* compute);  ///< --cna RC, --acna (compute_structure.cpp)
+descriptor_cli voronoi_cli(CLI::App* compute);
 
 }  // namespace tessera::cli

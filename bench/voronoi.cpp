@@ -1,0 +1,126 @@
+// Voronoi tessellation: tessera::tessellate beside voro++ on the same points, single-threaded.
+// Both build their spatial structure inside the timed loop and produce volumes + neighbours
+// (voro++: container + compute_cell(voronoicell_neighbor) + volume() + neighbors()).
+// Inputs: uniform random points, a thermal-like fcc crystal (σ = 0.02 a), and a glass (the
+// committed CuZr glass replicated 3×3×3 when present, else a perturbed fcc with σ = 0.15 a).
+//   bench_voronoi --benchmark_counter_tables=true
+#include <tessera/io/lammps_dump.hpp>
+#include <tessera/neighbors/voronoi.hpp>
+
+#include <benchmark/benchmark.h>
+
+#if TESSERA_BENCH_HAVE_VORO
+#include <voro++.hh>
+#endif
+
+#include <array>
+#include <cmath>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct input {
+    std::vector<std::array<double, 3>> x;
+    std::array<double, 3> len{};
+};
+
+input make_input(int kind, std::size_t n) {
+    input in;
+    std::mt19937_64 rng(42);
+    if (kind == 0) {  // random
+        const double L = std::cbrt(double(n));
+        in.len = {L, L, L};
+        std::uniform_real_distribution<double> u(0, L);
+        in.x.resize(n);
+        for (auto& p : in.x) p = {u(rng), u(rng), u(rng)};
+        return in;
+    }
+    if (kind == 2) {
+        const std::string file = std::string(TESSERA_TEST_DATA_DIR) + "/voronoi/cuzr_glass_pos.dump";
+        if (std::ifstream(file).good()) {
+            tessera::lammps_dump_reader r(file);
+            tessera::frame f;
+            r.next(f);
+            const auto x = f.positions();
+            const auto& b = std::get<tessera::orthogonal_box<double>>(f.box);
+            const auto h = b.cell();
+            const int rep = std::max(1, int(std::lround(std::cbrt(double(n) / double(x.size())))));
+            in.len = {h(0, 0) * rep, h(1, 1) * rep, h(2, 2) * rep};
+            for (int i = 0; i < rep; ++i)
+                for (int j = 0; j < rep; ++j)
+                    for (int k = 0; k < rep; ++k)
+                        for (const auto& p : x) {
+                            auto q = b.wrap(tessera::vec3<double>{p[0], p[1], p[2]}) - b.origin();
+                            in.x.push_back({q.x + i * h(0, 0), q.y + j * h(1, 1), q.z + k * h(2, 2)});
+                        }
+            return in;
+        }
+    }
+    const int nc = std::max(1, int(std::lround(std::cbrt(double(n) / 4))));
+    const double a = 1.5874;  // density 1
+    const double sigma = kind == 1 ? 0.02 * a : 0.15 * a;
+    std::normal_distribution<double> g(0, sigma);
+    in.len = {nc * a, nc * a, nc * a};
+    const double basis[4][3] = {{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}};
+    for (int k = 0; k < nc; ++k)
+        for (int j = 0; j < nc; ++j)
+            for (int i = 0; i < nc; ++i)
+                for (const auto& bb : basis) {
+                    std::array<double, 3> p{(i + bb[0]) * a + 0.25 + g(rng), (j + bb[1]) * a + 0.25 + g(rng),
+                                            (k + bb[2]) * a + 0.25 + g(rng)};
+                    for (int d = 0; d < 3; ++d) p[std::size_t(d)] -= std::floor(p[std::size_t(d)] / in.len[std::size_t(d)]) * in.len[std::size_t(d)];
+                    in.x.push_back(p);
+                }
+    return in;
+}
+
+const char* kind_name(int k) { return k == 0 ? "random" : (k == 1 ? "fcc" : "glass"); }
+
+void BM_tessera_voronoi(benchmark::State& state) {
+    const input in = make_input(int(state.range(0)), std::size_t(state.range(1)));
+    const tessera::orthogonal_box<double> box({0, 0, 0}, {in.len[0], in.len[1], in.len[2]});
+    tessera::voronoi_options opt;
+    opt.store_vertices = state.range(2) != 0;
+    double vol = 0;
+    for (auto _ : state) {
+        const auto t = tessera::tessellate(in.x, box, opt);
+        vol = t.volume[0];
+        benchmark::DoNotOptimize(vol);
+    }
+    state.SetLabel(std::string(kind_name(int(state.range(0)))) + (opt.store_vertices ? "" : " no-vertices"));
+    state.counters["atoms/s"] = benchmark::Counter(double(in.x.size()) * double(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+#if TESSERA_BENCH_HAVE_VORO
+void BM_voropp(benchmark::State& state) {
+    const input in = make_input(int(state.range(0)), std::size_t(state.range(1)));
+    const int n = int(in.x.size());
+    const int nb = std::max(1, int(std::cbrt(n / 5.0)));  // voro++'s recommended ~5 particles per block
+    std::vector<int> nbrs;
+    double vol = 0;
+    for (auto _ : state) {
+        voro::container con(0, in.len[0], 0, in.len[1], 0, in.len[2], nb, nb, nb, true, true, true, 8);
+        for (int i = 0; i < n; ++i) con.put(i, in.x[std::size_t(i)][0], in.x[std::size_t(i)][1], in.x[std::size_t(i)][2]);
+        voro::c_loop_all loop(con);
+        voro::voronoicell_neighbor c;
+        if (loop.start()) do {
+                if (con.compute_cell(c, loop)) {
+                    vol += c.volume();
+                    c.neighbors(nbrs);
+                }
+            } while (loop.inc());
+        benchmark::DoNotOptimize(vol);
+    }
+    state.SetLabel(kind_name(int(state.range(0))));
+    state.counters["atoms/s"] = benchmark::Counter(double(n) * double(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_voropp)->ArgsProduct({{0, 1, 2}, {10000, 100000}})->Unit(benchmark::kMillisecond);
+#endif
+
+BENCHMARK(BM_tessera_voronoi)->ArgsProduct({{0, 1, 2}, {10000, 100000}, {1}})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_tessera_voronoi)->ArgsProduct({{0, 1, 2}, {10000}, {0}})->Unit(benchmark::kMillisecond);
+
+}  // namespace

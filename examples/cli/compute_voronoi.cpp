@@ -1,0 +1,112 @@
+// `--voronoi [--radii TYPE:R,...]`: columns voronoi_volume, voronoi_faces, voronoi_area,
+// voronoi_n3 … voronoi_n6, voronoi_d5 (descriptors/voronoi_cell.hpp).
+// `--interstice`: the 60 interstice feature columns int_* (descriptors/interstice.hpp).
+// Both use one tessellation (neighbors/voronoi.hpp); --radii makes it radical (Laguerre) and sets
+// the particle sizes the interstice features subtract.
+#include "compute_descriptors.hpp"
+
+#include <tessera/descriptors/interstice.hpp>
+#include <tessera/descriptors/voronoi_cell.hpp>
+#include <tessera/neighbors/voronoi.hpp>
+
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <variant>
+
+namespace tessera::cli {
+namespace {
+
+struct voronoi_flags {
+    bool voronoi = false, interstice = false;
+    std::string radii;  // TYPE:R,TYPE:R,...
+    double face_threshold = 0, relative_face_threshold = 0, edge_threshold = 0;
+};
+
+std::map<int, double> parse_radii(const std::string& s) {
+    std::map<int, double> r;
+    std::stringstream in(s);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        const auto colon = item.find(':');
+        try {
+            if (colon == std::string::npos) throw std::invalid_argument(item);
+            std::size_t used = 0;
+            const int type = std::stoi(item.substr(0, colon));
+            const double radius = std::stod(item.substr(colon + 1), &used);
+            if (type < 1 || !(radius >= 0) || used != item.size() - colon - 1) throw std::invalid_argument(item);
+            r[type] = radius;
+        } catch (const std::exception&) {
+            throw error("'" + item + "' is not TYPE:RADIUS (type >= 1, radius >= 0)");
+        }
+    }
+    return r;
+}
+
+}  // namespace
+
+descriptor_cli voronoi_cli(CLI::App* compute) {
+    auto o = std::make_shared<voronoi_flags>();
+    compute->add_flag("--voronoi", o->voronoi,
+                      "Voronoi cells: voronoi_volume, voronoi_faces, voronoi_area, voronoi_n3..voronoi_n6, voronoi_d5");
+    compute->add_option("--radii", o->radii,
+                        "per-type radii TYPE:R,... for a radical (Laguerre) tessellation and the interstice sizes")
+        ->check(CLI::Validator(
+            [](std::string& s) {
+                try {
+                    parse_radii(s);
+                    return std::string();
+                } catch (const std::exception& e) {
+                    return std::string(e.what());
+                }
+            },
+            "TYPE:R,..."));
+    compute->add_option("--voronoi-face-threshold", o->face_threshold, "faces smaller than this area are not counted")
+        ->check(CLI::NonNegativeNumber);
+    compute->add_option("--voronoi-relative-face-threshold", o->relative_face_threshold,
+                        "faces smaller than this fraction of the cell's surface are not counted")
+        ->check(CLI::NonNegativeNumber);
+    compute->add_option("--voronoi-edge-threshold", o->edge_threshold,
+                        "edges shorter than this are not counted in a face's edge count")
+        ->check(CLI::NonNegativeNumber);
+    compute->add_flag("--interstice", o->interstice, "60 interstice features int_* from the Voronoi dual (docs/cli.md)");
+    return {[o]() -> std::optional<column_producer> {
+        if (!o->voronoi && !o->interstice) return std::nullopt;
+        const auto type_radii = o->radii.empty() ? std::map<int, double>{} : parse_radii(o->radii);
+        return column_producer{[o, type_radii](const frame_context& c, frame& f) {
+            std::vector<double> radii;
+            voronoi_options opt;
+            if (!type_radii.empty()) {
+                if (c.properties.types.empty()) throw error("--radii needs a type column in the input");
+                radii.reserve(c.positions.size());
+                for (std::size_t i = 0; i < c.positions.size(); ++i) {
+                    const auto it = type_radii.find(c.properties.types[i]);
+                    if (it == type_radii.end())
+                        throw error("--radii: no radius for type " + std::to_string(c.properties.types[i]));
+                    radii.push_back(it->second);
+                }
+                opt.radii = radii;
+            }
+            opt.store_vertices = o->interstice || o->edge_threshold > 0;
+            const auto t = std::visit([&](const auto& b) { return tessellate<double>(c.positions, b, opt, c.policy); }, c.box);
+            const std::size_t n = t.num_cells();
+            auto emit = [&](const std::vector<std::string>& names, const std::vector<double>& v, auto integral) {
+                for (std::size_t k = 0; k < names.size(); ++k)
+                    f.add_column(names[k], std::vector<double>(v.begin() + std::ptrdiff_t(k * n), v.begin() + std::ptrdiff_t((k + 1) * n)),
+                                 integral(k));
+            };
+            if (o->voronoi) {
+                voronoi_cell_descriptors d;
+                d.options = {o->face_threshold, o->relative_face_threshold, o->edge_threshold};
+                emit(voronoi_cell_descriptors::columns(), d.compute_all(t, c.policy),
+                     [](std::size_t k) { return k == 1 || (k >= 3 && k <= 6); });
+            }
+            if (o->interstice)
+                emit(interstice::columns(), interstice{}.compute_all(t, std::span<const double>(radii), c.policy),
+                     [](std::size_t) { return false; });
+        }};
+    }};
+}
+
+}  // namespace tessera::cli

@@ -1,0 +1,686 @@
+#pragma once
+/// @file
+/// Voronoi and radical (Laguerre) tessellation by cell clipping, for open, orthogonal and
+/// triclinic boxes, header-only.
+///
+/// Algorithm (the one voro++ uses, with a simpler polyhedron representation): the cell of particle
+/// i starts as a bounding polyhedron — a cube large enough to hold the cell, cut by the box walls
+/// along non-periodic axes — and is cut, nearest first, by the bisector plane of every candidate
+/// neighbour j found by the cell list (periodic images included, any tilt):
+///
+///     x · r = (|r|² + R_i² − R_j²) / 2,       r = r_j − r_i (x relative to particle i),
+///
+/// (radical planes; R = 0 for all particles gives the ordinary Voronoi tessellation). Candidates
+/// come in growing shells sorted by (|r|², r, j). The cell is complete once the next candidate
+/// is farther than  ρ + sqrt(ρ² + R_max² − R_i²)  (ρ: the largest distance of a cell vertex from
+/// particle i, R_max: the largest radius) — no farther point's plane can reach a vertex; with no
+/// radii this is the classical |r| ≥ 2ρ.
+///
+/// Polyhedron: a shared vertex array plus faces as vertex-index polygons (counter-clockwise seen
+/// from outside), each carrying the neighbour it separates the cell from. A cut classifies every
+/// vertex by its signed distance d to the plane with a tolerance ε: out (d > ε), on (|d| ≤ ε) or
+/// in (d < −ε). Nothing happens unless some vertex is out. Faces are clipped polygon by polygon;
+/// a new vertex is made only on an edge from an in- to an out-vertex (computed once per edge, from
+/// the in-vertex, so both faces sharing the edge get the same point), and on-vertices are kept
+/// as they are. The new face is every on-vertex plus the new vertices, ordered by angle about its
+/// normal. A face clipped to fewer than three vertices disappears.
+///
+/// Degeneracy (perfect fcc, bcc, …, where four or more cells meet at a vertex): the tolerance is
+/// what makes these deterministic. ε = options.tolerance × L, with L = (V/N)^{1/3} the mean
+/// inter-particle spacing of the input, so it is relative to the cell scale (default 1e-10 L;
+/// never below 64 machine epsilons of the compute type, i.e. ~8e-6 L for float).
+/// A plane passing within ε of a vertex goes *through* it: no sliver vertices or zero-area faces
+/// are made, the result does not depend on the order of equidistant neighbours (up to rounding of
+/// the vertex coordinates), and a perfect fcc cell is the rhombic dodecahedron with exactly 12
+/// faces and 14 vertices. The price: two vertices closer than ε are merged, so a face narrower
+/// than ~ε (area ≲ ε·edge) is not reported — nothing physical lives at 1e-10 of the spacing.
+///
+/// Outputs (voronoi_tessellation): per cell the volume, surface area, faces (neighbour index or
+/// wall marker, bond vector to the neighbour's image, area, unit outward normal, vertex count),
+/// optionally the vertices (relative to the particle) and each face's vertex list; and the
+/// Voronoi neighbours as a tessera::neighbor_list (one bond per particle face, walls left out,
+/// bond vector to the image that owns the face, distance²) with the face areas in a parallel
+/// array, so every descriptor can run on Voronoi neighbours. Cells are independent: results are
+/// bit-identical for any thread count.
+///
+/// Walls: along a non-periodic axis the cell is clipped by the box faces (the planes of constant
+/// fractional coordinate lo and hi of that axis), widened to the particles' extent when
+/// particles lie outside; an open_box has walls on the particles' bounding box. Faces on walls have
+/// neighbour `voronoi_wall(k)`, k = 2·axis + (0: low side, 1: high side).
+
+#include <tessera/core/box.hpp>
+#include <tessera/core/error.hpp>
+#include <tessera/core/execution.hpp>
+#include <tessera/core/particles.hpp>
+#include <tessera/core/vec.hpp>
+#include <tessera/neighbors/cell_list.hpp>
+#include <tessera/neighbors/neighbor_list.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <numbers>
+#include <span>
+#include <sstream>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+namespace tessera {
+
+/// Neighbour index of a face on wall k (k = 2·axis + side); walls sort after every particle.
+constexpr std::size_t voronoi_wall(std::size_t k) noexcept { return std::numeric_limits<std::size_t>::max() - k; }
+/// True for a wall (or bounding) face.
+constexpr bool is_voronoi_wall(std::size_t j) noexcept { return j >= std::numeric_limits<std::size_t>::max() - 7; }
+
+struct voronoi_options {
+    /// Per-particle radii (n_total entries) for the radical tessellation; empty: plain Voronoi.
+    std::span<const double> radii{};
+    /// Vertex-on-plane tolerance, relative to the mean inter-particle spacing (see above).
+    double tolerance = 1e-10;
+    /// Keep vertices and per-face vertex lists (needed for edge lengths and interstice features).
+    bool store_vertices = true;
+    /// Cells for particles [0, n_local); the rest (ghosts) only cut. Default: all.
+    std::size_t n_local = std::numeric_limits<std::size_t>::max();
+};
+
+/// The tessellation: per cell data and faces in compressed rows (cell i owns faces
+/// [face_offsets[i], face_offsets[i+1]); particle faces first, in the order they were made,
+/// then wall faces).
+template <class T = double>
+struct voronoi_tessellation {
+    std::vector<T> volume;                     ///< per cell
+    std::vector<T> surface_area;               ///< per cell: Σ face areas (walls included)
+    std::vector<std::size_t> face_offsets{0};  ///< num_cells + 1
+    std::vector<std::size_t> face_neighbor;    ///< neighbour index in [0, n_total) or voronoi_wall(k)
+    std::vector<vec3<T>> face_vector;          ///< r_j − r_i of the image owning the face (wall: 2·distance·normal)
+    std::vector<T> face_area;
+    std::vector<vec3<T>> face_normal;          ///< unit, outward
+    std::vector<std::uint32_t> face_vertex_count;
+    // Only with store_vertices:
+    std::vector<std::size_t> vertex_offsets{0};       ///< num_cells + 1
+    std::vector<vec3<T>> vertices;                    ///< relative to the (wrapped) particle position
+    std::vector<std::size_t> face_vertex_offsets{0};  ///< num_faces + 1
+    std::vector<std::uint32_t> face_vertices;         ///< cell-local vertex indices, counter-clockwise from outside
+    /// Voronoi neighbours (particle faces only, same order as the faces) and their face areas.
+    neighbor_list<T> neighbors;
+    std::vector<T> neighbor_area;
+
+    std::size_t num_cells() const noexcept { return volume.size(); }
+    std::size_t num_faces(std::size_t i) const noexcept { return face_offsets[i + 1] - face_offsets[i]; }
+    /// The vertices of face f (global face index) as cell-local indices.
+    std::span<const std::uint32_t> face_vertex_list(std::size_t f) const noexcept {
+        return {face_vertices.data() + face_vertex_offsets[f], face_vertex_offsets[f + 1] - face_vertex_offsets[f]};
+    }
+    std::span<const vec3<T>> cell_vertices(std::size_t i) const noexcept {
+        return {vertices.data() + vertex_offsets[i], vertex_offsets[i + 1] - vertex_offsets[i]};
+    }
+};
+
+namespace detail {
+/// Growable scratch array without per-element checks: capacity kept across cells.
+template <class X>
+struct scratch_buffer {
+    std::unique_ptr<X[]> p;
+    std::size_t n = 0, cap = 0;
+    void ensure(std::size_t c) {
+        if (c <= cap) return;
+        const std::size_t nc = std::max<std::size_t>(2 * c, 64);
+        auto q = std::make_unique<X[]>(nc);
+        std::copy(p.get(), p.get() + n, q.get());
+        p = std::move(q);
+        cap = nc;
+    }
+    X* data() noexcept { return p.get(); }
+    const X* data() const noexcept { return p.get(); }
+    X& operator[](std::size_t k) noexcept { return p[k]; }
+    const X& operator[](std::size_t k) const noexcept { return p[k]; }
+    void push(const X& x) noexcept { p[n++] = x; }  // caller ensured the capacity
+};
+}  // namespace detail
+
+/// One convex cell, relative to its particle: vertices and faces (see the file comment).
+template <class T = double>
+class voronoi_cell {
+public:
+    struct face {
+        std::size_t neighbor;
+        vec3<T> r;            ///< bond vector (or 2·distance·normal for walls)
+        std::uint32_t begin;  ///< into the cell's vertex-index pool
+        std::uint32_t count;
+    };
+
+    /// The parallelepiped corner + a·e0 + b·e1 + c·e2, a, b, c ∈ [0, 1]; face k (2·axis + side)
+    /// gets neighbour ids[k].
+    void init_parallelepiped(const vec3<T>& corner, const vec3<T>& e0, const vec3<T>& e1, const vec3<T>& e2,
+                             const std::array<std::size_t, 6>& ids, T eps) {
+        eps_ = eps;
+        v_.ensure(8);
+        faces_.ensure(6);
+        pool_.ensure(24);
+        v_.n = faces_.n = pool_.n = 0;
+        for (int k = 0; k < 8; ++k)
+            v_.push(corner + e0 * T(k & 1) + e1 * T((k >> 1) & 1) + e2 * T((k >> 2) & 1));
+        // Corner index = a + 2b + 4c. Quads listed for a right-handed (e0, e1, e2).
+        static constexpr std::uint32_t quads[6][4] = {{0, 4, 6, 2}, {1, 3, 7, 5}, {0, 1, 5, 4},
+                                                      {2, 6, 7, 3}, {0, 2, 3, 1}, {4, 5, 7, 6}};
+        const bool right = dot(cross(e0, e1), e2) > 0;
+        const vec3<T> centre = corner + (e0 + e1 + e2) * T(0.5);
+        for (int f = 0; f < 6; ++f) {
+            const auto b = std::uint32_t(pool_.n);
+            for (int q = 0; q < 4; ++q) pool_.push(quads[f][right ? q : 3 - q]);
+            const vec3<T> n = cross(v_[pool_[b + 1]] - v_[pool_[b]], v_[pool_[b + 2]] - v_[pool_[b + 1]]);
+            const T h = dot(n, v_[pool_[b]] - centre) / norm(n);
+            faces_.push({ids[std::size_t(f)], n * (T(2) * h / norm(n)), b, 4});
+        }
+    }
+
+    /// Keeps the part with n·x <= c (n unit). Returns true if the cell changed.
+    bool cut(const vec3<T>& n, T c, std::size_t neighbor, const vec3<T>& r) {
+        const std::size_t nv = v_.n;
+        const vec3<T>* V = v_.data();
+        // Most candidate planes miss the cell: a branch-free max first.
+        T dmax = std::numeric_limits<T>::lowest();
+        for (std::size_t k = 0; k < nv; ++k) dmax = std::max(dmax, n.x * V[k].x + n.y * V[k].y + n.z * V[k].z);
+        if (!(dmax - c > eps_)) return false;
+        const std::size_t nedges = pool_.n / 2;  // each edge is in two faces
+        dist_.ensure(nv);
+        status_.ensure(nv);
+        remap_.ensure(nv);
+        v2_.ensure(nv + nedges + 1);
+        cap_.ensure(nv + nedges + 1);
+        edges_.ensure(nedges + 1);
+        faces2_.ensure(faces_.n + 1);
+        pool2_.ensure(pool_.n + faces_.n + nv + nedges + 1);
+        v2_.n = cap_.n = edges_.n = faces2_.n = pool2_.n = 0;
+        T* dist = dist_.data();
+        signed char* status = status_.data();
+        std::uint32_t* remap = remap_.data();
+        for (std::size_t k = 0; k < nv; ++k) {
+            const T d = n.x * V[k].x + n.y * V[k].y + n.z * V[k].z - c;
+            dist[k] = d;
+            status[k] = d > eps_ ? 1 : (d < -eps_ ? -1 : 0);
+        }
+        // New vertex numbering: kept vertices in old order, then edge intersections.
+        for (std::size_t k = 0; k < nv; ++k) {
+            if (status[k] > 0) {
+                remap[k] = std::numeric_limits<std::uint32_t>::max();
+                continue;
+            }
+            remap[k] = std::uint32_t(v2_.n);
+            if (status[k] == 0) cap_.push(remap[k]);
+            v2_.push(V[k]);
+        }
+        const std::uint32_t* pool = pool_.data();
+        std::uint32_t* out = pool2_.data();
+        std::size_t w = 0;
+        for (std::size_t fi = 0; fi < faces_.n; ++fi) {
+            const face& f = faces_[fi];
+            const std::uint32_t* p = pool + f.begin;
+            int any_out = 0, any_in = 0;
+            for (std::uint32_t q = 0; q < f.count; ++q) {
+                any_out |= status[p[q]] > 0;
+                any_in |= status[p[q]] < 0;
+            }
+            const auto b = std::uint32_t(w);
+            if (!any_out) {
+                for (std::uint32_t q = 0; q < f.count; ++q) out[w++] = remap[p[q]];
+                faces2_.push({f.neighbor, f.r, b, f.count});
+                continue;
+            }
+            if (!any_in) continue;  // entirely out, or out and on: gone (at most an edge remains)
+            for (std::uint32_t q = 0; q < f.count; ++q) {
+                const std::uint32_t a = p[q], e = p[q + 1 == f.count ? 0 : q + 1];
+                if (status[a] <= 0) out[w++] = remap[a];
+                if (status[a] * status[e] < 0) out[w++] = intersection(a, e);
+            }
+            const auto cnt = std::uint32_t(w - b);
+            if (cnt >= 3) faces2_.push({f.neighbor, f.r, b, cnt});
+            else w = b;
+        }
+        // The new face: on-vertices and intersections, ordered by angle about n.
+        if (cap_.n >= 3) {
+            vec3<T> centre{};
+            for (std::size_t k = 0; k < cap_.n; ++k) centre += v2_[cap_[k]];
+            centre /= T(cap_.n);
+            const vec3<T> u0 = std::abs(n.x) < T(0.6) ? vec3<T>{1, 0, 0} : vec3<T>{0, 1, 0};
+            const vec3<T> u = cross(n, u0) / norm(cross(n, u0));
+            const vec3<T> wv = cross(n, u);
+            angle_.ensure(cap_.n);
+            angle_.n = 0;
+            for (std::size_t k = 0; k < cap_.n; ++k) {
+                const vec3<T> d = v2_[cap_[k]] - centre;
+                angle_.push({pseudo_angle(dot(d, u), dot(d, wv)), cap_[k]});
+            }
+            std::sort(angle_.data(), angle_.data() + angle_.n);
+            const auto b = std::uint32_t(w);
+            for (std::size_t k = 0; k < angle_.n; ++k) out[w++] = angle_[k].second;
+            faces2_.push({neighbor, r, b, std::uint32_t(angle_.n)});
+        }
+        pool2_.n = w;
+        std::swap(v_, v2_);
+        std::swap(faces_, faces2_);
+        std::swap(pool_, pool2_);
+        if (faces_.n < 4) v_.n = faces_.n = pool_.n = 0;  // nothing left with a volume (radical cells)
+        return true;
+    }
+
+    bool empty() const noexcept { return faces_.n == 0; }
+    T max_radius2() const noexcept {
+        T m = 0;
+        for (std::size_t k = 0; k < v_.n; ++k) m = std::max(m, norm2(v_[k]));
+        return m;
+    }
+    std::span<const vec3<T>> vertices() const noexcept { return {v_.data(), v_.n}; }
+    std::span<const face> faces() const noexcept { return {faces_.data(), faces_.n}; }
+    std::span<const std::uint32_t> face_vertices(const face& f) const noexcept { return {pool_.data() + f.begin, f.count}; }
+
+    /// Area vector of a face (|a| = area, direction = outward normal).
+    vec3<T> area_vector(const face& f) const noexcept {
+        const std::uint32_t* p = pool_.data() + f.begin;
+        vec3<T> s{};
+        const vec3<T>& o = v_[p[0]];
+        for (std::uint32_t q = 1; q + 1 < f.count; ++q) s += cross(v_[p[q]] - o, v_[p[q + 1]] - o);
+        return s * T(0.5);
+    }
+    /// Volume: Σ over faces of the pyramids from the particle (signed, so exact for any origin).
+    T volume() const noexcept {
+        T vol = 0;
+        for (std::size_t fi = 0; fi < faces_.n; ++fi) {
+            const face& f = faces_[fi];
+            const std::uint32_t* p = pool_.data() + f.begin;
+            const vec3<T>& o = v_[p[0]];
+            for (std::uint32_t q = 1; q + 1 < f.count; ++q) vol += dot(o, cross(v_[p[q]], v_[p[q + 1]]));
+        }
+        return vol / T(6);
+    }
+
+private:
+    /// Monotonic in the angle of (x, y) over (−π, π], in [0, 4): cheaper than atan2, same order.
+    static T pseudo_angle(T x, T y) noexcept {
+        const T s = std::abs(x) + std::abs(y);
+        if (!(s > 0)) return T(0);
+        const T p = x / s;  // 1 at angle 0, decreasing to −1 at ±π
+        return y >= 0 ? T(1) - p : T(3) + p;
+    }
+
+    std::uint32_t intersection(std::uint32_t a, std::uint32_t e) noexcept {
+        const std::uint32_t in = status_[a] < 0 ? a : e, out = status_[a] < 0 ? e : a;
+        const std::uint64_t key = (std::uint64_t(in) << 32) | out;
+        for (std::size_t k = 0; k < edges_.n; ++k)
+            if (edges_[k].first == key) return edges_[k].second;
+        const T t = dist_[in] / (dist_[in] - dist_[out]);
+        const auto idx = std::uint32_t(v2_.n);
+        v2_.push(v_[in] + (v_[out] - v_[in]) * t);
+        cap_.push(idx);
+        edges_.push({key, idx});
+        return idx;
+    }
+
+    T eps_ = 0;
+    detail::scratch_buffer<vec3<T>> v_, v2_;
+    detail::scratch_buffer<face> faces_, faces2_;
+    detail::scratch_buffer<std::uint32_t> pool_, pool2_, remap_, cap_;
+    detail::scratch_buffer<T> dist_;
+    detail::scratch_buffer<signed char> status_;
+    detail::scratch_buffer<std::pair<std::uint64_t, std::uint32_t>> edges_;
+    detail::scratch_buffer<std::pair<T, std::uint32_t>> angle_;
+};
+
+namespace detail {
+
+template <class B>
+struct is_open_box : std::false_type {};
+template <class T>
+struct is_open_box<open_box<T>> : std::true_type {};
+
+template <class T>
+struct voronoi_candidate {
+    T r2;
+    vec3<T> r;
+    std::size_t j;
+    friend bool operator<(const voronoi_candidate& a, const voronoi_candidate& b) noexcept {
+        return std::tie(a.r2, a.r.x, a.r.y, a.r.z, a.j) < std::tie(b.r2, b.r.x, b.r.y, b.r.z, b.j);
+    }
+};
+
+/// Chunk-private output, concatenated in chunk order.
+template <class T>
+struct voronoi_part {
+    voronoi_tessellation<T> t;
+    std::size_t faces = 0;
+};
+
+}  // namespace detail
+
+/// Tessellates `particles` in `box`: cells for the first options.n_local particles.
+template <class T = void, particle_storage S, box B, class Policy = serial_policy>
+auto tessellate(const S& particles, const B& bx, const voronoi_options& options = {}, Policy policy = {}) {
+    using U = std::conditional_t<std::is_void_v<T>, particle_value_t<S>, T>;
+    const std::size_t n_total = tessera::size(particles);
+    const std::size_t n_rows = options.n_local == std::numeric_limits<std::size_t>::max() ? n_total : options.n_local;
+    if (n_rows > n_total) {
+        std::ostringstream os;
+        os << "tessellate: n_local = " << n_rows << " exceeds the number of particles " << n_total;
+        throw error(os.str());
+    }
+    const bool radical = !options.radii.empty();
+    if (radical && options.radii.size() != n_total) {
+        std::ostringstream os;
+        os << "tessellate: " << options.radii.size() << " radii for " << n_total << " particles";
+        throw error(os.str());
+    }
+    U rmax_particle = 0;
+    for (std::size_t i = 0; i < options.radii.size(); ++i) {
+        if (!(options.radii[i] >= 0) || !std::isfinite(options.radii[i])) {
+            std::ostringstream os;
+            os << "tessellate: particle " << i << " has radius " << options.radii[i] << " (must be finite and >= 0)";
+            throw error(os.str());
+        }
+        rmax_particle = std::max(rmax_particle, U(options.radii[i]));
+    }
+    if (!(options.tolerance > 0) || !(options.tolerance < 1e-3))
+        throw error("tessellate: tolerance must lie in (0, 1e-3)");
+
+    voronoi_tessellation<U> out;
+    if (n_total == 0) return out;
+
+    // Frame: fractional axes, and walls along open axes.
+    const mat3<U> h = detail::is_open_box<B>::value ? mat3<U>::identity() : mat3<U>(bx.cell());
+    const vec3<U> origin = detail::is_open_box<B>::value ? vec3<U>{} : vec3<U>(bx.origin());
+    const mat3<U> g = inverse(h);
+    std::array<U, 3> wall_lo{}, wall_hi{};
+    {
+        std::array<U, 3> smin{}, smax{};
+        smin.fill(std::numeric_limits<U>::max());
+        smax.fill(std::numeric_limits<U>::lowest());
+        for (std::size_t i = 0; i < n_total; ++i) {
+            const vec3<U> s = g * (vec3<U>(position(particles, i)) - origin);
+            for (std::size_t d = 0; d < 3; ++d) {
+                smin[d] = std::min(smin[d], s[d]);
+                smax[d] = std::max(smax[d], s[d]);
+            }
+        }
+        for (std::size_t d = 0; d < 3; ++d) {
+            if (detail::is_open_box<B>::value) {
+                wall_lo[d] = smin[d];
+                wall_hi[d] = smax[d];
+                if (!(wall_hi[d] > wall_lo[d])) {  // flat along d: give it some thickness
+                    wall_lo[d] -= U(0.5);
+                    wall_hi[d] += U(0.5);
+                }
+            } else {
+                wall_lo[d] = std::min(U(0), smin[d]);
+                wall_hi[d] = std::max(U(1), smax[d]);
+            }
+        }
+    }
+    // Region volume and the length scale of the tolerance.
+    U region = std::abs(determinant(h));
+    U extent = 0;  // bound on the size of any cell
+    for (std::size_t d = 0; d < 3; ++d) {
+        const U span = bx.periodic(d) && !detail::is_open_box<B>::value ? U(1) : wall_hi[d] - wall_lo[d];
+        if (!(bx.periodic(d) && !detail::is_open_box<B>::value)) region *= span;
+        extent += span * norm(h.column(d));
+    }
+    const U spacing = std::cbrt(region / U(n_total));
+    // Never below the rounding noise of U (matters for float: 64 ε ≈ 8e-6).
+    const U eps = std::max(U(options.tolerance), U(64) * std::numeric_limits<U>::epsilon()) * spacing;
+    const U half = U(1.01) * extent + spacing;  // half-width of the bounding cube
+
+    // Cell list: bins about one spacing wide; first shell holds ~30 particles.
+    cell_list<U> cells(particles, bx, spacing);
+
+    // Cells are computed in a spatial order (bins ~2 spacings wide, x fastest) so that consecutive
+    // cells query the same bins — dumps are rarely sorted in space — and stored in input order.
+    std::vector<std::size_t> order(n_rows), rank(n_rows);
+    {
+        std::array<std::size_t, 3> m{};
+        std::array<U, 3> s0{}, sw{};
+        for (std::size_t d = 0; d < 3; ++d) {
+            const bool per = bx.periodic(d) && !detail::is_open_box<B>::value;
+            s0[d] = per ? U(0) : wall_lo[d];
+            sw[d] = per ? U(1) : wall_hi[d] - wall_lo[d];
+            const U width = sw[d] / norm(vec3<U>{g(d, 0), g(d, 1), g(d, 2)});
+            const U cnt = std::floor(width / (U(2) * spacing));
+            m[d] = cnt < U(1) ? 1 : (cnt > U(1024) ? 1024 : std::size_t(cnt));
+        }
+        std::vector<std::size_t> key(n_rows), start(m[0] * m[1] * m[2] + 1, 0);
+        for (std::size_t i = 0; i < n_rows; ++i) {
+            const vec3<U> f = g * (cells.wrapped_position(i) - origin);
+            std::size_t b[3];
+            for (std::size_t d = 0; d < 3; ++d) {
+                const U u = (f[d] - s0[d]) / sw[d] * U(m[d]);
+                b[d] = u < U(0) ? 0 : std::min(m[d] - 1, std::size_t(u));
+            }
+            key[i] = b[0] + m[0] * (b[1] + m[1] * b[2]);
+            ++start[key[i] + 1];
+        }
+        for (std::size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
+        for (std::size_t i = 0; i < n_rows; ++i) {
+            rank[i] = start[key[i]]++;
+            order[rank[i]] = i;
+        }
+    }
+    const U r_first = std::cbrt(U(3) * U(30) / (U(4) * std::numbers::pi_v<U>)) * spacing;
+
+    auto run_chunk = [&](detail::voronoi_part<U>& part, std::size_t b, std::size_t e) {
+        voronoi_cell<U> cell;
+        std::vector<detail::voronoi_candidate<U>> cand;
+        voronoi_tessellation<U>& t = part.t;
+        t.neighbors.clear();
+        {  // typical cell: ~16 faces, ~30 vertices, ~5.3 vertices per face
+            const std::size_t m = e - b;
+            t.volume.reserve(m);
+            t.surface_area.reserve(m);
+            t.face_offsets.reserve(m + 1);
+            t.face_neighbor.reserve(16 * m);
+            t.face_vector.reserve(16 * m);
+            t.face_area.reserve(16 * m);
+            t.face_normal.reserve(16 * m);
+            t.face_vertex_count.reserve(16 * m);
+            t.neighbors.reserve(m, 16 * m);
+            t.neighbor_area.reserve(16 * m);
+            if (options.store_vertices) {
+                t.vertex_offsets.reserve(m + 1);
+                t.vertices.reserve(30 * m);
+                t.face_vertex_offsets.reserve(16 * m + 1);
+                t.face_vertices.reserve(90 * m);
+            }
+        }
+        // First search radius: follows the radii the previous cells needed (the cell does not
+        // depend on it: candidates are applied in one global distance order either way).
+        U r_guess = r_first;
+        for (std::size_t k_row = b; k_row < e; ++k_row) {
+            const std::size_t i = order[k_row];
+            const vec3<U> p = cells.wrapped_position(i);
+            const U Ri = radical ? U(options.radii[i]) : U(0);
+            constexpr std::size_t cube = voronoi_wall(6);  // bounding cube: never part of a finished cell
+            const std::array<std::size_t, 6> ids{cube, cube, cube, cube, cube, cube};
+            cell.init_parallelepiped({-half, -half, -half}, {2 * half, 0, 0}, {0, 2 * half, 0}, {0, 0, 2 * half}, ids,
+                                     eps);
+            // Walls on open axes.
+            const vec3<U> s = g * (p - origin);
+            for (std::size_t d = 0; d < 3; ++d) {
+                if (bx.periodic(d) && !detail::is_open_box<B>::value) continue;
+                const vec3<U> gd{g(d, 0), g(d, 1), g(d, 2)};
+                const U gn = norm(gd);
+                const vec3<U> nrm = gd / gn;
+                const U c_lo = (s[d] - wall_lo[d]) / gn, c_hi = (wall_hi[d] - s[d]) / gn;
+                cell.cut(-nrm, c_lo, voronoi_wall(2 * d), -nrm * (U(2) * c_lo));
+                cell.cut(nrm, c_hi, voronoi_wall(2 * d + 1), nrm * (U(2) * c_hi));
+            }
+            // Neighbours in growing shells.
+            U searched = 0;  // every candidate with |r| < searched has been applied
+            U radius = r_guess;
+            U rho2 = cell.max_radius2();
+            auto bound = [&] {
+                const U rho = std::sqrt(rho2);
+                return rho + std::sqrt(std::max(U(0), rho2 + rmax_particle * rmax_particle - Ri * Ri));
+            };
+            for (;;) {
+                cand.clear();
+                const U s2 = searched * searched;
+                cells.for_each_within(p, radius, i, [&](std::size_t j, const vec3<U>& r, U r2) {
+                    if (r2 >= s2) cand.push_back({r2, r, j});
+                });
+                std::sort(cand.begin(), cand.end());
+                bool done = false;
+                for (const auto& c : cand) {
+                    if (cell.empty()) {
+                        done = true;
+                        break;
+                    }
+                    const U lim = bound();
+                    if (c.r2 >= lim * lim) {
+                        done = true;
+                        break;
+                    }
+                    if (!(c.r2 > 0)) {
+                        std::ostringstream os;
+                        os << "tessellate: particles " << i << " and " << c.j << " coincide";
+                        throw error(os.str());
+                    }
+                    const U len = std::sqrt(c.r2);
+                    const U Rj = radical ? U(options.radii[c.j]) : U(0);
+                    const U off = (c.r2 + Ri * Ri - Rj * Rj) / (U(2) * len);
+                    if (off * off > rho2 && off > 0) continue;  // plane beyond every vertex
+                    if (cell.cut(c.r / len, off, c.j, c.r)) rho2 = cell.max_radius2();
+                }
+                if (done || cell.empty()) break;
+                const U lim = bound();
+                const bool exhausted = cells.all_open() && radius > cells.open_extent();
+                if (radius >= lim || exhausted) break;
+                searched = radius;
+                radius = std::min(lim * U(1.0001), radius * U(1.5));
+            }
+            if (!cell.empty()) r_guess = U(0.875) * r_guess + U(0.125) * U(1.1) * bound();
+            // Record the cell.
+            U vol = cell.volume(), area = 0;
+            const auto faces = cell.faces();
+            for (int pass = 0; pass < 2; ++pass) {  // particle faces, then walls
+                for (const auto& f : faces) {
+                    const bool wall = is_voronoi_wall(f.neighbor);
+                    if (wall != (pass == 1)) continue;
+                    if (f.neighbor == cube) {
+                        std::ostringstream os;
+                        os << "tessellate: the cell of particle " << i
+                           << " reaches its bounding cube (internal error)";
+                        throw error(os.str());
+                    }
+                    const vec3<U> av = cell.area_vector(f);
+                    const U a = norm(av);
+                    area += a;
+                    t.face_neighbor.push_back(f.neighbor);
+                    t.face_vector.push_back(f.r);
+                    t.face_area.push_back(a);
+                    t.face_normal.push_back(a > 0 ? av / a : vec3<U>{});
+                    t.face_vertex_count.push_back(f.count);
+                    if (options.store_vertices) {
+                        for (std::uint32_t k : cell.face_vertices(f)) t.face_vertices.push_back(k);
+                        t.face_vertex_offsets.push_back(t.face_vertices.size());
+                    }
+                    if (!wall) {
+                        t.neighbors.push_bond(f.neighbor, f.r, norm2(f.r));
+                        t.neighbor_area.push_back(a);
+                    }
+                }
+            }
+            t.neighbors.end_row();
+            t.volume.push_back(vol);
+            t.surface_area.push_back(area);
+            t.face_offsets.push_back(t.face_neighbor.size());
+            if (options.store_vertices) {
+                t.vertices.insert(t.vertices.end(), cell.vertices().begin(), cell.vertices().end());
+                t.vertex_offsets.push_back(t.vertices.size());
+            }
+        }
+    };
+
+    const bool one_part = std::is_same_v<Policy, serial_policy> || n_rows <= 1024;
+    const std::size_t chunk = one_part ? std::max<std::size_t>(n_rows, 1) : 1024;
+    const std::size_t count = (n_rows + chunk - 1) / chunk;
+    std::vector<detail::voronoi_part<U>> parts(count);
+    if (one_part) {
+        if (n_rows) run_chunk(parts[0], 0, n_rows);
+    } else {
+        detail::for_each_chunk(policy, n_rows, chunk,
+                               [&](std::size_t c, std::size_t b, std::size_t e) { run_chunk(parts[c], b, e); });
+    }
+    // Gather into input order.
+    auto locate = [&](std::size_t i) -> std::pair<const voronoi_tessellation<U>*, std::size_t> {
+        return {&parts[rank[i] / chunk].t, rank[i] % chunk};
+    };
+    out.volume.resize(n_rows);
+    out.surface_area.resize(n_rows);
+    out.face_offsets.assign(n_rows + 1, 0);
+    if (options.store_vertices) out.vertex_offsets.assign(n_rows + 1, 0);
+    std::size_t nfv = 0, nbonds = 0;
+    for (std::size_t i = 0; i < n_rows; ++i) {
+        const auto [t, l] = locate(i);
+        out.volume[i] = t->volume[l];
+        out.surface_area[i] = t->surface_area[l];
+        out.face_offsets[i + 1] = out.face_offsets[i] + t->num_faces(l);
+        if (options.store_vertices) {
+            out.vertex_offsets[i + 1] = out.vertex_offsets[i] + (t->vertex_offsets[l + 1] - t->vertex_offsets[l]);
+            nfv += t->face_vertex_offsets[t->face_offsets[l + 1]] - t->face_vertex_offsets[t->face_offsets[l]];
+        }
+        nbonds += t->neighbors.num_neighbors(l);
+    }
+    const std::size_t nf = out.face_offsets.back();
+    out.face_neighbor.resize(nf);
+    out.face_vector.resize(nf);
+    out.face_area.resize(nf);
+    out.face_normal.resize(nf);
+    out.face_vertex_count.resize(nf);
+    if (options.store_vertices) {
+        out.vertices.resize(out.vertex_offsets.back());
+        out.face_vertex_offsets.resize(nf + 1);
+        out.face_vertices.resize(nfv);
+    }
+    out.neighbors.clear();
+    out.neighbors.reserve(n_rows, nbonds);
+    out.neighbor_area.reserve(nbonds);
+    std::size_t fv_pos = 0;
+    for (std::size_t i = 0; i < n_rows; ++i) {
+        const auto [t, l] = locate(i);
+        const std::size_t f0 = t->face_offsets[l], f1 = t->face_offsets[l + 1], o = out.face_offsets[i];
+        std::copy(t->face_neighbor.begin() + std::ptrdiff_t(f0), t->face_neighbor.begin() + std::ptrdiff_t(f1),
+                  out.face_neighbor.begin() + std::ptrdiff_t(o));
+        std::copy(t->face_vector.begin() + std::ptrdiff_t(f0), t->face_vector.begin() + std::ptrdiff_t(f1),
+                  out.face_vector.begin() + std::ptrdiff_t(o));
+        std::copy(t->face_area.begin() + std::ptrdiff_t(f0), t->face_area.begin() + std::ptrdiff_t(f1),
+                  out.face_area.begin() + std::ptrdiff_t(o));
+        std::copy(t->face_normal.begin() + std::ptrdiff_t(f0), t->face_normal.begin() + std::ptrdiff_t(f1),
+                  out.face_normal.begin() + std::ptrdiff_t(o));
+        std::copy(t->face_vertex_count.begin() + std::ptrdiff_t(f0), t->face_vertex_count.begin() + std::ptrdiff_t(f1),
+                  out.face_vertex_count.begin() + std::ptrdiff_t(o));
+        if (options.store_vertices) {
+            std::copy(t->vertices.begin() + std::ptrdiff_t(t->vertex_offsets[l]),
+                      t->vertices.begin() + std::ptrdiff_t(t->vertex_offsets[l + 1]),
+                      out.vertices.begin() + std::ptrdiff_t(out.vertex_offsets[i]));
+            for (std::size_t f = f0; f < f1; ++f) {
+                out.face_vertex_offsets[o + (f - f0)] = fv_pos;
+                for (std::size_t q = t->face_vertex_offsets[f]; q < t->face_vertex_offsets[f + 1]; ++q)
+                    out.face_vertices[fv_pos++] = t->face_vertices[q];
+            }
+        }
+        const auto nb = t->neighbors.neighbors(l);
+        const auto vec = t->neighbors.vectors(l);
+        const auto d2 = t->neighbors.distances2(l);
+        const std::size_t a0 = t->neighbors.offsets()[l];
+        for (std::size_t k = 0; k < nb.size(); ++k) {
+            out.neighbors.push_bond(nb[k], vec[k], d2[k]);
+            out.neighbor_area.push_back(t->neighbor_area[a0 + k]);
+        }
+        out.neighbors.end_row();
+    }
+    if (options.store_vertices) out.face_vertex_offsets[nf] = fv_pos;
+    return out;
+}
+
+}  // namespace tessera
