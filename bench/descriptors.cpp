@@ -13,8 +13,8 @@
 // | q4q6       | pipeline(nearest{12}, steinhardt{{4,6}, nnn 12})          | orientorder/atom nnn 12 degrees 2 4 6   |
 // | combined   | pipeline(nearest{12}, csp, steinhardt) then               | all four computes in one `run 0`        |
 // |            | pipeline(ball{3.086}, coordination{3.0}, cna{3.086})      |                                         |
-// | combined/tessera_one_list: one ball{3.086} query with rows sorted by distance, fed to both  |                                         |
-// |            | pipelines via run_on (a shared stage; valid when each row has >= 12 within rc)|                                   |
+// | combined/tessera_one_list: pipeline(sorted_ball{3.086}, csp, q4/q6, coordination, cna):    |                                         |
+// |            | one sorted query, one fused pass (valid when each row has >= 12 within rc)    |                                   |
 //
 // LAMMPS set-up: units metal, pair_style zero 3.1, neighbor 0.1 bin (lists to 3.2 Å — a small
 // skin, which favours LAMMPS), atom sorting off. Each compute requests its own occasional full
@@ -169,22 +169,18 @@ tessera_values run_tessera(const input& in, which w, Policy policy) {
             break;
         }
         case which::combined_one_list: {
-            // What a shared neighbour stage would do (not a library feature yet): one ball query
-            // at the CNA cutoff, rows sorted by distance, fed to both pipelines through run_on.
-            // Equal to the nearest{12} results only when every row has >= 12 neighbours within
-            // 3.086 Å (true for this input; checked against LAMMPS below).
-            tessera::query_options opt;
-            opt.sort_by_distance = true;
-            const auto list = tessera::find_neighbors<double>(in.pts, in.box, tessera::ball{cna_rc}, opt, policy);
-            const tessera::particle_properties props = tessera::particle_properties{}.resolved(in.pts.size());
-            const auto a = tessera::pipeline(tessera::nearest{12}, tessera::csp{}, q46()).run_on(list, props, policy);
-            const auto b = tessera::pipeline(tessera::ball{cna_rc}, tessera::coordination{coord_rc}, tessera::cna{cna_rc})
-                               .run_on(list, props, policy);
-            v.csp = copy(a.template get<tessera::csp>());
-            v.q4 = copy(a.template get<tessera::steinhardt>(0));
-            v.q6 = copy(a.template get<tessera::steinhardt>(1));
-            v.coord = copy(b.template get<tessera::coordination>());
-            v.cna = copy(b.template get<tessera::cna>());
+            // One fused pipeline on one sorted_ball query at the CNA cutoff: the first 12 of each
+            // sorted row are the 12 nearest when the row holds >= 12 within 3.086 Å (true for this
+            // input; the values are checked against LAMMPS below). LAMMPS's computes likewise see
+            // only neighbours within their cutoff.
+            const auto r = tessera::pipeline(tessera::sorted_ball{cna_rc}, tessera::csp{}, q46(),
+                                             tessera::coordination{coord_rc}, tessera::cna{cna_rc})
+                               .run(in.pts, in.box, {}, policy);
+            v.csp = copy(r.template get<0>());
+            v.q4 = copy(r.template get<1>(0));
+            v.q6 = copy(r.template get<1>(1));
+            v.coord = copy(r.template get<2>());
+            v.cna = copy(r.template get<3>());
             break;
         }
     }

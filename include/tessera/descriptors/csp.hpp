@@ -105,11 +105,13 @@ void csp_pair_sums(const T* x, const T* y, const T* z, std::size_t n, T* pairs) 
     }
 }
 
-/// Sum of the h smallest of pairs[0, m): partial sort, then summed in ascending order (so the
-/// result does not depend on the order the pairs were produced in).
+/// Sum of the h smallest of pairs[0, m): selected in linear time (nth_element), the h sorted and
+/// summed in ascending order (so the result does not depend on the order the pairs were made in).
 template <class T>
 T csp_smallest_sum(T* pairs, std::size_t m, std::size_t h) noexcept {
-    std::partial_sort(pairs, pairs + h, pairs + m);
+    if (h == 0) return T(0);
+    std::nth_element(pairs, pairs + (h - 1), pairs + m);
+    std::sort(pairs, pairs + h);
     T s = 0;
     for (std::size_t k = 0; k < h; ++k) s += pairs[k];
     return s;
