@@ -3,7 +3,7 @@
 // LENS: fcc Cu (a = 3.615 Å, σ = 0.05 Å noise, as bench/neighbors.cpp), n = 29 → N = 97 556,
 // cutoff 8 Å (≈ 176 neighbours each). Frame 2 = frame 1 + Gaussian displacements σ = 0.1 Å per
 // component (wrapped), same ids (1..N) in the same order.
-//   lens/build          neighbor_id_sets::build of one frame (cell list + sorted id rows)
+//   lens/build          neighbor_id_sets::build of one frame (cell list + de-duplicated row sets)
 //   lens/lens           lens(before, after) on two prebuilt id sets (id matching + merges)
 //   lens/frame          build of the new frame + lens(): the per-frame cost in a trajectory
 //                       (each frame's sets are built once and reused for both pairs)
@@ -103,8 +103,8 @@ const frames& input() {
 std::size_t id_set_bytes(const tessera::neighbor_id_sets& s) {
     std::size_t ids = 0;
     for (std::size_t i = 0; i < s.size(); ++i) ids += s.row(i).size();
-    // offsets (size_t, N+1) + ids (int64 per neighbour) + id_index (int64 id + size_t order per row)
-    return (s.size() + 1) * sizeof(std::size_t) + ids * sizeof(std::int64_t) + s.size() * (8 + sizeof(std::size_t));
+    // offsets (size_t, N+1) + rows (4-byte index per neighbour) + id_index (int64 id + size_t order per row)
+    return (s.size() + 1) * sizeof(std::size_t) + ids * sizeof(tessera::neighbor_index) + s.size() * (8 + sizeof(std::size_t));
 }
 
 void write_frames_and_check() {

@@ -51,5 +51,19 @@ void for_each_chunk(openmp_policy policy, std::size_t n, std::size_t chunk, Body
 #endif
 }
 
+/// A chunk size giving each worker a few chunks (for dynamic balance) but no more, for loops
+/// whose chunks carry O(n) scratch (e.g. a stamp array over all particles): serial = one chunk.
+inline std::size_t few_chunks(serial_policy, std::size_t n) noexcept { return n > 0 ? n : 1; }
+inline std::size_t few_chunks(openmp_policy policy, std::size_t n) noexcept {
+#if defined(_OPENMP)
+    const std::size_t workers = std::size_t(policy.threads > 0 ? policy.threads : omp_get_max_threads());
+#else
+    (void)policy;
+    const std::size_t workers = 1;
+#endif
+    const std::size_t c = (n + 4 * workers - 1) / (4 * workers);
+    return c > 0 ? c : 1;
+}
+
 }  // namespace detail
 }  // namespace tessera
