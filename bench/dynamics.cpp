@@ -7,6 +7,9 @@
 //   lens/lens           lens(before, after) on two prebuilt id sets (id matching + merges)
 //   lens/frame          build of the new frame + lens(): the per-frame cost in a trajectory
 //                       (each frame's sets are built once and reused for both pairs)
+//   lens/dynsight_like_scalar  dynsight's numba algorithm as plain scalar C++ (see below): the
+//                       stand-in for "dynsight's own numba implementation" (numba is not packaged
+//                       in Debian 12; numba's compiled loops run at about this speed)
 // The frames and tessera's LENS values are written (before timing) to
 // $TESSERA_BENCH_LENS_FRAMES (default /tmp/tessera_lens_frames.bin) for bench/lens_numpy.py:
 //   int64 N, double L, double x1[N][3], double x2[N][3], double lens[N]   (little endian)
@@ -24,6 +27,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -107,6 +111,12 @@ std::size_t id_set_bytes(const tessera::neighbor_id_sets& s) {
     return (s.size() + 1) * sizeof(std::size_t) + ids * sizeof(tessera::neighbor_index) + s.size() * (8 + sizeof(std::size_t));
 }
 
+struct csr {
+    std::vector<std::int32_t> indptr, indices;
+};
+csr dynsight_like_neighbours(const points_t& x, double L, double rc);
+void dynsight_like_lens(const csr& a, const csr& b, std::vector<double>& out);
+
 void write_frames_and_check() {
     const frames& f = input();
     const std::size_t n = f.x1.size();
@@ -114,6 +124,14 @@ void write_frames_and_check() {
     const auto b = tessera::neighbor_id_sets::build(f.x2, f.box, f.ids, lens_cutoff);
     std::vector<double> out(n);
     tessera::lens(a, b, out);
+    {
+        // the scalar dynsight-like peer computes the same values
+        std::vector<double> peer(n);
+        const double L = cells * lattice_a;
+        dynsight_like_lens(dynsight_like_neighbours(f.x1, L, lens_cutoff), dynsight_like_neighbours(f.x2, L, lens_cutoff), peer);
+        for (std::size_t i = 0; i < n; ++i)
+            if (peer[i] != out[i]) fail("dynsight-like peer differs from tessera at atom " + std::to_string(i));
+    }
     std::size_t bonds = 0;
     double mean = 0;
     for (std::size_t i = 0; i < n; ++i) bonds += b.row(i).size(), mean += out[i];
@@ -138,9 +156,9 @@ void write_frames_and_check() {
     }
     std::fprintf(stderr,
                  "bench_dynamics: LENS N=%zu rc=%.1f: %.1f neighbours/atom, mean LENS %.4f; id sets %.1f MB = %.1f "
-                 "B/atom (%.2f B/atom + 8 B/neighbour); frames written to %s\n",
+                 "B/atom (%.2f B/atom + 4 B/neighbour); frames written to %s\n",
                  n, lens_cutoff, double(bonds) / double(n), mean / double(n), double(id_set_bytes(b)) / 1e6,
-                 double(id_set_bytes(b)) / double(n), double(id_set_bytes(b) - 8 * bonds) / double(n), path.c_str());
+                 double(id_set_bytes(b)) / double(n), double(id_set_bytes(b) - 4 * bonds) / double(n), path.c_str());
 
     // clusters: both algorithms agree
     const std::span<const bool> flags(f.flagged.get(), n);
@@ -204,11 +222,97 @@ void bm_clusters(benchmark::State& state, tessera::cluster_algorithm algo) {
     set_counters(state, f.x1.size());
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Peer: dynsight's LENS (GMPavanLab/dynsight, src/dynsight/_internal/lens/lens.py,
+// compute_lens_over_trj) transcribed to plain scalar C++ — what its numba kernels compile to:
+// a linked-list cell list with cells >= r_cut (at least 3 per axis), the 27 surrounding cells,
+// minimum image per pair, a count pass and a fill pass (CSR), each row sorted, then a merge of
+// the two sorted rows. Like dynsight, both frames' lists are rebuilt for every frame pair and the
+// box must be orthogonal. Algorithm written from its description; no code copied.
+
+csr dynsight_like_neighbours(const points_t& x, double L, double rc) {
+    const int n = int(x.size());
+    const int nc = std::max(3, int(L / rc));
+    std::vector<int> head(std::size_t(nc) * nc * nc, -1), next(std::size_t(n), -1);
+    std::vector<std::array<int, 3>> cell(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        std::array<int, 3> c{};
+        for (int d = 0; d < 3; ++d) c[std::size_t(d)] = int(x[std::size_t(i)][std::size_t(d)] / L * nc) % nc;
+        cell[std::size_t(i)] = c;
+        const int k = (c[0] * nc + c[1]) * nc + c[2];
+        next[std::size_t(i)] = head[std::size_t(k)];
+        head[std::size_t(k)] = i;
+    }
+    // dynsight tests r² < (r_c − 1e-6)²; the exact r_c here, so both sides find the same pairs
+    const double rc2 = rc * rc;
+    auto visit = [&](int i, auto&& f) {
+        const auto c = cell[std::size_t(i)];
+        for (int dx = -1; dx <= 1; ++dx)
+            for (int dy = -1; dy <= 1; ++dy)
+                for (int dz = -1; dz <= 1; ++dz) {
+                    const int k = (((c[0] + dx + nc) % nc) * nc + (c[1] + dy + nc) % nc) * nc + (c[2] + dz + nc) % nc;
+                    for (int j = head[std::size_t(k)]; j != -1; j = next[std::size_t(j)]) {
+                        double r2 = 0;
+                        for (int d = 0; d < 3; ++d) {
+                            double dr = x[std::size_t(j)][std::size_t(d)] - x[std::size_t(i)][std::size_t(d)];
+                            dr -= std::nearbyint(dr / L) * L;
+                            r2 += dr * dr;
+                        }
+                        if (j != i && r2 < rc2) f(j);
+                    }
+                }
+    };
+    csr out;
+    out.indptr.assign(std::size_t(n) + 1, 0);
+    for (int i = 0; i < n; ++i) {
+        int count = 0;
+        visit(i, [&](int) { ++count; });
+        out.indptr[std::size_t(i) + 1] = out.indptr[std::size_t(i)] + count;
+    }
+    out.indices.resize(std::size_t(out.indptr.back()));
+    for (int i = 0; i < n; ++i) {
+        int at = out.indptr[std::size_t(i)];
+        visit(i, [&](int j) { out.indices[std::size_t(at++)] = j; });
+        std::sort(out.indices.begin() + out.indptr[std::size_t(i)], out.indices.begin() + out.indptr[std::size_t(i) + 1]);
+    }
+    return out;
+}
+
+void dynsight_like_lens(const csr& a, const csr& b, std::vector<double>& out) {
+    for (std::size_t u = 0; u + 1 < a.indptr.size(); ++u) {
+        std::int32_t i = a.indptr[u], e1 = a.indptr[u + 1], j = b.indptr[u], e2 = b.indptr[u + 1];
+        const int denom = (e1 - i) + (e2 - j);
+        int inter = 0;
+        while (i < e1 && j < e2) {
+            if (a.indices[std::size_t(i)] == b.indices[std::size_t(j)]) ++inter, ++i, ++j;
+            else if (a.indices[std::size_t(i)] < b.indices[std::size_t(j)]) ++i;
+            else ++j;
+        }
+        out[u] = denom > 0 ? double(denom - 2 * inter) / double(denom) : 0.0;
+    }
+}
+
+void bm_lens_dynsight_like(benchmark::State& state) {
+    const frames& f = input();
+    const double L = cells * lattice_a;
+    std::vector<double> out(f.x1.size());
+    for (auto _ : state) {
+        const csr a = dynsight_like_neighbours(f.x1, L, lens_cutoff);  // dynsight rebuilds both frames per pair
+        const csr b = dynsight_like_neighbours(f.x2, L, lens_cutoff);
+        dynsight_like_lens(a, b, out);
+        benchmark::DoNotOptimize(out.data());
+    }
+    set_counters(state, f.x1.size());
+}
+
 int register_all() {
     if (!std::getenv("TESSERA_BENCH_SKIP_CHECKS")) write_frames_and_check();
     benchmark::RegisterBenchmark("lens/N=97556/rc=8/build", bm_lens_build)->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("lens/N=97556/rc=8/lens", bm_lens_only)->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("lens/N=97556/rc=8/frame", bm_lens_frame)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("lens/N=97556/rc=8/dynsight_like_scalar", bm_lens_dynsight_like)
+        ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("clusters/N=97556/flag=5%/link=2.8/union_find", bm_clusters,
                                  tessera::cluster_algorithm::union_find)
         ->Unit(benchmark::kMillisecond);
