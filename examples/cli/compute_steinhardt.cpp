@@ -1,4 +1,4 @@
-// `--steinhardt L,...` (+ --steinhardt-nnn K, --steinhardt-cutoff RC, --wl, --wlhat, --average)
+// `--steinhardt L,...` (+ --steinhardt-nnn K, --steinhardt-cutoff RC, --steinhardt-voronoi, --wl, --wlhat, --average)
 // and `--solid-bonds [THRESHOLD]`: columns q<l>, w<l>, what<l>, qbar<l>, wbar<l>, solid_bonds
 // (descriptors/steinhardt.hpp, descriptors/solid_bonds.hpp; docs/descriptors/steinhardt.md).
 #include "compute_descriptors.hpp"
@@ -6,6 +6,7 @@
 #include <tessera/descriptors/solid_bonds.hpp>
 #include <tessera/descriptors/steinhardt.hpp>
 #include <tessera/pipeline/pipeline.hpp>
+#include <tessera/pipeline/voronoi_stage.hpp>
 
 #include <memory>
 #include <string>
@@ -19,9 +20,10 @@ struct steinhardt_options {
     std::vector<int> degrees;
     std::size_t nnn = 12;
     double cutoff = 0;
-    bool wl = false, wlhat = false, average = false;
+    bool wl = false, wlhat = false, average = false, voronoi = false;
     std::vector<double> solid;  // --solid-bonds [THRESHOLD]
-    CLI::Option *degrees_opt = nullptr, *nnn_opt = nullptr, *cutoff_opt = nullptr, *solid_opt = nullptr;
+    CLI::Option *degrees_opt = nullptr, *nnn_opt = nullptr, *cutoff_opt = nullptr, *solid_opt = nullptr,
+                *voronoi_opt = nullptr;
 };
 
 template <class Stage>
@@ -37,10 +39,12 @@ void run_steinhardt(const steinhardt_options& o, const Stage& stage, std::size_t
         }
     };
     if (!o.degrees.empty()) {
-        add(pipeline(stage, steinhardt{.degrees = o.degrees, .nnn = nnn, .wl = o.wl, .wlhat = o.wlhat})
+        add(pipeline(stage, steinhardt{.degrees = o.degrees, .nnn = nnn, .wl = o.wl, .wlhat = o.wlhat,
+                                       .face_weighted = o.voronoi})
                 .run_on(list, p, c.policy));
         if (o.average)
-            add(pipeline(stage, steinhardt_average{.degrees = o.degrees, .nnn = nnn, .wl = o.wl || o.wlhat})
+            add(pipeline(stage, steinhardt_average{.degrees = o.degrees, .nnn = nnn, .wl = o.wl || o.wlhat,
+                                                   .face_weighted = o.voronoi})
                     .run_on(list, p, c.policy));
     }
     if (o.solid_opt->count() > 0)
@@ -74,6 +78,10 @@ descriptor_cli steinhardt_cli(CLI::App* compute) {
                                     "number of crystalline bonds, s(i,j) = q6(i).q6(j)*/|q6(i)||q6(j)| > THRESHOLD "
                                     "(default 0.7): column solid_bonds")
                        ->expected(0, 1);
+    o->voronoi_opt = compute->add_flag(
+        "--steinhardt-voronoi", o->voronoi,
+        "Steinhardt/solid bonds over the Voronoi neighbours, q_lm weighted by face area (Mickel et al. 2013)");
+    o->voronoi_opt->excludes(o->nnn_opt)->excludes(o->cutoff_opt);
     wl->needs(o->degrees_opt);
     wlhat->needs(o->degrees_opt);
     average->needs(o->degrees_opt);
@@ -85,7 +93,9 @@ descriptor_cli steinhardt_cli(CLI::App* compute) {
         }
         const bool by_cutoff = o->cutoff_opt->count() > 0, by_count = !by_cutoff || o->nnn_opt->count() > 0;
         return column_producer{[o, by_cutoff, by_count](const frame_context& c, frame& f) {
-            if (by_count) {
+            if (o->voronoi) {
+                run_steinhardt(*o, voronoi_neighbors{}, 0, c, f);
+            } else if (by_count) {
                 const nearest stage = by_cutoff ? nearest{o->nnn, o->cutoff} : nearest{o->nnn};
                 run_steinhardt(*o, stage, o->nnn, c, f);
             } else {

@@ -54,9 +54,12 @@ namespace detail {
 
 /// Checks degrees and the neighbour selection against the stage; `who` names the descriptor.
 inline void check_bond_order_setup(const char* who, std::span<const int> degrees, std::size_t nnn,
-                                   const neighbor_stage_info& stage) {
+                                   const neighbor_stage_info& stage, bool face_weighted = false) {
     std::ostringstream os;
-    if (degrees.empty()) os << who << ": give at least one degree l";
+    if (face_weighted && !stage.weighted)
+        os << who << ": face_weighted needs a neighbour stage whose rows carry weights "
+                     "(tessera::voronoi_neighbors, whose weights are the Voronoi face areas)";
+    if (os.tellp() == 0 && degrees.empty()) os << who << ": give at least one degree l";
     for (std::size_t a = 0; a < degrees.size() && os.tellp() == 0; ++a) {
         if (degrees[a] < 0 || degrees[a] > max_degree)
             os << who << ": degree l = " << degrees[a] << " is outside 0.." << max_degree;
@@ -82,12 +85,26 @@ std::span<const vec3<T>> bond_order_bonds(std::span<const vec3<T>> row, std::siz
     return row.first(nnn);
 }
 
-/// q_lm = (1/N) Σ Y_lm for every l <= lmax (indexed by ylm_index); false when there are no bonds.
+/// The weights matching bond_order_bonds(row, nnn): empty when unweighted.
+template <class T>
+std::span<const T> bond_order_weights(std::span<const T> weights, std::size_t bonds) noexcept {
+    return weights.empty() ? weights : weights.first(bonds);
+}
+
+/// q_lm = (1/N) Σ Y_lm for every l <= lmax (indexed by ylm_index), or with weights
+/// q_lm = Σ A_j Y_lm / Σ A_j (Mickel et al., J. Chem. Phys. 138, 044501 (2013): Voronoi face
+/// areas); false when there are no bonds (or the weights sum to zero).
 template <class Arch, class T>
-bool row_qlm(std::span<const vec3<T>> bonds, int lmax, T* re, T* im) noexcept {
+bool row_qlm(std::span<const vec3<T>> bonds, int lmax, T* re, T* im, std::span<const T> weights = {}) noexcept {
     if (bonds.empty()) return false;
-    sum_ylm<Arch>(bonds, lmax, re, im);
-    const T inv = T(1) / T(bonds.size());
+    T norm = T(bonds.size());
+    if (!weights.empty()) {
+        norm = T(0);
+        for (std::size_t k = 0; k < bonds.size(); ++k) norm += weights[k];
+        if (!(norm > T(0))) return false;
+    }
+    sum_ylm<Arch>(bonds, lmax, re, im, weights);
+    const T inv = T(1) / norm;
     for (std::size_t k = 0; k < ylm_count(lmax); ++k) {
         re[k] *= inv;
         im[k] *= inv;
@@ -111,7 +128,7 @@ struct qlm_field {
 
 template <class Arch, class T, class Policy>
 qlm_field<T> compute_qlm_field(const neighbor_list<T>& list, std::span<const int> degrees, std::size_t nnn,
-                               Policy policy, const char* who) {
+                               Policy policy, const char* who, bool face_weighted = false) {
     const std::size_t n = list.num_particles();
     // Averages need the own q_lm of every neighbour they read (the first nnn, or all), so each
     // of those must have a row.
@@ -140,7 +157,9 @@ qlm_field<T> compute_qlm_field(const neighbor_list<T>& list, std::span<const int
     detail::for_each_chunk(policy, n, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
         std::array<T, max_ylm> re, im;
         for (std::size_t i = b; i < e; ++i) {
-            if (!row_qlm<Arch>(bond_order_bonds(list.vectors(i), nnn), lmax, re.data(), im.data())) continue;
+            const auto bonds = bond_order_bonds(list.vectors(i), nnn);
+            const auto w = face_weighted ? bond_order_weights(list.weights(i), bonds.size()) : std::span<const T>{};
+            if (!row_qlm<Arch>(bonds, lmax, re.data(), im.data(), w)) continue;
             f.valid[i] = 1;
             for (std::size_t d = 0; d < f.degrees.size(); ++d)
                 for (int m = 0; m <= f.degrees[d]; ++m) {
@@ -163,6 +182,9 @@ struct basic_steinhardt {
     std::size_t nnn = 12;            ///< K nearest (nearest stage), or 0: every neighbour of the row
     bool wl = false;                 ///< add w<l> columns
     bool wlhat = false;              ///< add what<l> columns
+    /// Weight each bond by its Voronoi face area (Mickel et al. 2013): needs the
+    /// tessera::voronoi_neighbors stage, whose rows carry the areas; use nnn = 0 with it.
+    bool face_weighted = false;
 
     std::vector<std::string> columns(const particle_properties&) const {
         std::vector<std::string> names;
@@ -175,7 +197,7 @@ struct basic_steinhardt {
     }
 
     void prepare(const neighbor_stage_info& stage, const particle_properties&) const {
-        detail::check_bond_order_setup("steinhardt", degrees, nnn, stage);
+        detail::check_bond_order_setup("steinhardt", degrees, nnn, stage, face_weighted);
     }
 
     template <class T>
@@ -185,7 +207,9 @@ struct basic_steinhardt {
         int lmax = 0;
         for (const int l : degrees) lmax = std::max(lmax, l);
         std::array<T, detail::max_ylm> re, im;
-        if (!detail::row_qlm<Arch>(detail::bond_order_bonds(row.vectors, nnn), lmax, re.data(), im.data())) {
+        const auto bonds = detail::bond_order_bonds(row.vectors, nnn);
+        const auto w = face_weighted ? detail::bond_order_weights(row.weights, bonds.size()) : std::span<const T>{};
+        if (!detail::row_qlm<Arch>(bonds, lmax, re.data(), im.data(), w)) {
             for (std::size_t c = 0; c < ncol; ++c) out[c] = T(0);
             return;
         }
@@ -212,6 +236,7 @@ struct basic_steinhardt_average {
     std::vector<int> degrees{4, 6};  ///< the l, 0 <= l <= 12, in column order
     std::size_t nnn = 12;            ///< K nearest (nearest stage), or 0: every neighbour of the row
     bool wl = false;                 ///< add wbar<l> columns (normalised, as ŵ_l)
+    bool face_weighted = false;      ///< per-particle q_lm weighted by Voronoi face areas (as steinhardt)
 
     std::vector<std::string> columns(const particle_properties&) const {
         std::vector<std::string> names;
@@ -222,7 +247,7 @@ struct basic_steinhardt_average {
     }
 
     void prepare(const neighbor_stage_info& stage, const particle_properties&) const {
-        detail::check_bond_order_setup("steinhardt_average", degrees, nnn, stage);
+        detail::check_bond_order_setup("steinhardt_average", degrees, nnn, stage, face_weighted);
     }
 
     /// Particles whose own q_lm is undefined (too few neighbours) get 0 in every column; such a
@@ -230,7 +255,7 @@ struct basic_steinhardt_average {
     template <class T, class Policy>
     void compute_all(const neighbor_list<T>& list, const particle_properties&, output_columns<T> out,
                      Policy policy) const {
-        const auto f = detail::compute_qlm_field<Arch>(list, degrees, nnn, policy, "steinhardt_average");
+        const auto f = detail::compute_qlm_field<Arch>(list, degrees, nnn, policy, "steinhardt_average", face_weighted);
         const std::size_t n = list.num_particles(), nd = degrees.size();
         detail::for_each_chunk(policy, n, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
             std::array<T, detail::max_ylm> re, im;  // q̄_lm of every degree, at f.offset[d] + m

@@ -14,6 +14,7 @@
 ///
 /// and, for lists that carry geometry, `bond_vector(l, i, k)` and `distance2(l, i, k)`.
 
+#include <tessera/core/error.hpp>
 #include <tessera/core/vec.hpp>
 
 #include <cassert>
@@ -54,6 +55,18 @@ public:
         return {distance2_.data() + offsets_[i], num_neighbors(i)};
     }
 
+    /// Optional per-bond weights (e.g. Voronoi face areas); empty spans when the list has none.
+    bool has_weights() const noexcept { return !weight_.empty(); }
+    std::span<const T> weights(std::size_t i) const noexcept {
+        if (weight_.empty()) return {};
+        return {weight_.data() + offsets_[i], num_neighbors(i)};
+    }
+    /// Attaches one weight per bond (in bond order); throws on a size mismatch.
+    void set_weights(std::vector<T> w) {
+        if (!w.empty() && w.size() != index_.size()) throw error("neighbor_list::set_weights: one weight per bond expected");
+        weight_ = std::move(w);
+    }
+
     /// Raw CSR arrays (offsets has num_particles() + 1 entries).
     std::span<const std::size_t> offsets() const noexcept { return offsets_; }
     std::span<const neighbor_index> indices() const noexcept { return index_; }
@@ -66,6 +79,7 @@ public:
         index_.clear();
         vector_.clear();
         distance2_.clear();
+        weight_.clear();
         kind_ = kind;
     }
     void reserve(std::size_t rows, std::size_t bonds) {
@@ -94,6 +108,7 @@ private:
     std::vector<neighbor_index> index_;
     std::vector<vec3<T>> vector_;
     std::vector<T> distance2_;
+    std::vector<T> weight_;
     list_kind kind_ = list_kind::full;
 };
 

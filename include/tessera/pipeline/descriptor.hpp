@@ -38,6 +38,7 @@ struct neighbor_stage_info {
     neighbor_need provides = neighbor_need::any;
     double radius = 0;   ///< ball radius, or the nearest query's max_radius
     std::size_t k = 0;   ///< nearest: k
+    bool weighted = false;  ///< rows carry per-bond weights (Voronoi face areas)
 };
 
 /// One particle's neighbourhood, as the pipeline hands it to compute().
@@ -48,6 +49,7 @@ struct particle_row {
     std::span<const vec3<T>> vectors;          ///< r_j − r_i
     std::span<const T> distances2;             ///< |r_j − r_i|²
     const particle_properties* properties;    ///< types, ids (may be empty spans)
+    std::span<const T> weights{};              ///< per-bond weights, or empty (stage-dependent)
 
     std::size_t size() const noexcept { return neighbors.size(); }
     int type() const noexcept { return properties->types.empty() ? 1 : properties->types[index]; }

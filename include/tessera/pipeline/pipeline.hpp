@@ -216,7 +216,8 @@ public:
         if constexpr ((particle_descriptor<D> || ...)) {
             detail::for_each_chunk(policy, n, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
                 for (std::size_t i = b; i < e; ++i) {
-                    const particle_row<U> row{i, list.neighbors(i), list.vectors(i), list.distances2(i), &p};
+                    const particle_row<U> row{i, list.neighbors(i), list.vectors(i), list.distances2(i), &p,
+                                              list.weights(i)};
                     compute_row(row, out, n, std::index_sequence_for<D...>{});
                 }
             });

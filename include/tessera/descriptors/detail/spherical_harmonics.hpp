@@ -107,7 +107,7 @@ inline constexpr bool has_ylm_batch =
 /// 0 <= m <= l <= lmax <= max_degree. Bonds of zero length are skipped. Arch = void: scalar
 /// path; otherwise groups of batch<T, Arch>::size bonds per step, the last group zero-padded.
 template <class Arch = xsimd::default_arch, class T>
-void sum_ylm(std::span<const vec3<T>> bonds, int lmax, T* re, T* im) noexcept {
+void sum_ylm(std::span<const vec3<T>> bonds, int lmax, T* re, T* im, std::span<const T> weights = {}) noexcept {
     const std::size_t count = ylm_count(lmax);
     for (std::size_t k = 0; k < count; ++k) re[k] = im[k] = T(0);
     if constexpr (has_ylm_batch<T, Arch>) {
@@ -115,7 +115,7 @@ void sum_ylm(std::span<const vec3<T>> bonds, int lmax, T* re, T* im) noexcept {
         constexpr std::size_t W = batch::size;
         std::array<batch, max_ylm> bre, bim;
         for (std::size_t k = 0; k < count; ++k) bre[k] = bim[k] = batch(T(0));
-        alignas(64) T xs[W], ys[W], zs[W];
+        alignas(64) T xs[W], ys[W], zs[W], ws[W];
         for (std::size_t b = 0; b < bonds.size(); b += W) {
             // The last group is padded with zero vectors, which get weight 0 below.
             for (std::size_t l = 0; l < W; ++l) {
@@ -123,13 +123,14 @@ void sum_ylm(std::span<const vec3<T>> bonds, int lmax, T* re, T* im) noexcept {
                 xs[l] = in ? bonds[b + l].x : T(0);
                 ys[l] = in ? bonds[b + l].y : T(0);
                 zs[l] = in ? bonds[b + l].z : T(0);
+                ws[l] = in ? (weights.empty() ? T(1) : weights[b + l]) : T(0);
             }
             const batch x = batch::load_aligned(xs), y = batch::load_aligned(ys), z = batch::load_aligned(zs);
             const batch r = xsimd::sqrt(x * x + y * y + z * z);
             const auto zero = r == batch(T(0));
             const batch inv = xsimd::select(zero, batch(T(0)), batch(T(1)) / r);
             // A zero-length bond (padding, or a duplicate particle) contributes nothing: weight 0.
-            const batch keep = xsimd::select(zero, batch(T(0)), batch(T(1)));
+            const batch keep = xsimd::select(zero, batch(T(0)), batch::load_aligned(ws));
             add_ylm<T>(batch(x * inv), batch(y * inv), batch(z * inv), keep, lmax, bre.data(), bim.data());
         }
         for (std::size_t k = 0; k < count; ++k) {
@@ -138,10 +139,11 @@ void sum_ylm(std::span<const vec3<T>> bonds, int lmax, T* re, T* im) noexcept {
         }
         return;
     }
-    for (const vec3<T>& v : bonds) {
+    for (std::size_t k = 0; k < bonds.size(); ++k) {
+        const vec3<T>& v = bonds[k];
         const T r = std::sqrt(v.x * v.x + v.y * v.y + v.z * v.z);
         if (!(r > T(0))) continue;
-        add_ylm<T>(v.x / r, v.y / r, v.z / r, T(1), lmax, re, im);
+        add_ylm<T>(v.x / r, v.y / r, v.z / r, weights.empty() ? T(1) : weights[k], lmax, re, im);
     }
 }
 
