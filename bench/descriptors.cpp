@@ -15,6 +15,8 @@
 // |            | pipeline(ball{3.086}, coordination{3.0}, cna{3.086})      |                                         |
 // | combined/tessera_one_list: pipeline(sorted_ball{3.086}, csp, q4/q6, coordination, cna):    |                                         |
 // |            | one sorted query, one fused pass (valid when each row has >= 12 within rc)    |                                   |
+// | combined/tessera_one_list_workspace: the same through a pipeline::workspace kept across    |                                         |
+// |            | iterations (no allocation after the first frame)                              |                                   |
 //
 // LAMMPS set-up: units metal, pair_style zero 3.1, neighbor 0.1 bin (lists to 3.2 Å — a small
 // skin, which favours LAMMPS), atom sorting off. Each compute requests its own occasional full
@@ -205,6 +207,20 @@ void bm_tessera(benchmark::State& state, int n, which w, int threads) {
     set_counters(state, in.pts.size());
 }
 
+/// The one-list combined job through a pipeline workspace kept across iterations (what a
+/// trajectory loop or an in-situ host does): no allocation after the first frame.
+void bm_tessera_workspace(benchmark::State& state, int n) {
+    const input& in = fcc_input(n);
+    const auto pipe = tessera::pipeline(tessera::sorted_ball{cna_rc}, tessera::csp{}, q46(),
+                                        tessera::coordination{coord_rc}, tessera::cna{cna_rc});
+    decltype(pipe)::workspace<double> ws;
+    for (auto _ : state) {
+        const auto& r = pipe.run(in.pts, in.box, ws);
+        benchmark::DoNotOptimize(r.get<0>().data());
+    }
+    set_counters(state, in.pts.size());
+}
+
 // ---------------------------------------------------------------------------------------------
 // LAMMPS
 
@@ -349,6 +365,9 @@ int register_all() {
             if (n == 63) b->Iterations(1);
             if (w == which::combined) {
                 b = benchmark::RegisterBenchmark((base + "tessera_one_list").c_str(), bm_tessera, n, which::combined_one_list, 1);
+                b->Unit(benchmark::kMillisecond);
+                if (n == 63) b->Iterations(1);
+                b = benchmark::RegisterBenchmark((base + "tessera_one_list_workspace").c_str(), bm_tessera_workspace, n);
                 b->Unit(benchmark::kMillisecond);
                 if (n == 63) b->Iterations(1);
                 b = benchmark::RegisterBenchmark((base + "tessera_omp2").c_str(), bm_tessera, n, w, 2);

@@ -93,10 +93,11 @@ bool keep_in_half(std::size_t i, std::size_t j, const vec3<T>& r) noexcept {
 }
 
 /// Fills rows [0, n_rows) with row(i, list, scratch), in chunks, concatenated in order.
+/// `out` is cleared but keeps its capacity, so a list reused across frames stops allocating.
 template <class T, class Policy, class Row>
-neighbor_list<T> build_rows(std::size_t n_rows, list_kind kind, Policy policy, Row&& row, double expected_per_row = 0) {
+void build_rows(neighbor_list<T>& out, std::size_t n_rows, list_kind kind, Policy policy, Row&& row,
+                double expected_per_row = 0) {
     constexpr std::size_t chunk = 2048;
-    neighbor_list<T> out;
     out.clear(kind);
     // Reserving from the expected count avoids regrowing (and page-faulting) three arrays:
     // list writing, not the search, dominates a ball query (docs/performance.md).
@@ -128,7 +129,6 @@ neighbor_list<T> build_rows(std::size_t n_rows, list_kind kind, Policy policy, R
         out.reserve(n_rows, bonds);
         for (const auto& p : parts) out.append_rows(p);
     }
-    return out;
 }
 
 template <class S>
@@ -145,15 +145,15 @@ std::size_t rows_for(const S& particles, const query_options& opt) {
 
 }  // namespace detail
 
-/// Ball query over a prebuilt cell list (reuse it for several queries on the same frame).
+/// Ball query over a prebuilt cell list into `out` (cleared; its capacity is reused).
 template <class T, class Arch, class Policy = serial_policy>
-neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_rows, const ball& q,
-                                const query_options& opt = {}, Policy policy = {}) {
+void find_neighbors_into(const cell_list<T, Arch>& cells, std::size_t n_rows, const ball& q, neighbor_list<T>& out,
+                         const query_options& opt = {}, Policy policy = {}) {
     detail::validate(q);
     const T radius = T(q.radius);
     const double per_row = double(cells.density()) * 4.0 / 3.0 * std::numbers::pi * q.radius * q.radius * q.radius *
                            (opt.kind == list_kind::half ? 0.5 : 1.0);
-    return detail::build_rows<T>(n_rows, opt.kind, policy,
+    detail::build_rows<T>(out, n_rows, opt.kind, policy,
                                  [&](std::size_t i, neighbor_list<T>& out, std::vector<detail::candidate<T>>& scratch) {
                                      const bool half = opt.kind == list_kind::half;
                                      if (!opt.sort_by_distance) {
@@ -176,19 +176,35 @@ neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_r
                                  per_row);
 }
 
+/// Ball query over a prebuilt cell list (reuse it for several queries on the same frame).
+template <class T, class Arch, class Policy = serial_policy>
+neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_rows, const ball& q,
+                                const query_options& opt = {}, Policy policy = {}) {
+    neighbor_list<T> out;
+    find_neighbors_into(cells, n_rows, q, out, opt, policy);
+    return out;
+}
+
 /// Ball query with every row sorted by (distance², index, vector).
 template <class T, class Arch, class Policy = serial_policy>
-neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_rows, const sorted_ball& q,
-                                query_options opt = {}, Policy policy = {}) {
+void find_neighbors_into(const cell_list<T, Arch>& cells, std::size_t n_rows, const sorted_ball& q,
+                         neighbor_list<T>& out, query_options opt = {}, Policy policy = {}) {
     opt.sort_by_distance = true;
-    return find_neighbors(cells, n_rows, ball{q.radius}, opt, policy);
+    find_neighbors_into(cells, n_rows, ball{q.radius}, out, opt, policy);
+}
+template <class T, class Arch, class Policy = serial_policy>
+neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_rows, const sorted_ball& q,
+                                const query_options& opt = {}, Policy policy = {}) {
+    neighbor_list<T> out;
+    find_neighbors_into(cells, n_rows, q, out, opt, policy);
+    return out;
 }
 
 /// k-nearest query over a prebuilt cell list. Rows are sorted by distance; a row holds fewer
 /// than k bonds only when fewer than k particles (images included) lie within max_radius.
 template <class T, class Arch, class Policy = serial_policy>
-neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_rows, const nearest& q,
-                                const query_options& opt = {}, Policy policy = {}) {
+void find_neighbors_into(const cell_list<T, Arch>& cells, std::size_t n_rows, const nearest& q, neighbor_list<T>& out,
+                         const query_options& opt = {}, Policy policy = {}) {
     detail::validate(q);
     if (opt.kind == list_kind::half) throw error("nearest query: half lists are not defined for k-nearest neighbours");
     const T max_r = q.max_radius < std::numeric_limits<double>::max() ? T(q.max_radius) : std::numeric_limits<T>::max();
@@ -196,8 +212,8 @@ neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_r
     const T rho = cells.density();
     T r0 = rho > 0 ? T(1.25) * std::cbrt(T(3) * T(q.k + 1) / (T(4) * std::numbers::pi_v<T> * rho)) : T(1);
     if (!(r0 > 0) || !std::isfinite(r0)) r0 = T(1);
-    return detail::build_rows<T>(
-        n_rows, opt.kind, policy,
+    detail::build_rows<T>(
+        out, n_rows, opt.kind, policy,
         [&](std::size_t i, neighbor_list<T>& out, std::vector<detail::candidate<T>>& scratch) {
             const vec3<T> p = cells.wrapped_position(i);
             T r = std::min(r0, max_r);
@@ -216,6 +232,29 @@ neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_r
         },
         double(q.k));
 }
+template <class T, class Arch, class Policy = serial_policy>
+neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_rows, const nearest& q,
+                                const query_options& opt = {}, Policy policy = {}) {
+    neighbor_list<T> out;
+    find_neighbors_into(cells, n_rows, q, out, opt, policy);
+    return out;
+}
+
+namespace detail {
+/// Bins `cells` for query q: ball-type queries at the cutoff (narrower bins search less volume
+/// but make the runs the SIMD filter sweeps too short: bench/neighbors.cpp measured rc 13–33 %
+/// faster than rc/2); k-nearest at about k/4 particles per bin (the k-th neighbour ~2 bins away).
+template <class U, class Arch, class S, box B, class Query>
+void bin_for_query(cell_list<U, Arch>& cells, const S& particles, const B& box, const Query& q) {
+    if constexpr (std::is_same_v<Query, ball> || std::is_same_v<Query, sorted_ball>) {
+        cells.build(particles, box, U(q.radius));
+    } else {
+        static_assert(std::is_same_v<Query, nearest>,
+                      "tessera: a query is tessera::ball, tessera::sorted_ball or tessera::nearest");
+        cells.build(particles, box, -U(std::max<std::size_t>(q.k, 4)) / U(4));  // negative: particles per bin
+    }
+}
+}  // namespace detail
 
 /// Builds a cell list sized for the query and runs it: the one-call form.
 template <class T = void, class S, box B, class Query, class Policy = serial_policy>
@@ -224,18 +263,22 @@ auto find_neighbors(const S& particles, const B& box, const Query& q, const quer
     using U = std::conditional_t<std::is_void_v<T>, particle_value_t<S>, T>;
     const std::size_t rows = detail::rows_for(particles, opt);
     detail::validate(q);
-    if constexpr (std::is_same_v<Query, ball> || std::is_same_v<Query, sorted_ball>) {
-        // Bins as wide as the cutoff: narrower bins search less volume but make the runs the
-        // SIMD filter sweeps too short (measured in bench/neighbors.cpp: rc beats rc/2 by 13–33%).
-        cell_list<U> cells(particles, box, U(q.radius));
-        return find_neighbors(cells, rows, q, opt, policy);
-    } else {
-        static_assert(std::is_same_v<Query, nearest>,
-                      "tessera: a query is tessera::ball, tessera::sorted_ball or tessera::nearest");
-        // About k/4 particles per bin: the k-th neighbour is then ~2 bins away.
-        const auto cells = cell_list<U>::with_occupancy(particles, box, U(std::max<std::size_t>(q.k, 4)) / U(4));
-        return find_neighbors(cells, rows, q, opt, policy);
-    }
+    cell_list<U> cells;
+    detail::bin_for_query(cells, particles, box, q);
+    return find_neighbors(cells, rows, q, opt, policy);
+}
+
+/// The same into caller-owned storage: `cells` and `out` keep their capacity across calls, so a
+/// loop over frames allocates nothing once the first frame has sized them (no page faults on a
+/// fresh multi-megabyte list every frame — docs/performance.md).
+template <class U, class Arch, class S, box B, class Query, class Policy = serial_policy>
+void find_neighbors_into(const S& particles, const B& box, const Query& q, cell_list<U, Arch>& cells,
+                         neighbor_list<U>& out, const query_options& opt = {}, Policy policy = {}) {
+    check_particle_storage<S>();
+    const std::size_t rows = detail::rows_for(particles, opt);
+    detail::validate(q);
+    detail::bin_for_query(cells, particles, box, q);
+    find_neighbors_into(cells, rows, q, out, opt, policy);
 }
 
 }  // namespace tessera

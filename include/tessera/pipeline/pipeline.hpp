@@ -180,6 +180,31 @@ public:
         return run_on<U>(list, p, policy);
     }
 
+    /// Storage a caller keeps across frames so that a run allocates nothing once the first frame
+    /// has sized it: the cell list, the neighbour list and the result (for cell-list stages:
+    /// ball, sorted_ball, nearest). run() with a workspace returns a reference into it, valid
+    /// until the next run with the same workspace.
+    template <class U>
+    struct workspace {
+        cell_list<U> cells;
+        neighbor_list<U> list;
+        pipeline_result<U, D...> result;
+    };
+
+    template <class U, particle_storage S, box B, class Policy = serial_policy>
+    const pipeline_result<U, D...>& run(const S& particles, const B& bx, workspace<U>& ws,
+                                        const particle_properties& props = {}, Policy policy = {}) const {
+        const particle_properties p = props.resolved(tessera::size(particles));
+        query_options opt;
+        opt.n_local = p.n_local;
+        if constexpr (std::is_same_v<Stage, ball> || std::is_same_v<Stage, sorted_ball> || std::is_same_v<Stage, nearest>)
+            find_neighbors_into(particles, bx, stage_, ws.cells, ws.list, opt, policy);
+        else
+            ws.list = find_neighbors<U>(particles, bx, stage_, opt, policy);
+        run_on_into(ws.list, p, ws.result, policy);
+        return ws.result;
+    }
+
     /// Same, reusing neighbours across frames: `cache` (a verlet_list built with this stage's
     /// radius as cutoff and a skin) rebuilds only when a particle moved more than skin/2 or
     /// the box changed. Ball stages only: a k-nearest set can change without anyone moving far.
@@ -208,8 +233,16 @@ public:
     /// Runs the descriptors on a neighbour list the caller already has (e.g. a verlet_list's).
     template <class U, class Policy = serial_policy>
     pipeline_result<U, D...> run_on(const neighbor_list<U>& list, const particle_properties& p, Policy policy = {}) const {
-        const neighbor_stage_info info = neighbor_stage_traits<Stage>::info(stage_);
         pipeline_result<U, D...> out;
+        run_on_into(list, p, out, policy);
+        return out;
+    }
+
+    /// The same into an existing result (its arrays keep their capacity).
+    template <class U, class Policy = serial_policy>
+    void run_on_into(const neighbor_list<U>& list, const particle_properties& p, pipeline_result<U, D...>& out,
+                     Policy policy = {}) const {
+        const neighbor_stage_info info = neighbor_stage_traits<Stage>::info(stage_);
         const std::size_t n = list.num_particles();
         out.n_ = n;
         std::apply([&](const D&... d) { prepare_all(info, p, out, n, d...); }, descriptors_);
@@ -223,7 +256,6 @@ public:
             });
         }
         run_list_descriptors(list, p, out, n, policy, std::index_sequence_for<D...>{});
-        return out;
     }
 
 private:
