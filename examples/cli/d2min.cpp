@@ -44,25 +44,15 @@ std::size_t parse_reference(const std::string& s) {
 
 int run_d2min(const d2min_cli_options& o) {
     const std::size_t lag = parse_reference(o.reference);
-    const frame_selection selection = frame_selection::parse(o.frames);
     d2min_options opt;
     opt.cutoff = o.cutoff;
     opt.normalization = o.unnormalized ? d2min_normalization::sum : d2min_normalization::per_neighbor;
-    trajectory_reader reader(o.input);
     lammps_dump_writer writer(o.output);
-    progress bar("tessera d2min");
     const openmp_policy policy{o.threads};
     std::deque<d2min_reference<double>> window;  // lag:K: the last K frames; first: frame 0 only
     atomic_strain_result<double> res;
-    frame f;
-    std::size_t index = 0, used = 0, written = 0;
-    for (;; ++index) {
-        if (selection.finished(index)) break;
-        if (!selection.selects(index)) {
-            if (!reader.skip()) break;
-            continue;
-        }
-        if (!reader.next(f)) break;
+    std::size_t written = 0;
+    const std::size_t used = for_each_selected_frame(o.input, o.frames, "tessera d2min", [&](frame& f, std::size_t index) {
         const std::string what = o.input + " frame " + std::to_string(index) + " (timestep " + std::to_string(f.timestep) + ")";
         const auto x = f.positions();
         const auto ids = f.ids();
@@ -85,8 +75,7 @@ int run_d2min(const d2min_cli_options& o) {
             std::visit([&](const auto& b) { window.emplace_back(x, b, ids, opt, policy, what); }, f.box);
             if (window.size() > lag) window.pop_front();
         }
-        bar.frame(++used, f.timestep);
-    }
+    });
     writer.close();
     if (written == 0)
         throw error(o.input + ": " + std::to_string(used) + " selected frame(s); D²min with --reference " + o.reference +
@@ -108,9 +97,8 @@ void register_d2min(CLI::App& app, std::function<int()>& action) {
         ->check(CLI::PositiveNumber);
     sub->add_option("--reference", o->reference, "first (default), previous, or lag:K (K selected frames back)");
     sub->add_flag("--unnormalized", o->unnormalized, "D²min as OVITO's sum over neighbours (default: divided by their number)");
-    sub->add_option("--frames", o->frames, "frames to use, A:B:S (0-based, B exclusive)");
-    sub->add_option("--threads", o->threads, "OpenMP threads (0: all cores); results do not depend on it")
-        ->check(CLI::NonNegativeNumber);
+    add_frames_option(sub, o->frames);
+    add_threads_option(sub, o->threads);
     sub->callback([o, &action] { action = [o] { return run_d2min(*o); }; });
 }
 

@@ -44,8 +44,6 @@ inline int run_displacements(const displacement_cli_options& o, displacement_out
         }
         max_lag = selected > 1 ? selected - 1 : 1;
     }
-    trajectory_reader reader(o.input);
-    progress bar(name);
     const openmp_policy policy{o.threads};
     std::optional<unwrapped_trajectory<double>> traj;
     std::optional<displacement_correlator<double>> corr;
@@ -58,15 +56,7 @@ inline int run_displacements(const displacement_cli_options& o, displacement_out
         std::vector<displacement_moments> m;
     };
     std::vector<row> rows;
-    frame f;
-    std::size_t index = 0, used = 0;
-    for (;; ++index) {
-        if (selection.finished(index)) break;
-        if (!selection.selects(index)) {
-            if (!reader.skip()) break;
-            continue;
-        }
-        if (!reader.next(f)) break;
+    for_each_selected_frame(o.input, o.frames, name, [&](frame& f, std::size_t index) {
         const std::string what = o.input + " frame " + std::to_string(index) + " (timestep " + std::to_string(f.timestep) + ")";
         if (!traj) {
             const auto fam = f.coordinate_family();
@@ -103,9 +93,7 @@ inline int run_displacements(const displacement_cli_options& o, displacement_out
         } else {
             rows.push_back({f.timestep, displacement_statistics<double>(first, r, types, num_types, q, policy)});
         }
-        bar.frame(++used, f.timestep);
-    }
-    if (used == 0) throw error(o.input + ": no frame selected");
+    });
     if (o.origins) {
         const std::int64_t dt = steps.size() > 1 ? steps[1] - steps[0] : 0;
         for (std::size_t l = 0; l < corr->lags().size(); ++l) {
@@ -153,9 +141,8 @@ inline void add_displacement_options(CLI::App* sub, displacement_cli_options& o)
         ->check(CLI::NonNegativeNumber);
     sub->add_option("--origin-stride", o.origin_stride, "a time origin every S frames under --origins")
         ->check(CLI::PositiveNumber);
-    sub->add_option("--frames", o.frames, "frames to use, A:B:S (0-based, B exclusive)");
-    sub->add_option("--threads", o.threads, "OpenMP threads (0: all cores); results do not depend on it")
-        ->check(CLI::NonNegativeNumber);
+    add_frames_option(sub, o.frames);
+    add_threads_option(sub, o.threads);
 }
 
 }  // namespace tessera::cli

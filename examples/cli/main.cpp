@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     tessera::cli::register_lens(app, action);
     tessera::cli::register_events(app, action);
     tessera::cli::register_summary(app, action);
+    tessera::cli::register_bonds(app, action);
     tessera::cli::register_d2min(app, action);
     tessera::cli::register_msd(app, action);
     tessera::cli::register_isf(app, action);

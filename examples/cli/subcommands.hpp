@@ -10,6 +10,7 @@ void register_rdf(CLI::App& app, std::function<int()>& action);
 void register_lens(CLI::App& app, std::function<int()>& action);
 void register_events(CLI::App& app, std::function<int()>& action);
 void register_summary(CLI::App& app, std::function<int()>& action);
+void register_bonds(CLI::App& app, std::function<int()>& action);
 void register_d2min(CLI::App& app, std::function<int()>& action);
 void register_msd(CLI::App& app, std::function<int()>& action);
 void register_isf(CLI::App& app, std::function<int()>& action);

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""End-to-end test of `tessera d2min`, `tessera msd` and `tessera isf`.
+"""End-to-end test of `tessera d2min`, `tessera msd`, `tessera isf` and `tessera bonds`.
 
 * d2min: the committed NumPy/SciPy reference (tests/reference/d2min/d2min_ref.txt, written by
   d2min_numpy.py by another route: image-flag unwrapping, lstsq, scipy polar) for --reference
@@ -8,6 +8,7 @@
 * msd: LAMMPS `compute msd` (tests/reference/msd/cuzr_liquid_msd.txt) per frame, all and per
   type; --origins against a NumPy double loop over origins.
 * isf: NumPy direct sum over q-vectors enumerated here from the reciprocal lattice.
+* bonds: an O(N²) NumPy pair comparison (same pair and image, seed 001's rule).
 Usage: check_glass_dynamics.py TESSERA_EXE REFERENCE_DIR WORK_DIR"""
 import os
 import subprocess
@@ -144,6 +145,50 @@ check(close(fs["fs"], want, 1e-10, 1e-13), "isf F_s = NumPy direct sum over q-ve
 k = np.argmax(want <= np.exp(-1))
 tau = fs["timestep"][k - 1] + (np.exp(-1) - want[k - 1]) * 100 / (want[k] - want[k - 1])
 check(f"tau_alpha = {tau:.10g}" in r.stderr, f"isf prints tau_alpha = {tau:.10g}")
+
+# --- bonds: first-shell bonds broken / formed since the first frame (seed 001 rule), against an
+# O(N²) NumPy pair comparison: pair (i, j) and its image n fixed in the reference frame (nearest
+# image there), followed to frame t through the unwrapped (image-flag) positions.
+def cell(fr):
+    b = fr["bounds"]
+    xy, xz, yz = b[0, 2], b[1, 2], b[2, 2]
+    xlo = b[0, 0] - min(0, xy, xz, xy + xz); xhi = b[0, 1] - max(0, xy, xz, xy + xz)
+    ylo = b[1, 0] - min(0, yz); yhi = b[1, 1] - max(0, yz)
+    return np.array([[xhi - xlo, xy, xz], [0, yhi - ylo, yz], [0, 0, b[2, 1] - b[2, 0]]])
+
+
+def unwrapped_tri(fr):
+    c = fr["cols"]
+    h = cell(fr)
+    o = np.argsort(c["id"])
+    x = np.stack([c["x"], c["y"], c["z"]], 1) + np.stack([c["ix"], c["iy"], c["iz"]], 1) @ h.T
+    return x[o], c["type"][o].astype(int), c["id"][o].astype(int)
+
+
+pairs_rc = {(1, 1): 3.05, (1, 2): 3.75, (2, 1): 3.75, (2, 2): 4.35}
+aqs = os.path.join(ref, "d2min", "cuzr_aqs.dump")
+out_b = os.path.join(work, "bonds.dump")
+run("bonds", aqs, "-o", out_b, "--pairs", "1-1:3.05,1-2:3.75,2-2:4.35", "--hysteresis", "0.075")
+fr_all = read_dump(aqs)
+got = read_dump(out_b)
+check(len(got) == len(fr_all) - 1, f"bonds: every frame after the first ({len(got)})")
+xa, ta, ida = unwrapped_tri(fr_all[0])
+ha = cell(fr_all[0])
+dA = xa[None, :, :] - xa[:, None, :]
+nA = np.round(dA @ np.linalg.inv(ha).T)
+rA = np.linalg.norm(dA - nA @ ha.T, axis=-1)
+rc = np.vectorize(lambda a, b: pairs_rc[(a, b)])(ta[:, None], ta[None, :])
+np.fill_diagonal(rA, 1e9)  # no self bonds
+for k, g in enumerate(got):
+    xb, _, _ = unwrapped_tri(fr_all[k + 1])
+    hb = cell(fr_all[k + 1])
+    rB = np.linalg.norm(xb[None, :, :] - xb[:, None, :] - nA @ hb.T, axis=-1)
+    np.fill_diagonal(rB, 1e9)
+    broken = ((rA < rc) & (rB >= rc) & (rB - rA > 0.075)).sum(1)
+    formed = ((rA >= rc) & (rB < rc) & (rA - rB > 0.075)).sum(1)
+    o = np.argsort(g["cols"]["id"])
+    same = np.array_equal(g["cols"]["bonds_broken"][o], broken) and np.array_equal(g["cols"]["bonds_formed"][o], formed)
+    check(same, f"bonds step {g['step']}: broken {int(broken.sum())}, formed {int(formed.sum())} == NumPy pair comparison")
 
 print(f"{len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
