@@ -5,6 +5,12 @@
 /// Work is split into fixed-size chunks of consecutive particles whose results are concatenated
 /// in chunk order, so every result is bit-identical for any thread count (no reduction order
 /// depends on scheduling). Without OpenMP at compile time, `openmp` runs serially.
+///
+/// One caveat, from the compiler rather than the library: `serial_policy` and `openmp_policy`
+/// are different template instantiations, and with FMA-capable targets (-march=native) the
+/// compiler may contract floating-point expressions differently in each. openmp_policy{1} and
+/// openmp_policy{N} always agree to the bit; serial and openmp agree to rounding (a few ulps), and
+/// exactly wherever the result is an integer or a comparison far from its threshold.
 
 #include <cstddef>
 #include <type_traits>
