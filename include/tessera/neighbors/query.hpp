@@ -176,28 +176,12 @@ void find_neighbors_into(const cell_list<T, Arch>& cells, std::size_t n_rows, co
                                  per_row);
 }
 
-/// Ball query over a prebuilt cell list (reuse it for several queries on the same frame).
-template <class T, class Arch, class Policy = serial_policy>
-neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_rows, const ball& q,
-                                const query_options& opt = {}, Policy policy = {}) {
-    neighbor_list<T> out;
-    find_neighbors_into(cells, n_rows, q, out, opt, policy);
-    return out;
-}
-
 /// Ball query with every row sorted by (distance², index, vector).
 template <class T, class Arch, class Policy = serial_policy>
 void find_neighbors_into(const cell_list<T, Arch>& cells, std::size_t n_rows, const sorted_ball& q,
                          neighbor_list<T>& out, query_options opt = {}, Policy policy = {}) {
     opt.sort_by_distance = true;
     find_neighbors_into(cells, n_rows, ball{q.radius}, out, opt, policy);
-}
-template <class T, class Arch, class Policy = serial_policy>
-neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_rows, const sorted_ball& q,
-                                const query_options& opt = {}, Policy policy = {}) {
-    neighbor_list<T> out;
-    find_neighbors_into(cells, n_rows, q, out, opt, policy);
-    return out;
 }
 
 /// k-nearest query over a prebuilt cell list. Rows are sorted by distance; a row holds fewer
@@ -232,8 +216,11 @@ void find_neighbors_into(const cell_list<T, Arch>& cells, std::size_t n_rows, co
         },
         double(q.k));
 }
-template <class T, class Arch, class Policy = serial_policy>
-neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_rows, const nearest& q,
+/// Any query over a prebuilt cell list, returning a new list (reuse the cell list for several
+/// queries on the same frame; find_neighbors_into reuses the list's storage too).
+template <class T, class Arch, class Query, class Policy = serial_policy>
+    requires(std::is_same_v<Query, ball> || std::is_same_v<Query, sorted_ball> || std::is_same_v<Query, nearest>)
+neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_rows, const Query& q,
                                 const query_options& opt = {}, Policy policy = {}) {
     neighbor_list<T> out;
     find_neighbors_into(cells, n_rows, q, out, opt, policy);
