@@ -32,6 +32,7 @@
 /// Needs `tessera::ball{r}` with r ≥ RC. Column: `cna` (codes as numbers).
 
 #include <tessera/core/error.hpp>
+#include <tessera/core/detail/simd_mask.hpp>
 #include <tessera/descriptors/detail/cna_signatures.hpp>
 #include <tessera/pipeline/descriptor.hpp>
 
@@ -41,7 +42,49 @@
 #include <string>
 #include <vector>
 
+#include <xsimd/xsimd.hpp>
+
 namespace tessera {
+
+namespace detail {
+
+/// Bonds among the n ≤ 16 neighbours of one particle: b.row[j] bit k set when |v_k − v_j|² < c2.
+/// Each row is one or two SIMD comparisons over all k at once (the pairs are computed in both
+/// orders; (v_k − v_j)² and (v_j − v_k)² are the same number, so the matrix stays symmetric).
+template <class Arch, class T>
+void cna_bond_matrix(const std::array<vec3<T>, 16>& v, std::size_t n, T c2, cna_bonds& b) noexcept {
+    if constexpr (has_batch<T, Arch>) {
+        using batch = xsimd::batch<T, Arch>;
+        constexpr std::size_t W = batch::size;
+        constexpr std::size_t padded = (16 + W - 1) / W * W;
+        // far-away padding: never bonded (finite in float too: (1e18)² overflows to inf > c2)
+        alignas(64) T x[padded], y[padded], z[padded];
+        for (std::size_t k = 0; k < padded; ++k) {
+            const bool real = k < n;
+            x[k] = real ? v[k].x : T(1e18);
+            y[k] = real ? v[k].y : T(1e18);
+            z[k] = real ? v[k].z : T(1e18);
+        }
+        const std::uint32_t valid = (std::uint32_t(1) << n) - 1;
+        for (std::size_t j = 0; j < n; ++j) {
+            const batch xj(x[j]), yj(y[j]), zj(z[j]), cut(c2);
+            std::uint64_t m = 0;
+            for (std::size_t k = 0; k < n; k += W) {
+                const batch dx = batch::load_aligned(x + k) - xj;
+                const batch dy = batch::load_aligned(y + k) - yj;
+                const batch dz = batch::load_aligned(z + k) - zj;
+                m |= bitmask(dx * dx + dy * dy + dz * dz < cut) << k;
+            }
+            b.row[j] = std::uint32_t(m) & valid & ~(std::uint32_t(1) << j);
+        }
+    } else {
+        for (std::size_t j = 0; j < n; ++j)
+            for (std::size_t k = j + 1; k < n; ++k)
+                if (norm2(v[k] - v[j]) < c2) b.set(j, k);
+    }
+}
+
+}  // namespace detail
 
 struct cna {
     static constexpr neighbor_need need = neighbor_need::ball;
@@ -71,7 +114,7 @@ struct cna {
     template <class T>
     static cna_structure classify(std::span<const vec3<T>> vectors, std::span<const T> d2, double rc) {
         const T c2 = T(rc) * T(rc);
-        std::array<vec3<T>, max_neighbors> v;
+        std::array<vec3<T>, max_neighbors> v;  // max_neighbors = 16: cna_bond_matrix pads to SIMD width
         std::size_t n = 0;
         for (std::size_t k = 0; k < vectors.size(); ++k) {
             if (!(d2[k] < c2)) continue;
@@ -81,12 +124,10 @@ struct cna {
         if (n != 12 && n != 14) return cna_structure::other;
         detail::cna_bonds b;
         b.n = n;
-        for (std::size_t j = 0; j < n; ++j)
-            for (std::size_t k = j + 1; k < n; ++k)
-                if (norm2(v[k] - v[j]) < c2) b.set(j, k);
+        detail::cna_bond_matrix<xsimd::default_arch>(v, n, c2, b);
         int n4211 = 0, n4220 = 0, n5522 = 0, n4422 = 0, n6622 = 0;
         for (std::size_t j = 0; j < n; ++j) {
-            const auto s = detail::cna_signature_of(b, j);
+            const auto s = detail::cna_signature_of<false>(b, j);
             const auto is = [&](int c, int bo, int mx, int mn) {
                 return s.common == c && s.bonds == bo && s.max_bonds == mx && s.min_bonds == mn;
             };

@@ -27,6 +27,7 @@
 /// The pair sums are vectorized with xsimd (template on the architecture, default
 /// xsimd::default_arch); detail::csp_pair_sums_scalar is the reference path the tests compare with.
 
+#include <tessera/core/detail/simd_mask.hpp>
 #include <tessera/core/error.hpp>
 #include <tessera/pipeline/descriptor.hpp>
 
@@ -105,16 +106,73 @@ void csp_pair_sums(const T* x, const T* y, const T* z, std::size_t n, T* pairs) 
     }
 }
 
-/// Sum of the h smallest of pairs[0, m): selected in linear time (nth_element), the h sorted and
-/// summed in ascending order (so the result does not depend on the order the pairs were made in).
+/// Sum of the h smallest of pairs[0, m), summed in ascending order (so the result does not
+/// depend on the order the pairs were made in). h is small (N/2 ≤ 16) and most of the m pair sums
+/// are far above the h-th smallest, so one pass keeping a sorted list of the h best beats
+/// nth_element + sort by ≈ 3× (docs/performance.md): after the first few pairs almost every
+/// value fails the single `v < best[h-1]` test.
 template <class T>
-T csp_smallest_sum(T* pairs, std::size_t m, std::size_t h) noexcept {
+T csp_smallest_sum(const T* pairs, std::size_t m, std::size_t h) noexcept {
     if (h == 0) return T(0);
-    std::nth_element(pairs, pairs + (h - 1), pairs + m);
-    std::sort(pairs, pairs + h);
+    T best[csp_max_conventional / 2];
+    std::size_t kept = 0;
+    for (std::size_t p = 0; p < m; ++p) {
+        const T v = pairs[p];
+        if (kept == h) {
+            if (!(v < best[h - 1])) continue;
+            --kept;  // the largest of the h drops out
+        }
+        std::size_t k = kept++;
+        for (; k > 0 && v < best[k - 1]; --k) best[k] = best[k - 1];
+        best[k] = v;
+    }
     T s = 0;
-    for (std::size_t k = 0; k < h; ++k) s += pairs[k];
+    for (std::size_t k = 0; k < kept; ++k) s += best[k];
     return s;
+}
+
+/// The same sum with SIMD: rounds of "take the minimum v of all pair sums, count its copies c,
+/// add v min(c, still needed) times, set those lanes to +∞" — one `min` per batch per round,
+/// whole-batch updates (a scalar store into a batch that is reloaded next round would stall
+/// store-to-load forwarding). ≈ 5× faster than nth_element + sort for 66 pairs. Identical
+/// result: the same h values, summed in ascending order. pairs must have room for padding to a
+/// multiple of the batch width (csp_scratch does); its contents are destroyed.
+template <class Arch, class T>
+T csp_smallest_sum_simd(T* pairs, std::size_t m, std::size_t h) noexcept {
+    if constexpr (csp_has_batch<T, Arch>) {
+        using batch = xsimd::batch<T, Arch>;
+        constexpr std::size_t W = batch::size;
+        const std::size_t mp = (m + W - 1) / W * W;
+        const batch inf(std::numeric_limits<T>::infinity());
+        for (std::size_t p = m; p < mp; ++p) pairs[p] = std::numeric_limits<T>::infinity();
+        T s = 0;
+        for (std::size_t taken = 0; taken < h;) {
+            batch lo0 = batch::load_unaligned(pairs), lo1 = inf;  // two chains: half the latency
+            std::size_t p = W;
+            for (; p + W < mp; p += 2 * W) {
+                lo0 = xsimd::min(lo0, batch::load_unaligned(pairs + p));
+                lo1 = xsimd::min(lo1, batch::load_unaligned(pairs + p + W));
+            }
+            if (p < mp) lo0 = xsimd::min(lo0, batch::load_unaligned(pairs + p));
+            alignas(64) T lanes[W];
+            xsimd::min(lo0, lo1).store_aligned(lanes);
+            T v = lanes[0];
+            for (std::size_t l = 1; l < W; ++l) v = lanes[l] < v ? lanes[l] : v;
+            const batch vb(v);
+            std::size_t copies = 0;
+            for (std::size_t q = 0; q < mp; q += W) {
+                const batch x = batch::load_unaligned(pairs + q);
+                const auto eq = x == vb;
+                copies += std::size_t(std::popcount(bitmask(eq)));
+                xsimd::select(eq, inf, x).store_unaligned(pairs + q);
+            }
+            if (copies == 0) break;  // v is NaN: nothing sensible to sum
+            for (; copies > 0 && taken < h; --copies, ++taken) s += v;
+        }
+        return s;
+    } else {
+        return csp_smallest_sum(pairs, m, h);
+    }
 }
 
 /// Minimum-weight perfect matching of n ≤ 16 points (n even) with pair weights in row-major
@@ -253,7 +311,7 @@ struct basic_csp {
         }
         detail::csp_pair_sums<Arch>(s.x.data(), s.y.data(), s.z.data(), n, s.pairs.data());
         const std::size_t m = n * (n - 1) / 2;
-        if (mode == csp_mode::conventional) return detail::csp_smallest_sum(s.pairs.data(), m, n / 2);
+        if (mode == csp_mode::conventional) return detail::csp_smallest_sum_simd<Arch>(s.pairs.data(), m, n / 2);
         if (n <= 12) return detail::csp_min_matching_bb(s.pairs.data(), n);
         thread_local std::vector<T> dp;  // grown once per thread, never per particle
         if (dp.size() < (std::size_t(1) << n)) dp.resize(std::size_t(1) << detail::csp_max_matching);

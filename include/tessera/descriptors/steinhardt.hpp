@@ -43,6 +43,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <sstream>
 #include <string>
@@ -95,7 +96,8 @@ std::span<const T> bond_order_weights(std::span<const T> weights, std::size_t bo
 /// q_lm = Σ A_j Y_lm / Σ A_j (Mickel et al., J. Chem. Phys. 138, 044501 (2013): Voronoi face
 /// areas); false when there are no bonds (or the weights sum to zero).
 template <class Arch, class T>
-bool row_qlm(std::span<const vec3<T>> bonds, int lmax, T* re, T* im, std::span<const T> weights = {}) noexcept {
+bool row_qlm(std::span<const vec3<T>> bonds, int lmax, T* re, T* im, std::span<const T> weights = {},
+             std::uint32_t needed = ~std::uint32_t(0)) noexcept {
     if (bonds.empty()) return false;
     T norm = T(bonds.size());
     if (!weights.empty()) {
@@ -103,7 +105,7 @@ bool row_qlm(std::span<const vec3<T>> bonds, int lmax, T* re, T* im, std::span<c
         for (std::size_t k = 0; k < bonds.size(); ++k) norm += weights[k];
         if (!(norm > T(0))) return false;
     }
-    sum_ylm<Arch>(bonds, lmax, re, im, weights);
+    sum_ylm<Arch>(bonds, lmax, re, im, weights, needed);
     const T inv = T(1) / norm;
     for (std::size_t k = 0; k < ylm_count(lmax); ++k) {
         re[k] *= inv;
@@ -146,10 +148,12 @@ qlm_field<T> compute_qlm_field(const neighbor_list<T>& list, std::span<const int
     qlm_field<T> f;
     f.degrees.assign(degrees.begin(), degrees.end());
     int lmax = 0;
+    std::uint32_t needed = 0;
     for (const int l : degrees) {
         f.offset.push_back(f.stride);
         f.stride += std::size_t(l + 1);
         lmax = std::max(lmax, l);
+        needed |= std::uint32_t(1) << l;
     }
     f.re.assign(n * f.stride, T(0));
     f.im.assign(n * f.stride, T(0));
@@ -159,7 +163,7 @@ qlm_field<T> compute_qlm_field(const neighbor_list<T>& list, std::span<const int
         for (std::size_t i = b; i < e; ++i) {
             const auto bonds = bond_order_bonds(list.vectors(i), nnn);
             const auto w = face_weighted ? bond_order_weights(list.weights(i), bonds.size()) : std::span<const T>{};
-            if (!row_qlm<Arch>(bonds, lmax, re.data(), im.data(), w)) continue;
+            if (!row_qlm<Arch>(bonds, lmax, re.data(), im.data(), w, needed)) continue;
             f.valid[i] = 1;
             for (std::size_t d = 0; d < f.degrees.size(); ++d)
                 for (int m = 0; m <= f.degrees[d]; ++m) {
@@ -205,11 +209,15 @@ struct basic_steinhardt {
         const std::size_t nd = degrees.size();
         const std::size_t ncol = nd * (1 + std::size_t(wl) + std::size_t(wlhat));
         int lmax = 0;
-        for (const int l : degrees) lmax = std::max(lmax, l);
+        std::uint32_t needed = 0;
+        for (const int l : degrees) {
+            lmax = std::max(lmax, l);
+            needed |= std::uint32_t(1) << l;
+        }
         std::array<T, detail::max_ylm> re, im;
         const auto bonds = detail::bond_order_bonds(row.vectors, nnn);
         const auto w = face_weighted ? detail::bond_order_weights(row.weights, bonds.size()) : std::span<const T>{};
-        if (!detail::row_qlm<Arch>(bonds, lmax, re.data(), im.data(), w)) {
+        if (!detail::row_qlm<Arch>(bonds, lmax, re.data(), im.data(), w, needed)) {
             for (std::size_t c = 0; c < ncol; ++c) out[c] = T(0);
             return;
         }

@@ -218,6 +218,9 @@ void cell_list<T, Arch>::build(const S& particles, const B& box, T bin_width) {
         for (std::size_t k = 0; k < n; ++k) tmp[k] = (*a)[index_[k]];
         a->swap(tmp);
     }
+    // Readable padding after the last slot: the filter loads whole batches past a run's end
+    // and masks the extra lanes (detail::filter_candidates_padded).
+    for (std::vector<T>* a : {&x_, &y_, &z_}) a->resize(n + detail::filter_padding, T(0));
 }
 
 template <class T, class Arch>
@@ -264,7 +267,7 @@ void cell_list<T, Arch>::for_each_within(const vec3<T>& p, T radius, std::size_t
                 auto emit = [&](std::size_t k, const vec3<T>& r, T r2) {
                     if (k != skip) sink(index_[k], r, r2);
                 };
-                detail::filter_candidates<Arch>(x_.data(), y_.data(), z_.data(), k0, k1, p, shift, r2max, emit);
+                detail::filter_candidates_padded<Arch>(x_.data(), y_.data(), z_.data(), k0, k1, p, shift, r2max, emit);
             }
         }
     }

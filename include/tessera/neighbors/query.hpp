@@ -15,6 +15,7 @@
 /// - rows are independent of the thread count and of the order chunks run in.
 
 #include <tessera/core/box.hpp>
+#include <tessera/core/detail/simd_mask.hpp>
 #include <tessera/core/error.hpp>
 #include <tessera/core/execution.hpp>
 #include <tessera/core/particles.hpp>
@@ -22,8 +23,10 @@
 #include <tessera/neighbors/neighbor_list.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <numbers>
 #include <sstream>
@@ -85,6 +88,46 @@ struct candidate {
         return std::tie(a.r2, a.j, a.r.x, a.r.y, a.r.z) < std::tie(b.r2, b.j, b.r.x, b.r.y, b.r.z);
     }
 };
+
+/// Appends the candidates to out sorted by (r², j, vector) — what std::sort on candidate
+/// gives. Rows of up to 64 are ordered by rank (rank_k = #{m : (r²_m, j_m) < (r²_k, j_k)}),
+/// counted with SIMD comparisons over all m at once: branch-free, where an insertion sort
+/// mispredicts on most steps. Equal (r², j) — two images of one particle at the same distance —
+/// leave a rank unused and fall back to std::sort.
+template <class Arch = xsimd::default_arch, class T>
+void push_sorted(std::vector<candidate<T>>& c, neighbor_list<T>& out) {
+    const std::size_t n = c.size();
+    if constexpr (has_batch<T, Arch> && std::is_same_v<T, double>) {
+        using batch = xsimd::batch<T, Arch>;
+        constexpr std::size_t W = batch::size;
+        if (n <= 64) {
+            alignas(64) T r2[64 + W], j[64 + W];  // j as double: exact below 2^53
+            for (std::size_t k = 0; k < n; ++k) {
+                r2[k] = c[k].r2;
+                j[k] = T(c[k].j);
+            }
+            for (std::size_t k = n; k < n + W; ++k) r2[k] = j[k] = std::numeric_limits<T>::infinity();
+            std::uint8_t at[64];
+            std::uint64_t used = 0;
+            for (std::size_t k = 0; k < n; ++k) {
+                const batch rk(r2[k]), jk(j[k]);
+                int rank = 0;
+                for (std::size_t m = 0; m < n; m += W) {
+                    const batch rm = batch::load_aligned(r2 + m), jm = batch::load_aligned(j + m);
+                    rank += std::popcount(bitmask((rm < rk) || ((rm == rk) && (jm < jk))));
+                }
+                at[rank] = std::uint8_t(k);
+                used |= std::uint64_t(1) << rank;
+            }
+            if (used == (n == 64 ? ~std::uint64_t(0) : (std::uint64_t(1) << n) - 1)) {
+                for (std::size_t r = 0; r < n; ++r) out.push_bond(c[at[r]].j, c[at[r]].r, c[at[r]].r2);
+                return;
+            }
+        }
+    }
+    std::sort(c.begin(), c.end());
+    for (const auto& b : c) out.push_bond(b.j, b.r, b.r2);
+}
 
 template <class T>
 bool keep_in_half(std::size_t i, std::size_t j, const vec3<T>& r) noexcept {
@@ -170,8 +213,7 @@ void find_neighbors_into(const cell_list<T, Arch>& cells, std::size_t n_rows, co
                                                                if (!half || detail::keep_in_half(i, j, r))
                                                                    scratch.push_back({r2, j, r});
                                                            });
-                                     std::sort(scratch.begin(), scratch.end());
-                                     for (const auto& c : scratch) out.push_bond(c.j, c.r, c.r2);
+                                     detail::push_sorted<Arch>(scratch, out);
                                  },
                                  per_row);
 }

@@ -45,7 +45,10 @@ struct cna_signature {
     int chain = 0;      ///< bonds in the largest connected cluster of those bonds (Honeycutt–Andersen)
 };
 
-inline cna_signature cna_signature_of(const cna_bonds& b, std::size_t j) noexcept {
+/// WithChain = false skips the largest-cluster flood fill (`chain` stays 0): fixed-cutoff CNA
+/// classifies by max/min bonds as LAMMPS does and never reads it.
+template <bool WithChain = true>
+cna_signature cna_signature_of(const cna_bonds& b, std::size_t j) noexcept {
     cna_signature s;
     const std::uint32_t common = b.common(j);
     s.common = std::popcount(common);
@@ -60,6 +63,7 @@ inline cna_signature cna_signature_of(const cna_bonds& b, std::size_t j) noexcep
         if (deg < s.min_bonds) s.min_bonds = deg;
     }
     s.bonds = twice / 2;
+    if constexpr (!WithChain) return s;
     // largest connected cluster, counted in bonds: flood fill over the common neighbours
     std::uint32_t left = common;
     while (left) {

@@ -30,6 +30,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <numbers>
 #include <span>
 #include <type_traits>
@@ -73,23 +74,29 @@ struct legendre_coefficients {
     }
 };
 
-/// Adds weight · Y_lm(x, y, z) for 0 <= m <= l <= lmax to (re, im) at ylm_index(l, m).
+/// Adds weight · Y_lm(x, y, z) for 0 <= m <= l <= lmax to (re, im) at ylm_index(l, m), for the
+/// degrees l whose bit is set in `needed` (the recurrence still runs through every l <= lmax).
 /// (x, y, z) must be a unit vector. V is a scalar or an xsimd batch; T its element type.
 template <class T, class V>
-inline void add_ylm(const V& x, const V& y, const V& z, const V& weight, int lmax, V* re, V* im) noexcept {
+inline void add_ylm(const V& x, const V& y, const V& z, const V& weight, int lmax, V* re, V* im,
+                    std::uint32_t needed = ~std::uint32_t(0)) noexcept {
     const auto& c = legendre_coefficients<T>::get();
     V wr = weight, wi(T(0));  // weight · w^m, starting at m = 0
     for (int m = 0; m <= lmax; ++m) {
         V p_lm2(T(0));
         V p_lm1(c.diag[std::size_t(m)]);
         std::size_t k = ylm_index(m, m);
-        re[k] += p_lm1 * wr;
-        im[k] += p_lm1 * wi;
+        if (needed >> m & 1u) {
+            re[k] += p_lm1 * wr;
+            im[k] += p_lm1 * wi;
+        }
         for (int l = m + 1; l <= lmax; ++l) {
             k = ylm_index(l, m);
             const V p = c.a[k] * z * p_lm1 - c.b[k] * p_lm2;
-            re[k] += p * wr;
-            im[k] += p * wi;
+            if (needed >> l & 1u) {
+                re[k] += p * wr;
+                im[k] += p * wi;
+            }
             p_lm2 = p_lm1;
             p_lm1 = p;
         }
@@ -104,10 +111,13 @@ inline constexpr bool has_ylm_batch =
     !std::is_void_v<Arch> && (std::is_same_v<T, float> || std::is_same_v<T, double>);
 
 /// Sets (re, im)[ylm_index(l, m)] = Σ_b Y_lm(r_b / |r_b|) over the given bond vectors, for
-/// 0 <= m <= l <= lmax <= max_degree. Bonds of zero length are skipped. Arch = void: scalar
-/// path; otherwise groups of batch<T, Arch>::size bonds per step, the last group zero-padded.
+/// 0 <= m <= l <= lmax <= max_degree and the l whose bit is set in `needed` (other entries are
+/// 0). Bonds of zero length are skipped. Arch = void: scalar path; otherwise groups of
+/// batch<T, Arch>::size bonds per step, the last group zero-padded, and the lane sums of W
+/// accumulators reduced at once (xsimd::haddp).
 template <class Arch = xsimd::default_arch, class T>
-void sum_ylm(std::span<const vec3<T>> bonds, int lmax, T* re, T* im, std::span<const T> weights = {}) noexcept {
+void sum_ylm(std::span<const vec3<T>> bonds, int lmax, T* re, T* im, std::span<const T> weights = {},
+             std::uint32_t needed = ~std::uint32_t(0)) noexcept {
     const std::size_t count = ylm_count(lmax);
     for (std::size_t k = 0; k < count; ++k) re[k] = im[k] = T(0);
     if constexpr (has_ylm_batch<T, Arch>) {
@@ -131,11 +141,40 @@ void sum_ylm(std::span<const vec3<T>> bonds, int lmax, T* re, T* im, std::span<c
             const batch inv = xsimd::select(zero, batch(T(0)), batch(T(1)) / r);
             // A zero-length bond (padding, or a duplicate particle) contributes nothing: weight 0.
             const batch keep = xsimd::select(zero, batch(T(0)), batch::load_aligned(ws));
-            add_ylm<T>(batch(x * inv), batch(y * inv), batch(z * inv), keep, lmax, bre.data(), bim.data());
+            add_ylm<T>(batch(x * inv), batch(y * inv), batch(z * inv), keep, lmax, bre.data(), bim.data(), needed);
         }
-        for (std::size_t k = 0; k < count; ++k) {
-            re[k] = xsimd::hadd(bre[k]);
-            im[k] = xsimd::hadd(bim[k]);
+        // Reduce the needed accumulators W at a time: haddp gives W lane sums in one batch.
+        std::array<std::size_t, 2 * max_ylm> which;
+        std::array<batch, 2 * max_ylm> acc;
+        std::size_t used = 0;
+        for (int l = 0; l <= lmax; ++l) {
+            if (!(needed >> l & 1u)) continue;
+            for (int m = 0; m <= l; ++m) {
+                const std::size_t k = ylm_index(l, m);
+                which[used] = k;
+                acc[used++] = bre[k];
+                which[used] = max_ylm + k;
+                acc[used++] = bim[k];
+            }
+        }
+        if constexpr (!std::is_same_v<T, double>) {
+            // xsimd 8.1's haddp permutes the lanes for 16 floats on AVX-512 (checked: lane 2
+            // holds row 4's sum); reduce one accumulator at a time for float.
+            for (std::size_t g = 0; g < used; ++g) {
+                const std::size_t k = which[g];
+                (k < max_ylm ? re[k] : im[k - max_ylm]) = xsimd::hadd(acc[g]);
+            }
+            return;
+        }
+        for (std::size_t g = 0; g < used; g += W) {
+            std::array<batch, W> row;
+            for (std::size_t l = 0; l < W; ++l) row[l] = g + l < used ? acc[g + l] : batch(T(0));
+            alignas(64) T sums[W];
+            xsimd::haddp(row.data()).store_aligned(sums);
+            for (std::size_t l = 0; l < W && g + l < used; ++l) {
+                const std::size_t k = which[g + l];
+                (k < max_ylm ? re[k] : im[k - max_ylm]) = sums[l];
+            }
         }
         return;
     }
@@ -143,7 +182,7 @@ void sum_ylm(std::span<const vec3<T>> bonds, int lmax, T* re, T* im, std::span<c
         const vec3<T>& v = bonds[k];
         const T r = std::sqrt(v.x * v.x + v.y * v.y + v.z * v.z);
         if (!(r > T(0))) continue;
-        add_ylm<T>(v.x / r, v.y / r, v.z / r, weights.empty() ? T(1) : weights[k], lmax, re, im);
+        add_ylm<T>(v.x / r, v.y / r, v.z / r, weights.empty() ? T(1) : weights[k], lmax, re, im, needed);
     }
 }
 

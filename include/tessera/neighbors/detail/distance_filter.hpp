@@ -8,11 +8,14 @@
 /// Scalar and SIMD agree to the last bit unless the compiler contracts one of them into FMAs
 /// (-march with FMA): then |r|² may differ by an ulp.
 
+#include <tessera/core/detail/simd_mask.hpp>
 #include <tessera/core/vec.hpp>
 
 #include <xsimd/xsimd.hpp>
 
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 namespace tessera::detail {
@@ -29,10 +32,6 @@ void filter_candidates_scalar(const T* xs, const T* ys, const T* zs, std::size_t
         if (r2 < r2max) emit(k, vec3<T>{dx, dy, dz}, r2);
     }
 }
-
-template <class T, class Arch>
-inline constexpr bool has_batch = requires { typename xsimd::batch<T, Arch>; } &&
-                                   (std::is_same_v<T, float> || std::is_same_v<T, double>);
 
 template <class Arch = xsimd::default_arch, class T, class Emit>
 void filter_candidates(const T* xs, const T* ys, const T* zs, std::size_t k0, std::size_t k1, const vec3<T>& q,
@@ -71,6 +70,46 @@ void filter_candidates(const T* xs, const T* ys, const T* zs, std::size_t k0, st
                 tz[l] = zs[src];
             }
             sweep(tx, ty, tz, k, rest);
+        }
+    } else {
+        filter_candidates_scalar(xs, ys, zs, k0, k1, q, shift, r2max, emit);
+    }
+}
+
+/// Readable elements the padded filter may load past the end of a run (≥ the widest batch:
+/// 16 floats on AVX-512).
+inline constexpr std::size_t filter_padding = 16;
+
+/// As filter_candidates, for arrays readable up to k1 + filter_padding (cell_list pads its SoA
+/// arrays): the last, partial batch of a run is loaded in place and its extra lanes masked off,
+/// instead of being copied; hits are found from the comparison bitmask (countr_zero), not by
+/// testing each lane. Lane arithmetic is the same as in filter_candidates, so the results are
+/// identical (the tests compare both, and the scalar path).
+template <class Arch = xsimd::default_arch, class T, class Emit>
+void filter_candidates_padded(const T* xs, const T* ys, const T* zs, std::size_t k0, std::size_t k1,
+                              const vec3<T>& q, const vec3<T>& shift, T r2max, Emit& emit) {
+    if constexpr (has_batch<T, Arch>) {
+        using batch = xsimd::batch<T, Arch>;
+        constexpr std::size_t W = batch::size;
+        static_assert(W <= filter_padding);
+        const batch sx(shift.x), sy(shift.y), sz(shift.z), qx(q.x), qy(q.y), qz(q.z), cut(r2max);
+        alignas(64) T bx[W], by[W], bz[W], b2[W];
+        for (std::size_t k = k0; k < k1; k += W) {
+            const batch dx = (batch::load_unaligned(xs + k) + sx) - qx;
+            const batch dy = (batch::load_unaligned(ys + k) + sy) - qy;
+            const batch dz = (batch::load_unaligned(zs + k) + sz) - qz;
+            const batch r2 = dx * dx + dy * dy + dz * dz;
+            std::uint64_t hits = bitmask(r2 < cut);
+            if (k1 - k < W) hits &= (std::uint64_t(1) << (k1 - k)) - 1;
+            if (!hits) continue;  // most batches hold no neighbour
+            dx.store_aligned(bx);
+            dy.store_aligned(by);
+            dz.store_aligned(bz);
+            r2.store_aligned(b2);
+            for (; hits; hits &= hits - 1) {
+                const std::size_t l = std::size_t(std::countr_zero(hits));
+                emit(k + l, vec3<T>{bx[l], by[l], bz[l]}, b2[l]);
+            }
         }
     } else {
         filter_candidates_scalar(xs, ys, zs, k0, k1, q, shift, r2max, emit);
