@@ -20,6 +20,7 @@
 #include <tessera/core/box.hpp>
 #include <tessera/core/execution.hpp>
 #include <tessera/neighbors/cell_list.hpp>
+#include <tessera/neighbors/compact_list.hpp>
 #include <tessera/neighbors/detail/distance_filter.hpp>
 #include <tessera/neighbors/query.hpp>
 #include <tessera/neighbors/rtree.hpp>
@@ -319,6 +320,12 @@ double sum_d2(const tessera::neighbor_list<double>& l) {
     for (double v : l.all_distances2()) s += v;
     return s;
 }
+double sum_d2(const tessera::compact_neighbor_list<double>& l) {
+    double s = 0;
+    for (std::size_t i = 0; i < l.num_particles(); ++i)
+        for (std::size_t k = 0; k < l.num_neighbors(i); ++k) s += l.distance2(i, k);
+    return s;
+}
 double sum_d2(const csr& l) {
     double s = 0;
     for (double v : l.d2) s += v;
@@ -351,6 +358,14 @@ void check_ball(const input<Box>& in, double rc) {
         expect_same(what, n, ref, tessera::find_neighbors(cells, n, tessera::ball{rc}), "tessera (other bin width)");
     }
     expect_same(what, n, ref, tessera::rtree_index<double>(in.pts, in.box, rc).neighbors(n, rc), "rtree");
+    {
+        const auto compact = tessera::find_compact_neighbors(in.pts, in.box, tessera::ball{rc});
+        expect_same(what, n, ref, compact, "tessera compact");
+        for (std::size_t i = 0; i < n; ++i)  // same rows, same order, bit-identical vectors
+            for (std::size_t k = 0; k < compact.num_neighbors(i); ++k)
+                if (compact.neighbors(i)[k] != ref.neighbors(i)[k] || !(compact.bond_vector(i, k) == ref.vectors(i)[k]))
+                    fail(what + ": compact list bond differs from neighbor_list");
+    }
 #if TESSERA_BENCH_HAVE_NANOFLANN
     expect_same(what, n, ref, nanoflann_ball(in, rc), "nanoflann");
 #endif
@@ -397,7 +412,17 @@ void set_counters(benchmark::State& state, std::size_t atoms, std::size_t bonds)
     state.counters["bonds/atom"] = double(bonds) / double(atoms);
 }
 
-enum class method { tessera, tessera_omp2, tessera_count_only, tessera_reuse_list, rtree, nanoflann, scalar };
+enum class method {
+    tessera,
+    tessera_omp2,
+    tessera_count_only,
+    tessera_reuse_list,
+    tessera_compact,
+    tessera_compact_reuse,
+    rtree,
+    nanoflann,
+    scalar
+};
 
 template <class Box>
 void bm_ball(benchmark::State& state, const input<Box>* in, double rc, method m) {
@@ -405,6 +430,8 @@ void bm_ball(benchmark::State& state, const input<Box>* in, double rc, method m)
     const std::size_t n = in->pts.size();
     std::size_t bonds = 0;
     tessera::neighbor_list<double> reused;
+    tessera::compact_neighbor_list<double> reused_compact;
+    tessera::cell_list<double> reused_cells;
     for (auto _ : state) {
         switch (m) {
             case method::tessera: {
@@ -419,8 +446,8 @@ void bm_ball(benchmark::State& state, const input<Box>* in, double rc, method m)
                 benchmark::DoNotOptimize(l.indices().data());
                 break;
             }
-            case method::tessera_count_only: {  // same cell list and filter, no list written
-                const tessera::cell_list<double> cells(in->pts, in->box, rc / 2);
+            case method::tessera_count_only: {  // same cell list (bins rc) and filter, no list written
+                const tessera::cell_list<double> cells(in->pts, in->box, rc);
                 std::size_t c = 0;
                 for (std::size_t i = 0; i < n; ++i)
                     cells.for_each_within(cells.wrapped_position(i), rc, i,
@@ -429,20 +456,24 @@ void bm_ball(benchmark::State& state, const input<Box>* in, double rc, method m)
                 break;
             }
             case method::tessera_reuse_list: {
-                // What find_neighbors does (bins of rc/2, serial, full list), but into a list kept
-                // across iterations, as a trajectory loop would: clear() keeps the capacity, so
-                // no reallocation and no page faults after the first frame.
-                const tessera::cell_list<double> cells(in->pts, in->box, rc / 2);
-                reused.clear();
-                for (std::size_t i = 0; i < n; ++i) {
-                    cells.for_each_within(cells.wrapped_position(i), rc, i,
-                                          [&](std::size_t j, const tessera::vec3<double>& r, double r2) {
-                                              reused.push_bond(j, r, r2);
-                                          });
-                    reused.end_row();
-                }
+                // find_neighbors_into with a cell list and a list kept across iterations, as a
+                // trajectory loop does: no reallocation, no page faults after the first frame.
+                tessera::find_neighbors_into(in->pts, in->box, tessera::ball{rc}, reused_cells, reused);
                 bonds = reused.num_bonds();
                 benchmark::DoNotOptimize(reused.indices().data());
+                break;
+            }
+            case method::tessera_compact: {  // 8 B per bond (index + image), vectors rebuilt on access
+                const auto l = tessera::find_compact_neighbors(in->pts, in->box, tessera::ball{rc});
+                bonds = l.num_bonds();
+                benchmark::DoNotOptimize(l.indices().data());
+                break;
+            }
+            case method::tessera_compact_reuse: {
+                reused_cells.build(in->pts, in->box, rc);
+                tessera::find_neighbors_into(reused_cells, n, tessera::ball{rc}, reused_compact);
+                bonds = reused_compact.num_bonds();
+                benchmark::DoNotOptimize(reused_compact.indices().data());
                 break;
             }
             case method::rtree: {
@@ -606,7 +637,9 @@ void register_ball(const input<Box>& in, double rc, bool large) {
     if (!large && std::is_same_v<Box, ortho_box>) {
         ms.push_back({"tessera_count_only", method::tessera_count_only});
         ms.push_back({"tessera_reuse_list", method::tessera_reuse_list});
+        ms.push_back({"tessera_compact_reuse", method::tessera_compact_reuse});
     }
+    ms.push_back({"tessera_compact", method::tessera_compact});
     for (const auto& e : ms) {
         auto* b = benchmark::RegisterBenchmark((base + e.name).c_str(), bm_ball<Box>, &in, rc, e.m);
         b->Unit(benchmark::kMillisecond);

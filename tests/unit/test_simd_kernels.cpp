@@ -52,7 +52,7 @@ TEST_CASE("padded filter equals the copying filter for every run length and offs
     run(0.0f);
 }
 
-TEST_CASE("sorted rows: rank ordering equals std::sort, duplicates included", "[simd][neighbors]") {
+TEST_CASE("sorted rows: rank ordering equals std::sort / partial_sort, duplicates included", "[simd][neighbors]") {
     std::mt19937_64 g(5);
     std::uniform_real_distribution<double> u(0, 1);
     for (const std::size_t n : {0, 1, 2, 7, 8, 9, 13, 31, 63, 64, 65, 120}) {
@@ -70,15 +70,19 @@ TEST_CASE("sorted rows: rank ordering equals std::sort, duplicates included", "[
             }
             auto expect = c;
             std::sort(expect.begin(), expect.end());
-            neighbor_list<double> out;
-            out.clear();
-            detail::push_sorted(c, out);
-            out.end_row();
-            REQUIRE(out.num_bonds() == n);
-            for (std::size_t k = 0; k < n; ++k) {
-                REQUIRE(out.neighbors(0)[k] == expect[k].j);
-                REQUIRE(out.distances2(0)[k] == expect[k].r2);
-                REQUIRE(out.vectors(0)[k] == expect[k].r);
+            for (const std::size_t limit : {std::numeric_limits<std::size_t>::max(), std::size_t(12), std::size_t(0)}) {
+                neighbor_list<double> out;
+                out.clear();
+                auto work = c;
+                detail::push_sorted(work, out, limit);
+                out.end_row();
+                const std::size_t first = std::min(limit, n);
+                REQUIRE(out.num_bonds() == first);
+                for (std::size_t k = 0; k < first; ++k) {
+                    REQUIRE(out.neighbors(0)[k] == expect[k].j);
+                    REQUIRE(out.distances2(0)[k] == expect[k].r2);
+                    REQUIRE(out.vectors(0)[k] == expect[k].r);
+                }
             }
         }
     }

@@ -86,7 +86,14 @@ public:
     /// Calls sink(j, r, r2) for every particle j and periodic image with r = r_j − p,
     /// r2 = |r|² < radius². `self` (an input index, or npos) is excluded at zero image shift.
     template <class Sink>
-    void for_each_within(const vec3<T>& p, T radius, std::size_t self, Sink&& sink) const;
+    void for_each_within(const vec3<T>& p, T radius, std::size_t self, Sink&& sink) const {
+        for_each_within(p, radius, self, [](std::int64_t, std::int64_t, std::int64_t, const vec3<T>&) {}, sink);
+    }
+    /// The same, also calling on_image(ix, iy, iz, shift) before the candidates of each periodic
+    /// image (shift = ix·a + iy·b + iz·c, the exact vector added to those candidates' positions):
+    /// lets a list store a small image code per bond instead of the bond vector.
+    template <class OnImage, class Sink>
+    void for_each_within(const vec3<T>& p, T radius, std::size_t self, OnImage&& on_image, Sink&& sink) const;
 
 private:
     // Geometry of the binning frame.
@@ -224,8 +231,9 @@ void cell_list<T, Arch>::build(const S& particles, const B& box, T bin_width) {
 }
 
 template <class T, class Arch>
-template <class Sink>
-void cell_list<T, Arch>::for_each_within(const vec3<T>& p, T radius, std::size_t self, Sink&& sink) const {
+template <class OnImage, class Sink>
+void cell_list<T, Arch>::for_each_within(const vec3<T>& p, T radius, std::size_t self, OnImage&& on_image,
+                                         Sink&& sink) const {
     if (index_.empty() || !(radius > 0)) return;
     const vec3<T> f = h_inv_ * (p - origin_);
     std::int64_t lo[3], hi[3];
@@ -262,6 +270,7 @@ void cell_list<T, Arch>::for_each_within(const vec3<T>& p, T radius, std::size_t
                 bx = run_end + 1;
                 if (k0 == k1) continue;
                 const vec3<T> shift = a * T(ix) + b * T(iy) + c * T(iz);
+                on_image(ix, iy, iz, shift);
                 const bool zero_shift = ix == 0 && iy == 0 && iz == 0;
                 const std::size_t skip = zero_shift ? self_slot : npos;
                 auto emit = [&](std::size_t k, const vec3<T>& r, T r2) {

@@ -89,14 +89,16 @@ struct candidate {
     }
 };
 
-/// Appends the candidates to out sorted by (r², j, vector) — what std::sort on candidate
-/// gives. Rows of up to 64 are ordered by rank (rank_k = #{m : (r²_m, j_m) < (r²_k, j_k)}),
+/// Appends the first `limit` candidates (all by default) to out sorted by (r², j, vector) — what
+/// std::sort / std::partial_sort on candidate gives. Rows of up to 64 are ordered by rank (rank_k = #{m : (r²_m, j_m) < (r²_k, j_k)}),
 /// counted with SIMD comparisons over all m at once: branch-free, where an insertion sort
 /// mispredicts on most steps. Equal (r², j) — two images of one particle at the same distance —
 /// leave a rank unused and fall back to std::sort.
 template <class Arch = xsimd::default_arch, class T>
-void push_sorted(std::vector<candidate<T>>& c, neighbor_list<T>& out) {
+void push_sorted(std::vector<candidate<T>>& c, neighbor_list<T>& out,
+                 std::size_t limit = std::numeric_limits<std::size_t>::max()) {
     const std::size_t n = c.size();
+    const std::size_t first = std::min(limit, n);
     if constexpr (has_batch<T, Arch> && std::is_same_v<T, double>) {
         using batch = xsimd::batch<T, Arch>;
         constexpr std::size_t W = batch::size;
@@ -120,13 +122,13 @@ void push_sorted(std::vector<candidate<T>>& c, neighbor_list<T>& out) {
                 used |= std::uint64_t(1) << rank;
             }
             if (used == (n == 64 ? ~std::uint64_t(0) : (std::uint64_t(1) << n) - 1)) {
-                for (std::size_t r = 0; r < n; ++r) out.push_bond(c[at[r]].j, c[at[r]].r, c[at[r]].r2);
+                for (std::size_t r = 0; r < first; ++r) out.push_bond(c[at[r]].j, c[at[r]].r, c[at[r]].r2);
                 return;
             }
         }
     }
-    std::sort(c.begin(), c.end());
-    for (const auto& b : c) out.push_bond(b.j, b.r, b.r2);
+    std::partial_sort(c.begin(), c.begin() + std::ptrdiff_t(first), c.end());
+    for (std::size_t r = 0; r < first; ++r) out.push_bond(c[r].j, c[r].r, c[r].r2);
 }
 
 template <class T>
@@ -252,9 +254,7 @@ void find_neighbors_into(const cell_list<T, Arch>& cells, std::size_t n_rows, co
                 if (enough || exhausted) break;
                 r = std::min(r * T(1.5), max_r);
             }
-            const std::size_t m = std::min(q.k, scratch.size());
-            std::partial_sort(scratch.begin(), scratch.begin() + std::ptrdiff_t(m), scratch.end());
-            for (std::size_t c = 0; c < m; ++c) out.push_bond(scratch[c].j, scratch[c].r, scratch[c].r2);
+            detail::push_sorted<Arch>(scratch, out, q.k);
         },
         double(q.k));
 }
