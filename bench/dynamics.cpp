@@ -3,10 +3,12 @@
 // LENS: fcc Cu (a = 3.615 Å, σ = 0.05 Å noise, as bench/neighbors.cpp), n = 29 → N = 97 556,
 // cutoff 8 Å (≈ 176 neighbours each). Frame 2 = frame 1 + Gaussian displacements σ = 0.1 Å per
 // component (wrapped), same ids (1..N) in the same order.
-//   lens/build          neighbor_id_sets::build of one frame (cell list + de-duplicated row sets)
-//   lens/lens           lens(before, after) on two prebuilt id sets (id matching + merges)
-//   lens/frame          build of the new frame + lens(): the per-frame cost in a trajectory
-//                       (each frame's sets are built once and reused for both pairs)
+//   lens/build          neighbor_id_set_builder::build of one frame into recycled sets (the
+//                       builder and the sets reused across iterations, as in a trajectory loop)
+//   lens/build_fresh    neighbor_id_sets::build: the same with everything allocated afresh
+//   lens/lens           lens(before, after) on two prebuilt id sets
+//   lens/frame          build of the new frame (reused builder) + lens(): the per-frame cost in
+//                       a trajectory (each frame's sets are built once and reused for both pairs)
 //   lens/dynsight_like_scalar  dynsight's numba algorithm as plain scalar C++ (see below): the
 //                       stand-in for "dynsight's own numba implementation" (numba is not packaged
 //                       in Debian 12; numba's compiled loops run at about this speed)
@@ -20,7 +22,8 @@
 // shared (subset, ball query among flagged atoms, grouping, centroids); both are checked to give
 // the same clusters.
 //
-//   taskset -c 1 build/bench/bench_dynamics --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+//   taskset -c 1 build/bench/bench_dynamics --benchmark_repetitions=3 --benchmark_enable_random_interleaving=true \
+//     --benchmark_report_aggregates_only=true
 #include <tessera/cluster/components.hpp>
 #include <tessera/core/box.hpp>
 #include <tessera/dynamics/lens.hpp>
