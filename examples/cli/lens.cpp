@@ -28,21 +28,24 @@ struct lens_options {
 int run_lens(const lens_options& o) {
     lammps_dump_writer writer(o.output);
     std::deque<neighbor_id_sets> window;  // sets of the last `delta` selected frames
+    neighbor_id_sets spare;               // the sets that left the window: their storage is reused
+    neighbor_id_set_builder<double> builder;  // scratch kept across frames
     std::vector<double> values;
     std::size_t written = 0;
     const std::size_t used = for_each_selected_frame(o.input, o.frames, "tessera lens", [&](frame& f, std::size_t index) {
         const std::string what = o.input + " frame " + std::to_string(index) + " (timestep " + std::to_string(f.timestep) + ")";
         const auto x = f.positions();
         const auto ids = f.ids();
-        auto sets = std::visit(
-            [&](const auto& b) { return neighbor_id_sets::build(x, b, ids, o.cutoff, openmp_policy{o.threads}, what); },
-            f.box);
+        neighbor_id_sets sets = std::move(spare);
+        std::visit([&](const auto& b) { builder.build(x, b, ids, o.cutoff, sets, openmp_policy{o.threads}, what); }, f.box);
         if (window.size() == o.delta) {
             values.assign(f.natoms, 0.0);
-            lens(window.front(), sets, values, o.intersect ? id_mismatch::intersect : id_mismatch::error, what);
+            lens(window.front(), sets, values, o.intersect ? id_mismatch::intersect : id_mismatch::error, what,
+                 openmp_policy{o.threads});
             f.add_column("lens", values);
             writer.write(f);
             ++written;
+            spare = std::move(window.front());
             window.pop_front();
         }
         window.push_back(std::move(sets));
