@@ -350,7 +350,7 @@ void check(int n) {
 #endif
 
 int register_all() {
-    std::vector<int> sizes = {14, 29};
+    std::vector<int> sizes = {7, 14, 29};  // N = 1 372, 10 976, 97 556
     if (std::getenv("TESSERA_BENCH_LARGE")) sizes.push_back(63);
     const bool skip = std::getenv("TESSERA_BENCH_SKIP_CHECKS") != nullptr;
     for (int n : sizes) {
