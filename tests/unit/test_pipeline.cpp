@@ -196,7 +196,6 @@ TEST_CASE("a pipeline workspace reuses its storage across frames with identical 
     decltype(pipe)::workspace<double> ws;
     std::mt19937_64 g(28);
     std::uniform_real_distribution<double> u(-0.02, 0.02);
-    const void* list_storage = nullptr;
     const void* result_storage = nullptr;
     for (int frame = 0; frame < 4; ++frame) {
         const auto& reused = pipe.run(p, box, ws, {}, openmp_policy{2});
@@ -206,14 +205,47 @@ TEST_CASE("a pipeline workspace reuses its storage across frames with identical 
             const auto b = d ? fresh.get<1>() : fresh.get<0>();
             REQUIRE(std::equal(a.begin(), a.end(), b.begin(), b.end()));
         }
+        static_assert(decltype(pipe)::streams, "per-particle descriptors on a cell-list stage stream their rows");
+        CHECK(ws.list.num_bonds() == 0);  // streamed: no list stored
         if (frame == 1) {  // sized by frame 0; frames 1.. write into the same arrays
-            list_storage = ws.list.offsets().data();
             result_storage = reused.get<0>().data();
         } else if (frame > 1) {
-            CHECK(ws.list.offsets().data() == list_storage);
             CHECK(reused.get<0>().data() == result_storage);
         }
         for (auto& q : p)
             for (auto& c : q) c += u(g);
+    }
+}
+
+TEST_CASE("streaming pipelines equal the descriptors run on the stored list", "[pipeline][streaming]") {
+    const triclinic_box<double> box({0, 0, 0}, {15, 13, 12}, 3.0, -2.0, 1.5);
+    const points p = random_in(box, 900, 41);
+    std::vector<int> types(p.size());
+    for (std::size_t i = 0; i < types.size(); ++i) types[i] = 1 + int(i % 2);
+    particle_properties props;
+    props.types = types;
+    props.n_local = 700;  // the rest are ghosts: rows only for the first 700
+    query_options opt;
+    opt.n_local = props.n_local;
+    auto same = [](std::span<const double> a, std::span<const double> b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); };
+    {
+        const auto pipe = pipeline(sorted_ball{3.4}, csp{}, coordination{3.0}, cna{3.2});
+        static_assert(decltype(pipe)::streams);
+        const auto streamed = pipe.run(p, box, props);
+        const auto stored = pipe.run_on(find_neighbors(p, box, sorted_ball{3.4}, opt), props.resolved(p.size()));
+        REQUIRE(streamed.size() == 700);
+        for (std::size_t k = 0; k < 3; ++k) CHECK(same(streamed.column(streamed.names()[k]), stored.column(stored.names()[k])));
+    }
+    {
+        const auto pipe = pipeline(nearest{12}, csp{});
+        const auto streamed = pipe.run(p, box, props, openmp_policy{2});
+        const auto stored = pipe.run_on(find_neighbors(p, box, nearest{12}, opt), props.resolved(p.size()), openmp_policy{2});
+        CHECK(same(streamed.get<0>(), stored.get<0>()));
+    }
+    {
+        const auto pipe = pipeline(ball{3.0}, coordination{3.0});
+        const auto streamed = pipe.run(p, box, props);
+        const auto stored = pipe.run_on(find_neighbors(p, box, ball{3.0}, opt), props.resolved(p.size()));
+        CHECK(same(streamed.get<0>(), stored.get<0>()));
     }
 }

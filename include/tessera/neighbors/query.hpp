@@ -94,6 +94,10 @@ struct candidate {
 /// counted with SIMD comparisons over all m at once: branch-free, where an insertion sort
 /// mispredicts on most steps. Equal (r², j) — two images of one particle at the same distance —
 /// leave a rank unused and fall back to std::sort.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12 cannot see r2/j[0, n) written first
+#endif
 template <class Arch = xsimd::default_arch, class T>
 void push_sorted(std::vector<candidate<T>>& c, neighbor_list<T>& out,
                  std::size_t limit = std::numeric_limits<std::size_t>::max()) {
@@ -130,6 +134,9 @@ void push_sorted(std::vector<candidate<T>>& c, neighbor_list<T>& out,
     std::partial_sort(c.begin(), c.begin() + std::ptrdiff_t(first), c.end());
     for (std::size_t r = 0; r < first; ++r) out.push_bond(c[r].j, c[r].r, c[r].r2);
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 template <class T>
 bool keep_in_half(std::size_t i, std::size_t j, const vec3<T>& r) noexcept {
@@ -190,34 +197,87 @@ std::size_t rows_for(const S& particles, const query_options& opt) {
 
 }  // namespace detail
 
+namespace detail {
+
+/// Builds one row of a ball query (the bonds of particle i, appended to out): shared by the
+/// stored-list queries below and by pipelines that stream rows straight into descriptors.
+template <class T, class Arch>
+struct ball_row_builder {
+    const cell_list<T, Arch>& cells;
+    T radius;
+    bool half;
+    bool sorted;
+
+    void operator()(std::size_t i, neighbor_list<T>& out, std::vector<candidate<T>>& scratch) const {
+        if (!sorted) {
+            cells.for_each_within(cells.wrapped_position(i), radius, i, [&](std::size_t j, const vec3<T>& r, T r2) {
+                if (!half || keep_in_half(i, j, r)) out.push_bond(j, r, r2);
+            });
+            return;
+        }
+        scratch.clear();
+        cells.for_each_within(cells.wrapped_position(i), radius, i, [&](std::size_t j, const vec3<T>& r, T r2) {
+            if (!half || keep_in_half(i, j, r)) scratch.push_back({r2, j, r});
+        });
+        push_sorted<Arch>(scratch, out);
+    }
+};
+
+/// Builds one row of a k-nearest query (adaptive radius; rows sorted by distance).
+template <class T, class Arch>
+struct nearest_row_builder {
+    const cell_list<T, Arch>& cells;
+    std::size_t k;
+    T max_r, r0;
+
+    void operator()(std::size_t i, neighbor_list<T>& out, std::vector<candidate<T>>& scratch) const {
+        const vec3<T> p = cells.wrapped_position(i);
+        T r = std::min(r0, max_r);
+        for (;;) {
+            scratch.clear();
+            cells.for_each_within(p, r, i, [&](std::size_t j, const vec3<T>& v, T r2) { scratch.push_back({r2, j, v}); });
+            // Every particle closer than r is in scratch, so the k smallest are the k nearest.
+            const bool enough = scratch.size() >= k;
+            const bool exhausted = r >= max_r || (cells.all_open() && r > cells.open_extent());
+            if (enough || exhausted) break;
+            r = std::min(r * T(1.5), max_r);
+        }
+        push_sorted<Arch>(scratch, out, k);
+    }
+};
+
+template <class T, class Arch>
+ball_row_builder<T, Arch> row_builder(const cell_list<T, Arch>& cells, const ball& q, const query_options& opt) {
+    validate(q);
+    return {cells, T(q.radius), opt.kind == list_kind::half, opt.sort_by_distance};
+}
+template <class T, class Arch>
+ball_row_builder<T, Arch> row_builder(const cell_list<T, Arch>& cells, const sorted_ball& q, const query_options& opt) {
+    validate(q);
+    return {cells, T(q.radius), opt.kind == list_kind::half, true};
+}
+template <class T, class Arch>
+nearest_row_builder<T, Arch> row_builder(const cell_list<T, Arch>& cells, const nearest& q, const query_options& opt) {
+    validate(q);
+    if (opt.kind == list_kind::half) throw error("nearest query: half lists are not defined for k-nearest neighbours");
+    const T max_r = q.max_radius < std::numeric_limits<double>::max() ? T(q.max_radius) : std::numeric_limits<T>::max();
+    // Radius expected to hold k+1 particles at the mean density, with margin.
+    const T rho = cells.density();
+    T r0 = rho > 0 ? T(1.25) * std::cbrt(T(3) * T(q.k + 1) / (T(4) * std::numbers::pi_v<T> * rho)) : T(1);
+    if (!(r0 > 0) || !std::isfinite(r0)) r0 = T(1);
+    return {cells, q.k, max_r, r0};
+}
+
+}  // namespace detail
+
 /// Ball query over a prebuilt cell list into `out` (cleared; its capacity is reused).
 template <class T, class Arch, class Policy = serial_policy>
 void find_neighbors_into(const cell_list<T, Arch>& cells, std::size_t n_rows, const ball& q, neighbor_list<T>& out,
                          const query_options& opt = {}, Policy policy = {}) {
-    detail::validate(q);
-    const T radius = T(q.radius);
+    const auto row = detail::row_builder(cells, q, opt);
     const double per_row = double(cells.density()) * 4.0 / 3.0 * std::numbers::pi * q.radius * q.radius * q.radius *
                            (opt.kind == list_kind::half ? 0.5 : 1.0);
-    detail::build_rows<T>(out, n_rows, opt.kind, policy,
-                                 [&](std::size_t i, neighbor_list<T>& out, std::vector<detail::candidate<T>>& scratch) {
-                                     const bool half = opt.kind == list_kind::half;
-                                     if (!opt.sort_by_distance) {
-                                         cells.for_each_within(cells.wrapped_position(i), radius, i,
-                                                               [&](std::size_t j, const vec3<T>& r, T r2) {
-                                                                   if (!half || detail::keep_in_half(i, j, r))
-                                                                       out.push_bond(j, r, r2);
-                                                               });
-                                         return;
-                                     }
-                                     scratch.clear();
-                                     cells.for_each_within(cells.wrapped_position(i), radius, i,
-                                                           [&](std::size_t j, const vec3<T>& r, T r2) {
-                                                               if (!half || detail::keep_in_half(i, j, r))
-                                                                   scratch.push_back({r2, j, r});
-                                                           });
-                                     detail::push_sorted<Arch>(scratch, out);
-                                 },
-                                 per_row);
+    detail::build_rows<T>(out, n_rows, opt.kind, policy, row, per_row);
 }
 
 /// Ball query with every row sorted by (distance², index, vector).
@@ -233,30 +293,8 @@ void find_neighbors_into(const cell_list<T, Arch>& cells, std::size_t n_rows, co
 template <class T, class Arch, class Policy = serial_policy>
 void find_neighbors_into(const cell_list<T, Arch>& cells, std::size_t n_rows, const nearest& q, neighbor_list<T>& out,
                          const query_options& opt = {}, Policy policy = {}) {
-    detail::validate(q);
-    if (opt.kind == list_kind::half) throw error("nearest query: half lists are not defined for k-nearest neighbours");
-    const T max_r = q.max_radius < std::numeric_limits<double>::max() ? T(q.max_radius) : std::numeric_limits<T>::max();
-    // Radius expected to hold k+1 particles at the mean density, with margin.
-    const T rho = cells.density();
-    T r0 = rho > 0 ? T(1.25) * std::cbrt(T(3) * T(q.k + 1) / (T(4) * std::numbers::pi_v<T> * rho)) : T(1);
-    if (!(r0 > 0) || !std::isfinite(r0)) r0 = T(1);
-    detail::build_rows<T>(
-        out, n_rows, opt.kind, policy,
-        [&](std::size_t i, neighbor_list<T>& out, std::vector<detail::candidate<T>>& scratch) {
-            const vec3<T> p = cells.wrapped_position(i);
-            T r = std::min(r0, max_r);
-            for (;;) {
-                scratch.clear();
-                cells.for_each_within(p, r, i, [&](std::size_t j, const vec3<T>& v, T r2) { scratch.push_back({r2, j, v}); });
-                // Every particle closer than r is in scratch, so the k smallest are the k nearest.
-                const bool enough = scratch.size() >= q.k;
-                const bool exhausted = r >= max_r || (cells.all_open() && r > cells.open_extent());
-                if (enough || exhausted) break;
-                r = std::min(r * T(1.5), max_r);
-            }
-            detail::push_sorted<Arch>(scratch, out, q.k);
-        },
-        double(q.k));
+    const auto row = detail::row_builder(cells, q, opt);
+    detail::build_rows<T>(out, n_rows, opt.kind, policy, row, double(q.k));
 }
 /// Any query over a prebuilt cell list, returning a new list (reuse the cell list for several
 /// queries on the same frame; find_neighbors_into reuses the list's storage too).

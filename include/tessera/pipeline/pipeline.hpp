@@ -176,13 +176,29 @@ public:
         const particle_properties p = props.resolved(tessera::size(particles));
         query_options opt;
         opt.n_local = p.n_local;
-        const neighbor_list<U> list = find_neighbors<U>(particles, bx, stage_, opt, policy);
-        return run_on<U>(list, p, policy);
+        if constexpr (streams) {
+            cell_list<U> cells;
+            pipeline_result<U, D...> out;
+            run_streaming(particles, bx, cells, p, out, policy);
+            return out;
+        } else {
+            const neighbor_list<U> list = find_neighbors<U>(particles, bx, stage_, opt, policy);
+            return run_on<U>(list, p, policy);
+        }
     }
 
+    /// True when every descriptor works on one row at a time and the stage is a cell-list query:
+    /// then run() never stores the neighbour list. Each row is found, handed to every descriptor
+    /// while it is in cache, and dropped — memory per neighbour is zero (one row of scratch per
+    /// thread), and there is no list to write. Results are identical to run_on(list) on the
+    /// stored list (the same row builder makes the same rows).
+    static constexpr bool streams = (particle_descriptor<D> && ...) &&
+                                    (std::is_same_v<Stage, ball> || std::is_same_v<Stage, sorted_ball> ||
+                                     std::is_same_v<Stage, nearest>);
+
     /// Storage a caller keeps across frames so that a run allocates nothing once the first frame
-    /// has sized it: the cell list, the neighbour list and the result (for cell-list stages:
-    /// ball, sorted_ball, nearest). run() with a workspace returns a reference into it, valid
+    /// has sized it: the cell list, the neighbour list (unused by streaming pipelines, see
+    /// `streams`) and the result (for cell-list stages: ball, sorted_ball, nearest). run() with a workspace returns a reference into it, valid
     /// until the next run with the same workspace.
     template <class U>
     struct workspace {
@@ -197,10 +213,15 @@ public:
         const particle_properties p = props.resolved(tessera::size(particles));
         query_options opt;
         opt.n_local = p.n_local;
-        if constexpr (std::is_same_v<Stage, ball> || std::is_same_v<Stage, sorted_ball> || std::is_same_v<Stage, nearest>)
+        if constexpr (streams) {
+            run_streaming(particles, bx, ws.cells, p, ws.result, policy);  // ws.list stays unused
+            return ws.result;
+        } else if constexpr (std::is_same_v<Stage, ball> || std::is_same_v<Stage, sorted_ball> ||
+                             std::is_same_v<Stage, nearest>) {
             find_neighbors_into(particles, bx, stage_, ws.cells, ws.list, opt, policy);
-        else
+        } else {
             ws.list = find_neighbors<U>(particles, bx, stage_, opt, policy);
+        }
         run_on_into(ws.list, p, ws.result, policy);
         return ws.result;
     }
@@ -259,6 +280,34 @@ public:
     }
 
 private:
+    /// The fused search-and-describe pass (see `streams`): bins the particles into `cells`, then
+    /// per chunk of rows one reusable single-row list (allocated per chunk, never per particle).
+    template <class U, particle_storage S, box B, class Policy>
+    void run_streaming(const S& particles, const B& bx, cell_list<U>& cells, const particle_properties& p,
+                       pipeline_result<U, D...>& out, Policy policy) const {
+        check_particle_storage<S>();
+        query_options opt;
+        opt.n_local = p.n_local;
+        const std::size_t n = detail::rows_for(particles, opt);
+        detail::validate(stage_);
+        detail::bin_for_query(cells, particles, bx, stage_);
+        const auto build_row = detail::row_builder(cells, stage_, opt);
+        const neighbor_stage_info info = neighbor_stage_traits<Stage>::info(stage_);
+        out.n_ = n;
+        std::apply([&](const D&... d) { prepare_all(info, p, out, n, d...); }, descriptors_);
+        detail::for_each_chunk(policy, n, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
+            neighbor_list<U> one;
+            std::vector<detail::candidate<U>> scratch;
+            for (std::size_t i = b; i < e; ++i) {
+                one.clear();
+                build_row(i, one, scratch);
+                one.end_row();
+                const particle_row<U> row{i, one.neighbors(0), one.vectors(0), one.distances2(0), &p, {}};
+                compute_row(row, out, n, std::index_sequence_for<D...>{});
+            }
+        });
+    }
+
     template <class U>
     static void prepare_all(const neighbor_stage_info& info, const particle_properties& p,
                             pipeline_result<U, D...>& out, std::size_t n, const D&... d) {

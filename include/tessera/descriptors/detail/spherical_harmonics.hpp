@@ -115,6 +115,10 @@ inline constexpr bool has_ylm_batch =
 /// 0). Bonds of zero length are skipped. Arch = void: scalar path; otherwise groups of
 /// batch<T, Arch>::size bonds per step, the last group zero-padded, and the lane sums of W
 /// accumulators reduced at once (xsimd::haddp).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's AVX-512 intrinsics (_mm512_undefined_pd)
+#endif
 template <class Arch = xsimd::default_arch, class T>
 void sum_ylm(std::span<const vec3<T>> bonds, int lmax, T* re, T* im, std::span<const T> weights = {},
              std::uint32_t needed = ~std::uint32_t(0)) noexcept {
@@ -185,5 +189,9 @@ void sum_ylm(std::span<const vec3<T>> bonds, int lmax, T* re, T* im, std::span<c
         add_ylm<T>(v.x / r, v.y / r, v.z / r, weights.empty() ? T(1) : weights[k], lmax, re, im, needed);
     }
 }
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 }  // namespace tessera::detail
