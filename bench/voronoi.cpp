@@ -118,6 +118,58 @@ void BM_voropp(benchmark::State& state) {
     state.counters["atoms/s"] = benchmark::Counter(double(n) * double(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_voropp)->ArgsProduct({{0, 1, 2}, {10000, 100000}})->Unit(benchmark::kMillisecond);
+
+// voro++ producing what tessellate stores: per cell volume and surface area, per face neighbour,
+// area, normal and vertex list, the vertices, in compressed rows.
+void BM_voropp_full(benchmark::State& state) {
+    const input in = make_input(int(state.range(0)), std::size_t(state.range(1)));
+    const int n = int(in.x.size());
+    const int nb = std::max(1, int(std::cbrt(n / 5.0)));
+    std::vector<int> nbrs, fv;
+    std::vector<double> areas, nrm, vs;
+    double vol = 0;
+    for (auto _ : state) {
+        std::vector<double> volume, surface, face_area, face_normal, vertices;
+        std::vector<int> face_neighbor, face_vertices;
+        std::vector<std::size_t> face_offsets{0}, vertex_offsets{0}, face_vertex_offsets{0};
+        volume.reserve(std::size_t(n));
+        surface.reserve(std::size_t(n));
+        voro::container con(0, in.len[0], 0, in.len[1], 0, in.len[2], nb, nb, nb, true, true, true, 8);
+        for (int i = 0; i < n; ++i) con.put(i, in.x[std::size_t(i)][0], in.x[std::size_t(i)][1], in.x[std::size_t(i)][2]);
+        voro::c_loop_all loop(con);
+        voro::voronoicell_neighbor c;
+        if (loop.start()) do {
+                if (con.compute_cell(c, loop)) {
+                    volume.push_back(c.volume());
+                    c.neighbors(nbrs);
+                    c.face_areas(areas);
+                    c.normals(nrm);
+                    c.face_vertices(fv);
+                    c.vertices(vs);
+                    double a = 0;
+                    for (double x : areas) a += x;
+                    surface.push_back(a);
+                    face_neighbor.insert(face_neighbor.end(), nbrs.begin(), nbrs.end());
+                    face_area.insert(face_area.end(), areas.begin(), areas.end());
+                    face_normal.insert(face_normal.end(), nrm.begin(), nrm.end());
+                    for (std::size_t k = 0; k < fv.size(); k += std::size_t(fv[k]) + 1) {
+                        face_vertices.insert(face_vertices.end(), fv.begin() + std::ptrdiff_t(k) + 1,
+                                             fv.begin() + std::ptrdiff_t(k) + 1 + fv[k]);
+                        face_vertex_offsets.push_back(face_vertices.size());
+                    }
+                    vertices.insert(vertices.end(), vs.begin(), vs.end());
+                    face_offsets.push_back(face_neighbor.size());
+                    vertex_offsets.push_back(vertices.size() / 3);
+                }
+            } while (loop.inc());
+        vol = volume[0];
+        benchmark::DoNotOptimize(vol);
+        benchmark::DoNotOptimize(face_vertices.data());
+    }
+    state.SetLabel(std::string(kind_name(int(state.range(0)))) + " full");
+    state.counters["atoms/s"] = benchmark::Counter(double(n) * double(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_voropp_full)->ArgsProduct({{0, 1, 2}, {10000, 100000}})->Unit(benchmark::kMillisecond);
 #endif
 
 BENCHMARK(BM_tessera_voronoi)->ArgsProduct({{0, 1, 2}, {10000, 100000}, {1}})->Unit(benchmark::kMillisecond);

@@ -144,6 +144,14 @@ struct scratch_buffer {
 }  // namespace detail
 
 /// One convex cell, relative to its particle: vertices and faces (see the file comment).
+///
+/// Storage is edited in place: vertices live in slots (SoA, creation order); a cut kills the
+/// slots of the vertices it removes (their coordinates are overwritten by a surviving vertex's, so
+/// whole-array scans need no mask), appends the new vertices, rewrites only the faces it clips
+/// (their new vertex lists are appended to the pool) and drops the faces it removes. Slots and pool
+/// are compacted, in order, when the garbage outgrows the live part and before the cell is read:
+/// the result is exactly that of rebuilding the polyhedron at every cut (kept vertices in order,
+/// then the new ones), for a fraction of the work.
 template <class T = double>
 class voronoi_cell {
 public:
@@ -159,12 +167,13 @@ public:
     void init_parallelepiped(const vec3<T>& corner, const vec3<T>& e0, const vec3<T>& e1, const vec3<T>& e2,
                              const std::array<std::size_t, 6>& ids, T eps) {
         eps_ = eps;
-        v_.ensure(8);
+        ns_ = nlive_ = 0;
+        sync_slots();
+        reserve_slots(8);
         faces_.ensure(6);
         pool_.ensure(24);
-        v_.n = faces_.n = pool_.n = 0;
-        for (int k = 0; k < 8; ++k)
-            v_.push(corner + e0 * T(k & 1) + e1 * T((k >> 1) & 1) + e2 * T((k >> 2) & 1));
+        faces_.n = pool_.n = 0;
+        for (int k = 0; k < 8; ++k) add_vertex(corner + e0 * T(k & 1) + e1 * T((k >> 1) & 1) + e2 * T((k >> 2) & 1));
         // Corner index = a + 2b + 4c. Quads listed for a right-handed (e0, e1, e2).
         static constexpr std::uint32_t quads[6][4] = {{0, 4, 6, 2}, {1, 3, 7, 5}, {0, 1, 5, 4},
                                                       {2, 6, 7, 3}, {0, 2, 3, 1}, {4, 5, 7, 6}};
@@ -173,79 +182,85 @@ public:
         for (int f = 0; f < 6; ++f) {
             const auto b = std::uint32_t(pool_.n);
             for (int q = 0; q < 4; ++q) pool_.push(quads[f][right ? q : 3 - q]);
-            const vec3<T> n = cross(v_[pool_[b + 1]] - v_[pool_[b]], v_[pool_[b + 2]] - v_[pool_[b + 1]]);
-            const T h = dot(n, v_[pool_[b]] - centre) / norm(n);
+            const vec3<T> n = cross(vertex(pool_[b + 1]) - vertex(pool_[b]), vertex(pool_[b + 2]) - vertex(pool_[b + 1]));
+            const T h = dot(n, vertex(pool_[b]) - centre) / norm(n);
             faces_.push({ids[std::size_t(f)], n * (T(2) * h / norm(n)), b, 4});
         }
+        live_pool_ = pool_.n;
     }
 
     /// Keeps the part with n·x <= c (n unit). Returns true if the cell changed.
     bool cut(const vec3<T>& n, T c, std::size_t neighbor, const vec3<T>& r) {
-        const std::size_t nv = v_.n;
-        const vec3<T>* V = v_.data();
-        // Most candidate planes miss the cell: a branch-free max first.
-        T dmax = std::numeric_limits<T>::lowest();
-        for (std::size_t k = 0; k < nv; ++k) dmax = std::max(dmax, n.x * V[k].x + n.y * V[k].y + n.z * V[k].z);
-        if (!(dmax - c > eps_)) return false;
-        const std::size_t nedges = pool_.n / 2;  // each edge is in two faces
-        dist_.ensure(nv);
-        status_.ensure(nv);
-        remap_.ensure(nv);
-        v2_.ensure(nv + nedges + 1);
-        cap_.ensure(nv + nedges + 1);
+        const std::size_t ns = ns_;
+        const T* X = x_.data();
+        const T* Y = y_.data();
+        const T* Z = z_.data();
+        const T eps = eps_;
+        // Most candidate planes miss the cell: a branch-free test first (dead slots hold copies of
+        // live vertices, so they never decide it).
+        int any = 0;
+        for (std::size_t k = 0; k < ns; ++k) any |= int(n.x * X[k] + n.y * Y[k] + n.z * Z[k] - c > eps);
+        if (!any) return false;
+        const std::size_t nedges = live_pool_ / 2;  // each edge is in two faces
+        reserve_slots(ns + nedges + 1);
+        X = x_.data();
+        Y = y_.data();
+        Z = z_.data();
+        dist_.ensure(ns);
+        status_.ensure(ns);
+        cap_.ensure(nlive_ + nedges + 1);
         edges_.ensure(nedges + 1);
-        faces2_.ensure(faces_.n + 1);
-        pool2_.ensure(pool_.n + faces_.n + nv + nedges + 1);
-        v2_.n = cap_.n = edges_.n = faces2_.n = pool2_.n = 0;
+        pool_.ensure(pool_.n + live_pool_ + faces_.n + nlive_ + nedges + 1);
+        cap_.n = edges_.n = 0;
         T* dist = dist_.data();
         signed char* status = status_.data();
-        std::uint32_t* remap = remap_.data();
-        for (std::size_t k = 0; k < nv; ++k) {
-            const T d = n.x * V[k].x + n.y * V[k].y + n.z * V[k].z - c;
+        for (std::size_t k = 0; k < ns; ++k) {
+            const T d = n.x * X[k] + n.y * Y[k] + n.z * Z[k] - c;
             dist[k] = d;
-            status[k] = d > eps_ ? 1 : (d < -eps_ ? -1 : 0);
+            status[k] = static_cast<signed char>(int(d > eps) - int(d < -eps));
         }
-        // New vertex numbering: kept vertices in old order, then edge intersections.
-        for (std::size_t k = 0; k < nv; ++k) {
-            if (status[k] > 0) {
-                remap[k] = std::numeric_limits<std::uint32_t>::max();
-                continue;
-            }
-            remap[k] = std::uint32_t(v2_.n);
-            if (status[k] == 0) cap_.push(remap[k]);
-            v2_.push(V[k]);
-        }
-        const std::uint32_t* pool = pool_.data();
-        std::uint32_t* out = pool2_.data();
-        std::size_t w = 0;
+        // On-vertices (kept, and part of the new face), in slot order.
+        const unsigned char* alive = alive_.data();
+        for (std::size_t k = 0; k < ns; ++k)
+            if (alive[k] && status[k] == 0) cap_.push(std::uint32_t(k));
+        // Faces: untouched ones stay as they are; clipped ones get a new list at the pool's end.
+        std::uint32_t* pool = pool_.data();
+        std::size_t w = pool_.n, nf = 0;
         for (std::size_t fi = 0; fi < faces_.n; ++fi) {
-            const face& f = faces_[fi];
+            face f = faces_[fi];
             const std::uint32_t* p = pool + f.begin;
             int any_out = 0, any_in = 0;
             for (std::uint32_t q = 0; q < f.count; ++q) {
                 any_out |= status[p[q]] > 0;
                 any_in |= status[p[q]] < 0;
             }
-            const auto b = std::uint32_t(w);
             if (!any_out) {
-                for (std::uint32_t q = 0; q < f.count; ++q) out[w++] = remap[p[q]];
-                faces2_.push({f.neighbor, f.r, b, f.count});
+                faces_[nf++] = f;
                 continue;
             }
+            live_pool_ -= f.count;
             if (!any_in) continue;  // entirely out, or out and on: gone (at most an edge remains)
+            const auto b = std::uint32_t(w);
             for (std::uint32_t q = 0; q < f.count; ++q) {
                 const std::uint32_t a = p[q], e = p[q + 1 == f.count ? 0 : q + 1];
-                if (status[a] <= 0) out[w++] = remap[a];
-                if (status[a] * status[e] < 0) out[w++] = intersection(a, e);
+                if (status[a] <= 0) pool[w++] = a;
+                if (status[a] * status[e] < 0) pool[w++] = intersection(a, e);
             }
             const auto cnt = std::uint32_t(w - b);
-            if (cnt >= 3) faces2_.push({f.neighbor, f.r, b, cnt});
-            else w = b;
+            if (cnt >= 3) {
+                f.begin = b;
+                f.count = cnt;
+                live_pool_ += cnt;
+                faces_[nf++] = f;
+            } else {
+                w = b;
+            }
         }
+        faces_.n = nf;
         // The new face: on-vertices and intersections, ordered by angle about n.
         if (cap_.n >= 3) {
             vec3<T> centre{};
-            for (std::size_t k = 0; k < cap_.n; ++k) centre += v2_[cap_[k]];
+            for (std::size_t k = 0; k < cap_.n; ++k) centre += vertex(cap_[k]);
             centre /= T(cap_.n);
             const vec3<T> u0 = std::abs(n.x) < T(0.6) ? vec3<T>{1, 0, 0} : vec3<T>{0, 1, 0};
             const vec3<T> u = cross(n, u0) / norm(cross(n, u0));
@@ -253,29 +268,69 @@ public:
             angle_.ensure(cap_.n);
             angle_.n = 0;
             for (std::size_t k = 0; k < cap_.n; ++k) {
-                const vec3<T> d = v2_[cap_[k]] - centre;
-                angle_.push({pseudo_angle(dot(d, u), dot(d, wv)), cap_[k]});
+                const vec3<T> d = vertex(cap_[k]) - centre;
+                const std::pair<T, std::uint32_t> a{pseudo_angle(dot(d, u), dot(d, wv)), cap_[k]};
+                // Insertion sort: caps have a handful of vertices.
+                std::size_t m = angle_.n++;
+                while (m > 0 && a < angle_[m - 1]) {
+                    angle_[m] = angle_[m - 1];
+                    --m;
+                }
+                angle_[m] = a;
             }
-            std::sort(angle_.data(), angle_.data() + angle_.n);
             const auto b = std::uint32_t(w);
-            for (std::size_t k = 0; k < angle_.n; ++k) out[w++] = angle_[k].second;
-            faces2_.push({neighbor, r, b, std::uint32_t(angle_.n)});
+            for (std::size_t k = 0; k < angle_.n; ++k) pool[w++] = angle_[k].second;
+            faces_.push({neighbor, r, b, std::uint32_t(angle_.n)});
+            live_pool_ += angle_.n;
         }
-        pool2_.n = w;
-        std::swap(v_, v2_);
-        std::swap(faces_, faces2_);
-        std::swap(pool_, pool2_);
-        if (faces_.n < 4) v_.n = faces_.n = pool_.n = 0;  // nothing left with a volume (radical cells)
+        pool_.n = w;
+        if (faces_.n < 4) {  // nothing left with a volume (radical cells)
+            ns_ = nlive_ = 0;
+            sync_slots();
+            faces_.n = pool_.n = live_pool_ = 0;
+            return true;
+        }
+        // Kill the removed vertices: their slots take the coordinates of a surviving vertex.
+        const std::uint32_t anchor = pool[faces_[0].begin];
+        T* Xw = x_.data();
+        T* Yw = y_.data();
+        T* Zw = z_.data();
+        unsigned char* al = alive_.data();
+        for (std::size_t k = 0; k < ns; ++k) {
+            if (status[k] > 0) {  // a removed vertex, or a dead copy of one
+                if (al[k]) --nlive_;
+                al[k] = 0;
+                Xw[k] = Xw[anchor];
+                Yw[k] = Yw[anchor];
+                Zw[k] = Zw[anchor];
+            }
+        }
+        if (ns_ > 2 * nlive_ + 8 || pool_.n > 3 * live_pool_ + 64) compact();
         return true;
+    }
+
+    /// Packs slots and pool (order kept); call before reading vertices and faces.
+    void finish() {
+        if (ns_ != nlive_ || pool_.n != live_pool_) compact();
     }
 
     bool empty() const noexcept { return faces_.n == 0; }
     T max_radius2() const noexcept {
-        T m = 0;
-        for (std::size_t k = 0; k < v_.n; ++k) m = std::max(m, norm2(v_[k]));
-        return m;
+        const T* X = x_.data();
+        const T* Y = y_.data();
+        const T* Z = z_.data();
+        T m0 = 0, m1 = 0;
+        std::size_t k = 0;
+        for (; k + 1 < ns_; k += 2) {
+            m0 = std::max(m0, X[k] * X[k] + Y[k] * Y[k] + Z[k] * Z[k]);
+            m1 = std::max(m1, X[k + 1] * X[k + 1] + Y[k + 1] * Y[k + 1] + Z[k + 1] * Z[k + 1]);
+        }
+        if (k < ns_) m0 = std::max(m0, X[k] * X[k] + Y[k] * Y[k] + Z[k] * Z[k]);
+        return std::max(m0, m1);
     }
-    std::span<const vec3<T>> vertices() const noexcept { return {v_.data(), v_.n}; }
+    /// Vertices (after finish(): k < num_vertices(), in creation order).
+    std::size_t num_vertices() const noexcept { return ns_; }
+    vec3<T> vertex(std::size_t k) const noexcept { return {x_[k], y_[k], z_[k]}; }
     std::span<const face> faces() const noexcept { return {faces_.data(), faces_.n}; }
     std::span<const std::uint32_t> face_vertices(const face& f) const noexcept { return {pool_.data() + f.begin, f.count}; }
 
@@ -283,8 +338,8 @@ public:
     vec3<T> area_vector(const face& f) const noexcept {
         const std::uint32_t* p = pool_.data() + f.begin;
         vec3<T> s{};
-        const vec3<T>& o = v_[p[0]];
-        for (std::uint32_t q = 1; q + 1 < f.count; ++q) s += cross(v_[p[q]] - o, v_[p[q + 1]] - o);
+        const vec3<T> o = vertex(p[0]);
+        for (std::uint32_t q = 1; q + 1 < f.count; ++q) s += cross(vertex(p[q]) - o, vertex(p[q + 1]) - o);
         return s * T(0.5);
     }
     /// Volume: Σ over faces of the pyramids from the particle (signed, so exact for any origin).
@@ -293,8 +348,8 @@ public:
         for (std::size_t fi = 0; fi < faces_.n; ++fi) {
             const face& f = faces_[fi];
             const std::uint32_t* p = pool_.data() + f.begin;
-            const vec3<T>& o = v_[p[0]];
-            for (std::uint32_t q = 1; q + 1 < f.count; ++q) vol += dot(o, cross(v_[p[q]], v_[p[q + 1]]));
+            const vec3<T> o = vertex(p[0]);
+            for (std::uint32_t q = 1; q + 1 < f.count; ++q) vol += dot(o, cross(vertex(p[q]), vertex(p[q + 1])));
         }
         return vol / T(6);
     }
@@ -308,24 +363,72 @@ private:
         return y >= 0 ? T(1) - p : T(3) + p;
     }
 
+    void sync_slots() noexcept { x_.n = y_.n = z_.n = alive_.n = ns_; }
+    void reserve_slots(std::size_t c) {
+        x_.ensure(c);
+        y_.ensure(c);
+        z_.ensure(c);
+        alive_.ensure(c);
+    }
+    // Capacity reserved by the caller.
+    std::uint32_t add_vertex(const vec3<T>& v) noexcept {
+        const auto k = std::uint32_t(ns_++);
+        x_[k] = v.x;
+        y_[k] = v.y;
+        z_[k] = v.z;
+        alive_[k] = 1;
+        ++nlive_;
+        sync_slots();
+        return k;
+    }
+
     std::uint32_t intersection(std::uint32_t a, std::uint32_t e) noexcept {
         const std::uint32_t in = status_[a] < 0 ? a : e, out = status_[a] < 0 ? e : a;
         const std::uint64_t key = (std::uint64_t(in) << 32) | out;
         for (std::size_t k = 0; k < edges_.n; ++k)
             if (edges_[k].first == key) return edges_[k].second;
         const T t = dist_[in] / (dist_[in] - dist_[out]);
-        const auto idx = std::uint32_t(v2_.n);
-        v2_.push(v_[in] + (v_[out] - v_[in]) * t);
+        const vec3<T> vi = vertex(in);
+        const std::uint32_t idx = add_vertex(vi + (vertex(out) - vi) * t);
         cap_.push(idx);
         edges_.push({key, idx});
         return idx;
     }
 
+    /// Drops dead slots and stale pool entries, keeping the order of both.
+    void compact() {
+        remap_.ensure(ns_);
+        std::uint32_t m = 0;
+        for (std::size_t k = 0; k < ns_; ++k) {
+            if (!alive_[k]) continue;
+            remap_[k] = m;
+            x_[m] = x_[k];
+            y_[m] = y_[k];
+            z_[m] = z_[k];
+            alive_[m] = 1;
+            ++m;
+        }
+        ns_ = nlive_ = m;
+        sync_slots();
+        pool2_.ensure(live_pool_ + 1);
+        std::size_t w = 0;
+        for (std::size_t fi = 0; fi < faces_.n; ++fi) {
+            face& f = faces_[fi];
+            const std::uint32_t* p = pool_.data() + f.begin;
+            const auto b = std::uint32_t(w);
+            for (std::uint32_t q = 0; q < f.count; ++q) pool2_[w++] = remap_[p[q]];
+            f.begin = b;
+        }
+        pool2_.n = live_pool_ = w;
+        std::swap(pool_, pool2_);
+    }
+
     T eps_ = 0;
-    detail::scratch_buffer<vec3<T>> v_, v2_;
-    detail::scratch_buffer<face> faces_, faces2_;
+    std::size_t ns_ = 0, nlive_ = 0, live_pool_ = 0;  // slots in use, live vertices, live pool entries
+    detail::scratch_buffer<T> x_, y_, z_, dist_;
+    detail::scratch_buffer<unsigned char> alive_;
+    detail::scratch_buffer<face> faces_;
     detail::scratch_buffer<std::uint32_t> pool_, pool2_, remap_, cap_;
-    detail::scratch_buffer<T> dist_;
     detail::scratch_buffer<signed char> status_;
     detail::scratch_buffer<std::pair<std::uint64_t, std::uint32_t>> edges_;
     detail::scratch_buffer<std::pair<T, std::uint32_t>> angle_;
@@ -560,6 +663,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
             }
             if (!cell.empty()) r_guess = U(0.875) * r_guess + U(0.125) * U(1.1) * bound();
             // Record the cell.
+            cell.finish();
             U vol = cell.volume(), area = 0;
             const auto faces = cell.faces();
             for (int pass = 0; pass < 2; ++pass) {  // particle faces, then walls
@@ -595,7 +699,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
             t.surface_area.push_back(area);
             t.face_offsets.push_back(t.face_neighbor.size());
             if (options.store_vertices) {
-                t.vertices.insert(t.vertices.end(), cell.vertices().begin(), cell.vertices().end());
+                for (std::size_t k = 0; k < cell.num_vertices(); ++k) t.vertices.push_back(cell.vertex(k));
                 t.vertex_offsets.push_back(t.vertices.size());
             }
         }
