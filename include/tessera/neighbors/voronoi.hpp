@@ -208,43 +208,48 @@ public:
         Z = z_.data();
         dist_.ensure(ns);
         status_.ensure(ns);
-        cap_.ensure(nlive_ + nedges + 1);
+        cap_.ensure(ns + nedges + 1);
         edges_.ensure(nedges + 1);
         pool_.ensure(pool_.n + live_pool_ + faces_.n + nlive_ + nedges + 1);
         cap_.n = edges_.n = 0;
+        // Status bits: 1 out (d > ε), 2 in (d < −ε), 0 on.
         T* dist = dist_.data();
-        signed char* status = status_.data();
+        unsigned char* status = status_.data();
         for (std::size_t k = 0; k < ns; ++k) {
             const T d = n.x * X[k] + n.y * Y[k] + n.z * Z[k] - c;
             dist[k] = d;
-            status[k] = static_cast<signed char>(int(d > eps) - int(d < -eps));
+            status[k] = static_cast<unsigned char>(int(d > eps) | (int(d < -eps) << 1));
         }
         // On-vertices (kept, and part of the new face), in slot order.
         const unsigned char* alive = alive_.data();
-        for (std::size_t k = 0; k < ns; ++k)
-            if (alive[k] && status[k] == 0) cap_.push(std::uint32_t(k));
+        {
+            std::uint32_t* cap = cap_.data();
+            std::size_t m = 0;
+            for (std::size_t k = 0; k < ns; ++k) {
+                cap[m] = std::uint32_t(k);
+                m += std::size_t(alive[k] & (status[k] == 0));
+            }
+            cap_.n = m;
+        }
         // Faces: untouched ones stay as they are; clipped ones get a new list at the pool's end.
         std::uint32_t* pool = pool_.data();
         std::size_t w = pool_.n, nf = 0;
         for (std::size_t fi = 0; fi < faces_.n; ++fi) {
             face f = faces_[fi];
             const std::uint32_t* p = pool + f.begin;
-            int any_out = 0, any_in = 0;
-            for (std::uint32_t q = 0; q < f.count; ++q) {
-                any_out |= status[p[q]] > 0;
-                any_in |= status[p[q]] < 0;
-            }
-            if (!any_out) {
+            unsigned bits = 0;
+            for (std::uint32_t q = 0; q < f.count; ++q) bits |= status[p[q]];
+            if (!(bits & 1u)) {
                 faces_[nf++] = f;
                 continue;
             }
             live_pool_ -= f.count;
-            if (!any_in) continue;  // entirely out, or out and on: gone (at most an edge remains)
+            if (!(bits & 2u)) continue;  // entirely out, or out and on: gone (at most an edge remains)
             const auto b = std::uint32_t(w);
             for (std::uint32_t q = 0; q < f.count; ++q) {
                 const std::uint32_t a = p[q], e = p[q + 1 == f.count ? 0 : q + 1];
-                if (status[a] <= 0) pool[w++] = a;
-                if (status[a] * status[e] < 0) pool[w++] = intersection(a, e);
+                if (!(status[a] & 1u)) pool[w++] = a;
+                if ((status[a] | status[e]) == 3u) pool[w++] = intersection(a, e);
             }
             const auto cnt = std::uint32_t(w - b);
             if (cnt >= 3) {
@@ -297,7 +302,7 @@ public:
         T* Zw = z_.data();
         unsigned char* al = alive_.data();
         for (std::size_t k = 0; k < ns; ++k) {
-            if (status[k] > 0) {  // a removed vertex, or a dead copy of one
+            if (status[k] & 1u) {  // a removed vertex, or a dead copy of one
                 if (al[k]) --nlive_;
                 al[k] = 0;
                 Xw[k] = Xw[anchor];
@@ -383,7 +388,7 @@ private:
     }
 
     std::uint32_t intersection(std::uint32_t a, std::uint32_t e) noexcept {
-        const std::uint32_t in = status_[a] < 0 ? a : e, out = status_[a] < 0 ? e : a;
+        const std::uint32_t in = status_[a] == 2 ? a : e, out = status_[a] == 2 ? e : a;
         const std::uint64_t key = (std::uint64_t(in) << 32) | out;
         for (std::size_t k = 0; k < edges_.n; ++k)
             if (edges_[k].first == key) return edges_[k].second;
@@ -429,7 +434,7 @@ private:
     detail::scratch_buffer<unsigned char> alive_;
     detail::scratch_buffer<face> faces_;
     detail::scratch_buffer<std::uint32_t> pool_, pool2_, remap_, cap_;
-    detail::scratch_buffer<signed char> status_;
+    detail::scratch_buffer<unsigned char> status_;
     detail::scratch_buffer<std::pair<std::uint64_t, std::uint32_t>> edges_;
     detail::scratch_buffer<std::pair<T, std::uint32_t>> angle_;
 };
@@ -574,6 +579,9 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
     auto run_chunk = [&](detail::voronoi_part<U>& part, std::size_t b, std::size_t e) {
         voronoi_cell<U> cell;
         std::vector<detail::voronoi_candidate<U>> cand;
+        std::vector<std::pair<U, std::size_t>> keys;
+        std::vector<std::uint32_t> bucket_of;
+        std::vector<std::size_t> bucket_start, bucket_fill;
         voronoi_tessellation<U>& t = part.t;
         t.neighbors.clear();
         {  // typical cell: ~16 faces, ~30 vertices, ~5.3 vertices per face
@@ -625,43 +633,80 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
                 const U rho = std::sqrt(rho2);
                 return rho + std::sqrt(std::max(U(0), rho2 + rmax_particle * rmax_particle - Ri * Ri));
             };
+            U lim = bound(), lim2 = lim * lim;  // follow rho2
             for (;;) {
                 cand.clear();
                 const U s2 = searched * searched;
                 cells.for_each_within(p, radius, i, [&](std::size_t j, const vec3<U>& r, U r2) {
                     if (r2 >= s2) cand.push_back({r2, r, j});
                 });
-                std::sort(cand.begin(), cand.end());
+                // Candidates in (|r|², r, j) order, lazily: a counting sort into ~2 per bucket of
+                // |r|² (monotone), then each bucket sorted when reached; far buckets are never sorted.
+                const std::size_t m = cand.size();
+                const std::size_t nbk = std::clamp<std::size_t>(m / 2, 1, 128);
+                const U scale = U(nbk) / (radius * radius - s2);
+                bucket_start.assign(nbk + 1, 0);
+                keys.resize(m);
+                bucket_of.resize(m);
+                for (std::size_t k = 0; k < m; ++k) {
+                    const U u = (cand[k].r2 - s2) * scale;
+                    const std::size_t bk = u < U(1) ? 0 : std::min(nbk - 1, std::size_t(u));
+                    bucket_of[k] = std::uint32_t(bk);
+                    ++bucket_start[bk + 1];
+                }
+                for (std::size_t bk = 0; bk < nbk; ++bk) bucket_start[bk + 1] += bucket_start[bk];
+                bucket_fill.assign(bucket_start.begin(), bucket_start.end() - 1);
+                for (std::size_t k = 0; k < m; ++k) keys[bucket_fill[bucket_of[k]]++] = {cand[k].r2, k};
                 bool done = false;
-                for (const auto& c : cand) {
-                    if (cell.empty()) {
-                        done = true;
-                        break;
+                for (std::size_t bk = 0; bk < nbk && !done; ++bk) {
+                    auto* kb = keys.data() + bucket_start[bk];
+                    const std::size_t kn = bucket_start[bk + 1] - bucket_start[bk];
+                    for (std::size_t q = 1; q < kn; ++q) {  // insertion sort
+                        const auto x = kb[q];
+                        std::size_t z = q;
+                        while (z > 0 && (x.first < kb[z - 1].first ||
+                                         (x.first == kb[z - 1].first && cand[x.second] < cand[kb[z - 1].second]))) {
+                            kb[z] = kb[z - 1];
+                            --z;
+                        }
+                        kb[z] = x;
                     }
-                    const U lim = bound();
-                    if (c.r2 >= lim * lim) {
-                        done = true;
-                        break;
+                    for (std::size_t q = 0; q < kn; ++q) {
+                        const auto& c = cand[kb[q].second];
+                        if (c.r2 >= lim2) {
+                            done = true;
+                            break;
+                        }
+                        if (!(c.r2 > 0)) {
+                            std::ostringstream os;
+                            os << "tessellate: particles " << i << " and " << c.j << " coincide";
+                            throw error(os.str());
+                        }
+                        const U Rj = radical ? U(options.radii[c.j]) : U(0);
+                        const U num = c.r2 + Ri * Ri - Rj * Rj;
+                        // Plane beyond every vertex (off > 0 and off² > rho2, off = num / 2|r|): no cut.
+                        if (num > 0 && num * num > U(4) * c.r2 * rho2 * U(1.0000001)) continue;
+                        const U len = std::sqrt(c.r2);
+                        const U off = num / (U(2) * len);
+                        if (off * off > rho2 && off > 0) continue;
+                        if (cell.cut(c.r / len, off, c.j, c.r)) {
+                            if (cell.empty()) {
+                                done = true;
+                                break;
+                            }
+                            rho2 = cell.max_radius2();
+                            lim = bound();
+                            lim2 = lim * lim;
+                        }
                     }
-                    if (!(c.r2 > 0)) {
-                        std::ostringstream os;
-                        os << "tessellate: particles " << i << " and " << c.j << " coincide";
-                        throw error(os.str());
-                    }
-                    const U len = std::sqrt(c.r2);
-                    const U Rj = radical ? U(options.radii[c.j]) : U(0);
-                    const U off = (c.r2 + Ri * Ri - Rj * Rj) / (U(2) * len);
-                    if (off * off > rho2 && off > 0) continue;  // plane beyond every vertex
-                    if (cell.cut(c.r / len, off, c.j, c.r)) rho2 = cell.max_radius2();
                 }
                 if (done || cell.empty()) break;
-                const U lim = bound();
                 const bool exhausted = cells.all_open() && radius > cells.open_extent();
                 if (radius >= lim || exhausted) break;
                 searched = radius;
                 radius = std::min(lim * U(1.0001), radius * U(1.5));
             }
-            if (!cell.empty()) r_guess = U(0.875) * r_guess + U(0.125) * U(1.1) * bound();
+            if (!cell.empty()) r_guess = U(0.875) * r_guess + U(0.125) * U(1.1) * lim;
             // Record the cell.
             cell.finish();
             U vol = cell.volume(), area = 0;
