@@ -84,6 +84,10 @@ struct voronoi_options {
     double tolerance = 1e-10;
     /// Keep vertices and per-face vertex lists (needed for edge lengths and interstice features).
     bool store_vertices = true;
+    /// Keep the faces (face_* arrays, surface_area, neighbor_area and, with store_vertices, the
+    /// vertices). false: only volume and neighbors are filled (the rest stay empty), which is
+    /// what Voronoi volumes or Voronoi neighbours alone need, and cheaper.
+    bool store_faces = true;
     /// Cells for particles [0, n_local); the rest (ghosts) only cut. Default: all.
     std::size_t n_local = std::numeric_limits<std::size_t>::max();
 };
@@ -214,15 +218,19 @@ public:
         cap_.n = edges_.n = 0;
         // Status bits: 1 out (d > ε), 2 in (d < −ε), 0 on.
         T* dist = dist_.data();
-        unsigned char* status = status_.data();
+        std::uint32_t* status = status_.data();
+        std::uint32_t any_on = 0;
         for (std::size_t k = 0; k < ns; ++k) {
             const T d = n.x * X[k] + n.y * Y[k] + n.z * Z[k] - c;
             dist[k] = d;
-            status[k] = static_cast<unsigned char>(int(d > eps) | (int(d < -eps) << 1));
+            const auto st = static_cast<std::uint32_t>(int(d > eps) | (int(d < -eps) << 1));
+            status[k] = st;
+            any_on |= std::uint32_t(st == 0);
         }
-        // On-vertices (kept, and part of the new face), in slot order.
-        const unsigned char* alive = alive_.data();
-        {
+        // On-vertices (kept, and part of the new face), in slot order. (A dead slot is on only
+        // if the live vertex it copies is.)
+        const std::uint32_t* alive = alive_.data();
+        if (any_on) {
             std::uint32_t* cap = cap_.data();
             std::size_t m = 0;
             for (std::size_t k = 0; k < ns; ++k) {
@@ -300,16 +308,18 @@ public:
         T* Xw = x_.data();
         T* Yw = y_.data();
         T* Zw = z_.data();
-        unsigned char* al = alive_.data();
-        for (std::size_t k = 0; k < ns; ++k) {
-            if (status[k] & 1u) {  // a removed vertex, or a dead copy of one
-                if (al[k]) --nlive_;
-                al[k] = 0;
-                Xw[k] = Xw[anchor];
-                Yw[k] = Yw[anchor];
-                Zw[k] = Zw[anchor];
-            }
+        std::uint32_t* al = alive_.data();
+        const T ax = Xw[anchor], ay = Yw[anchor], az = Zw[anchor];
+        std::size_t killed = 0;
+        for (std::size_t k = 0; k < ns; ++k) {  // branch-free: vectorizes
+            const bool o = (status[k] & 1u) != 0;  // a removed vertex, or a dead copy of one
+            killed += std::size_t(o & (al[k] != 0));
+            al[k] = o ? 0u : al[k];
+            Xw[k] = o ? ax : Xw[k];
+            Yw[k] = o ? ay : Yw[k];
+            Zw[k] = o ? az : Zw[k];
         }
+        nlive_ -= killed;
         if (ns_ > 2 * nlive_ + 8 || pool_.n > 3 * live_pool_ + 64) compact();
         return true;
     }
@@ -431,10 +441,10 @@ private:
     T eps_ = 0;
     std::size_t ns_ = 0, nlive_ = 0, live_pool_ = 0;  // slots in use, live vertices, live pool entries
     detail::scratch_buffer<T> x_, y_, z_, dist_;
-    detail::scratch_buffer<unsigned char> alive_;
+    detail::scratch_buffer<std::uint32_t> alive_;
     detail::scratch_buffer<face> faces_;
     detail::scratch_buffer<std::uint32_t> pool_, pool2_, remap_, cap_;
-    detail::scratch_buffer<unsigned char> status_;
+    detail::scratch_buffer<std::uint32_t> status_;
     detail::scratch_buffer<std::pair<std::uint64_t, std::uint32_t>> edges_;
     detail::scratch_buffer<std::pair<T, std::uint32_t>> angle_;
 };
@@ -540,12 +550,16 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
     const U eps = std::max(U(options.tolerance), U(64) * std::numeric_limits<U>::epsilon()) * spacing;
     const U half = U(1.01) * extent + spacing;  // half-width of the bounding cube
 
-    // Cell list: bins about one spacing wide; first shell holds ~30 particles.
-    cell_list<U> cells(particles, bx, spacing);
+    // Cell list: bins about two spacings wide (~8 particles: fewer, longer runs for the SIMD
+    // distance filter beat a tighter fit to the search sphere); first shell holds ~30 particles.
+    cell_list<U> cells(particles, bx, U(2) * spacing);
 
     // Cells are computed in a spatial order (bins ~2 spacings wide, x fastest) so that consecutive
     // cells query the same bins — dumps are rarely sorted in space — and stored in input order.
+    // An input that is already coherent in space (half of consecutive particles share a bin, as
+    // lattice-ordered crystals) is computed in its own order, which saves the reordering copy.
     std::vector<std::size_t> order(n_rows), rank(n_rows);
+    bool input_order = false;
     {
         std::array<std::size_t, 3> m{};
         std::array<U, 3> s0{}, sw{};
@@ -568,14 +582,18 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
             key[i] = b[0] + m[0] * (b[1] + m[1] * b[2]);
             ++start[key[i] + 1];
         }
+        std::size_t same = 0;
+        for (std::size_t i = 1; i < n_rows; ++i) same += key[i] == key[i - 1];
+        input_order = 2 * same >= n_rows;
         for (std::size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
         for (std::size_t i = 0; i < n_rows; ++i) {
-            rank[i] = start[key[i]]++;
+            rank[i] = input_order ? i : start[key[i]]++;
             order[rank[i]] = i;
         }
     }
     const U r_first = std::cbrt(U(3) * U(30) / (U(4) * std::numbers::pi_v<U>)) * spacing;
 
+    const bool faces_out = options.store_faces, verts_out = faces_out && options.store_vertices;
     auto run_chunk = [&](detail::voronoi_part<U>& part, std::size_t b, std::size_t e) {
         voronoi_cell<U> cell;
         std::vector<detail::voronoi_candidate<U>> cand;
@@ -587,6 +605,10 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
         {  // typical cell: ~16 faces, ~30 vertices, ~5.3 vertices per face
             const std::size_t m = e - b;
             t.volume.reserve(m);
+            t.neighbors.reserve(m, 16 * m);
+        }
+        if (faces_out) {
+            const std::size_t m = e - b;
             t.surface_area.reserve(m);
             t.face_offsets.reserve(m + 1);
             t.face_neighbor.reserve(16 * m);
@@ -594,9 +616,8 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
             t.face_area.reserve(16 * m);
             t.face_normal.reserve(16 * m);
             t.face_vertex_count.reserve(16 * m);
-            t.neighbors.reserve(m, 16 * m);
             t.neighbor_area.reserve(16 * m);
-            if (options.store_vertices) {
+            if (verts_out) {
                 t.vertex_offsets.reserve(m + 1);
                 t.vertices.reserve(30 * m);
                 t.face_vertex_offsets.reserve(16 * m + 1);
@@ -708,7 +729,21 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
             }
             if (!cell.empty()) r_guess = U(0.875) * r_guess + U(0.125) * U(1.1) * lim;
             // Record the cell.
-            cell.finish();
+            if (!faces_out) {  // volume and neighbours only
+                for (const auto& f : cell.faces()) {
+                    if (f.neighbor == cube) {
+                        std::ostringstream os;
+                        os << "tessellate: the cell of particle " << i
+                           << " reaches its bounding cube (internal error)";
+                        throw error(os.str());
+                    }
+                    if (!is_voronoi_wall(f.neighbor)) t.neighbors.push_bond(f.neighbor, f.r, norm2(f.r));
+                }
+                t.neighbors.end_row();
+                t.volume.push_back(cell.volume());
+                continue;
+            }
+            if (verts_out) cell.finish();
             U vol = cell.volume(), area = 0;
             const auto faces = cell.faces();
             for (int pass = 0; pass < 2; ++pass) {  // particle faces, then walls
@@ -729,7 +764,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
                     t.face_area.push_back(a);
                     t.face_normal.push_back(a > 0 ? av / a : vec3<U>{});
                     t.face_vertex_count.push_back(f.count);
-                    if (options.store_vertices) {
+                    if (verts_out) {
                         for (std::uint32_t k : cell.face_vertices(f)) t.face_vertices.push_back(k);
                         t.face_vertex_offsets.push_back(t.face_vertices.size());
                     }
@@ -743,7 +778,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
             t.volume.push_back(vol);
             t.surface_area.push_back(area);
             t.face_offsets.push_back(t.face_neighbor.size());
-            if (options.store_vertices) {
+            if (verts_out) {
                 for (std::size_t k = 0; k < cell.num_vertices(); ++k) t.vertices.push_back(cell.vertex(k));
                 t.vertex_offsets.push_back(t.vertices.size());
             }
@@ -760,21 +795,44 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
         detail::for_each_chunk(policy, n_rows, chunk,
                                [&](std::size_t c, std::size_t b, std::size_t e) { run_chunk(parts[c], b, e); });
     }
+    if (one_part && input_order && n_rows > 0) {  // already in input order
+        out = std::move(parts[0].t);
+        return out;
+    }
     // Gather into input order.
     auto locate = [&](std::size_t i) -> std::pair<const voronoi_tessellation<U>*, std::size_t> {
         return {&parts[rank[i] / chunk].t, rank[i] % chunk};
     };
     out.volume.resize(n_rows);
+    if (!faces_out) {
+        std::size_t nbonds = 0;
+        for (std::size_t i = 0; i < n_rows; ++i) {
+            const auto [t, l] = locate(i);
+            out.volume[i] = t->volume[l];
+            nbonds += t->neighbors.num_neighbors(l);
+        }
+        out.neighbors.clear();
+        out.neighbors.reserve(n_rows, nbonds);
+        for (std::size_t i = 0; i < n_rows; ++i) {
+            const auto [t, l] = locate(i);
+            const auto nb = t->neighbors.neighbors(l);
+            const auto vec = t->neighbors.vectors(l);
+            const auto d2 = t->neighbors.distances2(l);
+            for (std::size_t k = 0; k < nb.size(); ++k) out.neighbors.push_bond(nb[k], vec[k], d2[k]);
+            out.neighbors.end_row();
+        }
+        return out;
+    }
     out.surface_area.resize(n_rows);
     out.face_offsets.assign(n_rows + 1, 0);
-    if (options.store_vertices) out.vertex_offsets.assign(n_rows + 1, 0);
+    if (verts_out) out.vertex_offsets.assign(n_rows + 1, 0);
     std::size_t nfv = 0, nbonds = 0;
     for (std::size_t i = 0; i < n_rows; ++i) {
         const auto [t, l] = locate(i);
         out.volume[i] = t->volume[l];
         out.surface_area[i] = t->surface_area[l];
         out.face_offsets[i + 1] = out.face_offsets[i] + t->num_faces(l);
-        if (options.store_vertices) {
+        if (verts_out) {
             out.vertex_offsets[i + 1] = out.vertex_offsets[i] + (t->vertex_offsets[l + 1] - t->vertex_offsets[l]);
             nfv += t->face_vertex_offsets[t->face_offsets[l + 1]] - t->face_vertex_offsets[t->face_offsets[l]];
         }
@@ -786,7 +844,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
     out.face_area.resize(nf);
     out.face_normal.resize(nf);
     out.face_vertex_count.resize(nf);
-    if (options.store_vertices) {
+    if (verts_out) {
         out.vertices.resize(out.vertex_offsets.back());
         out.face_vertex_offsets.resize(nf + 1);
         out.face_vertices.resize(nfv);
@@ -808,7 +866,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
                   out.face_normal.begin() + std::ptrdiff_t(o));
         std::copy(t->face_vertex_count.begin() + std::ptrdiff_t(f0), t->face_vertex_count.begin() + std::ptrdiff_t(f1),
                   out.face_vertex_count.begin() + std::ptrdiff_t(o));
-        if (options.store_vertices) {
+        if (verts_out) {
             std::copy(t->vertices.begin() + std::ptrdiff_t(t->vertex_offsets[l]),
                       t->vertices.begin() + std::ptrdiff_t(t->vertex_offsets[l + 1]),
                       out.vertices.begin() + std::ptrdiff_t(out.vertex_offsets[i]));
@@ -828,7 +886,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
         }
         out.neighbors.end_row();
     }
-    if (options.store_vertices) out.face_vertex_offsets[nf] = fv_pos;
+    if (verts_out) out.face_vertex_offsets[nf] = fv_pos;
     return out;
 }
 
