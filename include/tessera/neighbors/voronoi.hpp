@@ -243,28 +243,30 @@ public:
         std::uint32_t* pool = pool_.data();
         std::size_t w = pool_.n, nf = 0;
         for (std::size_t fi = 0; fi < faces_.n; ++fi) {
-            face f = faces_[fi];
-            const std::uint32_t* p = pool + f.begin;
+            const std::uint32_t fcount = faces_[fi].count;
+            const std::uint32_t* p = pool + faces_[fi].begin;
             unsigned bits = 0;
-            for (std::uint32_t q = 0; q < f.count; ++q) bits |= status[p[q]];
+            for (std::uint32_t q = 0; q < fcount; ++q) bits |= status[p[q]];
             if (!(bits & 1u)) {
-                faces_[nf++] = f;
+                if (nf != fi) faces_[nf] = faces_[fi];
+                ++nf;
                 continue;
             }
-            live_pool_ -= f.count;
+            live_pool_ -= fcount;
             if (!(bits & 2u)) continue;  // entirely out, or out and on: gone (at most an edge remains)
             const auto b = std::uint32_t(w);
-            for (std::uint32_t q = 0; q < f.count; ++q) {
-                const std::uint32_t a = p[q], e = p[q + 1 == f.count ? 0 : q + 1];
+            for (std::uint32_t q = 0; q < fcount; ++q) {
+                const std::uint32_t a = p[q], e = p[q + 1 == fcount ? 0 : q + 1];
                 if (!(status[a] & 1u)) pool[w++] = a;
                 if ((status[a] | status[e]) == 3u) pool[w++] = intersection(a, e);
             }
             const auto cnt = std::uint32_t(w - b);
             if (cnt >= 3) {
-                f.begin = b;
-                f.count = cnt;
+                if (nf != fi) faces_[nf] = faces_[fi];
+                faces_[nf].begin = b;
+                faces_[nf].count = cnt;
                 live_pool_ += cnt;
-                faces_[nf++] = f;
+                ++nf;
             } else {
                 w = b;
             }
