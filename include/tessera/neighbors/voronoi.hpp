@@ -202,27 +202,36 @@ public:
         const T eps = eps_;
         // Most candidate planes miss the cell: a branch-free test first (dead slots hold copies of
         // live vertices, so they never decide it).
-        int any = 0;
-        for (std::size_t k = 0; k < ns; ++k) any |= int(n.x * X[k] + n.y * Y[k] + n.z * Z[k] - c > eps);
+        // The distances are kept for the cut (64-bit flags: same lane width as T = double).
+        T* dist = dist_.data();
+        std::int64_t any = 0;
+        for (std::size_t k = 0; k < ns; ++k) {
+            const T d = n.x * X[k] + n.y * Y[k] + n.z * Z[k] - c;
+            dist[k] = d;
+            any |= std::int64_t(d > eps);
+        }
         if (!any) return false;
+        return apply_cut(n, neighbor, r);
+    }
+
+private:
+    /// The cut proper, once some vertex is known to be out (dist_ holds the distances).
+    bool apply_cut(const vec3<T>& n, std::size_t neighbor, const vec3<T>& r) {
+        const std::size_t ns = ns_;
+        const T eps = eps_;
         const std::size_t nedges = live_pool_ / 2;  // each edge is in two faces
+        dist_.n = ns;  // keep the distances if the slots grow
         reserve_slots(ns + nedges + 1);
-        X = x_.data();
-        Y = y_.data();
-        Z = z_.data();
-        dist_.ensure(ns);
-        status_.ensure(ns);
+        T* dist = dist_.data();
         cap_.ensure(ns + nedges + 1);
         edges_.ensure(nedges + 1);
         pool_.ensure(pool_.n + live_pool_ + faces_.n + nlive_ + nedges + 1);
         cap_.n = edges_.n = 0;
         // Status bits: 1 out (d > ε), 2 in (d < −ε), 0 on.
-        T* dist = dist_.data();
         std::uint32_t* status = status_.data();
         std::uint32_t any_on = 0;
         for (std::size_t k = 0; k < ns; ++k) {
-            const T d = n.x * X[k] + n.y * Y[k] + n.z * Z[k] - c;
-            dist[k] = d;
+            const T d = dist[k];
             const auto st = static_cast<std::uint32_t>(int(d > eps) | (int(d < -eps) << 1));
             status[k] = st;
             any_on |= std::uint32_t(st == 0);
@@ -312,19 +321,24 @@ public:
         T* Zw = z_.data();
         std::uint32_t* al = alive_.data();
         const T ax = Xw[anchor], ay = Yw[anchor], az = Zw[anchor];
-        std::size_t killed = 0;
         for (std::size_t k = 0; k < ns; ++k) {  // branch-free: vectorizes
-            const bool o = (status[k] & 1u) != 0;  // a removed vertex, or a dead copy of one
-            killed += std::size_t(o & (al[k] != 0));
-            al[k] = o ? 0u : al[k];
+            const bool o = dist[k] > eps;  // status bit 1: a removed vertex, or a dead copy of one
             Xw[k] = o ? ax : Xw[k];
             Yw[k] = o ? ay : Yw[k];
             Zw[k] = o ? az : Zw[k];
+        }
+        std::uint32_t killed = 0;
+        for (std::size_t k = 0; k < ns; ++k) {
+            const std::uint32_t o = status[k] & 1u;
+            killed += o & al[k];
+            al[k] &= o ^ 1u;
         }
         nlive_ -= killed;
         if (ns_ > 2 * nlive_ + 8 || pool_.n > 3 * live_pool_ + 64) compact();
         return true;
     }
+
+public:
 
     /// Packs slots and pool (order kept); call before reading vertices and faces.
     void finish() {
@@ -336,14 +350,17 @@ public:
         const T* X = x_.data();
         const T* Y = y_.data();
         const T* Z = z_.data();
-        T m0 = 0, m1 = 0;
+        T m[8] = {};  // eight lanes: one vector max per step
         std::size_t k = 0;
-        for (; k + 1 < ns_; k += 2) {
-            m0 = std::max(m0, X[k] * X[k] + Y[k] * Y[k] + Z[k] * Z[k]);
-            m1 = std::max(m1, X[k + 1] * X[k + 1] + Y[k + 1] * Y[k + 1] + Z[k + 1] * Z[k + 1]);
-        }
-        if (k < ns_) m0 = std::max(m0, X[k] * X[k] + Y[k] * Y[k] + Z[k] * Z[k]);
-        return std::max(m0, m1);
+        for (; k + 8 <= ns_; k += 8)
+            for (std::size_t l = 0; l < 8; ++l) {
+                const T r = X[k + l] * X[k + l] + Y[k + l] * Y[k + l] + Z[k + l] * Z[k + l];
+                m[l] = m[l] < r ? r : m[l];
+            }
+        for (; k < ns_; ++k) m[0] = std::max(m[0], X[k] * X[k] + Y[k] * Y[k] + Z[k] * Z[k]);
+        T r = m[0];
+        for (std::size_t l = 1; l < 8; ++l) r = std::max(r, m[l]);
+        return r;
     }
     /// Vertices (after finish(): k < num_vertices(), in creation order).
     std::size_t num_vertices() const noexcept { return ns_; }
@@ -386,6 +403,8 @@ private:
         y_.ensure(c);
         z_.ensure(c);
         alive_.ensure(c);
+        dist_.ensure(c);  // n stays 0: per-cut scratch, indexed by slot
+        status_.ensure(c);
     }
     // Capacity reserved by the caller.
     std::uint32_t add_vertex(const vec3<T>& v) noexcept {
