@@ -40,8 +40,9 @@
 /// optionally the vertices (relative to the particle) and each face's vertex list; and the
 /// Voronoi neighbours as a tessera::neighbor_list (one bond per particle face, walls left out,
 /// bond vector to the image that owns the face, distance²) with the face areas in a parallel
-/// array, so every descriptor can run on Voronoi neighbours. Cells are independent: results are
-/// bit-identical for any thread count.
+/// array, so every descriptor can run on Voronoi neighbours (store_faces = false: only the volumes
+/// and the neighbours, for less work). Cells are independent: results are bit-identical for any
+/// thread count.
 ///
 /// Walls: along a non-periodic axis the cell is clipped by the box faces (the planes of constant
 /// fractional coordinate lo and hi of that axis), widened to the particles' extent when
