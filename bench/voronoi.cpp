@@ -1,6 +1,11 @@
 // Voronoi tessellation: tessera::tessellate beside voro++ on the same points, single-threaded.
-// Both build their spatial structure inside the timed loop and produce volumes + neighbours
-// (voro++: container + compute_cell(voronoicell_neighbor) + volume() + neighbors()).
+// Both build their spatial structure inside the timed loop and store equivalent outputs, in two
+// modes (third argument of BM_tessera_voronoi):
+//   2  volumes + neighbours: store_faces = false  vs  BM_voropp (volume() + neighbors() into
+//      arrays; tessera's neighbour list also carries the bond vectors and distances);
+//   1  everything: faces with areas, normals, vertex lists, and the vertices  vs  BM_voropp_full
+//      (volume, neighbors, face_areas, normals, face_vertices, vertices into arrays);
+//   0  as 1 without vertices (no voro++ peer: its normals/areas need the same cell walk).
 // Inputs: uniform random points, a thermal-like fcc crystal (σ = 0.02 a), and a glass (the
 // committed CuZr glass replicated 3×3×3 when present, else a perturbed fcc with σ = 0.15 a).
 //   bench_voronoi --benchmark_counter_tables=true
@@ -83,14 +88,16 @@ void BM_tessera_voronoi(benchmark::State& state) {
     const input in = make_input(int(state.range(0)), std::size_t(state.range(1)));
     const tessera::orthogonal_box<double> box({0, 0, 0}, {in.len[0], in.len[1], in.len[2]});
     tessera::voronoi_options opt;
-    opt.store_vertices = state.range(2) != 0;
+    opt.store_vertices = state.range(2) == 1;
+    opt.store_faces = state.range(2) != 2;
     double vol = 0;
     for (auto _ : state) {
         const auto t = tessera::tessellate(in.x, box, opt);
         vol = t.volume[0];
         benchmark::DoNotOptimize(vol);
     }
-    state.SetLabel(std::string(kind_name(int(state.range(0)))) + (opt.store_vertices ? "" : " no-vertices"));
+    state.SetLabel(std::string(kind_name(int(state.range(0)))) +
+                   (!opt.store_faces ? " volume+neighbours" : (opt.store_vertices ? " full" : " no-vertices")));
     state.counters["atoms/s"] = benchmark::Counter(double(in.x.size()) * double(state.iterations()), benchmark::Counter::kIsRate);
 }
 
@@ -102,25 +109,87 @@ void BM_voropp(benchmark::State& state) {
     std::vector<int> nbrs;
     double vol = 0;
     for (auto _ : state) {
+        std::vector<double> volume;
+        std::vector<int> neighbor;
+        std::vector<std::size_t> offsets{0};
+        volume.reserve(std::size_t(n));
+        offsets.reserve(std::size_t(n) + 1);
         voro::container con(0, in.len[0], 0, in.len[1], 0, in.len[2], nb, nb, nb, true, true, true, 8);
         for (int i = 0; i < n; ++i) con.put(i, in.x[std::size_t(i)][0], in.x[std::size_t(i)][1], in.x[std::size_t(i)][2]);
         voro::c_loop_all loop(con);
         voro::voronoicell_neighbor c;
         if (loop.start()) do {
                 if (con.compute_cell(c, loop)) {
-                    vol += c.volume();
+                    volume.push_back(c.volume());
                     c.neighbors(nbrs);
+                    neighbor.insert(neighbor.end(), nbrs.begin(), nbrs.end());
+                    offsets.push_back(neighbor.size());
                 }
             } while (loop.inc());
+        vol = volume[0];
         benchmark::DoNotOptimize(vol);
+        benchmark::DoNotOptimize(neighbor.data());
     }
-    state.SetLabel(kind_name(int(state.range(0))));
+    state.SetLabel(std::string(kind_name(int(state.range(0)))) + " volume+neighbours");
     state.counters["atoms/s"] = benchmark::Counter(double(n) * double(state.iterations()), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_voropp)->ArgsProduct({{0, 1, 2}, {10000, 100000}})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_voropp)->ArgsProduct({{0, 1, 2}, {10000, 100000, 1000000}})->Unit(benchmark::kMillisecond);
+
+// voro++ producing what tessellate stores: per cell volume and surface area, per face neighbour,
+// area, normal and vertex list, the vertices, in compressed rows.
+void BM_voropp_full(benchmark::State& state) {
+    const input in = make_input(int(state.range(0)), std::size_t(state.range(1)));
+    const int n = int(in.x.size());
+    const int nb = std::max(1, int(std::cbrt(n / 5.0)));
+    std::vector<int> nbrs, fv;
+    std::vector<double> areas, nrm, vs;
+    double vol = 0;
+    for (auto _ : state) {
+        std::vector<double> volume, surface, face_area, face_normal, vertices;
+        std::vector<int> face_neighbor, face_vertices;
+        std::vector<std::size_t> face_offsets{0}, vertex_offsets{0}, face_vertex_offsets{0};
+        volume.reserve(std::size_t(n));
+        surface.reserve(std::size_t(n));
+        voro::container con(0, in.len[0], 0, in.len[1], 0, in.len[2], nb, nb, nb, true, true, true, 8);
+        for (int i = 0; i < n; ++i) con.put(i, in.x[std::size_t(i)][0], in.x[std::size_t(i)][1], in.x[std::size_t(i)][2]);
+        voro::c_loop_all loop(con);
+        voro::voronoicell_neighbor c;
+        if (loop.start()) do {
+                if (con.compute_cell(c, loop)) {
+                    volume.push_back(c.volume());
+                    c.neighbors(nbrs);
+                    c.face_areas(areas);
+                    c.normals(nrm);
+                    c.face_vertices(fv);
+                    c.vertices(vs);
+                    double a = 0;
+                    for (double x : areas) a += x;
+                    surface.push_back(a);
+                    face_neighbor.insert(face_neighbor.end(), nbrs.begin(), nbrs.end());
+                    face_area.insert(face_area.end(), areas.begin(), areas.end());
+                    face_normal.insert(face_normal.end(), nrm.begin(), nrm.end());
+                    for (std::size_t k = 0; k < fv.size(); k += std::size_t(fv[k]) + 1) {
+                        face_vertices.insert(face_vertices.end(), fv.begin() + std::ptrdiff_t(k) + 1,
+                                             fv.begin() + std::ptrdiff_t(k) + 1 + fv[k]);
+                        face_vertex_offsets.push_back(face_vertices.size());
+                    }
+                    vertices.insert(vertices.end(), vs.begin(), vs.end());
+                    face_offsets.push_back(face_neighbor.size());
+                    vertex_offsets.push_back(vertices.size() / 3);
+                }
+            } while (loop.inc());
+        vol = volume[0];
+        benchmark::DoNotOptimize(vol);
+        benchmark::DoNotOptimize(face_vertices.data());
+    }
+    state.SetLabel(std::string(kind_name(int(state.range(0)))) + " full");
+    state.counters["atoms/s"] = benchmark::Counter(double(n) * double(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_voropp_full)->ArgsProduct({{0, 1, 2}, {10000, 100000}})->Unit(benchmark::kMillisecond);
 #endif
 
 BENCHMARK(BM_tessera_voronoi)->ArgsProduct({{0, 1, 2}, {10000, 100000}, {1}})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_tessera_voronoi)->ArgsProduct({{0, 1, 2}, {10000, 100000, 1000000}, {2}})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_tessera_voronoi)->ArgsProduct({{0, 1, 2}, {10000}, {0}})->Unit(benchmark::kMillisecond);
 
 }  // namespace

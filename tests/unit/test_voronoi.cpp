@@ -320,6 +320,38 @@ TEST_CASE("voronoi: permutation, translation and thread count do not change cell
     CHECK(partners);
 }
 
+TEST_CASE("voronoi: store_faces = false gives the same volumes and neighbours", "[voronoi]") {
+    std::mt19937_64 rng(11);
+    const double L = 12.6;
+    std::uniform_real_distribution<double> u(0, L);
+    pts x(2000);  // > 1024: the threaded run below uses several chunks
+    for (auto& p : x) p = {u(rng), u(rng), u(rng)};
+    const orthogonal_box<double> box({0, 0, 0}, {L, L, L}, {true, true, false});  // walls on z
+    const auto full = tessellate(x, box);
+    voronoi_options lean_opt;
+    lean_opt.store_faces = false;
+    const auto lean = tessellate(x, box, lean_opt);
+    CHECK(lean.volume == full.volume);
+    CHECK(lean.face_neighbor.empty());
+    CHECK(lean.surface_area.empty());
+    CHECK(lean.vertices.empty());
+    REQUIRE(lean.neighbors.num_particles() == full.neighbors.num_particles());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const auto a = lean.neighbors.neighbors(i), b = full.neighbors.neighbors(i);
+        REQUIRE(std::equal(a.begin(), a.end(), b.begin(), b.end()));
+        const auto va = lean.neighbors.vectors(i), vb = full.neighbors.vectors(i);
+        for (std::size_t k = 0; k < va.size(); ++k) CHECK(norm(va[k] - vb[k]) == 0);
+    }
+    // Threads (a separate instantiation: equal to rounding, same neighbours).
+    const auto lean2 = tessellate(x, box, lean_opt, openmp_policy{2});
+    REQUIRE(lean2.volume.size() == lean.volume.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        REQUIRE(std::abs(lean2.volume[i] - lean.volume[i]) <= 1e-12);
+        const auto a = lean2.neighbors.neighbors(i), b = lean.neighbors.neighbors(i);
+        REQUIRE(std::equal(a.begin(), a.end(), b.begin(), b.end()));
+    }
+}
+
 // ---- descriptors ------------------------------------------------------------------------------
 #include <tessera/descriptors/voronoi_cell.hpp>
 #include <tessera/descriptors/voronoi_statistics.hpp>

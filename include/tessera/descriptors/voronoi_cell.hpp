@@ -87,6 +87,8 @@ struct voronoi_cell_descriptors {
     void compute_all(const voronoi_tessellation<T>& t, output_columns<T> out, Policy policy = {}) const {
         if (out.n != t.num_cells() || out.count < columns().size())
             throw error("voronoi_cell_descriptors: output columns do not match the tessellation");
+        if (t.face_offsets.size() != t.num_cells() + 1)
+            throw error("voronoi_cell_descriptors: the tessellation must keep its faces (store_faces)");
         detail::for_each_chunk(policy, t.num_cells(), 4096, [&](std::size_t, std::size_t b, std::size_t e) {
             for (std::size_t i = b; i < e; ++i) compute(t, i, output_row<T>{out.base + i, out.n});
         });

@@ -40,8 +40,9 @@
 /// optionally the vertices (relative to the particle) and each face's vertex list; and the
 /// Voronoi neighbours as a tessera::neighbor_list (one bond per particle face, walls left out,
 /// bond vector to the image that owns the face, distance²) with the face areas in a parallel
-/// array, so every descriptor can run on Voronoi neighbours. Cells are independent: results are
-/// bit-identical for any thread count.
+/// array, so every descriptor can run on Voronoi neighbours (store_faces = false: only the volumes
+/// and the neighbours, for less work). Cells are independent: results are bit-identical for any
+/// thread count.
 ///
 /// Walls: along a non-periodic axis the cell is clipped by the box faces (the planes of constant
 /// fractional coordinate lo and hi of that axis), widened to the particles' extent when
@@ -84,6 +85,10 @@ struct voronoi_options {
     double tolerance = 1e-10;
     /// Keep vertices and per-face vertex lists (needed for edge lengths and interstice features).
     bool store_vertices = true;
+    /// Keep the faces (face_* arrays, surface_area, neighbor_area and, with store_vertices, the
+    /// vertices). false: only volume and neighbors are filled (the rest stay empty), which is
+    /// what Voronoi volumes or Voronoi neighbours alone need, and cheaper.
+    bool store_faces = true;
     /// Cells for particles [0, n_local); the rest (ghosts) only cut. Default: all.
     std::size_t n_local = std::numeric_limits<std::size_t>::max();
 };
@@ -144,6 +149,14 @@ struct scratch_buffer {
 }  // namespace detail
 
 /// One convex cell, relative to its particle: vertices and faces (see the file comment).
+///
+/// Storage is edited in place: vertices live in slots (SoA, creation order); a cut kills the
+/// slots of the vertices it removes (their coordinates are overwritten by a surviving vertex's, so
+/// whole-array scans need no mask), appends the new vertices, rewrites only the faces it clips
+/// (their new vertex lists are appended to the pool) and drops the faces it removes. Slots and pool
+/// are compacted, in order, when the garbage outgrows the live part and before the cell is read:
+/// the result is exactly that of rebuilding the polyhedron at every cut (kept vertices in order,
+/// then the new ones), for a fraction of the work.
 template <class T = double>
 class voronoi_cell {
 public:
@@ -159,12 +172,13 @@ public:
     void init_parallelepiped(const vec3<T>& corner, const vec3<T>& e0, const vec3<T>& e1, const vec3<T>& e2,
                              const std::array<std::size_t, 6>& ids, T eps) {
         eps_ = eps;
-        v_.ensure(8);
+        ns_ = nlive_ = 0;
+        sync_slots();
+        reserve_slots(8);
         faces_.ensure(6);
         pool_.ensure(24);
-        v_.n = faces_.n = pool_.n = 0;
-        for (int k = 0; k < 8; ++k)
-            v_.push(corner + e0 * T(k & 1) + e1 * T((k >> 1) & 1) + e2 * T((k >> 2) & 1));
+        faces_.n = pool_.n = 0;
+        for (int k = 0; k < 8; ++k) add_vertex(corner + e0 * T(k & 1) + e1 * T((k >> 1) & 1) + e2 * T((k >> 2) & 1));
         // Corner index = a + 2b + 4c. Quads listed for a right-handed (e0, e1, e2).
         static constexpr std::uint32_t quads[6][4] = {{0, 4, 6, 2}, {1, 3, 7, 5}, {0, 1, 5, 4},
                                                       {2, 6, 7, 3}, {0, 2, 3, 1}, {4, 5, 7, 6}};
@@ -173,79 +187,105 @@ public:
         for (int f = 0; f < 6; ++f) {
             const auto b = std::uint32_t(pool_.n);
             for (int q = 0; q < 4; ++q) pool_.push(quads[f][right ? q : 3 - q]);
-            const vec3<T> n = cross(v_[pool_[b + 1]] - v_[pool_[b]], v_[pool_[b + 2]] - v_[pool_[b + 1]]);
-            const T h = dot(n, v_[pool_[b]] - centre) / norm(n);
+            const vec3<T> n = cross(vertex(pool_[b + 1]) - vertex(pool_[b]), vertex(pool_[b + 2]) - vertex(pool_[b + 1]));
+            const T h = dot(n, vertex(pool_[b]) - centre) / norm(n);
             faces_.push({ids[std::size_t(f)], n * (T(2) * h / norm(n)), b, 4});
         }
+        live_pool_ = pool_.n;
     }
 
     /// Keeps the part with n·x <= c (n unit). Returns true if the cell changed.
     bool cut(const vec3<T>& n, T c, std::size_t neighbor, const vec3<T>& r) {
-        const std::size_t nv = v_.n;
-        const vec3<T>* V = v_.data();
-        // Most candidate planes miss the cell: a branch-free max first.
-        T dmax = std::numeric_limits<T>::lowest();
-        for (std::size_t k = 0; k < nv; ++k) dmax = std::max(dmax, n.x * V[k].x + n.y * V[k].y + n.z * V[k].z);
-        if (!(dmax - c > eps_)) return false;
-        const std::size_t nedges = pool_.n / 2;  // each edge is in two faces
-        dist_.ensure(nv);
-        status_.ensure(nv);
-        remap_.ensure(nv);
-        v2_.ensure(nv + nedges + 1);
-        cap_.ensure(nv + nedges + 1);
-        edges_.ensure(nedges + 1);
-        faces2_.ensure(faces_.n + 1);
-        pool2_.ensure(pool_.n + faces_.n + nv + nedges + 1);
-        v2_.n = cap_.n = edges_.n = faces2_.n = pool2_.n = 0;
+        const std::size_t ns = ns_;
+        const T* X = x_.data();
+        const T* Y = y_.data();
+        const T* Z = z_.data();
+        const T eps = eps_;
+        // Most candidate planes miss the cell: a branch-free test first (dead slots hold copies of
+        // live vertices, so they never decide it).
+        // The distances are kept for the cut (64-bit flags: same lane width as T = double).
         T* dist = dist_.data();
-        signed char* status = status_.data();
-        std::uint32_t* remap = remap_.data();
-        for (std::size_t k = 0; k < nv; ++k) {
-            const T d = n.x * V[k].x + n.y * V[k].y + n.z * V[k].z - c;
+        std::int64_t any = 0;
+        for (std::size_t k = 0; k < ns; ++k) {
+            const T d = n.x * X[k] + n.y * Y[k] + n.z * Z[k] - c;
             dist[k] = d;
-            status[k] = d > eps_ ? 1 : (d < -eps_ ? -1 : 0);
+            any |= std::int64_t(d > eps);
         }
-        // New vertex numbering: kept vertices in old order, then edge intersections.
-        for (std::size_t k = 0; k < nv; ++k) {
-            if (status[k] > 0) {
-                remap[k] = std::numeric_limits<std::uint32_t>::max();
-                continue;
+        if (!any) return false;
+        return apply_cut(n, neighbor, r);
+    }
+
+private:
+    /// The cut proper, once some vertex is known to be out (dist_ holds the distances).
+    bool apply_cut(const vec3<T>& n, std::size_t neighbor, const vec3<T>& r) {
+        const std::size_t ns = ns_;
+        const T eps = eps_;
+        const std::size_t nedges = live_pool_ / 2;  // each edge is in two faces
+        dist_.n = ns;  // keep the distances if the slots grow
+        reserve_slots(ns + nedges + 1);
+        T* dist = dist_.data();
+        cap_.ensure(ns + nedges + 1);
+        edges_.ensure(nedges + 1);
+        pool_.ensure(pool_.n + live_pool_ + faces_.n + nlive_ + nedges + 1);
+        cap_.n = edges_.n = 0;
+        // Status bits: 1 out (d > ε), 2 in (d < −ε), 0 on.
+        std::uint32_t* status = status_.data();
+        std::uint32_t any_on = 0;
+        for (std::size_t k = 0; k < ns; ++k) {
+            const T d = dist[k];
+            const auto st = static_cast<std::uint32_t>(int(d > eps) | (int(d < -eps) << 1));
+            status[k] = st;
+            any_on |= std::uint32_t(st == 0);
+        }
+        // On-vertices (kept, and part of the new face), in slot order. (A dead slot is on only
+        // if the live vertex it copies is.)
+        const std::uint32_t* alive = alive_.data();
+        if (any_on) {
+            std::uint32_t* cap = cap_.data();
+            std::size_t m = 0;
+            for (std::size_t k = 0; k < ns; ++k) {
+                cap[m] = std::uint32_t(k);
+                m += std::size_t(alive[k] & (status[k] == 0));
             }
-            remap[k] = std::uint32_t(v2_.n);
-            if (status[k] == 0) cap_.push(remap[k]);
-            v2_.push(V[k]);
+            cap_.n = m;
         }
-        const std::uint32_t* pool = pool_.data();
-        std::uint32_t* out = pool2_.data();
-        std::size_t w = 0;
+        // Faces: untouched ones stay as they are; clipped ones get a new list at the pool's end.
+        std::uint32_t* pool = pool_.data();
+        std::size_t w = pool_.n, nf = 0;
         for (std::size_t fi = 0; fi < faces_.n; ++fi) {
-            const face& f = faces_[fi];
-            const std::uint32_t* p = pool + f.begin;
-            int any_out = 0, any_in = 0;
-            for (std::uint32_t q = 0; q < f.count; ++q) {
-                any_out |= status[p[q]] > 0;
-                any_in |= status[p[q]] < 0;
-            }
-            const auto b = std::uint32_t(w);
-            if (!any_out) {
-                for (std::uint32_t q = 0; q < f.count; ++q) out[w++] = remap[p[q]];
-                faces2_.push({f.neighbor, f.r, b, f.count});
+            const std::uint32_t fcount = faces_[fi].count;
+            const std::uint32_t* p = pool + faces_[fi].begin;
+            unsigned bits = 0;
+            for (std::uint32_t q = 0; q < fcount; ++q) bits |= status[p[q]];
+            if (!(bits & 1u)) {
+                if (nf != fi) faces_[nf] = faces_[fi];
+                ++nf;
                 continue;
             }
-            if (!any_in) continue;  // entirely out, or out and on: gone (at most an edge remains)
-            for (std::uint32_t q = 0; q < f.count; ++q) {
-                const std::uint32_t a = p[q], e = p[q + 1 == f.count ? 0 : q + 1];
-                if (status[a] <= 0) out[w++] = remap[a];
-                if (status[a] * status[e] < 0) out[w++] = intersection(a, e);
+            live_pool_ -= fcount;
+            if (!(bits & 2u)) continue;  // entirely out, or out and on: gone (at most an edge remains)
+            const auto b = std::uint32_t(w);
+            for (std::uint32_t q = 0; q < fcount; ++q) {
+                const std::uint32_t a = p[q], e = p[q + 1 == fcount ? 0 : q + 1];
+                if (!(status[a] & 1u)) pool[w++] = a;
+                if ((status[a] | status[e]) == 3u) pool[w++] = intersection(a, e);
             }
             const auto cnt = std::uint32_t(w - b);
-            if (cnt >= 3) faces2_.push({f.neighbor, f.r, b, cnt});
-            else w = b;
+            if (cnt >= 3) {
+                if (nf != fi) faces_[nf] = faces_[fi];
+                faces_[nf].begin = b;
+                faces_[nf].count = cnt;
+                live_pool_ += cnt;
+                ++nf;
+            } else {
+                w = b;
+            }
         }
+        faces_.n = nf;
         // The new face: on-vertices and intersections, ordered by angle about n.
         if (cap_.n >= 3) {
             vec3<T> centre{};
-            for (std::size_t k = 0; k < cap_.n; ++k) centre += v2_[cap_[k]];
+            for (std::size_t k = 0; k < cap_.n; ++k) centre += vertex(cap_[k]);
             centre /= T(cap_.n);
             const vec3<T> u0 = std::abs(n.x) < T(0.6) ? vec3<T>{1, 0, 0} : vec3<T>{0, 1, 0};
             const vec3<T> u = cross(n, u0) / norm(cross(n, u0));
@@ -253,29 +293,79 @@ public:
             angle_.ensure(cap_.n);
             angle_.n = 0;
             for (std::size_t k = 0; k < cap_.n; ++k) {
-                const vec3<T> d = v2_[cap_[k]] - centre;
-                angle_.push({pseudo_angle(dot(d, u), dot(d, wv)), cap_[k]});
+                const vec3<T> d = vertex(cap_[k]) - centre;
+                const std::pair<T, std::uint32_t> a{pseudo_angle(dot(d, u), dot(d, wv)), cap_[k]};
+                // Insertion sort: caps have a handful of vertices.
+                std::size_t m = angle_.n++;
+                while (m > 0 && a < angle_[m - 1]) {
+                    angle_[m] = angle_[m - 1];
+                    --m;
+                }
+                angle_[m] = a;
             }
-            std::sort(angle_.data(), angle_.data() + angle_.n);
             const auto b = std::uint32_t(w);
-            for (std::size_t k = 0; k < angle_.n; ++k) out[w++] = angle_[k].second;
-            faces2_.push({neighbor, r, b, std::uint32_t(angle_.n)});
+            for (std::size_t k = 0; k < angle_.n; ++k) pool[w++] = angle_[k].second;
+            faces_.push({neighbor, r, b, std::uint32_t(angle_.n)});
+            live_pool_ += angle_.n;
         }
-        pool2_.n = w;
-        std::swap(v_, v2_);
-        std::swap(faces_, faces2_);
-        std::swap(pool_, pool2_);
-        if (faces_.n < 4) v_.n = faces_.n = pool_.n = 0;  // nothing left with a volume (radical cells)
+        pool_.n = w;
+        if (faces_.n < 4) {  // nothing left with a volume (radical cells)
+            ns_ = nlive_ = 0;
+            sync_slots();
+            faces_.n = pool_.n = live_pool_ = 0;
+            return true;
+        }
+        // Kill the removed vertices: their slots take the coordinates of a surviving vertex.
+        const std::uint32_t anchor = pool[faces_[0].begin];
+        T* Xw = x_.data();
+        T* Yw = y_.data();
+        T* Zw = z_.data();
+        std::uint32_t* al = alive_.data();
+        const T ax = Xw[anchor], ay = Yw[anchor], az = Zw[anchor];
+        for (std::size_t k = 0; k < ns; ++k) {  // branch-free: vectorizes
+            const bool o = dist[k] > eps;  // status bit 1: a removed vertex, or a dead copy of one
+            Xw[k] = o ? ax : Xw[k];
+            Yw[k] = o ? ay : Yw[k];
+            Zw[k] = o ? az : Zw[k];
+        }
+        std::uint32_t killed = 0;
+        for (std::size_t k = 0; k < ns; ++k) {
+            const std::uint32_t o = status[k] & 1u;
+            killed += o & al[k];
+            al[k] &= o ^ 1u;
+        }
+        nlive_ -= killed;
+        if (ns_ > 2 * nlive_ + 8 || pool_.n > 3 * live_pool_ + 64) compact();
         return true;
+    }
+
+public:
+
+    /// Packs slots and pool (order kept); call before reading vertices and faces.
+    void finish() {
+        if (ns_ != nlive_ || pool_.n != live_pool_) compact();
     }
 
     bool empty() const noexcept { return faces_.n == 0; }
     T max_radius2() const noexcept {
-        T m = 0;
-        for (std::size_t k = 0; k < v_.n; ++k) m = std::max(m, norm2(v_[k]));
-        return m;
+        const T* X = x_.data();
+        const T* Y = y_.data();
+        const T* Z = z_.data();
+        T m[8] = {};  // eight lanes: one vector max per step
+        std::size_t k = 0;
+        for (; k + 8 <= ns_; k += 8)
+            for (std::size_t l = 0; l < 8; ++l) {
+                const T r = X[k + l] * X[k + l] + Y[k + l] * Y[k + l] + Z[k + l] * Z[k + l];
+                m[l] = m[l] < r ? r : m[l];
+            }
+        for (; k < ns_; ++k) m[0] = std::max(m[0], X[k] * X[k] + Y[k] * Y[k] + Z[k] * Z[k]);
+        T r = m[0];
+        for (std::size_t l = 1; l < 8; ++l) r = std::max(r, m[l]);
+        return r;
     }
-    std::span<const vec3<T>> vertices() const noexcept { return {v_.data(), v_.n}; }
+    /// Vertices (after finish(): k < num_vertices(), in creation order).
+    std::size_t num_vertices() const noexcept { return ns_; }
+    vec3<T> vertex(std::size_t k) const noexcept { return {x_[k], y_[k], z_[k]}; }
     std::span<const face> faces() const noexcept { return {faces_.data(), faces_.n}; }
     std::span<const std::uint32_t> face_vertices(const face& f) const noexcept { return {pool_.data() + f.begin, f.count}; }
 
@@ -283,8 +373,8 @@ public:
     vec3<T> area_vector(const face& f) const noexcept {
         const std::uint32_t* p = pool_.data() + f.begin;
         vec3<T> s{};
-        const vec3<T>& o = v_[p[0]];
-        for (std::uint32_t q = 1; q + 1 < f.count; ++q) s += cross(v_[p[q]] - o, v_[p[q + 1]] - o);
+        const vec3<T> o = vertex(p[0]);
+        for (std::uint32_t q = 1; q + 1 < f.count; ++q) s += cross(vertex(p[q]) - o, vertex(p[q + 1]) - o);
         return s * T(0.5);
     }
     /// Volume: Σ over faces of the pyramids from the particle (signed, so exact for any origin).
@@ -293,8 +383,8 @@ public:
         for (std::size_t fi = 0; fi < faces_.n; ++fi) {
             const face& f = faces_[fi];
             const std::uint32_t* p = pool_.data() + f.begin;
-            const vec3<T>& o = v_[p[0]];
-            for (std::uint32_t q = 1; q + 1 < f.count; ++q) vol += dot(o, cross(v_[p[q]], v_[p[q + 1]]));
+            const vec3<T> o = vertex(p[0]);
+            for (std::uint32_t q = 1; q + 1 < f.count; ++q) vol += dot(o, cross(vertex(p[q]), vertex(p[q + 1])));
         }
         return vol / T(6);
     }
@@ -308,25 +398,75 @@ private:
         return y >= 0 ? T(1) - p : T(3) + p;
     }
 
+    void sync_slots() noexcept { x_.n = y_.n = z_.n = alive_.n = ns_; }
+    void reserve_slots(std::size_t c) {
+        x_.ensure(c);
+        y_.ensure(c);
+        z_.ensure(c);
+        alive_.ensure(c);
+        dist_.ensure(c);  // n stays 0: per-cut scratch, indexed by slot
+        status_.ensure(c);
+    }
+    // Capacity reserved by the caller.
+    std::uint32_t add_vertex(const vec3<T>& v) noexcept {
+        const auto k = std::uint32_t(ns_++);
+        x_[k] = v.x;
+        y_[k] = v.y;
+        z_[k] = v.z;
+        alive_[k] = 1;
+        ++nlive_;
+        sync_slots();
+        return k;
+    }
+
     std::uint32_t intersection(std::uint32_t a, std::uint32_t e) noexcept {
-        const std::uint32_t in = status_[a] < 0 ? a : e, out = status_[a] < 0 ? e : a;
+        const std::uint32_t in = status_[a] == 2 ? a : e, out = status_[a] == 2 ? e : a;
         const std::uint64_t key = (std::uint64_t(in) << 32) | out;
         for (std::size_t k = 0; k < edges_.n; ++k)
             if (edges_[k].first == key) return edges_[k].second;
         const T t = dist_[in] / (dist_[in] - dist_[out]);
-        const auto idx = std::uint32_t(v2_.n);
-        v2_.push(v_[in] + (v_[out] - v_[in]) * t);
+        const vec3<T> vi = vertex(in);
+        const std::uint32_t idx = add_vertex(vi + (vertex(out) - vi) * t);
         cap_.push(idx);
         edges_.push({key, idx});
         return idx;
     }
 
+    /// Drops dead slots and stale pool entries, keeping the order of both.
+    void compact() {
+        remap_.ensure(ns_);
+        std::uint32_t m = 0;
+        for (std::size_t k = 0; k < ns_; ++k) {
+            if (!alive_[k]) continue;
+            remap_[k] = m;
+            x_[m] = x_[k];
+            y_[m] = y_[k];
+            z_[m] = z_[k];
+            alive_[m] = 1;
+            ++m;
+        }
+        ns_ = nlive_ = m;
+        sync_slots();
+        pool2_.ensure(live_pool_ + 1);
+        std::size_t w = 0;
+        for (std::size_t fi = 0; fi < faces_.n; ++fi) {
+            face& f = faces_[fi];
+            const std::uint32_t* p = pool_.data() + f.begin;
+            const auto b = std::uint32_t(w);
+            for (std::uint32_t q = 0; q < f.count; ++q) pool2_[w++] = remap_[p[q]];
+            f.begin = b;
+        }
+        pool2_.n = live_pool_ = w;
+        std::swap(pool_, pool2_);
+    }
+
     T eps_ = 0;
-    detail::scratch_buffer<vec3<T>> v_, v2_;
-    detail::scratch_buffer<face> faces_, faces2_;
+    std::size_t ns_ = 0, nlive_ = 0, live_pool_ = 0;  // slots in use, live vertices, live pool entries
+    detail::scratch_buffer<T> x_, y_, z_, dist_;
+    detail::scratch_buffer<std::uint32_t> alive_;
+    detail::scratch_buffer<face> faces_;
     detail::scratch_buffer<std::uint32_t> pool_, pool2_, remap_, cap_;
-    detail::scratch_buffer<T> dist_;
-    detail::scratch_buffer<signed char> status_;
+    detail::scratch_buffer<std::uint32_t> status_;
     detail::scratch_buffer<std::pair<std::uint64_t, std::uint32_t>> edges_;
     detail::scratch_buffer<std::pair<T, std::uint32_t>> angle_;
 };
@@ -432,12 +572,16 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
     const U eps = std::max(U(options.tolerance), U(64) * std::numeric_limits<U>::epsilon()) * spacing;
     const U half = U(1.01) * extent + spacing;  // half-width of the bounding cube
 
-    // Cell list: bins about one spacing wide; first shell holds ~30 particles.
-    cell_list<U> cells(particles, bx, spacing);
+    // Cell list: bins about two spacings wide (~8 particles: fewer, longer runs for the SIMD
+    // distance filter beat a tighter fit to the search sphere); first shell holds ~30 particles.
+    cell_list<U> cells(particles, bx, U(2) * spacing);
 
     // Cells are computed in a spatial order (bins ~2 spacings wide, x fastest) so that consecutive
     // cells query the same bins — dumps are rarely sorted in space — and stored in input order.
+    // An input that is already coherent in space (half of consecutive particles share a bin, as
+    // lattice-ordered crystals) is computed in its own order, which saves the reordering copy.
     std::vector<std::size_t> order(n_rows), rank(n_rows);
+    bool input_order = false;
     {
         std::array<std::size_t, 3> m{};
         std::array<U, 3> s0{}, sw{};
@@ -460,22 +604,33 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
             key[i] = b[0] + m[0] * (b[1] + m[1] * b[2]);
             ++start[key[i] + 1];
         }
+        std::size_t same = 0;
+        for (std::size_t i = 1; i < n_rows; ++i) same += key[i] == key[i - 1];
+        input_order = 2 * same >= n_rows;
         for (std::size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
         for (std::size_t i = 0; i < n_rows; ++i) {
-            rank[i] = start[key[i]]++;
+            rank[i] = input_order ? i : start[key[i]]++;
             order[rank[i]] = i;
         }
     }
     const U r_first = std::cbrt(U(3) * U(30) / (U(4) * std::numbers::pi_v<U>)) * spacing;
 
+    const bool faces_out = options.store_faces, verts_out = faces_out && options.store_vertices;
     auto run_chunk = [&](detail::voronoi_part<U>& part, std::size_t b, std::size_t e) {
         voronoi_cell<U> cell;
         std::vector<detail::voronoi_candidate<U>> cand;
+        std::vector<std::pair<U, std::size_t>> keys;
+        std::vector<std::uint32_t> bucket_of;
+        std::vector<std::size_t> bucket_start, bucket_fill;
         voronoi_tessellation<U>& t = part.t;
         t.neighbors.clear();
         {  // typical cell: ~16 faces, ~30 vertices, ~5.3 vertices per face
             const std::size_t m = e - b;
             t.volume.reserve(m);
+            t.neighbors.reserve(m, 16 * m);
+        }
+        if (faces_out) {
+            const std::size_t m = e - b;
             t.surface_area.reserve(m);
             t.face_offsets.reserve(m + 1);
             t.face_neighbor.reserve(16 * m);
@@ -483,9 +638,8 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
             t.face_area.reserve(16 * m);
             t.face_normal.reserve(16 * m);
             t.face_vertex_count.reserve(16 * m);
-            t.neighbors.reserve(m, 16 * m);
             t.neighbor_area.reserve(16 * m);
-            if (options.store_vertices) {
+            if (verts_out) {
                 t.vertex_offsets.reserve(m + 1);
                 t.vertices.reserve(30 * m);
                 t.face_vertex_offsets.reserve(16 * m + 1);
@@ -522,44 +676,96 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
                 const U rho = std::sqrt(rho2);
                 return rho + std::sqrt(std::max(U(0), rho2 + rmax_particle * rmax_particle - Ri * Ri));
             };
+            U lim = bound(), lim2 = lim * lim;  // follow rho2
             for (;;) {
                 cand.clear();
                 const U s2 = searched * searched;
                 cells.for_each_within(p, radius, i, [&](std::size_t j, const vec3<U>& r, U r2) {
                     if (r2 >= s2) cand.push_back({r2, r, j});
                 });
-                std::sort(cand.begin(), cand.end());
+                // Candidates in (|r|², r, j) order, lazily: a counting sort into ~2 per bucket of
+                // |r|² (monotone), then each bucket sorted when reached; far buckets are never sorted.
+                const std::size_t m = cand.size();
+                const std::size_t nbk = std::clamp<std::size_t>(m / 2, 1, 128);
+                const U scale = U(nbk) / (radius * radius - s2);
+                bucket_start.assign(nbk + 1, 0);
+                keys.resize(m);
+                bucket_of.resize(m);
+                for (std::size_t k = 0; k < m; ++k) {
+                    const U u = (cand[k].r2 - s2) * scale;
+                    const std::size_t bk = u < U(1) ? 0 : std::min(nbk - 1, std::size_t(u));
+                    bucket_of[k] = std::uint32_t(bk);
+                    ++bucket_start[bk + 1];
+                }
+                for (std::size_t bk = 0; bk < nbk; ++bk) bucket_start[bk + 1] += bucket_start[bk];
+                bucket_fill.assign(bucket_start.begin(), bucket_start.end() - 1);
+                for (std::size_t k = 0; k < m; ++k) keys[bucket_fill[bucket_of[k]]++] = {cand[k].r2, k};
                 bool done = false;
-                for (const auto& c : cand) {
-                    if (cell.empty()) {
-                        done = true;
-                        break;
+                for (std::size_t bk = 0; bk < nbk && !done; ++bk) {
+                    auto* kb = keys.data() + bucket_start[bk];
+                    const std::size_t kn = bucket_start[bk + 1] - bucket_start[bk];
+                    for (std::size_t q = 1; q < kn; ++q) {  // insertion sort
+                        const auto x = kb[q];
+                        std::size_t z = q;
+                        while (z > 0 && (x.first < kb[z - 1].first ||
+                                         (x.first == kb[z - 1].first && cand[x.second] < cand[kb[z - 1].second]))) {
+                            kb[z] = kb[z - 1];
+                            --z;
+                        }
+                        kb[z] = x;
                     }
-                    const U lim = bound();
-                    if (c.r2 >= lim * lim) {
-                        done = true;
-                        break;
+                    for (std::size_t q = 0; q < kn; ++q) {
+                        const auto& c = cand[kb[q].second];
+                        if (c.r2 >= lim2) {
+                            done = true;
+                            break;
+                        }
+                        if (!(c.r2 > 0)) {
+                            std::ostringstream os;
+                            os << "tessellate: particles " << i << " and " << c.j << " coincide";
+                            throw error(os.str());
+                        }
+                        const U Rj = radical ? U(options.radii[c.j]) : U(0);
+                        const U num = c.r2 + Ri * Ri - Rj * Rj;
+                        // Plane beyond every vertex (off > 0 and off² > rho2, off = num / 2|r|): no cut.
+                        if (num > 0 && num * num > U(4) * c.r2 * rho2 * U(1.0000001)) continue;
+                        const U len = std::sqrt(c.r2);
+                        const U off = num / (U(2) * len);
+                        if (off * off > rho2 && off > 0) continue;
+                        if (cell.cut(c.r / len, off, c.j, c.r)) {
+                            if (cell.empty()) {
+                                done = true;
+                                break;
+                            }
+                            rho2 = cell.max_radius2();
+                            lim = bound();
+                            lim2 = lim * lim;
+                        }
                     }
-                    if (!(c.r2 > 0)) {
-                        std::ostringstream os;
-                        os << "tessellate: particles " << i << " and " << c.j << " coincide";
-                        throw error(os.str());
-                    }
-                    const U len = std::sqrt(c.r2);
-                    const U Rj = radical ? U(options.radii[c.j]) : U(0);
-                    const U off = (c.r2 + Ri * Ri - Rj * Rj) / (U(2) * len);
-                    if (off * off > rho2 && off > 0) continue;  // plane beyond every vertex
-                    if (cell.cut(c.r / len, off, c.j, c.r)) rho2 = cell.max_radius2();
                 }
                 if (done || cell.empty()) break;
-                const U lim = bound();
                 const bool exhausted = cells.all_open() && radius > cells.open_extent();
                 if (radius >= lim || exhausted) break;
                 searched = radius;
                 radius = std::min(lim * U(1.0001), radius * U(1.5));
             }
-            if (!cell.empty()) r_guess = U(0.875) * r_guess + U(0.125) * U(1.1) * bound();
+            if (!cell.empty()) r_guess = U(0.875) * r_guess + U(0.125) * U(1.1) * lim;
             // Record the cell.
+            if (!faces_out) {  // volume and neighbours only
+                for (const auto& f : cell.faces()) {
+                    if (f.neighbor == cube) {
+                        std::ostringstream os;
+                        os << "tessellate: the cell of particle " << i
+                           << " reaches its bounding cube (internal error)";
+                        throw error(os.str());
+                    }
+                    if (!is_voronoi_wall(f.neighbor)) t.neighbors.push_bond(f.neighbor, f.r, norm2(f.r));
+                }
+                t.neighbors.end_row();
+                t.volume.push_back(cell.volume());
+                continue;
+            }
+            if (verts_out) cell.finish();
             U vol = cell.volume(), area = 0;
             const auto faces = cell.faces();
             for (int pass = 0; pass < 2; ++pass) {  // particle faces, then walls
@@ -580,7 +786,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
                     t.face_area.push_back(a);
                     t.face_normal.push_back(a > 0 ? av / a : vec3<U>{});
                     t.face_vertex_count.push_back(f.count);
-                    if (options.store_vertices) {
+                    if (verts_out) {
                         for (std::uint32_t k : cell.face_vertices(f)) t.face_vertices.push_back(k);
                         t.face_vertex_offsets.push_back(t.face_vertices.size());
                     }
@@ -594,8 +800,8 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
             t.volume.push_back(vol);
             t.surface_area.push_back(area);
             t.face_offsets.push_back(t.face_neighbor.size());
-            if (options.store_vertices) {
-                t.vertices.insert(t.vertices.end(), cell.vertices().begin(), cell.vertices().end());
+            if (verts_out) {
+                for (std::size_t k = 0; k < cell.num_vertices(); ++k) t.vertices.push_back(cell.vertex(k));
                 t.vertex_offsets.push_back(t.vertices.size());
             }
         }
@@ -611,21 +817,44 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
         detail::for_each_chunk(policy, n_rows, chunk,
                                [&](std::size_t c, std::size_t b, std::size_t e) { run_chunk(parts[c], b, e); });
     }
+    if (one_part && input_order && n_rows > 0) {  // already in input order
+        out = std::move(parts[0].t);
+        return out;
+    }
     // Gather into input order.
     auto locate = [&](std::size_t i) -> std::pair<const voronoi_tessellation<U>*, std::size_t> {
         return {&parts[rank[i] / chunk].t, rank[i] % chunk};
     };
     out.volume.resize(n_rows);
+    if (!faces_out) {
+        std::size_t nbonds = 0;
+        for (std::size_t i = 0; i < n_rows; ++i) {
+            const auto [t, l] = locate(i);
+            out.volume[i] = t->volume[l];
+            nbonds += t->neighbors.num_neighbors(l);
+        }
+        out.neighbors.clear();
+        out.neighbors.reserve(n_rows, nbonds);
+        for (std::size_t i = 0; i < n_rows; ++i) {
+            const auto [t, l] = locate(i);
+            const auto nb = t->neighbors.neighbors(l);
+            const auto vec = t->neighbors.vectors(l);
+            const auto d2 = t->neighbors.distances2(l);
+            for (std::size_t k = 0; k < nb.size(); ++k) out.neighbors.push_bond(nb[k], vec[k], d2[k]);
+            out.neighbors.end_row();
+        }
+        return out;
+    }
     out.surface_area.resize(n_rows);
     out.face_offsets.assign(n_rows + 1, 0);
-    if (options.store_vertices) out.vertex_offsets.assign(n_rows + 1, 0);
+    if (verts_out) out.vertex_offsets.assign(n_rows + 1, 0);
     std::size_t nfv = 0, nbonds = 0;
     for (std::size_t i = 0; i < n_rows; ++i) {
         const auto [t, l] = locate(i);
         out.volume[i] = t->volume[l];
         out.surface_area[i] = t->surface_area[l];
         out.face_offsets[i + 1] = out.face_offsets[i] + t->num_faces(l);
-        if (options.store_vertices) {
+        if (verts_out) {
             out.vertex_offsets[i + 1] = out.vertex_offsets[i] + (t->vertex_offsets[l + 1] - t->vertex_offsets[l]);
             nfv += t->face_vertex_offsets[t->face_offsets[l + 1]] - t->face_vertex_offsets[t->face_offsets[l]];
         }
@@ -637,7 +866,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
     out.face_area.resize(nf);
     out.face_normal.resize(nf);
     out.face_vertex_count.resize(nf);
-    if (options.store_vertices) {
+    if (verts_out) {
         out.vertices.resize(out.vertex_offsets.back());
         out.face_vertex_offsets.resize(nf + 1);
         out.face_vertices.resize(nfv);
@@ -659,7 +888,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
                   out.face_normal.begin() + std::ptrdiff_t(o));
         std::copy(t->face_vertex_count.begin() + std::ptrdiff_t(f0), t->face_vertex_count.begin() + std::ptrdiff_t(f1),
                   out.face_vertex_count.begin() + std::ptrdiff_t(o));
-        if (options.store_vertices) {
+        if (verts_out) {
             std::copy(t->vertices.begin() + std::ptrdiff_t(t->vertex_offsets[l]),
                       t->vertices.begin() + std::ptrdiff_t(t->vertex_offsets[l + 1]),
                       out.vertices.begin() + std::ptrdiff_t(out.vertex_offsets[i]));
@@ -679,7 +908,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
         }
         out.neighbors.end_row();
     }
-    if (options.store_vertices) out.face_vertex_offsets[nf] = fv_pos;
+    if (verts_out) out.face_vertex_offsets[nf] = fv_pos;
     return out;
 }
 
