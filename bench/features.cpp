@@ -38,7 +38,8 @@
 //   tessera           pipeline.run: its own neighbour search + the descriptor (what a user runs)
 //   tessera_on_list   pipeline.run_on a neighbour list built once, untimed (the kernel alone)
 //   tessera_scalar    the same with the header's scalar path (symmetry_functions::use_simd =
-//                     false; basic_steinhardt_average<void>, basic_solid_bonds<void>)
+//                     false; basic_steinhardt_average<void>, basic_solid_bonds<void>,
+//                     basic_pair_entropy<void>)
 //   scalar_peer       the plain implementation below on the same prebuilt list
 //   lammps            `run 0 post no` with thermo referencing the compute (as bench/descriptors)
 //   baseline/…/lammps the same `run 0` without computes; LAMMPS compute only = lammps − baseline
@@ -561,8 +562,9 @@ auto sf_desc(double rc, bool smooth) {
     s.use_simd = !Scalar;
     return s;
 }
-tessera::pair_entropy entropy_desc(const input& in, const std::vector<double>& cuts) {
-    tessera::pair_entropy p;
+template <class Arch = xsimd::default_arch>
+tessera::basic_pair_entropy<Arch> entropy_desc(const input& in, const std::vector<double>& cuts) {
+    tessera::basic_pair_entropy<Arch> p;
     p.sigma = 0.2;
     p.cutoffs = cuts;
     p.density = in.density();
@@ -609,12 +611,12 @@ bool with_case(feature f, const input& in, bool scalar, Fn&& fn) {
             else fn(tessera::ball{18.0}, "ball18", tessera::pipeline(tessera::ball{18.0}, sf_desc<false>(0.0, false)));
             return true;
         case feature::entropy:
-            if (scalar) return false;
-            fn(tessera::ball{8.0}, "ball8", tessera::pipeline(tessera::ball{8.0}, entropy_desc(in, entropy_cut_8)));
+            if (scalar) fn(tessera::ball{8.0}, "ball8", tessera::pipeline(tessera::ball{8.0}, entropy_desc<void>(in, entropy_cut_8)));
+            else fn(tessera::ball{8.0}, "ball8", tessera::pipeline(tessera::ball{8.0}, entropy_desc(in, entropy_cut_8)));
             return true;
         case feature::entropy_r15:
-            if (scalar) return false;
-            fn(tessera::ball{15.0}, "ball15", tessera::pipeline(tessera::ball{15.0}, entropy_desc(in, entropy_cut_15)));
+            if (scalar) fn(tessera::ball{15.0}, "ball15", tessera::pipeline(tessera::ball{15.0}, entropy_desc<void>(in, entropy_cut_15)));
+            else fn(tessera::ball{15.0}, "ball15", tessera::pipeline(tessera::ball{15.0}, entropy_desc(in, entropy_cut_15)));
             return true;
         case feature::chemical_order:
             if (scalar) return false;
