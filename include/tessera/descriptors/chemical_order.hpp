@@ -87,17 +87,25 @@ struct chemical_order {
         const std::size_t n = list.num_particles();
         const std::size_t w = std::size_t(p.num_types) + 1;
         counts.assign(n * w, 0.0);
+        // squared shell radii by type pair, once (not a table lookup and a product per bond)
+        const bool every = !(pairs.ntypes > 0 || cutoff > 0);
+        std::vector<T> rc2(w * w, T(0));
+        for (std::size_t a = 1; a < w; ++a)
+            for (std::size_t t = 1; t < w; ++t) {
+                const T rc = T(pairs.ntypes > 0 ? pairs.cutoff(int(a), int(t)) : cutoff);
+                rc2[a * w + t] = rc * rc;
+            }
         detail::for_each_chunk(policy, n, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
             for (std::size_t i = b; i < e; ++i) {
-                const int a = p.types[i];
+                const T* const shell = rc2.data() + std::size_t(p.types[i]) * w;
+                double* const zi = counts.data() + i * w;
                 const auto nb = list.neighbors(i);
                 const auto d2 = list.distances2(i);
                 for (std::size_t k = 0; k < nb.size(); ++k) {
-                    const int t = p.types[nb[k]];
-                    const T rc = T(pairs.ntypes > 0 ? pairs.cutoff(a, t) : cutoff);
-                    if ((pairs.ntypes > 0 || cutoff > 0) && !(d2[k] < rc * rc)) continue;
-                    counts[i * w] += 1;
-                    counts[i * w + std::size_t(t)] += 1;
+                    const auto t = std::size_t(p.types[nb[k]]);
+                    if (!every && !(d2[k] < shell[t])) continue;
+                    zi[0] += 1;
+                    zi[t] += 1;
                 }
             }
         });

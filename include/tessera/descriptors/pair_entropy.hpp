@@ -22,21 +22,31 @@
 /// same expression with g_i^v normalised by ρ_v = ρ N_v/N (type fractions from all particles).
 ///
 /// Several cutoffs at once (Yang et al. use r_c = 3 … 15 Å, step 0.5): columns `entropy_<k>`;
-/// a single cutoff gives column `entropy`.
+/// a single cutoff gives column `entropy`. They share one pass over the neighbours (each
+/// neighbour's Gaussians are evaluated once, not once per cutoff that includes it), and the
+/// 1/(4πρ r_k²√(2π)σ) factor is applied per bin at integration: the same sums as LAMMPS's in
+/// another order, so equal to rounding (7× fewer exponentials for the 25 cutoffs of Yang et al.).
 
 #include <tessera/core/error.hpp>
 #include <tessera/pipeline/descriptor.hpp>
 
+#include <xsimd/xsimd.hpp>
+
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace tessera {
 
-struct pair_entropy {
+/// Arch: the xsimd architecture of the Gaussian sums (the 2·3 + 1 bins a neighbour reaches, a
+/// batch at a time); void: the scalar path.
+template <class Arch = xsimd::default_arch>
+struct basic_pair_entropy {
     static constexpr neighbor_need need = neighbor_need::ball;
 
     double sigma = 0.2;             ///< Gaussian smearing width (also the grid step)
@@ -74,7 +84,6 @@ struct pair_entropy {
 
     template <class T>
     void compute(const particle_row<T>& row, output_row<T> out) const {
-        thread_local std::vector<double> gofr;
         double rho = density;
         if (local_radius > 0) {
             std::size_t count = 0;
@@ -83,19 +92,77 @@ struct pair_entropy {
                 if (double(d2) < r2) ++count;
             rho = double(count) / (4.0 / 3.0 * std::numbers::pi * local_radius * local_radius * local_radius);
         }
-        const int ntv = partial ? int(fractions_.size()) - 1 : 0;
-        for (std::size_t c = 0; c < cutoffs.size(); ++c) {
-            const double rc = cutoffs[c];
-            const int nbin = static_cast<int>(rc / sigma) + 1;
+        // All cutoffs in one pass over the neighbours: the grid r_k = kσ does not depend on the
+        // cutoff, so with the cutoffs in increasing order, g(r_k) for cutoff c is the running sum
+        // over the neighbours with r < r_c read on bins k < n_bin(c) (a neighbour's Gaussian
+        // reaches ⌊r/σ⌋ + 3 at most, clipped there exactly as the per-cutoff sum clips it).
+        // Neighbours are bucketed by the first cutoff that includes them (a counting sort), the
+        // sums kept without the 1/(4πρ_v r_k² √(2π)σ) factor, applied per bin at integration.
+        thread_local scratch w;
+        const std::size_t ncut = cutoffs.size();
+        w.order.resize(ncut);
+        for (std::size_t c = 0; c < ncut; ++c) w.order[c] = c;
+        std::sort(w.order.begin(), w.order.end(), [&](std::size_t a, std::size_t b) { return cutoffs[a] < cutoffs[b]; });
+        w.cut2.resize(ncut);
+        for (std::size_t c = 0; c < ncut; ++c) w.cut2[c] = cutoffs[w.order[c]] * cutoffs[w.order[c]];
+        const int nbin_max = static_cast<int>(cutoffs[w.order[ncut - 1]] / sigma) + 1;
+        const int ntv = partial ? int(fractions_.size()) - 1 : 1;  // type slots (1 when not partial)
+        // bucket[c]: neighbours first included at sorted cutoff c (in row order within a bucket)
+        w.start.assign(ncut + 1, 0);
+        w.bucket_of.resize(row.size());
+        for (std::size_t k = 0; k < row.size(); ++k) {
+            const double d2 = double(row.distances2[k]);
+            const std::size_t c = std::size_t(std::upper_bound(w.cut2.begin(), w.cut2.end(), d2) - w.cut2.begin());
+            w.bucket_of[k] = c;  // c == ncut: beyond every cutoff
+            if (c < ncut) ++w.start[c + 1];
+        }
+        for (std::size_t c = 0; c < ncut; ++c) w.start[c + 1] += w.start[c];
+        w.sorted.resize(w.start[ncut]);
+        w.fill.assign(w.start.begin(), w.start.end() - 1);
+        for (std::size_t k = 0; k < row.size(); ++k)
+            if (w.bucket_of[k] < ncut) w.sorted[w.fill[w.bucket_of[k]]++] = k;
+        // per type: pad zeros, bins 0 … nbin_max − 1, pad zeros (room for whole batches)
+        const std::size_t stride = std::size_t(nbin_max) + 2 * pad;
+        w.gsum.assign(stride * std::size_t(ntv), 0.0);
+        const double sigmasq2 = 2 * sigma * sigma;
+        for (std::size_t c = 0; c < ncut; ++c) {
+            for (std::size_t s = w.start[c]; s < w.start[c + 1]; ++s) {
+                const std::size_t k = w.sorted[s];
+                const int v = partial ? row.neighbor_type(k) : 1;
+                if (v > ntv) continue;
+                double* g = w.gsum.data() + std::size_t(v - 1) * stride + pad;
+                const double r = std::sqrt(double(row.distances2[k]));
+                const int bin = static_cast<int>(std::floor(r / sigma));
+                const int lo = std::max(bin - deltabin, 1);  // bin 0: r² = 0, see file comment
+                const int hi = std::min(bin + deltabin, nbin_max - 1);
+                if constexpr (std::is_void_v<Arch>) {
+                    for (int b = lo; b <= hi; ++b) {
+                        const double x = r - b * sigma;
+                        g[b] += std::exp(-x * x / sigmasq2);
+                    }
+                } else {
+                    using B = xsimd::batch<double, Arch>;
+                    constexpr int W = int(B::size);
+                    const B lane = basic_pair_entropy::lane<Arch>();
+                    for (int j = 0; j <= 2 * deltabin; j += W) {
+                        const int b0 = bin - deltabin + j;
+                        const B b = B(double(b0)) + lane;
+                        const auto in = (b >= B(double(lo))) && (b <= B(double(hi)));
+                        const B x = B(r) - b * B(sigma);
+                        const B e = xsimd::select(in, xsimd::exp(-(x * x) / B(sigmasq2)), B(0.0));
+                        (B::load_unaligned(g + b0) + e).store_unaligned(g + b0);
+                    }
+                }
+            }
+            const int nbin = static_cast<int>(cutoffs[w.order[c]] / sigma) + 1;
             double s = 0;
-            for (int v = partial ? 1 : 0; v <= ntv; ++v) {
+            for (int v = 1; v <= ntv; ++v) {
                 const double rho_v = partial ? rho * fractions_[std::size_t(v)] : rho;
                 if (!(rho_v > 0)) continue;
-                gofr.assign(std::size_t(nbin), 0.0);
-                accumulate(row, rc, nbin, rho_v, partial ? v : 0, gofr);
-                s += -2 * std::numbers::pi * rho_v * integrate(gofr, nbin);
+                const double inv_norm = 1.0 / (4 * std::numbers::pi * rho_v * std::sqrt(2. * std::numbers::pi) * sigma);
+                s += -2 * std::numbers::pi * rho_v * integrate(w.gsum.data() + std::size_t(v - 1) * stride + pad, inv_norm, nbin);
             }
-            out[c] = T(s);
+            out[w.order[c]] = T(s);
         }
     }
 
@@ -103,46 +170,59 @@ struct pair_entropy {
     mutable std::vector<double> fractions_{};
 
 private:
+    static constexpr int deltabin = 3;
+    /// Zeros either side of a type's bins: a batch starting at bin − 3 stays inside.
+    static constexpr std::size_t pad = std::size_t(deltabin) + 1 + 16;
 
-    template <class T>
-    void accumulate(const particle_row<T>& row, double rc, int nbin, double rho, int type, std::vector<double>& gofr) const {
-        constexpr int deltabin = 3;
-        const double deltar = sigma;
-        const double sigmasq2 = 2 * sigma * sigma;
-        double norm_base = 4 * std::numbers::pi * rho;
-        norm_base *= std::sqrt(2. * std::numbers::pi) * sigma;
-        const double inv_norm_base = 1. / norm_base;
-        const double cutsq = rc * rc;
-        for (std::size_t k = 0; k < row.size(); ++k) {
-            const double rsq = double(row.distances2[k]);
-            if (!(rsq < cutsq)) continue;
-            if (type && row.neighbor_type(k) != type) continue;
-            const double r = std::sqrt(rsq);
-            const int bin = static_cast<int>(std::floor(r / deltar));
-            const int minbin = std::min(std::max(bin - deltabin, 0), nbin - 1);
-            const int maxbin = std::min(bin + deltabin, nbin - 1);
-            for (int b = std::max(minbin, 1); b <= maxbin; ++b) {  // b = 0: r² = 0, see file comment
-                const double rb = b * deltar;
-                const double inv_norm_kernel = inv_norm_base / (rb * rb);
-                const double distance = r - rb;
-                gofr[std::size_t(b)] += inv_norm_kernel * std::exp(-distance * distance / sigmasq2);
-            }
-        }
-    }
+    /// Per-thread buffers, grown once, never per particle.
+    struct scratch {
+        std::vector<std::size_t> order, start, fill, bucket_of, sorted;
+        std::vector<double> cut2, gsum;
+    };
 
-    double integrate(const std::vector<double>& gofr, int nbin) const {
+    /// Trapezoid rule with step σ over bins 0 … nbin − 1 of g_k = gsum_k · inv_norm / r_k²
+    /// (bins 1 … nbin − 2 a batch at a time on the SIMD path; gsum is padded with zeros).
+    double integrate(const double* gsum, double inv_norm, int nbin) const {
         auto integrand = [&](int k) {
             const double rb = k * sigma;
             const double rbsq = rb * rb;
-            const double g = gofr[std::size_t(k)];
+            const double g = k == 0 ? 0.0 : gsum[k] * inv_norm / rbsq;
             return g < 1.e-10 ? rbsq : (g * std::log(g) - g + 1) * rbsq;
         };
         double value = 0.;
-        for (int k = 1; k < nbin - 1; ++k) value += integrand(k);
+        int k = 1;
+        if constexpr (!std::is_void_v<Arch>) {
+            using B = xsimd::batch<double, Arch>;
+            constexpr int W = int(B::size);
+            B acc(0.0);
+            for (; k + W <= nbin - 1; k += W) {
+                const B rb = (B(double(k)) + lane<Arch>()) * B(sigma);
+                const B rbsq = rb * rb;
+                const B g = B::load_unaligned(gsum + k) * B(inv_norm) / rbsq;
+                acc += xsimd::select(g < B(1.e-10), rbsq, (g * xsimd::log(g) - g + B(1.0)) * rbsq);
+            }
+            value = xsimd::hadd(acc);
+        }
+        for (; k < nbin - 1; ++k) value += integrand(k);
         value += 0.5 * integrand(0);
         value += 0.5 * integrand(nbin - 1);
         return value * sigma;
     }
+
+    /// {0, 1, …, W − 1} as a batch.
+    template <class A>
+    static xsimd::batch<double, A> lane() noexcept {
+        constexpr std::size_t W = xsimd::batch<double, A>::size;
+        alignas(64) static constexpr auto iota = [] {
+            std::array<double, W> a{};
+            for (std::size_t l = 0; l < W; ++l) a[l] = double(l);
+            return a;
+        }();
+        return xsimd::batch<double, A>::load_aligned(iota.data());
+    }
 };
+
+/// Two-body excess entropy on the build's default xsimd architecture.
+using pair_entropy = basic_pair_entropy<>;
 
 }  // namespace tessera

@@ -12,9 +12,11 @@
 /// converged sums). Columns `g_<b>_<k>` for types b = 1 … ntypes (one type when untyped) and
 /// k = 0 … n_μ − 1.
 ///
-/// The Gaussian sums are vectorized over neighbours with xsimd (`batch<T, Arch>`, Arch a template
-/// parameter defaulting to xsimd::default_arch); compute_scalar() is the plain reference path,
-/// and tails use it too.
+/// The Gaussian sums are vectorized with xsimd (`batch<T, Arch>`, Arch a template parameter
+/// defaulting to xsimd::default_arch) over the μ grid, bond by bond, into per-type accumulators;
+/// compute_scalar() (use_simd = false) is the plain reference path. (Vectorizing over bonds
+/// instead, with a horizontal sum per μ and batch, was 2.6× slower at 31 μ and two types:
+/// docs/performance.md, "Other descriptors".)
 
 #include <tessera/core/error.hpp>
 #include <tessera/pipeline/descriptor.hpp>
@@ -103,41 +105,62 @@ struct basic_symmetry_functions {
         }
     }
 
-    /// Vectorized over neighbours: a batch of bonds at a time, every μ, masked per type.
+    /// Vectorized in two passes: r and f_c for a batch of bonds at a time, then per bond the
+    /// Gaussians of a batch of μ at a time, added into per-type accumulators (no horizontal
+    /// sums, no per-type masks). Buffers are per thread, grown once, never per particle.
     template <class T>
     void compute_simd(const particle_row<T>& row, output_row<T> out) const {
         using B = xsimd::batch<T, Arch>;
         constexpr std::size_t W = B::size;
         const std::size_t nmu = mu.size();
-        const int nt = types_of(*row.properties);
-        for (std::size_t c = 0; c < nmu * std::size_t(nt); ++c) out[c] = 0;
-        const std::size_t nfull = row.size() / W * W;
-        const B inv_l2(T(1) / (T(width) * T(width)));
+        const std::size_t nt = std::size_t(types_of(*row.properties));
+        const std::size_t nmb = (nmu + W - 1) / W * W;  // μ padded to whole batches
+        const std::size_t nbond = row.size();
+        if (nmu == 0) return;
+        const std::size_t nbond_pad = (nbond + W - 1) / W * W;
+        thread_local std::vector<T, xsimd::aligned_allocator<T>> buf;
+        const std::size_t need = nmb * (1 + nt) + 2 * nbond_pad;
+        if (buf.size() < need) buf.resize(need);
+        T* const mu_pad = buf.data();
+        T* const acc = mu_pad + nmb;
+        T* const rr = acc + nmb * nt;
+        T* const fcs = rr + nbond_pad;
+        for (std::size_t m = 0; m < nmb; ++m) mu_pad[m] = T(mu[std::min(m, nmu - 1)]);
+        for (std::size_t c = 0; c < nmb * nt; ++c) acc[c] = T(0);
+        // pass 1: r and the cutoff factor (0 outside the cutoff), a batch of bonds at a time
         const T rc = T(cutoff);
-        alignas(64) std::array<T, W> tbuf{};
+        const std::size_t nfull = nbond / W * W;
         for (std::size_t k = 0; k < nfull; k += W) {
             const B d2 = B::load_unaligned(row.distances2.data() + k);
             const B r = xsimd::sqrt(d2);
             B fc(T(1));
             if (rc > 0) {
-                const auto inside = d2 < B(rc * rc);
                 if (smooth) fc = B(T(0.5)) * (B(T(1)) + xsimd::cos(B(std::numbers::pi_v<T> / rc) * r));
-                fc = xsimd::select(inside, fc, B(T(0)));
+                fc = xsimd::select(d2 < B(rc * rc), fc, B(T(0)));
             }
-            for (std::size_t l = 0; l < W; ++l) tbuf[l] = T(row.neighbor_type(k + l));
-            const B tb = B::load_aligned(tbuf.data());
-            for (std::size_t m = 0; m < nmu; ++m) {
-                const B x = r - B(T(mu[m]));
-                const B e = fc * xsimd::exp(-(x * x) * inv_l2);
-                if (nt == 1) {
-                    out[m] += xsimd::hadd(e);
-                } else {
-                    for (int t = 1; t <= nt; ++t)
-                        out[std::size_t(t - 1) * nmu + m] += xsimd::hadd(xsimd::select(tb == B(T(t)), e, B(T(0))));
-                }
+            r.store_aligned(rr + k);
+            fc.store_aligned(fcs + k);
+        }
+        for (std::size_t k = nfull; k < nbond; ++k) {
+            const T d2 = row.distances2[k];
+            rr[k] = std::sqrt(d2);
+            fcs[k] = rc > 0 ? (d2 < rc * rc ? (smooth ? T(0.5) * (T(1) + std::cos(std::numbers::pi_v<T> / rc * rr[k])) : T(1))
+                                             : T(0))
+                            : T(1);
+        }
+        // pass 2: per bond, every μ a batch at a time, into the neighbour type's accumulator
+        const B inv_l2(T(1) / (T(width) * T(width)));
+        for (std::size_t k = 0; k < nbond; ++k) {
+            if (fcs[k] == T(0)) continue;
+            T* const a = acc + std::size_t(row.neighbor_type(k) - 1) * nmb;
+            const B r(rr[k]), fc(fcs[k]);
+            for (std::size_t m = 0; m < nmb; m += W) {
+                const B x = r - B::load_aligned(mu_pad + m);
+                (B::load_aligned(a + m) + fc * xsimd::exp(-(x * x) * inv_l2)).store_aligned(a + m);
             }
         }
-        compute_scalar(row, out, nfull, false);
+        for (std::size_t t = 0; t < nt; ++t)
+            for (std::size_t m = 0; m < nmu; ++m) out[t * nmu + m] = acc[t * nmb + m];
     }
 };
 

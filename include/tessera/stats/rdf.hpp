@@ -81,69 +81,60 @@ public:
     template <class T>
     void add_frame(const neighbor_list<T>& list, const particle_properties& props, double volume) {
         if (list.kind() != list_kind::full) throw error("rdf: needs a full neighbour list");
-        if (!(volume > 0) || !std::isfinite(volume))
-            throw error("rdf: needs a finite positive cell volume (a periodic or closed box)");
+        check_frame(props, volume);
         const std::size_t n = list.num_particles();
         const bool typed = ntypes_ > 0;
-        if (typed && props.types.empty()) throw error("rdf: partial g(r) need particle types");
         const std::size_t nt = std::size_t(ntypes_);
-        // hist[0]: total; hist[1 + (a-1)*nt + (b-1)]: centre a, neighbour b.
-        std::vector<std::vector<double>> hist(1 + nt * nt, std::vector<double>(bins_, 0.0));
-        std::vector<double> typecount(nt + 1, 0.0);
+        // hist[0 …): total; hist[(1 + (a-1)*nt + (b-1)) * bins …): centre a, neighbour b.
+        std::vector<double> hist((1 + nt * nt) * bins_, 0.0);
         const double delrinv = 1.0 / delr_;
         for (std::size_t i = 0; i < n; ++i) {
-            int a = 0;
-            if (typed) {
-                a = props.types[i];
-                if (a > ntypes_) throw error("rdf: particle type " + std::to_string(a) + " exceeds ntypes");
-                typecount[std::size_t(a)] += 1;
-            }
+            const std::size_t a = typed ? std::size_t(props.types[i]) : 0;
             const auto nb = list.neighbors(i);
             const auto d2 = list.distances2(i);
             for (std::size_t k = 0; k < nb.size(); ++k) {
-                const double r = std::sqrt(double(d2[k]));
-                const auto bin = static_cast<std::size_t>(r * delrinv);
+                const auto bin = static_cast<std::size_t>(std::sqrt(double(d2[k])) * delrinv);
                 if (bin >= bins_) continue;
-                hist[0][bin] += 1.0;
-                if (typed) {
-                    const int b = props.types[nb[k]];
-                    if (b > ntypes_) throw error("rdf: particle type " + std::to_string(b) + " exceeds ntypes");
-                    hist[1 + std::size_t(a - 1) * nt + std::size_t(b - 1)][bin] += 1.0;
-                }
+                hist[bin] += 1.0;
+                if (typed) hist[(1 + (a - 1) * nt + std::size_t(props.types[nb[k]] - 1)) * bins_ + bin] += 1.0;
             }
         }
-        const double constant = 4.0 * std::numbers::pi / (3.0 * volume);
-        auto normalise = [&](const std::vector<double>& h, double icount, double jcount, double duplicates,
-                             std::size_t col) {
-            const double normfac = icount > 0 ? jcount - duplicates / icount : 0.0;
-            double ncoord = 0.0;
-            for (std::size_t k = 0; k < bins_; ++k) {
-                const double rlower = double(k) * delr_;
-                const double rupper = double(k + 1) * delr_;
-                const double vfrac = constant * (rupper * rupper * rupper - rlower * rlower * rlower);
-                const double gr = vfrac * normfac != 0.0 ? h[k] / (vfrac * normfac * icount) : 0.0;
-                if (icount != 0) ncoord += gr * vfrac * normfac;
-                gsum_[col][k] += gr;
-                csum_[col][k] += ncoord;
-            }
-        };
-        normalise(hist[0], double(n), double(n), double(n), 0);
-        std::size_t col = 1;
-        for (std::size_t a = 1; a <= nt; ++a)
-            for (std::size_t b = a; b <= nt; ++b, ++col)
-                normalise(hist[1 + (a - 1) * nt + (b - 1)], typecount[a], typecount[b], a == b ? typecount[a] : 0.0,
-                          col);
-        ++frames_;
+        finish_frame(hist, props, n, volume);
     }
 
-    /// Adds one frame: builds the neighbour list itself (all particles are counted).
+    /// Adds one frame (all particles counted, or the first n_local): pairs are histogrammed
+    /// straight from a cell-list traversal, without storing a neighbour list (the same pairs and
+    /// distances as a ball{r_max} query; counts are exact, so any policy gives the same result).
     template <particle_storage S, box B, class Policy = serial_policy>
     void add_frame(const S& particles, const B& bx, const particle_properties& props = {}, Policy policy = {}) {
         const particle_properties p = props.resolved(tessera::size(particles));
-        query_options opt;
-        opt.n_local = p.n_local;
-        const auto list = find_neighbors<double>(particles, bx, ball{rmax_}, opt, policy);
-        add_frame(list, p, double(bx.volume()));
+        const double volume = double(bx.volume());
+        check_frame(p, volume);
+        cell_list<double> cells;
+        detail::bin_for_query(cells, particles, bx, ball{rmax_});
+        const std::size_t n = p.n_local;
+        const bool typed = ntypes_ > 0;
+        const std::size_t nt = std::size_t(ntypes_), width = (1 + nt * nt) * bins_;
+        constexpr std::size_t chunk = 4096;
+        std::vector<double> part(((n + chunk - 1) / chunk) * width, 0.0);  // one histogram per chunk
+        const double delrinv = 1.0 / delr_;
+        const double radius = rmax_;
+        detail::for_each_chunk(policy, n, chunk, [&](std::size_t c, std::size_t b, std::size_t e) {
+            double* const hist = part.data() + c * width;
+            for (std::size_t i = b; i < e; ++i) {
+                double* const own = typed ? hist + (1 + std::size_t(p.types[i] - 1) * nt - 1) * bins_ : nullptr;
+                cells.for_each_within(cells.wrapped_position(i), radius, i, [&](std::size_t j, const vec3<double>&, double r2) {
+                    const auto bin = static_cast<std::size_t>(std::sqrt(r2) * delrinv);
+                    if (bin >= bins_) return;
+                    hist[bin] += 1.0;
+                    if (typed) own[std::size_t(p.types[j]) * bins_ + bin] += 1.0;
+                });
+            }
+        });
+        std::vector<double> hist(width, 0.0);
+        for (std::size_t off = 0; off < part.size(); off += width)
+            for (std::size_t k = 0; k < width; ++k) hist[k] += part[off + k];
+        finish_frame(hist, p, n, volume);
     }
 
     /// The frame average so far.
@@ -165,6 +156,45 @@ public:
     }
 
 private:
+    void check_frame(const particle_properties& props, double volume) const {
+        if (!(volume > 0) || !std::isfinite(volume))
+            throw error("rdf: needs a finite positive cell volume (a periodic or closed box)");
+        if (ntypes_ > 0) {
+            if (props.types.empty()) throw error("rdf: partial g(r) need particle types");
+            for (const int t : props.types)
+                if (t > ntypes_) throw error("rdf: particle type " + std::to_string(t) + " exceeds ntypes");
+        }
+    }
+
+    /// Normalises one frame's histograms (layout of add_frame) and adds them to the sums.
+    void finish_frame(const std::vector<double>& hist, const particle_properties& props, std::size_t n, double volume) {
+        const std::size_t nt = std::size_t(ntypes_);
+        std::vector<double> typecount(nt + 1, 0.0);
+        if (ntypes_ > 0)
+            for (std::size_t i = 0; i < n; ++i) typecount[std::size_t(props.types[i])] += 1;
+        const double constant = 4.0 * std::numbers::pi / (3.0 * volume);
+        auto normalise = [&](const double* h, double icount, double jcount, double duplicates, std::size_t col) {
+            const double normfac = icount > 0 ? jcount - duplicates / icount : 0.0;
+            double ncoord = 0.0;
+            for (std::size_t k = 0; k < bins_; ++k) {
+                const double rlower = double(k) * delr_;
+                const double rupper = double(k + 1) * delr_;
+                const double vfrac = constant * (rupper * rupper * rupper - rlower * rlower * rlower);
+                const double gr = vfrac * normfac != 0.0 ? h[k] / (vfrac * normfac * icount) : 0.0;
+                if (icount != 0) ncoord += gr * vfrac * normfac;
+                gsum_[col][k] += gr;
+                csum_[col][k] += ncoord;
+            }
+        };
+        normalise(hist.data(), double(n), double(n), double(n), 0);
+        std::size_t col = 1;
+        for (std::size_t a = 1; a <= nt; ++a)
+            for (std::size_t b = a; b <= nt; ++b, ++col)
+                normalise(hist.data() + (1 + (a - 1) * nt + (b - 1)) * bins_, typecount[a], typecount[b],
+                          a == b ? typecount[a] : 0.0, col);
+        ++frames_;
+    }
+
     double rmax_;
     std::size_t bins_;
     int ntypes_;
