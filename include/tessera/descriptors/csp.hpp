@@ -107,10 +107,8 @@ void csp_pair_sums(const T* x, const T* y, const T* z, std::size_t n, T* pairs) 
 }
 
 /// Sum of the h smallest of pairs[0, m), summed in ascending order (so the result does not
-/// depend on the order the pairs were made in). h is small (N/2 ≤ 16) and most of the m pair sums
-/// are far above the h-th smallest, so one pass keeping a sorted list of the h best beats
-/// nth_element + sort by ≈ 3× (docs/performance.md): after the first few pairs almost every
-/// value fails the single `v < best[h-1]` test.
+/// depend on the order the pairs were made in): one pass keeping a sorted list of the h best
+/// (h = N/2 ≤ 16). The scalar reference and fallback of csp_smallest_sum_simd below.
 template <class T>
 T csp_smallest_sum(const T* pairs, std::size_t m, std::size_t h) noexcept {
     if (h == 0) return T(0);
