@@ -1,5 +1,6 @@
 // core/: linear algebra, boxes (scalar and xsimd batch forms), particle adaptors, properties.
 #include <tessera/core/box.hpp>
+#include <tessera/core/detail/huge_page_allocator.hpp>
 #include <tessera/core/error.hpp>
 #include <tessera/core/particles.hpp>
 #include <tessera/core/properties.hpp>
@@ -8,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <xsimd/xsimd.hpp>
 
+#include <cstdint>
 #include <random>
 #include <vector>
 
@@ -178,4 +180,21 @@ TEST_CASE("particle_properties validates spans against the particle count", "[co
     CHECK_THROWS_WITH((particle_properties{.types = bad}.resolved(3)), Catch::Contains("particle 1 has type 0"));
     particle_properties q{.n_local = 5};
     CHECK_THROWS_WITH(q.resolved(3), Catch::Contains("n_local = 5"));
+}
+
+TEST_CASE("huge_page_allocator: large and small blocks round-trip through a vector", "[core][allocator]") {
+    using alloc = tessera::detail::huge_page_allocator<double>;
+    for (const std::size_t n : {std::size_t(0), std::size_t(3), std::size_t(1) << 19, (std::size_t(5) << 20) / 8 + 7}) {
+        std::vector<double, alloc> v;
+        v.reserve(n);
+        for (std::size_t k = 0; k < n; ++k) v.push_back(double(k));
+        REQUIRE(v.size() == n);
+        if (n) REQUIRE(v.back() == double(n - 1));
+        if (n * sizeof(double) >= alloc::threshold)  // large blocks start on a 2 MiB boundary
+            REQUIRE(reinterpret_cast<std::uintptr_t>(v.data()) % alloc::huge_page == 0);
+        std::vector<double, alloc> w = v;  // copies and growth use the same allocator
+        w.push_back(1.0);
+        REQUIRE(w.size() == n + 1);
+    }
+    REQUIRE(alloc{} == tessera::detail::huge_page_allocator<int>{});
 }

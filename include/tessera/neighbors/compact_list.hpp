@@ -25,6 +25,7 @@
 /// The list is a `geometric_neighbor_list` through `neighbor_list_traits`.
 
 #include <tessera/core/box.hpp>
+#include <tessera/core/detail/huge_page_allocator.hpp>
 #include <tessera/core/error.hpp>
 #include <tessera/core/execution.hpp>
 #include <tessera/core/particles.hpp>
@@ -119,9 +120,11 @@ private:
     friend void find_neighbors_into(const cell_list<U, Arch>&, std::size_t, const ball&, compact_neighbor_list<U>&,
                                     const query_options&, Policy);
 
-    std::vector<std::size_t> offsets_{0};
-    std::vector<neighbor_index> index_;
-    std::vector<std::uint32_t> image_;
+    template <class V>
+    using array = std::vector<V, detail::huge_page_allocator<V>>;  // see neighbor_list
+    array<std::size_t> offsets_{0};
+    array<neighbor_index> index_;
+    array<std::uint32_t> image_;
     std::vector<vec3<T>> position_;
     std::vector<vec3<T>> shift_;
     list_kind kind_ = list_kind::full;
@@ -153,8 +156,8 @@ namespace detail {
 template <class T>
 struct compact_part {
     std::vector<std::size_t> ends;  // end of each row, relative to the part
-    std::vector<neighbor_index> index;
-    std::vector<std::uint32_t> image;
+    std::vector<neighbor_index, huge_page_allocator<neighbor_index>> index;
+    std::vector<std::uint32_t, huge_page_allocator<std::uint32_t>> image;
     std::vector<std::uint64_t> keys;
     std::vector<vec3<T>> shifts;
 

@@ -14,6 +14,7 @@
 ///
 /// and, for lists that carry geometry, `bond_vector(l, i, k)` and `distance2(l, i, k)`.
 
+#include <tessera/core/detail/huge_page_allocator.hpp>
 #include <tessera/core/error.hpp>
 #include <tessera/core/vec.hpp>
 
@@ -104,10 +105,14 @@ public:
     }
 
 private:
-    std::vector<std::size_t> offsets_{0};
-    std::vector<neighbor_index> index_;
-    std::vector<vec3<T>> vector_;
-    std::vector<T> distance2_;
+    // Large arrays on transparent huge pages (core/detail/huge_page_allocator.hpp): a fresh list
+    // of many megabytes otherwise costs a page fault per 4 KiB written.
+    template <class V>
+    using array = std::vector<V, detail::huge_page_allocator<V>>;
+    array<std::size_t> offsets_{0};
+    array<neighbor_index> index_;
+    array<vec3<T>> vector_;
+    array<T> distance2_;
     std::vector<T> weight_;
     list_kind kind_ = list_kind::full;
 };
