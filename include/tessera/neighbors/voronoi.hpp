@@ -253,8 +253,9 @@ private:
         std::uint32_t* pool = pool_.data();
         std::size_t w = pool_.n, nf = 0;
         for (std::size_t fi = 0; fi < faces_.n; ++fi) {
-            const std::uint32_t fcount = faces_[fi].count;
-            const std::uint32_t* p = pool + faces_[fi].begin;
+            const face& fc = faces_[fi];
+            const std::uint32_t fcount = fc.count;
+            const std::uint32_t* p = pool + fc.begin;
             unsigned bits = 0;
             for (std::uint32_t q = 0; q < fcount; ++q) bits |= status[p[q]];
             if (!(bits & 1u)) {
@@ -282,6 +283,7 @@ private:
             }
         }
         faces_.n = nf;
+        for (std::size_t k = 0; k < edges_.n; ++k) ehead_[edges_[k].in] = 0;
         // The new face: on-vertices and intersections, ordered by angle about n.
         if (cap_.n >= 3) {
             vec3<T> centre{};
@@ -404,6 +406,7 @@ private:
         y_.ensure(c);
         z_.ensure(c);
         alive_.ensure(c);
+        ehead_.ensure(c);  // n stays 0: all zero between cuts, so growth needs no copy
         dist_.ensure(c);  // n stays 0: per-cut scratch, indexed by slot
         status_.ensure(c);
     }
@@ -421,14 +424,15 @@ private:
 
     std::uint32_t intersection(std::uint32_t a, std::uint32_t e) noexcept {
         const std::uint32_t in = status_[a] == 2 ? a : e, out = status_[a] == 2 ? e : a;
-        const std::uint64_t key = (std::uint64_t(in) << 32) | out;
-        for (std::size_t k = 0; k < edges_.n; ++k)
-            if (edges_[k].first == key) return edges_[k].second;
+        // Edges cut so far, chained per in-vertex (ehead_: 1 + index into edges_, 0 = none).
+        for (std::uint32_t k = ehead_[in]; k != 0; k = edges_[k - 1].next)
+            if (edges_[k - 1].out == out) return edges_[k - 1].idx;
         const T t = dist_[in] / (dist_[in] - dist_[out]);
         const vec3<T> vi = vertex(in);
         const std::uint32_t idx = add_vertex(vi + (vertex(out) - vi) * t);
         cap_.push(idx);
-        edges_.push({key, idx});
+        edges_.push({in, out, idx, ehead_[in]});
+        ehead_[in] = std::uint32_t(edges_.n);
         return idx;
     }
 
@@ -467,7 +471,11 @@ private:
     detail::scratch_buffer<face> faces_;
     detail::scratch_buffer<std::uint32_t> pool_, pool2_, remap_, cap_;
     detail::scratch_buffer<std::uint32_t> status_;
-    detail::scratch_buffer<std::pair<std::uint64_t, std::uint32_t>> edges_;
+    struct cut_edge {
+        std::uint32_t in, out, idx, next;
+    };
+    detail::scratch_buffer<cut_edge> edges_;
+    detail::scratch_buffer<std::uint32_t> ehead_;
     detail::scratch_buffer<std::pair<T, std::uint32_t>> angle_;
 };
 
