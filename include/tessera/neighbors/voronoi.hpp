@@ -192,6 +192,7 @@ public:
             faces_.push({ids[std::size_t(f)], n * (T(2) * h / norm(n)), b, 4});
         }
         live_pool_ = pool_.n;
+        rmax2_ = compute_max_radius2();
     }
 
     /// Keeps the part with n·x <= c (n unit). Returns true if the cell changed.
@@ -315,6 +316,7 @@ private:
             ns_ = nlive_ = 0;
             sync_slots();
             faces_.n = pool_.n = live_pool_ = 0;
+            rmax2_ = 0;
             return true;
         }
         // Kill the removed vertices: their slots take the coordinates of a surviving vertex.
@@ -324,11 +326,26 @@ private:
         T* Zw = z_.data();
         std::uint32_t* al = alive_.data();
         const T ax = Xw[anchor], ay = Yw[anchor], az = Zw[anchor];
-        for (std::size_t k = 0; k < ns; ++k) {  // branch-free: vectorizes
+        // Branch-free (vectorizes), fused with the new largest vertex distance (eight lanes).
+        T m[8] = {};
+        auto kill = [&](std::size_t k, std::size_t l) {
             const bool o = dist[k] > eps;  // status bit 1: a removed vertex, or a dead copy of one
-            Xw[k] = o ? ax : Xw[k];
-            Yw[k] = o ? ay : Yw[k];
-            Zw[k] = o ? az : Zw[k];
+            const T xk = o ? ax : Xw[k], yk = o ? ay : Yw[k], zk = o ? az : Zw[k];
+            Xw[k] = xk;
+            Yw[k] = yk;
+            Zw[k] = zk;
+            const T r2 = xk * xk + yk * yk + zk * zk;
+            m[l] = m[l] < r2 ? r2 : m[l];
+        };
+        std::size_t k8 = 0;
+        for (; k8 + 8 <= ns; k8 += 8)
+            for (std::size_t l = 0; l < 8; ++l) kill(k8 + l, l);
+        for (; k8 < ns; ++k8) kill(k8, 0);
+        for (std::size_t k = ns; k < ns_; ++k) m[0] = std::max(m[0], Xw[k] * Xw[k] + Yw[k] * Yw[k] + Zw[k] * Zw[k]);
+        {
+            T mr = m[0];
+            for (std::size_t l = 1; l < 8; ++l) mr = std::max(mr, m[l]);
+            rmax2_ = mr;
         }
         std::uint32_t killed = 0;
         for (std::size_t k = 0; k < ns; ++k) {
@@ -349,7 +366,11 @@ public:
     }
 
     bool empty() const noexcept { return faces_.n == 0; }
-    T max_radius2() const noexcept {
+    /// Largest squared distance of a vertex from the particle (kept up to date by the cuts).
+    T max_radius2() const noexcept { return rmax2_; }
+
+private:
+    T compute_max_radius2() const noexcept {
         const T* X = x_.data();
         const T* Y = y_.data();
         const T* Z = z_.data();
@@ -365,6 +386,8 @@ public:
         for (std::size_t l = 1; l < 8; ++l) r = std::max(r, m[l]);
         return r;
     }
+
+public:
     /// Vertices (after finish(): k < num_vertices(), in creation order).
     std::size_t num_vertices() const noexcept { return ns_; }
     vec3<T> vertex(std::size_t k) const noexcept { return {x_[k], y_[k], z_[k]}; }
@@ -464,7 +487,7 @@ private:
         std::swap(pool_, pool2_);
     }
 
-    T eps_ = 0;
+    T eps_ = 0, rmax2_ = 0;
     std::size_t ns_ = 0, nlive_ = 0, live_pool_ = 0;  // slots in use, live vertices, live pool entries
     detail::scratch_buffer<T> x_, y_, z_, dist_;
     detail::scratch_buffer<std::uint32_t> alive_;
