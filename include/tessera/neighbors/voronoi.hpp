@@ -610,7 +610,12 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
     // Cells are computed in a spatial order (bins ~2 spacings wide, x fastest) so that consecutive
     // cells query the same bins — dumps are rarely sorted in space — and stored in input order.
     // An input that is already coherent in space (half of consecutive particles share a bin, as
-    // lattice-ordered crystals) is computed in its own order, which saves the reordering copy.
+    // lattice-ordered crystals) is computed in its own order, which saves the reordering copy. So
+    // is a small input: while the cell list (~32 B per particle) stays in the L2 cache (2^15
+    // particles), or in the L3 (2^18) when the full output makes the reordering copy expensive,
+    // the copy costs more than the scattered queries (measured: bench/voronoi.cpp, random points).
+    const bool faces_out = options.store_faces, verts_out = faces_out && options.store_vertices;
+    const std::size_t in_cache = faces_out ? std::size_t(1) << 18 : std::size_t(1) << 15;
     std::vector<std::size_t> order(n_rows), rank(n_rows);
     bool input_order = false;
     {
@@ -637,7 +642,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
         }
         std::size_t same = 0;
         for (std::size_t i = 1; i < n_rows; ++i) same += key[i] == key[i - 1];
-        input_order = 2 * same >= n_rows;
+        input_order = n_total <= in_cache || 2 * same >= n_rows;
         for (std::size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
         for (std::size_t i = 0; i < n_rows; ++i) {
             rank[i] = input_order ? i : start[key[i]]++;
@@ -646,7 +651,6 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
     }
     const U r_first = std::cbrt(U(3) * U(30) / (U(4) * std::numbers::pi_v<U>)) * spacing;
 
-    const bool faces_out = options.store_faces, verts_out = faces_out && options.store_vertices;
     auto run_chunk = [&](detail::voronoi_part<U>& part, std::size_t b, std::size_t e) {
         voronoi_cell<U> cell;
         std::vector<detail::voronoi_candidate<U>> cand;
