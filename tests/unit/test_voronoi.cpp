@@ -320,6 +320,26 @@ TEST_CASE("voronoi: permutation, translation and thread count do not change cell
     CHECK(partners);
 }
 
+TEST_CASE("voronoi: spatial and input computation orders give the same cells", "[voronoi]") {
+    // Above 2^15 particles store_faces = false computes the cells in a spatial order (and
+    // reorders the output); the full output still keeps the input order up to 2^18 particles.
+    const pts x = random_points(33000, {0, 0, 0}, {32, 32, 32}, 23);
+    const orthogonal_box<double> box({0, 0, 0}, {32, 32, 32});
+    const auto full = tessellate(x, box);
+    voronoi_options lean_opt;
+    lean_opt.store_faces = false;
+    const auto lean = tessellate(x, box, lean_opt);
+    REQUIRE(lean.volume == full.volume);
+    REQUIRE(lean.neighbors.num_particles() == full.neighbors.num_particles());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const auto a = lean.neighbors.neighbors(i), b = full.neighbors.neighbors(i);
+        REQUIRE(std::equal(a.begin(), a.end(), b.begin(), b.end()));
+        const auto da = lean.neighbors.distances2(i), db = full.neighbors.distances2(i);
+        REQUIRE(std::equal(da.begin(), da.end(), db.begin(), db.end()));
+    }
+    CHECK(std::abs(total_volume(full) - box.volume()) / box.volume() < 1e-10);
+}
+
 TEST_CASE("voronoi: store_faces = false gives the same volumes and neighbours", "[voronoi]") {
     std::mt19937_64 rng(11);
     const double L = 12.6;

@@ -192,6 +192,7 @@ public:
             faces_.push({ids[std::size_t(f)], n * (T(2) * h / norm(n)), b, 4});
         }
         live_pool_ = pool_.n;
+        rmax2_ = compute_max_radius2();
     }
 
     /// Keeps the part with n·x <= c (n unit). Returns true if the cell changed.
@@ -253,8 +254,9 @@ private:
         std::uint32_t* pool = pool_.data();
         std::size_t w = pool_.n, nf = 0;
         for (std::size_t fi = 0; fi < faces_.n; ++fi) {
-            const std::uint32_t fcount = faces_[fi].count;
-            const std::uint32_t* p = pool + faces_[fi].begin;
+            const face& fc = faces_[fi];
+            const std::uint32_t fcount = fc.count;
+            const std::uint32_t* p = pool + fc.begin;
             unsigned bits = 0;
             for (std::uint32_t q = 0; q < fcount; ++q) bits |= status[p[q]];
             if (!(bits & 1u)) {
@@ -282,6 +284,7 @@ private:
             }
         }
         faces_.n = nf;
+        for (std::size_t k = 0; k < edges_.n; ++k) ehead_[edges_[k].in] = 0;
         // The new face: on-vertices and intersections, ordered by angle about n.
         if (cap_.n >= 3) {
             vec3<T> centre{};
@@ -313,6 +316,7 @@ private:
             ns_ = nlive_ = 0;
             sync_slots();
             faces_.n = pool_.n = live_pool_ = 0;
+            rmax2_ = 0;
             return true;
         }
         // Kill the removed vertices: their slots take the coordinates of a surviving vertex.
@@ -322,11 +326,26 @@ private:
         T* Zw = z_.data();
         std::uint32_t* al = alive_.data();
         const T ax = Xw[anchor], ay = Yw[anchor], az = Zw[anchor];
-        for (std::size_t k = 0; k < ns; ++k) {  // branch-free: vectorizes
+        // Branch-free (vectorizes), fused with the new largest vertex distance (eight lanes).
+        T m[8] = {};
+        auto kill = [&](std::size_t k, std::size_t l) {
             const bool o = dist[k] > eps;  // status bit 1: a removed vertex, or a dead copy of one
-            Xw[k] = o ? ax : Xw[k];
-            Yw[k] = o ? ay : Yw[k];
-            Zw[k] = o ? az : Zw[k];
+            const T xk = o ? ax : Xw[k], yk = o ? ay : Yw[k], zk = o ? az : Zw[k];
+            Xw[k] = xk;
+            Yw[k] = yk;
+            Zw[k] = zk;
+            const T r2 = xk * xk + yk * yk + zk * zk;
+            m[l] = m[l] < r2 ? r2 : m[l];
+        };
+        std::size_t k8 = 0;
+        for (; k8 + 8 <= ns; k8 += 8)
+            for (std::size_t l = 0; l < 8; ++l) kill(k8 + l, l);
+        for (; k8 < ns; ++k8) kill(k8, 0);
+        for (std::size_t k = ns; k < ns_; ++k) m[0] = std::max(m[0], Xw[k] * Xw[k] + Yw[k] * Yw[k] + Zw[k] * Zw[k]);
+        {
+            T mr = m[0];
+            for (std::size_t l = 1; l < 8; ++l) mr = std::max(mr, m[l]);
+            rmax2_ = mr;
         }
         std::uint32_t killed = 0;
         for (std::size_t k = 0; k < ns; ++k) {
@@ -347,7 +366,11 @@ public:
     }
 
     bool empty() const noexcept { return faces_.n == 0; }
-    T max_radius2() const noexcept {
+    /// Largest squared distance of a vertex from the particle (kept up to date by the cuts).
+    T max_radius2() const noexcept { return rmax2_; }
+
+private:
+    T compute_max_radius2() const noexcept {
         const T* X = x_.data();
         const T* Y = y_.data();
         const T* Z = z_.data();
@@ -363,6 +386,8 @@ public:
         for (std::size_t l = 1; l < 8; ++l) r = std::max(r, m[l]);
         return r;
     }
+
+public:
     /// Vertices (after finish(): k < num_vertices(), in creation order).
     std::size_t num_vertices() const noexcept { return ns_; }
     vec3<T> vertex(std::size_t k) const noexcept { return {x_[k], y_[k], z_[k]}; }
@@ -404,6 +429,7 @@ private:
         y_.ensure(c);
         z_.ensure(c);
         alive_.ensure(c);
+        ehead_.ensure(c);  // n stays 0: all zero between cuts, so growth needs no copy
         dist_.ensure(c);  // n stays 0: per-cut scratch, indexed by slot
         status_.ensure(c);
     }
@@ -421,14 +447,15 @@ private:
 
     std::uint32_t intersection(std::uint32_t a, std::uint32_t e) noexcept {
         const std::uint32_t in = status_[a] == 2 ? a : e, out = status_[a] == 2 ? e : a;
-        const std::uint64_t key = (std::uint64_t(in) << 32) | out;
-        for (std::size_t k = 0; k < edges_.n; ++k)
-            if (edges_[k].first == key) return edges_[k].second;
+        // Edges cut so far, chained per in-vertex (ehead_: 1 + index into edges_, 0 = none).
+        for (std::uint32_t k = ehead_[in]; k != 0; k = edges_[k - 1].next)
+            if (edges_[k - 1].out == out) return edges_[k - 1].idx;
         const T t = dist_[in] / (dist_[in] - dist_[out]);
         const vec3<T> vi = vertex(in);
         const std::uint32_t idx = add_vertex(vi + (vertex(out) - vi) * t);
         cap_.push(idx);
-        edges_.push({key, idx});
+        edges_.push({in, out, idx, ehead_[in]});
+        ehead_[in] = std::uint32_t(edges_.n);
         return idx;
     }
 
@@ -460,14 +487,18 @@ private:
         std::swap(pool_, pool2_);
     }
 
-    T eps_ = 0;
+    T eps_ = 0, rmax2_ = 0;
     std::size_t ns_ = 0, nlive_ = 0, live_pool_ = 0;  // slots in use, live vertices, live pool entries
     detail::scratch_buffer<T> x_, y_, z_, dist_;
     detail::scratch_buffer<std::uint32_t> alive_;
     detail::scratch_buffer<face> faces_;
     detail::scratch_buffer<std::uint32_t> pool_, pool2_, remap_, cap_;
     detail::scratch_buffer<std::uint32_t> status_;
-    detail::scratch_buffer<std::pair<std::uint64_t, std::uint32_t>> edges_;
+    struct cut_edge {
+        std::uint32_t in, out, idx, next;
+    };
+    detail::scratch_buffer<cut_edge> edges_;
+    detail::scratch_buffer<std::uint32_t> ehead_;
     detail::scratch_buffer<std::pair<T, std::uint32_t>> angle_;
 };
 
@@ -579,7 +610,12 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
     // Cells are computed in a spatial order (bins ~2 spacings wide, x fastest) so that consecutive
     // cells query the same bins — dumps are rarely sorted in space — and stored in input order.
     // An input that is already coherent in space (half of consecutive particles share a bin, as
-    // lattice-ordered crystals) is computed in its own order, which saves the reordering copy.
+    // lattice-ordered crystals) is computed in its own order, which saves the reordering copy. So
+    // is a small input: while the cell list (~32 B per particle) stays in the L2 cache (2^15
+    // particles), or in the L3 (2^18) when the full output makes the reordering copy expensive,
+    // the copy costs more than the scattered queries (measured: bench/voronoi.cpp, random points).
+    const bool faces_out = options.store_faces, verts_out = faces_out && options.store_vertices;
+    const std::size_t in_cache = faces_out ? std::size_t(1) << 18 : std::size_t(1) << 15;
     std::vector<std::size_t> order(n_rows), rank(n_rows);
     bool input_order = false;
     {
@@ -606,7 +642,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
         }
         std::size_t same = 0;
         for (std::size_t i = 1; i < n_rows; ++i) same += key[i] == key[i - 1];
-        input_order = 2 * same >= n_rows;
+        input_order = n_total <= in_cache || 2 * same >= n_rows;
         for (std::size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
         for (std::size_t i = 0; i < n_rows; ++i) {
             rank[i] = input_order ? i : start[key[i]]++;
@@ -615,7 +651,6 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
     }
     const U r_first = std::cbrt(U(3) * U(30) / (U(4) * std::numbers::pi_v<U>)) * spacing;
 
-    const bool faces_out = options.store_faces, verts_out = faces_out && options.store_vertices;
     auto run_chunk = [&](detail::voronoi_part<U>& part, std::size_t b, std::size_t e) {
         voronoi_cell<U> cell;
         std::vector<detail::voronoi_candidate<U>> cand;
