@@ -336,4 +336,17 @@ TEST_CASE("ghosts: chemical order and partial pair entropy use subdomain composi
     std::vector<std::string> report;
     CHECK(compare_whole_and_parts(co, s, ball_radius, true, report) > 0);
     CHECK(compare_whole_and_parts(pe, s, ball_radius, true, report) > 0);
+    // The remedy for pair entropy: pass the global type fractions; then every subdomain atom
+    // equals the whole system bit for bit.
+    std::vector<double> global(3, 0.0);
+    for (int t : s.types) global[std::size_t(t)] += 1.0 / double(s.types.size());
+    const auto pe_global = pipeline(ball{ball_radius}, pair_entropy{.sigma = 0.2, .cutoffs = {4.0}, .density = rho,
+                                                                    .partial = true, .type_fractions = global});
+    CHECK(compare_whole_and_parts(pe_global, s, ball_radius, true, report) == 0);
+    // and a short or invalid table is an error, not a silent misuse
+    particle_properties props;
+    props.types = s.types;
+    const auto short_table = pipeline(ball{ball_radius}, pair_entropy{.sigma = 0.2, .cutoffs = {4.0}, .density = rho,
+                                                                      .partial = true, .type_fractions = {0.0, 1.0}});
+    CHECK_THROWS_AS(short_table.run(s.p, s.box(), props), error);
 }

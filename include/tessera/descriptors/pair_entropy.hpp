@@ -54,6 +54,10 @@ struct basic_pair_entropy {
     double density = 0;             ///< global number density N/V (required unless local)
     double local_radius = 0;        ///< > 0: local density within this radius instead
     bool partial = false;           ///< sum over neighbour types with partial densities
+    /// Type fractions N_v/N for `partial`, indexed by type (entry 0 unused). Empty: computed from
+    /// the particles given. An MPI host running on a subdomain passes the global fractions here
+    /// (the subdomain's own composition is not the system's).
+    std::vector<double> type_fractions{};
 
     std::vector<std::string> columns(const particle_properties&) const {
         if (cutoffs.size() == 1) return {"entropy"};
@@ -76,6 +80,22 @@ struct basic_pair_entropy {
         fractions_.assign(1, 1.0);
         if (partial) {
             if (p.types.empty()) throw error("pair_entropy: partial = true needs particle types");
+            if (!type_fractions.empty()) {
+                if (type_fractions.size() < std::size_t(p.num_types) + 1) {
+                    std::ostringstream e;
+                    e << "pair_entropy: type_fractions has " << type_fractions.size()
+                      << " entries; types go up to " << p.num_types << " (entry 0 is unused)";
+                    throw error(e.str());
+                }
+                for (std::size_t t = 1; t < type_fractions.size(); ++t)
+                    if (!(type_fractions[t] >= 0) || !std::isfinite(type_fractions[t])) {
+                        std::ostringstream e;
+                        e << "pair_entropy: type_fractions[" << t << "] = " << type_fractions[t] << " is not a fraction";
+                        throw error(e.str());
+                    }
+                fractions_ = type_fractions;
+                return;
+            }
             fractions_.assign(std::size_t(p.num_types) + 1, 0.0);
             for (int t : p.types) fractions_[std::size_t(t)] += 1.0;
             for (int t = 1; t <= p.num_types; ++t) fractions_[std::size_t(t)] /= double(p.types.size());
