@@ -44,6 +44,8 @@
 #include <tessera/descriptors/steinhardt.hpp>
 #include <tessera/pipeline/pipeline.hpp>
 
+#include "common/noisy_fcc.hpp"
+
 #include <benchmark/benchmark.h>
 
 #if TESSERA_BENCH_HAVE_LAMMPS
@@ -87,21 +89,10 @@ const input& fcc_input(int n) {
     static std::map<int, std::unique_ptr<input>> cache;
     auto& slot = cache[n];
     if (!slot) {
-        static constexpr double basis[4][3] = {{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}};
         std::mt19937_64 rng(1234 + n);
-        std::normal_distribution<double> noise(0.0, noise_sigma);
         const double L = n * lattice_a;
         const ortho_box box({0, 0, 0}, {L, L, L});
-        points_t p;
-        p.reserve(std::size_t(4) * n * n * n);
-        for (int k = 0; k < n; ++k)
-            for (int j = 0; j < n; ++j)
-                for (int i = 0; i < n; ++i)
-                    for (const auto& b : basis) {
-                        const auto w = box.wrap({(i + b[0]) * lattice_a + noise(rng), (j + b[1]) * lattice_a + noise(rng),
-                                                 (k + b[2]) * lattice_a + noise(rng)});
-                        p.push_back({w.x, w.y, w.z});
-                    }
+        points_t p = tessera_bench::noisy_fcc(n, lattice_a, noise_sigma, rng);
         slot = std::make_unique<input>(input{n, std::move(p), box});
     }
     return *slot;

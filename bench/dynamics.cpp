@@ -28,6 +28,8 @@
 #include <tessera/core/box.hpp>
 #include <tessera/dynamics/lens.hpp>
 
+#include "common/noisy_fcc.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -69,17 +71,9 @@ struct frames {
 const frames& input() {
     static const frames f = [] {
         frames f;
-        static constexpr double basis[4][3] = {{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}};
         std::mt19937_64 rng(1234 + cells);
-        std::normal_distribution<double> noise(0.0, 0.05), disp(0.0, displacement_sigma);
-        for (int k = 0; k < cells; ++k)
-            for (int j = 0; j < cells; ++j)
-                for (int i = 0; i < cells; ++i)
-                    for (const auto& b : basis) {
-                        const auto w = f.box.wrap({(i + b[0]) * lattice_a + noise(rng), (j + b[1]) * lattice_a + noise(rng),
-                                                   (k + b[2]) * lattice_a + noise(rng)});
-                        f.x1.push_back({w.x, w.y, w.z});
-                    }
+        f.x1 = tessera_bench::noisy_fcc(cells, lattice_a, 0.05, rng);
+        std::normal_distribution<double> disp(0.0, displacement_sigma);
         const std::size_t n = f.x1.size();
         for (const auto& p : f.x1) {
             const auto w = f.box.wrap({p[0] + disp(rng), p[1] + disp(rng), p[2] + disp(rng)});

@@ -25,6 +25,8 @@
 #include <tessera/neighbors/query.hpp>
 #include <tessera/neighbors/rtree.hpp>
 
+#include "common/noisy_fcc.hpp"
+
 #include <benchmark/benchmark.h>
 
 #if TESSERA_BENCH_HAVE_NANOFLANN
@@ -73,18 +75,8 @@ struct input {
 };
 
 points_t fcc_sites(int n, std::uint64_t seed) {
-    static constexpr double basis[4][3] = {{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}};
     std::mt19937_64 rng(seed);
-    std::normal_distribution<double> noise(0.0, noise_sigma);
-    points_t p;
-    p.reserve(std::size_t(4) * n * n * n);
-    for (int k = 0; k < n; ++k)
-        for (int j = 0; j < n; ++j)
-            for (int i = 0; i < n; ++i)
-                for (const auto& b : basis)
-                    p.push_back({(i + b[0]) * lattice_a + noise(rng), (j + b[1]) * lattice_a + noise(rng),
-                                 (k + b[2]) * lattice_a + noise(rng)});
-    return p;
+    return tessera_bench::noisy_fcc(n, lattice_a, noise_sigma, rng, /*wrap=*/false);  // the query wraps
 }
 
 const input<ortho_box>& ortho_input(const std::string& kind, int n) {

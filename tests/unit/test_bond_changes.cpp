@@ -4,6 +4,8 @@
 #include <tessera/dynamics/bond_changes.hpp>
 #include <tessera/io/lammps_dump.hpp>
 
+#include "reference_frames.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -16,14 +18,6 @@
 using namespace tessera;
 
 namespace {
-
-std::vector<frame> read_frames(const std::string& name) {
-    lammps_dump_reader r(std::string(TESSERA_TEST_DATA_DIR) + "/" + name);
-    std::vector<frame> frames;
-    frame f;
-    while (r.next(f)) frames.push_back(f);
-    return frames;
-}
 
 // Seed 001's first-shell cutoffs (type 1 = Cu, 2 = Zr).
 pair_cutoffs seed001_cutoffs() {
@@ -81,7 +75,7 @@ bond_change_counts fast(const frame& a, const frame& b, const bond_change_option
 
 TEST_CASE("bond_changes: per-atom broken/formed counts equal a brute-force pair comparison on sheared CuZr",
           "[bond_changes]") {
-    const auto frames = read_frames("d2min/cuzr_aqs.dump");
+    const auto frames = tessera_test::read_reference_frames("d2min/cuzr_aqs.dump");
     REQUIRE(frames.size() == 6);
     for (auto rule : {bond_change_rule::distance_change, bond_change_rule::shell_margin}) {
         for (auto [ta, tb] : {std::pair{0, 1}, std::pair{2, 3}, std::pair{4, 5}, std::pair{0, 5}}) {
@@ -102,7 +96,7 @@ TEST_CASE("bond_changes: per-atom broken/formed counts equal a brute-force pair 
 }
 
 TEST_CASE("bond_changes: independent of atom order; zero against itself; errors", "[bond_changes]") {
-    const auto frames = read_frames("d2min/cuzr_aqs.dump");
+    const auto frames = tessera_test::read_reference_frames("d2min/cuzr_aqs.dump");
     bond_change_options opt{seed001_cutoffs(), 0.075, bond_change_rule::distance_change};
     const auto base = fast(frames[0], frames[5], opt);
     frame b = frames[5];

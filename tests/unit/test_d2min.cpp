@@ -8,6 +8,8 @@
 
 #include "structure_lattices.hpp"
 
+#include "reference_frames.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -23,14 +25,6 @@
 using namespace tessera;
 
 namespace {
-
-std::vector<frame> read_frames(const std::string& name) {
-    lammps_dump_reader r(std::string(TESSERA_TEST_DATA_DIR) + "/" + name);
-    std::vector<frame> frames;
-    frame f;
-    while (r.next(f)) frames.push_back(f);
-    return frames;
-}
 
 atomic_strain_result<double> run_d2min(const frame& a, const frame& b, const d2min_options& opt,
                                        openmp_policy policy = {1}) {
@@ -108,7 +102,7 @@ TEST_CASE("d2min: matches the NumPy lstsq/scipy-polar reference on a sheared and
     const auto blocks = read_numpy_reference(cutoff);
     REQUIRE(cutoff == 4.0);
     REQUIRE(blocks.size() == 9);
-    const auto frames = read_frames("d2min/cuzr_aqs.dump");
+    const auto frames = tessera_test::read_reference_frames("d2min/cuzr_aqs.dump");
     REQUIRE(frames.size() == 6);
     d2min_options opt;
     opt.cutoff = cutoff;
@@ -235,7 +229,7 @@ TEST_CASE("d2min: affine F = R U applied to a periodic fcc crystal and its box (
 }
 
 TEST_CASE("d2min: independent of atom order and translation; serial and OpenMP identical", "[d2min]") {
-    const auto frames = read_frames("d2min/cuzr_aqs.dump");
+    const auto frames = tessera_test::read_reference_frames("d2min/cuzr_aqs.dump");
     d2min_options opt;
     opt.cutoff = 4.0;
     const auto base = run_d2min(frames[0], frames[3], opt, openmp_policy{1});
@@ -340,7 +334,7 @@ TEST_CASE("d2min: too few or coplanar neighbours are flagged with zeros, never N
 }
 
 TEST_CASE("d2min: the xsimd-batched accumulation equals the scalar path to rounding", "[d2min][simd]") {
-    const auto frames = read_frames("d2min/cuzr_aqs.dump");
+    const auto frames = tessera_test::read_reference_frames("d2min/cuzr_aqs.dump");
     d2min_options opt;
     opt.cutoff = 5.0;  // ~40 neighbours: several full batches plus a tail
     const auto simd = run_d2min(frames[0], frames[4], opt);

@@ -5,6 +5,8 @@
 #include <tessera/io/lammps_dump.hpp>
 #include <tessera/neighbors/brute_force.hpp>
 
+#include "reference_frames.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -19,14 +21,6 @@
 using namespace tessera;
 
 namespace {
-std::vector<frame> read_all(const std::string& name) {
-    lammps_dump_reader r(std::string(TESSERA_TEST_DATA_DIR) + "/" + name);
-    std::vector<frame> frames;
-    frame f;
-    while (r.next(f)) frames.push_back(f);
-    return frames;
-}
-
 // Brute force, written from the definition: id sets from the O(N²) oracle, std::set algebra.
 std::vector<double> brute_lens(const frame& a, const frame& b, double rc) {
     auto sets = [&](const frame& f) {
@@ -78,7 +72,7 @@ frame shuffled(const frame& f, std::uint64_t seed) {
 }  // namespace
 
 TEST_CASE("lens: equals brute-force set operations on tilted-box Cu frames through yield", "[lens]") {
-    const auto frames = read_all("cu_tilted_ref.dump");
+    const auto frames = tessera_test::read_reference_frames("cu_tilted_ref.dump");
     REQUIRE(frames.size() >= 3);
     for (double rc : {3.1, 5.5, 8.0}) {
         for (std::size_t t = 0; t + 1 < frames.size(); ++t) {
@@ -93,7 +87,7 @@ TEST_CASE("lens: equals brute-force set operations on tilted-box Cu frames throu
 }
 
 TEST_CASE("lens: independent of atom order in either frame, and 0 against itself", "[lens]") {
-    const auto frames = read_all("cu_tilted_ref.dump");
+    const auto frames = tessera_test::read_reference_frames("cu_tilted_ref.dump");
     const auto base = fast_lens(frames[0], frames[1], 3.1);
     const frame a = shuffled(frames[0], 1), b = shuffled(frames[1], 2);
     const auto again = fast_lens(a, b, 3.1);

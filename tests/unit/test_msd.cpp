@@ -6,6 +6,8 @@
 #include <tessera/dynamics/vibrational_msd.hpp>
 #include <tessera/io/lammps_dump.hpp>
 
+#include "reference_frames.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -19,14 +21,6 @@
 using namespace tessera;
 
 namespace {
-
-std::vector<frame> read_frames(const std::string& name) {
-    lammps_dump_reader r(std::string(TESSERA_TEST_DATA_DIR) + "/" + name);
-    std::vector<frame> frames;
-    frame f;
-    while (r.next(f)) frames.push_back(f);
-    return frames;
-}
 
 // Unwrapped positions of every frame in the first frame's row order.
 std::vector<std::vector<vec3<double>>> unwrapped(const std::vector<frame>& frames, bool use_image_flags) {
@@ -45,7 +39,7 @@ std::vector<std::vector<vec3<double>>> unwrapped(const std::vector<frame>& frame
 TEST_CASE("msd: equals LAMMPS compute msd (all atoms and per type) on a CuZr liquid", "[msd]") {
     // LAMMPS: unwrapped coordinates (x + image·L) relative to the positions when the compute
     // was created, averaged over the group. Same doubles in, same arithmetic: 1e-10 relative.
-    const auto frames = read_frames("msd/cuzr_liquid.dump");
+    const auto frames = tessera_test::read_reference_frames("msd/cuzr_liquid.dump");
     REQUIRE(frames.size() == 21);
     std::ifstream in(std::string(TESSERA_TEST_DATA_DIR) + "/msd/cuzr_liquid_msd.txt");
     std::vector<std::array<double, 4>> lmp;
@@ -79,7 +73,7 @@ TEST_CASE("msd: equals LAMMPS compute msd (all atoms and per type) on a CuZr liq
 }
 
 TEST_CASE("msd: time-origin averages equal a direct double loop; serial and OpenMP identical", "[msd]") {
-    const auto frames = read_frames("msd/cuzr_liquid.dump");
+    const auto frames = tessera_test::read_reference_frames("msd/cuzr_liquid.dump");
     const auto u = unwrapped(frames, true);
     const auto types = frames[0].types();
     const std::vector<std::size_t> lags{0, 1, 3, 7, 12};
@@ -195,7 +189,7 @@ TEST_CASE("msd: F_s over commensurate q-vectors equals a direct sum; tau_alpha o
 }
 
 TEST_CASE("msd: per-atom lag displacements and lg(dr^2/T) features", "[msd]") {
-    const auto frames = read_frames("msd/cuzr_liquid.dump");
+    const auto frames = tessera_test::read_reference_frames("msd/cuzr_liquid.dump");
     const auto u = unwrapped(frames, true);
     lag_displacements<double> lag({1, 5, 20});
     for (const auto& r : u) lag.add(r);

@@ -20,6 +20,7 @@
 #include <tessera/core/particles.hpp>
 #include <tessera/core/vec.hpp>
 #include <tessera/neighbors/detail/distance_filter.hpp>
+#include <tessera/neighbors/detail/wrap_position.hpp>
 
 #include <algorithm>
 #include <array>
@@ -139,23 +140,9 @@ void cell_list<T, Arch>::build(const S& particles, const B& box, T bin_width) {
     std::array<T, 3> hi{std::numeric_limits<T>::lowest(), std::numeric_limits<T>::lowest(),
                         std::numeric_limits<T>::lowest()};
     for (std::size_t i = 0; i < n; ++i) {
-        vec3<T> r(position(particles, i));
-        if (!is_finite(r)) {
-            std::ostringstream os;
-            os << "cell_list: particle " << i << " has a non-finite position (" << r.x << ", " << r.y << ", " << r.z << ")";
-            throw error(os.str());
-        }
-        vec3<T> f = h_inv_ * (r - origin_);
+        vec3<T> r(position(particles, i)), f;
+        detail::wrap_position(i, r, f, origin_, h_, h_inv_, periodic_, detail::roundup::keep_position);
         for (std::size_t d = 0; d < 3; ++d) {
-            if (periodic_[d]) {
-                const T m = std::floor(f[d]);
-                if (m != T(0)) {
-                    r -= h_.column(d) * m;
-                    f[d] -= m;
-                }
-                if (!(f[d] < T(1))) f[d] = T(0);  // 1 − ε rounded up: same point as 0 by periodicity
-                if (f[d] < T(0)) f[d] = T(0);
-            }
             lo[d] = std::min(lo[d], f[d]);
             hi[d] = std::max(hi[d], f[d]);
         }

@@ -174,14 +174,14 @@ public:
     auto run(const S& particles, const B& bx, const particle_properties& props = {}, Policy policy = {}) const {
         using U = std::conditional_t<std::is_void_v<T>, particle_value_t<S>, T>;
         const particle_properties p = props.resolved(tessera::size(particles));
-        query_options opt;
-        opt.n_local = p.n_local;
         if constexpr (streams) {
             cell_list<U> cells;
             pipeline_result<U, D...> out;
             run_streaming(particles, bx, cells, p, out, policy);
             return out;
         } else {
+            query_options opt;
+            opt.n_local = p.n_local;
             const neighbor_list<U> list = find_neighbors<U>(particles, bx, stage_, opt, policy);
             return run_on<U>(list, p, policy);
         }
@@ -211,7 +211,7 @@ public:
     const pipeline_result<U, D...>& run(const S& particles, const B& bx, workspace<U>& ws,
                                         const particle_properties& props = {}, Policy policy = {}) const {
         const particle_properties p = props.resolved(tessera::size(particles));
-        query_options opt;
+        query_options opt;  // used by the stored-list branches
         opt.n_local = p.n_local;
         if constexpr (streams) {
             run_streaming(particles, bx, ws.cells, p, ws.result, policy);  // ws.list stays unused

@@ -29,6 +29,7 @@
 #include <tessera/core/particles.hpp>
 #include <tessera/core/vec.hpp>
 #include <tessera/neighbors/detail/distance_filter.hpp>  // has_batch
+#include <tessera/neighbors/detail/wrap_position.hpp>
 
 #include <xsimd/xsimd.hpp>
 
@@ -167,29 +168,11 @@ bool lens_bin(lens_pair_scratch<T>& w, const S& particles, const B& bx, T rc, st
     std::array<T, 3> lo{std::numeric_limits<T>::max(), std::numeric_limits<T>::max(), std::numeric_limits<T>::max()};
     std::array<T, 3> hi{std::numeric_limits<T>::lowest(), std::numeric_limits<T>::lowest(), std::numeric_limits<T>::lowest()};
     for (std::size_t i = 0; i < n; ++i) {
-        vec3<T> r(position(particles, i));
-        if (!is_finite(r)) {
-            std::ostringstream os;
-            os << "cell_list: particle " << i << " has a non-finite position (" << r.x << ", " << r.y << ", " << r.z << ")";
-            throw error(os.str());
-        }
-        // as cell_list::build
-        vec3<T> f = w.h_inv * (r - w.origin);
+        vec3<T> r(position(particles, i)), f;
+        // as cell_list::build, except that a coordinate rounding up to 1 moves the position to
+        // bin 0 with it: the 27-bin stencil needs every particle inside its bin
+        wrap_position(i, r, f, w.origin, w.h, w.h_inv, w.periodic, roundup::move_position);
         for (std::size_t d = 0; d < 3; ++d) {
-            if (w.periodic[d]) {
-                const T m = std::floor(f[d]);
-                if (m != T(0)) {
-                    r -= w.h.column(d) * m;
-                    f[d] -= m;
-                }
-                if (!(f[d] < T(1))) {
-                    // 1 − ε rounded up: bin 0, and the position moved with it (it must lie in
-                    // its bin for the 27-bin stencil to hold)
-                    f[d] = T(0);
-                    r -= w.h.column(d);
-                }
-                if (f[d] < T(0)) f[d] = T(0);
-            }
             lo[d] = std::min(lo[d], f[d]);
             hi[d] = std::max(hi[d], f[d]);
         }
