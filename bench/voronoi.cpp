@@ -1,4 +1,5 @@
-// Voronoi tessellation: tessera::tessellate beside voro++ on the same points, single-threaded.
+// Voronoi tessellation: tessera::tessellate beside voro++ on the same points, single-threaded
+// (BM_tessera_voronoi_threads: tessera with an OpenMP policy, wall-clock time, 10^5 points).
 // Both build their spatial structure inside the timed loop and store equivalent outputs, in two
 // modes (third argument of BM_tessera_voronoi):
 //   2  volumes + neighbours: store_faces = false  vs  BM_voropp (volume() + neighbors() into
@@ -84,7 +85,8 @@ input make_input(int kind, std::size_t n) {
 
 const char* kind_name(int k) { return k == 0 ? "random" : (k == 1 ? "fcc" : "glass"); }
 
-void BM_tessera_voronoi(benchmark::State& state) {
+template <class Policy>
+void run_tessera(benchmark::State& state, Policy policy, const std::string& suffix) {
     const input in = make_input(int(state.range(0)), std::size_t(state.range(1)));
     const tessera::orthogonal_box<double> box({0, 0, 0}, {in.len[0], in.len[1], in.len[2]});
     tessera::voronoi_options opt;
@@ -92,13 +94,21 @@ void BM_tessera_voronoi(benchmark::State& state) {
     opt.store_faces = state.range(2) != 2;
     double vol = 0;
     for (auto _ : state) {
-        const auto t = tessera::tessellate(in.x, box, opt);
+        const auto t = tessera::tessellate(in.x, box, opt, policy);
         vol = t.volume[0];
         benchmark::DoNotOptimize(vol);
     }
     state.SetLabel(std::string(kind_name(int(state.range(0)))) +
-                   (!opt.store_faces ? " volume+neighbours" : (opt.store_vertices ? " full" : " no-vertices")));
+                   (!opt.store_faces ? " volume+neighbours" : (opt.store_vertices ? " full" : " no-vertices")) + suffix);
     state.counters["atoms/s"] = benchmark::Counter(double(in.x.size()) * double(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+void BM_tessera_voronoi(benchmark::State& state) { run_tessera(state, tessera::serial_policy{}, ""); }
+
+// The same with an OpenMP policy (threads = fourth argument), wall-clock time: threads on top of
+// the single-threaded comparison (cells are independent; output identical for any thread count).
+void BM_tessera_voronoi_threads(benchmark::State& state) {
+    run_tessera(state, tessera::openmp_policy{int(state.range(3))}, ", " + std::to_string(state.range(3)) + " threads");
 }
 
 #if TESSERA_BENCH_HAVE_VORO
@@ -191,5 +201,9 @@ BENCHMARK(BM_voropp_full)->ArgsProduct({{0, 1, 2}, {10000, 100000}})->Unit(bench
 BENCHMARK(BM_tessera_voronoi)->ArgsProduct({{0, 1, 2}, {10000, 100000}, {1}})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_tessera_voronoi)->ArgsProduct({{0, 1, 2}, {10000, 100000, 1000000}, {2}})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_tessera_voronoi)->ArgsProduct({{0, 1, 2}, {10000}, {0}})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_tessera_voronoi_threads)
+    ->ArgsProduct({{0, 1, 2}, {100000}, {1, 2}, {1, 2}})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -95,6 +95,14 @@ public:
         distance2_.push_back(r2);
     }
     void end_row() { offsets_.push_back(index_.size()); }
+    /// Appends one whole row (the three spans have equal sizes): a block copy per array.
+    void append_row(std::span<const neighbor_index> j, std::span<const vec3<T>> r, std::span<const T> r2) {
+        assert(j.size() == r.size() && j.size() == r2.size());
+        index_.insert(index_.end(), j.begin(), j.end());
+        vector_.insert(vector_.end(), r.begin(), r.end());
+        distance2_.insert(distance2_.end(), r2.begin(), r2.end());
+        offsets_.push_back(index_.size());
+    }
     /// Appends all rows of `other` after this list's rows.
     void append_rows(const neighbor_list& other) {
         const std::size_t base = index_.size();

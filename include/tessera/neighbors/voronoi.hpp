@@ -3,10 +3,10 @@
 /// Voronoi and radical (Laguerre) tessellation by cell clipping, for open, orthogonal and
 /// triclinic boxes, header-only.
 ///
-/// Algorithm (the one voro++ uses, with a simpler polyhedron representation): the cell of particle
-/// i starts as a bounding polyhedron — a cube large enough to hold the cell, cut by the box walls
-/// along non-periodic axes — and is cut, nearest first, by the bisector plane of every candidate
-/// neighbour j found by the cell list (periodic images included, any tilt):
+/// Algorithm (the one voro++ uses): the cell of particle i starts as a bounding polyhedron — a
+/// cube large enough to hold the cell, cut by the box walls along non-periodic axes — and is cut,
+/// nearest first, by the bisector plane of every candidate neighbour j found by the cell list
+/// (periodic images included, any tilt):
 ///
 ///     x · r = (|r|² + R_i² − R_j²) / 2,       r = r_j − r_i (x relative to particle i),
 ///
@@ -16,14 +16,12 @@
 /// particle i, R_max: the largest radius) — no farther point's plane can reach a vertex; with no
 /// radii this is the classical |r| ≥ 2ρ.
 ///
-/// Polyhedron: a shared vertex array plus faces as vertex-index polygons (counter-clockwise seen
-/// from outside), each carrying the neighbour it separates the cell from. A cut classifies every
-/// vertex by its signed distance d to the plane with a tolerance ε: out (d > ε), on (|d| ≤ ε) or
-/// in (d < −ε). Nothing happens unless some vertex is out. Faces are clipped polygon by polygon;
-/// a new vertex is made only on an edge from an in- to an out-vertex (computed once per edge, from
-/// the in-vertex, so both faces sharing the edge get the same point), and on-vertices are kept
-/// as they are. The new face is every on-vertex plus the new vertices, ordered by angle about its
-/// normal. A face clipped to fewer than three vertices disappears.
+/// The polyhedron and its cut are in neighbors/voronoi_cell.hpp: vertices stored as the triangles
+/// of faces meeting there, with twins along the edges (Lévy's dual representation), so a cut
+/// touches only the vertices it removes and their rim. A cut classifies every vertex by its signed
+/// distance d to the plane with a tolerance ε: out (d > ε), on (|d| ≤ ε) or in (d < −ε); nothing
+/// happens unless some vertex is out; a new vertex is made on each edge from an out- to an
+/// in-vertex (computed from the in-vertex), and an edge to an on-vertex ends at that vertex.
 ///
 /// Degeneracy (perfect fcc, bcc, …, where four or more cells meet at a vertex): the tolerance is
 /// what makes these deterministic. ε = options.tolerance × L, with L = (V/N)^{1/3} the mean
@@ -497,11 +495,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
         out.neighbors.reserve(n_rows, nbonds);
         for (std::size_t i = 0; i < n_rows; ++i) {
             const auto [t, l] = locate(i);
-            const auto nb = t->neighbors.neighbors(l);
-            const auto vec = t->neighbors.vectors(l);
-            const auto d2 = t->neighbors.distances2(l);
-            for (std::size_t k = 0; k < nb.size(); ++k) out.neighbors.push_bond(nb[k], vec[k], d2[k]);
-            out.neighbors.end_row();
+            out.neighbors.append_row(t->neighbors.neighbors(l), t->neighbors.vectors(l), t->neighbors.distances2(l));
         }
         return out;
     }
@@ -558,15 +552,9 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
                     out.face_vertices[fv_pos++] = t->face_vertices[q];
             }
         }
-        const auto nb = t->neighbors.neighbors(l);
-        const auto vec = t->neighbors.vectors(l);
-        const auto d2 = t->neighbors.distances2(l);
-        const std::size_t a0 = t->neighbors.offsets()[l];
-        for (std::size_t k = 0; k < nb.size(); ++k) {
-            out.neighbors.push_bond(nb[k], vec[k], d2[k]);
-            out.neighbor_area.push_back(t->neighbor_area[a0 + k]);
-        }
-        out.neighbors.end_row();
+        out.neighbors.append_row(t->neighbors.neighbors(l), t->neighbors.vectors(l), t->neighbors.distances2(l));
+        const auto a0 = std::ptrdiff_t(t->neighbors.offsets()[l]), a1 = std::ptrdiff_t(t->neighbors.offsets()[l + 1]);
+        out.neighbor_area.insert(out.neighbor_area.end(), t->neighbor_area.begin() + a0, t->neighbor_area.begin() + a1);
     }
     if (verts_out) out.face_vertex_offsets[nf] = fv_pos;
     return out;
