@@ -372,3 +372,29 @@ TEST_CASE("bad queries and bad positions give tessera::error", "[neighbors][erro
     p[3][1] = std::nan("");
     CHECK_THROWS_WITH(find_neighbors(p, box, ball{2.0}), Catch::Contains("particle 3 has a non-finite position"));
 }
+
+TEST_CASE("neighbor_list: append_row equals push_bond + end_row", "[neighbors]") {
+    std::mt19937_64 rng(3);
+    std::uniform_real_distribution<double> u(-2, 2);
+    tessera::neighbor_list<double> a, b;
+    a.reserve(5, 40);
+    for (std::size_t row = 0; row < 5; ++row) {
+        std::vector<tessera::neighbor_index> j;
+        std::vector<tessera::vec3<double>> r;
+        std::vector<double> r2;
+        for (std::size_t k = 0; k < row * 3 % 7; ++k) {  // 0, 3, 6, 2, 5 bonds: empty rows too
+            j.push_back(tessera::neighbor_index(10 * row + k));
+            r.push_back({u(rng), u(rng), u(rng)});
+            r2.push_back(tessera::norm2(r.back()));
+            b.push_bond(j.back(), r.back(), r2.back());
+        }
+        b.end_row();
+        a.append_row(j, r, r2);
+    }
+    REQUIRE(a.num_particles() == b.num_particles());
+    REQUIRE(std::equal(a.offsets().begin(), a.offsets().end(), b.offsets().begin(), b.offsets().end()));
+    CHECK(std::equal(a.indices().begin(), a.indices().end(), b.indices().begin(), b.indices().end()));
+    CHECK(std::equal(a.all_distances2().begin(), a.all_distances2().end(), b.all_distances2().begin(),
+                     b.all_distances2().end()));
+    for (std::size_t k = 0; k < a.num_bonds(); ++k) CHECK(a.all_vectors()[k] == b.all_vectors()[k]);
+}
