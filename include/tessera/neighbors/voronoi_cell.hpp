@@ -109,7 +109,7 @@ public:
         }
         // The corners' face order depends only on the frame's handedness (a mirror image reverses
         // it): both topologies are built once per cell object.
-        const bool right = dot(normal[0], cross(normal[2], normal[4])) > 0;
+        const bool right = dot(cross(e0, e1), e2) > 0;
         auto& topo = cube_[right ? 1 : 0];
         if (!cube_ready_[right ? 1 : 0]) {
             for (std::uint32_t k = 0; k < 8; ++k) {
@@ -256,8 +256,9 @@ private:
         std::size_t neighbor;
         vec3<T> r;
     };
-    /// A new vertex, before it is written: the removed vertex and edge it replaces, the kept
-    /// vertex across that edge (twin code), its faces and position.
+    /// A new vertex, before it is written: the kept vertex's edge it hangs on (twin code, slot
+    /// 4·u + edge), its two old faces a, b (the third is the new plane), the vertex id of the
+    /// kept vertex when it is a copy of it (else none) and its position.
     struct rim_vertex {
         std::uint32_t in_twin, a, b, vid;
         vec3<T> x;
