@@ -202,18 +202,18 @@ public:
                 if (start_[tri_[t][k]] == none) start_[tri_[t][k]] = 4 * t + k;
         faces_.ensure(np_);
         pool_.ensure(3 * nt + 1);
-        const std::size_t max_steps = 3 * nt;
+        // Every (vertex, face) pair is visited once over all walks: 3·nt steps in all.
+        std::size_t steps = 0;
         for (std::size_t p = 0; p < np_; ++p) {
             const std::uint32_t s = start_[p];
             if (s == none) continue;
             const auto b = std::uint32_t(pool_.n);
             std::uint32_t cur = s;
-            std::size_t steps = 0;
             do {
                 const std::uint32_t id = index_[cur >> 2];
                 if (pool_.n == b || pool_[pool_.n - 1] != id) pool_.push(id);
                 cur = twin_[cur >> 2][((cur & 3u) + 2) % 3];
-                if (++steps > max_steps) throw error("voronoi_cell: a face does not close (internal error)");
+                if (++steps > 3 * nt) throw error("voronoi_cell: a face does not close (internal error)");
             } while (cur != s);
             if (pool_.n - b > 1 && pool_[pool_.n - 1] == pool_[b]) --pool_.n;
             const auto cnt = std::uint32_t(pool_.n - b);
