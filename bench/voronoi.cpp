@@ -113,10 +113,24 @@ void BM_tessera_voronoi_threads(benchmark::State& state) {
 }
 
 #if TESSERA_BENCH_HAVE_VORO
+// voro++ over every cell of the input, as its documentation recommends (periodic container,
+// ~5 particles per block); on_cell(cell, id) stores what each variant keeps. The container is
+// built inside the timed loop, like tessera's cell list.
+template <class OnCell>
+void for_each_voro_cell(const input& in, voro::voronoicell_neighbor& c, OnCell&& on_cell) {
+    const int n = int(in.x.size());
+    const int nb = std::max(1, int(std::cbrt(n / 5.0)));
+    voro::container con(0, in.len[0], 0, in.len[1], 0, in.len[2], nb, nb, nb, true, true, true, 8);
+    for (int i = 0; i < n; ++i) con.put(i, in.x[std::size_t(i)][0], in.x[std::size_t(i)][1], in.x[std::size_t(i)][2]);
+    voro::c_loop_all loop(con);
+    if (loop.start()) do {
+            if (con.compute_cell(c, loop)) on_cell(c, loop.pid());
+        } while (loop.inc());
+}
+
 void BM_voropp(benchmark::State& state) {
     const input in = make_input(int(state.range(0)), std::size_t(state.range(1)));
     const int n = int(in.x.size());
-    const int nb = std::max(1, int(std::cbrt(n / 5.0)));  // voro++'s recommended ~5 particles per block
     std::vector<int> nbrs;
     double vol = 0;
     for (auto _ : state) {
@@ -125,18 +139,13 @@ void BM_voropp(benchmark::State& state) {
         std::vector<std::size_t> offsets{0};
         volume.reserve(std::size_t(n));
         offsets.reserve(std::size_t(n) + 1);
-        voro::container con(0, in.len[0], 0, in.len[1], 0, in.len[2], nb, nb, nb, true, true, true, 8);
-        for (int i = 0; i < n; ++i) con.put(i, in.x[std::size_t(i)][0], in.x[std::size_t(i)][1], in.x[std::size_t(i)][2]);
-        voro::c_loop_all loop(con);
-        voro::voronoicell_neighbor c;
-        if (loop.start()) do {
-                if (con.compute_cell(c, loop)) {
-                    volume.push_back(c.volume());
-                    c.neighbors(nbrs);
-                    neighbor.insert(neighbor.end(), nbrs.begin(), nbrs.end());
-                    offsets.push_back(neighbor.size());
-                }
-            } while (loop.inc());
+        voro::voronoicell_neighbor cell;
+        for_each_voro_cell(in, cell, [&](voro::voronoicell_neighbor& c, int) {
+            volume.push_back(c.volume());
+            c.neighbors(nbrs);
+            neighbor.insert(neighbor.end(), nbrs.begin(), nbrs.end());
+            offsets.push_back(neighbor.size());
+        });
         vol = volume[0];
         benchmark::DoNotOptimize(vol);
         benchmark::DoNotOptimize(neighbor.data());
@@ -153,7 +162,6 @@ BENCHMARK(BM_voropp)->ArgsProduct({{0, 1, 2}, {10000, 100000, 1000000}})->Unit(b
 void BM_voropp_vectors(benchmark::State& state) {
     const input in = make_input(int(state.range(0)), std::size_t(state.range(1)));
     const int n = int(in.x.size());
-    const int nb = std::max(1, int(std::cbrt(n / 5.0)));
     std::vector<int> nbrs;
     double vol = 0;
     for (auto _ : state) {
@@ -163,28 +171,23 @@ void BM_voropp_vectors(benchmark::State& state) {
         std::vector<std::size_t> offsets{0};
         volume.reserve(std::size_t(n));
         offsets.reserve(std::size_t(n) + 1);
-        voro::container con(0, in.len[0], 0, in.len[1], 0, in.len[2], nb, nb, nb, true, true, true, 8);
-        for (int i = 0; i < n; ++i) con.put(i, in.x[std::size_t(i)][0], in.x[std::size_t(i)][1], in.x[std::size_t(i)][2]);
-        voro::c_loop_all loop(con);
-        voro::voronoicell_neighbor c;
-        if (loop.start()) do {
-                if (con.compute_cell(c, loop)) {
-                    volume.push_back(c.volume());
-                    c.neighbors(nbrs);
-                    const auto& xi = in.x[std::size_t(loop.pid())];
-                    for (int j : nbrs) {
-                        std::array<double, 3> r{};
-                        for (std::size_t d = 0; d < 3; ++d) {
-                            r[d] = in.x[std::size_t(j)][d] - xi[d];
-                            r[d] -= in.len[d] * std::nearbyint(r[d] / in.len[d]);
-                        }
-                        neighbor.push_back(std::uint32_t(j));
-                        vector.push_back(r);
-                        distance2.push_back(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
-                    }
-                    offsets.push_back(neighbor.size());
+        voro::voronoicell_neighbor cell;
+        for_each_voro_cell(in, cell, [&](voro::voronoicell_neighbor& c, int id) {
+            volume.push_back(c.volume());
+            c.neighbors(nbrs);
+            const auto& xi = in.x[std::size_t(id)];
+            for (int j : nbrs) {
+                std::array<double, 3> r{};
+                for (std::size_t d = 0; d < 3; ++d) {
+                    r[d] = in.x[std::size_t(j)][d] - xi[d];
+                    r[d] -= in.len[d] * std::nearbyint(r[d] / in.len[d]);
                 }
-            } while (loop.inc());
+                neighbor.push_back(std::uint32_t(j));
+                vector.push_back(r);
+                distance2.push_back(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
+            }
+            offsets.push_back(neighbor.size());
+        });
         vol = volume[0];
         benchmark::DoNotOptimize(vol);
         benchmark::DoNotOptimize(vector.data());
@@ -199,7 +202,6 @@ BENCHMARK(BM_voropp_vectors)->ArgsProduct({{0, 1, 2}, {10000, 100000, 1000000}})
 void BM_voropp_full(benchmark::State& state) {
     const input in = make_input(int(state.range(0)), std::size_t(state.range(1)));
     const int n = int(in.x.size());
-    const int nb = std::max(1, int(std::cbrt(n / 5.0)));
     std::vector<int> nbrs, fv;
     std::vector<double> areas, nrm, vs;
     double vol = 0;
@@ -209,34 +211,29 @@ void BM_voropp_full(benchmark::State& state) {
         std::vector<std::size_t> face_offsets{0}, vertex_offsets{0}, face_vertex_offsets{0};
         volume.reserve(std::size_t(n));
         surface.reserve(std::size_t(n));
-        voro::container con(0, in.len[0], 0, in.len[1], 0, in.len[2], nb, nb, nb, true, true, true, 8);
-        for (int i = 0; i < n; ++i) con.put(i, in.x[std::size_t(i)][0], in.x[std::size_t(i)][1], in.x[std::size_t(i)][2]);
-        voro::c_loop_all loop(con);
-        voro::voronoicell_neighbor c;
-        if (loop.start()) do {
-                if (con.compute_cell(c, loop)) {
-                    volume.push_back(c.volume());
-                    c.neighbors(nbrs);
-                    c.face_areas(areas);
-                    c.normals(nrm);
-                    c.face_vertices(fv);
-                    c.vertices(vs);
-                    double a = 0;
-                    for (double x : areas) a += x;
-                    surface.push_back(a);
-                    face_neighbor.insert(face_neighbor.end(), nbrs.begin(), nbrs.end());
-                    face_area.insert(face_area.end(), areas.begin(), areas.end());
-                    face_normal.insert(face_normal.end(), nrm.begin(), nrm.end());
-                    for (std::size_t k = 0; k < fv.size(); k += std::size_t(fv[k]) + 1) {
-                        face_vertices.insert(face_vertices.end(), fv.begin() + std::ptrdiff_t(k) + 1,
-                                             fv.begin() + std::ptrdiff_t(k) + 1 + fv[k]);
-                        face_vertex_offsets.push_back(face_vertices.size());
-                    }
-                    vertices.insert(vertices.end(), vs.begin(), vs.end());
-                    face_offsets.push_back(face_neighbor.size());
-                    vertex_offsets.push_back(vertices.size() / 3);
-                }
-            } while (loop.inc());
+        voro::voronoicell_neighbor cell;
+        for_each_voro_cell(in, cell, [&](voro::voronoicell_neighbor& c, int) {
+            volume.push_back(c.volume());
+            c.neighbors(nbrs);
+            c.face_areas(areas);
+            c.normals(nrm);
+            c.face_vertices(fv);
+            c.vertices(vs);
+            double a = 0;
+            for (double x : areas) a += x;
+            surface.push_back(a);
+            face_neighbor.insert(face_neighbor.end(), nbrs.begin(), nbrs.end());
+            face_area.insert(face_area.end(), areas.begin(), areas.end());
+            face_normal.insert(face_normal.end(), nrm.begin(), nrm.end());
+            for (std::size_t k = 0; k < fv.size(); k += std::size_t(fv[k]) + 1) {
+                face_vertices.insert(face_vertices.end(), fv.begin() + std::ptrdiff_t(k) + 1,
+                                     fv.begin() + std::ptrdiff_t(k) + 1 + fv[k]);
+                face_vertex_offsets.push_back(face_vertices.size());
+            }
+            vertices.insert(vertices.end(), vs.begin(), vs.end());
+            face_offsets.push_back(face_neighbor.size());
+            vertex_offsets.push_back(vertices.size() / 3);
+        });
         vol = volume[0];
         benchmark::DoNotOptimize(vol);
         benchmark::DoNotOptimize(face_vertices.data());
