@@ -258,6 +258,48 @@ TEST_CASE("voronoi: walls clip non-periodic axes like voro++'s container walls",
     CHECK(std::abs(total_volume(t) - box.volume()) / box.volume() < 1e-10);
 }
 
+TEST_CASE("voronoi: cells larger than the starting cube (radical giants, sparse walls) match voro++", "[voronoi][voro++]") {
+    // The bounding cube starts with half-width 4 spacings, (V/N)^{1/3}; these cells reach much
+    // farther, so they are computed again in larger cubes. Checked against voro++, and that some
+    // vertex lies beyond the first cube (otherwise the test would not exercise the regrowth).
+    auto farthest_vertex = [](const voronoi_tessellation<double>& t) {  // max-norm: leaves the cube
+        double r = 0;
+        for (const auto& v : t.vertices) r = std::max({r, std::abs(v.x), std::abs(v.y), std::abs(v.z)});
+        return r;
+    };
+    SECTION("radical: three particles with radius 6 among radii 0.3-0.5") {
+        const orthogonal_box<double> box({0, 0, 0}, {10, 10, 10});
+        const pts x = random_points(1000, {0, 0, 0}, {10, 10, 10}, 41);
+        std::vector<double> radii(x.size());
+        std::mt19937 rng(6);
+        std::uniform_real_distribution<double> u(0.3, 0.5);
+        for (auto& r : radii) r = u(rng);
+        radii[10] = radii[500] = radii[900] = 6.0;
+        voronoi_options opt;
+        opt.radii = radii;
+        const auto t = tessellate(x, box, opt);
+        CHECK(farthest_vertex(t) > 4 * 1.0);  // spacing 1
+        const auto c = compare(t, voro_orthogonal(x, box, radii));
+        CHECK(c.max_rel_volume_diff < 1e-9);
+        CHECK(c.face_mismatches == 0);
+        CHECK(c.neighbor_mismatches == 0);
+        CHECK(std::abs(total_volume(t) - box.volume()) / box.volume() < 1e-10);
+    }
+    SECTION("walls: a dense cluster and a few points far out in a closed box") {
+        const orthogonal_box<double> box({0, 0, 0}, {100, 100, 100}, {false, false, false});
+        pts x = random_points(500, {48, 48, 48}, {4, 4, 4}, 43);
+        const pts far = random_points(6, {0, 0, 0}, {100, 100, 100}, 44);
+        x.insert(x.end(), far.begin(), far.end());
+        const auto t = tessellate(x, box);
+        CHECK(farthest_vertex(t) > 4 * std::cbrt(box.volume() / double(x.size())));
+        const auto c = compare(t, voro_orthogonal(x, box));
+        CHECK(c.max_rel_volume_diff < 1e-9);
+        CHECK(c.face_mismatches == 0);
+        CHECK(c.neighbor_mismatches == 0);
+        CHECK(std::abs(total_volume(t) - box.volume()) / box.volume() < 1e-10);
+    }
+}
+
 #endif  // TESSERA_TEST_HAVE_VORO
 
 TEST_CASE("voronoi: open box tiles the particles' bounding box", "[voronoi]") {

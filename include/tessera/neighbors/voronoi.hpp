@@ -4,7 +4,8 @@
 /// triclinic boxes, header-only.
 ///
 /// Algorithm (the one voro++ uses): the cell of particle i starts as a bounding polyhedron — a
-/// cube large enough to hold the cell, cut by the box walls along non-periodic axes — and is cut,
+/// cube of half-width four spacings (grown 4× and the cell redone while the finished cell reaches
+/// it), cut by the box walls along non-periodic axes — and is cut,
 /// nearest first, by the bisector plane of every candidate neighbour j found by the cell list
 /// (periodic images included, any tilt):
 ///
