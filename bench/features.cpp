@@ -518,28 +518,24 @@ struct tolerance {
     const char* what;
 };
 
-template <class Pipe>
-std::vector<double> columns_of(const Pipe& pipe, const input& in) {
-    const auto r = pipe.run(in.pts, in.box, in.props());
-    const auto& names = r.template names_of<0>();
+// The first descriptor's columns of a pipeline result, one after the other.
+template <class Result>
+std::vector<double> first_columns(const Result& r) {
     std::vector<double> v;
-    for (std::size_t c = 0; c < names.size(); ++c) {
+    for (std::size_t c = 0; c < r.template names_of<0>().size(); ++c) {
         const auto col = r.template get<0>(c);
         v.insert(v.end(), col.begin(), col.end());
     }
     return v;
 }
 template <class Pipe>
+std::vector<double> columns_of(const Pipe& pipe, const input& in) {
+    return first_columns(pipe.run(in.pts, in.box, in.props()));
+}
+template <class Pipe>
 std::vector<double> columns_on(const Pipe& pipe, const list_t& list, const input& in) {
     const auto p = in.props();
-    const auto r = pipe.run_on(list, p);
-    const auto& names = r.template names_of<0>();
-    std::vector<double> v;
-    for (std::size_t c = 0; c < names.size(); ++c) {
-        const auto col = r.template get<0>(c);
-        v.insert(v.end(), col.begin(), col.end());
-    }
-    return v;
+    return first_columns(pipe.run_on(list, p));
 }
 
 const std::vector<double> sf_mu = tessera::symmetry_functions::grid(1.5, 7.5, 0.2);  // 31 centres

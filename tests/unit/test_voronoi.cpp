@@ -112,6 +112,15 @@ pts random_points(std::size_t n, const std::array<double, 3>& lo, const std::arr
     return x;
 }
 
+/// n radii uniform in [lo, hi) (std::mt19937 with the given seed).
+std::vector<double> random_radii(std::size_t n, double lo, double hi, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u(lo, hi);
+    std::vector<double> radii(n);
+    for (auto& r : radii) r = u(rng);
+    return radii;
+}
+
 pts lattice(const std::vector<std::array<double, 3>>& basis, int nc, double a, double shift = 0.1) {
     pts x;
     for (int k = 0; k < nc; ++k)
@@ -232,10 +241,7 @@ TEST_CASE("voronoi: random points in a tilted periodic box match voro++ containe
 TEST_CASE("voronoi: radical tessellation with radii matches voro++ container_poly", "[voronoi][voro++]") {
     const orthogonal_box<double> box({0, 0, 0}, {12, 12, 12});
     const pts x = random_points(1200, {0, 0, 0}, {12, 12, 12}, 3);
-    std::vector<double> radii(x.size());
-    std::mt19937 rng(5);
-    std::uniform_real_distribution<double> u(0.3, 0.7);
-    for (auto& r : radii) r = u(rng);
+    const std::vector<double> radii = random_radii(x.size(), 0.3, 0.7, 5);
     voronoi_options opt;
     opt.radii = radii;
     const auto t = tessellate(x, box, opt);
@@ -270,10 +276,7 @@ TEST_CASE("voronoi: cells larger than the starting cube (radical giants, sparse 
     SECTION("radical: three particles with radius 6 among radii 0.3-0.5") {
         const orthogonal_box<double> box({0, 0, 0}, {10, 10, 10});
         const pts x = random_points(1000, {0, 0, 0}, {10, 10, 10}, 41);
-        std::vector<double> radii(x.size());
-        std::mt19937 rng(6);
-        std::uniform_real_distribution<double> u(0.3, 0.5);
-        for (auto& r : radii) r = u(rng);
+        std::vector<double> radii = random_radii(x.size(), 0.3, 0.5, 6);
         radii[10] = radii[500] = radii[900] = 6.0;
         voronoi_options opt;
         opt.radii = radii;
@@ -691,10 +694,7 @@ TEST_CASE("voronoi: face normals are unit and outward, along the face's own area
     // vector the test computes from the face's vertices, for faces large enough that its
     // direction is not rounding noise (area > 1e-6: direction error ~ 1e-16 / 1e-6).
     const pts x = random_points(600, {0, 0, 0}, {8, 8, 8}, 31);
-    std::vector<double> radii(x.size());
-    std::mt19937_64 rng(4);
-    std::uniform_real_distribution<double> u(0.1, 0.5);
-    for (auto& r : radii) r = u(rng);
+    const std::vector<double> radii = random_radii(x.size(), 0.1, 0.5, 4);
     voronoi_options with_radii;
     with_radii.radii = radii;
     for (const auto& [t, name] : {std::pair{tessellate(x, orthogonal_box<double>({0, 0, 0}, {8, 8, 8}, {true, false, true})), "walls"},

@@ -63,7 +63,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <memory>
 #include <numbers>
 #include <span>
 #include <sstream>
@@ -308,112 +307,117 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
         // First search radius: follows the radii the previous cells needed (the cell does not
         // depend on it: candidates are applied in one global distance order either way).
         U r_guess = r_first;
+        constexpr std::size_t cube = voronoi_wall(6);  // bounding cube: never part of a finished cell
+        const std::array<std::size_t, 6> ids{cube, cube, cube, cube, cube, cube};
+        // Cell of particle i at p (radius Ri) inside the bounding cube of half-width cube_half:
+        // walls, then candidate planes in growing shells until no unseen plane can reach it.
+        auto clip = [&](std::size_t i, const vec3<U>& p, U Ri, U cube_half) {
+            const U w = 2 * cube_half;
+            cell.init_parallelepiped({-cube_half, -cube_half, -cube_half}, {w, 0, 0}, {0, w, 0}, {0, 0, w}, ids, eps);
+            // Walls on open axes.
+            const vec3<U> s = g * (p - origin);
+            for (std::size_t d = 0; d < 3; ++d) {
+                if (bx.periodic(d) && !detail::is_open_box<B>::value) continue;
+                const vec3<U> gd{g(d, 0), g(d, 1), g(d, 2)};
+                const U gn = norm(gd);
+                const vec3<U> nrm = gd / gn;
+                const U c_lo = (s[d] - wall_lo[d]) / gn, c_hi = (wall_hi[d] - s[d]) / gn;
+                cell.cut(-nrm, c_lo, voronoi_wall(2 * d), -nrm * (U(2) * c_lo));
+                cell.cut(nrm, c_hi, voronoi_wall(2 * d + 1), nrm * (U(2) * c_hi));
+            }
+            // Neighbours in growing shells.
+            U searched = 0;  // every candidate with |r| < searched has been applied
+            U radius = r_guess;
+            U rho2 = cell.max_radius2();
+            auto bound = [&] {
+                const U rho = std::sqrt(rho2);
+                return rho + std::sqrt(std::max(U(0), rho2 + rmax_particle * rmax_particle - Ri * Ri));
+            };
+            U lim = bound(), lim2 = lim * lim;  // follow rho2
+            for (;;) {
+                cand.clear();
+                const U s2 = searched * searched;
+                cells.for_each_within(p, radius, i, [&](std::size_t j, const vec3<U>& r, U r2) {
+                    if (r2 >= s2) cand.push_back({r2, r, j});
+                });
+                // Candidates in (|r|², r, j) order, lazily: a counting sort into ~2 per bucket of
+                // |r|² (monotone), then each bucket sorted when reached; far buckets are never sorted.
+                const std::size_t m = cand.size();
+                const std::size_t nbk = std::clamp<std::size_t>(m / 2, 1, 128);
+                const U scale = U(nbk) / (radius * radius - s2);
+                bucket_start.assign(nbk + 1, 0);
+                keys.resize(m);
+                bucket_of.resize(m);
+                for (std::size_t k = 0; k < m; ++k) {
+                    const U u = (cand[k].r2 - s2) * scale;
+                    const std::size_t bk = u < U(1) ? 0 : std::min(nbk - 1, std::size_t(u));
+                    bucket_of[k] = std::uint32_t(bk);
+                    ++bucket_start[bk + 1];
+                }
+                for (std::size_t bk = 0; bk < nbk; ++bk) bucket_start[bk + 1] += bucket_start[bk];
+                bucket_fill.assign(bucket_start.begin(), bucket_start.end() - 1);
+                for (std::size_t k = 0; k < m; ++k) keys[bucket_fill[bucket_of[k]]++] = {cand[k].r2, k};
+                bool done = false;
+                for (std::size_t bk = 0; bk < nbk && !done; ++bk) {
+                    auto* kb = keys.data() + bucket_start[bk];
+                    const std::size_t kn = bucket_start[bk + 1] - bucket_start[bk];
+                    for (std::size_t q = 1; q < kn; ++q) {  // insertion sort
+                        const auto x = kb[q];
+                        std::size_t z = q;
+                        while (z > 0 && (x.first < kb[z - 1].first ||
+                                         (x.first == kb[z - 1].first && cand[x.second] < cand[kb[z - 1].second]))) {
+                            kb[z] = kb[z - 1];
+                            --z;
+                        }
+                        kb[z] = x;
+                    }
+                    for (std::size_t q = 0; q < kn; ++q) {
+                        const auto& c = cand[kb[q].second];
+                        if (c.r2 >= lim2) {
+                            done = true;
+                            break;
+                        }
+                        if (!(c.r2 > 0)) {
+                            std::ostringstream os;
+                            os << "tessellate: particles " << i << " and " << c.j << " coincide";
+                            throw error(os.str());
+                        }
+                        const U Rj = radical ? U(options.radii[c.j]) : U(0);
+                        const U num = c.r2 + Ri * Ri - Rj * Rj;
+                        // Plane beyond every vertex (off > 0 and off² > rho2, off = num / 2|r|): no cut.
+                        if (num > 0 && num * num > U(4) * c.r2 * rho2 * U(1.0000001)) continue;
+                        const U len = std::sqrt(c.r2);
+                        const U off = num / (U(2) * len);
+                        if (off * off > rho2 && off > 0) continue;
+                        if (cell.cut(c.r / len, off, c.j, c.r)) {
+                            if (cell.empty()) {
+                                done = true;
+                                break;
+                            }
+                            rho2 = cell.max_radius2();
+                            lim = bound();
+                            lim2 = lim * lim;
+                        }
+                    }
+                }
+                if (done || cell.empty()) break;
+                const bool exhausted = cells.all_open() && radius > cells.open_extent();
+                if (radius >= lim || exhausted) break;
+                searched = radius;
+                radius = std::min(lim * U(1.0001), radius * U(1.5));
+            }
+            if (!cell.empty()) r_guess = U(0.875) * r_guess + U(0.125) * U(1.1) * lim;
+        };
         for (std::size_t k_row = b; k_row < e; ++k_row) {
             const std::size_t i = order[k_row];
             const vec3<U> p = cells.wrapped_position(i);
             const U Ri = radical ? U(options.radii[i]) : U(0);
-            constexpr std::size_t cube = voronoi_wall(6);  // bounding cube: never part of a finished cell
-            const std::array<std::size_t, 6> ids{cube, cube, cube, cube, cube, cube};
             // The bounding cube starts a few spacings wide: vertices made from its corners carry
             // rounding of the cube's size (in float: 1e-4 of the spacing at 10^5 particles with a
             // box-sized cube). A cell still touching it after every plane that can reach it is
             // computed again in a 4× larger cube, up to `half`, which always holds the cell.
             for (U cube_half = std::min(half, U(4) * spacing);; cube_half = std::min(half, U(4) * cube_half)) {
-                const U w = 2 * cube_half;
-                cell.init_parallelepiped({-cube_half, -cube_half, -cube_half}, {w, 0, 0}, {0, w, 0}, {0, 0, w}, ids, eps);
-                // Walls on open axes.
-                const vec3<U> s = g * (p - origin);
-                for (std::size_t d = 0; d < 3; ++d) {
-                    if (bx.periodic(d) && !detail::is_open_box<B>::value) continue;
-                    const vec3<U> gd{g(d, 0), g(d, 1), g(d, 2)};
-                    const U gn = norm(gd);
-                    const vec3<U> nrm = gd / gn;
-                    const U c_lo = (s[d] - wall_lo[d]) / gn, c_hi = (wall_hi[d] - s[d]) / gn;
-                    cell.cut(-nrm, c_lo, voronoi_wall(2 * d), -nrm * (U(2) * c_lo));
-                    cell.cut(nrm, c_hi, voronoi_wall(2 * d + 1), nrm * (U(2) * c_hi));
-                }
-                // Neighbours in growing shells.
-                U searched = 0;  // every candidate with |r| < searched has been applied
-                U radius = r_guess;
-                U rho2 = cell.max_radius2();
-                auto bound = [&] {
-                    const U rho = std::sqrt(rho2);
-                    return rho + std::sqrt(std::max(U(0), rho2 + rmax_particle * rmax_particle - Ri * Ri));
-                };
-                U lim = bound(), lim2 = lim * lim;  // follow rho2
-                for (;;) {
-                    cand.clear();
-                    const U s2 = searched * searched;
-                    cells.for_each_within(p, radius, i, [&](std::size_t j, const vec3<U>& r, U r2) {
-                        if (r2 >= s2) cand.push_back({r2, r, j});
-                    });
-                    // Candidates in (|r|², r, j) order, lazily: a counting sort into ~2 per bucket of
-                    // |r|² (monotone), then each bucket sorted when reached; far buckets are never sorted.
-                    const std::size_t m = cand.size();
-                    const std::size_t nbk = std::clamp<std::size_t>(m / 2, 1, 128);
-                    const U scale = U(nbk) / (radius * radius - s2);
-                    bucket_start.assign(nbk + 1, 0);
-                    keys.resize(m);
-                    bucket_of.resize(m);
-                    for (std::size_t k = 0; k < m; ++k) {
-                        const U u = (cand[k].r2 - s2) * scale;
-                        const std::size_t bk = u < U(1) ? 0 : std::min(nbk - 1, std::size_t(u));
-                        bucket_of[k] = std::uint32_t(bk);
-                        ++bucket_start[bk + 1];
-                    }
-                    for (std::size_t bk = 0; bk < nbk; ++bk) bucket_start[bk + 1] += bucket_start[bk];
-                    bucket_fill.assign(bucket_start.begin(), bucket_start.end() - 1);
-                    for (std::size_t k = 0; k < m; ++k) keys[bucket_fill[bucket_of[k]]++] = {cand[k].r2, k};
-                    bool done = false;
-                    for (std::size_t bk = 0; bk < nbk && !done; ++bk) {
-                        auto* kb = keys.data() + bucket_start[bk];
-                        const std::size_t kn = bucket_start[bk + 1] - bucket_start[bk];
-                        for (std::size_t q = 1; q < kn; ++q) {  // insertion sort
-                            const auto x = kb[q];
-                            std::size_t z = q;
-                            while (z > 0 && (x.first < kb[z - 1].first ||
-                                             (x.first == kb[z - 1].first && cand[x.second] < cand[kb[z - 1].second]))) {
-                                kb[z] = kb[z - 1];
-                                --z;
-                            }
-                            kb[z] = x;
-                        }
-                        for (std::size_t q = 0; q < kn; ++q) {
-                            const auto& c = cand[kb[q].second];
-                            if (c.r2 >= lim2) {
-                                done = true;
-                                break;
-                            }
-                            if (!(c.r2 > 0)) {
-                                std::ostringstream os;
-                                os << "tessellate: particles " << i << " and " << c.j << " coincide";
-                                throw error(os.str());
-                            }
-                            const U Rj = radical ? U(options.radii[c.j]) : U(0);
-                            const U num = c.r2 + Ri * Ri - Rj * Rj;
-                            // Plane beyond every vertex (off > 0 and off² > rho2, off = num / 2|r|): no cut.
-                            if (num > 0 && num * num > U(4) * c.r2 * rho2 * U(1.0000001)) continue;
-                            const U len = std::sqrt(c.r2);
-                            const U off = num / (U(2) * len);
-                            if (off * off > rho2 && off > 0) continue;
-                            if (cell.cut(c.r / len, off, c.j, c.r)) {
-                                if (cell.empty()) {
-                                    done = true;
-                                    break;
-                                }
-                                rho2 = cell.max_radius2();
-                                lim = bound();
-                                lim2 = lim * lim;
-                            }
-                        }
-                    }
-                    if (done || cell.empty()) break;
-                    const bool exhausted = cells.all_open() && radius > cells.open_extent();
-                    if (radius >= lim || exhausted) break;
-                    searched = radius;
-                    radius = std::min(lim * U(1.0001), radius * U(1.5));
-                }
-                if (!cell.empty()) r_guess = U(0.875) * r_guess + U(0.125) * U(1.1) * lim;
+                clip(i, p, Ri, cube_half);
                 cell.finish();
                 if (cube_half >= half) break;
                 bool in_cube = true;
