@@ -6,8 +6,8 @@
 #   bench/whole_job.sh TESSERA_BINARY [SCRATCH_DIR]
 #
 # TESSERA_BINARY: the CLI, e.g. built with
-#   nice cmake --build build --target tessera_cli -j1        (→ build/examples/cli/tessera), or
-#   g++ -std=c++20 -O3 -DNDEBUG -march=native -fopenmp -Iinclude examples/cli/*.cpp -lz -o tessera
+#   nice cmake --build build --target tessera_cli -j1        (→ build/apps/tessera/tessera), or
+#   g++ -std=c++20 -O3 -DNDEBUG -march=native -fopenmp -Iinclude apps/tessera/*.cpp -lz -o tessera
 # SCRATCH_DIR (default /tmp/tessera_whole_job) receives the input dump (fcc Cu, 32 000 atoms,
 # 300 K, 10 frames, ~10 MB, made by LAMMPS once) and both outputs; nothing there is committed.
 # Needs lmp (Debian's lammps), hyperfine (or falls back to /usr/bin/time only).

@@ -27,7 +27,7 @@
 #include <tessera/core/error.hpp>
 #include <tessera/descriptors/cna.hpp>
 #include <tessera/descriptors/detail/cna_signatures.hpp>
-#include <tessera/pipeline/descriptor.hpp>
+#include <tessera/descriptors/descriptor.hpp>
 
 #include <cmath>
 #include <numbers>
@@ -40,6 +40,9 @@ namespace tessera {
 
 struct adaptive_cna {
     static constexpr neighbor_need need = neighbor_need::sorted_nearest;
+
+    /// The 14 nearest: 12 for the fcc/hcp/ico test, 8 + 6 for bcc (Stukowski 2012).
+    neighbor_request request() const { return neighbor_request::nearest_k(14); }
 
     std::vector<std::string> columns(const particle_properties&) const { return {"acna"}; }
 

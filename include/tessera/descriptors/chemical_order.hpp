@@ -28,7 +28,7 @@
 
 #include <tessera/core/error.hpp>
 #include <tessera/descriptors/coordination.hpp>
-#include <tessera/pipeline/descriptor.hpp>
+#include <tessera/descriptors/descriptor.hpp>
 
 #include <limits>
 #include <sstream>
@@ -54,6 +54,12 @@ struct chemical_order {
 
     double cutoff = 0;           ///< one shell radius for all pairs; 0: the stage radius
     pair_coordination pairs{};   ///< per type-pair shell radii (used when pairs.ntypes > 0)
+
+    neighbor_request request() const {
+        return neighbor_request::within(pairs.ntypes > 0 ? pairs.max_cutoff()
+                                        : cutoff > 0    ? cutoff
+                                                        : std::numeric_limits<double>::infinity());
+    }
 
     std::vector<std::string> columns(const particle_properties& p) const {
         std::vector<std::string> names;
@@ -81,10 +87,10 @@ struct chemical_order {
     }
 
     /// Z_i^(B) for every row, into counts[i * (nt + 1) + B] (B = 0: total).
-    template <class T, class Policy>
-    void shell_counts(const neighbor_list<T>& list, const particle_properties& p, std::vector<double>& counts,
-                      Policy policy) const {
-        const std::size_t n = list.num_particles();
+    template <csr_neighbor_list L, class Policy>
+    void shell_counts(const L& list, const particle_properties& p, std::vector<double>& counts, Policy policy) const {
+        using T = list_value_t<L>;
+        const std::size_t n = num_rows(list);
         const std::size_t w = std::size_t(p.num_types) + 1;
         counts.assign(n * w, 0.0);
         // squared shell radii by type pair, once (not a table lookup and a product per bond)
@@ -99,8 +105,9 @@ struct chemical_order {
             for (std::size_t i = b; i < e; ++i) {
                 const T* const shell = rc2.data() + std::size_t(p.types[i]) * w;
                 double* const zi = counts.data() + i * w;
-                const auto nb = list.neighbors(i);
-                const auto d2 = list.distances2(i);
+                const auto row = row_of(list, i);
+                const auto nb = row.neighbors;
+                const auto d2 = row.distances2;
                 for (std::size_t k = 0; k < nb.size(); ++k) {
                     const auto t = std::size_t(p.types[nb[k]]);
                     if (!every && !(d2[k] < shell[t])) continue;
@@ -148,12 +155,13 @@ struct chemical_order {
         return s;
     }
 
-    template <class T, class Policy>
-    void compute_all(const neighbor_list<T>& list, const particle_properties& p, output_columns<T> out,
+    template <csr_neighbor_list L, class Policy>
+    void compute_all(const L& list, const particle_properties& p, output_columns<list_value_t<L>> out,
                      Policy policy) const {
+        using T = list_value_t<L>;
         std::vector<double> counts;
         shell_counts(list, p, counts, policy);
-        const std::size_t n = list.num_particles();
+        const std::size_t n = num_rows(list);
         const auto s = summarize(counts, p, n);
         const std::size_t nt = std::size_t(p.num_types), w = nt + 1;
         for (std::size_t i = 0; i < n; ++i) {
@@ -171,14 +179,14 @@ struct chemical_order {
 
 /// Global first-shell order of the rows of a full neighbour list (props: types of all
 /// particles; num_types 0 = the largest type present).
-template <class T, class Policy = serial_policy>
-chemical_order_stats chemical_order_summary(const chemical_order& co, const neighbor_list<T>& list,
+template <csr_neighbor_list L, class Policy = serial_policy>
+chemical_order_stats chemical_order_summary(const chemical_order& co, const L& list,
                                             const particle_properties& props, Policy policy = {}) {
     const particle_properties p = props.resolved(props.types.size());
     co.prepare({neighbor_need::ball, std::numeric_limits<double>::infinity(), 0}, p);
     std::vector<double> counts;
     co.shell_counts(list, p, counts, policy);
-    return chemical_order::summarize(counts, p, list.num_particles());
+    return chemical_order::summarize(counts, p, num_rows(list));
 }
 
 }  // namespace tessera

@@ -34,7 +34,7 @@
 #include <tessera/core/error.hpp>
 #include <tessera/core/detail/simd_mask.hpp>
 #include <tessera/descriptors/detail/cna_signatures.hpp>
-#include <tessera/pipeline/descriptor.hpp>
+#include <tessera/descriptors/descriptor.hpp>
 
 #include <array>
 #include <span>
@@ -93,6 +93,8 @@ struct cna {
 
     /// LAMMPS's MAXNEAR: more neighbours than this classify as other.
     static constexpr std::size_t max_neighbors = 16;
+
+    neighbor_request request() const { return neighbor_request::within(cutoff); }
 
     std::vector<std::string> columns(const particle_properties&) const { return {"cna"}; }
 

@@ -11,10 +11,11 @@
 /// then `coord_1`, …, `coord_<ntypes>` when types are known.
 
 #include <tessera/core/error.hpp>
-#include <tessera/pipeline/descriptor.hpp>
+#include <tessera/descriptors/descriptor.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -27,6 +28,11 @@ struct coordination {
 
     double cutoff = 0;     ///< 0: the radius of the pipeline's ball stage
     bool per_type = true;  ///< add one column per neighbour type when types are given
+
+    /// A ball of `cutoff` (0 = the stage's radius: no finite request, so the planner rejects it).
+    neighbor_request request() const {
+        return neighbor_request::within(cutoff > 0 ? cutoff : std::numeric_limits<double>::infinity());
+    }
 
     std::vector<std::string> columns(const particle_properties& p) const {
         std::vector<std::string> names{"coord"};
@@ -105,6 +111,7 @@ struct pair_coordination {
         for (double c : cutoffs) m = std::max(m, c);
         return m;
     }
+    neighbor_request request() const { return neighbor_request::within(max_cutoff()); }
 
     std::vector<std::string> columns(const particle_properties& p) const {
         std::vector<std::string> names{"coord"};

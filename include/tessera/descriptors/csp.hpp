@@ -29,7 +29,7 @@
 
 #include <tessera/core/detail/simd_mask.hpp>
 #include <tessera/core/error.hpp>
-#include <tessera/pipeline/descriptor.hpp>
+#include <tessera/descriptors/descriptor.hpp>
 
 #include <xsimd/xsimd.hpp>
 
@@ -281,6 +281,8 @@ struct basic_csp {
 
     std::size_t num_neighbors = 12;  ///< N: 12 for fcc, 8 for bcc; even
     csp_mode mode = csp_mode::conventional;
+
+    neighbor_request request() const { return neighbor_request::nearest_k(num_neighbors); }
 
     std::vector<std::string> columns(const particle_properties&) const { return {"csp"}; }
 

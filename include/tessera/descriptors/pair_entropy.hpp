@@ -28,7 +28,7 @@
 /// another order, so equal to rounding (7× fewer exponentials for the 25 cutoffs of Yang et al.).
 
 #include <tessera/core/error.hpp>
-#include <tessera/pipeline/descriptor.hpp>
+#include <tessera/descriptors/descriptor.hpp>
 
 #include <xsimd/xsimd.hpp>
 
@@ -58,6 +58,12 @@ struct basic_pair_entropy {
     /// the particles given. An MPI host running on a subdomain passes the global fractions here
     /// (the subdomain's own composition is not the system's).
     std::vector<double> type_fractions{};
+
+    /// A ball of the largest cutoff (or of the local-density radius, when larger).
+    neighbor_request request() const {
+        const double rmax = cutoffs.empty() ? 0.0 : *std::max_element(cutoffs.begin(), cutoffs.end());
+        return neighbor_request::within(std::max(rmax, local_radius));
+    }
 
     std::vector<std::string> columns(const particle_properties&) const {
         if (cutoffs.size() == 1) return {"entropy"};

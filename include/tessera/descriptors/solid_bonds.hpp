@@ -28,44 +28,52 @@ struct basic_solid_bonds {
     int l = 6;               ///< degree of the q_lm correlated
     double threshold = 0.7;  ///< s_c: a bond is crystalline when s(i, j) > s_c
     std::size_t nnn = 12;    ///< K nearest (nearest stage), or 0: every neighbour of the row
+    double cutoff = 0;       ///< only neighbours closer than this (as steinhardt)
+    bool voronoi = false;    ///< request the Voronoi neighbours (unweighted; use nnn = 0)
+
+    neighbor_request request() const {
+        return voronoi ? neighbor_request::voronoi_faces() : detail::bond_order_request(nnn, cutoff, false);
+    }
 
     std::vector<std::string> columns(const particle_properties&) const { return {"solid_bonds"}; }
 
     void prepare(const neighbor_stage_info& stage, const particle_properties&) const {
         const int d[1] = {l};
-        detail::check_bond_order_setup("solid_bonds", d, nnn, stage);
+        detail::check_bond_order_setup("solid_bonds", d, nnn, stage, false, cutoff);
         if (!std::isfinite(threshold)) throw error("solid_bonds: the threshold must be finite");
     }
 
     /// s(i, j) for every bond of row i used here, in row order (for tests and analysis).
-    template <class T, class Policy = serial_policy>
-    std::vector<std::vector<T>> bond_values(const neighbor_list<T>& list, Policy policy = {}) const {
+    template <csr_neighbor_list L, class Policy = serial_policy>
+    std::vector<std::vector<list_value_t<L>>> bond_values(const L& list, Policy policy = {}) const {
+        using T = list_value_t<L>;
         const int d[1] = {l};
         const auto f = detail::compute_qlm_field<Arch>(list, std::span<const int>(d), nnn, policy, "solid_bonds");
-        const auto norms = norms_of(f, list.num_particles());
-        std::vector<std::vector<T>> s(list.num_particles());
+        const auto norms = norms_of(f, num_rows(list));
+        std::vector<std::vector<T>> s(num_rows(list));
         for (std::size_t i = 0; i < s.size(); ++i) {
             if (!(norms[i] > T(0))) continue;
-            const auto nb = list.neighbors(i);
+            const auto nb = row_of(list, i).neighbors;
             const std::size_t k = nnn > 0 ? nnn : nb.size();
             for (std::size_t a = 0; a < k; ++a) s[i].push_back(correlation(f, norms, i, nb[a]));
         }
         return s;
     }
 
-    template <class T, class Policy>
-    void compute_all(const neighbor_list<T>& list, const particle_properties&, output_columns<T> out,
+    template <csr_neighbor_list L, class Policy>
+    void compute_all(const L& list, const particle_properties&, output_columns<list_value_t<L>> out,
                      Policy policy) const {
+        using T = list_value_t<L>;
         const int d[1] = {l};
         const auto f = detail::compute_qlm_field<Arch>(list, std::span<const int>(d), nnn, policy, "solid_bonds");
-        const std::size_t n = list.num_particles();
+        const std::size_t n = num_rows(list);
         const auto norms = norms_of(f, n);
         const auto col = out.column(0);
         detail::for_each_chunk(policy, n, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
             for (std::size_t i = b; i < e; ++i) {
                 col[i] = T(0);
                 if (!(norms[i] > T(0))) continue;
-                const auto nb = list.neighbors(i);
+                const auto nb = row_of(list, i).neighbors;
                 const std::size_t k = nnn > 0 ? nnn : nb.size();
                 std::size_t count = 0;
                 for (std::size_t a = 0; a < k; ++a)

@@ -36,7 +36,7 @@
 #include <tessera/core/execution.hpp>
 #include <tessera/descriptors/detail/bond_order.hpp>
 #include <tessera/descriptors/detail/spherical_harmonics.hpp>
-#include <tessera/pipeline/descriptor.hpp>
+#include <tessera/descriptors/descriptor.hpp>
 
 #include <xsimd/xsimd.hpp>
 
@@ -44,6 +44,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cmath>
+#include <limits>
 #include <span>
 #include <sstream>
 #include <string>
@@ -55,8 +57,17 @@ namespace detail {
 
 /// Checks degrees and the neighbour selection against the stage; `who` names the descriptor.
 inline void check_bond_order_setup(const char* who, std::span<const int> degrees, std::size_t nnn,
-                                   const neighbor_stage_info& stage, bool face_weighted = false) {
+                                   const neighbor_stage_info& stage, bool face_weighted = false,
+                                   double cutoff = 0) {
     std::ostringstream os;
+    // A cutoff is what the stage must have cut at: the rows are used as given.
+    if (cutoff < 0 || !std::isfinite(cutoff))
+        os << who << ": cutoff " << cutoff << " must be >= 0 and finite";
+    else if (cutoff > 0 && face_weighted)
+        os << who << ": cutoff and face_weighted exclude each other (Voronoi neighbours have no cutoff)";
+    else if (cutoff > 0 && std::abs(stage.radius - cutoff) > 1e-12 * cutoff)
+        os << who << ": cutoff " << cutoff << " differs from the neighbour stage's radius " << stage.radius
+           << " (rows are used as the stage gives them: use a stage of radius " << cutoff << ")";
     if (face_weighted && !stage.weighted)
         os << who << ": face_weighted needs a neighbour stage whose rows carry weights "
                      "(tessera::voronoi_neighbors, whose weights are the Voronoi face areas)";
@@ -76,6 +87,15 @@ inline void check_bond_order_setup(const char* who, std::span<const int> degrees
             os << who << ": nnn = " << nnn << " exceeds the neighbour stage's k = " << stage.k;
     }
     if (os.tellp() != 0) throw error(os.str());
+}
+
+/// The neighbours a bond-order descriptor reads: Voronoi, the nnn nearest (within cutoff when
+/// given), or a ball of cutoff.
+inline neighbor_request bond_order_request(std::size_t nnn, double cutoff, bool face_weighted) {
+    if (face_weighted) return neighbor_request::voronoi_faces();
+    const double r = cutoff > 0 ? cutoff : std::numeric_limits<double>::infinity();
+    if (nnn > 0) return neighbor_request::nearest_k(nnn, r);
+    return neighbor_request::within(r);
 }
 
 /// The bonds used for one row: the first nnn (nnn > 0), or all; empty when the row is too short.
@@ -128,14 +148,15 @@ struct qlm_field {
     const T* im_of(std::size_t i, std::size_t d) const noexcept { return im.data() + i * stride + offset[d]; }
 };
 
-template <class Arch, class T, class Policy>
-qlm_field<T> compute_qlm_field(const neighbor_list<T>& list, std::span<const int> degrees, std::size_t nnn,
-                               Policy policy, const char* who, bool face_weighted = false) {
-    const std::size_t n = list.num_particles();
+template <class Arch, csr_neighbor_list L, class Policy>
+qlm_field<list_value_t<L>> compute_qlm_field(const L& list, std::span<const int> degrees, std::size_t nnn,
+                                             Policy policy, const char* who, bool face_weighted = false) {
+    using T = list_value_t<L>;
+    const std::size_t n = num_rows(list);
     // Averages need the own q_lm of every neighbour they read (the first nnn, or all), so each
     // of those must have a row.
     for (std::size_t i = 0; i < n; ++i) {
-        const auto row = list.neighbors(i);
+        const auto row = row_of(list, i).neighbors;
         const auto used = nnn == 0 ? row : (row.size() < nnn ? row.first(0) : row.first(nnn));
         for (const auto j : used)
             if (j >= n) {
@@ -161,8 +182,9 @@ qlm_field<T> compute_qlm_field(const neighbor_list<T>& list, std::span<const int
     detail::for_each_chunk(policy, n, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
         std::array<T, max_ylm> re, im;
         for (std::size_t i = b; i < e; ++i) {
-            const auto bonds = bond_order_bonds(list.vectors(i), nnn);
-            const auto w = face_weighted ? bond_order_weights(list.weights(i), bonds.size()) : std::span<const T>{};
+            const auto row = row_of(list, i);
+            const auto bonds = bond_order_bonds(row.vectors, nnn);
+            const auto w = face_weighted ? bond_order_weights(row.weights, bonds.size()) : std::span<const T>{};
             if (!row_qlm<Arch>(bonds, lmax, re.data(), im.data(), w, needed)) continue;
             f.valid[i] = 1;
             for (std::size_t d = 0; d < f.degrees.size(); ++d)
@@ -189,6 +211,12 @@ struct basic_steinhardt {
     /// Weight each bond by its Voronoi face area (Mickel et al. 2013): needs the
     /// tessera::voronoi_neighbors stage, whose rows carry the areas; use nnn = 0 with it.
     bool face_weighted = false;
+    /// Only neighbours closer than this (0: none). The stage must cut at exactly this radius
+    /// (prepare() checks): nnn > 0 is then the nnn nearest within it (LAMMPS orientorder/atom
+    /// `nnn K cutoff RC`), nnn = 0 all within it (`nnn NULL cutoff RC`).
+    double cutoff = 0;
+
+    neighbor_request request() const { return detail::bond_order_request(nnn, cutoff, face_weighted); }
 
     std::vector<std::string> columns(const particle_properties&) const {
         std::vector<std::string> names;
@@ -201,7 +229,7 @@ struct basic_steinhardt {
     }
 
     void prepare(const neighbor_stage_info& stage, const particle_properties&) const {
-        detail::check_bond_order_setup("steinhardt", degrees, nnn, stage, face_weighted);
+        detail::check_bond_order_setup("steinhardt", degrees, nnn, stage, face_weighted, cutoff);
     }
 
     template <class T>
@@ -245,6 +273,9 @@ struct basic_steinhardt_average {
     std::size_t nnn = 12;            ///< K nearest (nearest stage), or 0: every neighbour of the row
     bool wl = false;                 ///< add wbar<l> columns (normalised, as ŵ_l)
     bool face_weighted = false;      ///< per-particle q_lm weighted by Voronoi face areas (as steinhardt)
+    double cutoff = 0;               ///< only neighbours closer than this (as steinhardt)
+
+    neighbor_request request() const { return detail::bond_order_request(nnn, cutoff, face_weighted); }
 
     std::vector<std::string> columns(const particle_properties&) const {
         std::vector<std::string> names;
@@ -255,16 +286,17 @@ struct basic_steinhardt_average {
     }
 
     void prepare(const neighbor_stage_info& stage, const particle_properties&) const {
-        detail::check_bond_order_setup("steinhardt_average", degrees, nnn, stage, face_weighted);
+        detail::check_bond_order_setup("steinhardt_average", degrees, nnn, stage, face_weighted, cutoff);
     }
 
     /// Particles whose own q_lm is undefined (too few neighbours) get 0 in every column; such a
     /// particle counts as a neighbour of others with q_lm = 0 (it is in their N_i + 1).
-    template <class T, class Policy>
-    void compute_all(const neighbor_list<T>& list, const particle_properties&, output_columns<T> out,
+    template <csr_neighbor_list L, class Policy>
+    void compute_all(const L& list, const particle_properties&, output_columns<list_value_t<L>> out,
                      Policy policy) const {
+        using T = list_value_t<L>;
         const auto f = detail::compute_qlm_field<Arch>(list, degrees, nnn, policy, "steinhardt_average", face_weighted);
-        const std::size_t n = list.num_particles(), nd = degrees.size();
+        const std::size_t n = num_rows(list), nd = degrees.size();
         detail::for_each_chunk(policy, n, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
             std::array<T, detail::max_ylm> re, im;  // q̄_lm of every degree, at f.offset[d] + m
             for (std::size_t i = b; i < e; ++i) {
@@ -272,7 +304,7 @@ struct basic_steinhardt_average {
                     for (std::size_t c = 0; c < out.count; ++c) out.column(c)[i] = T(0);
                     continue;
                 }
-                const auto nb = list.neighbors(i);
+                const auto nb = row_of(list, i).neighbors;
                 const std::size_t k = nnn > 0 ? nnn : nb.size();
                 for (std::size_t c = 0; c < f.stride; ++c) {
                     re[c] = f.re[i * f.stride + c];

@@ -19,7 +19,7 @@
 /// docs/performance.md, "Other descriptors".)
 
 #include <tessera/core/error.hpp>
-#include <tessera/pipeline/descriptor.hpp>
+#include <tessera/descriptors/descriptor.hpp>
 
 #include <xsimd/xsimd.hpp>
 
@@ -43,6 +43,11 @@ struct basic_symmetry_functions {
     double cutoff = 0;       ///< r_c; 0 = no cutoff beyond the stage radius
     bool smooth = true;      ///< multiply by the cosine cutoff function when cutoff > 0
     bool use_simd = true;    ///< false: scalar path (for tests and comparisons)
+
+    /// A ball of `cutoff`, or without one of μ_max + 3L (where a Gaussian has fallen to e^-9).
+    neighbor_request request() const {
+        return neighbor_request::within(cutoff > 0 ? cutoff : (mu.empty() ? 0.0 : mu.back()) + 3 * width);
+    }
 
     /// The grid μ0, μ0 + dμ, …, up to μ1 inclusive (with a tolerance of dμ/1000).
     static std::vector<double> grid(double mu0, double mu1, double dmu) {

@@ -133,6 +133,17 @@ struct neighbor_list_traits {
     using not_specialized = void;
 };
 
+/// One row of a list with geometry, as contiguous spans (the CSR fast path of the traits):
+/// neighbour indices, bond vectors r_j − r_i, squared lengths and (possibly empty) weights.
+template <class T>
+struct bond_row {
+    std::span<const neighbor_index> neighbors;
+    std::span<const vec3<T>> vectors;
+    std::span<const T> distances2;
+    std::span<const T> weights{};
+    std::size_t size() const noexcept { return neighbors.size(); }
+};
+
 template <class T>
 struct neighbor_list_traits<neighbor_list<T>> {
     using value_type = T;
@@ -147,6 +158,10 @@ struct neighbor_list_traits<neighbor_list<T>> {
     }
     static T distance2(const neighbor_list<T>& l, std::size_t i, std::size_t k) noexcept {
         return l.distances2(i)[k];
+    }
+    /// CSR fast path: row i as contiguous spans.
+    static bond_row<T> row(const neighbor_list<T>& l, std::size_t i) noexcept {
+        return {l.neighbors(i), l.vectors(i), l.distances2(i), l.weights(i)};
     }
 };
 
@@ -168,5 +183,28 @@ concept geometric_neighbor_list =
         { neighbor_list_traits<L>::bond_vector(l, i, k) };
         { neighbor_list_traits<L>::distance2(l, i, k) };
     };
+
+/// A geometric list whose rows are contiguous spans (`neighbor_list_traits<L>::row(l, i)` returns
+/// a bond_row): what whole-list descriptors are written against, so that tessera's list, the
+/// planner's row-prefix views and a host's own CSR list (through a traits specialization) all
+/// serve them.
+template <class L>
+concept csr_neighbor_list = geometric_neighbor_list<L> && requires(const L& l, std::size_t i) {
+    { neighbor_list_traits<L>::row(l, i) } -> std::same_as<bond_row<typename neighbor_list_traits<L>::value_type>>;
+};
+
+/// The value type (float or double) of a list's geometry.
+template <class L>
+using list_value_t = typename neighbor_list_traits<L>::value_type;
+
+/// Number of rows of any list, and row i of a CSR list: the two calls whole-list algorithms use.
+template <neighbor_list_like L>
+std::size_t num_rows(const L& l) noexcept {
+    return neighbor_list_traits<L>::num_particles(l);
+}
+template <csr_neighbor_list L>
+bond_row<list_value_t<L>> row_of(const L& l, std::size_t i) noexcept {
+    return neighbor_list_traits<L>::row(l, i);
+}
 
 }  // namespace tessera

@@ -54,6 +54,17 @@ struct nearest {
     double max_radius = std::numeric_limits<double>::infinity();
 };
 
+/// Rows sorted by distance holding every neighbour closer than `radius` and, beyond it, as many
+/// as it takes to hold the k nearest closer than `max_radius`: one query whose row prefixes serve
+/// ball descriptors (the bonds inside their cutoff) and k-nearest descriptors (the first k) at
+/// once — what the run-time planner runs. Each prefix equals, bond for bond, the row of a
+/// `sorted_ball{r}` (r <= radius) or of a `nearest{k', max_r}` (k' <= k, max_r <= max_radius).
+struct nearest_or_ball {
+    std::size_t k;
+    double radius;
+    double max_radius = std::numeric_limits<double>::infinity();
+};
+
 struct query_options {
     std::size_t n_local = std::numeric_limits<std::size_t>::max();  ///< rows; default: all particles
     list_kind kind = list_kind::full;
@@ -70,6 +81,15 @@ inline void validate(const ball& q) {
     }
 }
 inline void validate(const sorted_ball& q) { validate(ball{q.radius}); }
+inline void validate(const nearest_or_ball& q) {
+    validate(ball{q.radius});
+    if (q.k == 0) throw error("nearest_or_ball query: k must be at least 1");
+    if (!(q.max_radius > 0)) {
+        std::ostringstream os;
+        os << "nearest_or_ball query: max_radius must be positive, got " << q.max_radius;
+        throw error(os.str());
+    }
+}
 inline void validate(const nearest& q) {
     if (q.k == 0) throw error("nearest query: k must be at least 1");
     if (!(q.max_radius > 0)) {
@@ -246,6 +266,51 @@ struct nearest_row_builder {
     }
 };
 
+/// Builds one row of a nearest_or_ball query: candidates within a radius that starts at the ball
+/// radius and grows (as nearest_row_builder's) until it holds k within max_radius; the row is
+/// the sorted first max(k, #within radius) of them.
+template <class T, class Arch>
+struct nearest_or_ball_row_builder {
+    const cell_list<T, Arch>& cells;
+    std::size_t k;
+    T radius, max_r;
+
+    void operator()(std::size_t i, neighbor_list<T>& out, std::vector<candidate<T>>& scratch) const {
+        const vec3<T> p = cells.wrapped_position(i);
+        const T reach = std::max(radius, max_r);  // no candidate beyond this is ever used
+        T r = radius;
+        const T ball2 = radius * radius, near2 = max_r * max_r;
+        for (;;) {
+            scratch.clear();
+            std::size_t in_ball = 0, in_near = 0;
+            cells.for_each_within(p, r, i, [&](std::size_t j, const vec3<T>& v, T r2) {
+                scratch.push_back({r2, j, v});
+                in_ball += r2 < ball2;
+                in_near += r2 < near2;
+            });
+            const bool enough = in_near >= k;
+            const bool exhausted = r >= reach || r >= max_r || (cells.all_open() && r > cells.open_extent());
+            if (enough || exhausted) {
+                // Sorted: the first min(k, in_near) are the k nearest within max_r, the first
+                // in_ball are all within radius.
+                const std::size_t keep = std::max(std::min(k, in_near), in_ball);
+                push_sorted<Arch>(scratch, out, keep);
+                return;
+            }
+            r = std::min(r * T(1.5), reach);
+        }
+    }
+};
+
+template <class T, class Arch>
+nearest_or_ball_row_builder<T, Arch> row_builder(const cell_list<T, Arch>& cells, const nearest_or_ball& q,
+                                                 const query_options& opt) {
+    validate(q);
+    if (opt.kind == list_kind::half) throw error("nearest_or_ball query: half lists are not defined");
+    const T max_r = q.max_radius < std::numeric_limits<double>::max() ? T(q.max_radius) : std::numeric_limits<T>::max();
+    return {cells, q.k, T(q.radius), max_r};
+}
+
 template <class T, class Arch>
 ball_row_builder<T, Arch> row_builder(const cell_list<T, Arch>& cells, const ball& q, const query_options& opt) {
     validate(q);
@@ -296,10 +361,19 @@ void find_neighbors_into(const cell_list<T, Arch>& cells, std::size_t n_rows, co
     const auto row = detail::row_builder(cells, q, opt);
     detail::build_rows<T>(out, n_rows, opt.kind, policy, row, double(q.k));
 }
+/// nearest_or_ball query over a prebuilt cell list (rows sorted by distance).
+template <class T, class Arch, class Policy = serial_policy>
+void find_neighbors_into(const cell_list<T, Arch>& cells, std::size_t n_rows, const nearest_or_ball& q,
+                         neighbor_list<T>& out, const query_options& opt = {}, Policy policy = {}) {
+    const auto row = detail::row_builder(cells, q, opt);
+    const double per_ball = double(cells.density()) * 4.0 / 3.0 * std::numbers::pi * q.radius * q.radius * q.radius;
+    detail::build_rows<T>(out, n_rows, opt.kind, policy, row, std::max(per_ball, double(q.k)));
+}
 /// Any query over a prebuilt cell list, returning a new list (reuse the cell list for several
 /// queries on the same frame; find_neighbors_into reuses the list's storage too).
 template <class T, class Arch, class Query, class Policy = serial_policy>
-    requires(std::is_same_v<Query, ball> || std::is_same_v<Query, sorted_ball> || std::is_same_v<Query, nearest>)
+    requires(std::is_same_v<Query, ball> || std::is_same_v<Query, sorted_ball> || std::is_same_v<Query, nearest> ||
+             std::is_same_v<Query, nearest_or_ball>)
 neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_rows, const Query& q,
                                 const query_options& opt = {}, Policy policy = {}) {
     neighbor_list<T> out;
@@ -313,11 +387,13 @@ namespace detail {
 /// faster than rc/2); k-nearest at about k/4 particles per bin (the k-th neighbour ~2 bins away).
 template <class U, class Arch, class S, box B, class Query>
 void bin_for_query(cell_list<U, Arch>& cells, const S& particles, const B& box, const Query& q) {
-    if constexpr (std::is_same_v<Query, ball> || std::is_same_v<Query, sorted_ball>) {
+    if constexpr (std::is_same_v<Query, ball> || std::is_same_v<Query, sorted_ball> ||
+                  std::is_same_v<Query, nearest_or_ball>) {
         cells.build(particles, box, U(q.radius));
     } else {
         static_assert(std::is_same_v<Query, nearest>,
-                      "tessera: a query is tessera::ball, tessera::sorted_ball or tessera::nearest");
+                      "tessera: a query is tessera::ball, tessera::sorted_ball, tessera::nearest or "
+                      "tessera::nearest_or_ball");
         cells.build(particles, box, -U(std::max<std::size_t>(q.k, 4)) / U(4));  // negative: particles per bin
     }
 }

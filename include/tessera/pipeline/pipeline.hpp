@@ -20,7 +20,7 @@
 #include <tessera/core/properties.hpp>
 #include <tessera/neighbors/query.hpp>
 #include <tessera/neighbors/verlet.hpp>
-#include <tessera/pipeline/descriptor.hpp>
+#include <tessera/descriptors/descriptor.hpp>
 
 #include <array>
 #include <limits>
@@ -77,7 +77,7 @@ template <class Stage, class D>
 constexpr bool check_descriptor() {
     static_assert(descriptor<D>,
                   "tessera::pipeline: this type is not a descriptor (it needs `need`, columns(), prepare() and "
-                  "compute() or compute_all(); see tessera/pipeline/descriptor.hpp)");
+                  "compute() or compute_all(); see tessera/descriptors/descriptor.hpp)");
     if constexpr (descriptor<D>) {
         static_assert(D::need != neighbor_need::sorted_nearest || neighbor_stage_traits<Stage>::provides_sorted_nearest,
                       "tessera::pipeline: a descriptor needs the k nearest neighbours sorted by distance, but the "
@@ -183,7 +183,7 @@ public:
             query_options opt;
             opt.n_local = p.n_local;
             const neighbor_list<U> list = find_neighbors<U>(particles, bx, stage_, opt, policy);
-            return run_on<U>(list, p, policy);
+            return run_on(list, p, policy);
         }
     }
 
@@ -245,33 +245,37 @@ public:
             }
             query_options opt;
             opt.n_local = p.n_local;
-            return run_on<U>(cache.update(particles, bx, opt, policy), p, policy);
+            return run_on(cache.update(particles, bx, opt, policy), p, policy);
         } else {
             return {};
         }
     }
 
-    /// Runs the descriptors on a neighbour list the caller already has (e.g. a verlet_list's).
-    template <class U, class Policy = serial_policy>
-    pipeline_result<U, D...> run_on(const neighbor_list<U>& list, const particle_properties& p, Policy policy = {}) const {
-        pipeline_result<U, D...> out;
+    /// Runs the descriptors on a neighbour list the caller already has (e.g. a verlet_list's, or
+    /// a host code's own CSR list adapted through neighbor_list_traits). The rows must be what the
+    /// stage would give (the stage is not run; its parameters go to the descriptors' prepare()).
+    template <csr_neighbor_list L, class Policy = serial_policy>
+    pipeline_result<list_value_t<L>, D...> run_on(const L& list, const particle_properties& p,
+                                                  Policy policy = {}) const {
+        pipeline_result<list_value_t<L>, D...> out;
         run_on_into(list, p, out, policy);
         return out;
     }
 
     /// The same into an existing result (its arrays keep their capacity).
-    template <class U, class Policy = serial_policy>
-    void run_on_into(const neighbor_list<U>& list, const particle_properties& p, pipeline_result<U, D...>& out,
+    template <csr_neighbor_list L, class Policy = serial_policy>
+    void run_on_into(const L& list, const particle_properties& p, pipeline_result<list_value_t<L>, D...>& out,
                      Policy policy = {}) const {
+        using U = list_value_t<L>;
         const neighbor_stage_info info = neighbor_stage_traits<Stage>::info(stage_);
-        const std::size_t n = list.num_particles();
+        const std::size_t n = num_rows(list);
         out.n_ = n;
         std::apply([&](const D&... d) { prepare_all(info, p, out, n, d...); }, descriptors_);
         if constexpr ((particle_descriptor<D> || ...)) {
             detail::for_each_chunk(policy, n, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
                 for (std::size_t i = b; i < e; ++i) {
-                    const particle_row<U> row{i, list.neighbors(i), list.vectors(i), list.distances2(i), &p,
-                                              list.weights(i)};
+                    const bond_row<U> r = row_of(list, i);
+                    const particle_row<U> row{i, r.neighbors, r.vectors, r.distances2, &p, r.weights};
                     compute_row(row, out, n, std::index_sequence_for<D...>{});
                 }
             });
@@ -324,10 +328,11 @@ private:
         };
         (one(std::get<K>(descriptors_), out.data_[K]), ...);
     }
-    template <class U, class Policy, std::size_t... K>
-    void run_list_descriptors(const neighbor_list<U>& list, const particle_properties& p,
-                              pipeline_result<U, D...>& out, std::size_t n, Policy policy,
+    template <class L, class Policy, std::size_t... K>
+    void run_list_descriptors(const L& list, const particle_properties& p,
+                              pipeline_result<list_value_t<L>, D...>& out, std::size_t n, Policy policy,
                               std::index_sequence<K...>) const {
+        using U = list_value_t<L>;
         auto one = [&](const auto& d, std::vector<U>& data, const std::vector<std::string>& names) {
             using Desc = std::remove_cvref_t<decltype(d)>;
             if constexpr (!particle_descriptor<Desc>)

@@ -5,12 +5,9 @@
 
 #include <tessera/descriptors/solid_bonds.hpp>
 #include <tessera/descriptors/steinhardt.hpp>
-#include <tessera/pipeline/pipeline.hpp>
-#include <tessera/pipeline/voronoi_stage.hpp>
 
 #include <memory>
 #include <string>
-#include <variant>
 #include <vector>
 
 namespace tessera::cli {
@@ -26,30 +23,22 @@ struct steinhardt_options {
                 *voronoi_opt = nullptr;
 };
 
-template <class Stage>
-void run_steinhardt(const steinhardt_options& o, const Stage& stage, std::size_t nnn, const frame_context& c,
-                    frame& f) {
-    const particle_properties p = c.properties.resolved(c.positions.size());
-    const auto list = std::visit(
-        [&](const auto& b) { return find_neighbors<double>(c.positions, b, stage, {}, c.policy); }, c.box);
-    auto add = [&f](const auto& result) {
-        for (const auto& name : result.names()) {
-            const auto col = result.column(name);
-            f.add_column(name, std::vector<double>(col.begin(), col.end()), name == "solid_bonds");
-        }
-    };
+/// The bond-order descriptors the flags ask for, each stating its neighbours: Voronoi (face
+/// weighted), the nnn nearest (within cutoff when given), or all within cutoff.
+void plan_steinhardt(const steinhardt_options& o, std::size_t nnn, double cutoff, std::vector<planned_descriptor>& out) {
     if (!o.degrees.empty()) {
-        add(pipeline(stage, steinhardt{.degrees = o.degrees, .nnn = nnn, .wl = o.wl, .wlhat = o.wlhat,
-                                       .face_weighted = o.voronoi})
-                .run_on(list, p, c.policy));
+        out.push_back({steinhardt{.degrees = o.degrees, .nnn = nnn, .wl = o.wl, .wlhat = o.wlhat,
+                                  .face_weighted = o.voronoi, .cutoff = cutoff},
+                       false});
         if (o.average)
-            add(pipeline(stage, steinhardt_average{.degrees = o.degrees, .nnn = nnn, .wl = o.wl || o.wlhat,
-                                                   .face_weighted = o.voronoi})
-                    .run_on(list, p, c.policy));
+            out.push_back({steinhardt_average{.degrees = o.degrees, .nnn = nnn, .wl = o.wl || o.wlhat,
+                                              .face_weighted = o.voronoi, .cutoff = cutoff},
+                           false});
     }
     if (o.solid_opt->count() > 0)
-        add(pipeline(stage, solid_bonds{.l = 6, .threshold = o.solid.empty() ? 0.7 : o.solid.front(), .nnn = nnn})
-                .run_on(list, p, c.policy));
+        out.push_back({solid_bonds{.l = 6, .threshold = o.solid.empty() ? 0.7 : o.solid.front(), .nnn = nnn,
+                                   .cutoff = cutoff, .voronoi = o.voronoi},
+                       true});
 }
 }  // namespace
 
@@ -85,22 +74,17 @@ descriptor_cli steinhardt_cli(CLI::App* compute) {
     wl->needs(o->degrees_opt);
     wlhat->needs(o->degrees_opt);
     average->needs(o->degrees_opt);
-    return {[o]() -> std::optional<column_producer> {
+    return {[o]() -> std::optional<frame_planner> {
         if (o->degrees_opt->count() == 0 && o->solid_opt->count() == 0) {
             if (o->nnn_opt->count() > 0 || o->cutoff_opt->count() > 0)
                 throw error("--steinhardt-nnn/--steinhardt-cutoff need --steinhardt or --solid-bonds");
             return std::nullopt;
         }
         const bool by_cutoff = o->cutoff_opt->count() > 0, by_count = !by_cutoff || o->nnn_opt->count() > 0;
-        return column_producer{[o, by_cutoff, by_count](const frame_context& c, frame& f) {
-            if (o->voronoi) {
-                run_steinhardt(*o, voronoi_neighbors{}, 0, c, f);
-            } else if (by_count) {
-                const nearest stage = by_cutoff ? nearest{o->nnn, o->cutoff} : nearest{o->nnn};
-                run_steinhardt(*o, stage, o->nnn, c, f);
-            } else {
-                run_steinhardt(*o, ball{o->cutoff}, 0, c, f);
-            }
+        const std::size_t nnn = o->voronoi ? 0 : (by_count ? o->nnn : 0);
+        const double cutoff = o->voronoi || !by_cutoff ? 0.0 : o->cutoff;
+        return frame_planner{[o, nnn, cutoff](const frame_context&, std::vector<planned_descriptor>& out) {
+            plan_steinhardt(*o, nnn, cutoff, out);
         }};
     }};
 }

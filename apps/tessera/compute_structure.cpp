@@ -7,25 +7,11 @@
 #include <tessera/descriptors/adaptive_cna.hpp>
 #include <tessera/descriptors/cna.hpp>
 #include <tessera/descriptors/csp.hpp>
-#include <tessera/pipeline/pipeline.hpp>
 
 #include <memory>
 #include <string>
-#include <variant>
 
 namespace tessera::cli {
-
-namespace {
-/// Runs a one-descriptor pipeline on the frame and appends its single column.
-template <class Stage, class D>
-void append(const frame_context& c, frame& f, const Stage& stage, const D& d, bool integral) {
-    const auto pipe = pipeline(stage, d);
-    const auto result =
-        std::visit([&](const auto& b) { return pipe.template run<double>(c.positions, b, c.properties, c.policy); }, c.box);
-    const auto col = result.template get<D>();
-    f.add_column(result.names().front(), std::vector<double>(col.begin(), col.end()), integral);
-}
-}  // namespace
 
 descriptor_cli csp_cli(CLI::App* compute) {
     auto n = std::make_shared<int>(0);
@@ -39,11 +25,11 @@ descriptor_cli csp_cli(CLI::App* compute) {
                      "conventional (sum of the N/2 smallest pair terms, = LAMMPS centro/atom; default) or matching "
                      "(minimum-weight perfect matching, N <= 16)")
         ->check(CLI::IsMember({"conventional", "matching"}));
-    return {[n, mode]() -> std::optional<column_producer> {
+    return {[n, mode]() -> std::optional<frame_planner> {
         if (*n <= 0) return std::nullopt;
         const basic_csp<> d{std::size_t(*n), *mode == "matching" ? csp_mode::matching : csp_mode::conventional};
-        d.prepare({neighbor_need::sorted_nearest, 0, d.num_neighbors}, {});  // bad N: an error before any frame
-        return column_producer{[d](const frame_context& c, frame& f) { append(c, f, nearest{d.num_neighbors}, d, false); }};
+        d.prepare(d.request().stage_info(), {});  // bad N: an error before any frame
+        return frame_planner{[d](const frame_context&, std::vector<planned_descriptor>& out) { out.push_back({d, false}); }};
     }};
 }
 
@@ -56,11 +42,11 @@ descriptor_cli cna_cli(CLI::App* compute) {
                      "5 other): column cna")
         ->check(CLI::PositiveNumber);
     compute->add_flag("--acna", *adaptive, "adaptive common neighbour analysis (no cutoff), same codes: column acna");
-    return {[rc, adaptive]() -> std::optional<column_producer> {
+    return {[rc, adaptive]() -> std::optional<frame_planner> {
         if (*rc <= 0 && !*adaptive) return std::nullopt;
-        return column_producer{[rc = *rc, adaptive = *adaptive](const frame_context& c, frame& f) {
-            if (rc > 0) append(c, f, ball{rc}, cna{rc}, true);
-            if (adaptive) append(c, f, nearest{14}, adaptive_cna{}, true);
+        return frame_planner{[rc = *rc, adaptive = *adaptive](const frame_context&, std::vector<planned_descriptor>& out) {
+            if (rc > 0) out.push_back({cna{rc}, true});
+            if (adaptive) out.push_back({adaptive_cna{}, true});
         }};
     }};
 }

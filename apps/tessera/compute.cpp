@@ -2,12 +2,17 @@
 //
 // Reads every (selected) frame, runs the requested descriptors and writes a LAMMPS dump with the
 // same frames, box and input columns plus one named column per output (docs/cli.md). Each
-// descriptor's flags and column producer live in compute_<name>.cpp (compute_descriptors.hpp).
+// descriptor's flags live in compute_<name>.cpp (compute_descriptors.hpp); all of them run in
+// one planner per frame (pipeline/planner.hpp): one neighbour query, one pass over the atoms.
 #include "common.hpp"
 #include "compute_descriptors.hpp"
 #include "subcommands.hpp"
 
+#include <tessera/pipeline/planner.hpp>
+
 #include <CLI/CLI.hpp>
+
+#include <cstdlib>
 
 #include <functional>
 #include <span>
@@ -25,13 +30,22 @@ struct compute_options {
 };
 
 int run_compute(const compute_options& o) {
+    std::vector<frame_planner> planned;
     std::vector<column_producer> producers;
-    for (const auto& d : o.descriptors)
-        if (auto p = d.make()) producers.push_back(std::move(*p));
-    if (producers.empty()) throw error("tessera compute: no descriptor requested (e.g. --coord 3.0)");
+    for (const auto& d : o.descriptors) {
+        if (d.plan)
+            if (auto p = d.plan()) planned.push_back(std::move(*p));
+        if (d.make)
+            if (auto p = d.make()) producers.push_back(std::move(*p));
+    }
+    if (planned.empty() && producers.empty())
+        throw error("tessera compute: no descriptor requested (e.g. --coord 3.0)");
+    const bool show_plan = std::getenv("TESSERA_SHOW_PLAN") != nullptr;  // for tests and the curious
     lammps_dump_writer writer(o.output);
     std::vector<std::array<double, 3>> positions;
     std::vector<int> types;
+    planner<double>::workspace ws;  // neighbour storage reused from frame to frame
+    std::vector<planned_descriptor> entries;
     for_each_selected_frame(o.input, o.frames, "tessera compute", [&](frame& f, std::size_t) {
         f.positions(positions);
         types.clear();
@@ -39,6 +53,23 @@ int run_compute(const compute_options& o) {
         particle_properties props;
         props.types = types;
         const frame_context ctx{positions, f.box, props, openmp_policy{o.threads}};
+        entries.clear();
+        for (const auto& p : planned) p(ctx, entries);
+        if (!entries.empty()) {
+            planner<double> plan;
+            for (const auto& e : entries) plan.add(e.descriptor);
+            if (show_plan) std::fprintf(stderr, "tessera compute: stage %s\n", plan.plan().describe().c_str());
+            const auto& out = std::visit(
+                [&](const auto& b) -> const planner_result<double>& {
+                    return plan.run(positions, b, ws, props, ctx.policy);
+                },
+                f.box);
+            for (std::size_t e = 0; e < entries.size(); ++e)
+                for (std::size_t c = 0; c < out.names_of(e).size(); ++c) {
+                    const auto col = out.column(e, c);
+                    f.add_column(out.names_of(e)[c], std::vector<double>(col.begin(), col.end()), entries[e].integral);
+                }
+        }
         for (const auto& p : producers) p(ctx, f);
         writer.write(f);
     });

@@ -11,7 +11,6 @@
 #include <tessera/descriptors/coordination.hpp>
 #include <tessera/descriptors/pair_entropy.hpp>
 #include <tessera/descriptors/symmetry_functions.hpp>
-#include <tessera/pipeline/pipeline.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -68,17 +67,6 @@ pair_coordination parse_pairs(const std::string& s) {
     return pair_coordination::from_pairs(pairs);
 }
 
-template <class Pipe>
-void add_columns(const Pipe& pipe, const frame_context& c, frame& f, bool integral) {
-    const auto result =
-        std::visit([&](const auto& b) { return pipe.template run<double>(c.positions, b, c.properties, c.policy); }, c.box);
-    const auto names = result.names();
-    for (std::size_t k = 0; k < names.size(); ++k) {
-        const auto col = result.template get<0>(k);
-        f.add_column(names[k], std::vector<double>(col.begin(), col.end()), integral);
-    }
-}
-
 }  // namespace
 
 descriptor_cli radial_cli(CLI::App* compute) {
@@ -102,7 +90,7 @@ descriptor_cli radial_cli(CLI::App* compute) {
     compute->add_option("--sro", o->sro,
                         "chemical short-range order in the first shell RC, or 'pairs' for the --coord-pairs "
                         "table: columns alpha_<type>, eta_<type>");
-    return {[o]() -> std::optional<column_producer> {
+    return {[o]() -> std::optional<frame_planner> {
         const bool any = !o->coord_pairs.empty() || !o->sf_grid.empty() || o->entropy_sigma > 0 || !o->sro.empty();
         if (!any) return std::nullopt;
         std::optional<pair_coordination> pairs;
@@ -127,26 +115,18 @@ descriptor_cli radial_cli(CLI::App* compute) {
                 if (!(sro->cutoff > 0)) throw error("--sro: the cutoff must be positive");
             }
         }
-        return column_producer{[=, opts = *o](const frame_context& c, frame& f) {
-            if (pairs) add_columns(pipeline(ball{pairs->max_cutoff()}, *pairs), c, f, true);
-            if (sf) {
-                const double r = sf->cutoff > 0 ? sf->cutoff : sf->mu.back() + 3 * sf->width;
-                add_columns(pipeline(ball{r}, *sf), c, f, false);
-            }
+        return frame_planner{[=, opts = *o](const frame_context& c, std::vector<planned_descriptor>& out) {
+            if (pairs) out.push_back({*pairs, true});
+            if (sf) out.push_back({*sf, false});
             if (!entropy_cutoffs.empty()) {
                 const double volume = std::visit([](const auto& b) { return double(b.volume()); }, c.box);
-                pair_entropy pe{opts.entropy_sigma, entropy_cutoffs, double(c.positions.size()) / volume,
-                                opts.entropy_local, opts.entropy_partial};
                 if (opts.entropy_local <= 0 && !(std::isfinite(volume) && volume > 0))
                     throw error("--entropy: the frame has no finite box volume; use --entropy-local R");
-                const double r = std::max(*std::max_element(entropy_cutoffs.begin(), entropy_cutoffs.end()),
-                                          opts.entropy_local);
-                add_columns(pipeline(ball{r}, pe), c, f, false);
+                out.push_back({pair_entropy{opts.entropy_sigma, entropy_cutoffs, double(c.positions.size()) / volume,
+                                            opts.entropy_local, opts.entropy_partial},
+                               false});
             }
-            if (sro) {
-                const double r = sro->pairs.ntypes > 0 ? sro->pairs.max_cutoff() : sro->cutoff;
-                add_columns(pipeline(ball{r}, *sro), c, f, false);
-            }
+            if (sro) out.push_back({*sro, false});
         }};
     }};
 }

@@ -71,7 +71,7 @@ descriptor_cli voronoi_cli(CLI::App* compute) {
                         "edges shorter than this are not counted in a face's edge count")
         ->check(CLI::NonNegativeNumber);
     compute->add_flag("--interstice", o->interstice, "60 interstice features int_* from the Voronoi dual (docs/cli.md)");
-    return {[o]() -> std::optional<column_producer> {
+    return {[]() -> std::optional<frame_planner> { return std::nullopt; }, [o]() -> std::optional<column_producer> {
         if (!o->voronoi && !o->interstice) return std::nullopt;
         const auto type_radii = o->radii.empty() ? std::map<int, double>{} : parse_radii(o->radii);
         return column_producer{[o, type_radii](const frame_context& c, frame& f) {

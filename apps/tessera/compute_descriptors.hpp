@@ -1,0 +1,54 @@
+#pragma once
+// How a descriptor plugs into `tessera compute`: one file apps/tessera/compute_<name>.cpp defines
+// `descriptor_cli <name>_cli(CLI::App* compute)`, which adds the descriptor's flags to the
+// subcommand and returns factories; after parsing, `plan()` returns what the descriptor adds to
+// the frame's planner (one neighbour query and one pass for all of them), or nothing when its
+// flags were not given. Descriptors not yet on the planner (Voronoi cells) return a column
+// producer from `make()` instead. compute.cpp lists the registrations; columns appear in that order.
+#include <tessera/core/execution.hpp>
+#include <tessera/core/frame.hpp>
+#include <tessera/core/properties.hpp>
+#include <tessera/pipeline/any_descriptor.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <array>
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace tessera::cli {
+
+/// What a producer sees of one frame.
+struct frame_context {
+    const std::vector<std::array<double, 3>>& positions;
+    const any_box& box;
+    const particle_properties& properties;
+    openmp_policy policy;
+};
+
+/// One descriptor for the frame's planner, and whether its columns are integers (written so).
+struct planned_descriptor {
+    any_descriptor<double> descriptor;
+    bool integral = false;
+};
+
+/// Adds a descriptor's planner entries for one frame (parameters may depend on the frame, e.g. N/V).
+using frame_planner = std::function<void(const frame_context&, std::vector<planned_descriptor>&)>;
+
+/// Appends a descriptor's columns to the frame (frame::add_column), outside the planner.
+using column_producer = std::function<void(const frame_context&, frame&)>;
+
+struct descriptor_cli {
+    std::function<std::optional<frame_planner>()> plan;  ///< planner entries, or nothing
+    std::function<std::optional<column_producer>()> make{};  ///< own columns, or nothing
+};
+
+descriptor_cli coordination_cli(CLI::App* compute);
+descriptor_cli radial_cli(CLI::App* compute);
+descriptor_cli steinhardt_cli(CLI::App* compute);
+descriptor_cli csp_cli(CLI::App* compute);  ///< --csp N, --csp-mode (compute_structure.cpp)
+descriptor_cli cna_cli(CLI::App* compute);  ///< --cna RC, --acna (compute_structure.cpp)
+descriptor_cli voronoi_cli(CLI::App* compute);
+
+}  // namespace tessera::cli
