@@ -1,4 +1,6 @@
 // The `tessera` command: subcommands over LAMMPS dumps and extended XYZ (docs/cli.md).
+// run() is the whole command; dispatch.cpp's main() calls the copy of it compiled for the best
+// SIMD architecture this CPU has (CMakeLists.txt builds one copy per architecture).
 #include "subcommands.hpp"
 
 #include <tessera/core/error.hpp>
@@ -11,11 +13,13 @@
 #include <functional>
 #include <string>
 
-int main(int argc, char** argv) {
+namespace tessera::cli {
+
+int run(int argc, char** argv, const char* simd) {
     const std::string version = std::to_string(tessera::version_major) + "." + std::to_string(tessera::version_minor) +
                                 "." + std::to_string(tessera::version_patch);
     CLI::App app{"tessera: per-particle descriptors for molecular-dynamics trajectories"};
-    app.set_version_flag("--version", "tessera " + version);
+    app.set_version_flag("--version", "tessera " + version + " (SIMD: " + simd + ")");
     app.require_subcommand(1);
     std::function<int()> action;
     tessera::cli::register_compute(app, action);
@@ -44,3 +48,5 @@ int main(int argc, char** argv) {
         return 3;
     }
 }
+
+}  // namespace tessera::cli

@@ -27,6 +27,7 @@
 /// The pair sums are vectorized with xsimd (template on the architecture, default
 /// xsimd::default_arch); detail::csp_pair_sums_scalar is the reference path the tests compare with.
 
+#include <tessera/core/detail/popcount.hpp>
 #include <tessera/core/detail/simd_mask.hpp>
 #include <tessera/core/error.hpp>
 #include <tessera/descriptors/descriptor.hpp>
@@ -165,7 +166,7 @@ T csp_smallest_sum_simd(T* pairs, std::size_t m, std::size_t h) noexcept {
             for (std::size_t q = 0; q < mp; q += W) {
                 const batch x = batch::load_unaligned(pairs + q);
                 const auto eq = x == vb;
-                copies += std::size_t(std::popcount(bitmask(eq)));
+                copies += std::size_t(detail::popcount(bitmask(eq)));
                 xsimd::select(eq, inf, x).store_unaligned(pairs + q);
             }
             if (copies == 0) break;  // v is NaN: nothing sensible to sum

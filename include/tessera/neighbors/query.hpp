@@ -14,6 +14,7 @@
 ///   lexicographically positive — each pair once; ghosts (j >= n_local) are always kept;
 /// - rows are independent of the thread count and of the order chunks run in.
 
+#include <tessera/core/detail/popcount.hpp>
 #include <tessera/core/box.hpp>
 #include <tessera/core/detail/simd_mask.hpp>
 #include <tessera/core/error.hpp>
@@ -31,6 +32,7 @@
 #include <numbers>
 #include <sstream>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 namespace tessera {
@@ -64,6 +66,12 @@ struct nearest_or_ball {
     double radius;
     double max_radius = std::numeric_limits<double>::infinity();
 };
+
+/// The queries that run over a cell list (find_neighbors_into with a cell_list, row builders,
+/// streaming pipelines): the one test pipelines and the planner use to tell them apart.
+template <class Q>
+concept cell_list_query = std::is_same_v<Q, ball> || std::is_same_v<Q, sorted_ball> || std::is_same_v<Q, nearest> ||
+                          std::is_same_v<Q, nearest_or_ball>;
 
 struct query_options {
     std::size_t n_local = std::numeric_limits<std::size_t>::max();  ///< rows; default: all particles
@@ -140,7 +148,7 @@ void push_sorted(std::vector<candidate<T>>& c, neighbor_list<T>& out,
                 int rank = 0;
                 for (std::size_t m = 0; m < n; m += W) {
                     const batch rm = batch::load_aligned(r2 + m), jm = batch::load_aligned(j + m);
-                    rank += std::popcount(bitmask((rm < rk) || ((rm == rk) && (jm < jk))));
+                    rank += detail::popcount(bitmask((rm < rk) || ((rm == rk) && (jm < jk))));
                 }
                 at[rank] = std::uint8_t(k);
                 used |= std::uint64_t(1) << rank;
@@ -372,8 +380,7 @@ void find_neighbors_into(const cell_list<T, Arch>& cells, std::size_t n_rows, co
 /// Any query over a prebuilt cell list, returning a new list (reuse the cell list for several
 /// queries on the same frame; find_neighbors_into reuses the list's storage too).
 template <class T, class Arch, class Query, class Policy = serial_policy>
-    requires(std::is_same_v<Query, ball> || std::is_same_v<Query, sorted_ball> || std::is_same_v<Query, nearest> ||
-             std::is_same_v<Query, nearest_or_ball>)
+    requires cell_list_query<Query>
 neighbor_list<T> find_neighbors(const cell_list<T, Arch>& cells, std::size_t n_rows, const Query& q,
                                 const query_options& opt = {}, Policy policy = {}) {
     neighbor_list<T> out;

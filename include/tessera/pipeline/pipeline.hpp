@@ -68,6 +68,17 @@ struct neighbor_stage_traits<nearest> {
     static neighbor_stage_info info(const nearest& q) { return {neighbor_need::sorted_nearest, q.max_radius, q.k}; }
 };
 
+/// Rows sorted by distance holding every neighbour within the radius and at least the k nearest:
+/// serves both kinds (what the planner derives for mixed requests).
+template <>
+struct neighbor_stage_traits<nearest_or_ball> {
+    static constexpr bool provides_ball = true;
+    static constexpr bool provides_sorted_nearest = true;
+    static neighbor_stage_info info(const nearest_or_ball& q) {
+        return {neighbor_need::sorted_nearest, q.radius, q.k};
+    }
+};
+
 template <class Stage>
 concept neighbor_stage = !requires { typename neighbor_stage_traits<Stage>::not_specialized; };
 
@@ -193,12 +204,11 @@ public:
     /// thread), and there is no list to write. Results are identical to run_on(list) on the
     /// stored list (the same row builder makes the same rows).
     static constexpr bool streams = (particle_descriptor<D> && ...) &&
-                                    (std::is_same_v<Stage, ball> || std::is_same_v<Stage, sorted_ball> ||
-                                     std::is_same_v<Stage, nearest>);
+                                    cell_list_query<Stage>;
 
     /// Storage a caller keeps across frames so that a run allocates nothing once the first frame
     /// has sized it: the cell list, the neighbour list (unused by streaming pipelines, see
-    /// `streams`) and the result (for cell-list stages: ball, sorted_ball, nearest). run() with a workspace returns a reference into it, valid
+    /// `streams`) and the result (for cell-list stages, see cell_list_query). run() with a workspace returns a reference into it, valid
     /// until the next run with the same workspace.
     template <class U>
     struct workspace {
@@ -216,8 +226,7 @@ public:
         if constexpr (streams) {
             run_streaming(particles, bx, ws.cells, p, ws.result, policy);  // ws.list stays unused
             return ws.result;
-        } else if constexpr (std::is_same_v<Stage, ball> || std::is_same_v<Stage, sorted_ball> ||
-                             std::is_same_v<Stage, nearest>) {
+        } else if constexpr (cell_list_query<Stage>) {
             find_neighbors_into(particles, bx, stage_, ws.cells, ws.list, opt, policy);
         } else {
             ws.list = find_neighbors<U>(particles, bx, stage_, opt, policy);

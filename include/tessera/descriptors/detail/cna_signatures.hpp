@@ -4,6 +4,8 @@
 /// neighbourhood (at most 32 neighbours), common neighbours, bonds among them, and the number
 /// of bonds in the largest connected cluster of those bonds (the third CNA index).
 
+#include <tessera/core/detail/popcount.hpp>
+
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -51,13 +53,13 @@ template <bool WithChain = true>
 cna_signature cna_signature_of(const cna_bonds& b, std::size_t j) noexcept {
     cna_signature s;
     const std::uint32_t common = b.common(j);
-    s.common = std::popcount(common);
+    s.common = detail::popcount(common);
     if (s.common == 0) return s;
     s.min_bonds = 32;
     int twice = 0;
     for (std::uint32_t m = common; m; m &= m - 1) {
         const int k = std::countr_zero(m);
-        const int deg = std::popcount(b.row[std::size_t(k)] & common);
+        const int deg = detail::popcount(b.row[std::size_t(k)] & common);
         twice += deg;
         if (deg > s.max_bonds) s.max_bonds = deg;
         if (deg < s.min_bonds) s.min_bonds = deg;
@@ -78,7 +80,7 @@ cna_signature cna_signature_of(const cna_bonds& b, std::size_t j) noexcept {
         left &= ~cluster;
         int cluster_twice = 0;
         for (std::uint32_t m = cluster; m; m &= m - 1)
-            cluster_twice += std::popcount(b.row[std::size_t(std::countr_zero(m))] & cluster);
+            cluster_twice += detail::popcount(b.row[std::size_t(std::countr_zero(m))] & cluster);
         if (cluster_twice / 2 > s.chain) s.chain = cluster_twice / 2;
     }
     return s;

@@ -23,6 +23,7 @@
 /// comparison mask, elsewhere a lane loop. Everything is kept in buffers owned by the caller's
 /// workspace, so a trajectory loop allocates nothing after its first frame.
 
+#include <tessera/core/detail/popcount.hpp>
 #include <tessera/core/box.hpp>
 #include <tessera/core/error.hpp>
 #include <tessera/core/execution.hpp>
@@ -75,7 +76,7 @@ inline std::uint32_t* lens_filter_run(const T* xs, const T* ys, const T* zs, std
                 // branch-free: a batch holds a hit about half the time, unpredictably
                 const __m256i idx = _mm256_add_epi32(_mm256_set1_epi32(int(k)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
                 _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm256_maskz_compress_epi32(m, idx));
-                out += std::popcount(unsigned(m));
+                out += detail::popcount(unsigned(m));
                 continue;
             } else if constexpr (std::is_same_v<T, float> && W == 16) {
                 const __mmask16 m = __mmask16(_mm512_cmp_ps_mask(__m512(r2), __m512(cut), _CMP_LT_OQ) &
@@ -83,7 +84,7 @@ inline std::uint32_t* lens_filter_run(const T* xs, const T* ys, const T* zs, std
                 const __m512i idx = _mm512_add_epi32(_mm512_set1_epi32(int(k)),
                                                      _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
                 _mm512_storeu_si512(out, _mm512_maskz_compress_epi32(m, idx));
-                out += std::popcount(unsigned(m));
+                out += detail::popcount(unsigned(m));
                 continue;
             }
 #endif
