@@ -20,6 +20,7 @@ namespace tessera::cli {
 namespace {
 
 struct bonds_options {
+    int precision = 0;  // --precision
     std::string input, output, frames, pairs, rule = "distance", reference = "first";
     double hysteresis = 0.075;
 };
@@ -52,6 +53,7 @@ int run_bonds(const bonds_options& o) {
                             o.rule == "margin" ? bond_change_rule::shell_margin : bond_change_rule::distance_change};
     const bool previous = o.reference == "previous";
     lammps_dump_writer writer(o.output);
+    writer.set_precision(o.precision);
     std::optional<frame> ref;
     std::size_t written = 0;
     const std::size_t used = for_each_selected_frame(o.input, o.frames, "tessera bonds", [&](frame& f, std::size_t index) {
@@ -91,6 +93,7 @@ void register_bonds(CLI::App& app, std::function<int()>& action) {
     sub->add_option("--reference", o->reference, "first (default) or previous frame")
         ->check(CLI::IsMember({"first", "previous"}));
     add_frames_option(sub, o->frames);
+    add_precision_option(sub, o->precision);
     sub->callback([o, &action] { action = [o] { return run_bonds(*o); }; });
 }
 

@@ -134,6 +134,13 @@ std::size_t for_each_selected_frame(const std::string& input, const std::string&
 inline void add_frames_option(CLI::App* sub, std::string& frames) {
     sub->add_option("--frames", frames, "frames to use, A:B:S (0-based, B exclusive) or one index");
 }
+/// --precision N for subcommands that write dumps (lammps_dump_writer::set_precision).
+inline void add_precision_option(CLI::App* sub, int& precision) {
+    sub->add_option("--precision", precision,
+                     "significant digits of non-integer output values (printf %g; LAMMPS writes 6); 0, the "
+                     "default: the shortest form that reads back bit for bit")
+        ->check(CLI::Range(0, 17));
+}
 inline void add_threads_option(CLI::App* sub, int& threads) {
     sub->add_option("--threads", threads, "OpenMP threads (0: all cores); results do not depend on it")
         ->check(CLI::NonNegativeNumber);

@@ -24,6 +24,7 @@ namespace tessera::cli {
 namespace {
 
 struct compute_options {
+    int precision = 0;  // --precision
     std::string input, output, frames;
     int threads = 0;
     std::vector<descriptor_cli> descriptors;
@@ -42,6 +43,7 @@ int run_compute(const compute_options& o) {
         throw error("tessera compute: no descriptor requested (e.g. --coord 3.0)");
     const bool show_plan = std::getenv("TESSERA_SHOW_PLAN") != nullptr;  // for tests and the curious
     lammps_dump_writer writer(o.output);
+    writer.set_precision(o.precision);
     std::vector<std::array<double, 3>> positions;
     std::vector<int> types;
     planner<double>::workspace ws;  // neighbour storage reused from frame to frame
@@ -85,6 +87,7 @@ void register_compute(CLI::App& app, std::function<int()>& action) {
     sub->add_option("input", opts->input, "LAMMPS text dump (.gz ok) or extended XYZ")->required();
     sub->add_option("-o,--output", opts->output, "output LAMMPS dump: input columns + descriptor columns")->required();
     add_frames_option(sub, opts->frames);
+    add_precision_option(sub, opts->precision);
     add_threads_option(sub, opts->threads);
     // One line per descriptor (compute_<name>.cpp); columns appear in this order.
     opts->descriptors.push_back(coordination_cli(sub));

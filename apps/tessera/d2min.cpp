@@ -19,6 +19,7 @@ namespace tessera::cli {
 namespace {
 
 struct d2min_cli_options {
+    int precision = 0;  // --precision
     std::string input, output, frames, reference = "first";
     double cutoff = 0;
     int threads = 0;
@@ -48,6 +49,7 @@ int run_d2min(const d2min_cli_options& o) {
     opt.cutoff = o.cutoff;
     opt.normalization = o.unnormalized ? d2min_normalization::sum : d2min_normalization::per_neighbor;
     lammps_dump_writer writer(o.output);
+    writer.set_precision(o.precision);
     const openmp_policy policy{o.threads};
     std::deque<d2min_reference<double>> window;  // lag:K: the last K frames; first: frame 0 only
     atomic_strain_result<double> res;
@@ -98,6 +100,7 @@ void register_d2min(CLI::App& app, std::function<int()>& action) {
     sub->add_option("--reference", o->reference, "first (default), previous, or lag:K (K selected frames back)");
     sub->add_flag("--unnormalized", o->unnormalized, "D²min as OVITO's sum over neighbours (default: divided by their number)");
     add_frames_option(sub, o->frames);
+    add_precision_option(sub, o->precision);
     add_threads_option(sub, o->threads);
     sub->callback([o, &action] { action = [o] { return run_d2min(*o); }; });
 }

@@ -18,6 +18,7 @@ namespace tessera::cli {
 namespace {
 
 struct lens_options {
+    int precision = 0;  // --precision
     std::string input, output, frames;
     double cutoff = 0;
     std::size_t delta = 1;
@@ -27,6 +28,7 @@ struct lens_options {
 
 int run_lens(const lens_options& o) {
     lammps_dump_writer writer(o.output);
+    writer.set_precision(o.precision);
     std::deque<neighbor_id_sets> window;  // sets of the last `delta` selected frames
     neighbor_id_sets spare;               // the sets that left the window: their storage is reused
     neighbor_id_set_builder<double> builder;  // scratch kept across frames
@@ -70,6 +72,7 @@ void register_lens(CLI::App& app, std::function<int()>& action) {
     sub->add_option("--delta", o->delta, "Δt in frames (of the selected frames): LENS between frame t−K and t")
         ->check(CLI::PositiveNumber);
     add_frames_option(sub, o->frames);
+    add_precision_option(sub, o->precision);
     add_threads_option(sub, o->threads);
     sub->add_flag("--intersect", o->intersect,
                   "compare the atoms common to both frames (others get nan) instead of failing when the atom set changes");

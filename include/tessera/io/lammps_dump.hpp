@@ -282,6 +282,23 @@ private:
         for (std::size_t i = 0; i < id.size(); ++i)
             if (!(std::abs(id[i]) <= 9007199254740992.0) || id[i] != std::floor(id[i]))
                 throw in_.fail_at(first_line + i, "atom id " + std::to_string(id[i]) + " is not an integer");
+        if (id.empty()) return;
+        // Dense ids (the usual 1..N, in any order): one pass over a table of first lines,
+        // instead of a sort (which was 13 % of parsing a dump).
+        const auto [lo, hi] = std::minmax_element(id.begin(), id.end());
+        if (*hi - *lo < 4.0 * double(id.size()) + 64.0) {
+            first_seen_.assign(static_cast<std::size_t>(*hi - *lo) + 1, 0);
+            for (std::size_t i = 0; i < id.size(); ++i) {
+                std::size_t& seen = first_seen_[static_cast<std::size_t>(id[i] - *lo)];
+                if (seen != 0)
+                    throw in_.fail_at(first_line + i, "duplicate atom id " +
+                                                          std::to_string(static_cast<std::int64_t>(id[i])) +
+                                                          " in frame at timestep " + std::to_string(f.timestep) +
+                                                          " (first on line " + std::to_string(first_line + seen - 1) + ")");
+                seen = i + 1;
+            }
+            return;
+        }
         order_.resize(id.size());
         for (std::size_t i = 0; i < id.size(); ++i) order_[i] = i;
         std::sort(order_.begin(), order_.end(),
@@ -297,6 +314,7 @@ private:
     detail::line_reader in_;
     std::vector<std::string_view> tok_;
     std::vector<std::size_t> order_;
+    std::vector<std::size_t> first_seen_;  ///< per id − min id: 1 + index of its first line, or 0
     std::string items_seen_;
     frame scratch_;
     std::size_t frames_ = 0;

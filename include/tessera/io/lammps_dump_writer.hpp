@@ -79,19 +79,21 @@ public:
         buf_ += "ITEM: ATOMS";
         for (const auto& n : f.names) (buf_ += ' ') += n;
         buf_ += '\n';
-        const std::size_t ncol = f.names.size();
-        for (std::size_t i = 0; i < f.natoms; ++i) {
-            for (std::size_t c = 0; c < ncol; ++c) {
-                if (c) buf_ += ' ';
-                if (c < f.integral.size() && f.integral[c]) detail::append_integral(buf_, f.columns[c][i]);
-                else detail::append_double(buf_, f.columns[c][i]);
-            }
-            buf_ += '\n';
-            if (buf_.size() > (std::size_t(1) << 20)) flush();
-        }
         flush();
+        write_atoms(f);
         ++frames_;
     }
+
+    /// Significant digits of non-integer atom values (printf's %g with that precision; LAMMPS
+    /// writes 6). 0, the default: the shortest form that reads back bit for bit. The box and
+    /// the time are always written exactly.
+    void set_precision(int significant_digits) {
+        if (significant_digits < 0 || significant_digits > 17)
+            throw error(name_ + ": precision must be 0 (shortest exact) or 1..17 significant digits, got " +
+                        std::to_string(significant_digits));
+        precision_ = significant_digits;
+    }
+    int precision() const noexcept { return precision_; }
 
     /// Flushes and closes; throws tessera::error on an I/O error. Idempotent.
     void close() {
@@ -135,6 +137,35 @@ private:
         std::string s;
         for (std::size_t d = 0; d < 3; ++d) (s += d ? " " : "") += per[d] ? "pp" : "ff";
         return s;
+    }
+
+    /// The atom lines, formatted straight into a reused buffer and written in ~1 MiB chunks.
+    void write_atoms(const frame& f) {
+        constexpr std::size_t chunk = std::size_t(1) << 20;
+        const std::size_t ncol = f.names.size();
+        const std::size_t row_max = ncol * (detail::max_number_chars + 1) + 1;
+        if (text_.size() < chunk + row_max) text_.resize(chunk + row_max);
+        std::vector<unsigned char> integral(ncol, 0);
+        std::vector<const double*> column(ncol);
+        for (std::size_t c = 0; c < ncol; ++c) {
+            integral[c] = c < f.integral.size() && f.integral[c];
+            column[c] = f.columns[c].data();
+        }
+        char* const begin = text_.data();
+        char* p = begin;
+        for (std::size_t i = 0; i < f.natoms; ++i) {
+            for (std::size_t c = 0; c < ncol; ++c) {
+                if (c) *p++ = ' ';
+                p = integral[c] ? detail::write_integral(p, column[c][i], precision_)
+                                : detail::write_double(p, column[c][i], precision_);
+            }
+            *p++ = '\n';
+            if (std::size_t(p - begin) >= chunk) {
+                sink_->write(std::string_view(begin, std::size_t(p - begin)));
+                p = begin;
+            }
+        }
+        if (p != begin) sink_->write(std::string_view(begin, std::size_t(p - begin)));
     }
 
     void bounds_line(double lo, double hi) {
@@ -190,7 +221,9 @@ private:
 
     std::unique_ptr<detail::byte_sink> sink_;
     std::string name_;
-    std::string buf_;
+    std::string buf_;          ///< header text
+    std::vector<char> text_;   ///< atom lines
+    int precision_ = 0;
     std::size_t frames_ = 0;
 };
 

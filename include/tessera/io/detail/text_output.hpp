@@ -117,6 +117,32 @@ inline std::unique_ptr<byte_sink> open_sink(const std::filesystem::path& p) {
     return std::make_unique<file_sink>(p);
 }
 
+/// Longest text write_double / write_integral produce (with any precision up to 17 digits).
+inline constexpr std::size_t max_number_chars = 32;
+
+/// Writes v at p (room for max_number_chars): the shortest decimal form that reads back to the
+/// same double, or with `precision` > 0 that many significant digits (printf's %.<precision>g).
+/// Returns the end.
+inline char* write_double(char* p, double v, int precision = 0) noexcept {
+    const auto r = precision > 0 ? std::to_chars(p, p + max_number_chars, v, std::chars_format::general, precision)
+                                 : std::to_chars(p, p + max_number_chars, v);
+    return r.ptr;
+}
+
+/// Writes v as an integer when it is a whole number within +-2^53 (keeping "-0"), else as
+/// write_double does.
+inline char* write_integral(char* p, double v, int precision = 0) noexcept {
+    if (std::abs(v) <= 9007199254740992.0 && v == std::floor(v)) {
+        if (v == 0 && std::signbit(v)) {
+            *p++ = '-';
+            *p++ = '0';
+            return p;
+        }
+        return std::to_chars(p, p + max_number_chars, static_cast<std::int64_t>(v)).ptr;
+    }
+    return write_double(p, v, precision);
+}
+
 /// Appends the shortest decimal form of v that reads back to the same double.
 inline void append_double(std::string& out, double v) {
     char buf[32];
