@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -31,6 +33,10 @@ public:
     }
     bool skip() {
         return std::visit([&](auto& r) { return r.skip(); }, reader_);
+    }
+    /// Input bytes consumed so far (compressed for gzip): compare with the file size.
+    std::uint64_t input_consumed() const {
+        return std::visit([](const auto& r) { return r.input_consumed(); }, reader_);
     }
 
 private:
@@ -88,20 +94,48 @@ struct frame_selection {
     bool finished(std::size_t index) const { return stop && index >= *stop; }
 };
 
-/// One line of progress on stderr, only when stderr is a terminal.
+/// Whether subcommands show progress (cleared by --quiet; see main.cpp).
+inline bool show_progress = true;
+
+/// One line of progress on stderr, only when stderr is a terminal and not --quiet: frames done
+/// (of about how many, estimated from the bytes read of the file), atoms per second and the
+/// time left, refreshed at most 5 times a second.
 class progress {
 public:
-    explicit progress(std::string what) : what_(std::move(what)), enabled_(isatty(STDERR_FILENO) == 1) {}
-    void frame(std::size_t count, std::int64_t timestep) const {
-        if (enabled_) std::fprintf(stderr, "\r%s: frame %zu (timestep %lld)   ", what_.c_str(), count, (long long)timestep);
+    progress(std::string what, std::uint64_t input_size)
+        : what_(std::move(what)), size_(input_size), enabled_(show_progress && isatty(STDERR_FILENO) == 1),
+          start_(std::chrono::steady_clock::now()), last_(start_) {}
+    void frame(std::size_t count, std::int64_t timestep, std::size_t atoms, std::uint64_t consumed) {
+        atoms_ += atoms;
+        if (!enabled_) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_ < std::chrono::milliseconds(200)) return;
+        last_ = now;
+        const double elapsed = std::chrono::duration<double>(now - start_).count();
+        std::fprintf(stderr, "\r%s: frame %zu", what_.c_str(), count);
+        const double done = size_ > 0 && consumed > 0 ? std::min(1.0, double(consumed) / double(size_)) : 0.0;
+        if (done > 0) std::fprintf(stderr, " of ~%.0f", std::max(double(count), double(count) / done));
+        const double rate = double(atoms_) / std::max(elapsed, 1e-9);
+        std::fprintf(stderr, " (timestep %lld) | %.3g %satoms/s", (long long)timestep,
+                     rate >= 1e6 ? rate / 1e6 : rate >= 1e3 ? rate / 1e3 : rate, rate >= 1e6 ? "M " : rate >= 1e3 ? "k " : "");
+        if (done > 0 && done < 1) {
+            const double left = elapsed * (1 - done) / done;
+            if (left < 120) std::fprintf(stderr, " | ~%.0f s left", left);
+            else std::fprintf(stderr, " | ~%.0f min left", left / 60);
+        }
+        std::fprintf(stderr, "   ");
+        shown_ = true;
     }
     ~progress() {
-        if (enabled_) std::fprintf(stderr, "\n");
+        if (enabled_ && shown_) std::fprintf(stderr, "\n");
     }
 
 private:
     std::string what_;
-    bool enabled_;
+    std::uint64_t size_;
+    bool enabled_, shown_ = false;
+    std::size_t atoms_ = 0;
+    std::chrono::steady_clock::time_point start_, last_;
 };
 
 /// Reads `input` and calls fn(frame&, index) for every frame the --frames text selects (index:
@@ -112,7 +146,11 @@ std::size_t for_each_selected_frame(const std::string& input, const std::string&
     const frame_selection selection = frame_selection::parse(frames);
     trajectory_reader reader(input);
     std::optional<progress> bar;
-    if (what) bar.emplace(what);
+    if (what) {
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(input, ec);
+        bar.emplace(what, ec ? 0 : std::uint64_t(size));
+    }
     frame f;
     std::size_t index = 0, used = 0;
     for (;; ++index) {
@@ -124,7 +162,7 @@ std::size_t for_each_selected_frame(const std::string& input, const std::string&
         if (!reader.next(f)) break;
         fn(f, index);
         ++used;
-        if (bar) bar->frame(used, f.timestep);
+        if (bar) bar->frame(used, f.timestep, f.natoms, reader.input_consumed());
     }
     if (used == 0) throw error(input + ": no frame selected (the file has " + std::to_string(index) + " frames)");
     return used;

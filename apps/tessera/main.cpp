@@ -1,6 +1,7 @@
 // The `tessera` command: subcommands over LAMMPS dumps and extended XYZ (docs/cli.md).
 // run() is the whole command; dispatch.cpp's main() calls the copy of it compiled for the best
 // SIMD architecture this CPU has (CMakeLists.txt builds one copy per architecture).
+#include "common.hpp"
 #include "subcommands.hpp"
 
 #include <tessera/core/error.hpp>
@@ -21,6 +22,9 @@ int run(int argc, char** argv, const char* simd) {
     CLI::App app{"tessera: per-particle descriptors for molecular-dynamics trajectories"};
     app.set_version_flag("--version", "tessera " + version + " (SIMD: " + simd + ")");
     app.require_subcommand(1);
+    app.fallthrough();  // --quiet may follow the subcommand's own options
+    bool quiet = false;
+    app.add_flag("-q,--quiet", quiet, "no progress line on stderr (shown only when stderr is a terminal)");
     std::function<int()> action;
     tessera::cli::register_compute(app, action);
     tessera::cli::register_rdf(app, action);
@@ -38,6 +42,7 @@ int run(int argc, char** argv, const char* simd) {
         const int code = app.exit(e);
         return code == 0 ? 0 : 2;
     }
+    show_progress = !quiet;
     try {
         return action ? action() : 0;
     } catch (const tessera::error& e) {

@@ -82,6 +82,8 @@ public:
 
     const std::string& name() const noexcept { return in_.name(); }
     std::size_t line() const noexcept { return in_.line(); }
+    /// Input bytes consumed so far (compressed bytes for gzip): progress against the file size.
+    std::uint64_t input_consumed() const noexcept { return in_.input_consumed(); }
     std::size_t frames() const noexcept { return frames_; }
     /// Rotation applied to the last frame's positions, velocities and forces (identity if none).
     const mat3<double>& rotation() const noexcept { return rotation_; }

@@ -95,6 +95,9 @@ public:
     const std::string& name() const noexcept { return in_.name(); }
     /// Line number of the last line read.
     std::size_t line() const noexcept { return in_.line(); }
+    /// Input bytes consumed so far (compressed bytes for gzip): progress against the file size.
+    std::uint64_t input_consumed() const noexcept { return in_.input_consumed(); }
+
     /// Frames read or skipped so far.
     std::size_t frames() const noexcept { return frames_; }
 

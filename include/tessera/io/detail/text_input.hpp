@@ -41,6 +41,9 @@ class byte_source {
 public:
     virtual ~byte_source() = default;
     virtual std::size_t read(char* dst, std::size_t n) = 0;
+    /// Bytes of the underlying input consumed so far (compressed bytes for gzip), for progress
+    /// estimates against the input's size; 0 when unknown.
+    virtual std::uint64_t input_consumed() const noexcept { return 0; }
 };
 
 /// Bytes from memory: a view of a caller's buffer, or of a string the source owns.
@@ -90,12 +93,15 @@ public:
     std::size_t read(char* dst, std::size_t n) override {
         const std::size_t k = std::fread(dst, 1, n, f_);
         if (k < n && std::ferror(f_)) throw error(name_ + ": read error");
+        consumed_ += k;
         return k;
     }
+    std::uint64_t input_consumed() const noexcept override { return consumed_; }
 
 private:
     std::FILE* f_ = nullptr;
     std::string name_;
+    std::uint64_t consumed_ = 0;
 };
 
 #if TESSERA_HAS_ZLIB
@@ -118,6 +124,10 @@ public:
             throw error(name_ + ": gzip read error: " + (msg ? msg : "unknown"));
         }
         return static_cast<std::size_t>(k);
+    }
+    std::uint64_t input_consumed() const noexcept override {
+        const auto off = gzoffset(g_);
+        return off > 0 ? static_cast<std::uint64_t>(off) : 0;
     }
 
 private:
@@ -158,6 +168,8 @@ public:
     const std::string& name() const noexcept { return name_; }
     /// Number of the line last returned by next() (0 before the first).
     std::size_t line() const noexcept { return line_; }
+    /// Input bytes consumed so far (see byte_source::input_consumed; includes read-ahead).
+    std::uint64_t input_consumed() const noexcept { return src_->input_consumed(); }
 
     /// The next line, or false at end of input. The view is valid until the next call.
     bool next(std::string_view& out) {
