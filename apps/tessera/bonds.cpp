@@ -25,25 +25,9 @@ struct bonds_options {
     double hysteresis = 0.075;
 };
 
-/// "1-1:3.05,1-2:3.75,2-2:4.35" → cutoffs for types 1..max.
+/// "1-1:3.05,1-2:3.75,2-2:4.35" → cutoffs for types 1..max, every pair given.
 pair_cutoffs parse_pairs(const std::string& text) {
-    std::vector<std::tuple<int, int, double>> entries;
-    int max_type = 0;
-    std::stringstream ss(text);
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-        int a = 0, b = 0;
-        double rc = 0;
-        char dash = 0, colon = 0;
-        std::istringstream is(item);
-        if (!(is >> a >> dash >> b >> colon >> rc) || dash != '-' || colon != ':' || a < 1 || b < 1 || !is.eof())
-            throw error("--pairs '" + text + "': expected A-B:RC entries like 1-2:3.75, got '" + item + "'");
-        entries.emplace_back(a, b, rc);
-        max_type = std::max({max_type, a, b});
-    }
-    if (entries.empty()) throw error("--pairs: give at least one A-B:RC entry");
-    pair_cutoffs c(max_type);
-    for (auto [a, b, rc] : entries) c.set(a, b, rc);
+    pair_cutoffs c(type_pair_table::parse(text, "--pairs"));
     c.validate();
     return c;
 }

@@ -3,8 +3,7 @@
 // terminal progress. Library code never prints; the command does, to stderr only.
 #include <tessera/core/error.hpp>
 #include <tessera/core/frame.hpp>
-#include <tessera/io/extxyz.hpp>
-#include <tessera/io/lammps_dump.hpp>
+#include <tessera/io/trajectory_reader.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -22,34 +21,6 @@
 #include <unistd.h>
 
 namespace tessera::cli {
-
-/// A trajectory reader chosen by file name: *.xyz / *.extxyz (optionally .gz) are extended XYZ,
-/// everything else a LAMMPS text dump.
-class trajectory_reader {
-public:
-    explicit trajectory_reader(const std::filesystem::path& path) : reader_(open(path)) {}
-    bool next(frame& f) {
-        return std::visit([&](auto& r) { return r.next(f); }, reader_);
-    }
-    bool skip() {
-        return std::visit([&](auto& r) { return r.skip(); }, reader_);
-    }
-    /// Input bytes consumed so far (compressed for gzip): compare with the file size.
-    std::uint64_t input_consumed() const {
-        return std::visit([](const auto& r) { return r.input_consumed(); }, reader_);
-    }
-
-private:
-    using any_reader = std::variant<lammps_dump_reader, extxyz_reader>;
-    static any_reader open(const std::filesystem::path& path) {
-        if (!std::filesystem::exists(path)) throw error(path.string() + ": no such file");
-        std::string name = path.filename().string();
-        if (name.size() > 3 && name.ends_with(".gz")) name.resize(name.size() - 3);
-        if (name.ends_with(".xyz") || name.ends_with(".extxyz")) return any_reader(std::in_place_type<extxyz_reader>, path);
-        return any_reader(std::in_place_type<lammps_dump_reader>, path);
-    }
-    any_reader reader_;
-};
 
 /// Python-style slice A:B:S over frame indices (0-based, B exclusive; empty parts = defaults).
 struct frame_selection {

@@ -50,21 +50,9 @@ std::vector<double> parse_grid(const std::string& s, const std::string& flag) {
                                     parse_number(s.substr(c2 + 1), flag));
 }
 
-/// "1-1:3.05,1-2:3.75,2-2:4.35"
+/// "1-1:3.05,1-2:3.75,2-2:4.35" (core/type_pair_table.hpp)
 pair_coordination parse_pairs(const std::string& s) {
-    std::vector<std::pair<std::pair<int, int>, double>> pairs;
-    std::stringstream in(s);
-    std::string item;
-    while (std::getline(in, item, ',')) {
-        const auto dash = item.find('-'), colon = item.find(':');
-        if (dash == std::string::npos || colon == std::string::npos || colon < dash)
-            throw error("--coord-pairs: expected A-B:RC, got '" + item + "'");
-        const int a = int(parse_number(item.substr(0, dash), "--coord-pairs"));
-        const int b = int(parse_number(item.substr(dash + 1, colon - dash - 1), "--coord-pairs"));
-        pairs.push_back({{a, b}, parse_number(item.substr(colon + 1), "--coord-pairs")});
-    }
-    if (pairs.empty()) throw error("--coord-pairs: empty table");
-    return pair_coordination::from_pairs(pairs);
+    return pair_coordination::from_table(type_pair_table::parse(s, "--coord-pairs"));
 }
 
 }  // namespace

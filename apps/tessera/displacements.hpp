@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <tessera/io/csv_writer.hpp>
 #include <tessera/dynamics/msd.hpp>
 
 #include <algorithm>
@@ -103,29 +104,28 @@ inline int run_displacements(const displacement_cli_options& o, displacement_out
             rows.push_back(std::move(rr));
         }
     }
-    std::FILE* out = std::fopen(o.output.c_str(), "w");
-    if (!out) throw error(o.output + ": cannot open for writing");
+    std::vector<std::string> header{"timestep"};
     if (kind == displacement_output::msd) {
-        std::fprintf(out, "timestep,msd,alpha2");
-        for (int g = 1; g <= num_types; ++g) std::fprintf(out, ",msd_%d", g);
+        header.insert(header.end(), {"msd", "alpha2"});
+        for (int g = 1; g <= num_types; ++g) header.push_back("msd_" + std::to_string(g));
     } else {
-        std::fprintf(out, "timestep,fs");
+        header.push_back("fs");
     }
-    std::fprintf(out, "\n");
+    csv_writer out(o.output, header);
     std::vector<double> t, fs;
     for (const auto& rr : rows) {
-        std::fprintf(out, "%lld", (long long)rr.step);
+        out.add(rr.step);
         if (kind == displacement_output::msd) {
-            std::fprintf(out, ",%.17g,%.17g", rr.m[0].msd(), rr.m[0].alpha2());
-            for (int g = 1; g <= num_types; ++g) std::fprintf(out, ",%.17g", rr.m[std::size_t(g)].msd());
+            out.add(rr.m[0].msd()).add(rr.m[0].alpha2());
+            for (int g = 1; g <= num_types; ++g) out.add(rr.m[std::size_t(g)].msd());
         } else {
-            std::fprintf(out, ",%.17g", rr.m[0].fs());
+            out.add(rr.m[0].fs());
             t.push_back(double(rr.step - (o.origins ? 0 : rows[0].step)));
             fs.push_back(rr.m[0].fs());
         }
-        std::fprintf(out, "\n");
+        out.end_row();
     }
-    if (std::fclose(out) != 0) throw error(o.output + ": write failed");
+    out.close();
     if (kind == displacement_output::isf) {
         const auto tau = tau_alpha(t, fs);
         if (tau) std::fprintf(stderr, "%s: tau_alpha = %.10g timesteps (F_s = 1/e)\n", name, *tau);

@@ -11,6 +11,7 @@
 #include "subcommands.hpp"
 
 #include <tessera/cluster/components.hpp>
+#include <tessera/io/csv_writer.hpp>
 
 #include <cmath>
 #include <cstdio>
@@ -51,12 +52,9 @@ int run_events(const events_options& o) {
             for (double v : f.column(o.column)) r.add(v);
         });
     }
-    std::ofstream out(o.output);
-    if (!out) throw error(o.output + ": cannot open for writing");
-    out << "timestep,cluster,size,x,y,z\n";
+    csv_writer out(o.output, {"timestep", "cluster", "size", "x", "y", "z"});
     std::unique_ptr<bool[]> flags;  // std::vector<bool> has no contiguous storage to span
     std::size_t capacity = 0;
-    char line[256];
     for_each_selected_frame(o.input, o.frames, "tessera events", [&](const frame& f, std::size_t) {
         const auto values = f.column(o.column);
         const range& r = split && f.timestep >= *o.split ? after : before;
@@ -73,12 +71,10 @@ int run_events(const events_options& o) {
         const auto cl = std::visit([&](const auto& b) { return find_clusters(x, b, flagged, o.link); }, f.box);
         for (std::size_t c = 0; c < cl.count(); ++c) {
             const auto& m = cl.centroid(c);
-            std::snprintf(line, sizeof line, "%lld,%zu,%zu,%.10g,%.10g,%.10g\n", (long long)f.timestep, c + 1, cl.size(c),
-                          m.x, m.y, m.z);
-            out << line;
+            out.add(f.timestep).add(c + 1).add(cl.size(c)).add(m.x).add(m.y).add(m.z).end_row();
         }
     });
-    if (!out) throw error(o.output + ": write failed");
+    out.close();
     return 0;
 }
 

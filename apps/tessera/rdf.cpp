@@ -7,6 +7,7 @@
 #include "common.hpp"
 #include "subcommands.hpp"
 
+#include <tessera/io/csv_writer.hpp>
 #include <tessera/stats/rdf.hpp>
 
 #include <CLI/CLI.hpp>
@@ -57,21 +58,19 @@ int run_rdf(const rdf_options& o) {
             f.box);
     });
     const rdf_table t = acc->result();
-    std::FILE* out = std::fopen(o.output.c_str(), "w");
-    if (!out) throw error(o.output + ": cannot open for writing");
-    std::string header = "r";
-    for (const auto& n : t.names) header += "," + n;
+    std::vector<std::string> header{"r"};
+    header.insert(header.end(), t.names.begin(), t.names.end());
     if (o.coord)
-        for (const auto& n : t.names) header += ",n" + n.substr(1);
-    std::fprintf(out, "%s\n", header.c_str());
+        for (const auto& n : t.names) header.push_back("n" + n.substr(1));
+    csv_writer out(o.output, header);
     for (std::size_t k = 0; k < t.r.size(); ++k) {
-        std::fprintf(out, "%.10g", t.r[k]);
-        for (const auto& g : t.g) std::fprintf(out, ",%.17g", g[k]);
+        out.add(t.r[k]);
+        for (const auto& g : t.g) out.add(g[k]);
         if (o.coord)
-            for (const auto& c : t.coord) std::fprintf(out, ",%.17g", c[k]);
-        std::fprintf(out, "\n");
+            for (const auto& c : t.coord) out.add(c[k]);
+        out.end_row();
     }
-    if (std::fclose(out) != 0) throw error(o.output + ": write failed");
+    out.close();
     return 0;
 }
 

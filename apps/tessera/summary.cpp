@@ -5,6 +5,8 @@
 #include "common.hpp"
 #include "subcommands.hpp"
 
+#include <tessera/io/csv_writer.hpp>
+
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -18,32 +20,27 @@ struct summary_options {
 };
 
 int run_summary(const summary_options& o) {
-    std::ofstream out(o.output);
-    if (!out) throw error(o.output + ": cannot open for writing");
+    std::unique_ptr<csv_writer> out;  // opened with the first frame's columns as its header
     std::vector<std::string> header;
-    char buffer[64];
-    bool first = true;
     for_each_selected_frame(o.input, o.frames, "tessera summary", [&](const frame& f, std::size_t index) {
-        if (first) {
+        if (!out) {
             header = f.names;
-            out << "timestep";
-            for (const auto& n : header) out << ',' << n;
-            out << '\n';
-            first = false;
+            std::vector<std::string> names{"timestep"};
+            names.insert(names.end(), header.begin(), header.end());
+            out = std::make_unique<csv_writer>(o.output, names);
         } else if (f.names != header) {
             throw error(o.input + " frame " + std::to_string(index) + " (timestep " + std::to_string(f.timestep) +
                         "): columns differ from the first frame's (" + f.column_list() + ")");
         }
-        out << f.timestep;
+        out->add(f.timestep);
         for (const auto& col : f.columns) {
             double sum = 0;
             for (double v : col) sum += v;
-            std::snprintf(buffer, sizeof buffer, "%.17g", sum);
-            out << ',' << buffer;
+            out->add(sum);
         }
-        out << '\n';
+        out->end_row();
     });
-    if (!out) throw error(o.output + ": write failed");
+    if (out) out->close();
     return 0;
 }
 

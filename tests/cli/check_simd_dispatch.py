@@ -7,10 +7,12 @@
     worst 2e-15 relative on these inputs, 1.6e-11 relative on near-zero interstice areas, which
     is 1e-15 absolute).
 (2) An unknown TESSERA_SIMD value, or a copy the CPU lacks, is an error naming it.
-(3) Isolation: no function the copies share (a global or weak symbol outside the tessera_avx2 /
-    tessera_avx512 namespaces) contains AVX or AVX-512 instructions, so the baseline copy never
-    runs an instruction a baseline CPU lacks (objdump of the linked binary).
-Usage: check_simd_dispatch.py TESSERA_EXE REFERENCE_DIR WORK_DIR"""
+(3) Isolation: a function the copies may share (a global or weak symbol outside the tessera_avx2 /
+    tessera_avx512 namespaces) whose linked code uses AVX (AVX-512) is referenced by no object of
+    the baseline copy (nor of the AVX2 copy), so no copy runs an instruction its CPU may lack
+    (objdump of the linked binary, nm of each copy's objects in OBJECT_DIR/tessera_cli_<copy>.dir).
+Usage: check_simd_dispatch.py TESSERA_EXE REFERENCE_DIR WORK_DIR [OBJECT_DIR]"""
+import glob
 import os
 import re
 import shutil
@@ -18,6 +20,7 @@ import subprocess
 import sys
 
 exe, ref, work = sys.argv[1:4]
+object_dir = sys.argv[4] if len(sys.argv) > 4 else None
 os.makedirs(work, exist_ok=True)
 failures = []
 
@@ -91,34 +94,51 @@ for inp, flags in cases:
 
 # (3) isolation of the copies in the linked binary
 objdump, nm = shutil.which("objdump"), shutil.which("nm")
-if objdump and nm:
+if objdump and nm and object_dir:
     dis = subprocess.run([objdump, "-d", "-C", "--no-show-raw-insn", exe], capture_output=True, text=True).stdout
-    uses = {}
+    isa = {}  # function -> 0 (baseline), 1 (AVX/VEX), 2 (AVX-512)
     current = None
     for line in dis.splitlines():
         m = re.match(r"^[0-9a-f]+ <(.*)>:$", line)
         if m:
             current = m.group(1)
-            uses.setdefault(current, False)
+            isa.setdefault(current, 0)
             continue
         parts = line.split("\t")
         if current is None or len(parts) < 2:
             continue
         ins = parts[1].strip()
         mnemonic = ins.split(" ")[0]
-        if "%ymm" in ins or "%zmm" in ins or re.match(r"v[a-z0-9]+$", mnemonic):
-            uses[current] = True
+        if "%zmm" in ins or re.search(r"\{%k[1-7]\}", ins):
+            isa[current] = 2
+        elif "%ymm" in ins or re.match(r"v[a-z0-9]+$", mnemonic):
+            isa[current] = max(isa[current], 1)
+
+    def symbols(command):
+        out = subprocess.run(command, capture_output=True, text=True).stdout
+        return out.splitlines()
+
     shared = set()
-    for line in subprocess.run([nm, "-C", exe], capture_output=True, text=True).stdout.splitlines():
+    for line in symbols([nm, "-C", exe]):
         parts = line.split(" ", 2)
         if len(parts) == 3 and parts[1] in ("W", "T", "V", "u"):
             shared.add(parts[2])
-    checked = [name for name in shared if name in uses and not re.search(r"tessera_avx(2|512)", name)]
-    bad = [name for name in checked if uses[name]]
-    check(len(checked) > 100, f"isolation: {len(checked)} shared functions disassembled")
-    check(not bad, f"isolation: no shared function outside the AVX copies uses AVX ({bad[:5]})")
+    referenced = {}  # copy -> every symbol its objects define or reference
+    for copy in ("base", "avx2"):
+        objects = glob.glob(os.path.join(object_dir, f"tessera_cli_{copy}.dir", "*.o"))
+        names = set()
+        if objects:
+            for line in symbols([nm, "-C", *objects]):
+                parts = line.strip().split(" ", 2)
+                if len(parts) >= 2:
+                    names.add(parts[-1])
+        referenced[copy] = names
+    checked = [n for n in shared if n in isa and not re.search(r"tessera_avx(2|512)", n)]
+    bad = [n for n in checked if (isa[n] >= 1 and n in referenced["base"]) or (isa[n] == 2 and n in referenced["avx2"])]
+    check(len(checked) > 100 and referenced["base"], f"isolation: {len(checked)} shared functions disassembled")
+    check(not bad, f"isolation: no shared function a lower copy calls uses a higher copy's instructions ({bad[:5]})")
 else:
-    print("skip isolation check: objdump/nm not found")
+    print("skip isolation check: objdump/nm or the object directory not given")
 
 if failures:
     print(f"{len(failures)} check(s) failed")

@@ -2,7 +2,7 @@
 // query): the run-time planner gives, for every descriptor, the columns of the compile-time
 // pipeline with the stage its request names — bit for bit — on LAMMPS frames of a sheared Cu
 // crystal in a tilted box and of a Cu–Zr glass.
-#include "../unit/reference_frames.hpp"
+#include "../support/reference_frames.hpp"
 
 #include <tessera/descriptors/adaptive_cna.hpp>
 #include <tessera/descriptors/chemical_order.hpp>

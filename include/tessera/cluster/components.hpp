@@ -86,14 +86,10 @@ clusters<T> find_clusters(const S& positions, const B& bx, std::span<const bool>
                           cluster_algorithm algorithm = cluster_algorithm::union_find) {
     const std::size_t n = tessera::size(positions);
     if (flagged.size() != n) {
-        std::ostringstream os;
-        os << "find_clusters: " << flagged.size() << " flags for " << n << " particles";
-        throw error(os.str());
+        throw error("find_clusters: ", flagged.size(), " flags for ", n, " particles");
     }
     if (!(link > 0) || !std::isfinite(link)) {
-        std::ostringstream os;
-        os << "find_clusters: the link distance must be positive and finite, got " << link;
-        throw error(os.str());
+        throw error("find_clusters: the link distance must be positive and finite, got ", link);
     }
     // The flagged subset (usually a small fraction): query only among its members.
     std::vector<std::size_t> subset;

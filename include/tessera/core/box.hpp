@@ -43,9 +43,7 @@ V round_nearest(const V& v) {
 template <class T>
 void require_finite_extent(T lo, T hi, const char* axis) {
     if (!std::isfinite(lo) || !std::isfinite(hi) || !(hi > lo)) {
-        std::ostringstream os;
-        os << "box: " << axis << " bounds must be finite with hi > lo, got lo = " << lo << ", hi = " << hi;
-        throw error(os.str());
+        throw error("box: ", axis, " bounds must be finite with hi > lo, got lo = ", lo, ", hi = ", hi);
     }
 }
 }  // namespace detail

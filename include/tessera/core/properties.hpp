@@ -4,7 +4,7 @@
 ///
 /// Never part of a particle storage (a host code keeps types and ids in arrays of its own);
 /// passed by span, so nothing is copied. `n_local` rows are computed; particles n_local..n_total
-/// are ghosts that serve only as neighbours (DESIGN §2, how MPI-decomposed hosts embed tessera).
+/// are ghosts that serve only as neighbours (how MPI-decomposed hosts embed tessera: docs/embedding.md).
 
 #include <tessera/core/error.hpp>
 
@@ -28,19 +28,13 @@ struct particle_properties {
         particle_properties p = *this;
         if (p.n_local == std::numeric_limits<std::size_t>::max()) p.n_local = n_total;
         if (p.n_local > n_total) {
-            std::ostringstream os;
-            os << "n_local = " << p.n_local << " exceeds the number of particles " << n_total;
-            throw error(os.str());
+            throw error("n_local = ", p.n_local, " exceeds the number of particles ", n_total);
         }
         if (!types.empty() && types.size() != n_total) {
-            std::ostringstream os;
-            os << "types: " << types.size() << " entries for " << n_total << " particles";
-            throw error(os.str());
+            throw error("types: ", types.size(), " entries for ", n_total, " particles");
         }
         if (!ids.empty() && ids.size() != n_total) {
-            std::ostringstream os;
-            os << "ids: " << ids.size() << " entries for " << n_total << " particles";
-            throw error(os.str());
+            throw error("ids: ", ids.size(), " entries for ", n_total, " particles");
         }
         int max_type = 0;
         for (std::size_t i = 0; i < types.size(); ++i) {
@@ -53,9 +47,7 @@ struct particle_properties {
         }
         if (p.num_types == 0) p.num_types = max_type;
         else if (max_type > p.num_types) {
-            std::ostringstream os;
-            os << "types: type " << max_type << " exceeds num_types = " << p.num_types;
-            throw error(os.str());
+            throw error("types: type ", max_type, " exceeds num_types = ", p.num_types);
         }
         return p;
     }

@@ -11,7 +11,7 @@
 /// α < 0: B favoured around A; α = 0: random; α = 1: B absent; perfect B2 gives α_AB = −1.
 ///
 /// **η with unequal coordination** (Cargill & Spaepen, J. Non-Cryst. Solids 43, 91 (1981), as
-/// used in seed 002): the random reference is the maximum-entropy count
+/// used by Liu et al. for CuZr glasses): the random reference is the maximum-entropy count
 /// \f$ Z^*_{A(B)} = c_B Z_A Z_B / \langle Z\rangle \f$ with Z_A = ⟨Z_i⟩_A and
 /// ⟨Z⟩ = Σ_T c_T Z_T, and
 /// \f[ \eta_{A(B)} = 1 - \frac{Z_{A(B)}}{Z^*_{A(B)}}, \qquad
@@ -73,16 +73,12 @@ struct chemical_order {
         if (pairs.ntypes > 0) {
             pairs.prepare(stage, p);
             if (pairs.ntypes < p.num_types) {
-                std::ostringstream os;
-                os << "chemical_order: the cutoff table covers " << pairs.ntypes << " types, the particles have "
-                   << p.num_types;
-                throw error(os.str());
+                throw error("chemical_order: the cutoff table covers ", pairs.ntypes, " types, the particles have ",
+                            p.num_types);
             }
         } else if (cutoff < 0 || cutoff > stage.radius) {
-            std::ostringstream os;
-            os << "chemical_order: cutoff " << cutoff << " must be >= 0 and at most the neighbour radius "
-               << stage.radius;
-            throw error(os.str());
+            throw error("chemical_order: cutoff ", cutoff, " must be >= 0 and at most the neighbour radius ",
+                        stage.radius);
         }
     }
 

@@ -100,9 +100,7 @@ struct cna {
 
     void prepare(const neighbor_stage_info& stage, const particle_properties&) const {
         if (!(cutoff > 0) || cutoff > stage.radius) {
-            std::ostringstream os;
-            os << "cna: cutoff " << cutoff << " must be positive and at most the neighbour radius " << stage.radius;
-            throw error(os.str());
+            throw error("cna: cutoff ", cutoff, " must be positive and at most the neighbour radius ", stage.radius);
         }
     }
 

@@ -11,6 +11,7 @@
 /// then `coord_1`, …, `coord_<ntypes>` when types are known.
 
 #include <tessera/core/error.hpp>
+#include <tessera/core/type_pair_table.hpp>
 #include <tessera/descriptors/descriptor.hpp>
 
 #include <algorithm>
@@ -43,10 +44,8 @@ struct coordination {
 
     void prepare(const neighbor_stage_info& stage, const particle_properties&) const {
         if (cutoff < 0 || (cutoff > 0 && cutoff > stage.radius)) {
-            std::ostringstream os;
-            os << "coordination: cutoff " << cutoff << " must be positive and at most the neighbour radius "
-               << stage.radius;
-            throw error(os.str());
+            throw error("coordination: cutoff ", cutoff, " must be positive and at most the neighbour radius ",
+                        stage.radius);
         }
     }
 
@@ -68,7 +67,8 @@ struct coordination {
 /// \f[ Z_i = \sum_{j \ne i} \Theta\big(r_c(t_i, t_j) - r_{ij}\big), \qquad
 ///     Z_i^{(b)} = \sum_{j \ne i,\ t_j = b} \Theta\big(r_c(t_i, b) - r_{ij}\big), \f]
 /// with a symmetric table r_c(a, b) = r_c(b, a) — e.g. first-shell cutoffs from the minima of
-/// the partial g_ab(r) (Cu–Cu 3.05, Cu–Zr 3.75, Zr–Zr 4.35 Å for Cu–Zr glasses, seed 001).
+/// the partial g_ab(r) (Cu–Cu 3.05, Cu–Zr 3.75, Zr–Zr 4.35 Å for Cu–Zr glasses, as in Shiihara et
+/// al.'s frozen-atom analysis).
 /// Strict r² < r_c² as coordination. Run it behind `ball{max_cutoff()}`. Pairs absent from the
 /// table (cutoff 0) never count. Columns: `coord`, `coord_1`, …, `coord_<ntypes>`.
 struct pair_coordination {
@@ -79,6 +79,12 @@ struct pair_coordination {
 
     pair_coordination() = default;
     explicit pair_coordination(int n) : ntypes(n), cutoffs(std::size_t(n) * std::size_t(n), 0.0) {}
+    /// From a parsed table ("1-1:3.05,1-2:3.75,2-2:4.35", core/type_pair_table.hpp).
+    static pair_coordination from_table(const type_pair_table& t) {
+        pair_coordination pc(t.num_types());
+        pc.cutoffs = t.values();
+        return pc;
+    }
     /// From (type a, type b, cutoff) triples; types 1-based; sets both (a,b) and (b,a).
     static pair_coordination from_pairs(const std::vector<std::pair<std::pair<int, int>, double>>& pairs) {
         int n = 0;
@@ -89,14 +95,10 @@ struct pair_coordination {
     }
     void set(int a, int b, double rc) {
         if (a < 1 || b < 1 || a > ntypes || b > ntypes) {
-            std::ostringstream os;
-            os << "pair_coordination: type pair " << a << "-" << b << " outside 1.." << ntypes;
-            throw error(os.str());
+            throw error("pair_coordination: type pair ", a, "-", b, " outside 1..", ntypes);
         }
         if (!(rc >= 0) || !std::isfinite(rc)) {
-            std::ostringstream os;
-            os << "pair_coordination: cutoff " << rc << " for pair " << a << "-" << b << " must be >= 0 and finite";
-            throw error(os.str());
+            throw error("pair_coordination: cutoff ", rc, " for pair ", a, "-", b, " must be >= 0 and finite");
         }
         cutoffs[std::size_t(a - 1) * std::size_t(ntypes) + std::size_t(b - 1)] = rc;
         cutoffs[std::size_t(b - 1) * std::size_t(ntypes) + std::size_t(a - 1)] = rc;
@@ -124,10 +126,8 @@ struct pair_coordination {
             throw error("pair_coordination: the cutoff table is empty or not ntypes x ntypes");
         if (p.types.empty()) throw error("pair_coordination: needs particle types");
         if (max_cutoff() > stage.radius) {
-            std::ostringstream os;
-            os << "pair_coordination: largest cutoff " << max_cutoff() << " exceeds the neighbour radius "
-               << stage.radius;
-            throw error(os.str());
+            throw error("pair_coordination: largest cutoff ", max_cutoff(), " exceeds the neighbour radius ",
+                        stage.radius);
         }
         for (int a = 1; a <= ntypes; ++a)
             for (int b = 1; b <= ntypes; ++b)

@@ -1,6 +1,7 @@
 #pragma once
 /// @file
-/// Interstice features (seeds/004, after Wang & Jain 2019): 12 short-range features (SRF) from the
+/// Interstice features (looseness in Kob–Andersen creep, Front. Mater. 10, 1272355 (2023),
+/// doi:10.3389/fmats.2023.1272355, after Wang & Jain 2019): 12 short-range features (SRF) from the
 /// free (unoccupied) distances, triangle areas and tetrahedron volumes between a particle and its
 /// Voronoi neighbours, and 48 medium-range features (MRF): the same statistics over the
 /// neighbours' SRFs. Exact definitions (docs/descriptors/voronoi.md):

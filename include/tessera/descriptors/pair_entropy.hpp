@@ -95,9 +95,8 @@ struct basic_pair_entropy {
                 }
                 for (std::size_t t = 1; t < type_fractions.size(); ++t)
                     if (!(type_fractions[t] >= 0) || !std::isfinite(type_fractions[t])) {
-                        std::ostringstream e;
-                        e << "pair_entropy: type_fractions[" << t << "] = " << type_fractions[t] << " is not a fraction";
-                        throw error(e.str());
+                        throw error("pair_entropy: type_fractions[", t, "] = ", type_fractions[t],
+                                    " is not a fraction");
                     }
                 fractions_ = type_fractions;
                 return;

@@ -1,7 +1,8 @@
 #pragma once
 /// @file
 /// Polyhedron-type statistics over Voronoi indices <n3,n4,n5,n6>, and the propensity of a subset
-/// of atoms for each type (Eq. 1 of the LA/SA paper, seeds/002):
+/// of atoms for each type (Eq. 1 of Liu, He, Lu, Zhou, Tian, Liang, Ma, Yang & Shen,
+/// machine-learned temperature in metallic glasses):
 ///
 ///     f_total(p)  = N_total(p) / N_total,        f_sub(p) = N_sub(p) / N_sub,
 ///     Δf_sub(p)   = (f_sub(p) − f_total(p)) / f_total(p) × 100 %.

@@ -1,13 +1,13 @@
 #pragma once
 /// @file
 /// Bond breaking and formation between two configurations A (before) and B (after) — local
-/// configurational excitations (LCE), seed 001 (Shiihara, Iwashita, Adachi, Todaka, Egami 2025,
+/// configurational excitations (LCE) (Shiihara, Iwashita, Adachi, Todaka, Egami 2025,
 /// after Iwashita & Egami): a pair i–j is bonded when r < r_c(type_i, type_j) (first neighbour
-/// shell, e.g. Cu–Cu 3.05 Å, Cu–Zr 3.75 Å, Zr–Zr 4.35 Å), and a hysteresis h (0.075 Å in seed 001)
+/// shell, e.g. Cu–Cu 3.05 Å, Cu–Zr 3.75 Å, Zr–Zr 4.35 Å), and a hysteresis h (0.075 Å in that paper)
 /// keeps thermal rattling across r_c from counting.
 ///
 /// Rules (`bond_change_rule`):
-/// - `distance_change` (default; seed 001's wording): **broken** if r_A < r_c, r_B ≥ r_c and
+/// - `distance_change` (default; the paper's wording): **broken** if r_A < r_c, r_B ≥ r_c and
 ///   r_B − r_A > h ("moving outside the first neighbour shell with an interatomic distance
 ///   increase beyond a set threshold"); **formed** if r_A ≥ r_c, r_B < r_c and r_A − r_B > h;
 /// - `shell_margin`: broken if r_A < r_c and r_B > r_c + h; formed if r_A > r_c + h and r_B < r_c
@@ -23,6 +23,7 @@
 #include <tessera/core/error.hpp>
 #include <tessera/core/execution.hpp>
 #include <tessera/core/particles.hpp>
+#include <tessera/core/type_pair_table.hpp>
 #include <tessera/dynamics/trajectory.hpp>
 #include <tessera/neighbors/query.hpp>
 
@@ -32,51 +33,41 @@
 #include <span>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tessera {
 
-/// Symmetric cutoffs per type pair, types 1..num_types.
+/// Symmetric cutoffs per type pair, types 1..num_types, every pair set and positive (the
+/// first shells bonds are counted in): a type_pair_table that bond changes check is complete.
 class pair_cutoffs {
 public:
-    explicit pair_cutoffs(int num_types = 1, double value = 0)
-        : n_(num_types), rc_(std::size_t(num_types * num_types), value) {
+    explicit pair_cutoffs(int num_types = 1, double value = 0) : table_(num_types, value) {
         if (num_types < 1) throw error("pair_cutoffs: need at least one type");
     }
-    void set(int a, int b, double rc) {
-        check(a);
-        check(b);
-        if (!(rc > 0) || !std::isfinite(rc)) {
-            std::ostringstream os;
-            os << "pair_cutoffs: cutoff for types " << a << "-" << b << " must be positive and finite, got " << rc;
-            throw error(os.str());
-        }
-        rc_[idx(a, b)] = rc_[idx(b, a)] = rc;
+    /// From a parsed table ("1-1:3.05,1-2:3.75,2-2:4.35"); validate() checks it is complete.
+    explicit pair_cutoffs(type_pair_table table) : table_(std::move(table)) {
+        if (table_.num_types() < 1) throw error("pair_cutoffs: need at least one type");
     }
-    double operator()(int a, int b) const noexcept { return rc_[idx(a, b)]; }
-    int num_types() const noexcept { return n_; }
-    double max() const noexcept { return *std::max_element(rc_.begin(), rc_.end()); }
+    void set(int a, int b, double rc) {
+        if (!(rc > 0) || !std::isfinite(rc))
+            throw error("pair_cutoffs: cutoff for types ", a, "-", b, " must be positive and finite, got ", rc);
+        if (a < 1 || b < 1 || a > num_types() || b > num_types())
+            throw error("pair_cutoffs: type ", a < 1 || a > num_types() ? a : b, " outside 1..", num_types());
+        table_.set(a, b, rc);
+    }
+    double operator()(int a, int b) const noexcept { return table_(a, b); }
+    int num_types() const noexcept { return table_.num_types(); }
+    double max() const noexcept { return table_.max(); }
+    const type_pair_table& table() const noexcept { return table_; }
     void validate() const {
-        for (int a = 1; a <= n_; ++a)
-            for (int b = a; b <= n_; ++b)
-                if (!((*this)(a, b) > 0)) {
-                    std::ostringstream os;
-                    os << "pair_cutoffs: no cutoff set for types " << a << "-" << b;
-                    throw error(os.str());
-                }
+        for (int a = 1; a <= num_types(); ++a)
+            for (int b = a; b <= num_types(); ++b)
+                if (!((*this)(a, b) > 0)) throw error("pair_cutoffs: no cutoff set for types ", a, "-", b);
     }
 
 private:
-    void check(int t) const {
-        if (t < 1 || t > n_) {
-            std::ostringstream os;
-            os << "pair_cutoffs: type " << t << " outside 1.." << n_;
-            throw error(os.str());
-        }
-    }
-    std::size_t idx(int a, int b) const noexcept { return std::size_t((a - 1) * n_ + (b - 1)); }
-    int n_;
-    std::vector<double> rc_;
+    type_pair_table table_;
 };
 
 enum class bond_change_rule { distance_change, shell_margin };
@@ -144,9 +135,7 @@ bond_change_counts bond_changes(const SA& xa, const BA& ba, std::span<const std:
         if (ba.periodic(d) != bb.periodic(d)) throw error(what + ": the two frames differ in periodicity");
     for (int t : types_a)
         if (t < 1 || t > opt.cutoffs.num_types()) {
-            std::ostringstream os;
-            os << what << ": type " << t << " has no cutoffs (types 1.." << opt.cutoffs.num_types() << ")";
-            throw error(os.str());
+            throw error(what, ": type ", t, " has no cutoffs (types 1..", opt.cutoffs.num_types(), ")");
         }
     const id_index ia(ids_a, what + " (before)"), ib(ids_b, what + " (after)");
     const auto b_of_a = match_ids(ib, ia, id_mismatch::error, what);  // A row -> B row

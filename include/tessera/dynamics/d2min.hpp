@@ -235,9 +235,7 @@ T residual_sum_simd(const bond_soa<T>& d, const mat3<T>& J) noexcept {
 
 inline void require_cutoff(const d2min_options& opt) {
     if (!(opt.cutoff > 0) || !std::isfinite(opt.cutoff)) {
-        std::ostringstream os;
-        os << "D²min: the cutoff must be positive and finite, got " << opt.cutoff;
-        throw error(os.str());
+        throw error("D²min: the cutoff must be positive and finite, got ", opt.cutoff);
     }
     if (opt.min_neighbors < 3) throw error("D²min: min_neighbors must be at least 3 (J has 9 unknowns)");
     if (!(opt.min_rcond >= 0)) throw error("D²min: min_rcond must be >= 0");
@@ -260,9 +258,7 @@ public:
         detail::require_cutoff(opt);
         const std::size_t n = tessera::size(positions);
         if (ids.size() != n) {
-            std::ostringstream os;
-            os << what << ": " << ids.size() << " ids for " << n << " particles";
-            throw error(os.str());
+            throw error(what, ": ", ids.size(), " ids for ", n, " particles");
         }
         index_ = id_index(ids, what);
         h_ = mat3<T>(bx.cell());
@@ -272,9 +268,7 @@ public:
         for (std::size_t i = 0; i < n; ++i) {
             const vec3<T> r(position(positions, i));
             if (!is_finite(r)) {
-                std::ostringstream os;
-                os << what << ": non-finite position of atom id " << ids[i];
-                throw error(os.str());
+                throw error(what, ": non-finite position of atom id ", ids[i]);
             }
             frac_[i] = vec3<T>(bx.to_fractional(vec3<typename B::value_type>(r)));
         }
@@ -323,15 +317,11 @@ void d2min(const d2min_reference<T>& ref, const S& positions, const B& bx, std::
            atomic_strain_result<T>& out, Policy policy = {}, const std::string& what = "current frame") {
     const std::size_t n = tessera::size(positions);
     if (ids.size() != n) {
-        std::ostringstream os;
-        os << what << ": " << ids.size() << " ids for " << n << " particles";
-        throw error(os.str());
+        throw error(what, ": ", ids.size(), " ids for ", n, " particles");
     }
     for (std::size_t d = 0; d < 3; ++d)
         if (bx.periodic(d) != ref.periodic()[d]) {
-            std::ostringstream os;
-            os << what << ": periodicity along axis " << d << " differs from " << ref.what();
-            throw error(os.str());
+            throw error(what, ": periodicity along axis ", d, " differs from ", ref.what());
         }
     // Same ids in the same order as the reference (the common case of sorted dumps): rows match
     // as they are, and the ids were validated with the reference.
@@ -347,9 +337,7 @@ void d2min(const d2min_reference<T>& ref, const S& positions, const B& bx, std::
     for (std::size_t c = 0; c < n; ++c) {
         const vec3<T> r(position(positions, c));
         if (!is_finite(r)) {
-            std::ostringstream os;
-            os << what << ": non-finite position of atom id " << ids[c];
-            throw error(os.str());
+            throw error(what, ": non-finite position of atom id ", ids[c]);
         }
         s[ref_of_cur[c]] = vec3<T>(bx.to_fractional(vec3<typename B::value_type>(r)));
     }

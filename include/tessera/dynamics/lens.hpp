@@ -1,7 +1,8 @@
 #pragma once
 /// @file
 /// LENS — Local Environments and Neighbors Shuffling (Crippa, Cardellini, Caruso, Pavan,
-/// PNAS 120, e2300565120 (2023); seed 000 Eq. 2). For particle i and frames t, t + Δt:
+/// PNAS 120, e2300565120 (2023); Perrone, Cioni, Delle Piane & Pavan, J. Chem. Phys. 162(21)
+/// (2025), doi:10.1063/5.0265378, Eq. 2). For particle i and frames t, t + Δt:
 /// \f[ \delta_i^{t+\Delta t} = \frac{\left| C_i^{t} \,\triangle\, C_i^{t+\Delta t} \right|}
 ///                                 {\left| C_i^{t} \right| + \left| C_i^{t+\Delta t} \right|}, \f]
 /// where C_i^t is the set of *ids* of the particles within r_cut of i at time t (i excluded),
@@ -146,16 +147,12 @@ public:
         static_assert(std::is_same_v<particle_value_t<S>, T>, "neighbor_id_set_builder<T>: positions of another type");
         const std::size_t n = tessera::size(positions);
         if (ids.size() != n) {
-            std::ostringstream os;
-            os << what << ": " << ids.size() << " ids for " << n << " particles";
-            throw error(os.str());
+            throw error(what, ": ", ids.size(), " ids for ", n, " particles");
         }
         if (n >= std::size_t(std::numeric_limits<std::uint32_t>::max())) throw error(what + ": too many particles for LENS");
         s.index_ = id_index(ids, what);
         if (!(cutoff > 0) || !std::isfinite(cutoff)) {
-            std::ostringstream os;
-            os << what << ": the LENS cutoff must be positive and finite, got " << cutoff;
-            throw error(os.str());
+            throw error(what, ": the LENS cutoff must be positive and finite, got ", cutoff);
         }
         rank_of_row_.resize(n);
         const auto ord = s.index_.order();
@@ -277,9 +274,7 @@ template <class Policy = serial_policy>
 void lens(const neighbor_id_sets& before, const neighbor_id_sets& after, std::span<double> out,
           id_mismatch mode = id_mismatch::error, const std::string& what = "LENS", Policy policy = {}) {
     if (out.size() != after.size()) {
-        std::ostringstream os;
-        os << what << ": output has " << out.size() << " entries for " << after.size() << " particles";
-        throw error(os.str());
+        throw error(what, ": output has ", out.size(), " entries for ", after.size(), " particles");
     }
     constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
     const std::size_t n = after.size(), nb = before.size();

@@ -1,11 +1,14 @@
 #pragma once
 /// @file
 /// Displacement statistics of unwrapped trajectories: per-atom squared displacements at any
-/// set of lags, seed 002's lg(Δr²/T) features, the system MSD(t) (one origin or averaged over
+/// set of lags, the lg(Δr²/T) features of Liu et al. (machine-learned temperature in metallic
+/// glasses, Liu, He, Lu, Zhou, Tian, Liang, Ma, Yang & Shen), the system MSD(t) (one origin or
+/// averaged over
 /// time origins), the non-Gaussian parameter α₂(t), the self-intermediate scattering function
 /// F_s(q, t) over box-commensurate q-vectors, and τ_α where F_s falls to 1/e.
 ///
-/// Definitions (seed 003; Kob & Andersen, PRE 51, 4626 (1995)), with Δr_i = r_i(t₀+t) − r_i(t₀)
+/// Definitions (Yang, Wei, Zaccone & Wang, integrated glassy defect; Kob & Andersen, PRE 51, 4626
+/// (1995)), with Δr_i = r_i(t₀+t) − r_i(t₀)
 /// from *unwrapped* positions and ⟨·⟩ over atoms (and origins t₀):
 /// - MSD(t) = ⟨|Δr|²⟩;
 /// - α₂(t) = 3⟨|Δr|⁴⟩ / (5⟨|Δr|²⟩²) − 1 (0 for Gaussian displacements in 3D; defined as 0 when

@@ -1,6 +1,7 @@
 #pragma once
 /// @file
-/// Time-series tools for per-atom signals (seed 000): min–max normalisation, centred moving
+/// Time-series tools for per-atom signals (as Perrone et al., J. Chem. Phys. 162 (2025),
+/// doi:10.1063/5.0265378, use them): min–max normalisation, centred moving
 /// average, peak detection with height and prominence (the definitions of
 /// scipy.signal.find_peaks, so results can be checked against SciPy), the argmax used for
 /// peak-to-peak delays, a least-squares change point for phase boundaries, and histograms.
@@ -39,9 +40,7 @@ inline void normalize_minmax(std::span<double> values) noexcept {
 /// averages only existing samples).
 inline void moving_average(std::span<const double> in, std::size_t window, std::span<double> out) {
     if (window == 0 || window % 2 == 0) {
-        std::ostringstream os;
-        os << "moving_average: the window must be odd and positive, got " << window;
-        throw error(os.str());
+        throw error("moving_average: the window must be odd and positive, got ", window);
     }
     if (out.size() != in.size()) throw error("moving_average: output and input sizes differ");
     const std::size_t h = window / 2, n = in.size();

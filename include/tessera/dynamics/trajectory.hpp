@@ -39,10 +39,8 @@ public:
         std::sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) { return ids_[a] < ids_[b]; });
         for (std::size_t k = 1; k < order_.size(); ++k)
             if (ids_[order_[k]] == ids_[order_[k - 1]]) {
-                std::ostringstream os;
-                os << what << ": atom id " << ids_[order_[k]] << " appears twice (rows " << order_[k - 1] << " and "
-                   << order_[k] << ")";
-                throw error(os.str());
+                throw error(what, ": atom id ", ids_[order_[k]], " appears twice (rows ", order_[k - 1], " and ",
+                            order_[k], ")");
             }
     }
     std::size_t size() const noexcept { return ids_.size(); }
@@ -119,9 +117,7 @@ public:
     const std::vector<vec3<T>>& update(const S& positions, const B& bx) {
         const std::size_t n = tessera::size(positions);
         if (!previous_.empty() && previous_.size() != n) {
-            std::ostringstream os;
-            os << "unwrapper: " << n << " particles after " << previous_.size();
-            throw error(os.str());
+            throw error("unwrapper: ", n, " particles after ", previous_.size());
         }
         if (previous_.empty()) {
             previous_.resize(n);

@@ -1,7 +1,9 @@
 #pragma once
 /// @file
-/// Vibrational mean-squared displacement (Debye–Waller factor per atom; seed 003 Eq. 3):
-/// \f[ \langle \Delta r_i^2 \rangle = \left\langle |\mathbf r_i(t) - \mathbf r_{i,\mathrm{ref}}|^2 \right\rangle_t \f]
+/// Vibrational mean-squared displacement (Debye–Waller factor per atom; Yang, Wei, Zaccone & Wang,
+/// integrated glassy defect, Eq. 3):
+/// \f[ \langle \Delta r_i^2 \rangle = \left\langle |\mathbf r_i(t) - \mathbf r_{i,\mathrm{ref}}|^2
+/// \right\rangle_t \f]
 /// the time average over the frames fed, against a fixed reference configuration — normally the
 /// inherent structure (energy-minimised) the atoms vibrate around.
 ///

@@ -118,9 +118,7 @@ void cell_list<T, Arch>::build(const S& particles, const B& box, T bin_width) {
     const T per_bin = bin_width < 0 ? -bin_width : T(0);
     if (per_bin > 0) bin_width = T(1);  // replaced below, once the density is known
     if (!(bin_width > 0) || !std::isfinite(bin_width)) {
-        std::ostringstream os;
-        os << "cell_list: bin width must be positive and finite, got " << bin_width;
-        throw error(os.str());
+        throw error("cell_list: bin width must be positive and finite, got ", bin_width);
     }
     origin_ = vec3<T>(box.origin());
     h_ = mat3<T>(box.cell());

@@ -83,9 +83,7 @@ namespace detail {
 
 inline void validate(const ball& q) {
     if (!(q.radius > 0) || !std::isfinite(q.radius)) {
-        std::ostringstream os;
-        os << "ball query: the cutoff must be positive and finite, got " << q.radius;
-        throw error(os.str());
+        throw error("ball query: the cutoff must be positive and finite, got ", q.radius);
     }
 }
 inline void validate(const sorted_ball& q) { validate(ball{q.radius}); }
@@ -93,17 +91,13 @@ inline void validate(const nearest_or_ball& q) {
     validate(ball{q.radius});
     if (q.k == 0) throw error("nearest_or_ball query: k must be at least 1");
     if (!(q.max_radius > 0)) {
-        std::ostringstream os;
-        os << "nearest_or_ball query: max_radius must be positive, got " << q.max_radius;
-        throw error(os.str());
+        throw error("nearest_or_ball query: max_radius must be positive, got ", q.max_radius);
     }
 }
 inline void validate(const nearest& q) {
     if (q.k == 0) throw error("nearest query: k must be at least 1");
     if (!(q.max_radius > 0)) {
-        std::ostringstream os;
-        os << "nearest query: max_radius must be positive, got " << q.max_radius;
-        throw error(os.str());
+        throw error("nearest query: max_radius must be positive, got ", q.max_radius);
     }
 }
 
@@ -118,7 +112,8 @@ struct candidate {
 };
 
 /// Appends the first `limit` candidates (all by default) to out sorted by (r², j, vector) — what
-/// std::sort / std::partial_sort on candidate gives. Rows of up to 64 are ordered by rank (rank_k = #{m : (r²_m, j_m) < (r²_k, j_k)}),
+/// std::sort / std::partial_sort on candidate gives. Rows of up to 64 are ordered by rank (rank_k =
+/// #{m : (r²_m, j_m) < (r²_k, j_k)}),
 /// counted with SIMD comparisons over all m at once: branch-free, where an insertion sort
 /// mispredicts on most steps. Equal (r², j) — two images of one particle at the same distance —
 /// leave a rank unused and fall back to std::sort.
@@ -216,9 +211,7 @@ std::size_t rows_for(const S& particles, const query_options& opt) {
     const std::size_t n_total = tessera::size(particles);
     if (opt.n_local == std::numeric_limits<std::size_t>::max()) return n_total;
     if (opt.n_local > n_total) {
-        std::ostringstream os;
-        os << "neighbour query: n_local = " << opt.n_local << " exceeds the number of particles " << n_total;
-        throw error(os.str());
+        throw error("neighbour query: n_local = ", opt.n_local, " exceeds the number of particles ", n_total);
     }
     return opt.n_local;
 }

@@ -30,9 +30,7 @@ public:
     /// `cutoff`: the radius of the lists handed out; `skin`: extra reach of the stored list.
     verlet_list(T cutoff, T skin) : cutoff_(cutoff), skin_(skin) {
         if (!(cutoff > 0) || !(skin >= 0) || !std::isfinite(cutoff) || !std::isfinite(skin)) {
-            std::ostringstream os;
-            os << "verlet_list: need cutoff > 0 and skin >= 0, got cutoff = " << cutoff << ", skin = " << skin;
-            throw error(os.str());
+            throw error("verlet_list: need cutoff > 0 and skin >= 0, got cutoff = ", cutoff, ", skin = ", skin);
         }
     }
 

@@ -158,22 +158,16 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
     const std::size_t n_total = tessera::size(particles);
     const std::size_t n_rows = options.n_local == std::numeric_limits<std::size_t>::max() ? n_total : options.n_local;
     if (n_rows > n_total) {
-        std::ostringstream os;
-        os << "tessellate: n_local = " << n_rows << " exceeds the number of particles " << n_total;
-        throw error(os.str());
+        throw error("tessellate: n_local = ", n_rows, " exceeds the number of particles ", n_total);
     }
     const bool radical = !options.radii.empty();
     if (radical && options.radii.size() != n_total) {
-        std::ostringstream os;
-        os << "tessellate: " << options.radii.size() << " radii for " << n_total << " particles";
-        throw error(os.str());
+        throw error("tessellate: ", options.radii.size(), " radii for ", n_total, " particles");
     }
     U rmax_particle = 0;
     for (std::size_t i = 0; i < options.radii.size(); ++i) {
         if (!(options.radii[i] >= 0) || !std::isfinite(options.radii[i])) {
-            std::ostringstream os;
-            os << "tessellate: particle " << i << " has radius " << options.radii[i] << " (must be finite and >= 0)";
-            throw error(os.str());
+            throw error("tessellate: particle ", i, " has radius ", options.radii[i], " (must be finite and >= 0)");
         }
         rmax_particle = std::max(rmax_particle, U(options.radii[i]));
     }
@@ -378,9 +372,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
                             break;
                         }
                         if (!(c.r2 > 0)) {
-                            std::ostringstream os;
-                            os << "tessellate: particles " << i << " and " << c.j << " coincide";
-                            throw error(os.str());
+                            throw error("tessellate: particles ", i, " and ", c.j, " coincide");
                         }
                         const U Rj = radical ? U(options.radii[c.j]) : U(0);
                         const U num = c.r2 + Ri * Ri - Rj * Rj;
@@ -428,10 +420,8 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
             if (!faces_out) {  // volume and neighbours only
                 for (const auto& f : cell.faces()) {
                     if (f.neighbor == cube) {
-                        std::ostringstream os;
-                        os << "tessellate: the cell of particle " << i
-                           << " reaches its bounding cube (internal error)";
-                        throw error(os.str());
+                        throw error("tessellate: the cell of particle ", i,
+                                    " reaches its bounding cube (internal error)");
                     }
                     if (!is_voronoi_wall(f.neighbor)) t.neighbors.push_bond(f.neighbor, f.r, norm2(f.r));
                 }
@@ -446,10 +436,8 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
                     const bool wall = is_voronoi_wall(f.neighbor);
                     if (wall != (pass == 1)) continue;
                     if (f.neighbor == cube) {
-                        std::ostringstream os;
-                        os << "tessellate: the cell of particle " << i
-                           << " reaches its bounding cube (internal error)";
-                        throw error(os.str());
+                        throw error("tessellate: the cell of particle ", i,
+                                    " reaches its bounding cube (internal error)");
                     }
                     const vec3<U> av = cell.area_vector(f);
                     const U a = norm(av);

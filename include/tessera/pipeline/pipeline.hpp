@@ -1,7 +1,7 @@
 #pragma once
 /// @file
 /// Compile-time composition: one neighbour stage feeding any number of descriptors in one fused
-/// pass over particles (DESIGN §3).
+/// pass over particles (docs/architecture.md).
 ///
 ///     auto pipe = tessera::pipeline(tessera::ball{3.0}, tessera::coordination{});
 ///     auto out  = pipe.run(positions, box, {.types = types});
@@ -208,7 +208,8 @@ public:
 
     /// Storage a caller keeps across frames so that a run allocates nothing once the first frame
     /// has sized it: the cell list, the neighbour list (unused by streaming pipelines, see
-    /// `streams`) and the result (for cell-list stages, see cell_list_query). run() with a workspace returns a reference into it, valid
+    /// `streams`) and the result (for cell-list stages, see cell_list_query). run() with a
+    /// workspace returns a reference into it, valid
     /// until the next run with the same workspace.
     template <class U>
     struct workspace {
@@ -247,10 +248,8 @@ public:
         if constexpr (std::is_same_v<Stage, ball>) {
             const particle_properties p = props.resolved(tessera::size(particles));
             if (std::abs(double(cache.cutoff()) - stage_.radius) > 1e-12 * stage_.radius) {
-                std::ostringstream os;
-                os << "pipeline: the verlet_list cutoff " << cache.cutoff() << " differs from the stage radius "
-                   << stage_.radius;
-                throw error(os.str());
+                throw error("pipeline: the verlet_list cutoff ", cache.cutoff(), " differs from the stage radius ",
+                            stage_.radius);
             }
             query_options opt;
             opt.n_local = p.n_local;

@@ -117,11 +117,9 @@ public:
         if (!r.voronoi) {
             const bool nearest_k = r.k != std::numeric_limits<std::size_t>::max();
             if (!nearest_k && !(r.radius > 0 && r.radius < std::numeric_limits<double>::max())) {
-                std::ostringstream os;
-                os << "planner: descriptor " << entries_.size() + 1 << " (columns "
-                   << join(d.columns(particle_properties{})) << ") needs a ball but states no finite cutoff ("
-                   << r.radius << "): give it a cutoff";
-                throw error(os.str());
+                throw error("planner: descriptor ", entries_.size() + 1, " (columns ",
+                            join(d.columns(particle_properties{})), ") needs a ball but states no finite cutoff (",
+                            r.radius, "): give it a cutoff");
             }
             if (nearest_k && r.k == 0) throw error("planner: a k-nearest request needs k >= 1");
         }

@@ -24,9 +24,7 @@ template <class T>
 void wrap_position(std::size_t i, vec3<T>& r, vec3<T>& f, const vec3<T>& origin, const mat3<T>& h,
                    const mat3<T>& h_inv, const std::array<bool, 3>& periodic, roundup on_roundup) {
     if (!is_finite(r)) {
-        std::ostringstream os;
-        os << "cell_list: particle " << i << " has a non-finite position (" << r.x << ", " << r.y << ", " << r.z << ")";
-        throw error(os.str());
+        throw error("cell_list: particle ", i, " has a non-finite position (", r.x, ", ", r.y, ", ", r.z, ")");
     }
     f = h_inv * (r - origin);
     for (std::size_t d = 0; d < 3; ++d) {

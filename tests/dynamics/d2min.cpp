@@ -6,9 +6,9 @@
 #include <tessera/dynamics/d2min.hpp>
 #include <tessera/io/lammps_dump.hpp>
 
-#include "structure_lattices.hpp"
+#include "../support/structure_lattices.hpp"
 
-#include "reference_frames.hpp"
+#include "../support/reference_frames.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -5,7 +5,7 @@
 #include <tessera/io/lammps_dump.hpp>
 #include <tessera/neighbors/brute_force.hpp>
 
-#include "reference_frames.hpp"
+#include "../support/reference_frames.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -6,7 +6,7 @@
 #include <tessera/dynamics/vibrational_msd.hpp>
 #include <tessera/io/lammps_dump.hpp>
 
-#include "reference_frames.hpp"
+#include "../support/reference_frames.hpp"
 
 #include <catch2/catch.hpp>
 

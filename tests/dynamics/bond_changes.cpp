@@ -4,7 +4,7 @@
 #include <tessera/dynamics/bond_changes.hpp>
 #include <tessera/io/lammps_dump.hpp>
 
-#include "reference_frames.hpp"
+#include "../support/reference_frames.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -21,7 +21,7 @@
 #include <tessera/neighbors/query.hpp>
 #include <tessera/pipeline/pipeline.hpp>
 
-#include "structure_lattices.hpp"
+#include "../support/structure_lattices.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -7,7 +7,7 @@
 #include <tessera/io/lammps_dump.hpp>
 #include <tessera/pipeline/pipeline.hpp>
 
-#include "structure_lattices.hpp"
+#include "../support/structure_lattices.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,0 +1,95 @@
+#pragma once
+/// @file
+/// CSV tables (the command's rdf, msd, isf, events and summary outputs): a header line, then
+/// rows of numbers — integers as integers, every other value in the shortest decimal form that
+/// reads back to the same double (as the dump writer). Paths ending in ".gz" are compressed.
+///
+///     tessera::csv_writer out("rdf.csv", {"r", "g"});
+///     out.add(0.05).add(1.2).end_row();
+///     out.close();   // throws tessera::error on a write error
+///
+/// A row with more or fewer values than the header is an error naming the file and the row.
+
+#include <tessera/core/error.hpp>
+#include <tessera/io/detail/text_output.hpp>
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tessera {
+
+class csv_writer {
+public:
+    csv_writer(const std::filesystem::path& path, std::vector<std::string> header)
+        : sink_(detail::open_sink(path)), name_(path.string()), columns_(header.size()) {
+        if (header.empty()) throw error(name_, ": a CSV table needs at least one column");
+        for (std::size_t c = 0; c < header.size(); ++c) {
+            if (c) buf_ += ',';
+            buf_ += header[c];
+        }
+        buf_ += '\n';
+    }
+    csv_writer(const csv_writer&) = delete;
+    csv_writer& operator=(const csv_writer&) = delete;
+    ~csv_writer() {
+        try {
+            close();
+        } catch (...) {  // destructors do not throw; call close() to see errors
+        }
+    }
+
+    /// A floating-point value, exactly (shortest round-trip form).
+    csv_writer& add(double v) {
+        separator();
+        char text[detail::max_number_chars];
+        buf_.append(text, detail::write_double(text, v));
+        return *this;
+    }
+    /// An integer.
+    template <std::integral I>
+    csv_writer& add(I v) {
+        separator();
+        buf_ += std::to_string(v);
+        return *this;
+    }
+    /// Ends the row; it must have one value per header column.
+    void end_row() {
+        ++rows_;
+        if (in_row_ != columns_)
+            throw error(name_, ": row ", rows_, " has ", in_row_, " values for ", columns_, " columns");
+        in_row_ = 0;
+        buf_ += '\n';
+        if (buf_.size() > (std::size_t(1) << 20)) flush();
+    }
+    /// Writes what is buffered and closes the file; throws on an I/O error. Idempotent.
+    void close() {
+        if (!sink_) return;
+        flush();
+        auto s = std::move(sink_);
+        s->close();
+    }
+
+private:
+    void separator() {
+        if (in_row_++ > 0) buf_ += ',';
+    }
+    void flush() {
+        if (!sink_) throw error(name_, ": write after close");
+        sink_->write(buf_);
+        buf_.clear();
+    }
+
+    std::unique_ptr<detail::byte_sink> sink_;
+    std::string name_;
+    std::size_t columns_;
+    std::size_t in_row_ = 0, rows_ = 0;
+    std::string buf_;
+};
+
+}  // namespace tessera
