@@ -35,6 +35,8 @@ int run(int argc, char** argv, const char* simd) {
     tessera::cli::register_d2min(app, action);
     tessera::cli::register_msd(app, action);
     tessera::cli::register_isf(app, action);
+    tessera::cli::register_atom_msd(app, action);
+    tessera::cli::register_vmsd(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -14,4 +14,6 @@ void register_bonds(CLI::App& app, std::function<int()>& action);
 void register_d2min(CLI::App& app, std::function<int()>& action);
 void register_msd(CLI::App& app, std::function<int()>& action);
 void register_isf(CLI::App& app, std::function<int()>& action);
+void register_atom_msd(CLI::App& app, std::function<int()>& action);
+void register_vmsd(CLI::App& app, std::function<int()>& action);
 }  // namespace tessera::cli

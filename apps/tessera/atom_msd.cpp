@@ -1,0 +1,105 @@
+// `tessera atom-msd INPUT -o OUTPUT --lags K1,K2,... [--temperature T] [--floor F] [--frames A:B:S]`
+//
+// Per-atom squared displacements Δr_i² between the first selected frame and the frames K
+// selected frames later (dynamics/msd.hpp, lag_displacements; unwrapped coordinates or image
+// flags when present, else minimum-image increments between frames), written as the first
+// frame with its input columns plus `dr2_<K>` per lag and, with --temperature T, the features
+// `lg_dr2_T_<K>` = lg(max(Δr², F)/T) of machine-learned temperature models (Liu et al.).
+#include "common.hpp"
+#include "subcommands.hpp"
+
+#include <tessera/dynamics/msd.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace tessera::cli {
+namespace {
+
+struct atom_msd_options {
+    int precision = 0;  // --precision
+    std::string input, output, frames;
+    std::vector<std::size_t> lags;
+    double temperature = 0, floor = 1e-6;
+};
+
+int run_atom_msd(const atom_msd_options& o) {
+    std::optional<frame> first;
+    std::optional<unwrapped_trajectory<double>> traj;
+    lag_displacements<double> lags(o.lags);
+    const std::size_t last = *std::max_element(o.lags.begin(), o.lags.end());
+    std::size_t used = 0;
+    // Frames after the largest lag are not needed: stop reading there.
+    const frame_selection selection = frame_selection::parse(o.frames);
+    trajectory_reader reader(o.input);
+    frame f;
+    for (std::size_t index = 0; used <= last; ++index) {
+        if (selection.finished(index)) break;
+        if (!selection.selects(index)) {
+            if (!reader.skip()) break;
+            continue;
+        }
+        if (!reader.next(f)) break;
+        const std::string what = o.input + " frame " + std::to_string(index) + " (timestep " + std::to_string(f.timestep) + ")";
+        if (!traj) {
+            const auto fam = f.coordinate_family();
+            traj.emplace(fam == "xu" || fam == "xsu" || f.has_image_flags());
+            first = f;
+        }
+        const auto x = f.positions(unwrap::if_available);
+        const auto ids = f.ids();
+        const auto& r =
+            std::visit([&](const auto& b) -> const std::vector<vec3<double>>& { return traj->add(x, b, ids, what); }, f.box);
+        lags.add(r);
+        ++used;
+    }
+    if (!lags.complete())
+        throw error(o.input + ": lag " + std::to_string(last) + " needs " + std::to_string(last + 1) +
+                    " selected frames, the selection has " + std::to_string(used));
+    for (std::size_t l = 0; l < o.lags.size(); ++l)
+        first->add_column("dr2_" + std::to_string(o.lags[l]), lags.sq()[l]);
+    if (o.temperature > 0) {
+        const auto lg = lg_msd_features(lags.sq(), o.temperature, o.floor);  // row-major N × L
+        const std::size_t n = first->natoms, L = o.lags.size();
+        for (std::size_t l = 0; l < L; ++l) {
+            std::vector<double> col(n);
+            for (std::size_t i = 0; i < n; ++i) col[i] = lg[i * L + l];
+            first->add_column("lg_dr2_T_" + std::to_string(o.lags[l]), std::move(col));
+        }
+    }
+    lammps_dump_writer writer(o.output);
+    writer.set_precision(o.precision);
+    writer.write(*first);
+    writer.close();
+    return 0;
+}
+
+}  // namespace
+
+void register_atom_msd(CLI::App& app, std::function<int()>& action) {
+    auto o = std::make_shared<atom_msd_options>();
+    CLI::App* sub = app.add_subcommand(
+        "atom-msd", "per-atom squared displacements at given lags (and lg(dr2/T) features) from the first frame");
+    sub->add_option("input", o->input, "LAMMPS text dump (.gz ok) or extended XYZ, with atom ids")->required();
+    sub->add_option("-o,--output", o->output, "output LAMMPS dump: the first frame + dr2_<K> (+ lg_dr2_T_<K>)")
+        ->required();
+    sub->add_option("--lags", o->lags, "lags K in selected frames after the first, e.g. 1,10,100")
+        ->required()
+        ->delimiter(',')
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--temperature", o->temperature, "T: also write lg(max(dr2, FLOOR)/T) as lg_dr2_T_<K>")
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--floor", o->floor, "smallest dr2 in the lg features (default 1e-6; a resting atom would give -inf)")
+        ->check(CLI::PositiveNumber);
+    add_frames_option(sub, o->frames);
+    add_precision_option(sub, o->precision);
+    sub->callback([o, &action] { action = [o] { return run_atom_msd(*o); }; });
+}
+
+}  // namespace tessera::cli
