@@ -3,7 +3,10 @@
 // Total and partial g(r), normalised exactly like LAMMPS `compute rdf N * * 1 1 1 2 … cutoff R`
 // (stats/rdf.hpp), averaged over the selected frames. CSV columns: r (bin centre), g, then
 // g_<a>_<b> for every type pair a <= b when the input has types; with --coord also LAMMPS's
-// running coordination columns n, n_<a>_<b>.
+// running coordination columns n, n_<a>_<b>. With --sq FILE also the static structure factor
+// S(q) = 1 + 4πρ Σ_k r_k² (g(r_k) − 1) sin(q r_k)/(q r_k) Δr of the total g, ρ the mean N/V of
+// the frames (stats/rdf.hpp, structure_factor_from_rdf; --sq-window lorch damps the truncation
+// ripples with sin(πr/R)/(πr/R)), on q = Q/M, 2Q/M, …, Q: CSV `q,s`.
 #include "common.hpp"
 #include "subcommands.hpp"
 
@@ -30,6 +33,9 @@ struct rdf_options {
     std::size_t bins = 100;
     int threads = 0;
     bool coord = false;
+    std::string sq_output, sq_window = "none";
+    double qmax = 0;
+    std::size_t qbins = 200;
 };
 
 int run_rdf(const rdf_options& o) {
@@ -37,6 +43,7 @@ int run_rdf(const rdf_options& o) {
     std::vector<int> types;
     std::optional<rdf_accumulator> acc;
     int ntypes = 0;
+    double density_sum = 0;  // Σ N/V over frames, for S(q)
     for_each_selected_frame(o.input, o.frames, "tessera rdf", [&](frame& f, std::size_t index) {
         f.positions(positions);
         types.clear();
@@ -54,6 +61,7 @@ int run_rdf(const rdf_options& o) {
                     throw error(o.input + ": frame " + std::to_string(index) + " (timestep " +
                                 std::to_string(f.timestep) + ") has no finite box; g(r) needs a volume");
                 acc->add_frame(positions, b, props, openmp_policy{o.threads});
+                density_sum += double(positions.size()) / double(b.volume());
             },
             f.box);
     });
@@ -71,6 +79,16 @@ int run_rdf(const rdf_options& o) {
         out.end_row();
     }
     out.close();
+    if (!o.sq_output.empty()) {
+        std::vector<double> q(o.qbins);
+        for (std::size_t k = 0; k < q.size(); ++k) q[k] = o.qmax * double(k + 1) / double(q.size());
+        const double rho = density_sum / double(t.frames);
+        const auto s = structure_factor_from_rdf(t.r, t.g[0], rho, q,
+                                                 o.sq_window == "lorch" ? sq_window::lorch : sq_window::none);
+        csv_writer sq(o.sq_output, {"q", "s"});
+        for (std::size_t k = 0; k < q.size(); ++k) sq.add(q[k]).add(s[k]).end_row();
+        sq.close();
+    }
     return 0;
 }
 
@@ -86,6 +104,14 @@ void register_rdf(CLI::App& app, std::function<int()>& action) {
     add_frames_option(sub, opts->frames);
     add_threads_option(sub, opts->threads);
     sub->add_flag("--coord", opts->coord, "also write LAMMPS's running coordination columns n, n_<a>_<b>");
+    auto* sq = sub->add_option("--sq", opts->sq_output, "also write S(q) of the total g(r) to this CSV (q,s); needs --qmax");
+    auto* qmax = sub->add_option("--qmax", opts->qmax, "largest q of --sq (inverse length)")->check(CLI::PositiveNumber);
+    sub->add_option("--qbins", opts->qbins, "number of q values of --sq, Q/M … Q (default 200)")
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--sq-window", opts->sq_window, "none (default) or lorch: window on g(r) − 1 before the transform")
+        ->check(CLI::IsMember({"none", "lorch"}));
+    sq->needs(qmax);
+    qmax->needs(sq);
     sub->callback([opts, &action] { action = [opts] { return run_rdf(*opts); }; });
 }
 
