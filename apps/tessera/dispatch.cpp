@@ -1,31 +1,25 @@
-// main(): runs the copy of the command compiled for the best SIMD architecture this CPU (and its
-// operating system) supports. CMakeLists.txt compiles every other source of apps/tessera once
-// per architecture — baseline x86-64 (SSE2) in namespace tessera, AVX2+FMA in tessera_avx2,
-// AVX-512 (F, CD, BW, DQ, VL) in tessera_avx512 (the namespace renamed by -Dtessera=...) — so
-// every kernel, parser and writer of a copy is built for its architecture, and no inline
-// function of the library is shared between copies. Functions outside tessera (the standard
-// library, CLI11) may be shared: the linker keeps the first copy it sees, and the copies are
-// linked lowest architecture first, so a shared function is never built for more than the CPU
-// running it has.
+// The `tessera` launcher: runs the build of the command made for the best SIMD architecture this
+// CPU (and its operating system) supports. CMakeLists.txt builds the command three times, each a
+// complete program compiled for one architecture — tessera-sse2 (baseline x86-64),
+// tessera-avx2 (AVX2+FMA+BMI2) and tessera-avx512 (AVX-512 F/CD/BW/DQ/VL) — installed in
+// libexec/tessera/ (next to this launcher in a build tree); the launcher checks CPUID and
+// replaces itself (execv) with one of them. Separate programs, not copies linked into one: a
+// program's static initialisers (CLI11's validators, iostream) run before main(), so copies
+// built for AVX linked into one binary would execute AVX instructions on every CPU before any
+// check could choose; and separate programs share no inline function the linker could pick
+// from the wrong copy.
 //
-// TESSERA_SIMD=sse2|avx2|avx512 forces a copy (an error if the CPU lacks it): for tests and
+// TESSERA_SIMD=sse2|avx2|avx512 forces a build (an error if the CPU lacks it): for tests and
 // comparisons. Header-only users are not affected: their -march decides, as always.
-// This file is compiled once, for the baseline, and includes nothing of the library.
+// Compiled for the baseline, includes nothing of the library.
+#include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
-namespace tessera::cli {
-int run(int argc, char** argv, const char* simd);
-}
-#if defined(TESSERA_CLI_DISPATCH)
-namespace tessera_avx2::cli {
-int run(int argc, char** argv, const char* simd);
-}
-namespace tessera_avx512::cli {
-int run(int argc, char** argv, const char* simd);
-}
-#endif
+#include <unistd.h>
 
 namespace {
 
@@ -48,34 +42,70 @@ bool has_avx512() {
 #endif
 }
 
+/// Directory of this executable ("" if unknown).
+std::string own_directory() {
+    char path[PATH_MAX];
+    const ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+    if (n <= 0) return {};
+    path[n] = '\0';
+    std::string s(path);
+    const auto slash = s.rfind('/');
+    return slash == std::string::npos ? std::string{} : s.substr(0, slash);
+}
+
+/// The build for `arch`: next to the launcher (build tree), else in ../libexec/tessera (installed).
+std::string find_build(const std::string& dir, const char* arch) {
+    for (const std::string& candidate :
+         {dir + "/tessera-" + arch, dir + "/../libexec/tessera/tessera-" + arch})
+        if (access(candidate.c_str(), X_OK) == 0) return candidate;
+    return {};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-#if defined(TESSERA_CLI_DISPATCH)
+    (void)argc;
+    const std::string dir = own_directory();
     const char* forced = std::getenv("TESSERA_SIMD");
+    const char* chosen = nullptr;
     if (forced && *forced) {
-        if (std::strcmp(forced, "sse2") == 0) return tessera::cli::run(argc, argv, "sse2, forced");
-        if (std::strcmp(forced, "avx2") == 0) {
+        if (std::strcmp(forced, "sse2") == 0) {
+            chosen = "sse2";
+        } else if (std::strcmp(forced, "avx2") == 0) {
             if (!has_avx2()) {
-                std::fprintf(stderr, "tessera: error: TESSERA_SIMD=avx2, but this CPU has no AVX2+FMA\n");
+                std::fprintf(stderr, "tessera: error: TESSERA_SIMD=avx2, but this CPU has no AVX2+FMA+BMI2\n");
                 return 1;
             }
-            return tessera_avx2::cli::run(argc, argv, "avx2, forced");
-        }
-        if (std::strcmp(forced, "avx512") == 0) {
+            chosen = "avx2";
+        } else if (std::strcmp(forced, "avx512") == 0) {
             if (!has_avx512()) {
                 std::fprintf(stderr, "tessera: error: TESSERA_SIMD=avx512, but this CPU has no AVX-512 F/CD/BW/DQ/VL\n");
                 return 1;
             }
-            return tessera_avx512::cli::run(argc, argv, "avx512, forced");
+            chosen = "avx512";
+        } else {
+            std::fprintf(stderr, "tessera: error: TESSERA_SIMD='%s': expected sse2, avx2 or avx512\n", forced);
+            return 1;
         }
-        std::fprintf(stderr, "tessera: error: TESSERA_SIMD='%s': expected sse2, avx2 or avx512\n", forced);
+    }
+    const char* order[3];
+    int count = 0;
+    if (chosen) {
+        order[count++] = chosen;  // forced: that build or nothing
+    } else {
+        if (has_avx512()) order[count++] = "avx512";
+        if (has_avx2()) order[count++] = "avx2";
+        order[count++] = "sse2";
+    }
+    for (int k = 0; k < count; ++k) {
+        const std::string exe = find_build(dir, order[k]);
+        if (exe.empty()) continue;
+        setenv("TESSERA_SIMD_RUNNING", chosen ? (std::string(order[k]) + ", forced").c_str() : order[k], 1);
+        execv(exe.c_str(), argv);
+        std::fprintf(stderr, "tessera: error: cannot run %s: %s\n", exe.c_str(), std::strerror(errno));
         return 1;
     }
-    if (has_avx512()) return tessera_avx512::cli::run(argc, argv, "avx512");
-    if (has_avx2()) return tessera_avx2::cli::run(argc, argv, "avx2");
-    return tessera::cli::run(argc, argv, "sse2");
-#else
-    return tessera::cli::run(argc, argv, "as compiled, no dispatch");
-#endif
+    std::fprintf(stderr, "tessera: error: no build of the command found next to %s/tessera or in %s/../libexec/tessera%s%s\n",
+                 dir.c_str(), dir.c_str(), chosen ? " for TESSERA_SIMD=" : "", chosen ? chosen : "");
+    return 1;
 }

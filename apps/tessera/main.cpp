@@ -1,6 +1,6 @@
 // The `tessera` command: subcommands over LAMMPS dumps and extended XYZ (docs/cli.md).
-// run() is the whole command; dispatch.cpp's main() calls the copy of it compiled for the best
-// SIMD architecture this CPU has (CMakeLists.txt builds one copy per architecture).
+// run() is the whole command; program.cpp's main() calls it. CMakeLists.txt builds the program
+// once per SIMD architecture, and the `tessera` launcher (dispatch.cpp) runs the best one.
 #include "common.hpp"
 #include "subcommands.hpp"
 
@@ -37,6 +37,7 @@ int run(int argc, char** argv, const char* simd) {
     tessera::cli::register_isf(app, action);
     tessera::cli::register_atom_msd(app, action);
     tessera::cli::register_vmsd(app, action);
+    tessera::cli::register_delays(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -16,4 +16,5 @@ void register_msd(CLI::App& app, std::function<int()>& action);
 void register_isf(CLI::App& app, std::function<int()>& action);
 void register_atom_msd(CLI::App& app, std::function<int()>& action);
 void register_vmsd(CLI::App& app, std::function<int()>& action);
+void register_delays(CLI::App& app, std::function<int()>& action);
 }  // namespace tessera::cli

@@ -7,12 +7,11 @@
     worst 2e-15 relative on these inputs, 1.6e-11 relative on near-zero interstice areas, which
     is 1e-15 absolute).
 (2) An unknown TESSERA_SIMD value, or a copy the CPU lacks, is an error naming it.
-(3) Isolation: a function the copies may share (a global or weak symbol outside the tessera_avx2 /
-    tessera_avx512 namespaces) whose linked code uses AVX (AVX-512) is referenced by no object of
-    the baseline copy (nor of the AVX2 copy), so no copy runs an instruction its CPU may lack
-    (objdump of the linked binary, nm of each copy's objects in OBJECT_DIR/tessera_cli_<copy>.dir).
-Usage: check_simd_dispatch.py TESSERA_EXE REFERENCE_DIR WORK_DIR [OBJECT_DIR]"""
-import glob
+(3) Each build is a program of its own that the launcher exec()s after the CPUID check, so no
+    code of a higher build ever runs first (static initialisers included): tessera-sse2, next to
+    the launcher, contains no AVX (VEX) or AVX-512 instruction anywhere, tessera-avx2 no AVX-512
+    instruction (objdump of the linked programs).
+Usage: check_simd_dispatch.py TESSERA_EXE REFERENCE_DIR WORK_DIR"""
 import os
 import re
 import shutil
@@ -20,7 +19,6 @@ import subprocess
 import sys
 
 exe, ref, work = sys.argv[1:4]
-object_dir = sys.argv[4] if len(sys.argv) > 4 else None
 os.makedirs(work, exist_ok=True)
 failures = []
 
@@ -92,53 +90,38 @@ for inp, flags in cases:
         check(not bad_int, f"{simd} vs sse2 on {inp}: integer columns identical ({bad_int})")
         check(worst <= 1e-12, f"{simd} vs sse2 on {inp}: other columns within 1e-12 of their scale (worst {worst:.2e})")
 
-# (3) isolation of the copies in the linked binary
-objdump, nm = shutil.which("objdump"), shutil.which("nm")
-if objdump and nm and object_dir:
-    dis = subprocess.run([objdump, "-d", "-C", "--no-show-raw-insn", exe], capture_output=True, text=True).stdout
-    isa = {}  # function -> 0 (baseline), 1 (AVX/VEX), 2 (AVX-512)
-    current = None
-    for line in dis.splitlines():
-        m = re.match(r"^[0-9a-f]+ <(.*)>:$", line)
-        if m:
-            current = m.group(1)
-            isa.setdefault(current, 0)
+# (3) each build contains only instructions of its architecture
+objdump = shutil.which("objdump")
+if objdump:
+    for arch, forbidden in (("sse2", ("vex", "avx512")), ("avx2", ("avx512",))):
+        program = os.path.join(os.path.dirname(os.path.abspath(exe)), f"tessera-{arch}")
+        if not os.path.exists(program):
+            check(False, f"{program} exists next to the launcher")
             continue
-        parts = line.split("\t")
-        if current is None or len(parts) < 2:
-            continue
-        ins = parts[1].strip()
-        mnemonic = ins.split(" ")[0]
-        if "%zmm" in ins or re.search(r"\{%k[1-7]\}", ins):
-            isa[current] = 2
-        elif "%ymm" in ins or re.match(r"v[a-z0-9]+$", mnemonic):
-            isa[current] = max(isa[current], 1)
-
-    def symbols(command):
-        out = subprocess.run(command, capture_output=True, text=True).stdout
-        return out.splitlines()
-
-    shared = set()
-    for line in symbols([nm, "-C", exe]):
-        parts = line.split(" ", 2)
-        if len(parts) == 3 and parts[1] in ("W", "T", "V", "u"):
-            shared.add(parts[2])
-    referenced = {}  # copy -> every symbol its objects define or reference
-    for copy in ("base", "avx2"):
-        objects = glob.glob(os.path.join(object_dir, f"tessera_cli_{copy}.dir", "*.o"))
-        names = set()
-        if objects:
-            for line in symbols([nm, "-C", *objects]):
-                parts = line.strip().split(" ", 2)
-                if len(parts) >= 2:
-                    names.add(parts[-1])
-        referenced[copy] = names
-    checked = [n for n in shared if n in isa and not re.search(r"tessera_avx(2|512)", n)]
-    bad = [n for n in checked if (isa[n] >= 1 and n in referenced["base"]) or (isa[n] == 2 and n in referenced["avx2"])]
-    check(len(checked) > 100 and referenced["base"], f"isolation: {len(checked)} shared functions disassembled")
-    check(not bad, f"isolation: no shared function a lower copy calls uses a higher copy's instructions ({bad[:5]})")
+        dis = subprocess.run([objdump, "-d", "--no-show-raw-insn", program], capture_output=True, text=True).stdout
+        found, functions, current = {}, 0, None
+        for line in dis.splitlines():
+            m = re.match(r"^[0-9a-f]+ <(.*)>:$", line)
+            if m:
+                current = m.group(1)
+                functions += 1
+                continue
+            parts = line.split("\t")
+            if current is None or len(parts) < 2:
+                continue
+            ins = parts[1].strip()
+            mnemonic = ins.split(" ")[0]
+            kind = None
+            if "%zmm" in ins or re.search(r"\{%k[1-7]\}", ins):
+                kind = "avx512"
+            elif "%ymm" in ins or re.match(r"v[a-z0-9]+$", mnemonic):
+                kind = "vex"
+            if kind in forbidden:
+                found.setdefault(current, ins)
+        check(functions > 1000 and not found,
+              f"tessera-{arch}: no {'/'.join(forbidden)} instruction in {functions} functions ({list(found.items())[:3]})")
 else:
-    print("skip isolation check: objdump/nm or the object directory not given")
+    print("skip instruction check: objdump not found")
 
 if failures:
     print(f"{len(failures)} check(s) failed")

@@ -29,9 +29,10 @@ TEST_CASE("type_pair_table: every malformed entry is an error naming the source 
     CHECK_THROWS_WITH(type_pair_table::parse("1-1:3.05,1-2", "--coord-pairs"),
                       Contains("--coord-pairs: '1-2' is not of the form A-B:VALUE"));
     CHECK_THROWS_WITH(type_pair_table::parse("1:2-3", "--pairs"), Contains("'1:2-3' is not of the form"));
-    CHECK_THROWS_WITH(type_pair_table::parse("0-1:3", "--pairs"), Contains("not an integer >= 1"));
-    CHECK_THROWS_WITH(type_pair_table::parse("a-1:3", "--pairs"), Contains("not an integer >= 1"));
-    CHECK_THROWS_WITH(type_pair_table::parse("1.5-1:3", "--pairs"), Contains("not an integer >= 1"));
+    CHECK_THROWS_WITH(type_pair_table::parse("0-1:3", "--pairs"), Contains("not an integer in 1..4096"));
+    CHECK_THROWS_WITH(type_pair_table::parse("a-1:3", "--pairs"), Contains("not an integer in 1..4096"));
+    CHECK_THROWS_WITH(type_pair_table::parse("1.5-1:3", "--pairs"), Contains("not an integer in 1..4096"));
+    CHECK_THROWS_WITH(type_pair_table::parse("1-2000000000:3", "--pairs"), Contains("not an integer in 1..4096"));
     CHECK_THROWS_WITH(type_pair_table::parse("1-1:x", "--pairs"), Contains("value that is not a number"));
     CHECK_THROWS_WITH(type_pair_table::parse("1-1:3x", "--pairs"), Contains("value that is not a number"));
     CHECK_THROWS_WITH(type_pair_table::parse("1-1:", "--pairs"), Contains("value that is not a number"));

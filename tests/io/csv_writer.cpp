@@ -63,8 +63,14 @@ TEST_CASE("csv_writer: a row of the wrong length names the file and the row; gzi
     out.add(1.0).add(2.0).end_row();
     out.add(1.0);
     CHECK_THROWS_WITH(out.end_row(), Catch::Contains("short.csv: row 2 has 1 values for 2 columns"));
+    out.add(3.0).add(4.0).end_row();  // the bad row was dropped; writing goes on
+    out.close();
+    CHECK(read_all(path) == "a,b\n1,2\n3,4\n");
     std::filesystem::remove(path);
-    CHECK_THROWS_WITH(csv_writer(scratch("none.csv"), {}), Catch::Contains("needs at least one column"));
+    const auto none = scratch("none.csv");
+    std::filesystem::remove(none);
+    CHECK_THROWS_WITH(csv_writer(none, {}), Catch::Contains("needs at least one column"));
+    CHECK_FALSE(std::filesystem::exists(none));  // refused before the file is created
     const auto gz = scratch("table.csv.gz");
     {
         csv_writer z(gz, {"x"});

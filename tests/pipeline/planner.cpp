@@ -234,3 +234,20 @@ TEST_CASE("prefix_list: the rows a request reads, through the list traits", "[pl
     }
     CHECK(prefix_length(sorted.distances2(0), neighbor_request::nearest_k(3)) == 3);
 }
+
+TEST_CASE("compile-time nearest_or_ball stage: each descriptor reads its own prefix", "[planner][pipeline]") {
+    // Rows hold the 14 nearest even where fewer lie inside 2.6: a ball descriptor, and one that
+    // leaves its cutoff to the stage, must still count only the bonds inside their balls.
+    const test_frame f = load("cu_tilted_ref.dump");
+    const particle_properties props{.types = f.types};
+    const auto& box = std::get<triclinic_box<double>>(f.box);
+    const auto pipe = pipeline(nearest_or_ball{14, 2.6}, coordination{2.6}, coordination{}, csp{12});
+    const auto out = pipe.run<double>(f.positions, box, props);
+    const auto want = pipeline(sorted_ball{2.6}, coordination{2.6}).run<double>(f.positions, box, props);
+    const auto want_csp = pipeline(nearest{12}, csp{12}).run<double>(f.positions, box, props);
+    for (std::size_t i = 0; i < f.positions.size(); ++i) {
+        REQUIRE(out.get<0>()[i] == want.get<0>()[i]);
+        REQUIRE(out.get<1>()[i] == want.get<0>()[i]);
+        REQUIRE(out.get<2>()[i] == want_csp.get<0>()[i]);
+    }
+}

@@ -26,6 +26,10 @@ namespace tessera {
 
 class type_pair_table {
 public:
+    /// Largest type number parse() accepts (a typo like 1-2000000000 would otherwise ask for
+    /// 4·10¹⁸ entries).
+    static constexpr int max_types = 4096;
+
     type_pair_table() = default;
     /// num_types × num_types entries, all `fill`.
     explicit type_pair_table(int num_types, double fill = 0)
@@ -51,7 +55,7 @@ public:
             if (dash == std::string_view::npos || colon == std::string_view::npos || colon < dash)
                 throw fail("is not of the form A-B:VALUE");
             const int a = type_of(item.substr(0, dash)), b = type_of(item.substr(dash + 1, colon - dash - 1));
-            if (a < 1 || b < 1) throw fail("has a type that is not an integer >= 1");
+            if (a < 1 || b < 1) throw fail("has a type that is not an integer in 1..4096");
             double v = 0;
             const std::string_view value = item.substr(colon + 1);
             const auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
@@ -101,7 +105,7 @@ private:
         s = trim(s);
         int t = 0;
         const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), t);
-        return ec == std::errc() && p == s.data() + s.size() && !s.empty() && t >= 1 ? t : 0;
+        return ec == std::errc() && p == s.data() + s.size() && !s.empty() && t >= 1 && t <= max_types ? t : 0;
     }
     std::size_t index(int a, int b) const noexcept { return std::size_t(a - 1) * std::size_t(n_) + std::size_t(b - 1); }
 

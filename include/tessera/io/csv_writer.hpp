@@ -27,13 +27,13 @@ namespace tessera {
 class csv_writer {
 public:
     csv_writer(const std::filesystem::path& path, std::vector<std::string> header)
-        : sink_(detail::open_sink(path)), name_(path.string()), columns_(header.size()) {
-        if (header.empty()) throw error(name_, ": a CSV table needs at least one column");
+        : sink_(open(path, header)), name_(path.string()), columns_(header.size()) {
         for (std::size_t c = 0; c < header.size(); ++c) {
             if (c) buf_ += ',';
             buf_ += header[c];
         }
         buf_ += '\n';
+        row_start_ = buf_.size();
     }
     csv_writer(const csv_writer&) = delete;
     csv_writer& operator=(const csv_writer&) = delete;
@@ -61,11 +61,16 @@ public:
     /// Ends the row; it must have one value per header column.
     void end_row() {
         ++rows_;
-        if (in_row_ != columns_)
-            throw error(name_, ": row ", rows_, " has ", in_row_, " values for ", columns_, " columns");
+        if (in_row_ != columns_) {
+            const std::size_t got = in_row_;
+            buf_.resize(row_start_);  // the partial row is never written
+            in_row_ = 0;
+            throw error(name_, ": row ", rows_, " has ", got, " values for ", columns_, " columns");
+        }
         in_row_ = 0;
         buf_ += '\n';
         if (buf_.size() > (std::size_t(1) << 20)) flush();
+        row_start_ = buf_.size();
     }
     /// Writes what is buffered and closes the file; throws on an I/O error. Idempotent.
     void close() {
@@ -76,6 +81,12 @@ public:
     }
 
 private:
+    /// Checks the header before the file is created (a bad call leaves no empty file behind).
+    static std::unique_ptr<detail::byte_sink> open(const std::filesystem::path& path,
+                                                   const std::vector<std::string>& header) {
+        if (header.empty()) throw error(path.string(), ": a CSV table needs at least one column");
+        return detail::open_sink(path);
+    }
     void separator() {
         if (in_row_++ > 0) buf_ += ',';
     }
@@ -83,12 +94,14 @@ private:
         if (!sink_) throw error(name_, ": write after close");
         sink_->write(buf_);
         buf_.clear();
+        row_start_ = 0;
     }
 
     std::unique_ptr<detail::byte_sink> sink_;
     std::string name_;
     std::size_t columns_;
     std::size_t in_row_ = 0, rows_ = 0;
+    std::size_t row_start_ = 0;  ///< where the current row begins in buf_
     std::string buf_;
 };
 

@@ -18,6 +18,7 @@
 #include <tessera/core/execution.hpp>
 #include <tessera/core/particles.hpp>
 #include <tessera/core/properties.hpp>
+#include <tessera/neighbors/prefix_list.hpp>
 #include <tessera/neighbors/query.hpp>
 #include <tessera/neighbors/verlet.hpp>
 #include <tessera/descriptors/descriptor.hpp>
@@ -70,6 +71,7 @@ struct neighbor_stage_traits<nearest> {
 
 /// Rows sorted by distance holding every neighbour within the radius and at least the k nearest:
 /// serves both kinds (what the planner derives for mixed requests).
+/// In a compile-time pipeline each descriptor is handed the prefix of a row its request() names.
 template <>
 struct neighbor_stage_traits<nearest_or_ball> {
     static constexpr bool provides_ball = true;
@@ -96,6 +98,10 @@ constexpr bool check_descriptor() {
         static_assert(D::need != neighbor_need::ball || neighbor_stage_traits<Stage>::provides_ball,
                       "tessera::pipeline: a descriptor needs all neighbours within a cutoff, but the neighbour "
                       "stage does not provide them: use tessera::ball{radius} as the stage");
+        static_assert(!std::is_same_v<Stage, nearest_or_ball> || (particle_descriptor<D> && requests_neighbors<D>),
+                      "tessera::pipeline: with a nearest_or_ball stage every descriptor must be per-particle and "
+                      "state its neighbours (request()): rows run past a ball's radius to hold the k nearest, so "
+                      "each descriptor is handed the prefix it requests; use tessera::planner otherwise");
     }
     return true;
 }
@@ -331,8 +337,21 @@ private:
     void compute_row(const particle_row<U>& row, pipeline_result<U, D...>& out, std::size_t n,
                      std::index_sequence<K...>) const {
         auto one = [&](const auto& d, std::vector<U>& data) {
-            if constexpr (particle_descriptor<std::remove_cvref_t<decltype(d)>>)
+            using Desc = std::remove_cvref_t<decltype(d)>;
+            if constexpr (std::is_same_v<Stage, nearest_or_ball> && requests_neighbors<Desc>) {
+                // Each descriptor reads the prefix it requests (as the planner hands it); a ball
+                // left to the stage (cutoff 0) is the stage's ball, not the whole row.
+                neighbor_request r = d.request();
+                if (r.need != neighbor_need::sorted_nearest && !(r.radius < std::numeric_limits<double>::max()))
+                    r.radius = stage_.radius;
+                const std::size_t m = prefix_length(row.distances2, r);
+                const particle_row<U> cut{row.index,         row.neighbors.first(m), row.vectors.first(m),
+                                          row.distances2.first(m), row.properties,
+                                          row.weights.empty() ? row.weights : row.weights.first(m)};
+                d.compute(cut, output_row<U>{data.data() + row.index, n});
+            } else if constexpr (particle_descriptor<Desc>) {
                 d.compute(row, output_row<U>{data.data() + row.index, n});
+            }
         };
         (one(std::get<K>(descriptors_), out.data_[K]), ...);
     }

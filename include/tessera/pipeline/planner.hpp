@@ -100,7 +100,8 @@ public:
         std::string describe() const;
     };
 
-    /// Storage kept across frames: a run allocates nothing new once the first frame sized it.
+    /// Storage kept across frames: the cell-list stage allocates nothing new once the first frame
+    /// sized it (a tessellation, when Voronoi requests run, is still built afresh each frame).
     struct workspace {
         cell_list<T> cells;
         neighbor_list<T> list;     ///< the cell-list stage's rows, when stored
@@ -114,14 +115,17 @@ public:
     /// coordination with cutoff 0) is rejected here, naming it.
     std::size_t add(any_descriptor<T> d) {
         const neighbor_request& r = d.request();
-        if (!r.voronoi) {
-            const bool nearest_k = r.k != std::numeric_limits<std::size_t>::max();
-            if (!nearest_k && !(r.radius > 0 && r.radius < std::numeric_limits<double>::max())) {
+        if (!r.voronoi && r.need == neighbor_need::sorted_nearest) {
+            if (r.k == 0 || r.k == std::numeric_limits<std::size_t>::max() || !(r.radius > 0))
+                throw error("planner: descriptor ", entries_.size() + 1, " (columns ", join(d.columns(particle_properties{})),
+                            ") requests the k nearest with k = ", r.k, " and max_radius ", r.radius,
+                            ": k must be finite and >= 1, max_radius > 0 (infinity for none)");
+        } else if (!r.voronoi) {
+            if (!(r.radius > 0 && r.radius < std::numeric_limits<double>::max())) {
                 throw error("planner: descriptor ", entries_.size() + 1, " (columns ",
                             join(d.columns(particle_properties{})), ") needs a ball but states no finite cutoff (",
                             r.radius, "): give it a cutoff");
             }
-            if (nearest_k && r.k == 0) throw error("planner: a k-nearest request needs k >= 1");
         }
         entries_.push_back(std::move(d));
         return entries_.size() - 1;
@@ -145,7 +149,7 @@ public:
                 continue;
             }
             if (!e.per_particle()) s.stores_list = true;
-            if (r.k == std::numeric_limits<std::size_t>::max()) {
+            if (r.need != neighbor_need::sorted_nearest) {
                 if (any_ball && r.radius != ball_r) one_radius = false;
                 ball_r = std::max(ball_r, r.radius);
                 any_ball = true;
