@@ -38,6 +38,7 @@ int run(int argc, char** argv, const char* simd) {
     tessera::cli::register_atom_msd(app, action);
     tessera::cli::register_vmsd(app, action);
     tessera::cli::register_delays(app, action);
+    tessera::cli::register_polyhedra(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -17,4 +17,5 @@ void register_isf(CLI::App& app, std::function<int()>& action);
 void register_atom_msd(CLI::App& app, std::function<int()>& action);
 void register_vmsd(CLI::App& app, std::function<int()>& action);
 void register_delays(CLI::App& app, std::function<int()>& action);
+void register_polyhedra(CLI::App& app, std::function<int()>& action);
 }  // namespace tessera::cli
