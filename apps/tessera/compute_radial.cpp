@@ -5,10 +5,13 @@
 //   --entropy SIGMA --entropy-cutoff RC|R0:R1:DR [--entropy-local R] [--entropy-partial]
 //                                              entropy or entropy_<k> (descriptors/pair_entropy.hpp)
 //   --sro RC|pairs                             alpha_<b>, eta_<b> (descriptors/chemical_order.hpp)
+//   --local-rdf R0:R1:DR --local-rdf-sigma S [--local-rdf-cutoff RC]
+//                                              gloc_<k> (descriptors/local_rdf.hpp)
 #include "compute_descriptors.hpp"
 
 #include <tessera/descriptors/chemical_order.hpp>
 #include <tessera/descriptors/coordination.hpp>
+#include <tessera/descriptors/local_rdf.hpp>
 #include <tessera/descriptors/pair_entropy.hpp>
 #include <tessera/descriptors/symmetry_functions.hpp>
 
@@ -23,8 +26,8 @@ namespace tessera::cli {
 namespace {
 
 struct radial_options {
-    std::string coord_pairs, sf_grid, entropy_cutoff, sro;
-    double sf_width = 0, sf_cutoff = 0, entropy_sigma = 0, entropy_local = 0;
+    std::string coord_pairs, sf_grid, entropy_cutoff, sro, local_rdf_grid;
+    double sf_width = 0, sf_cutoff = 0, entropy_sigma = 0, entropy_local = 0, local_rdf_sigma = 0, local_rdf_cutoff = 0;
     bool entropy_partial = false;
 };
 
@@ -78,8 +81,15 @@ descriptor_cli radial_cli(CLI::App* compute) {
     compute->add_option("--sro", o->sro,
                         "chemical short-range order in the first shell RC, or 'pairs' for the --coord-pairs "
                         "table: columns alpha_<type>, eta_<type>");
+    compute->add_option("--local-rdf", o->local_rdf_grid,
+                        "smoothed local g_i(r) on the grid R0:R1:DR (r > 0): columns gloc_<k>");
+    compute->add_option("--local-rdf-sigma", o->local_rdf_sigma, "--local-rdf Gaussian width SIGMA (required)")
+        ->check(CLI::PositiveNumber);
+    compute->add_option("--local-rdf-cutoff", o->local_rdf_cutoff, "--local-rdf neighbour cutoff (default R1 + 3 SIGMA)")
+        ->check(CLI::PositiveNumber);
     return {[o]() -> std::optional<frame_planner> {
-        const bool any = !o->coord_pairs.empty() || !o->sf_grid.empty() || o->entropy_sigma > 0 || !o->sro.empty();
+        const bool any = !o->coord_pairs.empty() || !o->sf_grid.empty() || o->entropy_sigma > 0 || !o->sro.empty() ||
+                         !o->local_rdf_grid.empty();
         if (!any) return std::nullopt;
         std::optional<pair_coordination> pairs;
         if (!o->coord_pairs.empty()) pairs = parse_pairs(o->coord_pairs);
@@ -103,6 +113,11 @@ descriptor_cli radial_cli(CLI::App* compute) {
                 if (!(sro->cutoff > 0)) throw error("--sro: the cutoff must be positive");
             }
         }
+        std::vector<double> local_grid;
+        if (!o->local_rdf_grid.empty()) {
+            if (!(o->local_rdf_sigma > 0)) throw error("--local-rdf needs --local-rdf-sigma SIGMA");
+            local_grid = parse_grid(o->local_rdf_grid, "--local-rdf");
+        }
         return frame_planner{[=, opts = *o](const frame_context& c, std::vector<planned_descriptor>& out) {
             if (pairs) out.push_back({*pairs, true});
             if (sf) out.push_back({*sf, false});
@@ -115,6 +130,16 @@ descriptor_cli radial_cli(CLI::App* compute) {
                                false});
             }
             if (sro) out.push_back({*sro, false});
+            if (!local_grid.empty()) {
+                const double volume = std::visit([](const auto& b) { return double(b.volume()); }, c.box);
+                if (!(std::isfinite(volume) && volume > 0))
+                    throw error("--local-rdf: the frame has no finite box volume (the density N/V is needed)");
+                const double rc = opts.local_rdf_cutoff > 0 ? opts.local_rdf_cutoff
+                                                            : local_grid.back() + 3 * opts.local_rdf_sigma;
+                out.push_back({local_rdf_descriptor{local_grid, opts.local_rdf_sigma, rc,
+                                                    double(c.positions.size()) / volume},
+                               false});
+            }
         }};
     }};
 }

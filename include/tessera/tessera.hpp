@@ -44,6 +44,7 @@
 #include <tessera/descriptors/coordination.hpp>
 #include <tessera/descriptors/csp.hpp>
 #include <tessera/descriptors/interstice.hpp>
+#include <tessera/descriptors/local_rdf.hpp>
 #include <tessera/descriptors/pair_entropy.hpp>
 #include <tessera/descriptors/solid_bonds.hpp>
 #include <tessera/descriptors/steinhardt.hpp>
