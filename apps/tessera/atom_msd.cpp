@@ -36,16 +36,7 @@ int run_atom_msd(const atom_msd_options& o) {
     const std::size_t last = *std::max_element(o.lags.begin(), o.lags.end());
     std::size_t used = 0;
     // Frames after the largest lag are not needed: stop reading there.
-    const frame_selection selection = frame_selection::parse(o.frames);
-    trajectory_reader reader(o.input);
-    frame f;
-    for (std::size_t index = 0; used <= last; ++index) {
-        if (selection.finished(index)) break;
-        if (!selection.selects(index)) {
-            if (!reader.skip()) break;
-            continue;
-        }
-        if (!reader.next(f)) break;
+    for_each_selected_frame(o.input, o.frames, "tessera atom-msd", [&](frame& f, std::size_t index) {
         const std::string what = o.input + " frame " + std::to_string(index) + " (timestep " + std::to_string(f.timestep) + ")";
         if (!traj) {
             const auto fam = f.coordinate_family();
@@ -57,8 +48,8 @@ int run_atom_msd(const atom_msd_options& o) {
         const auto& r =
             std::visit([&](const auto& b) -> const std::vector<vec3<double>>& { return traj->add(x, b, ids, what); }, f.box);
         lags.add(r);
-        ++used;
-    }
+        return ++used <= last;
+    });
     if (!lags.complete())
         throw error(o.input + ": lag " + std::to_string(last) + " needs " + std::to_string(last + 1) +
                     " selected frames, the selection has " + std::to_string(used));

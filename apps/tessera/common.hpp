@@ -111,6 +111,7 @@ private:
 
 /// Reads `input` and calls fn(frame&, index) for every frame the --frames text selects (index:
 /// 0-based position in the file), with terminal progress labelled `what` (none when null).
+/// fn may return bool: false stops reading after that frame (nothing more is needed).
 /// Returns how many frames fn saw; none at all is an error naming the file.
 template <class Fn>
 std::size_t for_each_selected_frame(const std::string& input, const std::string& frames, const char* what, Fn&& fn) {
@@ -131,9 +132,12 @@ std::size_t for_each_selected_frame(const std::string& input, const std::string&
             continue;
         }
         if (!reader.next(f)) break;
-        fn(f, index);
+        bool more = true;
+        if constexpr (std::is_same_v<std::invoke_result_t<Fn&, frame&, std::size_t>, bool>) more = fn(f, index);
+        else fn(f, index);
         ++used;
         if (bar) bar->frame(used, f.timestep, f.natoms, reader.input_consumed());
+        if (!more) break;
     }
     if (used == 0) throw error(input + ": no frame selected (the file has " + std::to_string(index) + " frames)");
     return used;
