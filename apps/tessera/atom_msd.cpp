@@ -6,6 +6,7 @@
 // frame with its input columns plus `dr2_<K>` per lag and, with --temperature T, the features
 // `lg_dr2_T_<K>` = lg(max(Δr², F)/T) of machine-learned temperature models (Liu et al.).
 #include "common.hpp"
+#include "output.hpp"
 #include "subcommands.hpp"
 
 #include <tessera/dynamics/msd.hpp>
@@ -30,6 +31,8 @@ struct atom_msd_options {
 };
 
 int run_atom_msd(const atom_msd_options& o) {
+    output_file out(o.output, {o.input});
+    run_report report("atom-msd");
     std::optional<frame> first;
     std::optional<unwrapped_trajectory<double>> traj;
     lag_displacements<double> lags(o.lags);
@@ -49,7 +52,7 @@ int run_atom_msd(const atom_msd_options& o) {
             std::visit([&](const auto& b) -> const std::vector<vec3<double>>& { return traj->add(x, b, ids, what); }, f.box);
         lags.add(r);
         return ++used <= last;
-    });
+    }, &report.tally);
     if (!lags.complete())
         throw error(o.input + ": lag " + std::to_string(last) + " needs " + std::to_string(last + 1) +
                     " selected frames, the selection has " + std::to_string(used));
@@ -64,10 +67,12 @@ int run_atom_msd(const atom_msd_options& o) {
             first->add_column("lg_dr2_T_" + std::to_string(o.lags[l]), std::move(col));
         }
     }
-    lammps_dump_writer writer(o.output);
+    auto writer = out.dump_writer();
     writer.set_precision(o.precision);
     writer.write(*first);
     writer.close();
+    out.commit();
+    report.done({&out});
     return 0;
 }
 
@@ -83,11 +88,11 @@ void register_atom_msd(CLI::App& app, std::function<int()>& action) {
     sub->add_option("--lags", o->lags, "lags K in selected frames after the first, e.g. 1,10,100")
         ->required()
         ->delimiter(',')
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number());
     sub->add_option("--temperature", o->temperature, "T: also write lg(max(dr2, FLOOR)/T) as lg_dr2_T_<K>")
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number());
     sub->add_option("--floor", o->floor, "smallest dr2 in the lg features (default 1e-6; a resting atom would give -inf)")
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number());
     add_frames_option(sub, o->frames);
     add_precision_option(sub, o->precision);
     sub->callback([o, &action] { action = [o] { return run_atom_msd(*o); }; });

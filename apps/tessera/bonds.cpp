@@ -6,6 +6,7 @@
 // formed since the reference frame, with per-type-pair cutoffs and a hysteresis
 // (dynamics/bond_changes.hpp; seed 001: Cu–Cu 3.05, Cu–Zr 3.75, Zr–Zr 4.35 Å, h = 0.075 Å).
 #include "common.hpp"
+#include "output.hpp"
 #include "subcommands.hpp"
 
 #include <tessera/dynamics/bond_changes.hpp>
@@ -33,10 +34,12 @@ pair_cutoffs parse_pairs(const std::string& text) {
 }
 
 int run_bonds(const bonds_options& o) {
+    output_file out(o.output, {o.input});
+    run_report report("bonds");
     bond_change_options opt{parse_pairs(o.pairs), o.hysteresis,
                             o.rule == "margin" ? bond_change_rule::shell_margin : bond_change_rule::distance_change};
     const bool previous = o.reference == "previous";
-    lammps_dump_writer writer(o.output);
+    auto writer = out.dump_writer();
     writer.set_precision(o.precision);
     std::optional<frame> ref;
     std::size_t written = 0;
@@ -55,9 +58,11 @@ int run_bonds(const bonds_options& o) {
             ++written;
         }
         if (!ref || previous) ref = f;
-    });
+    }, &report.tally);
     writer.close();
     if (written == 0) throw error(o.input + ": " + std::to_string(used) + " selected frame(s); bond changes need two");
+    out.commit();
+    report.done({&out});
     return 0;
 }
 
@@ -70,7 +75,7 @@ void register_bonds(CLI::App& app, std::function<int()>& action) {
     sub->add_option("-o,--output", o->output, "output LAMMPS dump: input columns + bonds_broken bonds_formed")->required();
     sub->add_option("--pairs", o->pairs, "first-shell cutoffs per type pair, e.g. 1-1:3.05,1-2:3.75,2-2:4.35")->required();
     sub->add_option("--hysteresis", o->hysteresis, "distance change a bond must make to count (default 0.075)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative_number());
     sub->add_option("--rule", o->rule,
                     "distance (default; seed 001: cross r_c and change by more than h) or margin (r_B > r_c + h)")
         ->check(CLI::IsMember({"distance", "margin"}));

@@ -8,7 +8,10 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -22,48 +25,94 @@
 
 namespace tessera::cli {
 
-/// Python-style slice A:B:S over frame indices (0-based, B exclusive; empty parts = defaults).
+/// A mistake in the command line (exit code 2), as opposed to a problem with the data (a plain
+/// tessera::error, exit code 1). main.cpp maps them; docs/cli.md documents the codes.
+struct usage_error : error {
+    using error::error;
+};
+
+/// Python-style slice A:B:S over frame indices: 0-based, B exclusive, empty parts = defaults,
+/// negative A or B count from the end (-1 is the last frame), S >= 1. "A" alone is one frame.
 struct frame_selection {
-    std::size_t start = 0;
-    std::optional<std::size_t> stop;
-    std::size_t step = 1;
+    std::optional<long long> start, stop;
+    long long step = 1;
+    bool single = false;  ///< "A": exactly frame A
+    std::string text;
 
     static frame_selection parse(const std::string& text) {
         frame_selection s;
+        s.text = text;
         if (text.empty()) return s;
         const auto c1 = text.find(':');
         const auto c2 = c1 == std::string::npos ? std::string::npos : text.find(':', c1 + 1);
-        auto number = [&](const std::string& part, const char* what) -> std::optional<std::size_t> {
+        if (c2 != std::string::npos && text.find(':', c2 + 1) != std::string::npos)
+            throw usage_error("--frames '", text, "': expected A, A:B or A:B:S");
+        auto number = [&](const std::string& part, const char* what) -> std::optional<long long> {
             if (part.empty()) return std::nullopt;
-            std::size_t used = 0;
-            long long v = -1;
-            try {
-                v = std::stoll(part, &used);
-            } catch (const std::exception&) {
-                used = 0;
-            }
-            if (used != part.size() || v < 0)
-                throw error("--frames '" + text + "': " + what + " must be a non-negative integer, got '" + part + "'");
-            return static_cast<std::size_t>(v);
+            long long v = 0;
+            const char* b = part.data() + (part[0] == '+' ? 1 : 0);
+            const auto [p, ec] = std::from_chars(b, part.data() + part.size(), v);
+            if (ec != std::errc() || p != part.data() + part.size())
+                throw usage_error("--frames '", text, "': ", what, " must be an integer (negative counts from the end), got '",
+                                  part, "'");
+            return v;
         };
         if (c1 == std::string::npos) {  // a single frame index
-            s.start = number(text, "the frame index").value();
-            s.stop = s.start + 1;
+            s.start = number(text, "the frame index");
+            if (!s.start) throw usage_error("--frames '", text, "': empty frame index");
+            s.single = true;
             return s;
         }
-        s.start = number(text.substr(0, c1), "start").value_or(0);
+        s.start = number(text.substr(0, c1), "start");
         s.stop = number(text.substr(c1 + 1, c2 == std::string::npos ? std::string::npos : c2 - c1 - 1), "stop");
         if (c2 != std::string::npos) {
-            s.step = number(text.substr(c2 + 1), "step").value_or(1);
-            if (s.step == 0) throw error("--frames '" + text + "': step must be at least 1");
+            const auto step = number(text.substr(c2 + 1), "step");
+            if (step && *step < 1)
+                throw usage_error("--frames '", text, "': the step must be at least 1 (frames are read in order)");
+            s.step = step.value_or(1);
         }
         return s;
     }
-    bool selects(std::size_t index) const {
-        return index >= start && (!stop || index < *stop) && (index - start) % step == 0;
+    /// Whether the selection needs the number of frames (a negative index).
+    bool needs_count() const noexcept { return (start && *start < 0) || (stop && *stop < 0); }
+
+    /// The selection on a file of `count` frames (any count when !needs_count()).
+    struct resolved {
+        std::size_t start = 0;
+        std::optional<std::size_t> stop;
+        std::size_t step = 1;
+        bool selects(std::size_t index) const {
+            return index >= start && (!stop || index < *stop) && (index - start) % step == 0;
+        }
+        bool finished(std::size_t index) const { return stop && index >= *stop; }
+    };
+    resolved resolve(std::optional<std::size_t> count) const {
+        auto absolute = [&](long long v) -> long long {
+            return v >= 0 ? v : (count ? std::max(0LL, static_cast<long long>(*count) + v) : 0);
+        };
+        resolved r;
+        r.step = static_cast<std::size_t>(step);
+        if (single) {
+            const long long a = *start >= 0 ? *start : (count ? static_cast<long long>(*count) + *start : -1);
+            if (a < 0)  // -5 of a 3-frame file: nothing, reported by the caller with the count
+                return resolved{0, std::size_t(0), 1};
+            r.start = static_cast<std::size_t>(a);
+            r.stop = r.start + 1;
+            return r;
+        }
+        r.start = static_cast<std::size_t>(start ? absolute(*start) : 0);
+        if (stop) r.stop = static_cast<std::size_t>(absolute(*stop));
+        return r;
     }
-    bool finished(std::size_t index) const { return stop && index >= *stop; }
 };
+
+/// Number of frames in a trajectory file (reads it through once, without parsing atom lines).
+inline std::size_t count_frames(const std::string& input) {
+    trajectory_reader reader(input);
+    std::size_t n = 0;
+    while (reader.skip()) ++n;
+    return n;
+}
 
 /// Whether subcommands show progress (cleared by --quiet; see main.cpp).
 inline bool show_progress = true;
@@ -113,9 +162,17 @@ private:
 /// 0-based position in the file), with terminal progress labelled `what` (none when null).
 /// fn may return bool: false stops reading after that frame (nothing more is needed).
 /// Returns how many frames fn saw; none at all is an error naming the file.
+/// What a run read, for its closing line (run_report in output.hpp).
+struct frame_tally {
+    std::size_t frames = 0;
+    std::size_t atoms = 0;  ///< of the last frame read
+};
+
 template <class Fn>
-std::size_t for_each_selected_frame(const std::string& input, const std::string& frames, const char* what, Fn&& fn) {
-    const frame_selection selection = frame_selection::parse(frames);
+std::size_t for_each_selected_frame(const std::string& input, const std::string& frames, const char* what, Fn&& fn,
+                                    frame_tally* tally = nullptr) {
+    const frame_selection parsed = frame_selection::parse(frames);
+    const auto selection = parsed.resolve(parsed.needs_count() ? std::optional(count_frames(input)) : std::nullopt);
     trajectory_reader reader(input);
     std::optional<progress> bar;
     if (what) {
@@ -133,30 +190,77 @@ std::size_t for_each_selected_frame(const std::string& input, const std::string&
         }
         if (!reader.next(f)) break;
         bool more = true;
-        if constexpr (std::is_same_v<std::invoke_result_t<Fn&, frame&, std::size_t>, bool>) more = fn(f, index);
-        else fn(f, index);
+        try {
+            if constexpr (std::is_same_v<std::invoke_result_t<Fn&, frame&, std::size_t>, bool>) more = fn(f, index);
+            else fn(f, index);
+        } catch (const usage_error&) {
+            throw;
+        } catch (const error& e) {  // every message names the file and the frame
+            if (std::string_view(e.what()).find(input) != std::string_view::npos) throw;
+            throw error(input, " frame ", index, " (timestep ", f.timestep, "): ", e.what());
+        }
         ++used;
+        if (tally) tally->frames = used, tally->atoms = f.natoms;
         if (bar) bar->frame(used, f.timestep, f.natoms, reader.input_consumed());
         if (!more) break;
     }
-    if (used == 0) throw error(input + ": no frame selected (the file has " + std::to_string(index) + " frames)");
+    if (used == 0) {
+        while (reader.skip()) ++index;  // the true count, for the message
+        throw error(input, ": --frames '", frames, "' selects none of its ", index, " frame",
+                          index == 1 ? "" : "s", index ? " (0 to " + std::to_string(index - 1) + ")" : std::string());
+    }
     return used;
+}
+
+/// Validators for numeric options whose messages say what was wrong in the user's terms (CLI11's
+/// own print the range with DBL_MAX's 309 digits). `kind`: "positive", "non-negative" or a
+/// range "[lo, hi]"; decimal commas ("3,086") are named as such.
+inline CLI::Validator number_check(std::string kind, double lo, double hi, bool lo_open = false) {
+    return CLI::Validator(
+        [=](std::string& text) -> std::string {
+            double v = 0;
+            const char* b = text.data() + (!text.empty() && text[0] == '+' ? 1 : 0);
+            const auto [p, ec] = std::from_chars(b, text.data() + text.size(), v);
+            if (text.empty() || ec != std::errc() || p != text.data() + text.size() || !std::isfinite(v))
+                return "'" + text + "' is not a number" +
+                       (text.find(',') != std::string::npos ? " (write decimals with a point, e.g. 3.086)" : "");
+            if (v < lo || v > hi || (lo_open && v == lo)) return "'" + text + "' is not " + kind;
+            return {};
+        },
+        kind == "positive" ? "> 0" : kind == "non-negative" ? ">= 0" : kind.substr(kind.find('[')));
+}
+inline CLI::Validator positive_number() {
+    return number_check("positive", 0, std::numeric_limits<double>::infinity(), true);
+}
+inline CLI::Validator non_negative_number() {
+    return number_check("non-negative", 0, std::numeric_limits<double>::infinity());
+}
+/// Integers in [lo, hi] (CLI11 converts to the option's integer type after this check).
+inline CLI::Validator in_range(double lo, double hi) {
+    auto fmt = [](double x) {
+        char b[32];
+        std::snprintf(b, sizeof b, "%g", x);
+        return std::string(b);
+    };
+    return number_check("in the range [" + fmt(lo) + ", " + fmt(hi) + "]", lo, hi);
 }
 
 /// The options every trajectory subcommand shares.
 inline void add_frames_option(CLI::App* sub, std::string& frames) {
-    sub->add_option("--frames", frames, "frames to use, A:B:S (0-based, B exclusive) or one index");
+    sub->add_option("--frames", frames,
+                    "frames to use: one index, or A:B:S as in Python (0-based, B exclusive, negative counts from the "
+                    "end: -1 is the last frame, -5: the last five; default: all)");
 }
 /// --precision N for subcommands that write dumps (lammps_dump_writer::set_precision).
 inline void add_precision_option(CLI::App* sub, int& precision) {
     sub->add_option("--precision", precision,
                      "significant digits of non-integer output values (printf %g; LAMMPS writes 6); 0, the "
                      "default: the shortest form that reads back bit for bit")
-        ->check(CLI::Range(0, 17));
+        ->check(in_range(0, 17));
 }
 inline void add_threads_option(CLI::App* sub, int& threads) {
     sub->add_option("--threads", threads, "OpenMP threads (0: all cores); results do not depend on it")
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative_number());
 }
 
 }  // namespace tessera::cli

@@ -5,6 +5,7 @@
 // descriptor's flags live in compute_<name>.cpp (compute_descriptors.hpp); all of them run in
 // one planner per frame (pipeline/planner.hpp): one neighbour query, one pass over the atoms.
 #include "common.hpp"
+#include "output.hpp"
 #include "compute_descriptors.hpp"
 #include "subcommands.hpp"
 
@@ -12,7 +13,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cmath>
 #include <cstdlib>
+#include <map>
 
 #include <functional>
 #include <span>
@@ -27,7 +30,49 @@ struct compute_options {
     int precision = 0;  // --precision
     std::string input, output, frames;
     int threads = 0;
+    bool overwrite = false;
     std::vector<descriptor_cli> descriptors;
+};
+
+/// Where a frame's descriptor columns go: checked for clashes with the input's columns and with
+/// each other, and counted for undefined values (NaN) per flag.
+class column_sink {
+public:
+    column_sink(frame& f, bool overwrite, std::map<std::string, std::size_t>& undefined)
+        : f_(f), input_columns_(f.num_columns()), overwrite_(overwrite), undefined_(undefined) {}
+
+    void add(const std::string& name, std::vector<double> values, bool integral, const std::string& flag) {
+        const auto c = f_.column_index(name);
+        if (c >= 0 && std::size_t(c) < input_columns_ && !overwrite_)
+            throw usage_error(flag, " writes column '", name,
+                              "', which the input already has; pass --overwrite to replace it, or rename it first");
+        if (c >= 0 && std::size_t(c) >= input_columns_)
+            throw usage_error(flag, " and ", owner_[std::size_t(c) - input_columns_], " both write column '", name,
+                              "'; give only one of them");
+        std::size_t nan = 0;
+        for (const double v : values) nan += std::isnan(v) ? 1 : 0;
+        auto& worst = frame_undefined_[flag];
+        worst = std::max(worst, nan);
+        f_.add_column(name, std::move(values), integral);
+        if (c < 0) owner_.push_back(flag);
+    }
+    /// Adds every column of `produced` (a producer's scratch frame) under `flag`.
+    void add_all(frame& produced, const std::string& flag) {
+        for (std::size_t c = 0; c < produced.num_columns(); ++c)
+            add(produced.names[c], std::move(produced.columns[c]), produced.integral[c] != 0, flag);
+    }
+    /// Atoms with an undefined value, per flag (the most in any one of its columns).
+    ~column_sink() {
+        for (const auto& [flag, n] : frame_undefined_) undefined_[flag] += n;
+    }
+
+private:
+    frame& f_;
+    std::size_t input_columns_;
+    bool overwrite_;
+    std::vector<std::string> owner_;
+    std::map<std::string, std::size_t> frame_undefined_;
+    std::map<std::string, std::size_t>& undefined_;
 };
 
 int run_compute(const compute_options& o) {
@@ -40,42 +85,69 @@ int run_compute(const compute_options& o) {
             if (auto p = d.make()) producers.push_back(std::move(*p));
     }
     if (planned.empty() && producers.empty())
-        throw error("tessera compute: no descriptor requested (e.g. --coord 3.0)");
+        throw usage_error("compute: no descriptor requested; add at least one, e.g. --coord 3.0 or --csp 12 "
+                          "(tessera compute --help lists them)");
     const bool show_plan = std::getenv("TESSERA_SHOW_PLAN") != nullptr;  // for tests and the curious
-    lammps_dump_writer writer(o.output);
+    output_file out(o.output, {o.input});
+    auto writer = out.dump_writer();
     writer.set_precision(o.precision);
+    const run_report report("compute");
     std::vector<std::array<double, 3>> positions;
     std::vector<int> types;
     planner<double>::workspace ws;  // neighbour storage reused from frame to frame
     std::vector<planned_descriptor> entries;
-    for_each_selected_frame(o.input, o.frames, "tessera compute", [&](frame& f, std::size_t) {
-        f.positions(positions);
-        types.clear();
-        if (f.has_column("type")) types = f.types();
-        particle_properties props;
-        props.types = types;
-        const frame_context ctx{positions, f.box, props, openmp_policy{o.threads}};
-        entries.clear();
-        for (const auto& p : planned) p(ctx, entries);
-        if (!entries.empty()) {
-            planner<double> plan;
-            for (const auto& e : entries) plan.add(e.descriptor);
-            if (show_plan) std::fprintf(stderr, "tessera compute: stage %s\n", plan.plan().describe().c_str());
-            const auto& out = std::visit(
-                [&](const auto& b) -> const planner_result<double>& {
-                    return plan.run(positions, b, ws, props, ctx.policy);
-                },
-                f.box);
-            for (std::size_t e = 0; e < entries.size(); ++e)
-                for (std::size_t c = 0; c < out.names_of(e).size(); ++c) {
-                    const auto col = out.column(e, c);
-                    f.add_column(out.names_of(e)[c], std::vector<double>(col.begin(), col.end()), entries[e].integral);
-                }
+    std::map<std::string, std::size_t> undefined;  // atoms × frames without a value, per flag
+    std::size_t atoms = 0;
+    const std::size_t frames = for_each_selected_frame(o.input, o.frames, "tessera compute", [&](frame& f, std::size_t index) {
+        try {
+            f.positions(positions);
+            types.clear();
+            if (f.has_column("type")) types = f.types();
+            particle_properties props;
+            props.types = types;
+            const frame_context ctx{positions, f.box, props, openmp_policy{o.threads}};
+            entries.clear();
+            for (const auto& p : planned) p(ctx, entries);
+            column_sink sink(f, o.overwrite, undefined);
+            if (!entries.empty()) {
+                planner<double> plan;
+                for (const auto& e : entries) plan.add(e.descriptor);
+                if (show_plan) std::fprintf(stderr, "tessera compute: stage %s\n", plan.plan().describe().c_str());
+                const auto& result = std::visit(
+                    [&](const auto& b) -> const planner_result<double>& {
+                        return plan.run(positions, b, ws, props, ctx.policy);
+                    },
+                    f.box);
+                for (std::size_t e = 0; e < entries.size(); ++e)
+                    for (std::size_t c = 0; c < result.names_of(e).size(); ++c) {
+                        const auto col = result.column(e, c);
+                        sink.add(result.names_of(e)[c], std::vector<double>(col.begin(), col.end()), entries[e].integral,
+                                 entries[e].flag);
+                    }
+            }
+            for (const auto& p : producers) {
+                frame produced;
+                produced.natoms = f.natoms;
+                p.produce(ctx, produced);
+                sink.add_all(produced, p.flag);
+            }
+        } catch (const usage_error&) {
+            throw;
+        } catch (const error& e) {  // name the frame the descriptor failed on
+            throw error(o.input, " frame ", index, " (timestep ", f.timestep, "): ", e.what());
         }
-        for (const auto& p : producers) p(ctx, f);
         writer.write(f);
+        atoms = f.natoms;
     });
     writer.close();
+    out.commit();
+    for (const auto& [flag, n] : undefined)
+        if (n > 0)
+            std::fprintf(stderr,
+                         "tessera compute: %s is undefined for %zu atom%s (summed over frames; too few neighbours): "
+                         "written as nan\n",
+                         flag.c_str(), n, n == 1 ? "" : "s");
+    report.done(frames, atoms, {&out});
     return 0;
 }
 
@@ -85,7 +157,11 @@ void register_compute(CLI::App& app, std::function<int()>& action) {
     auto opts = std::make_shared<compute_options>();
     CLI::App* sub = app.add_subcommand("compute", "compute per-atom descriptors for every frame of a trajectory");
     sub->add_option("input", opts->input, "LAMMPS text dump (.gz ok) or extended XYZ")->required();
-    sub->add_option("-o,--output", opts->output, "output LAMMPS dump: input columns + descriptor columns")->required();
+    sub->add_option("-o,--output", opts->output,
+                    "output LAMMPS dump (.gz: compressed; -: stdout): input columns + descriptor columns")
+        ->required();
+    sub->add_flag("--overwrite", opts->overwrite,
+                  "let a descriptor replace an input column of the same name (default: an error)");
     add_frames_option(sub, opts->frames);
     add_precision_option(sub, opts->precision);
     add_threads_option(sub, opts->threads);

@@ -12,11 +12,11 @@ descriptor_cli coordination_cli(CLI::App* compute) {
     compute
         ->add_option("--coord", *rc,
                      "coordination number within RC: columns coord, coord_1, coord_2, ... (per neighbour type)")
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number());
     return {[rc]() -> std::optional<frame_planner> {
         if (*rc <= 0) return std::nullopt;
         return frame_planner{[d = coordination{*rc}](const frame_context&, std::vector<planned_descriptor>& out) {
-            out.push_back({d, true});
+            out.push_back({d, true, "--coord"});
         }};
     }};
 }

@@ -5,6 +5,8 @@
 // the frame's planner (one neighbour query and one pass for all of them), or nothing when its
 // flags were not given. Descriptors not yet on the planner (Voronoi cells) return a column
 // producer from `make()` instead. compute.cpp lists the registrations; columns appear in that order.
+#include "common.hpp"
+
 #include <tessera/core/execution.hpp>
 #include <tessera/core/frame.hpp>
 #include <tessera/core/properties.hpp>
@@ -12,9 +14,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace tessera::cli {
@@ -27,17 +31,35 @@ struct frame_context {
     openmp_policy policy;
 };
 
-/// One descriptor for the frame's planner, and whether its columns are integers (written so).
+/// One descriptor for the frame's planner, whether its columns are integers (written so), and
+/// the flag that asked for it (for messages).
 struct planned_descriptor {
     any_descriptor<double> descriptor;
     bool integral = false;
+    const char* flag = "";
 };
 
 /// Adds a descriptor's planner entries for one frame (parameters may depend on the frame, e.g. N/V).
 using frame_planner = std::function<void(const frame_context&, std::vector<planned_descriptor>&)>;
 
-/// Appends a descriptor's columns to the frame (frame::add_column), outside the planner.
-using column_producer = std::function<void(const frame_context&, frame&)>;
+/// Adds a descriptor's columns (frame::add_column) to an empty frame of natoms atoms, outside the
+/// planner; `flag` names it in messages.
+struct column_producer {
+    std::function<void(const frame_context&, frame&)> produce;
+    std::string flag;
+};
+
+/// A per-type-pair table of `flag` covering types 1..table_types must match the frame's types:
+/// a type the table lacks or names in vain is an error (no silent zeros).
+inline void check_table_types(const frame_context& c, int table_types, const char* flag) {
+    if (c.properties.types.empty()) throw usage_error(flag, " needs a type column in the input");
+    const auto [lo, hi] = std::minmax_element(c.properties.types.begin(), c.properties.types.end());
+    if (*hi > table_types)
+        throw usage_error(flag, " covers types 1..", table_types, " but the input has atoms of type ", *hi,
+                          "; give its pairs too");
+    if (table_types > *hi)
+        throw usage_error(flag, " names type ", table_types, ", but the input's types are ", *lo, "..", *hi);
+}
 
 struct descriptor_cli {
     std::function<std::optional<frame_planner>()> plan;  ///< planner entries, or nothing

@@ -39,7 +39,7 @@ double parse_number(const std::string& s, const std::string& flag) {
     } catch (const std::exception&) {
         used = 0;
     }
-    if (used != s.size() || s.empty()) throw error(flag + ": '" + s + "' is not a number");
+    if (used != s.size() || s.empty()) throw usage_error(flag + ": '" + s + "' is not a number");
     return v;
 }
 
@@ -48,7 +48,7 @@ std::vector<double> parse_grid(const std::string& s, const std::string& flag) {
     const auto c1 = s.find(':');
     if (c1 == std::string::npos) return {parse_number(s, flag)};
     const auto c2 = s.find(':', c1 + 1);
-    if (c2 == std::string::npos) throw error(flag + ": expected START:STOP:STEP, got '" + s + "'");
+    if (c2 == std::string::npos) throw usage_error(flag + ": expected START:STOP:STEP, got '" + s + "'");
     return symmetry_functions::grid(parse_number(s.substr(0, c1), flag), parse_number(s.substr(c1 + 1, c2 - c1 - 1), flag),
                                     parse_number(s.substr(c2 + 1), flag));
 }
@@ -67,16 +67,16 @@ descriptor_cli radial_cli(CLI::App* compute) {
     compute->add_option("--symmetry-functions", o->sf_grid,
                         "radial symmetry functions on the grid MU0:MU1:DMU: columns g_<type>_<k>");
     compute->add_option("--sf-width", o->sf_width, "symmetry-function width L in exp(-(r-mu)^2/L^2)")
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number());
     compute->add_option("--sf-cutoff", o->sf_cutoff,
                         "symmetry-function cutoff with a smooth cosine taper (default: mu_max + 3 L, no taper)")
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number());
     compute->add_option("--entropy", o->entropy_sigma, "two-body excess entropy with Gaussian width SIGMA")
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number());
     compute->add_option("--entropy-cutoff", o->entropy_cutoff,
                         "entropy integration cutoff RC, or a grid R0:R1:DR (columns entropy_<k>)");
     compute->add_option("--entropy-local", o->entropy_local, "use the local density within R instead of N/V")
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number());
     compute->add_flag("--entropy-partial", o->entropy_partial, "sum over neighbour types with partial densities");
     compute->add_option("--sro", o->sro,
                         "chemical short-range order in the first shell RC, or 'pairs' for the --coord-pairs "
@@ -84,9 +84,9 @@ descriptor_cli radial_cli(CLI::App* compute) {
     compute->add_option("--local-rdf", o->local_rdf_grid,
                         "smoothed local g_i(r) on the grid R0:R1:DR (r > 0): columns gloc_<k>");
     compute->add_option("--local-rdf-sigma", o->local_rdf_sigma, "--local-rdf Gaussian width SIGMA (required)")
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number());
     compute->add_option("--local-rdf-cutoff", o->local_rdf_cutoff, "--local-rdf neighbour cutoff (default R1 + 3 SIGMA)")
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number());
     return {[o]() -> std::optional<frame_planner> {
         const bool any = !o->coord_pairs.empty() || !o->sf_grid.empty() || o->entropy_sigma > 0 || !o->sro.empty() ||
                          !o->local_rdf_grid.empty();
@@ -95,41 +95,44 @@ descriptor_cli radial_cli(CLI::App* compute) {
         if (!o->coord_pairs.empty()) pairs = parse_pairs(o->coord_pairs);
         std::optional<symmetry_functions> sf;
         if (!o->sf_grid.empty()) {
-            if (!(o->sf_width > 0)) throw error("--symmetry-functions needs --sf-width L");
+            if (!(o->sf_width > 0)) throw usage_error("--symmetry-functions needs --sf-width L");
             sf = symmetry_functions{parse_grid(o->sf_grid, "--symmetry-functions"), o->sf_width, o->sf_cutoff};
         }
         std::vector<double> entropy_cutoffs;
         if (o->entropy_sigma > 0) {
-            if (o->entropy_cutoff.empty()) throw error("--entropy needs --entropy-cutoff RC");
+            if (o->entropy_cutoff.empty()) throw usage_error("--entropy needs --entropy-cutoff RC");
             entropy_cutoffs = parse_grid(o->entropy_cutoff, "--entropy-cutoff");
         }
         std::optional<chemical_order> sro;
         if (!o->sro.empty()) {
             if (o->sro == "pairs") {
-                if (!pairs) throw error("--sro pairs needs --coord-pairs");
+                if (!pairs) throw usage_error("--sro pairs needs --coord-pairs");
                 sro = chemical_order{0, *pairs};
             } else {
                 sro = chemical_order{parse_number(o->sro, "--sro")};
-                if (!(sro->cutoff > 0)) throw error("--sro: the cutoff must be positive");
+                if (!(sro->cutoff > 0)) throw usage_error("--sro: the cutoff must be positive");
             }
         }
         std::vector<double> local_grid;
         if (!o->local_rdf_grid.empty()) {
-            if (!(o->local_rdf_sigma > 0)) throw error("--local-rdf needs --local-rdf-sigma SIGMA");
+            if (!(o->local_rdf_sigma > 0)) throw usage_error("--local-rdf needs --local-rdf-sigma SIGMA");
             local_grid = parse_grid(o->local_rdf_grid, "--local-rdf");
         }
         return frame_planner{[=, opts = *o](const frame_context& c, std::vector<planned_descriptor>& out) {
-            if (pairs) out.push_back({*pairs, true});
-            if (sf) out.push_back({*sf, false});
+            if (pairs) {
+                check_table_types(c, pairs->ntypes, "--coord-pairs");
+                out.push_back({*pairs, true, "--coord-pairs"});
+            }
+            if (sf) out.push_back({*sf, false, "--symmetry-functions"});
             if (!entropy_cutoffs.empty()) {
                 const double volume = std::visit([](const auto& b) { return double(b.volume()); }, c.box);
                 if (opts.entropy_local <= 0 && !(std::isfinite(volume) && volume > 0))
                     throw error("--entropy: the frame has no finite box volume; use --entropy-local R");
                 out.push_back({pair_entropy{opts.entropy_sigma, entropy_cutoffs, double(c.positions.size()) / volume,
                                             opts.entropy_local, opts.entropy_partial},
-                               false});
+                               false, "--entropy"});
             }
-            if (sro) out.push_back({*sro, false});
+            if (sro) out.push_back({*sro, false, "--sro"});
             if (!local_grid.empty()) {
                 const double volume = std::visit([](const auto& b) { return double(b.volume()); }, c.box);
                 if (!(std::isfinite(volume) && volume > 0))
@@ -138,7 +141,7 @@ descriptor_cli radial_cli(CLI::App* compute) {
                                                             : local_grid.back() + 3 * opts.local_rdf_sigma;
                 out.push_back({local_rdf_descriptor{local_grid, opts.local_rdf_sigma, rc,
                                                     double(c.positions.size()) / volume},
-                               false});
+                               false, "--local-rdf"});
             }
         }};
     }};

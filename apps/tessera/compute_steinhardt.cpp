@@ -23,22 +23,30 @@ struct steinhardt_options {
                 *voronoi_opt = nullptr;
 };
 
+/// --solid-bonds THRESHOLD, or 0.7 when the flag is bare (CLI11 leaves the vector empty then, or
+/// holds its default-constructed value: read the flag's own results to tell them apart).
+double solid_threshold(const steinhardt_options& o) {
+    const auto& given = o.solid_opt->results();
+    if (given.empty() || given.front().empty()) return 0.7;
+    return o.solid.front();
+}
+
 /// The bond-order descriptors the flags ask for, each stating its neighbours: Voronoi (face
 /// weighted), the nnn nearest (within cutoff when given), or all within cutoff.
 void plan_steinhardt(const steinhardt_options& o, std::size_t nnn, double cutoff, std::vector<planned_descriptor>& out) {
     if (!o.degrees.empty()) {
         out.push_back({steinhardt{.degrees = o.degrees, .nnn = nnn, .wl = o.wl, .wlhat = o.wlhat,
                                   .face_weighted = o.voronoi, .cutoff = cutoff},
-                       false});
+                       false, "--steinhardt"});
         if (o.average)
             out.push_back({steinhardt_average{.degrees = o.degrees, .nnn = nnn, .wl = o.wl || o.wlhat,
                                               .face_weighted = o.voronoi, .cutoff = cutoff},
-                           false});
+                           false, "--average"});
     }
     if (o.solid_opt->count() > 0)
-        out.push_back({solid_bonds{.l = 6, .threshold = o.solid.empty() ? 0.7 : o.solid.front(), .nnn = nnn,
+        out.push_back({solid_bonds{.l = 6, .threshold = solid_threshold(o), .nnn = nnn,
                                    .cutoff = cutoff, .voronoi = o.voronoi},
-                       true});
+                       true, "--solid-bonds"});
 }
 }  // namespace
 
@@ -48,16 +56,16 @@ descriptor_cli steinhardt_cli(CLI::App* compute) {
                          ->add_option("--steinhardt", o->degrees,
                                       "Steinhardt q_l for the degrees L,... (0-12): columns q<l> (LAMMPS orientorder/atom)")
                          ->delimiter(',')
-                         ->check(CLI::Range(0, 12));
+                         ->check(in_range(0, 12));
     o->nnn_opt = compute
                      ->add_option("--steinhardt-nnn", o->nnn,
                                   "Steinhardt/solid bonds: the K nearest neighbours (default 12); within RC when "
                                   "--steinhardt-cutoff is also given")
-                     ->check(CLI::PositiveNumber);
+                     ->check(positive_number());
     o->cutoff_opt = compute
                         ->add_option("--steinhardt-cutoff", o->cutoff,
                                      "Steinhardt/solid bonds: all neighbours within RC (instead of the K nearest)")
-                        ->check(CLI::PositiveNumber);
+                        ->check(positive_number());
     auto* wl = compute->add_flag("--wl", o->wl, "with --steinhardt: columns w<l> (unnormalised, as LAMMPS 2021)");
     auto* wlhat = compute->add_flag("--wlhat", o->wlhat, "with --steinhardt: columns what<l> (normalised w_l)");
     auto* average = compute->add_flag("--average", o->average,
@@ -77,7 +85,7 @@ descriptor_cli steinhardt_cli(CLI::App* compute) {
     return {[o]() -> std::optional<frame_planner> {
         if (o->degrees_opt->count() == 0 && o->solid_opt->count() == 0) {
             if (o->nnn_opt->count() > 0 || o->cutoff_opt->count() > 0)
-                throw error("--steinhardt-nnn/--steinhardt-cutoff need --steinhardt or --solid-bonds");
+                throw usage_error("--steinhardt-nnn/--steinhardt-cutoff need --steinhardt or --solid-bonds");
             return std::nullopt;
         }
         const bool by_cutoff = o->cutoff_opt->count() > 0, by_count = !by_cutoff || o->nnn_opt->count() > 0;

@@ -63,13 +63,13 @@ descriptor_cli voronoi_cli(CLI::App* compute) {
             },
             "TYPE:R,..."));
     compute->add_option("--voronoi-face-threshold", o->face_threshold, "faces smaller than this area are not counted")
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative_number());
     compute->add_option("--voronoi-relative-face-threshold", o->relative_face_threshold,
                         "faces smaller than this fraction of the cell's surface are not counted")
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative_number());
     compute->add_option("--voronoi-edge-threshold", o->edge_threshold,
                         "edges shorter than this are not counted in a face's edge count")
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative_number());
     compute->add_flag("--interstice", o->interstice, "60 interstice features int_* from the Voronoi dual (docs/cli.md)");
     return {[]() -> std::optional<frame_planner> { return std::nullopt; }, [o]() -> std::optional<column_producer> {
         if (!o->voronoi && !o->interstice) return std::nullopt;
@@ -78,7 +78,7 @@ descriptor_cli voronoi_cli(CLI::App* compute) {
             std::vector<double> radii;
             voronoi_options opt;
             if (!type_radii.empty()) {
-                if (c.properties.types.empty()) throw error("--radii needs a type column in the input");
+                if (c.properties.types.empty()) throw usage_error("--radii needs a type column in the input");
                 radii.reserve(c.positions.size());
                 for (std::size_t i = 0; i < c.positions.size(); ++i) {
                     const auto it = type_radii.find(c.properties.types[i]);
@@ -105,7 +105,7 @@ descriptor_cli voronoi_cli(CLI::App* compute) {
             if (o->interstice)
                 emit(interstice::columns(), interstice{}.compute_all(t, std::span<const double>(radii), c.policy),
                      [](std::size_t) { return false; });
-        }};
+        }, o->interstice ? (o->voronoi ? "--voronoi/--interstice" : "--interstice") : "--voronoi"};
     }};
 }
 

@@ -6,6 +6,7 @@
 // `strain_valid` (dynamics/d2min.hpp). Memory: the prepared references (neighbour lists) of at
 // most K frames, whatever the trajectory's length.
 #include "common.hpp"
+#include "output.hpp"
 #include "subcommands.hpp"
 
 #include <tessera/dynamics/d2min.hpp>
@@ -44,11 +45,13 @@ std::size_t parse_reference(const std::string& s) {
 }
 
 int run_d2min(const d2min_cli_options& o) {
+    output_file out(o.output, {o.input});
+    run_report report("d2min");
     const std::size_t lag = parse_reference(o.reference);
     d2min_options opt;
     opt.cutoff = o.cutoff;
     opt.normalization = o.unnormalized ? d2min_normalization::sum : d2min_normalization::per_neighbor;
-    lammps_dump_writer writer(o.output);
+    auto writer = out.dump_writer();
     writer.set_precision(o.precision);
     const openmp_policy policy{o.threads};
     std::deque<d2min_reference<double>> window;  // lag:K: the last K frames; first: frame 0 only
@@ -77,11 +80,13 @@ int run_d2min(const d2min_cli_options& o) {
             std::visit([&](const auto& b) { window.emplace_back(x, b, ids, opt, policy, what); }, f.box);
             if (window.size() > lag) window.pop_front();
         }
-    });
+    }, &report.tally);
     writer.close();
     if (written == 0)
         throw error(o.input + ": " + std::to_string(used) + " selected frame(s); D²min with --reference " + o.reference +
                     " needs at least " + std::to_string(lag == 0 ? 2 : lag + 1));
+    out.commit();
+    report.done({&out});
     return 0;
 }
 
@@ -96,7 +101,7 @@ void register_d2min(CLI::App& app, std::function<int()>& action) {
         ->required();
     sub->add_option("--cutoff", o->cutoff, "neighbours within this distance in the reference frame (e.g. 2.5σ, 4.0 Å)")
         ->required()
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number());
     sub->add_option("--reference", o->reference, "first (default), previous, or lag:K (K selected frames back)");
     sub->add_flag("--unnormalized", o->unnormalized, "D²min as OVITO's sum over neighbours (default: divided by their number)");
     add_frames_option(sub, o->frames);

@@ -7,6 +7,7 @@
 // it. Atoms are matched by id in every frame. Writes the first selected frame with its columns
 // plus `peak_<A>`, `peak_<B>` (timesteps) and `delay`. Memory: two values per atom and frame.
 #include "common.hpp"
+#include "output.hpp"
 #include "subcommands.hpp"
 
 #include <tessera/dynamics/timeseries.hpp>
@@ -31,6 +32,8 @@ struct delays_options {
 };
 
 int run_delays(const delays_options& o) {
+    output_file out(o.output, {o.input});
+    run_report report("delays");
     std::optional<frame> first;
     id_index first_ids;
     std::vector<std::int64_t> steps;
@@ -54,7 +57,7 @@ int run_delays(const delays_options& o) {
         a.push_back(std::move(va));
         b.push_back(std::move(vb));
         steps.push_back(f.timestep);
-    });
+    }, &report.tally);
     const std::size_t n = first->natoms, frames = steps.size();
     std::vector<double> peak_a(n), peak_b(n), delay(n), series(frames);
     auto peak_time = [&](const std::vector<std::vector<double>>& s, std::size_t i) {
@@ -73,10 +76,12 @@ int run_delays(const delays_options& o) {
     first->add_column("peak_" + o.from, std::move(peak_a), true);
     first->add_column("peak_" + o.to, std::move(peak_b), true);
     first->add_column("delay", std::move(delay), o.from_offset == std::floor(o.from_offset));
-    lammps_dump_writer writer(o.output);
+    auto writer = out.dump_writer();
     writer.set_precision(o.precision);
     writer.write(*first);
     writer.close();
+    out.commit();
+    report.done({&out});
     return 0;
 }
 

@@ -2,6 +2,7 @@
 // Shared driver of `tessera msd` and `tessera isf`: unwrapped displacements against the first
 // frame, or averaged over time origins with a ring buffer (dynamics/msd.hpp).
 #include "common.hpp"
+#include "output.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -34,9 +35,12 @@ enum class displacement_output { msd, isf };
 
 inline int run_displacements(const displacement_cli_options& o, displacement_output kind) {
     const char* name = kind == displacement_output::msd ? "tessera msd" : "tessera isf";
-    const frame_selection selection = frame_selection::parse(o.frames);
+    output_file file(o.output, {o.input});
+    run_report report(name + 8);
+    const frame_selection parsed = frame_selection::parse(o.frames);
     std::size_t max_lag = o.max_lag;
     if (o.origins && max_lag == 0) {  // a first pass counts the selected frames
+        const auto selection = parsed.resolve(parsed.needs_count() ? std::optional(count_frames(o.input)) : std::nullopt);
         trajectory_reader counter(o.input);
         std::size_t selected = 0;
         for (std::size_t index = 0;; ++index) {
@@ -94,7 +98,7 @@ inline int run_displacements(const displacement_cli_options& o, displacement_out
         } else {
             rows.push_back({f.timestep, displacement_statistics<double>(first, r, types, num_types, q, policy)});
         }
-    });
+    }, &report.tally);
     if (o.origins) {
         const std::int64_t dt = steps.size() > 1 ? steps[1] - steps[0] : 0;
         for (std::size_t l = 0; l < corr->lags().size(); ++l) {
@@ -111,7 +115,8 @@ inline int run_displacements(const displacement_cli_options& o, displacement_out
     } else {
         header.push_back("fs");
     }
-    csv_writer out(o.output, header);
+    const auto writer = file.csv(header);
+    csv_writer& out = *writer;
     std::vector<double> t, fs;
     for (const auto& rr : rows) {
         out.add(rr.step);
@@ -126,21 +131,27 @@ inline int run_displacements(const displacement_cli_options& o, displacement_out
         out.end_row();
     }
     out.close();
+    file.commit();
     if (kind == displacement_output::isf) {
         const auto tau = tau_alpha(t, fs);
         if (tau) std::fprintf(stderr, "%s: tau_alpha = %.10g timesteps (F_s = 1/e)\n", name, *tau);
         else std::fprintf(stderr, "%s: F_s stays above 1/e: tau_alpha is beyond the trajectory\n", name);
     }
+    report.done({&file});
     return 0;
 }
 
 inline void add_displacement_options(CLI::App* sub, displacement_cli_options& o) {
     sub->add_option("input", o.input, "LAMMPS text dump (.gz ok) or extended XYZ, with atom ids")->required();
     sub->add_flag("--origins", o.origins, "average over time origins; rows are then lags (timestep = lag in timesteps)");
-    sub->add_option("--max-lag", o.max_lag, "largest lag in frames under --origins (memory: that many frames); 0 = all")
-        ->check(CLI::NonNegativeNumber);
-    sub->add_option("--origin-stride", o.origin_stride, "a time origin every S frames under --origins")
-        ->check(CLI::PositiveNumber);
+    auto* origins = sub->get_option("--origins");
+    sub->add_option("--max-lag", o.max_lag,
+                    "largest lag in frames under --origins (memory: that many frames); 0, the default: all")
+        ->check(non_negative_number())
+        ->needs(origins);
+    sub->add_option("--origin-stride", o.origin_stride, "a time origin every S frames under --origins (default 1)")
+        ->check(positive_number())
+        ->needs(origins);
     add_frames_option(sub, o.frames);
     add_threads_option(sub, o.threads);
 }

@@ -8,6 +8,7 @@
 // before thresholding LENS); --split T normalises the frames before T and from T on separately,
 // as seed 000 does for its elastic/plastic and pre/post-fracture phases.
 #include "common.hpp"
+#include "output.hpp"
 #include "subcommands.hpp"
 
 #include <tessera/cluster/components.hpp>
@@ -44,6 +45,8 @@ struct range {
 };
 
 int run_events(const events_options& o) {
+    output_file file(o.output, {o.input});
+    run_report report("events");
     range before, after;  // normalisation windows (only `before` without --split)
     const bool split = o.split.has_value();
     if (o.normalize || split) {
@@ -52,7 +55,8 @@ int run_events(const events_options& o) {
             for (double v : f.column(o.column)) r.add(v);
         });
     }
-    csv_writer out(o.output, {"timestep", "cluster", "size", "x", "y", "z"});
+    const auto writer = file.csv({"timestep", "cluster", "size", "x", "y", "z"});
+    csv_writer& out = *writer;
     std::unique_ptr<bool[]> flags;  // std::vector<bool> has no contiguous storage to span
     std::size_t capacity = 0;
     for_each_selected_frame(o.input, o.frames, "tessera events", [&](const frame& f, std::size_t) {
@@ -73,8 +77,10 @@ int run_events(const events_options& o) {
             const auto& m = cl.centroid(c);
             out.add(f.timestep).add(c + 1).add(cl.size(c)).add(m.x).add(m.y).add(m.z).end_row();
         }
-    });
+    }, &report.tally);
     out.close();
+    file.commit();
+    report.done({&file});
     return 0;
 }
 
@@ -89,7 +95,7 @@ void register_events(CLI::App& app, std::function<int()>& action) {
     sub->add_option("--threshold", o->threshold, "an atom is an event when its value exceeds this")->required();
     sub->add_option("--link", o->link, "events closer than this distance join one cluster (e.g. 2.8)")
         ->required()
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number());
     sub->add_flag("--normalize", o->normalize, "min–max normalise the column over the selected frames first");
     sub->add_option("--split", o->split,
                     "normalise frames before this timestep and from it on separately (implies --normalize)");

@@ -18,9 +18,9 @@ void register_isf(CLI::App& app, std::function<int()>& action) {
     sub->add_option("-o,--output", o->output, "output CSV: timestep,fs")->required();
     sub->add_option("-q,--q", o->q, "|q| (inverse length, e.g. 2.7 1/Å at the first S(q) peak of CuZr)")
         ->required()
-        ->check(CLI::PositiveNumber);
-    sub->add_option("--dq", o->dq, "width of the |q| shell (default 0.1)")->check(CLI::PositiveNumber);
-    sub->add_option("--max-q", o->max_q, "use at most N q-vectors, evenly thinned (0 = all)")->check(CLI::NonNegativeNumber);
+        ->check(positive_number());
+    sub->add_option("--dq", o->dq, "width of the |q| shell (default 0.1)")->check(positive_number());
+    sub->add_option("--max-q", o->max_q, "use at most N q-vectors, evenly thinned (0 = all)")->check(non_negative_number());
     sub->callback([o, &action] { action = [o] { return run_displacements(*o, displacement_output::isf); }; });
 }
 

@@ -5,6 +5,7 @@
 // Memory: the neighbour-id sets of the last K frames and the current frame, whatever the
 // trajectory's length.
 #include "common.hpp"
+#include "output.hpp"
 #include "subcommands.hpp"
 
 #include <tessera/dynamics/lens.hpp>
@@ -27,7 +28,9 @@ struct lens_options {
 };
 
 int run_lens(const lens_options& o) {
-    lammps_dump_writer writer(o.output);
+    output_file out(o.output, {o.input});
+    run_report report("lens");
+    auto writer = out.dump_writer();
     writer.set_precision(o.precision);
     std::deque<neighbor_id_sets> window;  // sets of the last `delta` selected frames
     neighbor_id_sets spare;               // the sets that left the window: their storage is reused
@@ -51,11 +54,13 @@ int run_lens(const lens_options& o) {
             window.pop_front();
         }
         window.push_back(std::move(sets));
-    });
+    }, &report.tally);
     writer.close();
     if (written == 0)
         throw error(o.input + ": " + std::to_string(used) + " selected frame(s); LENS with --delta " +
                     std::to_string(o.delta) + " needs at least " + std::to_string(o.delta + 1));
+    out.commit();
+    report.done({&out});
     return 0;
 }
 
@@ -68,9 +73,9 @@ void register_lens(CLI::App& app, std::function<int()>& action) {
     sub->add_option("-o,--output", o->output, "output LAMMPS dump: frames K.. with input columns + lens")->required();
     sub->add_option("--cutoff", o->cutoff, "neighbour cutoff r_cut (e.g. 8.0 Å as in seed 000, or 3.1)")
         ->required()
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number());
     sub->add_option("--delta", o->delta, "Δt in frames (of the selected frames): LENS between frame t−K and t")
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number());
     add_frames_option(sub, o->frames);
     add_precision_option(sub, o->precision);
     add_threads_option(sub, o->threads);

@@ -9,12 +9,88 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <string_view>
+#include <vector>
 #include <exception>
 #include <functional>
 #include <string>
 
 namespace tessera::cli {
+namespace {
+
+/// Levenshtein distance, for "did you mean".
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+/// " (did you mean X?)" for the closest of `names` within a third of the word's length.
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& names) {
+    std::string best;
+    std::size_t best_d = std::max<std::size_t>(2, word.size() / 3) + 1;
+    for (const auto& n : names) {
+        const std::size_t d = edit_distance(word, n);
+        if (d < best_d) best_d = d, best = n;
+    }
+    return best.empty() ? std::string() : " (did you mean " + best + "?)";
+}
+
+std::vector<std::string> option_names(const CLI::App& app) {
+    std::vector<std::string> names;
+    for (const CLI::Option* o : app.get_options()) {
+        for (const auto& l : o->get_lnames()) names.push_back("--" + l);
+        for (const auto& s : o->get_snames()) names.push_back("-" + s);
+    }
+    return names;
+}
+
+/// Throws usage_error for an unknown subcommand or an unknown option of the chosen one.
+void check_arguments(CLI::App& app, int argc, char** argv) {
+    CLI::App* sub = nullptr;
+    std::vector<std::string> global = option_names(app), known = global;
+    for (int a = 1; a < argc; ++a) {
+        const std::string_view arg = argv[a];
+        if (arg == "--") break;
+        if (!sub && !arg.empty() && arg[0] != '-') {
+            for (CLI::App* s : app.get_subcommands([](CLI::App*) { return true; }))
+                if (s->get_name() == arg) sub = s;
+            if (!sub) {
+                std::vector<std::string> subs;
+                for (CLI::App* s : app.get_subcommands([](CLI::App*) { return true; })) subs.push_back(s->get_name());
+                throw usage_error("unknown subcommand '", arg, "'", did_you_mean(arg, subs),
+                                  "; run tessera --help for the list");
+            }
+            const auto own = option_names(*sub);
+            known.insert(known.end(), own.begin(), own.end());
+            continue;
+        }
+        // An option: "--name", "--name=value" or "-x"; negative numbers are values.
+        if (arg.size() < 2 || arg[0] != '-' || (std::isdigit(static_cast<unsigned char>(arg[1])) || arg[1] == '.'))
+            continue;
+        const std::string name(arg.substr(0, arg.find('=')));
+        if (name.size() > 2 && name[1] != '-') continue;  // "-abc": CLI11 splits short flags itself
+        if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+        if (name == "-h" || name == "--help" || name == "--version") continue;
+        throw usage_error("unknown option ", name, sub ? " for tessera " + sub->get_name() : std::string(),
+                          did_you_mean(name, known), "; run tessera ",
+                          sub ? sub->get_name() + " " : std::string(), "--help for the options");
+    }
+}
+
+}  // namespace
 
 int run(int argc, char** argv, const char* simd) {
     const std::string version = std::to_string(tessera::version_major) + "." + std::to_string(tessera::version_minor) +
@@ -40,15 +116,26 @@ int run(int argc, char** argv, const char* simd) {
     tessera::cli::register_delays(app, action);
     tessera::cli::register_polyhedra(app, action);
     try {
+        // Unknown subcommands and options first, with the closest valid name: CLI11 would
+        // report a missing required option instead when the typo was of that option.
+        check_arguments(app, argc, argv);
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         // --help and --version exit 0 through CLI11; bad arguments exit 2 with CLI11's message.
-        const int code = app.exit(e);
-        return code == 0 ? 0 : 2;
+        if (e.get_exit_code() == 0) return app.exit(e);
+        std::fprintf(stderr, "tessera: error: %s\n", e.what());
+        std::fprintf(stderr, "Run with --help for more information.\n");
+        return 2;
+    } catch (const usage_error& e) {
+        std::fprintf(stderr, "tessera: error: %s\n", e.what());
+        return 2;
     }
     show_progress = !quiet;
     try {
         return action ? action() : 0;
+    } catch (const usage_error& e) {
+        std::fprintf(stderr, "tessera: error: %s\n", e.what());
+        return 2;
     } catch (const tessera::error& e) {
         std::fprintf(stderr, "tessera: error: %s\n", e.what());
         return 1;

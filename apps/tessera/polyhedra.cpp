@@ -9,6 +9,7 @@
 // row), or those with COLUMN > X. CSV, one row per type, most frequent in the subset first:
 // n3,n4,n5,n6,count,count_subset,fraction,fraction_subset,propensity,d5.
 #include "common.hpp"
+#include "output.hpp"
 #include "subcommands.hpp"
 
 #include <tessera/descriptors/voronoi_statistics.hpp>
@@ -33,6 +34,8 @@ struct polyhedra_options {
 };
 
 int run_polyhedra(const polyhedra_options& o) {
+    output_file file(o.output, {o.input});
+    run_report report("polyhedra");
     static const char* const names[4] = {"voronoi_n3", "voronoi_n4", "voronoi_n5", "voronoi_n6"};
     std::vector<double> n[4];
     std::vector<unsigned char> mask;
@@ -59,16 +62,19 @@ int run_polyhedra(const polyhedra_options& o) {
         std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return v[a] > v[b]; });
         const auto take = static_cast<std::size_t>(std::llround(*o.top * double(v.size())));
         for (std::size_t k = 0; k < take; ++k) mask[base + order[k]] = 1;
-    });
+    }, &report.tally);
     const auto stats = polyhedron_statistics<double>(n[0], n[1], n[2], n[3], mask);
-    csv_writer out(o.output, {"n3", "n4", "n5", "n6", "count", "count_subset", "fraction", "fraction_subset",
+    const auto writer = file.csv({"n3", "n4", "n5", "n6", "count", "count_subset", "fraction", "fraction_subset",
                               "propensity", "d5"});
+    csv_writer& out = *writer;
     for (const auto& s : stats) {
         for (int k = 0; k < 4; ++k) out.add(s.index[std::size_t(k)]);
         out.add(s.count_total).add(s.count_subset).add(s.fraction_total).add(s.fraction_subset);
         out.add(s.propensity).add(s.d5).end_row();
     }
     out.close();
+    file.commit();
+    report.done({&file});
     return 0;
 }
 
@@ -82,7 +88,7 @@ void register_polyhedra(CLI::App& app, std::function<int()>& action) {
     sub->add_option("-o,--output", o->output, "output CSV, one row per polyhedron type")->required();
     auto* subset = sub->add_option("--subset", o->subset, "column that selects the subset (per frame)");
     auto* top = sub->add_option("--top", o->top, "subset: the fraction F of atoms with the largest values")
-                    ->check(CLI::Range(0.0, 1.0));
+                    ->check(in_range(0.0, 1.0));
     auto* above = sub->add_option("--above", o->above, "subset: the atoms whose value exceeds X");
     top->needs(subset)->excludes(above);
     above->needs(subset);

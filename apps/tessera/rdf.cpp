@@ -8,6 +8,7 @@
 // the frames (stats/rdf.hpp, structure_factor_from_rdf; --sq-window lorch damps the truncation
 // ripples with sin(πr/R)/(πr/R)), on q = Q/M, 2Q/M, …, Q: CSV `q,s`.
 #include "common.hpp"
+#include "output.hpp"
 #include "subcommands.hpp"
 
 #include <tessera/io/csv_writer.hpp>
@@ -39,6 +40,11 @@ struct rdf_options {
 };
 
 int run_rdf(const rdf_options& o) {
+    output_file file(o.output, {o.input});
+    std::optional<output_file> sq_file;
+    if (!o.sq_output.empty()) sq_file.emplace(o.sq_output, std::vector<std::string>{o.input, o.output}, "--sq");
+    if (file.is_stdout() && sq_file && sq_file->is_stdout()) throw usage_error("-o and --sq cannot both be stdout");
+    run_report report("rdf");
     std::vector<std::array<double, 3>> positions;
     std::vector<int> types;
     std::optional<rdf_accumulator> acc;
@@ -64,13 +70,14 @@ int run_rdf(const rdf_options& o) {
                 density_sum += double(positions.size()) / double(b.volume());
             },
             f.box);
-    });
+    }, &report.tally);
     const rdf_table t = acc->result();
     std::vector<std::string> header{"r"};
     header.insert(header.end(), t.names.begin(), t.names.end());
     if (o.coord)
         for (const auto& n : t.names) header.push_back("n" + n.substr(1));
-    csv_writer out(o.output, header);
+    const auto writer = file.csv(header);
+    csv_writer& out = *writer;
     for (std::size_t k = 0; k < t.r.size(); ++k) {
         out.add(t.r[k]);
         for (const auto& g : t.g) out.add(g[k]);
@@ -85,10 +92,13 @@ int run_rdf(const rdf_options& o) {
         const double rho = density_sum / double(t.frames);
         const auto s = structure_factor_from_rdf(t.r, t.g[0], rho, q,
                                                  o.sq_window == "lorch" ? sq_window::lorch : sq_window::none);
-        csv_writer sq(o.sq_output, {"q", "s"});
-        for (std::size_t k = 0; k < q.size(); ++k) sq.add(q[k]).add(s[k]).end_row();
-        sq.close();
+        const auto sq = sq_file->csv({"q", "s"});
+        for (std::size_t k = 0; k < q.size(); ++k) sq->add(q[k]).add(s[k]).end_row();
+        sq->close();
+        sq_file->commit();
     }
+    file.commit();
+    report.done({&file, sq_file ? &*sq_file : nullptr});
     return 0;
 }
 
@@ -99,15 +109,15 @@ void register_rdf(CLI::App& app, std::function<int()>& action) {
     CLI::App* sub = app.add_subcommand("rdf", "total and partial g(r) averaged over frames (LAMMPS compute rdf normalisation)");
     sub->add_option("input", opts->input, "LAMMPS text dump (.gz ok) or extended XYZ")->required();
     sub->add_option("-o,--output", opts->output, "output CSV: r,g,g_1_1,g_1_2,...")->required();
-    sub->add_option("--rmax", opts->rmax, "outer edge of the last bin")->required()->check(CLI::PositiveNumber);
-    sub->add_option("--bins", opts->bins, "number of bins (default 100)")->check(CLI::PositiveNumber);
+    sub->add_option("--rmax", opts->rmax, "outer edge of the last bin")->required()->check(positive_number());
+    sub->add_option("--bins", opts->bins, "number of bins (default 100)")->check(positive_number());
     add_frames_option(sub, opts->frames);
     add_threads_option(sub, opts->threads);
     sub->add_flag("--coord", opts->coord, "also write LAMMPS's running coordination columns n, n_<a>_<b>");
     auto* sq = sub->add_option("--sq", opts->sq_output, "also write S(q) of the total g(r) to this CSV (q,s); needs --qmax");
-    auto* qmax = sub->add_option("--qmax", opts->qmax, "largest q of --sq (inverse length)")->check(CLI::PositiveNumber);
+    auto* qmax = sub->add_option("--qmax", opts->qmax, "largest q of --sq (inverse length)")->check(positive_number());
     sub->add_option("--qbins", opts->qbins, "number of q values of --sq, Q/M … Q (default 200)")
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number());
     sub->add_option("--sq-window", opts->sq_window, "none (default) or lorch: window on g(r) − 1 before the transform")
         ->check(CLI::IsMember({"none", "lorch"}));
     sq->needs(qmax);

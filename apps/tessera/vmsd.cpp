@@ -6,6 +6,7 @@
 // atoms vibrate around) or, without --reference, the first selected frame of INPUT (then the
 // average runs over the frames after it). Writes the reference frame with its columns plus `vmsd`.
 #include "common.hpp"
+#include "output.hpp"
 #include "subcommands.hpp"
 
 #include <tessera/dynamics/vibrational_msd.hpp>
@@ -26,6 +27,8 @@ struct vmsd_options {
 };
 
 int run_vmsd(const vmsd_options& o) {
+    output_file out(o.output, {o.input, o.reference});
+    run_report report("vmsd");
     std::optional<frame> ref;
     if (!o.reference.empty()) {
         trajectory_reader r(o.reference);
@@ -47,15 +50,17 @@ int run_vmsd(const vmsd_options& o) {
         }
         const auto ids = f.ids();
         std::visit([&](const auto& b) { v->add(f.positions(), b, ids, what); }, f.box);
-    });
+    }, &report.tally);
     if (v->frames() == 0)
         throw error(o.input + ": no frame to average after the reference (the first selected frame); select at "
                               "least two frames or give --reference");
     ref->add_column("vmsd", v->values());
-    lammps_dump_writer writer(o.output);
+    auto writer = out.dump_writer();
     writer.set_precision(o.precision);
     writer.write(*ref);
     writer.close();
+    out.commit();
+    report.done({&out});
     return 0;
 }
 

@@ -86,9 +86,9 @@ check(r.returncode == 1 and "missing.dump" in r.stderr, "missing file: exit 1 na
 r = run("compute", src, "-o", os.path.join(work, "x.dump"), "--coord", "-1")
 check(r.returncode == 2, "negative cutoff: exit 2 (bad argument)")
 r = run("compute", src, "-o", os.path.join(work, "x.dump"))
-check(r.returncode == 1 and "no descriptor requested" in r.stderr, "no descriptor flag: exit 1 with a hint")
+check(r.returncode == 2 and "no descriptor requested" in r.stderr, "no descriptor flag: exit 2 (usage) with a hint")
 r = run("compute", src, "-o", os.path.join(work, "x.dump"), "--coord", "3", "--frames", "a:b")
-check(r.returncode == 1 and "--frames" in r.stderr, "bad --frames: exit 1 naming the option")
+check(r.returncode == 2 and "--frames" in r.stderr, "bad --frames: exit 2 (usage) naming the option")
 
 print(f"{len(failures)} failed" if failures else "all checks passed")
 sys.exit(1 if failures else 0)

@@ -16,8 +16,10 @@
 ///   gas), N = 14, 16 by dynamic programming over subsets (always pair the lowest unmatched
 ///   neighbour), O(2^N · N) time — hence N ≤ 16.
 ///
-/// Both are 0 when fewer than N neighbours were found (LAMMPS sets 0 there too; with
-/// tessera::nearest that happens only with a finite max_radius or a tiny system). Units: length².
+/// Undefined — NaN — when fewer than N neighbours were found (with tessera::nearest that happens
+/// only with a finite max_radius or a system of fewer than N + 1 particles): tessera's rule for
+/// every descriptor without a value, so that no number reads as "perfect crystal" by accident.
+/// LAMMPS writes 0 there. Units: length².
 ///
 /// Needs `tessera::nearest{k}` with k ≥ N (only the first N of each sorted row are used).
 /// Column: `csp`.
@@ -311,7 +313,7 @@ struct basic_csp {
     template <class T>
     T value(std::span<const vec3<T>> bonds) const {
         const std::size_t n = num_neighbors;
-        if (bonds.size() < n) return T(0);
+        if (bonds.size() < n) return std::numeric_limits<T>::quiet_NaN();  // undefined (file comment)
         thread_local detail::csp_scratch<T> s;
         for (std::size_t k = 0; k < n; ++k) {
             s.x[k] = bonds[k].x;

@@ -19,8 +19,9 @@
 ///
 /// Neighbours: `nnn = K > 0` — the K nearest, from a `tessera::nearest{K', rc}` stage with
 /// K' >= K (rows are sorted, the first K are used); when fewer than K lie within rc, every output
-/// of that particle is 0. `nnn = 0` — every neighbour of the row, e.g. all within a
-/// `tessera::ball{rc}` (0 when the row is empty). So `need` is `any`, checked in prepare().
+/// of that particle is undefined: NaN (LAMMPS writes 0). `nnn = 0` — every neighbour of the row,
+/// e.g. all within a `tessera::ball{rc}` (NaN when the row is empty). So `need` is `any`, checked
+/// in prepare().
 ///
 /// LAMMPS equivalence (Debian's LAMMPS 29 Sep 2021, `compute orientorder/atom`):
 /// `nnn K degrees n l1 … wl yes wl/hat yes` = {q_l…, w_l…, ŵ_l…} with `nnn = K` and the stage
@@ -246,7 +247,7 @@ struct basic_steinhardt {
         const auto bonds = detail::bond_order_bonds(row.vectors, nnn);
         const auto w = face_weighted ? detail::bond_order_weights(row.weights, bonds.size()) : std::span<const T>{};
         if (!detail::row_qlm<Arch>(bonds, lmax, re.data(), im.data(), w, needed)) {
-            for (std::size_t c = 0; c < ncol; ++c) out[c] = T(0);
+            for (std::size_t c = 0; c < ncol; ++c) out[c] = std::numeric_limits<T>::quiet_NaN();  // undefined
             return;
         }
         for (std::size_t d = 0; d < nd; ++d) {
@@ -289,7 +290,7 @@ struct basic_steinhardt_average {
         detail::check_bond_order_setup("steinhardt_average", degrees, nnn, stage, face_weighted, cutoff);
     }
 
-    /// Particles whose own q_lm is undefined (too few neighbours) get 0 in every column; such a
+    /// Particles whose own q_lm is undefined (too few neighbours) get NaN in every column; such a
     /// particle counts as a neighbour of others with q_lm = 0 (it is in their N_i + 1).
     template <csr_neighbor_list L, class Policy>
     void compute_all(const L& list, const particle_properties&, output_columns<list_value_t<L>> out,
@@ -301,7 +302,7 @@ struct basic_steinhardt_average {
             std::array<T, detail::max_ylm> re, im;  // q̄_lm of every degree, at f.offset[d] + m
             for (std::size_t i = b; i < e; ++i) {
                 if (!f.valid[i]) {
-                    for (std::size_t c = 0; c < out.count; ++c) out.column(c)[i] = T(0);
+                    for (std::size_t c = 0; c < out.count; ++c) out.column(c)[i] = std::numeric_limits<T>::quiet_NaN();
                     continue;
                 }
                 const auto nb = row_of(list, i).neighbors;

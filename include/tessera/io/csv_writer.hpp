@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,14 +27,18 @@ namespace tessera {
 
 class csv_writer {
 public:
-    csv_writer(const std::filesystem::path& path, std::vector<std::string> header)
-        : sink_(open(path, header)), name_(path.string()), columns_(header.size()) {
-        for (std::size_t c = 0; c < header.size(); ++c) {
-            if (c) buf_ += ',';
-            buf_ += header[c];
-        }
-        buf_ += '\n';
-        row_start_ = buf_.size();
+    /// Writes to a file; `name` is what messages call it (default: the path).
+    csv_writer(const std::filesystem::path& path, std::vector<std::string> header, std::string name = {})
+        : sink_(open(path, header, name)), name_(name.empty() ? path.string() : std::move(name)),
+          columns_(header.size()) {
+        start(header);
+    }
+    /// Writes to a stream, which must outlive the writer.
+    csv_writer(std::ostream& os, std::vector<std::string> header, std::string name = "<stream>")
+        : name_(std::move(name)), columns_(header.size()) {
+        if (header.empty()) throw error(name_, ": a CSV table needs at least one column");
+        sink_ = std::make_unique<detail::ostream_sink>(os, name_);
+        start(header);
     }
     csv_writer(const csv_writer&) = delete;
     csv_writer& operator=(const csv_writer&) = delete;
@@ -43,6 +48,18 @@ public:
         } catch (...) {  // destructors do not throw; call close() to see errors
         }
     }
+
+private:
+    void start(const std::vector<std::string>& header) {
+        for (std::size_t c = 0; c < header.size(); ++c) {
+            if (c) buf_ += ',';
+            buf_ += header[c];
+        }
+        buf_ += '\n';
+        row_start_ = buf_.size();
+    }
+
+public:
 
     /// A floating-point value, exactly (shortest round-trip form).
     csv_writer& add(double v) {
@@ -83,9 +100,9 @@ public:
 private:
     /// Checks the header before the file is created (a bad call leaves no empty file behind).
     static std::unique_ptr<detail::byte_sink> open(const std::filesystem::path& path,
-                                                   const std::vector<std::string>& header) {
-        if (header.empty()) throw error(path.string(), ": a CSV table needs at least one column");
-        return detail::open_sink(path);
+                                                   const std::vector<std::string>& header, const std::string& name) {
+        if (header.empty()) throw error(name.empty() ? path.string() : name, ": a CSV table needs at least one column");
+        return detail::open_sink(path, name);
     }
     void separator() {
         if (in_row_++ > 0) buf_ += ',';

@@ -49,8 +49,10 @@ inline bool parse_boundary_flag(std::string_view f, bool& periodic) {
 
 class lammps_dump_writer {
 public:
-    /// Writes to a file; gzip-compressed when the path ends in ".gz".
-    explicit lammps_dump_writer(const std::filesystem::path& path) : sink_(detail::open_sink(path)), name_(path.string()) {}
+    /// Writes to a file; gzip-compressed when the path ends in ".gz". `name` is what messages
+    /// call it (default: the path).
+    explicit lammps_dump_writer(const std::filesystem::path& path, std::string name = {})
+        : sink_(detail::open_sink(path, name)), name_(name.empty() ? path.string() : std::move(name)) {}
     /// Writes to a stream, which must outlive the writer.
     explicit lammps_dump_writer(std::ostream& os, std::string name = "<stream>")
         : sink_(std::make_unique<detail::ostream_sink>(os, name)), name_(std::move(name)) {}

@@ -47,8 +47,10 @@ private:
 
 class file_sink final : public byte_sink {
 public:
-    explicit file_sink(const std::filesystem::path& p) : name_(p.string()) {
-        f_ = std::fopen(name_.c_str(), "wb");
+    /// `name` is used in messages (default: the path).
+    explicit file_sink(const std::filesystem::path& p, std::string name = {})
+        : name_(name.empty() ? p.string() : std::move(name)) {
+        f_ = std::fopen(p.c_str(), "wb");
         if (!f_) throw error(name_ + ": cannot open for writing: " + std::strerror(errno));
     }
     ~file_sink() override {
@@ -75,8 +77,9 @@ private:
 #if TESSERA_HAS_ZLIB
 class gzip_sink final : public byte_sink {
 public:
-    explicit gzip_sink(const std::filesystem::path& p) : name_(p.string()) {
-        g_ = gzopen(name_.c_str(), "wb6");
+    explicit gzip_sink(const std::filesystem::path& p, std::string name = {})
+        : name_(name.empty() ? p.string() : std::move(name)) {
+        g_ = gzopen(p.c_str(), "wb6");
         if (!g_) throw error(name_ + ": cannot open gzip file for writing");
     }
     ~gzip_sink() override {
@@ -105,16 +108,17 @@ private:
 };
 #endif
 
-/// Opens a path for writing; gzip-compressed when it ends in ".gz".
-inline std::unique_ptr<byte_sink> open_sink(const std::filesystem::path& p) {
+/// Opens a path for writing; gzip-compressed when it ends in ".gz". `name` is what messages call
+/// it (default: the path; e.g. the final name when writing to a temporary file).
+inline std::unique_ptr<byte_sink> open_sink(const std::filesystem::path& p, std::string name = {}) {
     if (p.extension() == ".gz") {
 #if TESSERA_HAS_ZLIB
-        return std::make_unique<gzip_sink>(p);
+        return std::make_unique<gzip_sink>(p, std::move(name));
 #else
         throw error(p.string() + ": gzip output requested, but tessera was built without zlib");
 #endif
     }
-    return std::make_unique<file_sink>(p);
+    return std::make_unique<file_sink>(p, std::move(name));
 }
 
 /// Longest text write_double / write_integral produce (with any precision up to 17 digits).
