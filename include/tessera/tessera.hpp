@@ -73,3 +73,4 @@
 #include <tessera/io/extxyz.hpp>
 #include <tessera/io/lammps_dump.hpp>
 #include <tessera/io/lammps_dump_writer.hpp>
+#include <tessera/io/npy_writer.hpp>
