@@ -29,7 +29,7 @@
 /// - **Numbers**: decimal, with optional fraction and exponent: `2`, `0.5`, `.5`, `-3.5`,
 ///   `1e-3`, `2.5E+4` (read as the nearest double; beyond the range of double is an error).
 ///   A letter straight after a number is an error (`2x`).
-/// - **Arithmetic**: `+`, `-`, `*`, `/` and unary `-` on numbers and columns, in double
+/// - **Arithmetic**: `+`, `-`, `*`, `/` and unary `-`, `+` on numbers and columns, in double
 ///   precision (IEEE: `x/0` is ±inf, `0/0` is NaN).
 /// - **Comparisons**: `==` (or `=`), `!=`, `<`, `<=`, `>`, `>=` between two numbers, columns or
 ///   arithmetic expressions. They do not chain: write `1 < x && x < 2`, not `1 < x < 2`.
@@ -41,7 +41,7 @@
 ///   `type=="Xe"` selects none, `type!="Xe"` all. Comparing a column without labels to a label
 ///   is an error.
 ///
-/// Precedence, from tightest to loosest: unary `-`; `*` `/`; `+` `-`; comparisons; `!`/`not`;
+/// Precedence, from tightest to loosest: unary `-` and `+`; `*` `/`; `+` `-`; comparisons; `!`/`not`;
 /// `&&`/`and`; `||`/`or`. Operators of one level group left to right. `!` binds more loosely
 /// than a comparison, as Python's `not` (unlike C): `!type==2` is `!(type==2)`;
 /// `a || b && c` is `a || (b && c)`; `!a && b` is `(!a) && b`.
