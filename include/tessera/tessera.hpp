@@ -14,7 +14,7 @@
 
 #include <tessera/version.hpp>
 
-// core: particle access, boxes, properties, execution policies, errors
+// core: particle access, boxes, properties, execution policies, errors, atom selections
 #include <tessera/core/box.hpp>
 #include <tessera/core/error.hpp>
 #include <tessera/core/execution.hpp>
@@ -22,6 +22,7 @@
 #include <tessera/core/particles.hpp>
 #include <tessera/core/polar.hpp>
 #include <tessera/core/properties.hpp>
+#include <tessera/core/selection.hpp>
 #include <tessera/core/vec.hpp>
 
 // neighbours
