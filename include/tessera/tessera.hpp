@@ -15,6 +15,7 @@
 #include <tessera/version.hpp>
 
 // core: particle access, boxes, properties, execution policies, errors, atom selections
+#include <tessera/core/any_box.hpp>
 #include <tessera/core/box.hpp>
 #include <tessera/core/error.hpp>
 #include <tessera/core/execution.hpp>

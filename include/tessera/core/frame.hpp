@@ -19,7 +19,11 @@
 /// With `unwrap::if_available` or `unwrap::required`, image flags `ix iy iz` (when present) are
 /// added to a *wrapped* family: r + h n (Cartesian) or s + n (fractional). They are never added
 /// to an unwrapped family, which already contains them.
+///
+/// The box is a tessera::any_box (core/any_box.hpp): hand it to the library's box templates with
+/// `tessera::with_box(fr, [&](const auto& box) { ... })`.
 
+#include <tessera/core/any_box.hpp>
 #include <tessera/core/box.hpp>
 #include <tessera/core/error.hpp>
 #include <tessera/core/vec.hpp>
@@ -38,9 +42,6 @@
 
 namespace tessera {
 
-/// The box of a frame. open_box when the input has none (plain XYZ without a Lattice).
-using any_box = std::variant<open_box<double>, orthogonal_box<double>, triclinic_box<double>>;
-
 /// How positions() treats image flags.
 enum class unwrap {
     none,          ///< coordinates as stored
@@ -51,6 +52,7 @@ enum class unwrap {
 struct frame {
     std::int64_t timestep = 0;
     std::size_t natoms = 0;
+    /// open_box when the input has none (plain XYZ without a Lattice); see with_box below.
     any_box box{open_box<double>{}};
     /// Boundary flags as read (`"pp pp ff"`, `"pp fs pp"`); empty when the input had none.
     /// Writers reproduce them; when empty they derive "pp"/"ff" from box periodicity.
@@ -142,33 +144,30 @@ struct frame {
         std::array<std::span<const double>, 3> n{};
         if (add_images) n = {column("ix"), column("iy"), column("iz")};
         out.resize(natoms);
-        std::visit(
-            [&](const auto& b) {
-                const mat3<double> h = b.cell();
-                for (std::size_t i = 0; i < natoms; ++i) {
-                    vec3<double> p{r[0][i], r[1][i], r[2][i]};
-                    if (scaled) {
-                        if (add_images) p += vec3<double>{n[0][i], n[1][i], n[2][i]};
-                        p = b.from_fractional(p);
-                    } else if (add_images) {
-                        p += h * vec3<double>{n[0][i], n[1][i], n[2][i]};
-                    }
-                    out[i] = {p.x, p.y, p.z};
+        with_box(box, [&](const auto& b) {
+            const mat3<double> h = b.cell();
+            for (std::size_t i = 0; i < natoms; ++i) {
+                vec3<double> p{r[0][i], r[1][i], r[2][i]};
+                if (scaled) {
+                    if (add_images) p += vec3<double>{n[0][i], n[1][i], n[2][i]};
+                    p = b.from_fractional(p);
+                } else if (add_images) {
+                    p += h * vec3<double>{n[0][i], n[1][i], n[2][i]};
                 }
-            },
-            box);
+                out[i] = {p.x, p.y, p.z};
+            }
+        });
     }
 
     /// Origin and cell matrix (cell vectors as columns) of whichever box the frame holds.
     vec3<double> box_origin() const {
-        return std::visit([](const auto& b) { return b.origin(); }, box);
+        return with_box(box, [](const auto& b) { return b.origin(); });
     }
     mat3<double> box_cell() const {
-        return std::visit([](const auto& b) { return b.cell(); }, box);
+        return with_box(box, [](const auto& b) { return b.cell(); });
     }
     periodicity box_periodicity() const {
-        return std::visit([](const auto& b) { return periodicity{b.periodic(0), b.periodic(1), b.periodic(2)}; },
-                          box);
+        return with_box(box, [](const auto& b) { return periodicity{b.periodic(0), b.periodic(1), b.periodic(2)}; });
     }
 
     /// Space-separated column names, for messages.
@@ -200,5 +199,12 @@ private:
         return out;
     }
 };
+
+/// with_box on a frame's box: `tessera::with_box(fr, [&](const auto& box) { ... })` calls f with
+/// the concrete open_box, orthogonal_box or triclinic_box the frame holds (core/any_box.hpp).
+template <class F>
+decltype(auto) with_box(const frame& fr, F&& f) {
+    return with_box(fr.box, std::forward<F>(f));
+}
 
 }  // namespace tessera
