@@ -67,7 +67,7 @@ int run_atom_msd(const atom_msd_options& o) {
             first->add_column("lg_dr2_T_" + std::to_string(o.lags[l]), std::move(col));
         }
     }
-    auto writer = out.dump_writer();
+    frame_writer writer(out);
     writer.set_precision(o.precision);
     writer.write(*first);
     writer.close();
@@ -83,7 +83,7 @@ void register_atom_msd(CLI::App& app, std::function<int()>& action) {
     CLI::App* sub = app.add_subcommand(
         "atom-msd", "per-atom squared displacements at given lags (and lg(dr2/T) features) from the first frame");
     sub->add_option("input", o->input, "LAMMPS text dump (.gz ok) or extended XYZ, with atom ids")->required();
-    sub->add_option("-o,--output", o->output, "output LAMMPS dump: the first frame + dr2_<K> (+ lg_dr2_T_<K>)")
+    sub->add_option("-o,--output", o->output, "output LAMMPS dump (.gz: compressed; -: stdout; .csv or .npy: a per-atom table): the first frame + dr2_<K> (+ lg_dr2_T_<K>)")
         ->required();
     sub->add_option("--lags", o->lags, "lags K in selected frames after the first, e.g. 1,10,100")
         ->required()
@@ -95,6 +95,9 @@ void register_atom_msd(CLI::App& app, std::function<int()>& action) {
         ->check(positive_number());
     add_frames_option(sub, o->frames);
     add_precision_option(sub, o->precision);
+    add_examples(sub, {
+                     "tessera atom-msd run.dump -o dr2.dump --lags 1,10,100",
+                     "tessera atom-msd run.dump -o features.dump --lags 1,10,100 --temperature 700"});
     sub->callback([o, &action] { action = [o] { return run_atom_msd(*o); }; });
 }
 

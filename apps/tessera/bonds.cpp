@@ -39,7 +39,7 @@ int run_bonds(const bonds_options& o) {
     bond_change_options opt{parse_pairs(o.pairs), o.hysteresis,
                             o.rule == "margin" ? bond_change_rule::shell_margin : bond_change_rule::distance_change};
     const bool previous = o.reference == "previous";
-    auto writer = out.dump_writer();
+    frame_writer writer(out);
     writer.set_precision(o.precision);
     std::optional<frame> ref;
     std::size_t written = 0;
@@ -70,19 +70,22 @@ int run_bonds(const bonds_options& o) {
 
 void register_bonds(CLI::App& app, std::function<int()>& action) {
     auto o = std::make_shared<bonds_options>();
-    CLI::App* sub = app.add_subcommand("bonds", "first-shell bonds broken and formed since a reference frame (seed 001 LCE)");
+    CLI::App* sub = app.add_subcommand("bonds", "first-shell bonds each atom broke and formed since a reference frame (local configuration changes)");
     sub->add_option("input", o->input, "LAMMPS text dump (.gz ok) or extended XYZ, with ids and types")->required();
-    sub->add_option("-o,--output", o->output, "output LAMMPS dump: input columns + bonds_broken bonds_formed")->required();
-    sub->add_option("--pairs", o->pairs, "first-shell cutoffs per type pair, e.g. 1-1:3.05,1-2:3.75,2-2:4.35")->required();
-    sub->add_option("--hysteresis", o->hysteresis, "distance change a bond must make to count (default 0.075)")
+    sub->add_option("-o,--output", o->output, "output LAMMPS dump (.gz: compressed; -: stdout; .csv or .npy: a per-atom table): input columns + bonds_broken bonds_formed")->required();
+    sub->add_option("--pairs", o->pairs, "first-shell cutoffs r_c per type pair (length), every pair of the file's types, e.g. 1-1:3.05,1-2:3.75,2-2:4.35")->required();
+    sub->add_option("--hysteresis", o->hysteresis, "h: distance change (length) a bond must make to count (default 0.075)")
         ->check(non_negative_number());
     sub->add_option("--rule", o->rule,
-                    "distance (default; seed 001: cross r_c and change by more than h) or margin (r_B > r_c + h)")
+                    "distance (default: a bond breaks when it crosses r_c and its length changes by more than h) or margin (broken when r > r_c + h)")
         ->check(CLI::IsMember({"distance", "margin"}));
     sub->add_option("--reference", o->reference, "first (default) or previous frame")
         ->check(CLI::IsMember({"first", "previous"}));
     add_frames_option(sub, o->frames);
     add_precision_option(sub, o->precision);
+    add_examples(sub, {
+                     "tessera bonds glass.dump -o bonds.dump --pairs 1-1:3.05,1-2:3.75,2-2:4.35",
+                     "tessera bonds glass.dump -o bonds.dump --pairs 1-1:3.05,1-2:3.75,2-2:4.35 --reference previous --hysteresis 0.1"});
     sub->callback([o, &action] { action = [o] { return run_bonds(*o); }; });
 }
 

@@ -2,7 +2,9 @@
 // Shared pieces of the `tessera` command: opening trajectories by format, frame selection,
 // terminal progress. Library code never prints; the command does, to stderr only.
 #include <tessera/core/error.hpp>
+#include <tessera/core/detail/closest_name.hpp>
 #include <tessera/core/frame.hpp>
+#include <tessera/core/selection.hpp>
 #include <tessera/io/trajectory_reader.hpp>
 
 #include <CLI/CLI.hpp>
@@ -14,6 +16,7 @@
 #include <limits>
 #include <cstdint>
 #include <cstdio>
+#include <initializer_list>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -243,6 +246,84 @@ inline CLI::Validator in_range(double lo, double hi) {
         return std::string(b);
     };
     return number_check("in the range [" + fmt(lo) + ", " + fmt(hi) + "]", lo, hi);
+}
+
+/// --select EXPR: core/selection.hpp's language; a syntax error is a usage error.
+inline selection parse_selection(const std::string& text) {
+    if (text.empty()) return {};
+    try {
+        return selection::parse(text);
+    } catch (const error& e) {
+        throw usage_error("--select: ", e.what());
+    }
+}
+inline void add_select_option(CLI::App* sub, std::string& text, const char* what) {
+    sub->add_option("--select", text,
+                    std::string(what) + "; EXPR over any column, e.g. 'type==2', 'csp>4 && c_pe<-3.5', "
+                                        "'not (x<10 or x>20)' (docs/cli.md, 'Selections')");
+}
+
+/// Keeps the atoms whose mask is 1, in order (every column, labels included).
+inline void keep_atoms(frame& f, const std::vector<unsigned char>& mask) {
+    std::size_t kept = 0;
+    for (auto& col : f.columns) {
+        std::size_t k = 0;
+        for (std::size_t i = 0; i < f.natoms; ++i)
+            if (mask[i]) col[k++] = col[i];
+        col.resize(k);
+        kept = k;
+    }
+    if (f.columns.empty())
+        for (std::size_t i = 0; i < f.natoms; ++i) kept += mask[i] ? 1 : 0;
+    f.natoms = kept;
+}
+
+/// --columns A,B,... (exactly these, in this order) or --drop-columns A,B,...: which of a frame's
+/// columns are written. Names the frame lacks are errors with the closest name.
+struct column_choice {
+    std::vector<std::string> keep, drop;
+
+    bool empty() const noexcept { return keep.empty() && drop.empty(); }
+    void apply(frame& f) const {
+        if (empty()) return;
+        auto missing = [&](const std::string& n) {
+            throw usage_error(keep.empty() ? "--drop-columns" : "--columns", ": no column '", n, "'",
+                              detail::did_you_mean(n, f.names), "; columns are: ", f.column_list());
+        };
+        std::vector<std::size_t> order;
+        if (!keep.empty()) {
+            for (const auto& n : keep) {
+                const auto c = f.column_index(n);
+                if (c < 0) missing(n);
+                if (std::find(order.begin(), order.end(), std::size_t(c)) != order.end())
+                    throw usage_error("--columns: '", n, "' is listed twice");
+                order.push_back(std::size_t(c));
+            }
+        } else {
+            for (const auto& n : drop)
+                if (!f.has_column(n)) missing(n);
+            for (std::size_t c = 0; c < f.num_columns(); ++c)
+                if (std::find(drop.begin(), drop.end(), f.names[c]) == drop.end()) order.push_back(c);
+            if (order.empty()) throw usage_error("--drop-columns: every column would be dropped");
+        }
+        f.keep_columns(order);
+    }
+};
+inline void add_column_options(CLI::App* sub, column_choice& choice) {
+    auto* keep = sub->add_option("--columns", choice.keep,
+                                 "write only these columns, in this order (comma-separated; default: all)")
+                     ->delimiter(',');
+    sub->add_option("--drop-columns", choice.drop, "write every column except these (comma-separated)")
+        ->delimiter(',')
+        ->excludes(keep);
+}
+
+/// The help footer of a subcommand: units, the exit codes, and examples (one command per entry).
+inline void add_examples(CLI::App* sub, std::initializer_list<const char*> examples) {
+    std::string text = "Lengths are in the input's units (Å for LAMMPS metal units, σ for lj); times in timesteps.\n"
+                       "Exit codes: 0 done, 1 bad or unreadable data, 2 bad command line.\n\nExamples:\n";
+    for (const char* e : examples) (text += "  ") += std::string(e) + "\n";
+    sub->footer(text);
 }
 
 /// The options every trajectory subcommand shares.

@@ -31,6 +31,8 @@ struct compute_options {
     std::string input, output, frames;
     int threads = 0;
     bool overwrite = false;
+    std::string select;
+    column_choice columns;
     std::vector<descriptor_cli> descriptors;
 };
 
@@ -89,9 +91,11 @@ int run_compute(const compute_options& o) {
                           "(tessera compute --help lists them)");
     const bool show_plan = std::getenv("TESSERA_SHOW_PLAN") != nullptr;  // for tests and the curious
     output_file out(o.output, {o.input});
-    auto writer = out.dump_writer();
+    frame_writer writer(out);
     writer.set_precision(o.precision);
     const run_report report("compute");
+    const selection selected = parse_selection(o.select);
+    std::vector<unsigned char> mask;
     std::vector<std::array<double, 3>> positions;
     std::vector<int> types;
     planner<double>::workspace ws;  // neighbour storage reused from frame to frame
@@ -136,6 +140,15 @@ int run_compute(const compute_options& o) {
         } catch (const error& e) {  // name the frame the descriptor failed on
             throw error(o.input, " frame ", index, " (timestep ", f.timestep, "): ", e.what());
         }
+        if (!selected.selects_all()) {
+            try {
+                selected.evaluate(f, mask);
+            } catch (const error& e) {
+                throw usage_error("--select: ", e.what());
+            }
+            keep_atoms(f, mask);
+        }
+        o.columns.apply(f);
         writer.write(f);
         atoms = f.natoms;
     });
@@ -158,8 +171,12 @@ void register_compute(CLI::App& app, std::function<int()>& action) {
     CLI::App* sub = app.add_subcommand("compute", "compute per-atom descriptors for every frame of a trajectory");
     sub->add_option("input", opts->input, "LAMMPS text dump (.gz ok) or extended XYZ")->required();
     sub->add_option("-o,--output", opts->output,
-                    "output LAMMPS dump (.gz: compressed; -: stdout): input columns + descriptor columns")
+                    "output: a LAMMPS dump (.gz: compressed; -: stdout), or per-atom rows in a .csv or .npy table; "
+                    "input columns + descriptor columns")
         ->required();
+    add_select_option(sub, opts->select,
+                      "write only the selected atoms (descriptors still see every atom as a neighbour)");
+    add_column_options(sub, opts->columns);
     sub->add_flag("--overwrite", opts->overwrite,
                   "let a descriptor replace an input column of the same name (default: an error)");
     add_frames_option(sub, opts->frames);
@@ -172,6 +189,9 @@ void register_compute(CLI::App& app, std::function<int()>& action) {
     opts->descriptors.push_back(csp_cli(sub));
     opts->descriptors.push_back(cna_cli(sub));
     opts->descriptors.push_back(voronoi_cli(sub));
+    add_examples(sub, {
+                     "tessera compute cu.dump -o cu_out.dump --csp 12 --cna 3.086 --steinhardt 4,6",
+                     "tessera compute glass.dump -o atoms.npy --coord-pairs 1-1:3.05,1-2:3.75,2-2:4.35 --select 'type==2' --frames -1"});
     sub->callback([opts, &action] { action = [opts] { return run_compute(*opts); }; });
 }
 

@@ -51,7 +51,7 @@ int run_d2min(const d2min_cli_options& o) {
     d2min_options opt;
     opt.cutoff = o.cutoff;
     opt.normalization = o.unnormalized ? d2min_normalization::sum : d2min_normalization::per_neighbor;
-    auto writer = out.dump_writer();
+    frame_writer writer(out);
     writer.set_precision(o.precision);
     const openmp_policy policy{o.threads};
     std::deque<d2min_reference<double>> window;  // lag:K: the last K frames; first: frame 0 only
@@ -97,9 +97,9 @@ void register_d2min(CLI::App& app, std::function<int()>& action) {
     CLI::App* sub = app.add_subcommand("d2min", "D²min non-affine displacement and atomic strain (Falk–Langer)");
     sub->add_option("input", o->input, "LAMMPS text dump (.gz ok) or extended XYZ, with atom ids")->required();
     sub->add_option("-o,--output", o->output,
-                    "output LAMMPS dump: input columns + d2min shear_strain volumetric_strain rotation strain_valid")
+                    "output LAMMPS dump (.gz: compressed; -: stdout; .csv or .npy: a per-atom table): input columns + d2min shear_strain volumetric_strain rotation strain_valid")
         ->required();
-    sub->add_option("--cutoff", o->cutoff, "neighbours within this distance in the reference frame (e.g. 2.5σ, 4.0 Å)")
+    sub->add_option("--cutoff", o->cutoff, "neighbours within this distance (length) in the reference frame, e.g. 4.0 Å or 2.5 σ")
         ->required()
         ->check(positive_number());
     sub->add_option("--reference", o->reference, "first (default), previous, or lag:K (K selected frames back)");
@@ -107,6 +107,9 @@ void register_d2min(CLI::App& app, std::function<int()>& action) {
     add_frames_option(sub, o->frames);
     add_precision_option(sub, o->precision);
     add_threads_option(sub, o->threads);
+    add_examples(sub, {
+                     "tessera d2min shear.dump -o d2min.dump --cutoff 4.0",
+                     "tessera d2min shear.dump -o d2min.dump --cutoff 4.0 --reference lag:5 --unnormalized"});
     sub->callback([o, &action] { action = [o] { return run_d2min(*o); }; });
 }
 

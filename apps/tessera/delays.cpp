@@ -47,7 +47,7 @@ int run_delays(const delays_options& o) {
             first = f;
             first_ids = id_index(ids, what);
         }
-        const auto rows = match_ids(id_index(ids, what), first_ids, id_mismatch::error, what);  // first row -> row
+        const auto rows = match_ids(id_index(ids, what), first_ids, id_mismatch::error, what, "current", "first");  // first row -> row
         const auto ca = f.column(o.from), cb = f.column(o.to);
         std::vector<double> va(rows.size()), vb(rows.size());
         for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -76,7 +76,7 @@ int run_delays(const delays_options& o) {
     first->add_column("peak_" + o.from, std::move(peak_a), true);
     first->add_column("peak_" + o.to, std::move(peak_b), true);
     first->add_column("delay", std::move(delay), o.from_offset == std::floor(o.from_offset));
-    auto writer = out.dump_writer();
+    frame_writer writer(out);
     writer.set_precision(o.precision);
     writer.write(*first);
     writer.close();
@@ -91,14 +91,17 @@ void register_delays(CLI::App& app, std::function<int()>& action) {
     auto o = std::make_shared<delays_options>();
     CLI::App* sub = app.add_subcommand("delays", "per-atom peak times of two columns and the delay between them");
     sub->add_option("input", o->input, "LAMMPS text dump (.gz ok) or extended XYZ, with ids and both columns")->required();
-    sub->add_option("-o,--output", o->output, "output LAMMPS dump: the first frame + peak_<A>, peak_<B>, delay")
+    sub->add_option("-o,--output", o->output, "output LAMMPS dump (.gz: compressed; -: stdout; .csv or .npy: a per-atom table): the first frame + peak_<A>, peak_<B>, delay")
         ->required();
     sub->add_option("--from", o->from, "column A (e.g. lens)")->required();
     sub->add_option("--to", o->to, "column B (e.g. csp)")->required();
     sub->add_option("--from-offset", o->from_offset,
-                    "timesteps added to A's peak times (LENS of (t - dt, t) is written at t: -dt/2 centres it)");
+                    "timesteps added to A's peak times (default 0; LENS of (t - dt, t) is written at t: -dt/2 centres it)");
     add_frames_option(sub, o->frames);
     add_precision_option(sub, o->precision);
+    add_examples(sub, {
+                     "tessera delays both.dump -o delays.dump --from lens --to csp",
+                     "tessera delays both.dump -o delays.dump --from lens --to csp --from-offset -500"});
     sub->callback([o, &action] { action = [o] { return run_delays(*o); }; });
 }
 

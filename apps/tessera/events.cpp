@@ -31,6 +31,7 @@ struct events_options {
     double threshold = 0, link = 0;
     bool normalize = false;
     std::optional<std::int64_t> split;
+    std::string select;
 };
 
 struct range {
@@ -47,6 +48,8 @@ struct range {
 int run_events(const events_options& o) {
     output_file file(o.output, {o.input});
     run_report report("events");
+    const selection selected = parse_selection(o.select);
+    std::vector<unsigned char> mask;
     range before, after;  // normalisation windows (only `before` without --split)
     const bool split = o.split.has_value();
     if (o.normalize || split) {
@@ -66,9 +69,16 @@ int run_events(const events_options& o) {
             flags.reset(new bool[f.natoms]);
             capacity = f.natoms;
         }
+        if (!selected.selects_all()) {
+            try {
+                selected.evaluate(f, mask);
+            } catch (const error& e) {
+                throw usage_error("--select: ", e.what());
+            }
+        }
         for (std::size_t i = 0; i < f.natoms; ++i) {
             const double v = (o.normalize || split) ? r.scale(values[i]) : values[i];
-            flags[i] = v > o.threshold;
+            flags[i] = v > o.threshold && (selected.selects_all() || mask[i]);
         }
         const auto x = f.positions();
         const std::span<const bool> flagged(flags.get(), f.natoms);
@@ -88,18 +98,22 @@ int run_events(const events_options& o) {
 
 void register_events(CLI::App& app, std::function<int()>& action) {
     auto o = std::make_shared<events_options>();
-    CLI::App* sub = app.add_subcommand("events", "clusters of atoms whose column exceeds a threshold (seed 000 events)");
+    CLI::App* sub = app.add_subcommand("events", "spatial clusters of event atoms (a column above a threshold), per frame, as CSV");
     sub->add_option("input", o->input, "LAMMPS text dump (.gz ok) or extended XYZ")->required();
-    sub->add_option("-o,--output", o->output, "output CSV: timestep,cluster,size,x,y,z")->required();
+    sub->add_option("-o,--output", o->output, "output CSV (-: stdout): timestep,cluster,size,x,y,z")->required();
     sub->add_option("--column", o->column, "per-atom column to threshold (e.g. lens)")->required();
     sub->add_option("--threshold", o->threshold, "an atom is an event when its value exceeds this")->required();
-    sub->add_option("--link", o->link, "events closer than this distance join one cluster (e.g. 2.8)")
+    sub->add_option("--link", o->link, "event atoms closer than this distance (length) join one cluster, e.g. 2.8 Å")
         ->required()
         ->check(positive_number());
-    sub->add_flag("--normalize", o->normalize, "min–max normalise the column over the selected frames first");
+    add_select_option(sub, o->select, "only selected atoms can be events (all atoms still count for --normalize)");
+    sub->add_flag("--normalize", o->normalize, "min-max normalise the column over the selected frames first (then the threshold is in [0, 1])");
     sub->add_option("--split", o->split,
                     "normalise frames before this timestep and from it on separately (implies --normalize)");
     add_frames_option(sub, o->frames);
+    add_examples(sub, {
+                     "tessera events lens.dump -o events.csv --column lens --threshold 0.5 --link 2.8",
+                     "tessera events lens.dump -o events.csv --column lens --threshold 0.8 --link 2.8 --normalize --select 'type==1'"});
     sub->callback([o, &action] { action = [o] { return run_events(*o); }; });
 }
 

@@ -11,6 +11,7 @@
 #include <tessera/dynamics/lens.hpp>
 
 #include <deque>
+#include <string_view>
 #include <memory>
 #include <string>
 #include <variant>
@@ -30,7 +31,7 @@ struct lens_options {
 int run_lens(const lens_options& o) {
     output_file out(o.output, {o.input});
     run_report report("lens");
-    auto writer = out.dump_writer();
+    frame_writer writer(out);
     writer.set_precision(o.precision);
     std::deque<neighbor_id_sets> window;  // sets of the last `delta` selected frames
     neighbor_id_sets spare;               // the sets that left the window: their storage is reused
@@ -45,8 +46,13 @@ int run_lens(const lens_options& o) {
         std::visit([&](const auto& b) { builder.build(x, b, ids, o.cutoff, sets, openmp_policy{o.threads}, what); }, f.box);
         if (window.size() == o.delta) {
             values.assign(f.natoms, 0.0);
-            lens(window.front(), sets, values, o.intersect ? id_mismatch::intersect : id_mismatch::error, what,
-                 openmp_policy{o.threads});
+            try {
+                lens(window.front(), sets, values, o.intersect ? id_mismatch::intersect : id_mismatch::error, what,
+                     openmp_policy{o.threads});
+            } catch (const error& e) {
+                if (std::string_view(e.what()).find("set of atoms changed") == std::string_view::npos) throw;
+                throw error(e.what(), "; --intersect compares the atoms common to both frames");
+            }
             f.add_column("lens", values);
             writer.write(f);
             ++written;
@@ -68,19 +74,22 @@ int run_lens(const lens_options& o) {
 
 void register_lens(CLI::App& app, std::function<int()>& action) {
     auto o = std::make_shared<lens_options>();
-    CLI::App* sub = app.add_subcommand("lens", "LENS neighbour-identity shuffling between frames K apart (seed 000)");
+    CLI::App* sub = app.add_subcommand("lens", "LENS: how much each atom's set of neighbours changed between frames K apart (0: same neighbours, 1: all new)");
     sub->add_option("input", o->input, "LAMMPS text dump (.gz ok) or extended XYZ, with atom ids")->required();
-    sub->add_option("-o,--output", o->output, "output LAMMPS dump: frames K.. with input columns + lens")->required();
-    sub->add_option("--cutoff", o->cutoff, "neighbour cutoff r_cut (e.g. 8.0 Å as in seed 000, or 3.1)")
+    sub->add_option("-o,--output", o->output, "output LAMMPS dump (.gz: compressed; -: stdout; .csv or .npy: a per-atom table): frames K.. with input columns + lens")->required();
+    sub->add_option("--cutoff", o->cutoff, "neighbour cutoff r_cut (length; e.g. 3.1 Å, the first minimum of g(r) in Cu, or 8.0 Å for a wider environment)")
         ->required()
         ->check(positive_number());
-    sub->add_option("--delta", o->delta, "Δt in frames (of the selected frames): LENS between frame t−K and t")
+    sub->add_option("--delta", o->delta, "K: LENS between selected frames t-K and t (default 1)")
         ->check(positive_number());
     add_frames_option(sub, o->frames);
     add_precision_option(sub, o->precision);
     add_threads_option(sub, o->threads);
     sub->add_flag("--intersect", o->intersect,
                   "compare the atoms common to both frames (others get nan) instead of failing when the atom set changes");
+    add_examples(sub, {
+                     "tessera lens tension.dump -o lens.dump --cutoff 3.1",
+                     "tessera lens tension.dump -o lens.dump --cutoff 8.0 --delta 2 --frames ::5"});
     sub->callback([o, &action] { action = [o] { return run_lens(*o); }; });
 }
 

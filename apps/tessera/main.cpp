@@ -4,6 +4,7 @@
 #include "common.hpp"
 #include "subcommands.hpp"
 
+#include <tessera/core/detail/closest_name.hpp>
 #include <tessera/core/error.hpp>
 #include <tessera/version.hpp>
 
@@ -20,33 +21,6 @@
 
 namespace tessera::cli {
 namespace {
-
-/// Levenshtein distance, for "did you mean".
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = up;
-        }
-    }
-    return row[b.size()];
-}
-
-/// " (did you mean X?)" for the closest of `names` within a third of the word's length.
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& names) {
-    std::string best;
-    std::size_t best_d = std::max<std::size_t>(2, word.size() / 3) + 1;
-    for (const auto& n : names) {
-        const std::size_t d = edit_distance(word, n);
-        if (d < best_d) best_d = d, best = n;
-    }
-    return best.empty() ? std::string() : " (did you mean " + best + "?)";
-}
 
 std::vector<std::string> option_names(const CLI::App& app) {
     std::vector<std::string> names;
@@ -70,7 +44,7 @@ void check_arguments(CLI::App& app, int argc, char** argv) {
             if (!sub) {
                 std::vector<std::string> subs;
                 for (CLI::App* s : app.get_subcommands([](CLI::App*) { return true; })) subs.push_back(s->get_name());
-                throw usage_error("unknown subcommand '", arg, "'", did_you_mean(arg, subs),
+                throw usage_error("unknown subcommand '", arg, "'", detail::did_you_mean(arg, subs),
                                   "; run tessera --help for the list");
             }
             const auto own = option_names(*sub);
@@ -85,7 +59,7 @@ void check_arguments(CLI::App& app, int argc, char** argv) {
         if (std::find(known.begin(), known.end(), name) != known.end()) continue;
         if (name == "-h" || name == "--help" || name == "--version") continue;
         throw usage_error("unknown option ", name, sub ? " for tessera " + sub->get_name() : std::string(),
-                          did_you_mean(name, known), "; run tessera ",
+                          detail::did_you_mean(name, known), "; run tessera ",
                           sub ? sub->get_name() + " " : std::string(), "--help for the options");
     }
 }
@@ -98,6 +72,8 @@ int run(int argc, char** argv, const char* simd) {
     CLI::App app{"tessera: per-particle descriptors for molecular-dynamics trajectories"};
     app.set_version_flag("--version", "tessera " + version + " (SIMD: " + simd + ")");
     app.require_subcommand(1);
+    app.footer("Run tessera SUBCOMMAND --help for its options, units and examples. Exit codes: 0 done, 1 bad or "
+               "unreadable data, 2 bad command line.\nExample: tessera compute cu.dump -o out.dump --csp 12 --cna 3.086");
     app.fallthrough();  // --quiet may follow the subcommand's own options
     bool quiet = false;
     app.add_flag("-q,--quiet", quiet, "no progress line on stderr (shown only when stderr is a terminal)");

@@ -12,15 +12,21 @@
 #include <tessera/core/error.hpp>
 #include <tessera/io/csv_writer.hpp>
 #include <tessera/io/lammps_dump_writer.hpp>
+#include <tessera/io/npy_writer.hpp>
 
 #include "common.hpp"
 
 #include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <initializer_list>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -97,6 +103,80 @@ private:
     std::string target_;
     std::filesystem::path temporary_;
     bool committed_ = false;
+};
+
+/// Per-atom output of whole frames, in the format the target's name asks for: `.csv` (or
+/// `.csv.gz`) a CSV table and `.npy` a NumPy record table — one row per atom and frame, the
+/// columns `timestep` and the frame's columns — anything else a LAMMPS dump (also stdout).
+/// Every frame must then have the first frame's columns.
+class frame_writer {
+public:
+    explicit frame_writer(const output_file& out) : out_(out) {
+        const std::string& t = out.target();
+        auto ends = [&](std::string_view e) { return t.size() >= e.size() && t.compare(t.size() - e.size(), e.size(), e) == 0; };
+        format_ = out.is_stdout() ? format::dump : ends(".npy") ? format::npy : ends(".csv") || ends(".csv.gz") ? format::csv : format::dump;
+        if (format_ == format::dump) dump_.emplace(out.dump_writer());
+    }
+    /// Significant digits of dump and CSV values (0: shortest exact); .npy is always exact.
+    void set_precision(int digits) {
+        precision_ = digits;
+        if (dump_) dump_->set_precision(digits);
+    }
+    void write(const frame& f) {
+        if (format_ == format::dump) return dump_->write(f);
+        if (header_.empty()) open(f);
+        else if (f.names != header_)
+            throw error(out_.target(), ": frame at timestep ", f.timestep, " has the columns '", f.column_list(),
+                        "', the first frame had other columns; a table needs the same columns in every frame");
+        if (format_ == format::npy) {
+            blocks_.clear();
+            blocks_.push_back(npy_writer::column::constant(f.timestep));
+            for (const auto& c : f.columns) blocks_.emplace_back(std::span<const double>(c));
+            npy_->add_column_block(f.natoms, std::span<const npy_writer::column>(blocks_));
+            return;
+        }
+        char text[detail::max_number_chars];
+        for (std::size_t i = 0; i < f.natoms; ++i) {
+            csv_->add(f.timestep);
+            for (std::size_t c = 0; c < f.columns.size(); ++c) {
+                const double v = f.columns[c][i];
+                if (f.integral[c] && std::abs(v) <= 9007199254740992.0 && v == std::floor(v)) csv_->add(std::int64_t(v));
+                else if (precision_ > 0) csv_->add_text({text, std::size_t(detail::write_double(text, v, precision_) - text)});
+                else csv_->add(v);
+            }
+            csv_->end_row();
+        }
+    }
+    void close() {
+        if (dump_) dump_->close();
+        if (csv_) csv_->close();
+        if (npy_) npy_->close();
+    }
+
+private:
+    enum class format { dump, csv, npy };
+    void open(const frame& f) {
+        header_ = f.names;
+        if (format_ == format::csv) {
+            std::vector<std::string> names{"timestep"};
+            names.insert(names.end(), f.names.begin(), f.names.end());
+            csv_ = out_.csv(std::move(names));
+        } else {
+            std::vector<npy_writer::field> fields{{"timestep", npy_writer::int64}};
+            for (std::size_t c = 0; c < f.names.size(); ++c)
+                fields.push_back({f.names[c], f.integral[c] ? npy_writer::int64 : npy_writer::float64});
+            npy_.emplace(out_.temporary(), std::move(fields), out_.target());
+        }
+    }
+
+    const output_file& out_;
+    format format_ = format::dump;
+    int precision_ = 0;
+    std::optional<lammps_dump_writer> dump_;
+    std::unique_ptr<csv_writer> csv_;
+    std::optional<npy_writer> npy_;
+    std::vector<std::string> header_;
+    std::vector<npy_writer::column> blocks_;
 };
 
 /// The line every run ends with (unless --quiet): what was read, how long it took, where the

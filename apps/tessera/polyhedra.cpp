@@ -93,6 +93,9 @@ void register_polyhedra(CLI::App& app, std::function<int()>& action) {
     top->needs(subset)->excludes(above);
     above->needs(subset);
     add_frames_option(sub, o->frames);
+    add_examples(sub, {
+                     "tessera polyhedra voronoi.dump -o polyhedra.csv",
+                     "tessera polyhedra voronoi.dump -o polyhedra.csv --subset d2min --top 0.05"});
     sub->callback([o, &action] {
         if (!o->subset.empty() && !o->top && !o->above) throw CLI::ValidationError("--subset", "needs --top F or --above X");
         action = [o] { return run_polyhedra(*o); };

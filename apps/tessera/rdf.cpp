@@ -108,12 +108,13 @@ void register_rdf(CLI::App& app, std::function<int()>& action) {
     auto opts = std::make_shared<rdf_options>();
     CLI::App* sub = app.add_subcommand("rdf", "total and partial g(r) averaged over frames (LAMMPS compute rdf normalisation)");
     sub->add_option("input", opts->input, "LAMMPS text dump (.gz ok) or extended XYZ")->required();
-    sub->add_option("-o,--output", opts->output, "output CSV: r,g,g_1_1,g_1_2,...")->required();
+    sub->add_option("-o,--output", opts->output, "output CSV (-: stdout): r,g,g_1_1,g_1_2,...")->required();
     sub->add_option("--rmax", opts->rmax, "outer edge of the last bin")->required()->check(positive_number());
     sub->add_option("--bins", opts->bins, "number of bins (default 100)")->check(positive_number());
     add_frames_option(sub, opts->frames);
     add_threads_option(sub, opts->threads);
-    sub->add_flag("--coord", opts->coord, "also write LAMMPS's running coordination columns n, n_<a>_<b>");
+    sub->add_flag("--running-coord,--coord", opts->coord,
+                  "also write LAMMPS's running coordination columns n, n_<a>_<b> (--coord: the old spelling)");
     auto* sq = sub->add_option("--sq", opts->sq_output, "also write S(q) of the total g(r) to this CSV (q,s); needs --qmax");
     auto* qmax = sub->add_option("--qmax", opts->qmax, "largest q of --sq (inverse length)")->check(positive_number());
     sub->add_option("--qbins", opts->qbins, "number of q values of --sq, Q/M … Q (default 200)")
@@ -122,6 +123,9 @@ void register_rdf(CLI::App& app, std::function<int()>& action) {
         ->check(CLI::IsMember({"none", "lorch"}));
     sq->needs(qmax);
     qmax->needs(sq);
+    add_examples(sub, {
+                     "tessera rdf glass.dump -o rdf.csv --rmax 8 --bins 160",
+                     "tessera rdf glass.dump -o rdf.csv --rmax 12 --sq sq.csv --qmax 12 --sq-window lorch --frames -10:"});
     sub->callback([opts, &action] { action = [opts] { return run_rdf(*opts); }; });
 }
 

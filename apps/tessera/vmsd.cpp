@@ -55,7 +55,7 @@ int run_vmsd(const vmsd_options& o) {
         throw error(o.input + ": no frame to average after the reference (the first selected frame); select at "
                               "least two frames or give --reference");
     ref->add_column("vmsd", v->values());
-    auto writer = out.dump_writer();
+    frame_writer writer(out);
     writer.set_precision(o.precision);
     writer.write(*ref);
     writer.close();
@@ -70,12 +70,15 @@ void register_vmsd(CLI::App& app, std::function<int()>& action) {
     auto o = std::make_shared<vmsd_options>();
     CLI::App* sub = app.add_subcommand("vmsd", "vibrational mean-squared displacement per atom about a reference");
     sub->add_option("input", o->input, "LAMMPS text dump (.gz ok) or extended XYZ, with atom ids")->required();
-    sub->add_option("-o,--output", o->output, "output LAMMPS dump: the reference frame + vmsd")->required();
+    sub->add_option("-o,--output", o->output, "output LAMMPS dump (.gz: compressed; -: stdout; .csv or .npy: a per-atom table): the reference frame + vmsd")->required();
     sub->add_option("--reference", o->reference,
                     "dump whose first frame is the reference (e.g. the inherent structure); default: the first "
                     "selected frame of INPUT");
     add_frames_option(sub, o->frames);
     add_precision_option(sub, o->precision);
+    add_examples(sub, {
+                     "tessera vmsd vib.dump -o vmsd.dump",
+                     "tessera vmsd vib.dump -o vmsd.dump --reference minimized.dump"});
     sub->callback([o, &action] { action = [o] { return run_vmsd(*o); }; });
 }
 

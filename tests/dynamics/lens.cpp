@@ -120,7 +120,7 @@ TEST_CASE("lens: a changed atom set is an error unless intersecting", "[lens][er
     const auto a = neighbor_id_sets::build(x, open, std::vector<std::int64_t>{1, 2, 3}, 1.5);
     const auto b = neighbor_id_sets::build(x, open, std::vector<std::int64_t>{1, 2, 4}, 1.5);
     std::vector<double> out(3);
-    CHECK_THROWS_WITH(lens(a, b, out), Catch::Contains("atom id 3 is only in the earlier frame"));
+    CHECK_THROWS_WITH(lens(a, b, out), Catch::Contains("atom id 3 is in the earlier frame but not in the later one"));
     lens(a, b, out, id_mismatch::intersect);
     CHECK(std::isnan(out[2]));
     CHECK(out[0] == 0.0);  // atom 1 sees {2} in both frames

@@ -166,7 +166,7 @@ TEST_CASE("lens builder: LENS from half-shell sets = LENS from general sets, thr
         general.build(x0, bx, ids0, rc, ga);
         general.build(y1, bx, ids1, rc, gb);
         std::vector<double> v_fast(y1.size()), v_general(y1.size()), v_threads(y1.size());
-        CHECK_THROWS_WITH(lens(fa, fb, v_fast), Catch::Contains("is only in the"));
+        CHECK_THROWS_WITH(lens(fa, fb, v_fast), Catch::Contains("frame but not in the"));
         lens(fa, fb, v_fast, id_mismatch::intersect);
         lens(ga, gb, v_general, id_mismatch::intersect);
         lens(fa, fb, v_threads, id_mismatch::intersect, "LENS", openmp_policy{3});

@@ -170,6 +170,23 @@ struct frame {
         return with_box(box, [](const auto& b) { return periodicity{b.periodic(0), b.periodic(1), b.periodic(2)}; });
     }
 
+    /// Keeps the columns at `order` (indices into names), in that order: a subset, a
+    /// reordering, or both. Each index at most once.
+    void keep_columns(const std::vector<std::size_t>& order) {
+        std::vector<std::string> n;
+        std::vector<std::vector<double>> c;
+        std::vector<unsigned char> in;
+        for (const std::size_t k : order) {
+            if (k >= names.size()) throw error("frame: column index ", k, " out of range (", names.size(), " columns)");
+            n.push_back(std::move(names[k]));
+            c.push_back(std::move(columns[k]));
+            in.push_back(integral[k]);
+        }
+        names = std::move(n);
+        columns = std::move(c);
+        integral = std::move(in);
+    }
+
     /// Space-separated column names, for messages.
     std::string column_list() const {
         if (names.empty()) return "(none)";

@@ -138,8 +138,8 @@ bond_change_counts bond_changes(const SA& xa, const BA& ba, std::span<const std:
             throw error(what, ": type ", t, " has no cutoffs (types 1..", opt.cutoffs.num_types(), ")");
         }
     const id_index ia(ids_a, what + " (before)"), ib(ids_b, what + " (after)");
-    const auto b_of_a = match_ids(ib, ia, id_mismatch::error, what);  // A row -> B row
-    const auto a_of_b = match_ids(ia, ib, id_mismatch::error, what);  // B row -> A row
+    const auto b_of_a = match_ids(ib, ia, id_mismatch::error, what, "current", "reference");  // A row -> B row
+    const auto a_of_b = match_ids(ia, ib, id_mismatch::error, what, "reference", "current");  // B row -> A row
     std::vector<int> types_b(n);
     for (std::size_t k = 0; k < n; ++k) types_b[k] = types_a[a_of_b[k]];
     bond_change_counts out;

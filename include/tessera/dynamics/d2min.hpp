@@ -30,8 +30,9 @@
 ///
 /// **Invalid particles** (fewer than `min_neighbors` (≥ 3) reference neighbours; Y ill
 /// conditioned, i.e. λ_min(Y) ≤ min_rcond·λ_max(Y) — coplanar or collinear neighbours; or
-/// det J ≤ 0, an inverted neighbourhood with no proper rotation) get d2min = shear = volumetric =
-/// rotation = 0, J = I and `valid = 0`. Never NaN.
+/// det J ≤ 0, an inverted neighbourhood with no proper rotation) are undefined: d2min = shear =
+/// volumetric = rotation = NaN, J = I and `valid = 0` (OVITO writes 0 there and flags them in a
+/// selection; tessera's rule for undefined values is NaN, so none reads as "no activity").
 ///
 /// Particles are matched by id, so the frames may list them in any order; results are in the
 /// current frame's row order. Identical results for any thread count (per-particle work only).
@@ -49,6 +50,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstdint>
 #include <span>
 #include <sstream>
@@ -119,7 +121,9 @@ void finish_affine_fit(const mat3<T>& X, const mat3<T>& Y, std::size_t n, Residu
                        atomic_strain_result<T>& out, std::size_t row) noexcept {
     out.num_neighbors[row] = static_cast<std::uint32_t>(n);
     auto invalid = [&] {
-        out.d2min[row] = out.shear_strain[row] = out.volumetric_strain[row] = out.rotation[row] = T(0);
+        // Undefined: NaN, so that no number reads as "no plastic activity" (docs/cli.md).
+        out.d2min[row] = out.shear_strain[row] = out.volumetric_strain[row] = out.rotation[row] =
+            std::numeric_limits<T>::quiet_NaN();
         out.valid[row] = 0;
         out.deformation[row] = mat3<T>::identity();
     };
@@ -331,7 +335,7 @@ void d2min(const d2min_reference<T>& ref, const S& positions, const B& bx, std::
         ref_of_cur.resize(n);
         for (std::size_t c = 0; c < n; ++c) ref_of_cur[c] = c;
     } else {
-        ref_of_cur = match_ids(ref.index(), id_index(ids, what), id_mismatch::error, what);
+        ref_of_cur = match_ids(ref.index(), id_index(ids, what), id_mismatch::error, what, "reference", "current");
     }
     std::vector<vec3<T>> s(n);  // current fractional positions, in reference row order
     for (std::size_t c = 0; c < n; ++c) {

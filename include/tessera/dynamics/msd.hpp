@@ -206,7 +206,7 @@ public:
             return current_;
         }
         const id_index idx(ids, what);
-        const auto rows = match_ids(idx, first_, id_mismatch::error, what);  // first-frame row -> this row
+        const auto rows = match_ids(idx, first_, id_mismatch::error, what, "current", "first");  // first-frame row -> this row
         for (std::size_t i = 0; i < n; ++i) {
             const vec3<T> r(position(positions, rows[i]));
             if (input_unwrapped_) current_[i] = r;

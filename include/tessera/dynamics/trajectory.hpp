@@ -62,23 +62,24 @@ enum class id_mismatch {
 inline constexpr std::size_t no_row = std::numeric_limits<std::size_t>::max();
 
 /// For every row of `to`, the row of `from` holding the same id (or no_row under intersect).
+/// `from_name` and `to_name` say which frames they are in the message of a missing id
+/// ("atom id 7 is in the reference frame but not in the current one").
 inline std::vector<std::size_t> match_ids(const id_index& from, const id_index& to, id_mismatch mode = id_mismatch::error,
-                                          const std::string& what = "frames") {
+                                          const std::string& what = "frames", const char* from_name = "earlier",
+                                          const char* to_name = "later") {
     std::vector<std::size_t> rows(to.size(), no_row);
     const auto a = from.order(), b = to.order();
     std::size_t p = 0, q = 0;
-    auto complain = [&](std::int64_t id, const char* where) {
-        std::ostringstream os;
-        os << what << ": atom id " << id << " is only in the " << where
-           << " frame (the set of atoms changed; ask to intersect to compare the common atoms)";
-        throw error(os.str());
+    auto complain = [&](std::int64_t id, const char* in, const char* not_in) {
+        throw error(what, ": atom id ", id, " is in the ", in, " frame but not in the ", not_in,
+                    " one (the set of atoms changed)");
     };
     while (p < a.size() || q < b.size()) {
         if (q == b.size() || (p < a.size() && from.id(a[p]) < to.id(b[q]))) {
-            if (mode == id_mismatch::error) complain(from.id(a[p]), "earlier");
+            if (mode == id_mismatch::error) complain(from.id(a[p]), from_name, to_name);
             ++p;
         } else if (p == a.size() || to.id(b[q]) < from.id(a[p])) {
-            if (mode == id_mismatch::error) complain(to.id(b[q]), "later");
+            if (mode == id_mismatch::error) complain(to.id(b[q]), to_name, from_name);
             ++q;
         } else {
             rows[b[q]] = a[p];

@@ -47,7 +47,7 @@ public:
         const std::size_t n = tessera::size(positions);
         if (ids.size() != n) throw error(what + ": ids and positions differ in length");
         const id_index idx(ids, what);
-        const auto rows = match_ids(idx, index_, id_mismatch::error, what);  // reference row -> this row
+        const auto rows = match_ids(idx, index_, id_mismatch::error, what, "current", "reference");  // reference row -> this row
         for (std::size_t i = 0; i < ref_.size(); ++i) {
             const vec3<typename B::value_type> r(position(positions, rows[i]));
             const vec3<T> d(bx.minimum_image(r - vec3<typename B::value_type>(ref_[i])));

@@ -75,6 +75,15 @@ public:
         buf_ += std::to_string(v);
         return *this;
     }
+    /// A value already formatted (e.g. with a chosen precision, or a label); must not contain a
+    /// comma, quote or line break.
+    csv_writer& add_text(std::string_view text) {
+        if (text.find_first_of(",\"\r\n") != std::string_view::npos)
+            throw error(name_, ": row ", rows_ + 1, ": value '", text, "' contains a comma, quote or line break");
+        separator();
+        buf_ += text;
+        return *this;
+    }
     /// Ends the row; it must have one value per header column.
     void end_row() {
         ++rows_;

@@ -160,8 +160,9 @@ public:
 
     /// Creates (truncates) the file and writes the header. Throws before the file is created if
     /// the path ends in ".gz" or a field is invalid (no fields, a bad or repeated name).
-    npy_writer(const std::filesystem::path& path, std::vector<field> fields)
-        : name_(path.string()), fields_(std::move(fields)) {
+    /// `name` is what messages call the file (default: the path).
+    npy_writer(const std::filesystem::path& path, std::vector<field> fields, std::string name = {})
+        : name_(name.empty() ? path.string() : std::move(name)), fields_(std::move(fields)) {
         validate(path);
         types_.reserve(fields_.size());
         for (const auto& f : fields_) types_.push_back(f.type);
@@ -169,7 +170,7 @@ public:
         const std::size_t chunk_rows = std::max<std::size_t>(1, (std::size_t(1) << 20) / row_bytes_);
         buf_.resize(chunk_rows * row_bytes_);
         const std::string header = header_text(0);  // sets header_size_; rewritten at close()
-        file_.reset(std::fopen(name_.c_str(), "wb"));
+        file_.reset(std::fopen(path.c_str(), "wb"));
         if (!file_) throw error(name_, ": cannot open for writing: ", std::strerror(errno));
         write_bytes(header.data(), header.size());
     }

@@ -333,6 +333,13 @@ private:
         ((d.prepare(info, p), out.names_[k] = d.columns(p), out.data_[k].assign(out.names_[k].size() * n, U(0)), ++k),
          ...);
     }
+    /// The stage's radius (nearest_or_ball); through a template so that clang does not check
+    /// `.radius` on stages without one inside the discarded branch below.
+    template <class S>
+    static double stage_radius(const S& s) noexcept {
+        if constexpr (requires { s.radius; }) return double(s.radius);
+        else return 0.0;
+    }
     template <class U, std::size_t... K>
     void compute_row(const particle_row<U>& row, pipeline_result<U, D...>& out, std::size_t n,
                      std::index_sequence<K...>) const {
@@ -343,7 +350,7 @@ private:
                 // left to the stage (cutoff 0) is the stage's ball, not the whole row.
                 neighbor_request r = d.request();
                 if (r.need != neighbor_need::sorted_nearest && !(r.radius < std::numeric_limits<double>::max()))
-                    r.radius = stage_.radius;
+                    r.radius = stage_radius(stage_);
                 const std::size_t m = prefix_length(row.distances2, r);
                 const particle_row<U> cut{row.index,         row.neighbors.first(m), row.vectors.first(m),
                                           row.distances2.first(m), row.properties,
