@@ -318,8 +318,11 @@ inline bool parse_decimal_fast(const char* b, const char* e, double& v, bool& in
     return true;
 }
 
-/// Parses a whole token as a finite double. `integer_like` is set when the token is an optional
-/// sign followed by digits only. Accepts a leading '+'; rejects nan, inf, hex, trailing junk.
+/// Parses a whole token as a double. `integer_like` is set when the token is an optional sign
+/// followed by digits only. Accepts a leading '+'; rejects hex and trailing junk. NaN and
+/// infinity (`nan`, `-nan`, `inf`, `-inf`, `+inf`, `infinity`, any case; what printf's %g
+/// writes) return not_finite with v set to that value: per-atom columns accept them, header
+/// fields (box, time) do not.
 inline parse_status parse_double(std::string_view t, double& v, bool& integer_like) noexcept {
     const char* b = t.data();
     const char* e = b + t.size();
