@@ -273,10 +273,13 @@ inline bool parse_decimal_fast(const char* b, const char* e, double& v, bool& in
     std::uint64_t m = 0;
     int significant = 0, fraction = 0;
     const char* digits_begin = p;
+    // Digits from the first non-zero one count; the test comes before m overflows (19 digits
+    // < 2^64), so a significand that would wrap (e.g. to exactly 2^64 = 0) never gets through.
     for (; p != e && static_cast<unsigned>(*p - '0') < 10u; ++p) {
-        m = m * 10 + static_cast<unsigned>(*p - '0');
-        significant += m != 0;
+        const auto d = static_cast<unsigned>(*p - '0');
+        significant += (significant != 0) | (d != 0);
         if (significant > 19) return false;
+        m = m * 10 + d;
     }
     const bool has_integer_part = p != digits_begin;
     bool digits_only = true;
@@ -285,9 +288,10 @@ inline bool parse_decimal_fast(const char* b, const char* e, double& v, bool& in
         ++p;
         const char* f0 = p;
         for (; p != e && static_cast<unsigned>(*p - '0') < 10u; ++p) {
-            m = m * 10 + static_cast<unsigned>(*p - '0');
-            significant += m != 0;
+            const auto d = static_cast<unsigned>(*p - '0');
+            significant += (significant != 0) | (d != 0);
             if (significant > 19) return false;
+            m = m * 10 + d;
         }
         fraction = static_cast<int>(p - f0);
         if (!has_integer_part && fraction == 0) return false;
@@ -335,7 +339,10 @@ inline parse_status parse_double(std::string_view t, double& v, bool& integer_li
     const auto [p, ec] = std::from_chars(b, e, v, std::chars_format::general);
     if (ec == std::errc::result_out_of_range) return parse_status::out_of_range;
     if (ec != std::errc() || p != e) return parse_status::not_a_number;
-    if (!std::isfinite(v)) return parse_status::not_finite;
+    if (!std::isfinite(v)) {
+        integer_like = false;
+        return parse_status::not_finite;
+    }
     integer_like = true;
     for (const char* q = (*b == '-' ? b + 1 : b); q != e; ++q)
         if (*q < '0' || *q > '9') {
