@@ -294,12 +294,24 @@ TEST_CASE("string columns: a numeric column with a string on a later line is an 
     numeric_only("id type x y z", "abc 1 0 0 0", "id");
     numeric_only("id type x y z", "1 1 abc 0 0", "x");
     for (const std::string col : {"ys", "zu", "xsu", "iz"}) numeric_only("id type x y z " + col, "1 1 0 0 0 abc", col);
-    // A column that was a string column stays one: later numeric-looking fields are labels.
-    const auto frames = read_text(header(0, 1, "id element x y z") + "1 Cu 0 0 0\n" +
-                                  header(1, 2, "id element x y z") + "1 29 0 0 0\n2 Cu 1 1 1\n");
-    REQUIRE(frames.size() == 2);
-    CHECK(frames[1].labels[1] == strings{"Cu", "29"});
-    CHECK(values_of(frames[1], "element") == std::vector<double>{1, 0});
+    // Decided per frame, by the frame's first atom line: a string column in frame 0 may be
+    // numeric in frame 1 (and keeps its label numbers when it is strings again in frame 2).
+    const std::string cols = "id element x y z";
+    const auto frames = read_text(header(0, 2, cols) + "1 Cu 0 0 0\n2 Zr 0 0 0\n" +
+                                  header(1, 2, cols) + "1 29 0 0 0\n2 40 1 1 1\n" +
+                                  header(2, 2, cols) + "1 Ni 0 0 0\n2 Cu 1 1 1\n");
+    REQUIRE(frames.size() == 3);
+    CHECK_FALSE(frames[1].is_string_column(1));
+    CHECK(frames[1].labels[1].empty());
+    CHECK(values_of(frames[1], "element") == std::vector<double>{29, 40});
+    CHECK(frames[1].names == strings{"id", "element", "x", "y", "z"});  // no type derived from numbers
+    CHECK(frames[1].type_names.empty());
+    CHECK(frames[2].labels[1] == strings{"Cu", "Zr", "Ni"});
+    CHECK(values_of(frames[2], "element") == std::vector<double>{2, 0});
+    check_same(read_text(write_text(frames)), frames);
+    const std::string late = header(0, 1, cols) + "1 Cu 0 0 0\n" + header(1, 2, cols) + "1 29 0 0 0\n2 Cu 1 1 1\n";
+    CHECK_THAT(error_of([&] { read_text(late, "late.dump"); }),
+               Contains("late.dump:21: non-numeric value 'Cu' in column 'element'"));
 }
 
 TEST_CASE("non-finite values: nan, -nan, inf, -inf in atom columns are read and written", "[io][lammps][nan]") {

@@ -19,28 +19,27 @@
 /// bounds, the timestep, the time and the number of atoms must be finite.
 ///
 /// String columns (`dump custom ... element`, OVITO's named types): a column is a string column
-/// in a frame when its field on the frame's first atom line is not a number (nor nan/inf), or
-/// when it was a string column in an earlier frame read by this reader. Every field of a string
-/// column is then taken as a label, whatever it looks like. The columns `id`, `x y z`,
-/// `xu yu zu`, `xs ys zs`, `xsu ysu zsu` and `ix iy iz` are always numeric. A numeric column
-/// whose field on a later line is not a number is an error naming the file, line, column and
-/// field. Labels are numbered in order of first appearance, per column name, over all frames
-/// read by this reader (frames passed over with skip() do not count): a label keeps its number
-/// in every later frame and new labels get the next numbers. The frame stores them as
-/// frame::labels and the numbers as the column's values (see core/frame.hpp: `type` counts
-/// from 1, other columns from 0).
+/// in a frame when its field on the frame's first atom line is not a number (nor nan/inf).
+/// Every field of a string column is then taken as a label, whatever it looks like (`1.5` too).
+/// The columns `id`, `x y z`, `xu yu zu`, `xs ys zs`, `xsu ysu zsu` and `ix iy iz` are always
+/// numeric. A numeric column whose field on a later line is not a number is an error naming the
+/// file, line, column and field. Labels are numbered in order of first appearance, per column
+/// name, over all frames read by this reader (frames passed over with skip() do not count): a
+/// label keeps its number in every later frame and new labels get the next numbers. The frame
+/// stores them as frame::labels and the numbers as the column's values (see core/frame.hpp:
+/// `type` counts from 1, other columns from 0).
 ///
 /// Types from strings (frame::type_names: type t is type_names[t-1]):
 ///  - `type` holds strings: it becomes numeric types 1..n by the label order above, type_names
 ///    are the labels, and the column keeps them (the writer writes the names back);
-///  - no `type` column but an `element` string column: a numeric `type` column (integral, no
-///    labels) is appended with type = element label number + 1; type_names are the element
-///    labels; `element` stays a string column;
 ///  - a numeric `type` and an `element` string column: both are kept as read; type_names[t-1]
 ///    is the element of type t, as seen over the frames read so far ("" for a type not seen
 ///    yet), provided every atom of a type has had the same element in this reader and types are
 ///    integers in 1..65536; otherwise type_names is empty (for the rest of the file once one
 ///    type has had two elements);
+///  - no `type` column but an `element` string column: a numeric `type` column (integral, no
+///    labels) is appended with type = element label number + 1, then type_names as in the case
+///    above (so they are the element labels, in order); `element` stays a string column;
 ///  - otherwise type_names is empty.
 ///
 /// Writer (lammps_dump_writer.hpp, included here): the same items, triclinic boxes in the
@@ -334,15 +333,15 @@ private:
     bool classify(frame& f) {
         bool any = false;
         for (std::size_t c = 0; c < f.names.size(); ++c) {
+            double v = 0;
+            bool il = false;
+            if (detail::numeric_only_column(f.names[c]) ||
+                detail::parse_double(tok_[c], v, il) != detail::parse_status::not_a_number)
+                continue;
             std::ptrdiff_t t = -1;
             for (std::size_t k = 0; k < tables_.size() && t < 0; ++k)
                 if (tables_[k].column == f.names[c]) t = static_cast<std::ptrdiff_t>(k);
             if (t < 0) {
-                double v = 0;
-                bool il = false;
-                if (detail::numeric_only_column(f.names[c]) ||
-                    detail::parse_double(tok_[c], v, il) != detail::parse_status::not_a_number)
-                    continue;
                 tables_.emplace_back();
                 tables_.back().column = f.names[c];
                 t = static_cast<std::ptrdiff_t>(tables_.size() - 1);
@@ -426,16 +425,16 @@ private:
         }
         const auto ce = f.column_index("element");
         if (ce < 0 || str_[static_cast<std::size_t>(ce)] < 0) return;
-        const auto& elements = f.labels[static_cast<std::size_t>(ce)];
-        if (ct < 0) {
+        auto type_column = static_cast<std::size_t>(ct);
+        if (ct < 0) {  // type = element label number + 1; names as for a numeric type column
             std::vector<double> type = f.columns[static_cast<std::size_t>(ce)];
             for (double& t : type) t += 1;
             f.add_column("type", std::move(type), true);
-            f.type_names = elements;
-            return;
+            type_column = f.names.size() - 1;
         }
+        const auto& elements = f.labels[static_cast<std::size_t>(ce)];
         if (type_conflict_) return;
-        const auto& type = f.columns[static_cast<std::size_t>(ct)];
+        const auto& type = f.columns[type_column];
         const auto& element = f.columns[static_cast<std::size_t>(ce)];
         for (const double t : type)
             if (!(t >= 1 && t <= 65536 && t == std::floor(t))) return;
