@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <string>
@@ -186,6 +187,28 @@ TEST_CASE("extxyz: read from a file, written as a LAMMPS dump, read back identic
     fs::remove(p);
 }
 
+TEST_CASE("extxyz: nan and inf in real properties are read as NaN and infinities", "[io][extxyz]") {
+    const std::string text = replace(replace(replace(replace(good, "species:S:1:pos:R:3", "species:S:1:pos:R:3:e:R:1:n:I:1"),
+                                                     "Cu 0 0 0", "Cu 0 0 0 nan 1"),
+                                             "Zr 1 2 3", "Zr 1 2 -inf -NaN 2"),
+                                     "Cu 4 5 6", "Cu 4 5 6 +Infinity 3");
+    auto r = extxyz_reader::from_string(text, "n.xyz");
+    frame f;
+    // -NaN in the real column e is fine; the integer column n needs integers.
+    REQUIRE(r.next(f));
+    const auto z = f.column("z"), e = f.column("e"), n = f.column("n");
+    CHECK(z[1] == -std::numeric_limits<double>::infinity());
+    CHECK(std::isnan(e[0]));
+    CHECK(std::isnan(e[1]));
+    CHECK(e[2] == std::numeric_limits<double>::infinity());
+    CHECK(n[2] == 3);
+    CHECK_THAT(error_of([&] {
+                   auto bad = extxyz_reader::from_string(replace(text, "-NaN 2", "-NaN nan"), "n.xyz");
+                   bad.next(f);
+               }),
+               Contains("n.xyz:4: non-integer value 'nan' in integer column 'n'"));
+}
+
 TEST_CASE("extxyz: malformed input names file, line and reason", "[io][extxyz][errors]") {
     check_malformed(replace(good, "3\n", "three\n"), 1, "expected the number of atoms (one integer), found 'three'");
     check_malformed(replace(good, "3\n", "-3\n"), 1, "negative number of atoms: -3");
@@ -194,7 +217,9 @@ TEST_CASE("extxyz: malformed input names file, line and reason", "[io][extxyz][e
     check_malformed(good + "2\n\nCu 1 1 1\n", 9, "missing atom line 2 of 2");
     check_malformed(replace(good, "Zr 1 2 3", "Zr 1 2"), 4, "atom line has 3 fields, expected 4 from Properties");
     check_malformed(replace(good, "Zr 1 2 3", "Zr 1 two 3"), 4, "non-numeric value 'two' in column 'y'");
-    check_malformed(replace(good, "Zr 1 2 3", "Zr 1 2 NaN"), 4, "non-finite value 'NaN' in column 'z'");
+    check_malformed(replace(good, "Zr 1 2 3", "Zr 1 2 NaNo"), 4, "non-numeric value 'NaNo' in column 'z'");
+    check_malformed(replace(good, "0 0 12\"", "0 0 nan\""), 2, "non-finite value 'nan' in column 'Lattice'");
+    check_malformed(replace(good, "Time=1.5", "Time=inf"), 2, "non-finite value 'inf' in column 'Time'");
     check_malformed(replace(good, "0 0 12\"", "0 0\""), 2, "Lattice needs 9 numbers");
     check_malformed(replace(good, "0 0 12\"", "0 0 inf\""), 2, "non-finite value 'inf' in column 'Lattice'");
     check_malformed(replace(good, "Time=1.5", "Time=\"1.5"), 2, "unterminated quote in value of 'Time'");

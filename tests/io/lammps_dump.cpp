@@ -399,8 +399,11 @@ TEST_CASE("lammps dump: every malformed input names file, line and reason", "[io
     check_malformed(replace(good, "2 1 1 1 1", "2 1 1 1 1 1"), 11, "atom line has 6 fields, expected 5");
     check_malformed(replace(good, "2 1 1 1 1", "2 1 1 abc 1"), 11, "non-numeric value 'abc' in column 'y'");
     check_malformed(replace(good, "2 1 1 1 1", "2 1 1,5 1 1"), 11, "non-numeric value '1,5' in column 'x'");
-    check_malformed(replace(good, "3 2 2 2 2", "3 2 2 2 nan"), 12, "non-finite value 'nan' in column 'z'");
-    check_malformed(replace(good, "3 2 2 2 2", "3 2 -inf 2 2"), 12, "non-finite value '-inf' in column 'x'");
+    // nan/inf are valid atom values (tests/io/string_columns.cpp); a numeric column's later string is not.
+    check_malformed(replace(good, "3 2 2 2 2", "3 2 2 2 nano"), 12, "non-numeric value 'nano' in column 'z'");
+    check_malformed(replace(good, "3 2 2 2 2", "3 Cu 2 2 2"), 12, "non-numeric value 'Cu' in column 'type' (the column is numeric in this frame: its field on the frame's first atom line, line 10, is a number)");
+    check_malformed(replace(good, "1 1 0 0 0", "1 1 zero 0 0"), 10, "non-numeric value 'zero' in column 'x'");
+    check_malformed(replace(good, "1 1 0 0 0", "one 1 0 0 0"), 10, "non-numeric value 'one' in column 'id'");
     check_malformed(replace(good, "3 2 2 2 2", "3 2 2 2 1e400"), 12, "out of the range of double in column 'z'");
     check_malformed(replace(good, "3 2 2 2 2", "1 2 2 2 2"), 12, "duplicate atom id 1 in frame at timestep 0 (first on line 10)");
     check_malformed(replace(good, "3 2 2 2 2", "2.5 2 2 2 2"), 12, "atom id 2.5");
@@ -414,6 +417,10 @@ TEST_CASE("lammps dump: every malformed input names file, line and reason", "[io
     check_malformed(replace(good, "0 10\n0 10\n0 10", "0 10\n10 0\n0 10"), 7, "box y hi '0' is not greater than lo '10'");
     check_malformed(replace(good, "0 10\n0 10\n0 10", "0 10\n0 10\n0"), 8, "box bounds line for z has 1 fields, expected 2 (lo hi)");
     check_malformed(replace(good, "0 10\n0 10\n0 10", "0 10\n0 10\n0 inf"), 8, "non-finite value 'inf' in column 'box z'");
+    check_malformed(replace(good, "0 10\n0 10\n0 10", "0 10\nnan 10\n0 10"), 7, "non-finite value 'nan' in column 'box y'");
+    check_malformed(replace(good, "ITEM: TIMESTEP\n0\n", "ITEM: TIME\nnan\nITEM: TIMESTEP\n0\n"), 2, "expected one finite number after 'ITEM: TIME'");
+    check_malformed(replace(good, "TIMESTEP\n0", "TIMESTEP\nnan"), 2, "expected one integer (the timestep)");
+    check_malformed(replace(good, "ATOMS\n3", "ATOMS\ninf"), 4, "expected one integer (the number of atoms)");
     check_malformed(replace(good, "BOX BOUNDS pp pp pp\n0 10\n0 10\n0 10", "BOX BOUNDS xy xz yz pp pp pp\n0 10 0\n0 10 0\n0 10"),
                     8, "box bounds line for z has 2 fields, expected 3 (lo_bound hi_bound tilt)");
     check_malformed(replace(good, "BOX BOUNDS pp pp pp\n0 10\n0 10\n0 10", "BOX BOUNDS xy xz yz pp pp pp\n0 10 20\n0 10 0\n0 10 0"),

@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 
 #include <charconv>
+#include <cmath>
+#include <limits>
 #include <cstdio>
 #include <cstring>
 #include <random>
@@ -100,6 +102,47 @@ TEST_CASE("parse_double: what simulation codes print takes the fast path, exactl
     CHECK(v == 9007199254740992.0);  // round to nearest even, as from_chars
     for (const char* bad : {".", "-", "e5", "1e", "1e+", "--1", "+-1", "1.2.3", "nan", "inf", "0x10", "1 ", ""})
         CHECK(detail::parse_double(bad, v, il) != detail::parse_status::ok);
+    // 20 significant digits whose significand wraps in 64 bits (2^64 = 18446744073709551616 would
+    // become 0; found by the dump fuzzer): not the fast path, and from_chars' value.
+    for (const char* t : {"18446744073709551616", "18446744073709551616123", "36893488147419103232",
+                          "184467440737095516.16", "0018446744073709551616", "-18446744073709551617e-3"}) {
+        INFO(t);
+        CHECK_FALSE(detail::parse_decimal_fast(t, t + std::strlen(t), v, il));
+        double want = 0;
+        std::from_chars(t, t + std::strlen(t), want);
+        REQUIRE(detail::parse_double(t, v, il) == detail::parse_status::ok);
+        CHECK(same_bits(v, want));
+    }
+    // 19 significant digits after leading zeros still take the fast path.
+    const char* nineteen = "0001844674407370955";
+    CHECK(detail::parse_decimal_fast(nineteen, nineteen + std::strlen(nineteen), v, il));
+    CHECK(v == 1844674407370955.0);
+}
+
+TEST_CASE("parse_double: nan and inf are not_finite with the value set", "[io][parse]") {
+    double v = 0;
+    bool il = true;
+    for (const char* t : {"nan", "-nan", "NaN", "+nan", "NAN", "nan(ind)", "-nan(ind)"}) {
+        INFO(t);
+        v = 0;
+        CHECK(detail::parse_double(t, v, il) == detail::parse_status::not_finite);
+        CHECK(std::isnan(v));
+        CHECK_FALSE(il);
+    }
+    for (const char* t : {"inf", "Inf", "+inf", "INF", "infinity", "+Infinity"}) {
+        INFO(t);
+        CHECK(detail::parse_double(t, v, il) == detail::parse_status::not_finite);
+        CHECK(v == std::numeric_limits<double>::infinity());
+    }
+    for (const char* t : {"-inf", "-INFINITY"}) {
+        INFO(t);
+        CHECK(detail::parse_double(t, v, il) == detail::parse_status::not_finite);
+        CHECK(v == -std::numeric_limits<double>::infinity());
+    }
+    for (const char* t : {"nan1", "infx", "in", "na", "+-inf", "++nan", "-", "nanx()", "inff"}) {
+        INFO(t);
+        CHECK(detail::parse_double(t, v, il) == detail::parse_status::not_a_number);
+    }
 }
 
 TEST_CASE("lammps_dump_writer: --precision N writes non-integer values as printf %.Ng", "[io][writer]") {

@@ -34,6 +34,10 @@ rm -f d2min/cuzr_aqs.dump msd/cuzr_liquid.dump msd/cuzr_liquid_msd.txt
 echo ">>> ${PY} d2min/d2min_numpy.py"
 (cd d2min && "${PY}" d2min_numpy.py cuzr_aqs.dump 4.0 > d2min_ref.txt)   # needs numpy + scipy
 
+# String (element) and non-finite columns in LAMMPS's default format (tests/io/string_columns.cpp)
+rm -f strings/element_nan.dump
+(cd strings && run element_nan.in)       # <1 s
+
 # LAMMPS logs are not committed (see .gitignore)
 echo ">>> ${PY} check_reference.py"
 "${PY}" check_reference.py

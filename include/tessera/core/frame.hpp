@@ -5,7 +5,16 @@
 ///
 /// Columns keep the names and the order of the input (`id type x y z c_pe ...`). Integer-valued
 /// columns (ids, types, image flags) are stored as doubles too, exactly up to 2^53, and carry an
-/// `integral` flag so writers print them as integers.
+/// `integral` flag so writers print them as integers. Numeric columns may hold NaN and ±inf
+/// (LAMMPS writes `nan`/`inf` for undefined per-atom values); consumers that need finite
+/// positions check them (the neighbour queries do).
+///
+/// String (categorical) columns, such as `element` in `dump custom ... element`: `labels[c]`
+/// lists the column's distinct strings and `columns[c][i]` holds label_base(c) + the index of
+/// atom i's string in `labels[c]`, as an integral double. label_base(c) is 1 for the column
+/// called `type` (LAMMPS types count from 1: type t is labels[c][t-1]) and 0 for every other
+/// column. An empty `labels[c]` (or `labels` shorter than `names`) means column c is numeric.
+/// Writers write a string column's labels, not its numbers.
 ///
 /// Coordinates are found by family, in this priority:
 ///
@@ -36,6 +45,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -62,7 +72,11 @@ struct frame {
     std::vector<std::string> names;            ///< column names, in input order
     std::vector<std::vector<double>> columns;  ///< columns[c][i]: column c of atom i
     std::vector<unsigned char> integral;       ///< 1 if column c holds integers (write as such)
-    /// Species names when types were mapped from strings (extxyz): type t is type_names[t-1].
+    /// labels[c]: the strings of string column c (see the file comment); empty for a numeric
+    /// column. May be shorter than `names` (missing entries are numeric columns).
+    std::vector<std::vector<std::string>> labels;
+    /// Species names when types were mapped from strings (extxyz species, dump `type` or
+    /// `element` strings): type t is type_names[t-1] ("" for a type number without a name).
     std::vector<std::string> type_names;
 
     std::size_t num_columns() const noexcept { return names.size(); }
@@ -87,22 +101,50 @@ struct frame {
         return {const_cast<double*>(c.data()), c.size()};
     }
 
-    /// Appends (or replaces) a column of natoms values, e.g. a descriptor output.
+    /// Appends (or replaces) a numeric column of natoms values, e.g. a descriptor output.
+    /// Replacing a string column makes it numeric (its labels are dropped).
     void add_column(std::string name, std::vector<double> values, bool is_integral = false) {
+        set_column(std::move(name), std::move(values), is_integral, {});
+    }
+
+    /// Appends (or replaces) a string column from one string per atom: labels in order of first
+    /// appearance, values label_base + index (see the file comment). Strings must be non-empty
+    /// and free of whitespace (so that they can be written to a text file and read back).
+    void add_string_column(std::string name, const std::vector<std::string>& values) {
         if (values.size() != natoms)
             throw error("frame: column '" + name + "' has " + std::to_string(values.size()) + " values for " +
                         std::to_string(natoms) + " atoms");
-        if (name.empty() || name.find_first_of(" \t\r\n") != std::string::npos)
-            throw error("frame: column name '" + name + "' is empty or contains whitespace");
-        const auto c = column_index(name);
-        if (c >= 0) {
-            columns[static_cast<std::size_t>(c)] = std::move(values);
-            integral[static_cast<std::size_t>(c)] = is_integral;
-            return;
+        const double base = name == "type" ? 1.0 : 0.0;
+        std::vector<std::string> table;
+        std::unordered_map<std::string_view, std::size_t> seen;
+        std::vector<double> index(values.size());
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            const std::string& v = values[i];
+            if (v.empty() || v.find_first_of(" \t\r\n\v\f") != std::string::npos)
+                throw error("frame: column '" + name + "': value " + std::to_string(i) +
+                            " is empty or contains whitespace");
+            const auto [it, added] = seen.try_emplace(v, table.size());
+            if (added) table.push_back(v);
+            index[i] = base + static_cast<double>(it->second);
         }
-        names.push_back(std::move(name));
-        columns.push_back(std::move(values));
-        integral.push_back(is_integral);
+        set_column(std::move(name), std::move(index), true, std::move(table));
+    }
+
+    /// True when column c is a string column (has labels).
+    bool is_string_column(std::size_t c) const noexcept { return c < labels.size() && !labels[c].empty(); }
+    /// What is added to a label's index to give the stored value: 1 for `type`, else 0.
+    std::size_t label_base(std::size_t c) const noexcept { return c < names.size() && names[c] == "type"; }
+    /// The string of atom i in string column c; throws tessera::error if column c is not a
+    /// string column or its value is not a valid label number.
+    const std::string& label(std::size_t c, std::size_t i) const {
+        if (c >= names.size() || c >= columns.size() || i >= columns[c].size())
+            throw error("frame: label(" + std::to_string(c) + ", " + std::to_string(i) + ") out of range");
+        if (!is_string_column(c)) throw error("frame: column '" + names[c] + "' is not a string column");
+        const double k = columns[c][i] - static_cast<double>(label_base(c));
+        if (!(k >= 0 && k < static_cast<double>(labels[c].size()) && k == std::floor(k)))
+            throw error("frame: column '" + names[c] + "' row " + std::to_string(i) + " holds " +
+                        std::to_string(columns[c][i]) + ", not a label number");
+        return labels[c][static_cast<std::size_t>(k)];
     }
 
     /// Atom ids (column `id`); throws if absent.
@@ -196,6 +238,27 @@ struct frame {
     }
 
 private:
+    void set_column(std::string name, std::vector<double> values, bool is_integral,
+                    std::vector<std::string> column_labels) {
+        if (values.size() != natoms)
+            throw error("frame: column '" + name + "' has " + std::to_string(values.size()) + " values for " +
+                        std::to_string(natoms) + " atoms");
+        if (name.empty() || name.find_first_of(" \t\r\n") != std::string::npos)
+            throw error("frame: column name '" + name + "' is empty or contains whitespace");
+        labels.resize(names.size());
+        const auto c = column_index(name);
+        if (c >= 0) {
+            columns[static_cast<std::size_t>(c)] = std::move(values);
+            integral[static_cast<std::size_t>(c)] = is_integral;
+            labels[static_cast<std::size_t>(c)] = std::move(column_labels);
+            return;
+        }
+        names.push_back(std::move(name));
+        columns.push_back(std::move(values));
+        integral.push_back(is_integral);
+        labels.push_back(std::move(column_labels));
+    }
+
     bool has_family(std::string_view f) const noexcept {
         if (f == "x") return has_column("x") && has_column("y") && has_column("z");
         const std::string rest(f.substr(1));

@@ -16,6 +16,8 @@
 /// frame::type_names, the same numbering for every frame); other S properties are skipped;
 /// L properties become 0/1. Other names are kept, a property with count k > 1 becoming
 /// `name[1] ... name[k]`. Without an `id` property, an `id` column 1..N is added first.
+/// R (and I, L) fields must be numbers; R fields may be `nan`, `inf`, `-inf` (any case), read
+/// as NaN and ±inf. Lattice, Origin and Time must be finite.
 ///
 /// Cells: LAMMPS needs a along +x and b in the xy plane (an upper-triangular h). A Lattice that
 /// already has that form (ay = az = bz = 0, ax, by, cz > 0) maps directly to orthogonal_box or
@@ -214,6 +216,7 @@ private:
         }
         f.columns.resize(f.names.size());
         for (auto& c : f.columns) c.clear();
+        f.labels.assign(f.names.size(), {});
     }
 
     void set_box(frame& f, const std::optional<std::array<double, 9>>& L, const std::array<double, 3>& o,
@@ -283,7 +286,7 @@ private:
                     v = *b;
                 } else {
                     const auto st = detail::parse_double(tok_[k], v, il);
-                    if (st != detail::parse_status::ok)
+                    if (st != detail::parse_status::ok && st != detail::parse_status::not_finite)
                         throw in_.fail(detail::number_problem(st, tok_[k], f.names[fd.column]));
                     if (fd.k == kind::integer && !il)
                         throw in_.fail("non-integer value " + detail::quoted(tok_[k]) + " in integer column '" +

@@ -9,14 +9,45 @@
 ///     [ITEM: UNITS] [ITEM: TIME] ITEM: TIMESTEP, ITEM: NUMBER OF ATOMS,
 ///     ITEM: BOX BOUNDS [xy xz yz] <flags>, ITEM: ATOMS <column names...>
 ///
-/// Columns may come in any order and number; every field must be a finite number. Every
-/// malformed input throws tessera::error with a message "<file>:<line>: <what is wrong>"; a
-/// reader never returns a short frame. After an error the reader and frame are unspecified.
-/// Coordinates are not required at read time: frame::positions() names what is missing.
+/// Columns may come in any order and number. Every malformed input throws tessera::error with a
+/// message "<file>:<line>: <what is wrong>"; a reader never returns a short frame. After an
+/// error the reader and frame are unspecified. Coordinates are not required at read time:
+/// frame::positions() names what is missing.
 ///
-/// Writer (lammps_dump_writer.hpp, included here): the same items, triclinic boxes in the bounding-box form LAMMPS and OVITO read, the
-/// frame's boundary flags, integer columns as integers and all other values in the shortest
-/// form that reads back bit for bit. Paths ending in ".gz" are written gzip-compressed.
+/// Numbers: a per-atom field may be `nan`, `-nan`, `inf`, `-inf` (any case, also `+inf`,
+/// `infinity`; what LAMMPS writes for undefined per-atom values), read as NaN or ±inf. The box
+/// bounds, the timestep, the time and the number of atoms must be finite.
+///
+/// String columns (`dump custom ... element`, OVITO's named types): a column is a string column
+/// in a frame when its field on the frame's first atom line is not a number (nor nan/inf).
+/// Every field of a string column is then taken as a label, whatever it looks like (`1.5` too).
+/// The columns `id`, `x y z`, `xu yu zu`, `xs ys zs`, `xsu ysu zsu` and `ix iy iz` are always
+/// numeric. A numeric column whose field on a later line is not a number is an error naming the
+/// file, line, column and field. Labels are numbered in order of first appearance, per column
+/// name, over all frames read by this reader (frames passed over with skip() do not count): a
+/// label keeps its number in every later frame and new labels get the next numbers. The frame
+/// stores them as frame::labels and the numbers as the column's values (see core/frame.hpp:
+/// `type` counts from 1, other columns from 0).
+///
+/// Types from strings (frame::type_names: type t is type_names[t-1]):
+///  - `type` holds strings: it becomes numeric types 1..n by the label order above, type_names
+///    are the labels, and the column keeps them (the writer writes the names back);
+///  - a numeric `type` and an `element` string column: both are kept as read; type_names[t-1]
+///    is the element of type t, as seen over the frames read so far ("" for a type not seen
+///    yet), provided every atom of a type has had the same element in this reader and types are
+///    integers in 1..65536; otherwise type_names is empty (for the rest of the file once one
+///    type has had two elements);
+///  - no `type` column but an `element` string column: a numeric `type` column (integral, no
+///    labels) is appended with type = element label number + 1, then type_names as in the case
+///    above (so they are the element labels, in order); `element` stays a string column;
+///  - otherwise type_names is empty.
+///
+/// Writer (lammps_dump_writer.hpp, included here): the same items, triclinic boxes in the
+/// bounding-box form LAMMPS and OVITO read, the frame's boundary flags, string columns as their
+/// labels, integer columns as integers and all other values in the shortest form that reads
+/// back bit for bit (NaN as `nan`, infinities as `inf`/`-inf`). Paths ending in ".gz" are
+/// written gzip-compressed. Reading back a whole file the writer wrote gives the same frames
+/// (labels, label numbers, type_names; NaN up to its sign).
 ///
 /// See docs/io.md.
 
@@ -36,6 +67,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -43,8 +75,6 @@
 namespace tessera {
 
 namespace detail {
-
-inline bool starts_with_item(std::string_view line) { return line.substr(0, 5) == "ITEM:"; }
 
 /// The text after "ITEM: " with surrounding whitespace removed.
 inline std::string_view item_body(std::string_view line) {
@@ -54,6 +84,21 @@ inline std::string_view item_body(std::string_view line) {
     const auto e = line.find_last_not_of(" \t\r");
     return line.substr(b, e - b + 1);
 }
+
+/// Columns the reader never takes as strings: frame interprets them as numbers.
+inline bool numeric_only_column(std::string_view name) noexcept {
+    static constexpr std::string_view names[] = {"id", "x",  "y",  "z",   "xu",  "yu",  "zu", "xs",
+                                                 "ys", "zs", "xsu", "ysu", "zsu", "ix", "iy", "iz"};
+    for (const auto n : names)
+        if (n == name) return true;
+    return false;
+}
+
+/// Hash for heterogeneous (std::string_view) lookup in std::unordered_map<std::string, ...>.
+struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
 
 }  // namespace detail
 
@@ -247,6 +292,7 @@ private:
         }
         f.columns.resize(tok_.size());
         f.integral.assign(tok_.size(), 1);
+        f.labels.resize(tok_.size());
         f.type_names.clear();
     }
 
@@ -258,24 +304,153 @@ private:
             col.reserve(reserve);  // grows with the lines actually present, never trusts natoms alone
         }
         const std::size_t first_line = in_.line() + 1;
+        str_.assign(ncol, -1);
+        if (f.natoms > 0) {
+            atom_line(f, 0);
+            if (classify(f)) parse_rows<true>(f, first_line);
+            else parse_rows<false>(f, first_line);
+        }
+        for (std::size_t c = 0; c < ncol; ++c)
+            if (str_[c] >= 0) f.labels[c] = tables_[static_cast<std::size_t>(str_[c])].labels;
+            else f.labels[c].clear();
+        check_ids(f, first_line);
+        derive_types(f);
+    }
+
+    /// Reads atom line i (0-based) of the frame and splits it into tok_.
+    void atom_line(const frame& f, std::size_t i) {
         std::string_view line;
-        for (std::size_t i = 0; i < f.natoms; ++i) {
-            if (!in_.next(line)) truncated(f, i, {});
-            else if (detail::starts_with_item(line)) truncated(f, i, line);
-            detail::split(line, tok_);
-            if (tok_.size() != ncol)
-                throw in_.fail("atom line has " + std::to_string(tok_.size()) + " fields, expected " +
-                               std::to_string(ncol) + " (" + f.column_list() + ")");
+        if (!in_.next(line)) truncated(f, i, {});
+        else if (detail::starts_with_item(line)) truncated(f, i, line);
+        detail::split(line, tok_);
+        if (tok_.size() != f.names.size())
+            throw in_.fail("atom line has " + std::to_string(tok_.size()) + " fields, expected " +
+                           std::to_string(f.names.size()) + " (" + f.column_list() + ")");
+    }
+
+    /// Decides from the first atom line (in tok_) which columns are string columns (str_[c] =
+    /// their label table); true if any is.
+    bool classify(frame& f) {
+        bool any = false;
+        for (std::size_t c = 0; c < f.names.size(); ++c) {
+            double v = 0;
+            bool il = false;
+            if (detail::numeric_only_column(f.names[c]) ||
+                detail::parse_double(tok_[c], v, il) != detail::parse_status::not_a_number)
+                continue;
+            std::ptrdiff_t t = -1;
+            for (std::size_t k = 0; k < tables_.size() && t < 0; ++k)
+                if (tables_[k].column == f.names[c]) t = static_cast<std::ptrdiff_t>(k);
+            if (t < 0) {
+                tables_.emplace_back();
+                tables_.back().column = f.names[c];
+                t = static_cast<std::ptrdiff_t>(tables_.size() - 1);
+            }
+            str_[c] = t;
+            f.integral[c] = 1;
+            any = true;
+        }
+        return any;
+    }
+
+    /// Parses the frame's atom lines, the first of which is already split into tok_.
+    template <bool Strings>
+    void parse_rows(frame& f, std::size_t first_line) {
+        const std::size_t ncol = f.names.size();
+        for (std::size_t i = 0;;) {
             for (std::size_t c = 0; c < ncol; ++c) {
+                if constexpr (Strings) {
+                    if (str_[c] >= 0) {
+                        f.columns[c].push_back(label_number(tables_[static_cast<std::size_t>(str_[c])], tok_[c],
+                                                            f.label_base(c)));
+                        continue;
+                    }
+                }
                 double v = 0;
                 bool il = false;
                 const auto st = detail::parse_double(tok_[c], v, il);
-                if (st != detail::parse_status::ok) throw in_.fail(detail::number_problem(st, tok_[c], f.names[c]));
+                if (st != detail::parse_status::ok) [[unlikely]] {
+                    if (st != detail::parse_status::not_finite) bad_field(f, c, st, first_line);
+                }
                 f.columns[c].push_back(v);
                 f.integral[c] &= static_cast<unsigned char>(il);
             }
+            if (++i == f.natoms) return;
+            atom_line(f, i);
         }
-        check_ids(f, first_line);
+    }
+
+    [[noreturn]] void bad_field(const frame& f, std::size_t c, detail::parse_status st, std::size_t first_line) const {
+        std::string what = detail::number_problem(st, tok_[c], f.names[c]);
+        if (st == detail::parse_status::not_a_number && in_.line() != first_line &&
+            !detail::numeric_only_column(f.names[c]))
+            what += " (the column is numeric in this frame: its field on the frame's first atom line, line " +
+                    std::to_string(first_line) + ", is a number)";
+        throw in_.fail(what);
+    }
+
+    /// The labels of one string column, kept over the frames of this reader.
+    struct label_table {
+        std::string column;
+        std::vector<std::string> labels;
+        std::unordered_map<std::string, std::size_t, detail::string_hash, std::equal_to<>> index;
+        std::size_t last = 0;  ///< number of the label looked up last
+    };
+    static constexpr std::size_t max_labels = std::size_t(1) << 24;
+
+    /// base + the number of label s in table t, adding s if new.
+    double label_number(label_table& t, std::string_view s, std::size_t base) {
+        if (t.last < t.labels.size() && t.labels[t.last] == s) return static_cast<double>(base + t.last);
+        if (t.labels.size() <= 8) {
+            for (std::size_t k = 0; k < t.labels.size(); ++k)
+                if (t.labels[k] == s) return static_cast<double>(base + (t.last = k));
+        } else if (const auto it = t.index.find(s); it != t.index.end()) {
+            return static_cast<double>(base + (t.last = it->second));
+        }
+        if (t.labels.size() >= max_labels)
+            throw in_.fail("more than " + std::to_string(max_labels) + " distinct strings in column '" + t.column + "'");
+        t.index.emplace(std::string(s), t.labels.size());
+        t.labels.emplace_back(s);
+        t.last = t.labels.size() - 1;
+        return static_cast<double>(base + t.last);
+    }
+
+    /// frame::type_names and the `type` column from string columns (see the file comment).
+    void derive_types(frame& f) {
+        f.type_names.clear();
+        const auto ct = f.column_index("type");
+        if (ct >= 0 && str_[static_cast<std::size_t>(ct)] >= 0) {
+            f.type_names = f.labels[static_cast<std::size_t>(ct)];
+            return;
+        }
+        const auto ce = f.column_index("element");
+        if (ce < 0 || str_[static_cast<std::size_t>(ce)] < 0) return;
+        auto type_column = static_cast<std::size_t>(ct);
+        if (ct < 0) {  // type = element label number + 1; names as for a numeric type column
+            std::vector<double> type = f.columns[static_cast<std::size_t>(ce)];
+            for (double& t : type) t += 1;
+            f.add_column("type", std::move(type), true);
+            type_column = f.names.size() - 1;
+        }
+        const auto& elements = f.labels[static_cast<std::size_t>(ce)];
+        if (type_conflict_) return;
+        const auto& type = f.columns[type_column];
+        const auto& element = f.columns[static_cast<std::size_t>(ce)];
+        for (const double t : type)
+            if (!(t >= 1 && t <= 65536 && t == std::floor(t))) return;
+        for (std::size_t i = 0; i < type.size(); ++i) {
+            const auto k = static_cast<std::size_t>(type[i]) - 1;
+            if (k >= type_element_.size()) type_element_.resize(k + 1, -1);
+            const auto e = static_cast<std::ptrdiff_t>(element[i]);
+            if (type_element_[k] < 0) type_element_[k] = e;
+            else if (type_element_[k] != e) {
+                type_conflict_ = true;
+                return;
+            }
+        }
+        f.type_names.resize(type_element_.size());
+        for (std::size_t k = 0; k < type_element_.size(); ++k)
+            if (type_element_[k] >= 0) f.type_names[k] = elements[static_cast<std::size_t>(type_element_[k])];
     }
 
     void check_ids(const frame& f, std::size_t first_line) {
@@ -318,6 +493,10 @@ private:
     std::vector<std::string_view> tok_;
     std::vector<std::size_t> order_;
     std::vector<std::size_t> first_seen_;  ///< per id − min id: 1 + index of its first line, or 0
+    std::vector<label_table> tables_;      ///< per column name ever read as strings
+    std::vector<std::ptrdiff_t> str_;      ///< per column of the frame: its label table, or -1
+    std::vector<std::ptrdiff_t> type_element_;  ///< numeric type t -> element label number (t-1), or -1
+    bool type_conflict_ = false;                ///< a type has had two elements
     std::string items_seen_;
     frame scratch_;
     std::size_t frames_ = 0;

@@ -4,9 +4,13 @@
 /// Writes [ITEM: UNITS] (first frame, if the frame has units), [ITEM: TIME], TIMESTEP,
 /// NUMBER OF ATOMS, BOX BOUNDS (triclinic in bounding-box form, the inverse of
 /// triclinic_from_bounds; the frame's boundary flags when they agree with the box) and ATOMS with
-/// every column: integral columns as integers, other values in the shortest form that reads back
-/// bit for bit. Paths ending in ".gz" are gzip-compressed. Memory: one frame's text is streamed
-/// out in ~1 MiB chunks.
+/// every column: string columns (frame::labels) as their labels, integral columns as integers,
+/// other values in the shortest form that reads back bit for bit; NaN as `nan` (whatever its
+/// sign), infinities as `inf` and `-inf`, which LAMMPS and OVITO read. Paths ending in ".gz" are
+/// gzip-compressed. Memory: one frame's text is streamed out in ~1 MiB chunks.
+///
+/// A string column's values must be label numbers (frame::label_base(c) + an index into
+/// labels[c]) and its labels non-empty and free of whitespace; otherwise write() throws.
 
 #include <tessera/core/box.hpp>
 #include <tessera/core/error.hpp>
@@ -30,6 +34,9 @@
 namespace tessera {
 
 namespace detail {
+
+/// True for a line that starts a LAMMPS dump item ("ITEM:").
+inline bool starts_with_item(std::string_view line) { return line.substr(0, 5) == "ITEM:"; }
 
 /// Parses LAMMPS boundary flags ("pp", "fs", "m", ...) into periodicity; false if invalid.
 inline bool parse_boundary_flag(std::string_view f, bool& periodic) {
@@ -120,9 +127,21 @@ private:
                             " values for " + std::to_string(f.natoms) + " atoms");
             if (f.names[c].empty() || f.names[c].find_first_of(" \t\r\n") != std::string::npos)
                 throw error(name_ + ": column name '" + f.names[c] + "' is empty or contains whitespace");
-            for (double v : f.columns[c])
-                if (!std::isfinite(v))
-                    throw error(name_ + ": column '" + f.names[c] + "' holds a non-finite value");
+            if (!f.is_string_column(c)) continue;
+            for (const auto& l : f.labels[c])
+                if (l.empty() || l.find_first_of(" \t\r\n\v\f") != std::string::npos)
+                    throw error(name_ + ": string column '" + f.names[c] + "' has label " + detail::quoted(l) +
+                                ", which is empty or contains whitespace");
+            const double base = static_cast<double>(f.label_base(c));
+            const double n = static_cast<double>(f.labels[c].size());
+            for (std::size_t i = 0; i < f.natoms; ++i) {
+                const double k = f.columns[c][i] - base;
+                if (!(k >= 0 && k < n && k == std::floor(k)))
+                    throw error(name_ + ": string column '" + f.names[c] + "' row " + std::to_string(i) + " holds " +
+                                std::to_string(f.columns[c][i]) + ", not a label number (" +
+                                std::to_string(f.label_base(c)) + ".." +
+                                std::to_string(f.label_base(c) + f.labels[c].size() - 1) + ")");
+            }
         }
     }
 
@@ -145,21 +164,46 @@ private:
     void write_atoms(const frame& f) {
         constexpr std::size_t chunk = std::size_t(1) << 20;
         const std::size_t ncol = f.names.size();
-        const std::size_t row_max = ncol * (detail::max_number_chars + 1) + 1;
-        if (text_.size() < chunk + row_max) text_.resize(chunk + row_max);
+        std::size_t row_max = ncol * (detail::max_number_chars + 1) + 2;
         std::vector<unsigned char> integral(ncol, 0);
         std::vector<const double*> column(ncol);
+        std::vector<const std::vector<std::string>*> labels(ncol, nullptr);
+        std::vector<std::size_t> base(ncol, 0);
+        bool strings = false;
         for (std::size_t c = 0; c < ncol; ++c) {
             integral[c] = c < f.integral.size() && f.integral[c];
             column[c] = f.columns[c].data();
+            if (f.is_string_column(c)) {
+                strings = true;
+                labels[c] = &f.labels[c];
+                base[c] = f.label_base(c);
+                std::size_t longest = 0;
+                for (const auto& l : f.labels[c]) longest = std::max(longest, l.size());
+                row_max += longest;
+            }
         }
+        if (text_.size() < chunk + row_max) text_.resize(chunk + row_max);
         char* const begin = text_.data();
         char* p = begin;
         for (std::size_t i = 0; i < f.natoms; ++i) {
-            for (std::size_t c = 0; c < ncol; ++c) {
-                if (c) *p++ = ' ';
-                p = integral[c] ? detail::write_integral(p, column[c][i], precision_)
-                                : detail::write_double(p, column[c][i], precision_);
+            if (!strings) {
+                for (std::size_t c = 0; c < ncol; ++c) {
+                    if (c) *p++ = ' ';
+                    p = integral[c] ? detail::write_integral(p, column[c][i], precision_)
+                                    : detail::write_double(p, column[c][i], precision_);
+                }
+            } else {
+                for (std::size_t c = 0; c < ncol; ++c) {
+                    if (c) *p++ = ' ';
+                    if (labels[c]) {
+                        const std::string& l = (*labels[c])[static_cast<std::size_t>(column[c][i]) - base[c]];
+                        if (c == 0 && detail::starts_with_item(l)) *p++ = ' ';  // not an item line when read
+                        p = std::copy(l.begin(), l.end(), p);
+                    } else {
+                        p = integral[c] ? detail::write_integral(p, column[c][i], precision_)
+                                        : detail::write_double(p, column[c][i], precision_);
+                    }
+                }
             }
             *p++ = '\n';
             if (std::size_t(p - begin) >= chunk) {

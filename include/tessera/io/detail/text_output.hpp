@@ -126,8 +126,12 @@ inline constexpr std::size_t max_number_chars = 32;
 
 /// Writes v at p (room for max_number_chars): the shortest decimal form that reads back to the
 /// same double, or with `precision` > 0 that many significant digits (printf's %.<precision>g).
-/// Returns the end.
+/// NaN is written `nan` whatever its sign, infinities `inf` and `-inf`. Returns the end.
 inline char* write_double(char* p, double v, int precision = 0) noexcept {
+    if (v != v) {
+        std::memcpy(p, "nan", 3);
+        return p + 3;
+    }
     const auto r = precision > 0 ? std::to_chars(p, p + max_number_chars, v, std::chars_format::general, precision)
                                  : std::to_chars(p, p + max_number_chars, v);
     return r.ptr;
