@@ -25,6 +25,7 @@ namespace {
 
 struct atom_msd_options {
     int precision = 0;  // --precision
+    bool overwrite = false;
     std::string input, output, frames;
     std::vector<std::size_t> lags;
     double temperature = 0, floor = 1e-6;
@@ -57,14 +58,14 @@ int run_atom_msd(const atom_msd_options& o) {
         throw error(o.input + ": lag " + std::to_string(last) + " needs " + std::to_string(last + 1) +
                     " selected frames, the selection has " + std::to_string(used));
     for (std::size_t l = 0; l < o.lags.size(); ++l)
-        first->add_column("dr2_" + std::to_string(o.lags[l]), lags.sq()[l]);
+        add_result_column(*first, o.overwrite, "dr2_" + std::to_string(o.lags[l]), lags.sq()[l]);
     if (o.temperature > 0) {
         const auto lg = lg_msd_features(lags.sq(), o.temperature, o.floor);  // row-major N × L
         const std::size_t n = first->natoms, L = o.lags.size();
         for (std::size_t l = 0; l < L; ++l) {
             std::vector<double> col(n);
             for (std::size_t i = 0; i < n; ++i) col[i] = lg[i * L + l];
-            first->add_column("lg_dr2_T_" + std::to_string(o.lags[l]), std::move(col));
+            add_result_column(*first, o.overwrite, "lg_dr2_T_" + std::to_string(o.lags[l]), std::move(col));
         }
     }
     frame_writer writer(out);
@@ -95,6 +96,7 @@ void register_atom_msd(CLI::App& app, std::function<int()>& action) {
         ->check(positive_number());
     add_frames_option(sub, o->frames);
     add_precision_option(sub, o->precision);
+    add_overwrite_option(sub, o->overwrite);
     add_examples(sub, {
                      "tessera atom-msd run.dump -o dr2.dump --lags 1,10,100",
                      "tessera atom-msd run.dump -o features.dump --lags 1,10,100 --temperature 700"});

@@ -22,6 +22,7 @@ namespace {
 
 struct bonds_options {
     int precision = 0;  // --precision
+    bool overwrite = false;
     std::string input, output, frames, pairs, rule = "distance", reference = "first";
     double hysteresis = 0.075;
 };
@@ -52,8 +53,8 @@ int run_bonds(const bonds_options& o) {
             const auto counts = std::visit(
                 [&](const auto& ba, const auto& bb) { return bond_changes(xa, ba, ia, ta, xb, bb, ib, opt, what); }, ref->box,
                 f.box);
-            f.add_column("bonds_broken", std::vector<double>(counts.broken.begin(), counts.broken.end()), true);
-            f.add_column("bonds_formed", std::vector<double>(counts.formed.begin(), counts.formed.end()), true);
+            add_result_column(f, o.overwrite, "bonds_broken", std::vector<double>(counts.broken.begin(), counts.broken.end()), true);
+            add_result_column(f, o.overwrite, "bonds_formed", std::vector<double>(counts.formed.begin(), counts.formed.end()), true);
             writer.write(f);
             ++written;
         }
@@ -83,6 +84,7 @@ void register_bonds(CLI::App& app, std::function<int()>& action) {
         ->check(CLI::IsMember({"first", "previous"}));
     add_frames_option(sub, o->frames);
     add_precision_option(sub, o->precision);
+    add_overwrite_option(sub, o->overwrite);
     add_examples(sub, {
                      "tessera bonds glass.dump -o bonds.dump --pairs 1-1:3.05,1-2:3.75,2-2:4.35",
                      "tessera bonds glass.dump -o bonds.dump --pairs 1-1:3.05,1-2:3.75,2-2:4.35 --reference previous --hysteresis 0.1"});

@@ -184,7 +184,7 @@ std::size_t for_each_selected_frame(const std::string& input, const std::string&
         bar.emplace(what, ec ? 0 : std::uint64_t(size));
     }
     frame f;
-    std::size_t index = 0, used = 0;
+    std::size_t index = 0, used = 0, types_shown = 0;
     for (;; ++index) {
         if (selection.finished(index)) break;
         if (!selection.selects(index)) {
@@ -192,6 +192,15 @@ std::size_t for_each_selected_frame(const std::string& input, const std::string&
             continue;
         }
         if (!reader.next(f)) break;
+        if (f.type_names.size() > types_shown && show_progress) {  // the string -> type mapping, once
+            const auto t = f.column_index("type");
+            std::string map;
+            for (std::size_t k = 0; k < f.type_names.size(); ++k)
+                map += (k ? " " : "") + std::to_string(k + 1) + "=" + f.type_names[k];
+            std::fprintf(stderr, "tessera: %s: types from %s: %s\n", input.c_str(),
+                         t >= 0 && f.is_string_column(std::size_t(t)) ? "type names" : "element", map.c_str());
+            types_shown = f.type_names.size();
+        }
         bool more = true;
         try {
             if constexpr (std::is_same_v<std::invoke_result_t<Fn&, frame&, std::size_t>, bool>) more = fn(f, index);
@@ -338,6 +347,19 @@ inline void add_precision_option(CLI::App* sub, int& precision) {
                      "significant digits of non-integer output values (printf %g; LAMMPS writes 6); 0, the "
                      "default: the shortest form that reads back bit for bit")
         ->check(in_range(0, 17));
+}
+/// --overwrite for subcommands that add columns to the frames they write.
+inline void add_overwrite_option(CLI::App* sub, bool& overwrite) {
+    sub->add_flag("--overwrite", overwrite, "let an output column replace an input column of the same name (default: an error)");
+}
+/// Adds a result column to a frame being written: one the input already has is an error unless
+/// --overwrite (input columns are kept unchanged otherwise).
+inline void add_result_column(frame& f, bool overwrite, const std::string& name, std::vector<double> values,
+                              bool integral = false) {
+    if (!overwrite && f.has_column(name))
+        throw usage_error("the input already has a column '", name,
+                          "'; pass --overwrite to replace it, or rename it first");
+    f.add_column(name, std::move(values), integral);
 }
 inline void add_threads_option(CLI::App* sub, int& threads) {
     sub->add_option("--threads", threads, "OpenMP threads (0: all cores); results do not depend on it")

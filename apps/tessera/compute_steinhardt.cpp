@@ -72,8 +72,8 @@ descriptor_cli steinhardt_cli(CLI::App* compute) {
                                       "with --steinhardt: Lechner-Dellago averages qbar<l> (and wbar<l> with --wl/--wlhat)");
     o->solid_opt = compute
                        ->add_option("--solid-bonds", o->solid,
-                                    "number of crystalline bonds, s(i,j) = q6(i).q6(j)*/|q6(i)||q6(j)| > THRESHOLD "
-                                    "(default 0.7): column solid_bonds")
+                                    "number of crystalline bonds, s(i,j) = q6(i).q6(j)*/|q6(i)||q6(j)| > THRESHOLD; "
+                                    "the value is optional: a bare --solid-bonds uses 0.7: column solid_bonds")
                        ->expected(0, 1);
     o->voronoi_opt = compute->add_flag(
         "--steinhardt-voronoi", o->voronoi,

@@ -11,6 +11,7 @@
 
 #include <tessera/dynamics/d2min.hpp>
 
+#include <cstdio>
 #include <deque>
 #include <memory>
 #include <string>
@@ -21,6 +22,7 @@ namespace {
 
 struct d2min_cli_options {
     int precision = 0;  // --precision
+    bool overwrite = false;
     std::string input, output, frames, reference = "first";
     double cutoff = 0;
     int threads = 0;
@@ -56,7 +58,7 @@ int run_d2min(const d2min_cli_options& o) {
     const openmp_policy policy{o.threads};
     std::deque<d2min_reference<double>> window;  // lag:K: the last K frames; first: frame 0 only
     atomic_strain_result<double> res;
-    std::size_t written = 0;
+    std::size_t written = 0, undefined = 0;
     const std::size_t used = for_each_selected_frame(o.input, o.frames, "tessera d2min", [&](frame& f, std::size_t index) {
         const std::string what = o.input + " frame " + std::to_string(index) + " (timestep " + std::to_string(f.timestep) + ")";
         const auto x = f.positions();
@@ -65,12 +67,15 @@ int run_d2min(const d2min_cli_options& o) {
         if (have_reference) {
             std::visit([&](const auto& b) { d2min(window.front(), x, b, ids, res, policy, what); }, f.box);
             std::vector<double> valid(res.size());
-            for (std::size_t i = 0; i < res.size(); ++i) valid[i] = res.valid[i];
-            f.add_column("d2min", res.d2min);
-            f.add_column("shear_strain", res.shear_strain);
-            f.add_column("volumetric_strain", res.volumetric_strain);
-            f.add_column("rotation", res.rotation);
-            f.add_column("strain_valid", std::move(valid), true);
+            for (std::size_t i = 0; i < res.size(); ++i) {
+                valid[i] = res.valid[i];
+                undefined += res.valid[i] ? 0 : 1;
+            }
+            add_result_column(f, o.overwrite, "d2min", res.d2min);
+            add_result_column(f, o.overwrite, "shear_strain", res.shear_strain);
+            add_result_column(f, o.overwrite, "volumetric_strain", res.volumetric_strain);
+            add_result_column(f, o.overwrite, "rotation", res.rotation);
+            add_result_column(f, o.overwrite, "strain_valid", std::move(valid), true);
             writer.write(f);
             ++written;
         }
@@ -86,6 +91,11 @@ int run_d2min(const d2min_cli_options& o) {
         throw error(o.input + ": " + std::to_string(used) + " selected frame(s); D²min with --reference " + o.reference +
                     " needs at least " + std::to_string(lag == 0 ? 2 : lag + 1));
     out.commit();
+    if (undefined > 0)
+        std::fprintf(stderr,
+                     "tessera d2min: undefined for %zu atom%s (summed over frames; fewer than 3 or coplanar reference "
+                     "neighbours, or an inverted neighbourhood): written as nan, strain_valid 0\n",
+                     undefined, undefined == 1 ? "" : "s");
     report.done({&out});
     return 0;
 }
@@ -106,6 +116,7 @@ void register_d2min(CLI::App& app, std::function<int()>& action) {
     sub->add_flag("--unnormalized", o->unnormalized, "D²min as OVITO's sum over neighbours (default: divided by their number)");
     add_frames_option(sub, o->frames);
     add_precision_option(sub, o->precision);
+    add_overwrite_option(sub, o->overwrite);
     add_threads_option(sub, o->threads);
     add_examples(sub, {
                      "tessera d2min shear.dump -o d2min.dump --cutoff 4.0",

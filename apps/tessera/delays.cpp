@@ -27,6 +27,7 @@ namespace {
 
 struct delays_options {
     int precision = 0;  // --precision
+    bool overwrite = false;
     std::string input, output, frames, from, to;
     double from_offset = 0;
 };
@@ -73,9 +74,9 @@ int run_delays(const delays_options& o) {
             throw error(o.input, ": atom id ", first_ids.id(i), " has no finite value of '",
                         std::isfinite(peak_a[i]) ? o.to : o.from, "' in any selected frame");
     }
-    first->add_column("peak_" + o.from, std::move(peak_a), true);
-    first->add_column("peak_" + o.to, std::move(peak_b), true);
-    first->add_column("delay", std::move(delay), o.from_offset == std::floor(o.from_offset));
+    add_result_column(*first, o.overwrite, "peak_" + o.from, std::move(peak_a), true);
+    add_result_column(*first, o.overwrite, "peak_" + o.to, std::move(peak_b), true);
+    add_result_column(*first, o.overwrite, "delay", std::move(delay), o.from_offset == std::floor(o.from_offset));
     frame_writer writer(out);
     writer.set_precision(o.precision);
     writer.write(*first);
@@ -99,6 +100,7 @@ void register_delays(CLI::App& app, std::function<int()>& action) {
                     "timesteps added to A's peak times (default 0; LENS of (t - dt, t) is written at t: -dt/2 centres it)");
     add_frames_option(sub, o->frames);
     add_precision_option(sub, o->precision);
+    add_overwrite_option(sub, o->overwrite);
     add_examples(sub, {
                      "tessera delays both.dump -o delays.dump --from lens --to csp",
                      "tessera delays both.dump -o delays.dump --from lens --to csp --from-offset -500"});

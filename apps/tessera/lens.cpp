@@ -21,6 +21,7 @@ namespace {
 
 struct lens_options {
     int precision = 0;  // --precision
+    bool overwrite = false;
     std::string input, output, frames;
     double cutoff = 0;
     std::size_t delta = 1;
@@ -53,7 +54,7 @@ int run_lens(const lens_options& o) {
                 if (std::string_view(e.what()).find("set of atoms changed") == std::string_view::npos) throw;
                 throw error(e.what(), "; --intersect compares the atoms common to both frames");
             }
-            f.add_column("lens", values);
+            add_result_column(f, o.overwrite, "lens", values);
             writer.write(f);
             ++written;
             spare = std::move(window.front());
@@ -84,6 +85,7 @@ void register_lens(CLI::App& app, std::function<int()>& action) {
         ->check(positive_number());
     add_frames_option(sub, o->frames);
     add_precision_option(sub, o->precision);
+    add_overwrite_option(sub, o->overwrite);
     add_threads_option(sub, o->threads);
     sub->add_flag("--intersect", o->intersect,
                   "compare the atoms common to both frames (others get nan) instead of failing when the atom set changes");

@@ -131,7 +131,7 @@ public:
         if (format_ == format::npy) {
             blocks_.clear();
             blocks_.push_back(npy_writer::column::constant(f.timestep));
-            for (const auto& c : f.columns) blocks_.emplace_back(std::span<const double>(c));
+            for (const auto& c : f.columns) blocks_.emplace_back(std::span<const double>(c));  // labels: their numbers
             npy_->add_column_block(f.natoms, std::span<const npy_writer::column>(blocks_));
             return;
         }
@@ -140,7 +140,8 @@ public:
             csv_->add(f.timestep);
             for (std::size_t c = 0; c < f.columns.size(); ++c) {
                 const double v = f.columns[c][i];
-                if (f.integral[c] && std::abs(v) <= 9007199254740992.0 && v == std::floor(v)) csv_->add(std::int64_t(v));
+                if (f.is_string_column(c)) csv_->add_text(f.label(c, i));
+                else if (f.integral[c] && std::abs(v) <= 9007199254740992.0 && v == std::floor(v)) csv_->add(std::int64_t(v));
                 else if (precision_ > 0) csv_->add_text({text, std::size_t(detail::write_double(text, v, precision_) - text)});
                 else csv_->add(v);
             }

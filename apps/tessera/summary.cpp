@@ -83,11 +83,19 @@ int run_summary(const summary_options& o) {
             keep_atoms(f, mask);
         }
         if (!out) {
-            names = o.columns.empty() ? (o.by.empty() ? f.names : std::vector<std::string>{}) : o.columns;
-            for (const auto& n : names)
+            if (!o.columns.empty()) {
+                names = o.columns;
+            } else if (o.by.empty()) {  // every numeric column (a string column's numbers mean nothing summed)
+                for (std::size_t c = 0; c < f.num_columns(); ++c)
+                    if (!f.is_string_column(c)) names.push_back(f.names[c]);
+            }
+            for (const auto& n : names) {
                 if (!f.has_column(n))
                     throw usage_error("--columns: no column '", n, "'", detail::did_you_mean(n, f.names),
                                       "; columns are: ", f.column_list());
+                if (f.is_string_column(std::size_t(f.column_index(n))))
+                    throw usage_error("--columns: '", n, "' holds strings; count its values with --by ", n);
+            }
             if (!o.by.empty() && !f.has_column(o.by))
                 throw usage_error("--by ", o.by, ": the input has no column '", o.by, "'",
                                   detail::did_you_mean(o.by, f.names), "; columns are: ", f.column_list(),
@@ -136,6 +144,10 @@ int run_summary(const summary_options& o) {
                     if (double(code) == value) name = n;
             } else if (o.by == "type" && value >= 1 && value <= double(f.type_names.size()) && value == std::floor(value)) {
                 name = f.type_names[std::size_t(value) - 1];
+            } else if (const auto c = f.column_index(o.by); f.is_string_column(std::size_t(c))) {
+                const double k = value - double(f.label_base(std::size_t(c)));
+                const auto& labels = f.labels[std::size_t(c)];
+                if (k >= 0 && k < double(labels.size())) name = labels[std::size_t(k)];
             }
             if (name.empty()) name = "-";
             out->add(f.timestep).add(value).add_text(name).add(g.first);

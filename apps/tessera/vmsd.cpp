@@ -23,6 +23,7 @@ namespace {
 
 struct vmsd_options {
     int precision = 0;  // --precision
+    bool overwrite = false;
     std::string input, output, frames, reference;
 };
 
@@ -54,7 +55,7 @@ int run_vmsd(const vmsd_options& o) {
     if (v->frames() == 0)
         throw error(o.input + ": no frame to average after the reference (the first selected frame); select at "
                               "least two frames or give --reference");
-    ref->add_column("vmsd", v->values());
+    add_result_column(*ref, o.overwrite, "vmsd", v->values());
     frame_writer writer(out);
     writer.set_precision(o.precision);
     writer.write(*ref);
@@ -76,6 +77,7 @@ void register_vmsd(CLI::App& app, std::function<int()>& action) {
                     "selected frame of INPUT");
     add_frames_option(sub, o->frames);
     add_precision_option(sub, o->precision);
+    add_overwrite_option(sub, o->overwrite);
     add_examples(sub, {
                      "tessera vmsd vib.dump -o vmsd.dump",
                      "tessera vmsd vib.dump -o vmsd.dump --reference minimized.dump"});

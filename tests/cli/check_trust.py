@@ -150,7 +150,7 @@ f0 = read_dump(W("cluster_out.dump"))[0] if r.returncode == 0 else None
 check(r.returncode == 0 and all(v != v for v in column(f0, "csp")) and all(v != v for v in column(f0, "q6"))
       and column(f0, "coord") == [3.0] * 8, f"too few neighbours: csp and q6 are nan, coord counted ({r.stderr.strip()})")
 check("--csp" in r.stderr and "8 atoms" in r.stderr and "nan" in r.stderr, "too few neighbours: a count on stderr")
-r = t("compute", W("cluster_out.dump"), "-o", W("cluster_again.dump"), "--coord", "2.9")
+r = t("compute", W("cluster_out.dump"), "-o", W("cluster_again.dump"), "--cna", "2.9")
 check(r.returncode == 0, "a dump with nan values reads back")
 
 # --- errors that point at the fix --------------------------------------------------------------
@@ -256,14 +256,16 @@ for l in lines[9:]:
     v = l.split()
     out.append(" ".join([v[0], "Cu" if v[1] == "1" else "Zr", v[2], v[3], v[4]]))
 open(W("ovito.dump"), "w").write("\n".join(out) + "\n")
-r = t("compute", W("ovito.dump"), "-o", W("ovito_out.dump"), "--coord-pairs", "1-1:3.05,1-2:3.75,2-2:4.35")
+r = t("compute", W("ovito.dump"), "-o", W("ovito_out.dump"), "--coord", "3.4")
 if check(r.returncode == 0, f"a dump with an element column is read ({r.stderr.strip()})"):
     fo = read_dump(W("ovito_out.dump"))[0]
     check("Cu" in r.stderr and "Zr" in r.stderr, "the element -> type mapping is printed")
     check([row[1] for row in fo["rows"][:4]] == [("Cu" if row[1] == "1" else "Zr") for row in lines[9:13] for row in
                                                    [row.split()]], "element names carried through")
-    t("compute", glass, "-o", W("numeric_out.dump"), "--coord-pairs", "1-1:3.05,1-2:3.75,2-2:4.35", "--frames", "0")
-    check(column(fo, "coord") == column(read_dump(W("numeric_out.dump"))[0], "coord"),
-          "types from element give the same coordination as numeric types")
+    t("compute", glass, "-o", W("numeric_out.dump"), "--coord", "3.4", "--frames", "0")
+    fn = read_dump(W("numeric_out.dump"))[0]
+    # Types are numbered by first appearance (the first atom is Zr: Zr -> 1, Cu -> 2).
+    check(column(fo, "coord") == column(fn, "coord") and column(fo, "coord_1") == column(fn, "coord_2")
+          and "1=Zr 2=Cu" in r.stderr, "types from element: numbered by first appearance, same coordination")
 
 check.finish()

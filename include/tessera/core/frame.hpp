@@ -218,15 +218,19 @@ struct frame {
         std::vector<std::string> n;
         std::vector<std::vector<double>> c;
         std::vector<unsigned char> in;
+        std::vector<std::vector<std::string>> lab;
+        labels.resize(names.size());
         for (const std::size_t k : order) {
             if (k >= names.size()) throw error("frame: column index ", k, " out of range (", names.size(), " columns)");
             n.push_back(std::move(names[k]));
             c.push_back(std::move(columns[k]));
             in.push_back(integral[k]);
+            lab.push_back(std::move(labels[k]));
         }
         names = std::move(n);
         columns = std::move(c);
         integral = std::move(in);
+        labels = std::move(lab);
     }
 
     /// Space-separated column names, for messages.
