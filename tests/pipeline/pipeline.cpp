@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include <algorithm>
 #include <random>
 #include <vector>
@@ -184,9 +186,9 @@ TEST_CASE("a sorted_ball stage feeds ball and k-nearest descriptors from one que
     CHECK(same(one.get<2>(), knn.get<2>()));
     CHECK(same(one.get<3>(), within.get<0>()));
     CHECK(same(one.get<4>(), within.get<1>()));
-    // a row with fewer than N within the radius gives CSP 0, as LAMMPS centro/atom
+    // a row with fewer than N within the radius: CSP undefined, NaN (LAMMPS centro/atom writes 0)
     const auto sparse = pipeline(sorted_ball{2.0}, csp{}).run(p, box);
-    CHECK(std::all_of(sparse.get<0>().begin(), sparse.get<0>().end(), [](double v) { return v == 0.0; }));
+    CHECK(std::all_of(sparse.get<0>().begin(), sparse.get<0>().end(), [](double v) { return std::isnan(v); }));
 }
 
 TEST_CASE("a pipeline workspace reuses its storage across frames with identical results", "[pipeline][workspace]") {
