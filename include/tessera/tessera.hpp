@@ -71,6 +71,10 @@
 #include <tessera/dynamics/vibrational_msd.hpp>
 #include <tessera/stats/rdf.hpp>
 
+// learning: models over per-particle feature rows
+#include <tessera/learn/ensemble.hpp>
+#include <tessera/learn/logistic.hpp>
+
 // input and output
 #include <tessera/io/extxyz.hpp>
 #include <tessera/io/lammps_dump.hpp>
