@@ -21,9 +21,10 @@
 ///   is sklearn's 'ovr' shape: votes + s/(3(|s| + 1)) with s the summed pair confidences.
 /// - probabilities (Platt, Lin, Lin & Weng 2007; Wu, Lin & Weng, JMLR 5, 975 (2004) "method 2"):
 ///   r_ij = clamp(1 / (1 + exp(A_ij f + B_ij)), 1e−7, 1 − 1e−7) with f libsvm's decision value
-///   (positive for class i), A, B = sklearn's probA_, probB_; k = 2: p = (r_01, 1 − r_01);
-///   k > 2: libsvm's `multiclass_probability` fixed-point iteration (eps = 0.005/k,
-///   max(100, k) iterations), ported operation for operation. Only the probability of a model
+///   (positive for class i), A, B = sklearn's probA_, probB_; then libsvm's
+///   `multiclass_probability` fixed-point iteration (eps = 0.005/k, max(100, k) iterations),
+///   ported operation for operation — for k = 2 too, as sklearn's libsvm does (libsvm ≥ 3.2x
+///   returns (r_01, 1 − r_01) directly for two classes; the two differ by up to ~0.003). Only the probability of a model
 ///   with probA/probB; like sklearn, `predict` does not use them.
 ///
 /// Input: row-major `(const double* X, rows, cols)`, cols = the model's feature count; every
@@ -472,11 +473,6 @@ private:
                                          1 - min_prob);
                 r[j * nc + i] = 1 - r[i * nc + j];
             }
-        if (nc == 2) {
-            p[0] = r[1];
-            p[1] = r[2];
-            return;
-        }
         detail::svm_multiclass_probability(nc, r, Q, Qp, p);
     }
 };

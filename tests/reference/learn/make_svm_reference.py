@@ -97,11 +97,11 @@ for data, kname, kw in cases:
         block(f, "intercept", clf.intercept_)
         block(f, "probA", clf.probA_)
         block(f, "probB", clf.probB_)
+        clf.decision_function_shape = "ovo"  # sklearn's default is 'ovr'
         block(f, "decision", clf.decision_function(Xt))
         if len(clf.classes_) > 2:
             clf.decision_function_shape = "ovr"
             block(f, "decision_ovr", clf.decision_function(Xt))
-            clf.decision_function_shape = "ovo"
         block(f, "predict", clf.predict(Xt))
         block(f, "proba", clf.predict_proba(Xt))
     print(data, kname, "n_SV", clf.n_support_, "train acc", clf.score(X, y))
