@@ -71,6 +71,9 @@
 #include <tessera/dynamics/vibrational_msd.hpp>
 #include <tessera/stats/rdf.hpp>
 
+// learning (learn/svm_train.hpp needs libsvm: include it yourself)
+#include <tessera/learn/svm.hpp>
+
 // input and output
 #include <tessera/io/extxyz.hpp>
 #include <tessera/io/lammps_dump.hpp>
