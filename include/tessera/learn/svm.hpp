@@ -51,6 +51,12 @@
 #include <utility>
 #include <vector>
 
+// GCC 12's AVX-512 intrinsics behind xsimd::exp/tanh/min (_mm512_undefined_pd) warn spuriously
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
 namespace tessera {
 
 enum class svm_kernel { linear, poly, rbf, sigmoid };
@@ -478,3 +484,7 @@ private:
 };
 
 }  // namespace tessera
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
