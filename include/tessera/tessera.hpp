@@ -71,9 +71,10 @@
 #include <tessera/dynamics/vibrational_msd.hpp>
 #include <tessera/stats/rdf.hpp>
 
-// learning: models over per-particle feature rows
+// learning: models over per-particle feature rows (learn/svm_train.hpp needs libsvm: include it yourself)
 #include <tessera/learn/ensemble.hpp>
 #include <tessera/learn/logistic.hpp>
+#include <tessera/learn/svm.hpp>
 
 // input and output
 #include <tessera/io/extxyz.hpp>
