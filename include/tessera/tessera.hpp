@@ -71,6 +71,12 @@
 #include <tessera/dynamics/vibrational_msd.hpp>
 #include <tessera/stats/rdf.hpp>
 
+// learning: feature tables, scaling, k-nearest neighbours, metrics (scikit-learn semantics)
+#include <tessera/learn/feature_matrix.hpp>
+#include <tessera/learn/knn.hpp>
+#include <tessera/learn/metrics.hpp>
+#include <tessera/learn/scaler.hpp>
+
 // input and output
 #include <tessera/io/extxyz.hpp>
 #include <tessera/io/lammps_dump.hpp>
