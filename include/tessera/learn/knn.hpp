@@ -56,6 +56,7 @@
 /// wrong size, predict before fit.
 
 #include <tessera/core/error.hpp>
+#include <tessera/learn/detail/rounded.hpp>
 #include <tessera/core/execution.hpp>
 #include <tessera/learn/feature_matrix.hpp>
 
@@ -130,13 +131,13 @@ inline double knn_row_distance(const double* x, const double* y, std::size_t m, 
     for (; j + 4 <= m; j += 4) {
         for (std::size_t u = 0; u < 4; ++u) {
             const double d = x[j + u] - y[j + u];
-            s += Squared ? d * d : std::abs(d);
+            s += Squared ? detail::rounded_product(d, d) : std::abs(d);
         }
         if (s >= bound) return s;
     }
     for (; j < m; ++j) {
         const double d = x[j] - y[j];
-        s += Squared ? d * d : std::abs(d);
+        s += Squared ? detail::rounded_product(d, d) : std::abs(d);
     }
     return s;
 }
@@ -298,7 +299,7 @@ private:
             double g = 0;
             if (x[j] < lo[j]) g = lo[j] - x[j];
             else if (x[j] > hi[j]) g = x[j] - hi[j];
-            s += Squared ? g * g : g;
+            s += Squared ? detail::rounded_product(g, g) : g;
         }
         return s;
     }
@@ -631,7 +632,7 @@ private:
                     detail::knn_weights_of(weights, s.dist.data() + a * k, k, s.w.data());
                     double num = 0, den = 0;
                     for (std::size_t j = 0; j < k; ++j) {
-                        num += y_[nb[j]] * s.w[j];
+                        num += detail::rounded_product(y_[nb[j]], s.w[j]);
                         den += s.w[j];
                     }
                     out[b + a] = num / den;

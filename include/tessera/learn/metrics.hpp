@@ -28,6 +28,7 @@
 /// not the number of labels, a label of y_true missing from the given labels, non-finite scores.
 
 #include <tessera/core/error.hpp>
+#include <tessera/learn/detail/rounded.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -132,9 +133,9 @@ struct averaged_scores {
     double wsum = 0;
     for (std::size_t c = 0; c < nl; ++c) {
         const double w = avg == score_average::macro ? 1.0 : static_cast<double>(s.support[c]);
-        a.precision += w * s.precision[c];
-        a.recall += w * s.recall[c];
-        a.f1 += w * s.f1[c];
+        a.precision += detail::rounded_product(w, s.precision[c]);
+        a.recall += detail::rounded_product(w, s.recall[c]);
+        a.f1 += detail::rounded_product(w, s.f1[c]);
         wsum += w;
     }
     if (wsum == 0) return {};
@@ -220,7 +221,7 @@ struct roc_curve_result {
     }
     if (any_neg && !all_nonpos) throw error("auc: x is neither increasing nor decreasing");
     double area = 0;
-    for (std::size_t i = 1; i < x.size(); ++i) area += (x[i] - x[i - 1]) * (y[i] + y[i - 1]) / 2.0;
+    for (std::size_t i = 1; i < x.size(); ++i) area += detail::rounded_product(x[i] - x[i - 1], y[i] + y[i - 1]) / 2.0;
     return any_neg ? -area : area;
 }
 

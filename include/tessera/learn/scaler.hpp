@@ -24,6 +24,7 @@
 /// buffer of the wrong size, transform before fit) throws tessera::error.
 
 #include <tessera/core/error.hpp>
+#include <tessera/learn/detail/rounded.hpp>
 #include <tessera/learn/feature_matrix.hpp>
 
 #include <cmath>
@@ -78,12 +79,13 @@ public:
             for (std::size_t j = 0; j < m; ++j) {
                 const double t = x(i, j) - mean_[j];
                 corr[j] += t;
-                sq[j] += t * t;
+                sq[j] += detail::rounded_product(t, t);
             }
         constexpr double eps = std::numeric_limits<double>::epsilon();
         for (std::size_t j = 0; j < m; ++j) {
-            var_[j] = (sq[j] - corr[j] * corr[j] / dn) / dn;
-            const double bound = dn * eps * var_[j] + (dn * mean_[j] * eps) * (dn * mean_[j] * eps);
+            var_[j] = (sq[j] - detail::rounded_product(corr[j], corr[j]) / dn) / dn;
+            const double c = dn * mean_[j] * eps;
+            const double bound = detail::rounded_product(dn * eps, var_[j]) + detail::rounded_product(c, c);
             scale_[j] = var_[j] <= bound ? 1.0 : std::sqrt(var_[j]);
         }
         n_samples_seen_ = n;
@@ -108,7 +110,7 @@ public:
         for (std::size_t i = 0; i < z.rows; ++i)
             for (std::size_t j = 0; j < m; ++j) {
                 double v = z(i, j);
-                if (with_std) v *= scale_[j];
+                if (with_std) v = detail::rounded_product(v, scale_[j]);
                 if (with_mean) v += mean_[j];
                 out[i * m + j] = v;
             }
@@ -154,7 +156,7 @@ public:
             data_range_[j] = data_max_[j] - data_min_[j];
             const double range = data_range_[j] < 10 * eps ? 1.0 : data_range_[j];
             scale_[j] = (range_max - range_min) / range;
-            min_[j] = range_min - data_min_[j] * scale_[j];
+            min_[j] = range_min - detail::rounded_product(data_min_[j], scale_[j]);
         }
         n_samples_seen_ = x.rows;
         return *this;
@@ -165,8 +167,7 @@ public:
         const std::size_t m = x.cols;
         for (std::size_t i = 0; i < x.rows; ++i)
             for (std::size_t j = 0; j < m; ++j) {
-                double v = x(i, j) * scale_[j];
-                v += min_[j];
+                const double v = detail::rounded_product(x(i, j), scale_[j]) + min_[j];
                 out[i * m + j] = v;
             }
     }
