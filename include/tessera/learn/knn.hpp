@@ -12,6 +12,10 @@
 ///   the classes sorted ascending; predict = the class of largest summed weight, the smallest
 ///   class on a tie (np.argmax / scipy.stats.mode take the first);
 /// - regressor: \f$ \hat y(q) = \sum w_i y_i / \sum w_i \f$;
+///   Class weights are summed in neighbour order (sorted by distance, then index), as sklearn's
+///   predict_proba loop does; sklearn's predict with distance weights sums with numpy
+///   (weighted_mode), so two classes whose summed weights differ by an ulp could in principle
+///   be ranked differently — never seen in the reference data (uniform weights: exact counts).
 /// - label_mean: the uniform mean \f$ \frac1k \sum_{i \in N_k} y_i \f$ whatever the weights — the
 ///   "T_ML" of a structure-to-temperature model (mean temperature label of the k nearest training
 ///   atoms).
