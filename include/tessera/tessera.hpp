@@ -71,9 +71,14 @@
 #include <tessera/dynamics/vibrational_msd.hpp>
 #include <tessera/stats/rdf.hpp>
 
-// learning: models over per-particle feature rows (learn/svm_train.hpp needs libsvm: include it yourself)
+// learning: feature tables, scaling, models over per-particle feature rows (scikit-learn semantics;
+// learn/svm_train.hpp needs libsvm: include it yourself)
 #include <tessera/learn/ensemble.hpp>
+#include <tessera/learn/feature_matrix.hpp>
+#include <tessera/learn/knn.hpp>
 #include <tessera/learn/logistic.hpp>
+#include <tessera/learn/metrics.hpp>
+#include <tessera/learn/scaler.hpp>
 #include <tessera/learn/svm.hpp>
 
 // input and output
