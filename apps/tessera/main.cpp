@@ -31,23 +31,31 @@ std::vector<std::string> option_names(const CLI::App& app) {
     return names;
 }
 
-/// Throws usage_error for an unknown subcommand or an unknown option of the chosen one.
+/// Throws usage_error for an unknown subcommand (at any level: `tessera learn fti`) or an
+/// unknown option of the chosen one.
 void check_arguments(CLI::App& app, int argc, char** argv) {
-    CLI::App* sub = nullptr;
-    std::vector<std::string> global = option_names(app), known = global;
+    CLI::App* current = &app;
+    std::string path;  // "learn fit"
+    std::vector<std::string> known = option_names(app);
+    auto subcommands_of = [](CLI::App* a) { return a->get_subcommands([](CLI::App*) { return true; }); };
     for (int a = 1; a < argc; ++a) {
         const std::string_view arg = argv[a];
         if (arg == "--") break;
-        if (!sub && !arg.empty() && arg[0] != '-') {
-            for (CLI::App* s : app.get_subcommands([](CLI::App*) { return true; }))
-                if (s->get_name() == arg) sub = s;
-            if (!sub) {
-                std::vector<std::string> subs;
-                for (CLI::App* s : app.get_subcommands([](CLI::App*) { return true; })) subs.push_back(s->get_name());
-                throw usage_error("unknown subcommand '", arg, "'", detail::did_you_mean(arg, subs),
-                                  "; run tessera --help for the list");
+        const auto subs = subcommands_of(current);
+        if (!subs.empty() && !arg.empty() && arg[0] != '-') {
+            CLI::App* next = nullptr;
+            for (CLI::App* s : subs)
+                if (s->get_name() == arg) next = s;
+            if (!next) {
+                std::vector<std::string> names;
+                for (CLI::App* s : subs) names.push_back(s->get_name());
+                throw usage_error("unknown subcommand '", arg, "'", path.empty() ? "" : " of tessera " + path,
+                                  detail::did_you_mean(arg, names), "; run tessera ", path.empty() ? "" : path + " ",
+                                  "--help for the list");
             }
-            const auto own = option_names(*sub);
+            current = next;
+            path += (path.empty() ? "" : " ") + next->get_name();
+            const auto own = option_names(*next);
             known.insert(known.end(), own.begin(), own.end());
             continue;
         }
@@ -58,9 +66,9 @@ void check_arguments(CLI::App& app, int argc, char** argv) {
         if (name.size() > 2 && name[1] != '-') continue;  // "-abc": CLI11 splits short flags itself
         if (std::find(known.begin(), known.end(), name) != known.end()) continue;
         if (name == "-h" || name == "--help" || name == "--version") continue;
-        throw usage_error("unknown option ", name, sub ? " for tessera " + sub->get_name() : std::string(),
-                          detail::did_you_mean(name, known), "; run tessera ",
-                          sub ? sub->get_name() + " " : std::string(), "--help for the options");
+        throw usage_error("unknown option ", name, path.empty() ? std::string() : " for tessera " + path,
+                          detail::did_you_mean(name, known), "; run tessera ", path.empty() ? std::string() : path + " ",
+                          "--help for the options");
     }
 }
 
@@ -91,6 +99,7 @@ int run(int argc, char** argv, const char* simd) {
     tessera::cli::register_vmsd(app, action);
     tessera::cli::register_delays(app, action);
     tessera::cli::register_polyhedra(app, action);
+    tessera::cli::register_learn(app, action);
     try {
         // Unknown subcommands and options first, with the closest valid name: CLI11 would
         // report a missing required option instead when the typo was of that option.

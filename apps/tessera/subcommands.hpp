@@ -18,4 +18,5 @@ void register_atom_msd(CLI::App& app, std::function<int()>& action);
 void register_vmsd(CLI::App& app, std::function<int()>& action);
 void register_delays(CLI::App& app, std::function<int()>& action);
 void register_polyhedra(CLI::App& app, std::function<int()>& action);
+void register_learn(CLI::App& app, std::function<int()>& action);
 }  // namespace tessera::cli

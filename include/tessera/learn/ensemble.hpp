@@ -145,6 +145,24 @@ public:
         return *this;
     }
 
+    /// An ensemble from already fitted learners (e.g. read from a model file): every learner
+    /// must have the same classes and n_features; subsets are not known (empty).
+    static easy_ensemble from_estimators(std::vector<Model> learners, std::size_t n_features, std::uint64_t seed = 0) {
+        if (learners.empty()) throw error("easy_ensemble::from_estimators: no learners");
+        easy_ensemble e(learners.front(), learners.size(), seed);
+        const auto c0 = std::span<const int>(learners.front().classes());
+        for (std::size_t k = 1; k < learners.size(); ++k) {
+            const auto ck = std::span<const int>(learners[k].classes());
+            if (!std::equal(ck.begin(), ck.end(), c0.begin(), c0.end()))
+                throw error("easy_ensemble::from_estimators: learner ", k, " has other classes than learner 0");
+        }
+        e.classes_.assign(c0.begin(), c0.end());
+        e.subsets_.assign(learners.size(), {});
+        e.learners_ = std::move(learners);
+        e.n_features_ = n_features;
+        return e;
+    }
+
     bool fitted() const noexcept { return !learners_.empty(); }
     std::span<const int> classes() const noexcept { return classes_; }
     std::size_t n_classes() const noexcept { return classes_.size(); }

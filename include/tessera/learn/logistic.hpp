@@ -293,8 +293,16 @@ public:
                 if (grad_norm_ <= 1e-7 * scale) { converged = true; break; }
                 not_converged("the line search failed");
             }
+            // A step the line search accepted without lowering F: rounding decides, not the
+            // optimisation (the gradient is then at its floor, a few ulps of the summed terms).
+            const bool stalled = !(f_new < f);
             theta.swap(trial);
             f = evaluate(theta, true);
+            if (stalled && max_abs(grad) <= 1e-7 * scale) {
+                grad_norm_ = max_abs(grad);
+                converged = true;
+                break;
+            }
         }
         if (!converged) not_converged("no convergence");
         // Unpenalised and (nearly) separable: the gradient has decayed exponentially along a ray

@@ -1,0 +1,316 @@
+#pragma once
+/// @file
+/// learned_model: a fitted model with the names of the features it reads, the label it predicts
+/// and its input scaler — what `tessera learn fit` writes and `tessera learn predict` (or a host
+/// code, in situ) reads. Saved as one JSON document (nlohmann-json, Debian nlohmann-json3-dev):
+///
+///     {"format": "tessera-model", "version": 1,
+///      "model": "knn" | "logistic" | "svm" | "easyensemble",
+///      "features": ["f1", "f2", ...], "label": "T",
+///      "scaler": {"kind": "none"}
+///              | {"kind": "standard", "mean": [...], "scale": [...]}
+///              | {"kind": "minmax", "min": [...], "scale": [...]},
+///      "knn": {"k": 50, "weights": "uniform"|"distance", "metric": "euclidean"|"manhattan",
+///              "x": [[scaled training row], ...], "y": [label, ...]},
+///      "logistic": {"classes": [...], "coef": [[...], ...], "intercept": [...]},
+///      "svm": {"kernel": "rbf"|"linear"|"poly"|"sigmoid", "gamma": g, "coef0": c, "degree": d,
+///              "classes": [...], "n_support": [...], "support_vectors": [[...], ...],
+///              "dual_coef": [[...], ...], "intercept": [...], "prob_a": [...], "prob_b": [...]},
+///      "easyensemble": {"seed": s, "estimators": [{"classes": ..., "coef": ..., "intercept": ...}, ...]}}
+///
+/// Exactly one of the model objects is present. Coefficients follow scikit-learn's attribute
+/// names and signs (coef_, intercept_, dual_coef_, ...), so scripts/sklearn_to_tessera.py-style
+/// converters are direct. Numbers are written by nlohmann-json with 17 significant digits
+/// (round trip exact): a model saved and loaded predicts bit-identically.
+///
+/// Scaling: x' = (x − mean)/scale (standard) or x' = x·scale + min (minmax), the fitted
+/// scikit-learn StandardScaler / MinMaxScaler parameters; kNN keeps its training rows scaled.
+/// Errors (tessera::error) name the file and what is missing or inconsistent.
+
+#include <tessera/core/error.hpp>
+#include <tessera/learn/ensemble.hpp>
+#include <tessera/learn/feature_matrix.hpp>
+#include <tessera/learn/knn.hpp>
+#include <tessera/learn/logistic.hpp>
+#include <tessera/learn/scaler.hpp>
+#include <tessera/learn/svm.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace tessera {
+
+/// What learned_model::predict returns for `rows` query rows.
+struct model_prediction {
+    std::vector<std::int64_t> label;  ///< predicted class (classifiers)
+    std::vector<double> decision;     ///< binary logistic / svm decision value; empty otherwise
+    std::vector<std::int64_t> classes;
+    std::vector<double> proba;       ///< rows × classes.size(); empty when the model has none
+    std::vector<double> label_mean;  ///< kNN: mean label of the k nearest training rows
+};
+
+struct learned_model {
+    std::string kind;  ///< "knn", "logistic", "svm", "easyensemble"
+    std::vector<std::string> features;
+    std::string label;
+    std::string scaling = "none";  ///< "none", "standard", "minmax"
+    std::vector<double> shift, factor;  ///< standard: mean, scale; minmax: min, scale
+
+    knn_params knn;
+    std::vector<double> knn_x;  ///< scaled training rows, row-major
+    std::vector<std::int64_t> knn_y;
+    std::optional<logistic_regression> logistic;
+    std::optional<svm_model> svm;
+    std::optional<easy_ensemble<logistic_regression>> ensemble;
+
+    /// Applies the scaler to row-major raw features (rows × features.size()), in place.
+    void scale(std::vector<double>& x) const {
+        const std::size_t m = features.size();
+        if (scaling == "none") return;
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const std::size_t j = i % m;
+            x[i] = scaling == "standard" ? (x[i] - shift[j]) / factor[j] : x[i] * factor[j] + shift[j];
+        }
+    }
+
+    /// Prepares the fitted parts that are not stored (the kNN search structures).
+    void prepare() {
+        if (kind != "knn") return;
+        const std::size_t m = features.size();
+        const feature_matrix_view x{knn_x.data(), knn_y.size(), m};
+        classifier_.emplace(knn);
+        classifier_->fit(x, knn_y);
+        knn_params uniform = knn;
+        uniform.weights = knn_weights::uniform;
+        std::vector<double> y(knn_y.begin(), knn_y.end());
+        regressor_.emplace(uniform);
+        regressor_->fit(x, y);
+    }
+
+    /// Predictions for `rows` rows of raw (unscaled) features, row-major, in features order.
+    template <class Policy = serial_policy>
+    model_prediction predict(std::vector<double> x, std::size_t rows, Policy policy = {}) const {
+        const std::size_t m = features.size();
+        if (x.size() != rows * m) throw error("learned_model::predict: ", x.size(), " values for ", rows, " rows of ", m, " features");
+        scale(x);
+        model_prediction p;
+        p.label.resize(rows);
+        auto to64 = [](std::span<const int> c) { return std::vector<std::int64_t>(c.begin(), c.end()); };
+        if (kind == "knn") {
+            if (!classifier_) throw error("learned_model: prepare() was not called after loading a kNN model");
+            const feature_matrix_view q{x.data(), rows, m};
+            const auto c = classifier_->classes();
+            p.classes.assign(c.begin(), c.end());
+            p.proba.resize(rows * p.classes.size());
+            classifier_->predict_proba(q, p.proba, policy);
+            classifier_->predict(q, p.label, policy);
+            p.label_mean.resize(rows);
+            regressor_->label_mean(q, p.label_mean, policy);
+        } else if (kind == "logistic") {
+            p.classes = to64(logistic->classes());
+            std::vector<int> y(rows);
+            logistic->predict(x.data(), rows, m, y);
+            p.label.assign(y.begin(), y.end());
+            p.proba = logistic->predict_proba(x.data(), rows, m);
+            if (p.classes.size() == 2) p.decision = logistic->decision_function(x.data(), rows, m);
+        } else if (kind == "svm") {
+            p.classes = to64(svm->classes());
+            std::vector<int> y(rows);
+            svm->predict(x.data(), rows, m, std::span<int>(y), policy);
+            p.label.assign(y.begin(), y.end());
+            if (svm->has_probability()) {
+                p.proba.resize(rows * p.classes.size());
+                svm->predict_proba(x.data(), rows, m, std::span<double>(p.proba), policy);
+            }
+            if (p.classes.size() == 2) {
+                p.decision.resize(rows);
+                svm->decision_function(x.data(), rows, m, std::span<double>(p.decision), policy);
+            }
+        } else if (kind == "easyensemble") {
+            p.classes = to64(ensemble->classes());
+            std::vector<int> y(rows);
+            ensemble->predict(x.data(), rows, m, std::span<int>(y));
+            p.label.assign(y.begin(), y.end());
+            p.proba = ensemble->predict_proba(x.data(), rows, m);
+        } else {
+            throw error("learned_model: unknown model kind '", kind, "'");
+        }
+        return p;
+    }
+
+private:
+    std::optional<knn_classifier> classifier_;
+    std::optional<knn_regressor> regressor_;
+};
+
+namespace detail {
+
+inline nlohmann::json rows_json(std::span<const double> v, std::size_t cols) {
+    nlohmann::json a = nlohmann::json::array();
+    for (std::size_t r = 0; cols > 0 && r < v.size() / cols; ++r)
+        a.push_back(std::vector<double>(v.begin() + std::ptrdiff_t(r * cols), v.begin() + std::ptrdiff_t((r + 1) * cols)));
+    return a;
+}
+inline std::vector<double> rows_from_json(const nlohmann::json& a, std::size_t cols, const std::string& what) {
+    std::vector<double> v;
+    for (const auto& row : a) {
+        const auto r = row.get<std::vector<double>>();
+        if (r.size() != cols) throw error(what, ": a row of ", r.size(), " values for ", cols, " columns");
+        v.insert(v.end(), r.begin(), r.end());
+    }
+    return v;
+}
+inline nlohmann::json logistic_json(const logistic_regression& m) {
+    return {{"classes", std::vector<int>(m.classes().begin(), m.classes().end())},
+            {"coef", rows_json(m.coef(), m.n_features())},
+            {"intercept", std::vector<double>(m.intercept().begin(), m.intercept().end())}};
+}
+inline logistic_regression logistic_from_json(const nlohmann::json& j, std::size_t m, const std::string& what) {
+    return logistic_regression::from_coefficients(j.at("classes").get<std::vector<int>>(), m,
+                                                  rows_from_json(j.at("coef"), m, what + " coef"),
+                                                  j.at("intercept").get<std::vector<double>>());
+}
+
+}  // namespace detail
+
+/// The model as JSON text (see the file comment).
+inline std::string model_to_json(const learned_model& lm) {
+    using nlohmann::json;
+    const std::size_t m = lm.features.size();
+    json j = {{"format", "tessera-model"}, {"version", 1}, {"model", lm.kind}, {"features", lm.features}, {"label", lm.label}};
+    if (lm.scaling == "standard") j["scaler"] = {{"kind", "standard"}, {"mean", lm.shift}, {"scale", lm.factor}};
+    else if (lm.scaling == "minmax") j["scaler"] = {{"kind", "minmax"}, {"min", lm.shift}, {"scale", lm.factor}};
+    else j["scaler"] = {{"kind", "none"}};
+    if (lm.kind == "knn") {
+        j["knn"] = {{"k", lm.knn.k},
+                    {"weights", lm.knn.weights == knn_weights::distance ? "distance" : "uniform"},
+                    {"metric", lm.knn.metric == knn_metric::manhattan ? "manhattan" : "euclidean"},
+                    {"x", detail::rows_json(lm.knn_x, m)},
+                    {"y", lm.knn_y}};
+    } else if (lm.kind == "logistic") {
+        j["logistic"] = detail::logistic_json(*lm.logistic);
+    } else if (lm.kind == "svm") {
+        const auto& p = lm.svm->parameters();
+        const std::size_t sv = p.n_features ? p.support_vectors.size() / p.n_features : 0;
+        j["svm"] = {{"kernel", to_string(p.kernel.type)}, {"gamma", p.kernel.gamma}, {"coef0", p.kernel.coef0},
+                    {"degree", p.kernel.degree}, {"classes", p.classes}, {"n_support", p.n_support},
+                    {"support_vectors", detail::rows_json(p.support_vectors, p.n_features)},
+                    {"dual_coef", detail::rows_json(p.dual_coef, sv)}, {"intercept", p.intercept},
+                    {"prob_a", p.prob_a}, {"prob_b", p.prob_b}};
+    } else if (lm.kind == "easyensemble") {
+        json est = json::array();
+        for (std::size_t e = 0; e < lm.ensemble->n_estimators(); ++e) est.push_back(detail::logistic_json(lm.ensemble->estimator(e)));
+        j["easyensemble"] = {{"seed", lm.ensemble->seed()}, {"estimators", est}};
+    } else {
+        throw error("model_to_json: unknown model kind '", lm.kind, "'");
+    }
+    return j.dump(1);
+}
+
+/// Reads a model from JSON text; `name` appears in messages. The result is prepared (ready to predict).
+inline learned_model model_from_json(const std::string& text, const std::string& name = "<model>") {
+    using nlohmann::json;
+    learned_model lm;
+    try {
+        const json j = json::parse(text);
+        if (j.value("format", "") != "tessera-model")
+            throw error(name, ": not a tessera model file (no \"format\": \"tessera-model\")");
+        if (j.value("version", 0) != 1)
+            throw error(name, ": model file version ", j.value("version", 0), "; this tessera reads version 1");
+        lm.kind = j.at("model").get<std::string>();
+        lm.features = j.at("features").get<std::vector<std::string>>();
+        lm.label = j.value("label", "");
+        const std::size_t m = lm.features.size();
+        if (m == 0) throw error(name, ": the model has no features");
+        const auto& sc = j.at("scaler");
+        lm.scaling = sc.at("kind").get<std::string>();
+        if (lm.scaling == "standard") {
+            lm.shift = sc.at("mean").get<std::vector<double>>();
+            lm.factor = sc.at("scale").get<std::vector<double>>();
+        } else if (lm.scaling == "minmax") {
+            lm.shift = sc.at("min").get<std::vector<double>>();
+            lm.factor = sc.at("scale").get<std::vector<double>>();
+        } else if (lm.scaling != "none") {
+            throw error(name, ": unknown scaler kind '", lm.scaling, "'");
+        }
+        if (lm.scaling != "none" && (lm.shift.size() != m || lm.factor.size() != m))
+            throw error(name, ": the scaler has ", lm.shift.size(), " values for ", m, " features");
+        if (lm.kind == "knn") {
+            const auto& k = j.at("knn");
+            lm.knn.k = k.at("k").get<std::size_t>();
+            const auto w = k.at("weights").get<std::string>(), metric = k.at("metric").get<std::string>();
+            if (w != "uniform" && w != "distance") throw error(name, ": knn weights '", w, "'");
+            if (metric != "euclidean" && metric != "manhattan") throw error(name, ": knn metric '", metric, "'");
+            lm.knn.weights = w == "distance" ? knn_weights::distance : knn_weights::uniform;
+            lm.knn.metric = metric == "manhattan" ? knn_metric::manhattan : knn_metric::euclidean;
+            lm.knn_x = detail::rows_from_json(k.at("x"), m, name + ": knn x");
+            lm.knn_y = k.at("y").get<std::vector<std::int64_t>>();
+            if (lm.knn_y.size() * m != lm.knn_x.size())
+                throw error(name, ": knn has ", lm.knn_x.size() / m, " training rows but ", lm.knn_y.size(), " labels");
+        } else if (lm.kind == "logistic") {
+            lm.logistic = detail::logistic_from_json(j.at("logistic"), m, name);
+        } else if (lm.kind == "svm") {
+            const auto& s = j.at("svm");
+            svm_parameters p;
+            const auto kernel = s.at("kernel").get<std::string>();
+            bool known = false;
+            for (auto t : {svm_kernel::linear, svm_kernel::poly, svm_kernel::rbf, svm_kernel::sigmoid})
+                if (kernel == to_string(t)) p.kernel.type = t, known = true;
+            if (!known) throw error(name, ": unknown svm kernel '", kernel, "'");
+            p.kernel.gamma = s.at("gamma").get<double>();
+            p.kernel.coef0 = s.at("coef0").get<double>();
+            p.kernel.degree = s.at("degree").get<int>();
+            p.n_features = m;
+            p.classes = s.at("classes").get<std::vector<int>>();
+            p.n_support = s.at("n_support").get<std::vector<std::size_t>>();
+            p.support_vectors = detail::rows_from_json(s.at("support_vectors"), m, name + ": svm support_vectors");
+            const std::size_t sv = p.support_vectors.size() / m;
+            p.dual_coef = detail::rows_from_json(s.at("dual_coef"), sv, name + ": svm dual_coef");
+            p.intercept = s.at("intercept").get<std::vector<double>>();
+            p.prob_a = s.value("prob_a", std::vector<double>{});
+            p.prob_b = s.value("prob_b", std::vector<double>{});
+            lm.svm.emplace(std::move(p));
+        } else if (lm.kind == "easyensemble") {
+            const auto& e = j.at("easyensemble");
+            std::vector<logistic_regression> learners;
+            for (const auto& est : e.at("estimators")) learners.push_back(detail::logistic_from_json(est, m, name));
+            lm.ensemble = easy_ensemble<logistic_regression>::from_estimators(std::move(learners), m,
+                                                                             e.value("seed", std::uint64_t(0)));
+        } else {
+            throw error(name, ": unknown model '", lm.kind, "' (knn, logistic, svm, easyensemble)");
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw error(name, ": not a valid tessera model file: ", e.what());
+    } catch (const error& e) {
+        const std::string what = e.what();
+        if (what.rfind(name, 0) == 0) throw;
+        throw error(name, ": ", what);
+    }
+    lm.prepare();
+    return lm;
+}
+
+/// Saves to / loads from a file.
+inline void save_model(const learned_model& lm, const std::filesystem::path& path, const std::string& name = {}) {
+    const std::string text = model_to_json(lm);
+    std::ofstream out(path, std::ios::binary);
+    out << text << '\n';
+    out.close();
+    if (!out) throw error(name.empty() ? path.string() : name, ": cannot write the model file");
+}
+inline learned_model load_model(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw error(path.string(), ": cannot open the model file");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return model_from_json(ss.str(), path.string());
+}
+
+}  // namespace tessera

@@ -1,0 +1,174 @@
+#!/usr/bin/python3
+"""End-to-end test of `tessera learn fit|predict|score` against scikit-learn on the same data:
+a synthetic 3-class table and a real descriptor table (tessera compute on the LAMMPS CuZr glass,
+label = atom type). kNN predictions, probabilities and label means identical; logistic
+probabilities within 1e-6 (sklearn newton-cg at tol 1e-8, its rounding floor: both converge to the unique optimum
+of the same objective); SVM decision values within 1e-4 and >= 99.9 % identical predictions
+(libsvm underneath both); EasyEnsemble probabilities are the mean of its logistic learners';
+metrics equal sklearn.metrics; bad input fails with a message naming the file.
+Usage: check_learn.py TESSERA_EXE REFERENCE_DIR WORK_DIR"""
+import os
+import shutil
+import sys
+
+import warnings
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import Checks, run  # noqa: E402
+
+exe, ref, work = (os.path.abspath(a) for a in sys.argv[1:4])
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
+check = Checks()
+W = lambda name: os.path.join(work, name)  # noqa: E731
+try:
+    from sklearn import metrics, svm
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.preprocessing import StandardScaler
+except ImportError:
+    print("scikit-learn missing (Debian python3-sklearn): skipped")
+    sys.exit(0)
+warnings.simplefilter("ignore")  # sklearn's ConvergenceWarning at its rounding floor
+
+
+def t(*args):
+    return run(exe, *args)
+
+
+def write_csv(path, names, cols):
+    with open(path, "w") as f:
+        f.write(",".join(names) + "\n")
+        for row in zip(*cols):
+            f.write(",".join(repr(float(v)) if isinstance(v, float) else str(v) for v in row) + "\n")
+
+
+def read(path):
+    return np.genfromtxt(path, delimiter=",", names=True)
+
+
+# --- data: a synthetic 3-class table, and tessera's own descriptors of the CuZr glass ----------
+rng = np.random.default_rng(7)
+n, m = 600, 4
+centers = np.array([[0, 0, 0, 0], [1.5, 0.5, 0, 1], [0, 1.5, 1, 0.5]])
+y = rng.integers(0, 3, n)
+X = centers[y] + rng.normal(0, 0.9, (n, m))
+X[:, 3] *= 40  # one feature on another scale: the scaler matters
+ids = np.arange(1, n + 1)
+names = [f"f{j}" for j in range(m)]
+train, test = slice(0, 450), slice(450, n)
+write_csv(W("train.csv"), ["id"] + names + ["cls"], [ids[train]] + [list(X[train, j]) for j in range(m)] + [y[train] + 1])
+write_csv(W("test.csv"), ["id"] + names + ["cls"], [ids[test]] + [list(X[test, j]) for j in range(m)] + [y[test] + 1])
+ytr, yte = y[train] + 1, y[test] + 1
+sc = StandardScaler().fit(X[train])
+Xtr, Xte = sc.transform(X[train]), sc.transform(X[test])
+
+# kNN (uniform weights, k = 15): identical predictions, probabilities and label means
+r = t("learn", "fit", "--model", "knn", "--data", W("train.csv"), "--label", "cls", "--k", "15", "-o", W("knn.json"))
+check(r.returncode == 0, f"fit knn ({r.stderr.strip()})")
+r = t("learn", "predict", W("knn.json"), "--data", W("test.csv"), "-o", W("knn_pred.csv"))
+p = read(W("knn_pred.csv"))
+sk = KNeighborsClassifier(n_neighbors=15, algorithm="brute").fit(Xtr, ytr)
+idx = sk.kneighbors(Xte, return_distance=False)
+check(np.array_equal(p["id"], ids[test]) and np.array_equal(p["prediction"], sk.predict(Xte)),
+      "knn: ids kept, predictions identical to scikit-learn")
+check(np.array_equal(np.column_stack([p[f"proba_{c}"] for c in (1, 2, 3)]), sk.predict_proba(Xte)),
+      "knn: probabilities identical")
+check(np.abs(p["label_mean"] - ytr[idx].mean(axis=1)).max() < 1e-12, "knn: label_mean = mean label of the k nearest")
+
+# logistic regression, L2, C = 0.5, multinomial
+r = t("learn", "fit", "--model", "logistic", "--data", W("train.csv"), "--label", "cls", "--C", "0.5", "-o", W("lr.json"))
+check(r.returncode == 0, f"fit logistic ({r.stderr.strip()})")
+t("learn", "predict", W("lr.json"), "--data", W("test.csv"), "-o", W("lr_pred.csv"))
+p = read(W("lr_pred.csv"))
+sk = LogisticRegression(C=0.5, solver="newton-cg", tol=1e-8, max_iter=10000).fit(Xtr, ytr)
+dp = np.abs(np.column_stack([p[f"proba_{c}"] for c in (1, 2, 3)]) - sk.predict_proba(Xte)).max()
+check(dp < 1e-6 and np.array_equal(p["prediction"], sk.predict(Xte)), f"logistic: probabilities within 1e-6 ({dp:.2e})")
+
+# binary logistic with class_weight balanced: the decision column
+yb = (y == 0).astype(int)
+write_csv(W("bin_train.csv"), names + ["b"], [list(X[train, j]) for j in range(m)] + [yb[train]])
+write_csv(W("bin_test.csv"), names + ["b"], [list(X[test, j]) for j in range(m)] + [yb[test]])
+t("learn", "fit", "--model", "logistic", "--data", W("bin_train.csv"), "--label", "b", "--class-weight", "balanced",
+  "-o", W("lrb.json"))
+t("learn", "predict", W("lrb.json"), "--data", W("bin_test.csv"), "-o", W("lrb_pred.csv"))
+p = read(W("lrb_pred.csv"))
+sk = LogisticRegression(class_weight="balanced", solver="newton-cg", tol=1e-8, max_iter=10000).fit(Xtr, yb[train])
+check(np.abs(p["decision"] - sk.decision_function(Xte)).max() < 1e-6 and np.abs(p["proba_1"] - sk.predict_proba(Xte)[:, 1]).max() < 1e-6,
+      "binary logistic (balanced): decision and probability within 1e-6")
+
+# SVM, RBF, C = 2, gamma = 0.3
+r = t("learn", "fit", "--model", "svm", "--data", W("bin_train.csv"), "--label", "b", "--C", "2", "--gamma", "0.3",
+      "-o", W("svm.json"))
+check(r.returncode == 0, f"fit svm ({r.stderr.strip()})")
+t("learn", "predict", W("svm.json"), "--data", W("bin_test.csv"), "-o", W("svm_pred.csv"))
+p = read(W("svm_pred.csv"))
+sk = svm.SVC(C=2, gamma=0.3, kernel="rbf").fit(Xtr, yb[train])
+dd = np.abs(p["decision"] - sk.decision_function(Xte)).max()
+same = np.mean(p["prediction"] == sk.predict(Xte))
+check(dd < 1e-4 and same >= 0.999, f"svm: decision within 1e-4 ({dd:.1e}), predictions {100 * same:.1f} % identical")
+
+# EasyEnsemble of logistic regressions on imbalanced labels: probabilities in [0, 1], sum to 1
+yi = (X[:, 0] > 1.3).astype(int)
+write_csv(W("imb.csv"), names + ["loose"], [list(X[:, j]) for j in range(m)] + [yi])
+r = t("learn", "fit", "--model", "easyensemble", "--data", W("imb.csv"), "--label", "loose", "--seed", "3", "-o", W("ee.json"))
+t("learn", "predict", W("ee.json"), "--data", W("imb.csv"), "-o", W("ee_pred.csv"))
+p = read(W("ee_pred.csv")) if r.returncode == 0 else None
+check(r.returncode == 0 and np.abs(p["proba_0"] + p["proba_1"] - 1).max() < 1e-12
+      and metrics.roc_auc_score(yi, p["proba_1"]) > 0.95, f"easyensemble: probabilities sum to 1, AUC > 0.95 ({r.stderr.strip()})")
+r2 = t("learn", "fit", "--model", "easyensemble", "--data", W("imb.csv"), "--label", "loose", "--seed", "3", "-o", W("ee2.json"))
+check(open(W("ee.json")).read() == open(W("ee2.json")).read(), "easyensemble: the same seed gives the same model file")
+
+# A model saved and loaded predicts bit-identically: predict twice from the file
+t("learn", "predict", W("lr.json"), "--data", W("test.csv"), "-o", W("lr_pred2.csv"))
+check(open(W("lr_pred.csv")).read() == open(W("lr_pred2.csv")).read(), "predictions from a model file are reproducible")
+
+# score = sklearn.metrics
+r = t("learn", "score", "--truth", W("test.csv"), "--label", "cls", "--pred", W("knn_pred.csv"))
+got = dict(line.split(",") for line in r.stdout.strip().splitlines()[1:])
+pk = read(W("knn_pred.csv"))["prediction"]
+check(float(got["accuracy"]) == metrics.accuracy_score(yte, pk)
+      and abs(float(got["balanced_accuracy"]) - metrics.balanced_accuracy_score(yte, pk)) < 1e-12
+      and abs(float(got["f1_macro"]) - metrics.f1_score(yte, pk, average="macro")) < 1e-12
+      and abs(float(got["precision_weighted"]) - metrics.precision_score(yte, pk, average="weighted")) < 1e-12
+      and int(got["confusion_1_2"]) == metrics.confusion_matrix(yte, pk)[0, 1], "score: metrics equal sklearn.metrics")
+
+# A real descriptor table: tessera compute on the CuZr glass, label = type (Cu or Zr)
+glass = os.path.join(ref, "cuzr_glass.dump")
+r = t("compute", glass, "-o", W("desc.csv"), "--coord", "3.4", "--steinhardt", "4,6", "--csp", "12", "--columns",
+      "id,type,coord,q4,q6,csp", "-q")
+d = read(W("desc.csv"))
+write_csv(W("desc_train.csv"), ["coord", "q4", "q6", "csp", "type"], [list(d[c][:3000]) for c in ("coord", "q4", "q6", "csp")] + [list(d["type"][:3000].astype(int))])
+r = t("learn", "fit", "--model", "knn", "--data", W("desc_train.csv"), "--label", "type", "--k", "50", "-o", W("glass_knn.json"))
+r = t("learn", "predict", W("glass_knn.json"), "--data", W("desc.csv"), "-o", W("glass_pred.csv"))
+p = read(W("glass_pred.csv"))
+F = np.column_stack([d[c] for c in ("coord", "q4", "q6", "csp")])
+s2 = StandardScaler().fit(F[:3000])
+sk = KNeighborsClassifier(n_neighbors=50, algorithm="brute").fit(s2.transform(F[:3000]), d["type"][:3000])
+check(r.returncode == 0 and np.array_equal(p["prediction"], sk.predict(s2.transform(F))),
+      "knn on tessera's own descriptors of a LAMMPS CuZr glass (dump -> csv -> model): identical to sklearn")
+
+# --- bad input ---------------------------------------------------------------------------------
+r = t("learn", "fit", "--model", "knn", "--data", W("train.csv"), "--label", "nope", "-o", W("x.json"))
+check(r.returncode == 2 and "nope" in r.stderr, "missing label column named")
+open(W("bad.csv"), "w").write("a,b,cls\n1,2,1\n3,Cu,2\n")
+r = t("learn", "fit", "--model", "knn", "--data", W("bad.csv"), "--label", "cls", "--k", "1", "-o", W("x.json"))
+check(r.returncode == 1 and "bad.csv:3" in r.stderr and "'b'" in r.stderr, f"non-numeric cell: file, line, column ({r.stderr.strip()})")
+open(W("nan.csv"), "w").write("a,b,cls\n1,2,1\n3,nan,2\n")
+r = t("learn", "fit", "--model", "logistic", "--data", W("nan.csv"), "--label", "cls", "-o", W("x.json"))
+check(r.returncode == 1 and "nan.csv" in r.stderr and "row 2" in r.stderr, f"NaN feature named ({r.stderr.strip()})")
+open(W("one.csv"), "w").write("a,cls\n1,1\n2,1\n")
+r = t("learn", "fit", "--model", "logistic", "--data", W("one.csv"), "--label", "cls", "-o", W("x.json"))
+check(r.returncode == 1 and "single class" in r.stderr, "a single class")
+open(W("two.csv"), "w").write("a,cls\n1,1\n2,2\n")
+r = t("learn", "fit", "--model", "knn", "--data", W("two.csv"), "--label", "cls", "--k", "5", "-o", W("x.json"))
+check(r.returncode != 0 and "--k 5" in r.stderr, "fewer rows than k")
+write_csv(W("other.csv"), ["g0", "g1"], [[1.0, 2.0], [3.0, 4.0]])
+r = t("learn", "predict", W("lr.json"), "--data", W("other.csv"), "-o", W("x.csv"))
+check(r.returncode != 0 and "f0" in r.stderr and "other.csv" in r.stderr, "data without the model's features")
+open(W("corrupt.json"), "w").write('{"format": "tessera-model", "version": 1, "model": "svm"')
+r = t("learn", "predict", W("corrupt.json"), "--data", W("test.csv"), "-o", W("x.csv"))
+check(r.returncode == 1 and "corrupt.json" in r.stderr and not os.path.exists(W("x.csv")), "a corrupt model file")
+check.finish()

@@ -1,0 +1,103 @@
+// tests for include/tessera/learn/model_file.hpp: every model kind survives JSON bit for bit
+// (predictions of the loaded model equal the original's), and bad files are named errors.
+#include <tessera/learn/model_file.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <random>
+
+using namespace tessera;
+
+namespace {
+struct data {
+    std::vector<double> x;
+    std::vector<std::int64_t> y;
+    std::size_t rows = 0, cols = 3;
+};
+data make_data(std::size_t rows, unsigned seed) {
+    data d;
+    d.rows = rows;
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> g(0, 1);
+    for (std::size_t i = 0; i < rows; ++i) {
+        const int c = int(i % 3);
+        for (std::size_t j = 0; j < d.cols; ++j) d.x.push_back(g(rng) + (j == std::size_t(c) ? 2.0 : 0.0));
+        d.y.push_back(c + 1);
+    }
+    return d;
+}
+learned_model base(const char* kind) {
+    learned_model lm;
+    lm.kind = kind;
+    lm.features = {"a", "b", "c"};
+    lm.label = "cls";
+    lm.scaling = "standard";
+    lm.shift = {0.1, -0.2, 0.3};
+    lm.factor = {1.5, 0.7, 2.0};
+    return lm;
+}
+void require_same(const model_prediction& a, const model_prediction& b) {
+    REQUIRE(a.label == b.label);
+    REQUIRE(a.proba == b.proba);  // bit for bit: the JSON numbers round-trip
+    REQUIRE(a.decision == b.decision);
+    REQUIRE(a.label_mean == b.label_mean);
+    REQUIRE(a.classes == b.classes);
+}
+}  // namespace
+
+TEST_CASE("model_file: every model kind predicts bit-identically after a JSON round trip", "[learn][model_file]") {
+    const auto train = make_data(150, 1), test = make_data(60, 2);
+    std::vector<int> yi(train.y.begin(), train.y.end());
+    std::vector<double> xs = train.x;
+    for (const char* kind : {"knn", "logistic", "svm", "easyensemble"}) {
+        INFO(kind);
+        auto lm = base(kind);
+        std::vector<double> x = train.x;
+        lm.scale(x);
+        if (std::string(kind) == "knn") {
+            lm.knn.k = 7;
+            lm.knn_x = x;
+            lm.knn_y = train.y;
+        } else if (std::string(kind) == "logistic") {
+            lm.logistic.emplace(logistic_options{});
+            lm.logistic->fit(x.data(), train.rows, train.cols, yi);
+        } else if (std::string(kind) == "svm") {
+            svm_parameters p;  // a hand-made 3-class model (no training library in this test)
+            p.kernel = {svm_kernel::rbf, 0.5, 0.0, 3};
+            p.n_features = 3;
+            p.classes = {1, 2, 3};
+            p.n_support = {1, 1, 1};
+            p.support_vectors = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+            p.dual_coef = {0.7, -0.4, -0.3, 0.2, 0.5, -0.6};
+            p.intercept = {0.1, -0.05, 0.2};
+            p.prob_a = {-1.1, -0.9, -1.3};
+            p.prob_b = {0.05, -0.02, 0.1};
+            lm.svm.emplace(p);
+        } else {
+            lm.ensemble.emplace(logistic_regression{}, 4, 11);
+            lm.ensemble->fit(x.data(), train.rows, train.cols, yi);
+        }
+        lm.prepare();
+        const auto text = model_to_json(lm);
+        const auto back = model_from_json(text, "m.json");
+        require_same(lm.predict(test.x, test.rows), back.predict(test.x, test.rows));
+        CHECK(model_to_json(back) == text);
+        CHECK(back.features == lm.features);
+    }
+}
+
+TEST_CASE("model_file: bad files are errors naming the file", "[learn][model_file][errors]") {
+    CHECK_THROWS_WITH(model_from_json("{", "m.json"), Catch::StartsWith("m.json: not a valid tessera model file"));
+    CHECK_THROWS_WITH(model_from_json("{\"format\": \"x\"}", "m.json"), Catch::Contains("m.json: not a tessera model file"));
+    CHECK_THROWS_WITH(model_from_json("{\"format\": \"tessera-model\", \"version\": 2}", "m.json"),
+                      Catch::Contains("version 2"));
+    auto lm = base("logistic");
+    lm.logistic = logistic_regression::from_coefficients({0, 1}, 3, {1, 2, 3}, {0.5});
+    auto text = model_to_json(lm);
+    text.replace(text.find("\"logistic\""), 10, "\"nonsense\"");
+    CHECK_THROWS_WITH(model_from_json(text, "m.json"), Catch::Contains("m.json"));
+    auto bad = base("logistic");
+    bad.shift.pop_back();
+    bad.logistic = lm.logistic;
+    CHECK_THROWS_WITH(model_from_json(model_to_json(bad), "m.json"), Catch::Contains("the scaler has 2 values for 3 features"));
+}
