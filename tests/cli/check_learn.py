@@ -150,6 +150,31 @@ sk = KNeighborsClassifier(n_neighbors=50, algorithm="brute").fit(s2.transform(F[
 check(r.returncode == 0 and np.array_equal(p["prediction"], sk.predict(s2.transform(F))),
       "knn on tessera's own descriptors of a LAMMPS CuZr glass (dump -> csv -> model): identical to sklearn")
 
+# --- scripts/sklearn_to_tessera.py: a model fitted in Python predicts the same in tessera ------
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import MinMaxScaler  # noqa: E402
+from sklearn_to_tessera import save, to_tessera  # noqa: E402
+
+Xtr_raw, Xte_raw = X[train], X[test]
+for name, est, exact in (
+        ("svc", make_pipeline(StandardScaler(), svm.SVC(C=3, gamma=0.2, probability=True, random_state=0)), False),
+        ("lr", make_pipeline(MinMaxScaler(), LogisticRegression(C=2.0, max_iter=1000)), False),
+        ("knn", make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=9, weights="distance", p=1)), True)):
+    est.fit(Xtr_raw, ytr)
+    save(to_tessera(est, names, "cls"), W(f"sk_{name}.json"))
+    r = t("learn", "predict", W(f"sk_{name}.json"), "--data", W("test.csv"), "-o", W(f"sk_{name}.csv"))
+    if not check(r.returncode == 0, f"sklearn {name} converted and run by tessera ({r.stderr.strip()})"):
+        continue
+    p = read(W(f"sk_{name}.csv"))
+    proba = np.column_stack([p[f"proba_{c}"] for c in (1, 2, 3)])
+    dp = np.abs(proba - est.predict_proba(Xte_raw)).max()
+    same = np.array_equal(p["prediction"], est.predict(Xte_raw))
+    # kNN: identical (same neighbours, same weights); SVC/logistic: the same formula with another
+    # summation order (BLAS in sklearn): probabilities within 1e-9.
+    check(same and (dp == 0 if exact else dp < 1e-9), f"sklearn {name}: predictions identical, probabilities "
+          f"{'identical' if exact else 'within 1e-9'} ({dp:.1e})")
+
 # --- bad input ---------------------------------------------------------------------------------
 r = t("learn", "fit", "--model", "knn", "--data", W("train.csv"), "--label", "nope", "-o", W("x.json"))
 check(r.returncode == 2 and "nope" in r.stderr, "missing label column named")
