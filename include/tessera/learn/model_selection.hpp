@@ -47,8 +47,8 @@
 /// 0.775 for C = 0.1, 1, 10).
 ///
 /// A model is anything with (a) `fit(const double* X, rows, cols, std::span<const int> y)` and
-/// `predict(X, rows, cols, std::span<int> out)` (logistic_regression, svm_classifier,
-/// easy_ensemble) or (b) `fit(const feature_matrix_view&, std::span<const std::int64_t>)` and
+/// `predict(X, rows, cols, std::span<int> out)` (logistic_regression, easy_ensemble; an SVM
+/// through a small struct whose fit calls train_svm and keeps the svm_model) or (b) `fit(const feature_matrix_view&, std::span<const std::int64_t>)` and
 /// `predict(const feature_matrix_view&, std::span<std::int64_t> out)` (knn_classifier).
 /// Parameter grid: std::map name → values, so the keys are sorted alphabetically as sklearn's
 /// ParameterGrid sorts them; rows are the cartesian product with the last key varying fastest
