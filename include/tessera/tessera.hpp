@@ -78,6 +78,7 @@
 #include <tessera/learn/knn.hpp>
 #include <tessera/learn/logistic.hpp>
 #include <tessera/learn/metrics.hpp>
+#include <tessera/learn/model_selection.hpp>
 #include <tessera/learn/scaler.hpp>
 #include <tessera/learn/svm.hpp>
 
