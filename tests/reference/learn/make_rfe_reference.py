@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+"""Reference rankings of scikit-learn's RFE for tests/learn/feature_selection.cpp.
+
+Run with Debian's python3 (scikit-learn 1.2.1, numpy 1.24.2):
+
+    /usr/bin/python3 tests/reference/learn/make_rfe_reference.py
+
+Writes into tests/reference/learn/rfe/:
+  <data>.csv                 standardized training data (StandardScaler, ddof 0): x0..x{p-1}, y
+  <data>_rfe.csv             one row per case: name, n_features_to_select, step, min_gap,
+                             then ranking_[0..p-1], then support_[0..p-1] (0/1)
+
+Estimator: LogisticRegression(solver="newton-cg", tol=1e-8, max_iter=10000, C=1) — the optimum
+tessera::logistic_regression reaches (coefficients agree to ~1e-9, see make_logistic_reference.py).
+RFE(importance_getter="auto") ranks by coef_**2 (summed over the K rows for multinomial fits) and
+drops the `step` smallest per round (np.argsort, default kind). min_gap is the smallest relative
+gap, over all rounds, between the last eliminated and the first kept importance
+(|a - b| / max(a, b)): far above the solvers' ~1e-9 disagreement, so the rankings must be identical.
+The script replays RFE by hand and asserts it equals sklearn's ranking_.
+"""
+import os
+import warnings
+
+import numpy as np
+from sklearn.feature_selection import RFE
+from sklearn.linear_model import LogisticRegression
+from scipy.optimize._linesearch import LineSearchWarning
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import StandardScaler
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rfe")
+os.makedirs(OUT, exist_ok=True)
+rng = np.random.default_rng(20261206)
+
+
+def estimator():
+    return LogisticRegression(solver="newton-cg", tol=1e-8, max_iter=10000, C=1.0)
+
+
+def binary(n=160, p=10):
+    w = np.array([2.4, -1.9, 1.5, -1.15, 0.85, -0.6, 0.4, -0.25, 0.12, 0.03])[:p]
+    X = rng.normal(size=(n, p)) * rng.uniform(0.5, 3.0, size=p) + rng.normal(0, 2, size=p)
+    Z = (X - X.mean(0)) / X.std(0)
+    prob = 1 / (1 + np.exp(-(Z @ w)))
+    y = (rng.uniform(size=n) < prob).astype(int)
+    return X, y
+
+
+def multiclass(n=210, p=12):
+    W = rng.normal(size=(3, p)) * np.geomspace(2.0, 0.05, p)
+    X = rng.normal(size=(n, p)) * rng.uniform(0.5, 3.0, size=p) + rng.normal(0, 2, size=p)
+    Z = (X - X.mean(0)) / X.std(0)
+    L = Z @ W.T
+    P = np.exp(L - L.max(1, keepdims=True))
+    P /= P.sum(1, keepdims=True)
+    u = rng.uniform(size=n)[:, None]
+    y = (u > np.cumsum(P, axis=1)).sum(1)
+    return X, np.array([1, 4, 6])[y]
+
+
+def replay(X, y, k, step):
+    """RFE by hand; returns ranking and the smallest relative gap at an elimination boundary."""
+    p = X.shape[1]
+    step = int(max(1, step * p)) if 0 < step < 1 else int(step)
+    support = np.ones(p, bool)
+    ranking = np.ones(p, int)
+    gap = np.inf
+    while support.sum() > k:
+        feats = np.arange(p)[support]
+        coef = estimator().fit(X[:, feats], y).coef_
+        imp = (coef**2).sum(0)
+        order = np.argsort(imp, kind="stable")
+        t = min(step, support.sum() - k)
+        a, b = imp[order[t - 1]], imp[order[t]]
+        gap = min(gap, (b - a) / max(a, b))
+        support[feats[order[:t]]] = False
+        ranking[~support] += 1
+    return ranking, gap
+
+
+for data, (X, y) in [("binary", binary()), ("multiclass", multiclass())]:
+    Xs = StandardScaler().fit_transform(X)
+    p = Xs.shape[1]
+    np.savetxt(os.path.join(OUT, data + ".csv"), np.column_stack([Xs, y]), delimiter=",", fmt="%.17g",
+               header=",".join([f"x{j}" for j in range(p)] + ["y"]), comments="")
+    rows = []
+    for k, step in [(3, 1), (3, 2), (3, 0.25)]:
+        with warnings.catch_warnings():
+            # newton-cg's Wolfe line search may warn once it sits at its rounding floor (~1e-9);
+            # a ConvergenceWarning (max_iter reached) would mean no reference.
+            warnings.simplefilter("ignore", LineSearchWarning)
+            warnings.filterwarnings("ignore", message="Line Search failed")
+            warnings.simplefilter("error", ConvergenceWarning)
+            rfe = RFE(estimator(), n_features_to_select=k, step=step).fit(Xs, y)
+            ranking, gap = replay(Xs, y, k, step)
+        assert np.array_equal(ranking, rfe.ranking_), (data, k, step, ranking, rfe.ranking_)
+        assert gap > 1e-4, (data, k, step, gap)
+        rows.append([f"{data}_k{k}_step{step}", str(k), repr(step), f"{gap:.3g}"]
+                    + [str(r) for r in rfe.ranking_] + [str(int(s)) for s in rfe.support_])
+        print(data, k, step, rfe.ranking_, f"min gap {gap:.3g}")
+    with open(os.path.join(OUT, data + "_rfe.csv"), "w") as f:
+        f.write(",".join(["name", "n_features_to_select", "step", "min_gap"]
+                         + [f"rank{j}" for j in range(p)] + [f"support{j}" for j in range(p)]) + "\n")
+        for r in rows:
+            f.write(",".join(r) + "\n")
