@@ -7,6 +7,10 @@ Run with Debian's python3 (scikit-learn 1.2.1, numpy 1.24.2):
 
 Writes into tests/reference/learn/rfe/:
   <data>.csv                 standardized training data (StandardScaler, ddof 0): x0..x{p-1}, y
+  <data>_svc.csv             SVC(kernel="linear", C=1) fitted on <data>.csv: line 1 classes_,
+                             line 2 n_support_, line 3 intercept_, line 4 dual_coef_ (row-major),
+                             line 5 support_vectors_ (row-major), line 6 coef_ (row-major), line 7
+                             the RFE importances sum over rows of coef_**2
   <data>_rfe.csv             one row per case: name, n_features_to_select, step, min_gap,
                              then ranking_[0..p-1], then support_[0..p-1] (0/1)
 
@@ -27,6 +31,7 @@ from sklearn.linear_model import LogisticRegression
 from scipy.optimize._linesearch import LineSearchWarning
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rfe")
 os.makedirs(OUT, exist_ok=True)
@@ -103,3 +108,10 @@ for data, (X, y) in [("binary", binary()), ("multiclass", multiclass())]:
                          + [f"rank{j}" for j in range(p)] + [f"support{j}" for j in range(p)]) + "\n")
         for r in rows:
             f.write(",".join(r) + "\n")
+
+    svc = SVC(kernel="linear", C=1.0).fit(Xs, y)
+    with open(os.path.join(OUT, data + "_svc.csv"), "w") as f:
+        for a in [svc.classes_, svc.n_support_, svc.intercept_, svc.dual_coef_, svc.support_vectors_, svc.coef_,
+                  (svc.coef_**2).sum(0)]:
+            f.write(",".join(repr(float(v)) if np.asarray(a).dtype.kind == "f" else str(int(v))
+                             for v in np.asarray(a).ravel()) + "\n")
