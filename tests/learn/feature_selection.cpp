@@ -367,3 +367,51 @@ TEST_CASE("relieff: errors", "[learn][feature_selection]") {
     bad[3] = std::nan("");
     CHECK_THROWS_AS(relieff({bad.data(), 3, 2, 0, {}}, y), error);
 }
+
+TEST_CASE("merge_similar_classes equals scipy's hierarchical clustering of the class means",
+          "[learn][feature_selection]") {
+    const labelled d = load_data("classes");
+    std::ifstream in(rfe_dir() + "classes_linkage.csv");
+    REQUIRE(in.good());
+    std::string line;
+    std::size_t n_cases = 0;
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        const auto f = split(line);
+        const std::size_t K = 7;
+        REQUIRE(f.size() == 2 + K + (K - 1));
+        INFO(line);
+        const class_linkage method = f[0] == "single"     ? class_linkage::single
+                                     : f[0] == "complete" ? class_linkage::complete
+                                                          : class_linkage::average;
+        const double t = std::stod(f[1]);
+        const class_merge_result m = merge_similar_classes(d.view(), d.y, t, method);
+        REQUIRE(m.classes.size() == K);
+        for (std::size_t c = 0; c < K; ++c) CHECK(m.group[c] == std::stoul(f[2 + c]));
+        // merges performed = K − groups; their heights are scipy's first ones
+        REQUIRE(m.merge_heights.size() == K - m.n_groups());
+        for (std::size_t q = 0; q < m.merge_heights.size(); ++q)
+            CHECK(m.merge_heights[q] == Approx(std::stod(f[2 + K + q])).epsilon(1e-12));
+        for (std::size_t g = 0; g < m.n_groups(); ++g) {
+            const auto first = std::find(m.group.begin(), m.group.end(), g) - m.group.begin();
+            CHECK(m.representative[g] == m.classes[static_cast<std::size_t>(first)]);
+        }
+        ++n_cases;
+    }
+    CHECK(n_cases == 3 * 7);
+
+    // the full tree (threshold infinity) and relabelling
+    const auto all = merge_similar_classes(d.view(), d.y, std::numeric_limits<double>::infinity());
+    CHECK(all.n_groups() == 1);
+    CHECK(all.merge_heights.size() == 6);
+    CHECK(std::is_sorted(all.merge_heights.begin(), all.merge_heights.end()));
+    const auto m = merge_similar_classes(d.view(), d.y, 1.0, class_linkage::average);  // {10, 13, 16}, {12, 15}
+    const std::vector<int> merged = merge_classes(d.y, m);
+    for (std::size_t i = 0; i < d.y.size(); ++i) {
+        const int expect = d.y[i] == 13 || d.y[i] == 16 ? 10 : d.y[i] == 15 ? 12 : d.y[i];
+        CHECK(merged[i] == expect);
+    }
+    CHECK_THROWS_AS(merge_classes(std::vector<int>{10, 99}, m), error);
+    CHECK_THROWS_AS(merge_similar_classes(d.view(), d.y, -1.0), error);
+    CHECK_THROWS_AS(merge_similar_classes(d.view(), std::vector<int>(d.rows, 3), 1.0), error);
+}

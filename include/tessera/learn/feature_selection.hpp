@@ -1,7 +1,8 @@
 #pragma once
 /// @file
 /// Feature selection: recursive feature elimination (scikit-learn 1.2.1's `RFE`) around any
-/// estimator that reports per-feature importances, and ReliefF feature weights.
+/// estimator that reports per-feature importances, ReliefF feature weights, and merging of
+/// classes whose mean feature vectors are indistinguishable (agglomerative clustering).
 ///
 /// ## rfe — recursive feature elimination (sklearn/feature_selection/_rfe.py, `RFE._fit`)
 /// Features f = 0 … p−1 (p ≥ 2), all "remaining" at the start; ranking_f = 1 for all.
@@ -64,6 +65,22 @@
 ///  (skrebate's ReliefF is the same algorithm but is not used as a reference here; the tests
 ///  compare against an independently written plain-loop implementation.)
 ///
+/// ## merge_similar_classes — indistinguishable classes by agglomerative clustering of class means
+/// Classes c_0 < … < c_{K−1} (K ≥ 2), mean feature vectors μ_c over their rows (use standardized
+/// features: the distance is Euclidean in the given units). Agglomerative clustering of the K
+/// means (each class mean one point, unweighted by class size), cluster distance by `linkage`:
+/// single = min, complete = max, average = mean of the Euclidean distances ‖μ_a − μ_b‖ over all
+/// pairs across the two clusters (UPGMA, scipy's 'average') — each recomputed from the K×K
+/// point distances, so a merge history is exact, not Lance–Williams-updated. Repeatedly the
+/// closest pair of clusters is merged while its distance is < `distance_threshold` (sklearn's
+/// AgglomerativeClustering distance_threshold: "at or above which clusters will not be merged";
+/// scipy's fcluster(criterion='distance') merges at ≤ t instead — equal except exactly at t);
+/// ties: the pair whose clusters' smallest class indices (a, b), a < b, are lexicographically
+/// smallest. Result: group[c] = the group of class index c, groups numbered 0, 1, … in order of
+/// their smallest class; representative = the smallest label in each group; the merge heights
+/// in merge order. `merge_classes(y, m)` relabels y with the representatives (classes removed
+/// by merging take their group's smallest label). Cost O(K³ + n p + K² p).
+///
 /// Errors (tessera::error, naming the function and the offending value): non-finite X (row and
 /// column), label count ≠ rows, fewer than 2 features (rfe) or rows, a single class (relieff),
 /// k = 0, bad step / target, importances of the wrong length or not finite (round named).
@@ -76,6 +93,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <numeric>
 #include <span>
 #include <utility>
@@ -318,6 +336,109 @@ struct relieff_options {
     }
     for (double& v : w) v /= static_cast<double>(n);
     return w;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Merging indistinguishable classes
+
+enum class class_linkage { single, complete, average };
+
+struct class_merge_result {
+    std::vector<int> classes;           ///< the K original classes, ascending
+    std::vector<std::size_t> group;     ///< group of each class index (K entries), 0 … n_groups−1
+    std::vector<int> representative;    ///< per group: its smallest class label
+    std::vector<double> merge_heights;  ///< linkage distance of each merge performed, in order
+    std::vector<double> class_means;    ///< K × p row-major class means
+    [[nodiscard]] std::size_t n_groups() const noexcept { return representative.size(); }
+};
+
+/// Groups classes whose mean feature vectors lie closer than distance_threshold (see the file comment).
+[[nodiscard]] inline class_merge_result merge_similar_classes(const feature_matrix_view& X, std::span<const int> y,
+                                                              double distance_threshold,
+                                                              class_linkage linkage = class_linkage::average) {
+    check_features(X, "merge_similar_classes");
+    const std::size_t n = X.rows, p = X.cols;
+    if (y.size() != n) throw error("merge_similar_classes: X has ", n, " rows but ", y.size(), " labels were given");
+    if (n == 0) throw error("merge_similar_classes: no rows");
+    if (!(distance_threshold >= 0) || std::isnan(distance_threshold))
+        throw error("merge_similar_classes: distance_threshold = ", distance_threshold, " must be >= 0");
+    class_merge_result r;
+    r.classes.assign(y.begin(), y.end());
+    std::sort(r.classes.begin(), r.classes.end());
+    r.classes.erase(std::unique(r.classes.begin(), r.classes.end()), r.classes.end());
+    const std::size_t K = r.classes.size();
+    if (K < 2) throw error("merge_similar_classes: all ", n, " labels are ", r.classes[0], " (a single class)");
+    r.class_means.assign(K * p, 0.0);
+    std::vector<double> count(K, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto c = static_cast<std::size_t>(std::lower_bound(r.classes.begin(), r.classes.end(), y[i]) -
+                                                r.classes.begin());
+        count[c] += 1;
+        for (std::size_t a = 0; a < p; ++a) r.class_means[c * p + a] += X(i, a);
+    }
+    for (std::size_t c = 0; c < K; ++c)
+        for (std::size_t a = 0; a < p; ++a) r.class_means[c * p + a] /= count[c];
+    std::vector<double> d(K * K, 0.0);
+    for (std::size_t a = 0; a < K; ++a)
+        for (std::size_t b = a + 1; b < K; ++b) {
+            double s = 0;
+            for (std::size_t f = 0; f < p; ++f) {
+                const double t = r.class_means[a * p + f] - r.class_means[b * p + f];
+                s += t * t;
+            }
+            d[a * K + b] = d[b * K + a] = std::sqrt(s);
+        }
+    // clusters as ascending member lists, kept ordered by their smallest member
+    std::vector<std::vector<std::size_t>> clusters(K);
+    for (std::size_t c = 0; c < K; ++c) clusters[c] = {c};
+    auto cluster_distance = [&](const std::vector<std::size_t>& A, const std::vector<std::size_t>& B) {
+        double v = linkage == class_linkage::single ? std::numeric_limits<double>::infinity() : 0.0;
+        for (std::size_t a : A)
+            for (std::size_t b : B) {
+                const double x = d[a * K + b];
+                if (linkage == class_linkage::single) v = std::min(v, x);
+                else if (linkage == class_linkage::complete) v = std::max(v, x);
+                else v += x;
+            }
+        return linkage == class_linkage::average ? v / static_cast<double>(A.size() * B.size()) : v;
+    };
+    while (clusters.size() > 1) {
+        std::size_t best_a = 0, best_b = 1;
+        double best = std::numeric_limits<double>::infinity();
+        for (std::size_t a = 0; a < clusters.size(); ++a)
+            for (std::size_t b = a + 1; b < clusters.size(); ++b) {
+                const double v = cluster_distance(clusters[a], clusters[b]);
+                if (v < best) {
+                    best = v;
+                    best_a = a;
+                    best_b = b;
+                }
+            }
+        if (!(best < distance_threshold)) break;
+        r.merge_heights.push_back(best);
+        auto& A = clusters[best_a];
+        A.insert(A.end(), clusters[best_b].begin(), clusters[best_b].end());
+        std::sort(A.begin(), A.end());
+        clusters.erase(clusters.begin() + static_cast<std::ptrdiff_t>(best_b));
+    }
+    r.group.assign(K, 0);
+    for (std::size_t g = 0; g < clusters.size(); ++g) {
+        for (std::size_t c : clusters[g]) r.group[c] = g;
+        r.representative.push_back(r.classes[clusters[g].front()]);
+    }
+    return r;
+}
+
+/// y relabelled by a merge: every label becomes its group's representative (smallest label).
+[[nodiscard]] inline std::vector<int> merge_classes(std::span<const int> y, const class_merge_result& m) {
+    std::vector<int> out(y.size());
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        const auto it = std::lower_bound(m.classes.begin(), m.classes.end(), y[i]);
+        if (it == m.classes.end() || *it != y[i])
+            throw error("merge_classes: label ", y[i], " at row ", i, " is not one of the merged classes");
+        out[i] = m.representative[m.group[static_cast<std::size_t>(it - m.classes.begin())]];
+    }
+    return out;
 }
 
 }  // namespace tessera

@@ -115,3 +115,34 @@ for data, (X, y) in [("binary", binary()), ("multiclass", multiclass())]:
                   (svc.coef_**2).sum(0)]:
             f.write(",".join(repr(float(v)) if np.asarray(a).dtype.kind == "f" else str(int(v))
                              for v in np.asarray(a).ravel()) + "\n")
+
+# Merging indistinguishable classes: scipy's hierarchical clustering of the class means
+# (tessera::merge_similar_classes). classes.csv: standardized x0..x3, y (7 classes; 2 and 5 share
+# a centre, as do 0, 3 and 6 approximately). classes_linkage.csv: method, threshold, then the
+# canonical group of each class (numbered by first occurrence in ascending class order; fcluster
+# criterion='distance' at a threshold no merge height equals), then all K-1 merge heights Z[:, 2].
+from scipy.cluster.hierarchy import fcluster, linkage  # noqa: E402
+
+centres = rng.normal(0, 2.0, size=(7, 4))
+centres[5] = centres[2] + 0.05
+centres[3] = centres[0] + 0.3
+centres[6] = centres[0] - 0.25
+labels = np.array([10, 11, 12, 13, 14, 15, 16])
+ys = np.repeat(labels, [25, 30, 20, 28, 22, 26, 24])
+Xc = centres[ys - 10] + 0.4 * rng.normal(size=(len(ys), 4))
+order = rng.permutation(len(ys))
+Xc, ys = StandardScaler().fit_transform(Xc[order]), ys[order]
+np.savetxt(os.path.join(OUT, "classes.csv"), np.column_stack([Xc, ys]), delimiter=",", fmt="%.17g",
+           header="x0,x1,x2,x3,y", comments="")
+means = np.array([Xc[ys == c].mean(0) for c in labels])
+with open(os.path.join(OUT, "classes_linkage.csv"), "w") as f:
+    for method in ["single", "complete", "average"]:
+        Z = linkage(means, method=method, metric="euclidean")
+        h = Z[:, 2]
+        mids = [(h[i] + h[i + 1]) / 2 for i in range(len(h) - 1)] + [h[0] / 2, h[-1] * 2]
+        for t in sorted(mids):
+            flat = fcluster(Z, t, criterion="distance")
+            canon = {}
+            groups = [canon.setdefault(v, len(canon)) for v in flat]
+            f.write(",".join([method, repr(float(t))] + [str(g) for g in groups] + [repr(float(v)) for v in h]) + "\n")
+        print(method, np.round(h, 4))
