@@ -3,6 +3,9 @@
 // elimination bookkeeping on hand-checked cases, and ReliefF against an independently written
 // brute-force implementation plus its relevance properties.
 #include <tessera/learn/feature_selection.hpp>
+#if defined(TESSERA_TEST_HAVE_LIBSVM)
+#include <tessera/learn/svm_train.hpp>
+#endif
 
 #include <catch2/catch.hpp>
 
@@ -65,37 +68,62 @@ std::vector<double> doubles(const std::string& line) {
 
 }  // namespace
 
-TEST_CASE("rfe: rankings identical to scikit-learn 1.2.1 RFE(LogisticRegression)", "[learn][feature_selection]") {
-    for (const std::string name : {"binary", "multiclass"}) {
-        const labelled d = load_data(name);
-        std::ifstream in(rfe_dir() + name + "_rfe.csv");
-        REQUIRE(in.good());
-        std::string line;
-        std::getline(in, line);
-        std::size_t n_cases = 0;
-        while (std::getline(in, line)) {
-            if (line.empty()) continue;
-            const auto f = split(line);
-            REQUIRE(f.size() == 4 + 2 * d.cols);
-            INFO(f[0]);
-            rfe_options opt;
-            opt.n_features_to_select = std::stoul(f[1]);
-            opt.step = std::stod(f[2]);
-            const rfe_result r = rfe(d.view(), d.y, rfe_logistic{}, opt);
-            std::vector<std::size_t> ranking(d.cols);
-            std::vector<bool> support(d.cols);
-            for (std::size_t j = 0; j < d.cols; ++j) {
-                ranking[j] = std::stoul(f[4 + j]);
-                support[j] = f[4 + d.cols + j] == "1";
-            }
-            CHECK(r.ranking == ranking);
-            CHECK(r.support == support);
-            CHECK(r.n_features == opt.n_features_to_select);
-            ++n_cases;
+namespace {
+
+// Runs every case of <file> (name, n_features_to_select, step, min_gap, ranks…, support…) on
+// <data>.csv with the given estimator; returns the number of cases.
+template <class Estimator>
+std::size_t check_rfe_cases(const std::string& data, const std::string& file, Estimator&& estimator) {
+    const labelled d = load_data(data);
+    std::ifstream in(rfe_dir() + file);
+    REQUIRE(in.good());
+    std::string line;
+    std::getline(in, line);
+    std::size_t n_cases = 0;
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        const auto f = split(line);
+        REQUIRE(f.size() == 4 + 2 * d.cols);
+        INFO(f[0]);
+        rfe_options opt;
+        opt.n_features_to_select = std::stoul(f[1]);
+        opt.step = std::stod(f[2]);
+        const rfe_result r = rfe(d.view(), d.y, estimator, opt);
+        std::vector<std::size_t> ranking(d.cols);
+        std::vector<bool> support(d.cols);
+        for (std::size_t j = 0; j < d.cols; ++j) {
+            ranking[j] = std::stoul(f[4 + j]);
+            support[j] = f[4 + d.cols + j] == "1";
         }
-        CHECK(n_cases == 3);
+        CHECK(r.ranking == ranking);
+        CHECK(r.support == support);
+        CHECK(r.n_features == opt.n_features_to_select);
+        ++n_cases;
     }
+    return n_cases;
 }
+
+}  // namespace
+
+TEST_CASE("rfe: rankings identical to scikit-learn 1.2.1 RFE(LogisticRegression)", "[learn][feature_selection]") {
+    CHECK(check_rfe_cases("binary", "binary_rfe.csv", rfe_logistic{}) == 3);
+    CHECK(check_rfe_cases("multiclass", "multiclass_rfe.csv", rfe_logistic{}) == 3);
+}
+
+#if defined(TESSERA_TEST_HAVE_LIBSVM)
+TEST_CASE("rfe: rankings identical to scikit-learn 1.2.1 RFE(SVC(kernel='linear')) (libsvm)",
+          "[learn][feature_selection]") {
+    svm_train_options opt;
+    opt.kernel.type = svm_kernel::linear;
+    opt.C = 1.0;
+    opt.tol = 1e-6;
+    auto svc = [&](const double* X, std::size_t rows, std::size_t cols, std::span<const int> y) {
+        return rfe_importances(train_svm(X, rows, cols, y.data(), opt));
+    };
+    CHECK(check_rfe_cases("binary", "binary_rfe_svc.csv", svc) == 2);
+    CHECK(check_rfe_cases("multiclass", "multiclass_rfe_svc.csv", svc) == 2);
+}
+#endif
 
 TEST_CASE("linear_svm_coef equals scikit-learn's SVC(kernel='linear').coef_", "[learn][feature_selection]") {
     for (const std::string name : {"binary", "multiclass"}) {
@@ -117,7 +145,7 @@ TEST_CASE("linear_svm_coef equals scikit-learn's SVC(kernel='linear').coef_", "[
         p.dual_coef = doubles(lines[3]);
         p.support_vectors = doubles(lines[4]);
         const std::vector<double> coef_ref = doubles(lines[5]), imp_ref = doubles(lines[6]);
-        const svm_model model(p);
+        const tessera::svm_model model(p);
         const std::vector<double> coef = linear_svm_coef(model);
         REQUIRE(coef.size() == coef_ref.size());
         for (std::size_t i = 0; i < coef.size(); ++i) CHECK(coef[i] == Approx(coef_ref[i]).epsilon(1e-12).margin(1e-12));
@@ -128,7 +156,7 @@ TEST_CASE("linear_svm_coef equals scikit-learn's SVC(kernel='linear').coef_", "[
         svm_parameters rbf = p;
         rbf.kernel.type = svm_kernel::rbf;
         rbf.kernel.gamma = 0.1;
-        CHECK_THROWS_AS(linear_svm_coef(svm_model(rbf)), error);
+        CHECK_THROWS_AS(linear_svm_coef(tessera::svm_model(rbf)), error);
     }
 }
 

@@ -11,6 +11,7 @@ Writes into tests/reference/learn/rfe/:
                              line 2 n_support_, line 3 intercept_, line 4 dual_coef_ (row-major),
                              line 5 support_vectors_ (row-major), line 6 coef_ (row-major), line 7
                              the RFE importances sum over rows of coef_**2
+  <data>_rfe_svc.csv         as <data>_rfe.csv for RFE(SVC(kernel="linear", C=1, tol=1e-6)), step 1 and 2
   <data>_rfe.csv             one row per case: name, n_features_to_select, step, min_gap,
                              then ranking_[0..p-1], then support_[0..p-1] (0/1)
 
@@ -107,6 +108,33 @@ for data, (X, y) in [("binary", binary()), ("multiclass", multiclass())]:
         f.write(",".join(["name", "n_features_to_select", "step", "min_gap"]
                          + [f"rank{j}" for j in range(p)] + [f"support{j}" for j in range(p)]) + "\n")
         for r in rows:
+            f.write(",".join(r) + "\n")
+
+    # RFE around a linear SVC (tessera: train_svm + rfe_importances, libsvm): tol 1e-6 so that
+    # both libsvm copies stop near the same optimum; the gaps are checked as for the logistic.
+    svc_rows = []
+    for k, step in [(3, 1), (3, 2)]:
+        est = SVC(kernel="linear", C=1.0, tol=1e-6)
+        rfe = RFE(est, n_features_to_select=k, step=step).fit(Xs, y)
+        sup = np.ones(p, bool)
+        rank = np.ones(p, int)
+        gap = np.inf
+        while sup.sum() > k:
+            feats = np.arange(p)[sup]
+            imp = (SVC(kernel="linear", C=1.0, tol=1e-6).fit(Xs[:, feats], y).coef_ ** 2).sum(0)
+            o = np.argsort(imp, kind="stable")
+            t = min(step, sup.sum() - k)
+            gap = min(gap, (imp[o[t]] - imp[o[t - 1]]) / imp[o[t]])
+            sup[feats[o[:t]]] = False
+            rank[~sup] += 1
+        assert np.array_equal(rank, rfe.ranking_) and gap > 1e-3, (data, k, step, gap)
+        svc_rows.append([f"{data}_svc_k{k}_step{step}", str(k), repr(step), f"{gap:.3g}"]
+                        + [str(r) for r in rfe.ranking_] + [str(int(v)) for v in rfe.support_])
+        print(data, "SVC", k, step, rfe.ranking_, f"min gap {gap:.3g}")
+    with open(os.path.join(OUT, data + "_rfe_svc.csv"), "w") as f:
+        f.write(",".join(["name", "n_features_to_select", "step", "min_gap"]
+                         + [f"rank{j}" for j in range(p)] + [f"support{j}" for j in range(p)]) + "\n")
+        for r in svc_rows:
             f.write(",".join(r) + "\n")
 
     svc = SVC(kernel="linear", C=1.0).fit(Xs, y)
