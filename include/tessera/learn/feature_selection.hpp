@@ -65,8 +65,9 @@
 ///    ascending and divided by n at the end.
 ///  - cost: brute-force neighbour search, O(n² p) time, O(n + p) memory beyond the output; serial
 ///    (no threads, so trivially independent of the thread count).
-///  (skrebate's ReliefF is the same algorithm but is not used as a reference here; the tests
-///  compare against an independently written plain-loop implementation.)
+///  (Not compared with skrebate's ReliefF, which is not installed here and whose handling of
+///  distance ties, missing values and feature types may differ; the tests compare against an
+///  independently written plain-loop implementation of the formula above.)
 ///
 /// ## merge_similar_classes — indistinguishable classes by agglomerative clustering of class means
 /// Classes c_0 < … < c_{K−1} (K ≥ 2), mean feature vectors μ_c over their rows (use standardized
