@@ -75,6 +75,7 @@
 // learn/svm_train.hpp needs libsvm: include it yourself)
 #include <tessera/learn/ensemble.hpp>
 #include <tessera/learn/feature_matrix.hpp>
+#include <tessera/learn/feature_selection.hpp>
 #include <tessera/learn/knn.hpp>
 #include <tessera/learn/logistic.hpp>
 #include <tessera/learn/metrics.hpp>
