@@ -9,11 +9,16 @@
 #include "subcommands.hpp"
 
 #include <tessera/io/csv_reader.hpp>
+#include <tessera/learn/feature_selection.hpp>
 #include <tessera/learn/metrics.hpp>
+#include <tessera/learn/model_selection.hpp>
 #include <tessera/learn/model_file.hpp>
 #include <tessera/learn/svm_train.hpp>
 
 #include <algorithm>
+#include <charconv>
+#include <iostream>
+#include <optional>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -168,6 +173,232 @@ int run_fit(const fit_options& o) {
     return 0;
 }
 
+/// An SVC trained by libsvm behind the fit/predict interface model selection uses.
+struct svm_classifier {
+    svm_train_options options;
+    svm_model model;
+    void fit(const double* X, std::size_t rows, std::size_t cols, std::span<const int> y) {
+        model = train_svm(X, rows, cols, y.data(), options);
+    }
+    void predict(const double* X, std::size_t rows, std::size_t cols, std::span<int> out) const {
+        model.predict(X, rows, cols, out);
+    }
+};
+
+/// Training rows (unscaled, row-major), integer labels and feature names, as `fit` reads them.
+struct training_set {
+    std::vector<std::string> features;
+    std::vector<double> x;
+    std::vector<int> y;
+    std::size_t rows = 0;
+};
+training_set read_training(const std::string& data, const std::string& label, const std::vector<std::string>& features) {
+    const table t = load_table(data);
+    training_set ts;
+    ts.features = features;
+    if (ts.features.empty())
+        for (const auto& n : t.names)
+            if (n != label && n != "id" && n != "timestep") ts.features.push_back(n);
+    if (std::find(ts.features.begin(), ts.features.end(), label) != ts.features.end())
+        throw usage_error("--features: the label '", label, "' cannot be a feature");
+    const auto y = class_labels(t, label);
+    ts.x = feature_rows(t, ts.features, "--features");
+    ts.rows = t.rows;
+    ts.y.assign(y.begin(), y.end());
+    for (std::size_t i = 0; i < y.size(); ++i)
+        if (y[i] != ts.y[i]) throw error(data, ": row ", i + 1, ": class label ", y[i], " is out of the range of int");
+    if (std::set<int>(ts.y.begin(), ts.y.end()).size() < 2)
+        throw error(data, ": the label column '", label, "' has a single class; a classifier needs two or more");
+    return ts;
+}
+
+/// --grid NAME=V1,V2,... (repeatable) into a parameter grid; names the model knows.
+param_grid parse_grid(const std::vector<std::string>& items, const std::string& model) {
+    const std::map<std::string, std::vector<std::string>> known{{"knn", {"k"}},
+                                                                {"logistic", {"C"}},
+                                                                {"svm", {"C", "gamma", "degree"}},
+                                                                {"easyensemble", {"C", "n_estimators"}}};
+    param_grid grid;
+    for (const auto& item : items) {
+        const auto eq = item.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+            throw usage_error("--grid '", item, "': expected NAME=V1,V2,... (e.g. C=0.1,1,10)");
+        const std::string name = item.substr(0, eq);
+        const auto& names = known.at(model);
+        if (std::find(names.begin(), names.end(), name) == names.end())
+            throw usage_error("--grid: '", name, "' is not a parameter of --model ", model, detail::did_you_mean(name, names));
+        std::vector<double> values;
+        std::size_t start = eq + 1;
+        for (;;) {
+            const auto comma = item.find(',', start);
+            const std::string v = item.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            double x = 0;
+            const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+            if (v.empty() || ec != std::errc() || p != v.data() + v.size() || !(x > 0))
+                throw usage_error("--grid ", name, ": '", v, "' is not a positive number");
+            values.push_back(x);
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+        if (grid.count(name)) throw usage_error("--grid: '", name, "' given twice");
+        grid[name] = values;
+    }
+    return grid;
+}
+
+struct cv_cli_options {
+    fit_options fit;
+    std::size_t folds = 5;
+    std::vector<std::string> grid;
+};
+
+int run_cv(const cv_cli_options& o) {
+    const fit_options& f = o.fit;
+    std::optional<output_file> out;
+    if (!f.output.empty()) out.emplace(f.output, std::vector<std::string>{f.data});
+    run_report report("learn cv");
+    if (f.model == "gbt") throw usage_error("--model gbt: gradient boosting is not implemented yet");
+    if (f.scale == "minmax") throw usage_error("--scale minmax: cross-validation scales with standard (or none)");
+    const training_set ts = read_training(f.data, f.label, f.features);
+    const std::size_t m = ts.features.size();
+    param_grid grid = parse_grid(o.grid, f.model);
+    if (grid.empty()) grid[f.model == "knn" ? "k" : "C"] = {f.model == "knn" ? double(f.k) : f.C};
+    const auto folds = stratified_kfold(ts.y, o.folds);
+    cv_options co;
+    co.standardize = f.scale == "standard";
+    co.metrics = {cv_metric::accuracy, cv_metric::balanced_accuracy, cv_metric::f1_macro, cv_metric::f1_weighted,
+                  cv_metric::precision_macro, cv_metric::recall_macro};
+    const openmp_policy policy{f.threads};
+    auto value = [](const param_point& p, const char* name, double fallback) {
+        const auto it = p.find(name);
+        return it == p.end() ? fallback : it->second;
+    };
+    auto logistic_opts = [&](const param_point& p) {
+        logistic_options lo;
+        lo.C = value(p, "C", f.C);
+        lo.class_weight = f.class_weight == "balanced" ? class_weight_mode::balanced : class_weight_mode::none;
+        lo.max_iter = 1000;
+        return lo;
+    };
+    cv_results r;
+    if (f.model == "knn") {
+        r = grid_search(
+            [&](const param_point& p) {
+                knn_params kp;
+                kp.k = std::size_t(value(p, "k", double(f.k)));
+                kp.weights = f.weights == "distance" ? knn_weights::distance : knn_weights::uniform;
+                kp.metric = f.metric == "manhattan" ? knn_metric::manhattan : knn_metric::euclidean;
+                return knn_classifier(kp);
+            },
+            grid, ts.x.data(), ts.rows, m, ts.y, folds, co, policy);
+    } else if (f.model == "logistic") {
+        r = grid_search([&](const param_point& p) { return logistic_regression(logistic_opts(p)); }, grid, ts.x.data(),
+                        ts.rows, m, ts.y, folds, co, policy);
+    } else if (f.model == "easyensemble") {
+        r = grid_search(
+            [&](const param_point& p) {
+                return easy_ensemble<logistic_regression>(logistic_regression(logistic_opts(p)),
+                                                          std::size_t(value(p, "n_estimators", double(f.n_estimators))),
+                                                          f.seed);
+            },
+            grid, ts.x.data(), ts.rows, m, ts.y, folds, co, policy);
+    } else {
+        r = grid_search(
+            [&](const param_point& p) {
+                svm_classifier s;
+                s.options.C = value(p, "C", f.C);
+                s.options.kernel.gamma = value(p, "gamma", f.gamma);
+                s.options.kernel.degree = int(value(p, "degree", f.degree));
+                s.options.kernel.type = f.kernel == "linear" ? svm_kernel::linear
+                                        : f.kernel == "poly" ? svm_kernel::poly
+                                                             : svm_kernel::rbf;
+                s.options.tol = f.tol;
+                s.options.balanced = f.class_weight == "balanced";
+                return s;
+            },
+            grid, ts.x.data(), ts.rows, m, ts.y, folds, co, policy);
+    }
+    std::vector<std::string> header = r.param_names;
+    for (const auto mt : r.metrics) {
+        header.push_back(std::string("mean_") + cv_metric_name(mt));
+        header.push_back(std::string("std_") + cv_metric_name(mt));
+    }
+    std::unique_ptr<csv_writer> w = out ? out->csv(header) : std::make_unique<csv_writer>(std::cout, header, "<stdout>");
+    for (std::size_t row = 0; row < r.rows(); ++row) {
+        for (const auto& n : r.param_names) w->add(r.params[row].at(n));
+        for (std::size_t k = 0; k < r.metrics.size(); ++k) w->add(r.mean_score(row, k)).add(r.std_score(row, k));
+        w->end_row();
+    }
+    w->close();
+    if (out) {
+        out->commit();
+        report.done(1, ts.rows, {&*out});
+    }
+    return 0;
+}
+
+struct rfe_cli_options {
+    fit_options fit;
+    std::size_t n_features = 0;
+    double step = 1;
+};
+
+int run_rfe(const rfe_cli_options& o) {
+    const fit_options& f = o.fit;
+    std::optional<output_file> out;
+    if (!f.output.empty()) out.emplace(f.output, std::vector<std::string>{f.data});
+    run_report report("learn rfe");
+    if (f.model != "logistic" && f.model != "svm")
+        throw usage_error("--model ", f.model, ": rfe ranks by the coefficients of logistic or (linear) svm");
+    if (f.model == "svm" && f.kernel != "linear")
+        throw usage_error("--model svm: rfe needs --kernel linear (coefficients exist only for a linear kernel)");
+    training_set ts = read_training(f.data, f.label, f.features);
+    const std::size_t m = ts.features.size();
+    if (o.n_features == 0 || o.n_features >= m)
+        throw usage_error("--n-features ", o.n_features, ": choose between 1 and ", m - 1, " of the ", m, " features");
+    const feature_matrix_view view{ts.x.data(), ts.rows, m};
+    if (f.scale == "standard") {  // scaled once on all rows, as a Pipeline(StandardScaler, RFE(...)) would
+        standard_scaler s;
+        s.fit(view);
+        s.transform(view, ts.x);
+    } else if (f.scale == "minmax") {
+        minmax_scaler s;
+        s.fit(view);
+        s.transform(view, ts.x);
+    }
+    rfe_options ro;
+    ro.n_features_to_select = o.n_features;
+    ro.step = o.step;
+    rfe_result r;
+    if (f.model == "logistic") {
+        rfe_logistic est;
+        est.options.C = f.C;
+        est.options.class_weight = f.class_weight == "balanced" ? class_weight_mode::balanced : class_weight_mode::none;
+        est.options.max_iter = 1000;
+        r = rfe(view, ts.y, est, ro);
+    } else {
+        r = rfe(view, ts.y,
+                [&](const double* X, std::size_t rows, std::size_t cols, std::span<const int> y) {
+                    svm_train_options so;
+                    so.C = f.C;
+                    so.kernel.type = svm_kernel::linear;
+                    so.tol = f.tol;
+                    so.balanced = f.class_weight == "balanced";
+                    return rfe_importances(train_svm(X, rows, cols, y.data(), so));
+                },
+                ro);
+    }
+    const std::vector<std::string> header{"feature", "ranking", "selected"};
+    std::unique_ptr<csv_writer> w = out ? out->csv(header) : std::make_unique<csv_writer>(std::cout, header, "<stdout>");
+    for (std::size_t j = 0; j < m; ++j) w->add_text(ts.features[j]).add(r.ranking[j]).add(int(r.support[j])).end_row();
+    w->close();
+    if (out) {
+        out->commit();
+        report.done(1, ts.rows, {&*out});
+    }
+    return 0;
+}
+
 struct predict_options {
     std::string model, data, output;
     int threads = 0;
@@ -240,34 +471,69 @@ void register_learn(CLI::App& app, std::function<int()>& action) {
     CLI::App* learn = app.add_subcommand("learn", "supervised models on per-atom features (scikit-learn semantics)");
     learn->require_subcommand(1);
 
+    // Options shared by fit, cv and rfe: the model and its parameters.
+    auto add_model_options = [](CLI::App* sub, fit_options& f, bool with_output_required) {
+        sub->add_option("--model", f.model, "knn, logistic, svm or easyensemble (EasyEnsemble of logistic regressions)")
+            ->required()
+            ->check(CLI::IsMember({"knn", "logistic", "svm", "easyensemble", "gbt"}));
+        sub->add_option("--data", f.data, "training table: CSV with a header, or a trajectory (atoms of every frame)")
+            ->required();
+        sub->add_option("--label", f.label, "the column of integer class labels (e.g. a temperature label)")->required();
+        sub->add_option("--features", f.features,
+                        "feature columns (comma-separated; default: every other column but id and timestep)")
+            ->delimiter(',');
+        sub->add_option("--scale", f.scale, "none, standard (default) or minmax: scaler fitted on the training rows")
+            ->check(CLI::IsMember({"none", "standard", "minmax"}));
+        sub->add_option("--k", f.k, "knn: neighbours (default 50)")->check(positive_number());
+        sub->add_option("--weights", f.weights, "knn: uniform (default) or distance")
+            ->check(CLI::IsMember({"uniform", "distance"}));
+        sub->add_option("--metric", f.metric, "knn: euclidean (default) or manhattan")
+            ->check(CLI::IsMember({"euclidean", "manhattan"}));
+        sub->add_option("--C", f.C, "logistic/svm/easyensemble: inverse regularisation (default 1)")->check(positive_number());
+        sub->add_option("--gamma", f.gamma, "svm: kernel gamma (default 0.1)")->check(positive_number());
+        sub->add_option("--kernel", f.kernel, "svm: rbf (default), linear or poly")
+            ->check(CLI::IsMember({"rbf", "linear", "poly"}));
+        sub->add_option("--degree", f.degree, "svm poly: degree (default 3)")->check(positive_number());
+        sub->add_option("--tol", f.tol, "svm: libsvm stopping tolerance (default 1e-3, as scikit-learn)")
+            ->check(positive_number());
+        sub->add_option("--class-weight", f.class_weight, "balanced: weight classes by n/(k n_c)")
+            ->check(CLI::IsMember({"balanced"}));
+        sub->add_option("--n-estimators", f.n_estimators, "easyensemble: balanced subsets, one learner each (default 10)")
+            ->check(positive_number());
+        sub->add_option("--seed", f.seed, "easyensemble: seed of the undersampling (default 0)");
+        add_threads_option(sub, f.threads);
+        auto* o = sub->add_option("-o,--output", f.output, with_output_required ? "the output file" : "output CSV (default: stdout)");
+        if (with_output_required) o->required();
+    };
+
     auto f = std::make_shared<fit_options>();
     CLI::App* fit = learn->add_subcommand("fit", "fit a model and write it as JSON");
-    fit->add_option("--model", f->model, "knn, logistic, svm or easyensemble (EasyEnsemble of logistic regressions)")
-        ->required()
-        ->check(CLI::IsMember({"knn", "logistic", "svm", "easyensemble", "gbt"}));
-    fit->add_option("--data", f->data, "training table: CSV with a header, or a trajectory (atoms of every frame)")->required();
-    fit->add_option("--label", f->label, "the column of integer class labels (e.g. a temperature label)")->required();
-    fit->add_option("--features", f->features, "feature columns (comma-separated; default: every other column but id and timestep)")
-        ->delimiter(',');
-    fit->add_option("--scale", f->scale, "none, standard (default) or minmax: scaler fitted on the training rows")
-        ->check(CLI::IsMember({"none", "standard", "minmax"}));
-    fit->add_option("--k", f->k, "knn: neighbours (default 50)")->check(positive_number());
-    fit->add_option("--weights", f->weights, "knn: uniform (default) or distance")->check(CLI::IsMember({"uniform", "distance"}));
-    fit->add_option("--metric", f->metric, "knn: euclidean (default) or manhattan")->check(CLI::IsMember({"euclidean", "manhattan"}));
-    fit->add_option("--C", f->C, "logistic/svm/easyensemble: inverse regularisation (default 1)")->check(positive_number());
-    fit->add_option("--gamma", f->gamma, "svm: kernel gamma (default 0.1)")->check(positive_number());
-    fit->add_option("--kernel", f->kernel, "svm: rbf (default), linear or poly")->check(CLI::IsMember({"rbf", "linear", "poly"}));
-    fit->add_option("--degree", f->degree, "svm poly: degree (default 3)")->check(positive_number());
-    fit->add_option("--tol", f->tol, "svm: libsvm stopping tolerance (default 1e-3, as scikit-learn)")->check(positive_number());
+    add_model_options(fit, *f, true);
     fit->add_flag("--probability", f->probability, "svm: fit Platt probabilities (libsvm's 5-fold CV)");
-    fit->add_option("--class-weight", f->class_weight, "balanced: weight classes by n/(k n_c)")->check(CLI::IsMember({"balanced"}));
-    fit->add_option("--n-estimators", f->n_estimators, "easyensemble: balanced subsets, one learner each (default 10)")
-        ->check(positive_number());
-    fit->add_option("--seed", f->seed, "easyensemble: seed of the undersampling (default 0)");
-    fit->add_option("-o,--output", f->output, "the model file (JSON)")->required();
     add_examples(fit, {"tessera learn fit --model knn --data train.csv --label T --k 50 -o tml.json",
                        "tessera learn fit --model svm --data train.csv --label soft --C 10 --gamma 0.1 -o igd.json"});
     fit->callback([f, &action] { action = [f] { return run_fit(*f); }; });
+
+    auto c = std::make_shared<cv_cli_options>();
+    CLI::App* cv = learn->add_subcommand("cv", "stratified k-fold cross-validation over a parameter grid (CSV)");
+    add_model_options(cv, c->fit, false);
+    cv->add_option("--folds", c->folds, "stratified folds (default 5; scikit-learn's StratifiedKFold without shuffling)")
+        ->check(in_range(2, 1000));
+    cv->add_option("--grid", c->grid, "NAME=V1,V2,... (repeatable): C, gamma, degree (svm), k (knn), n_estimators")
+        ->take_all();
+    add_examples(cv, {"tessera learn cv --model svm --data train.csv --label soft --folds 10 --grid C=0.1,1,10 --grid gamma=0.01,0.1",
+                      "tessera learn cv --model knn --data train.csv --label T --grid k=10,50,100 -o cv.csv"});
+    cv->callback([c, &action] { action = [c] { return run_cv(*c); }; });
+
+    auto e = std::make_shared<rfe_cli_options>();
+    CLI::App* rfe_cmd = learn->add_subcommand("rfe", "recursive feature elimination (scikit-learn's RFE): a ranking (CSV)");
+    add_model_options(rfe_cmd, e->fit, false);
+    rfe_cmd->add_option("--n-features", e->n_features, "features to keep")->required()->check(positive_number());
+    rfe_cmd->add_option("--step", e->step, "features removed per round (>= 1), or a fraction in (0, 1) (default 1)")
+        ->check(positive_number());
+    add_examples(rfe_cmd, {"tessera learn rfe --model logistic --data train.csv --label loose --n-features 10",
+                           "tessera learn rfe --model svm --kernel linear --data train.csv --label soft --n-features 5 -o ranking.csv"});
+    rfe_cmd->callback([e, &action] { action = [e] { return run_rfe(*e); }; });
 
     auto p = std::make_shared<predict_options>();
     CLI::App* predict = learn->add_subcommand("predict", "apply a model file to a table");

@@ -175,6 +175,42 @@ for name, est, exact in (
     check(same and (dp == 0 if exact else dp < 1e-9), f"sklearn {name}: predictions identical, probabilities "
           f"{'identical' if exact else 'within 1e-9'} ({dp:.1e})")
 
+# --- learn cv = GridSearchCV(Pipeline(StandardScaler, model), StratifiedKFold(5)) ---------------
+from sklearn.feature_selection import RFE  # noqa: E402
+from sklearn.model_selection import GridSearchCV, StratifiedKFold  # noqa: E402
+
+r = t("learn", "cv", "--model", "logistic", "--data", W("train.csv"), "--label", "cls", "--folds", "5",
+      "--grid", "C=0.1,1,10", "-o", W("cv.csv"))
+if check(r.returncode == 0, f"learn cv logistic ({r.stderr.strip()})"):
+    cv = read(W("cv.csv"))
+    gs = GridSearchCV(make_pipeline(StandardScaler(), LogisticRegression(solver="newton-cg", tol=1e-8, max_iter=10000)),
+                      {"logisticregression__C": [0.1, 1, 10]}, cv=StratifiedKFold(5),
+                      scoring=["accuracy", "f1_macro"], refit=False).fit(Xtr_raw, ytr)
+    check(np.array_equal(cv["C"], [0.1, 1, 10])
+          and np.array_equal(cv["mean_accuracy"], gs.cv_results_["mean_test_accuracy"])
+          and np.abs(cv["mean_f1_macro"] - gs.cv_results_["mean_test_f1_macro"]).max() < 1e-12
+          and np.array_equal(cv["std_accuracy"], gs.cv_results_["std_test_accuracy"]),
+          "learn cv logistic: mean and std accuracy identical to GridSearchCV, f1_macro within 1e-12")
+r = t("learn", "cv", "--model", "knn", "--data", W("train.csv"), "--label", "cls", "--grid", "k=5,15,40")
+if check(r.returncode == 0, f"learn cv knn to stdout ({r.stderr.strip()})"):
+    rows = [l.split(",") for l in r.stdout.strip().splitlines()]
+    gs = GridSearchCV(make_pipeline(StandardScaler(), KNeighborsClassifier(algorithm="brute")),
+                      {"kneighborsclassifier__n_neighbors": [5, 15, 40]}, cv=StratifiedKFold(5)).fit(Xtr_raw, ytr)
+    check(rows[0][:2] == ["k", "mean_accuracy"] and [float(x[1]) for x in rows[1:]] == list(gs.cv_results_["mean_test_score"]),
+          "learn cv knn: mean accuracy identical to GridSearchCV")
+
+# --- learn rfe = RFE(LogisticRegression) on standardized features ------------------------------
+Xr = np.column_stack([X[:, j] for j in range(m)] + [rng.normal(0, 1, n) for _ in range(4)])
+rnames = names + [f"noise{j}" for j in range(4)]
+write_csv(W("rfe.csv"), rnames + ["cls"], [list(Xr[:, j]) for j in range(len(rnames))] + [y + 1])
+r = t("learn", "rfe", "--model", "logistic", "--data", W("rfe.csv"), "--label", "cls", "--n-features", "3", "-o", W("rank.csv"))
+if check(r.returncode == 0, f"learn rfe logistic ({r.stderr.strip()})"):
+    rk = [l.split(",") for l in open(W("rank.csv")).read().splitlines()[1:]]
+    sk = RFE(LogisticRegression(solver="newton-cg", tol=1e-8, max_iter=10000), n_features_to_select=3).fit(
+        StandardScaler().fit_transform(Xr), y + 1)
+    check([x[0] for x in rk] == rnames and [int(x[1]) for x in rk] == list(sk.ranking_)
+          and [x[2] == "1" for x in rk] == list(sk.support_), f"learn rfe: ranking identical to sklearn RFE ({sk.ranking_})")
+
 # --- bad input ---------------------------------------------------------------------------------
 r = t("learn", "fit", "--model", "knn", "--data", W("train.csv"), "--label", "nope", "-o", W("x.json"))
 check(r.returncode == 2 and "nope" in r.stderr, "missing label column named")
