@@ -45,6 +45,10 @@ int run_bonds(const bonds_options& o) {
     std::optional<frame> ref;
     std::size_t written = 0;
     const std::size_t used = for_each_selected_frame(o.input, o.frames, "tessera bonds", [&](frame& f, std::size_t index) {
+        if (!ref) {
+            const auto types = f.types();
+            check_table_types(types, opt.cutoffs.num_types(), "--pairs");
+        }
         if (ref) {
             const std::string what = o.input + " frame " + std::to_string(index) + " (timestep " + std::to_string(f.timestep) + ")";
             const auto xa = ref->positions(), xb = f.positions();

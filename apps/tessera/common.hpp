@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <variant>
@@ -348,6 +349,18 @@ inline void add_precision_option(CLI::App* sub, int& precision) {
                      "default: the shortest form that reads back bit for bit")
         ->check(in_range(0, 17));
 }
+/// A per-type-pair table of `flag` covering types 1..table_types must match the frame's types:
+/// a type the table lacks or names in vain is an error (no silent zeros).
+inline void check_table_types(std::span<const int> types, int table_types, const char* flag) {
+    if (types.empty()) throw usage_error(flag, " needs a type column in the input");
+    const auto [lo, hi] = std::minmax_element(types.begin(), types.end());
+    if (*hi > table_types)
+        throw usage_error(flag, " covers types 1..", table_types, " but the input has atoms of type ", *hi,
+                          "; give its pairs too");
+    if (table_types > *hi)
+        throw usage_error(flag, " names type ", table_types, ", but the input's types are ", *lo, "..", *hi);
+}
+
 /// --overwrite for subcommands that add columns to the frames they write.
 inline void add_overwrite_option(CLI::App* sub, bool& overwrite) {
     sub->add_flag("--overwrite", overwrite, "let an output column replace an input column of the same name (default: an error)");

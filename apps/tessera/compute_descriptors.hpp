@@ -49,16 +49,9 @@ struct column_producer {
     std::string flag;
 };
 
-/// A per-type-pair table of `flag` covering types 1..table_types must match the frame's types:
-/// a type the table lacks or names in vain is an error (no silent zeros).
+/// A per-type-pair table of `flag` must match the frame's types (common.hpp check_table_types).
 inline void check_table_types(const frame_context& c, int table_types, const char* flag) {
-    if (c.properties.types.empty()) throw usage_error(flag, " needs a type column in the input");
-    const auto [lo, hi] = std::minmax_element(c.properties.types.begin(), c.properties.types.end());
-    if (*hi > table_types)
-        throw usage_error(flag, " covers types 1..", table_types, " but the input has atoms of type ", *hi,
-                          "; give its pairs too");
-    if (table_types > *hi)
-        throw usage_error(flag, " names type ", table_types, ", but the input's types are ", *lo, "..", *hi);
+    check_table_types(std::span<const int>(c.properties.types), table_types, flag);
 }
 
 struct descriptor_cli {
