@@ -48,6 +48,7 @@ class TesseraConan(ConanFile):
     def requirements(self):
         self.requires("boost/[>=1.74 <2]")
         self.requires("xsimd/[>=8.1 <9]")
+        self.requires("eigen/[>=3.3 <4]")
 
     def package_id(self):
         self.info.clear()
@@ -69,4 +70,4 @@ class TesseraConan(ConanFile):
         self.cpp_info.set_property("pkg_config_name", "tessera")
         self.cpp_info.bindirs = []
         self.cpp_info.libdirs = []
-        self.cpp_info.requires = ["boost::headers", "xsimd::xsimd"]
+        self.cpp_info.requires = ["boost::headers", "xsimd::xsimd", "eigen::eigen"]
