@@ -62,6 +62,8 @@
 
 // dynamics, clusters, statistics
 #include <tessera/cluster/components.hpp>
+#include <tessera/cluster/hierarchical.hpp>
+#include <tessera/cluster/pca.hpp>
 #include <tessera/dynamics/bond_changes.hpp>
 #include <tessera/dynamics/d2min.hpp>
 #include <tessera/dynamics/lens.hpp>
