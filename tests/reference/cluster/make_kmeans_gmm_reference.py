@@ -26,7 +26,8 @@ GaussianMixture (gmm_<data>_<covariance_type>.txt):
   weights, means, covariances, precisions_cholesky (sklearn's shapes, flattened), lower_bound,
   n_iter, converged, score, bic, aic, labels (predict), proba_rows (every 5th row),
   proba (predict_proba on those rows, flattened), score_samples (on those rows),
-  own_init_lower_bound  lower_bound_ of GaussianMixture(k, n_init=1, random_state=0) (its own init)
+  own_init_lower_bound  lower_bound_ of GaussianMixture(k, n_init=1, random_state=0, tol=1e-10,
+                max_iter=1000) (its own k-means init, run to the optimum)
 """
 import os
 
@@ -95,7 +96,8 @@ for dname, X, k in [("blobs", X4, 3), ("cuzr", XC, 3)]:
         gm = GaussianMixture(n_components=k, covariance_type=cov)
         gm._initialize_parameters = lambda X_, random_state, gm=gm: gm._initialize(X_, resp)
         gm.fit(X)
-        own = GaussianMixture(n_components=k, covariance_type=cov, n_init=1, random_state=0).fit(X)
+        own = GaussianMixture(n_components=k, covariance_type=cov, n_init=1, random_state=0, tol=1e-10,
+                              max_iter=1000).fit(X)
         write_keyed(f"gmm_{dname}_{cov}.txt", [
             ("init_labels", init_labels), ("weights", gm.weights_), ("means", gm.means_),
             ("covariances", gm.covariances_), ("precisions_cholesky", gm.precisions_cholesky_),
