@@ -131,15 +131,15 @@ inline void kmeans_check(const feature_matrix_view& x, std::size_t k, std::size_
 /// sklearn's `_tolerance`: tol times the mean over columns of the population variance.
 inline double kmeans_tolerance(const feature_matrix_view& x, double tol) {
     if (tol == 0) return 0;
+    // Row-major passes (numpy's axis-0 reductions add rows in the same order).
+    std::vector<double> mean(x.cols, 0.0), var(x.cols, 0.0);
+    for (std::size_t i = 0; i < x.rows; ++i)
+        for (std::size_t j = 0; j < x.cols; ++j) mean[j] += x(i, j);
+    for (double& m : mean) m /= static_cast<double>(x.rows);
+    for (std::size_t i = 0; i < x.rows; ++i)
+        for (std::size_t j = 0; j < x.cols; ++j) var[j] += (x(i, j) - mean[j]) * (x(i, j) - mean[j]);
     double total = 0;
-    for (std::size_t j = 0; j < x.cols; ++j) {
-        double mean = 0;
-        for (std::size_t i = 0; i < x.rows; ++i) mean += x(i, j);
-        mean /= static_cast<double>(x.rows);
-        double var = 0;
-        for (std::size_t i = 0; i < x.rows; ++i) var += (x(i, j) - mean) * (x(i, j) - mean);
-        total += var / static_cast<double>(x.rows);
-    }
+    for (double v : var) total += v / static_cast<double>(x.rows);
     return total / static_cast<double>(x.cols) * tol;
 }
 
@@ -176,15 +176,19 @@ kmeans_result kmeans_single(const feature_matrix_view& x, std::vector<double> ce
     const bool hamerly = algorithm == kmeans_algorithm::hamerly && k > 1;
 
     constexpr std::size_t unset = std::numeric_limits<std::size_t>::max();
-    std::vector<std::size_t> labels(n, unset), labels_old(n, unset);
+    std::vector<std::size_t> labels(n, unset);
     std::vector<double> upper(hamerly ? n : 0), lower(hamerly ? n : 0);
     std::vector<double> new_centers(k * d), counts(k), shift(k), gap(k, inf);
     std::vector<double> far;  // distances for empty-cluster relocation, allocated on demand
     std::vector<std::size_t> order;
     bool first = true;
+    double max1 = 0, max2 = 0;  // largest and second-largest centre shift of the last M-step
+    std::size_t arg1 = 0;       // the centre that moved most
     constexpr std::size_t chunk = 4096;
+    std::vector<char> chunk_changed((n + chunk - 1) / chunk);
 
-    // Assignment to `c`; the Hamerly bounds are valid for `c` on entry and on exit.
+    // Assignment to `c`; true when a label changed. The Hamerly bounds are valid for the
+    // previous centres on entry (moved here by the shifts to `c`) and for `c` on exit.
     const auto assign = [&](const std::vector<double>& c) {
         if (hamerly && !first)
             for (std::size_t j = 0; j < k; ++j) {
@@ -193,11 +197,15 @@ kmeans_result kmeans_single(const feature_matrix_view& x, std::vector<double> ce
                     if (o != j) m = std::min(m, down(std::sqrt(kmeans_sqdist(&c[j * d], &c[o * d], d))));
                 gap[j] = m;  // lower bound of the distance to the nearest other centre
             }
-        for_each_chunk(policy, n, chunk, [&](std::size_t, std::size_t b, std::size_t e) {
+        for_each_chunk(policy, n, chunk, [&](std::size_t ci, std::size_t b, std::size_t e) {
+            bool changed = false;
             for (std::size_t i = b; i < e; ++i) {
                 const double* xi = x.row(i).data();
                 if (hamerly && !first) {
                     const std::size_t a = labels[i];
+                    // Hamerly's bound update for the centre shifts, rounded outward.
+                    upper[i] = up(upper[i] + up(shift[a]));
+                    lower[i] = down(lower[i] - up(a == arg1 ? max2 : max1));
                     // Lower bound of the distance to every other centre: own bound, or triangle
                     // inequality through the nearest other centre.
                     const double lb = std::max(lower[i], down(gap[a] - upper[i]));
@@ -212,17 +220,20 @@ kmeans_result kmeans_single(const feature_matrix_view& x, std::vector<double> ce
                     if (t < b1) { b2 = b1; b1 = t; best = j; }
                     else if (t < b2) b2 = t;
                 }
+                changed |= labels[i] != best;
                 labels[i] = best;
                 if (hamerly) { upper[i] = up(std::sqrt(b1)); lower[i] = down(std::sqrt(b2)); }
             }
+            chunk_changed[ci] = changed;
         });
         first = false;
+        return std::find(chunk_changed.begin(), chunk_changed.end(), char{1}) != chunk_changed.end();
     };
 
     std::size_t it = 0;
     bool strict = false, converged = false;
     for (; it < max_iter; ++it) {
-        assign(centers);
+        const bool changed = assign(centers);
         // M-step: sums in row order, as sklearn's single-threaded lloyd_iter_chunked_dense.
         std::fill(new_centers.begin(), new_centers.end(), 0.0);
         std::fill(counts.begin(), counts.end(), 0.0);
@@ -259,8 +270,9 @@ kmeans_result kmeans_single(const feature_matrix_view& x, std::vector<double> ce
                 const double alpha = 1.0 / counts[j];
                 for (std::size_t m = 0; m < d; ++m) new_centers[j * d + m] *= alpha;
             }
-        double shift_total = 0, max1 = 0, max2 = 0;
-        std::size_t arg1 = 0;
+        double shift_total = 0;
+        max1 = max2 = 0;
+        arg1 = 0;
         for (std::size_t j = 0; j < k; ++j) {
             shift[j] = std::sqrt(kmeans_sqdist(&new_centers[j * d], &centers[j * d], d));
             shift_total += shift[j] * shift[j];
@@ -268,14 +280,8 @@ kmeans_result kmeans_single(const feature_matrix_view& x, std::vector<double> ce
             else if (shift[j] > max2) max2 = shift[j];
         }
         centers.swap(new_centers);
-        if (hamerly)  // move the bounds with the centres (Hamerly's update, rounded outward)
-            for (std::size_t i = 0; i < n; ++i) {
-                upper[i] = up(upper[i] + up(shift[labels[i]]));
-                lower[i] = down(lower[i] - up(labels[i] == arg1 ? max2 : max1));
-            }
-        if (labels == labels_old) { strict = converged = true; ++it; break; }
+        if (!changed) { strict = converged = true; ++it; break; }  // labels as the step before
         if (shift_total <= tol_abs) { converged = true; ++it; break; }
-        labels_old = labels;
     }
     if (!strict) assign(centers);  // labels from the final centres (sklearn's final E-step)
 
