@@ -19,7 +19,8 @@
 // per iteration as tessera_lloyd). Hamerly skips 64 % of the rows after the first iteration
 // here (heavily overlapping blobs), but at k = d = 8 a skipped row saves only 8 short distances,
 // little next to the passes every iteration makes anyway (centre sums, labels, bounds): the gain
-// is at most ~20 % per iteration and within this machine's noise. It grows with k and d.
+// is at most ~20 % per iteration and within this machine's noise. It grows with k: on
+// 2·10^5 × 8 rows with k = 32, 21 ms per iteration against Lloyd's 36 ms (40 iterations).
 
 #include <tessera/cluster/kmeans.hpp>
 
