@@ -62,6 +62,8 @@
 
 // dynamics, clusters, statistics
 #include <tessera/cluster/components.hpp>
+#include <tessera/cluster/gmm.hpp>
+#include <tessera/cluster/kmeans.hpp>
 #include <tessera/dynamics/bond_changes.hpp>
 #include <tessera/dynamics/d2min.hpp>
 #include <tessera/dynamics/lens.hpp>
