@@ -62,7 +62,9 @@
 
 // dynamics, clusters, statistics
 #include <tessera/cluster/components.hpp>
+#include <tessera/cluster/gmm.hpp>
 #include <tessera/cluster/hierarchical.hpp>
+#include <tessera/cluster/kmeans.hpp>
 #include <tessera/cluster/pca.hpp>
 #include <tessera/dynamics/bond_changes.hpp>
 #include <tessera/dynamics/d2min.hpp>

@@ -1,8 +1,9 @@
 #pragma once
 // Readers for the SciPy / scikit-learn reference files in tests/reference/cluster/ (written by
-// tests/reference/cluster/make_hierarchical_pca_reference.py; floats are repr() of doubles, so
+// tests/reference/cluster/make_hierarchical_pca_reference.py and make_kmeans_gmm_reference.py; floats are repr() of doubles, so
 // strtod reads them back exactly).
 
+#include <cstddef>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -57,6 +58,18 @@ inline std::vector<double> read_cluster_table(const std::string& name, std::size
         x.insert(x.end(), r.begin(), r.end());
     }
     return x;
+}
+
+/// A numeric table with a header line, flattened row-major.
+struct cluster_table {
+    std::vector<double> values;
+    std::size_t rows = 0, cols = 0;
+};
+
+inline cluster_table read_cluster_table(const std::string& name) {
+    cluster_table t;
+    t.values = read_cluster_table(name, t.rows, t.cols);
+    return t;
 }
 
 /// "key v1 v2 ..." lines.
