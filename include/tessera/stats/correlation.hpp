@@ -75,10 +75,13 @@ inline void check_pair(std::span<const double> a, std::span<const double> b, con
     if (a.size() < 2) throw error(who, ": need at least 2 values, got ", a.size());
     check_field(a, who, "a");
     check_field(b, who, "b");
-    for (auto [x, name] : {std::pair{a, "a"}, std::pair{b, "b"}})
-        if (std::all_of(x.begin(), x.end(), [&](double v) { return v == x[0]; }))
+    const auto reject_constant = [who](std::span<const double> x, const char* name) {
+        if (std::all_of(x.begin(), x.end(), [x](double v) { return v == x[0]; }))
             throw error(who, ": field ", name, " is constant (every value is ", x[0],
                         "), so its correlation is undefined");
+    };
+    reject_constant(a, "a");
+    reject_constant(b, "b");
 }
 
 }  // namespace detail
