@@ -73,7 +73,12 @@
 #include <tessera/dynamics/timeseries.hpp>
 #include <tessera/dynamics/trajectory.hpp>
 #include <tessera/dynamics/vibrational_msd.hpp>
+#include <tessera/stats/conditional.hpp>
+#include <tessera/stats/correlation.hpp>
+#include <tessera/stats/histogram.hpp>
+#include <tessera/stats/power_factor.hpp>
 #include <tessera/stats/rdf.hpp>
+#include <tessera/stats/savgol.hpp>
 
 // learning: feature tables, scaling, models over per-particle feature rows (scikit-learn semantics;
 // learn/svm_train.hpp needs libsvm: include it yourself)

@@ -500,6 +500,9 @@ TEST_CASE("voronoi: polyhedron statistics and propensity (seed 002, Eq. 1)", "[v
     CHECK(s[0].d5 == 1.0);
     CHECK(s[1].propensity == Approx((0.25 - 0.6) / 0.6 * 100));
     CHECK(s[1].d5 == Approx(8.0 / 11.0));
+    // A mask that selects nobody leaves f_sub undefined (stats/conditional.hpp's category_propensity).
+    const std::vector<unsigned char> none(10, 0);
+    CHECK_THROWS_WITH(polyhedron_statistics<double>(n3, n4, n5, n6, none), Catch::Contains("subset is empty"));
 }
 
 // ---- interstice features ----------------------------------------------------------------------

@@ -9,14 +9,15 @@
 ///
 /// Δf > 0: the polyhedron type is over-represented in the subset (e.g. the 10 % most liquid-like
 /// atoms). For each type also its d5 = n5 / (n3 + n4 + n5 + n6). Inputs are the n3..n6 columns of
-/// voronoi_cell_descriptors (any thresholds) and a subset as a 0/1 mask.
+/// voronoi_cell_descriptors (any thresholds) and a subset as a 0/1 mask. The counting and Δf are
+/// stats/conditional.hpp's category_propensity over the index <n3,n4,n5,n6> as the label.
 
 #include <tessera/core/error.hpp>
+#include <tessera/stats/conditional.hpp>
 
 #include <algorithm>
 #include <array>
 #include <cstddef>
-#include <map>
 #include <span>
 #include <tuple>
 #include <vector>
@@ -34,32 +35,27 @@ struct polyhedron_stat {
 };
 
 /// Statistics of every polyhedron type present, sorted by count in the subset (descending), then
-/// by count in total, then by index. subset_mask empty: the subset is everyone (Δf = 0).
+/// by count in total, then by index. subset_mask empty: the subset is everyone (Δf = 0); a mask
+/// that selects no atom is an error (the subset fractions are undefined).
 template <class T>
 std::vector<polyhedron_stat> polyhedron_statistics(std::span<const T> n3, std::span<const T> n4, std::span<const T> n5,
                                                    std::span<const T> n6, std::span<const unsigned char> subset_mask = {}) {
     const std::size_t n = n3.size();
     if (n4.size() != n || n5.size() != n || n6.size() != n || (!subset_mask.empty() && subset_mask.size() != n))
         throw error("polyhedron_statistics: columns and mask must have the same length");
-    std::map<voronoi_index, std::array<std::size_t, 2>> counts;
-    std::size_t n_sub = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const voronoi_index k{int(n3[i]), int(n4[i]), int(n5[i]), int(n6[i])};
-        const bool in = subset_mask.empty() || subset_mask[i];
-        auto& c = counts[k];
-        ++c[0];
-        c[1] += in;
-        n_sub += in;
-    }
+    if (n == 0) return {};
+    std::vector<voronoi_index> index(n);
+    for (std::size_t i = 0; i < n; ++i) index[i] = {int(n3[i]), int(n4[i]), int(n5[i]), int(n6[i])};
     std::vector<polyhedron_stat> out;
-    for (const auto& [k, c] : counts) {
+    for (const auto& c : category_propensity<voronoi_index>(index, subset_mask)) {
         polyhedron_stat s;
-        s.index = k;
-        s.count_total = c[0];
-        s.count_subset = c[1];
-        s.fraction_total = double(c[0]) / double(n);
-        s.fraction_subset = n_sub ? double(c[1]) / double(n_sub) : 0.0;
-        s.propensity = (s.fraction_subset - s.fraction_total) / s.fraction_total * 100.0;
+        s.index = c.label;
+        s.count_total = c.count_total;
+        s.count_subset = c.count_subset;
+        s.fraction_total = c.fraction_total;
+        s.fraction_subset = c.fraction_subset;
+        s.propensity = c.propensity;
+        const auto& k = c.label;
         const int sum = k[0] + k[1] + k[2] + k[3];
         s.d5 = sum ? double(k[2]) / double(sum) : 0.0;
         out.push_back(s);
