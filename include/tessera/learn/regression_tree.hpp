@@ -205,6 +205,8 @@ public:
     /// splitter's rand_r state seeded with `rand_r_seed`.
     regression_tree build(std::span<const std::size_t> rows_used, const double* y, const regression_tree_options& opt,
                           std::uint32_t rand_r_seed) {
+        for (const std::size_t r : rows_used)
+            if (r >= rows_) throw error("regression tree: row ", r, " of a table of ", rows_, " rows");
         y_ = y;
         rand_state_ = rand_r_seed;
         min_leaf_ = opt.min_samples_leaf;
