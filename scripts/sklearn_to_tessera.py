@@ -4,8 +4,9 @@ file (JSON, include/tessera/learn/model_file.hpp), so that a model trained in Py
 in C++ — `tessera learn predict`, or inside a host code — with the same numbers.
 
 Supported: KNeighborsClassifier (brute-force semantics), LogisticRegression, SVC (kernels rbf,
-linear, poly, sigmoid; probabilities when fitted with probability=True), and a Pipeline of a
-StandardScaler or MinMaxScaler followed by one of them.
+linear, poly, sigmoid; probabilities when fitted with probability=True),
+GradientBoostingClassifier (loss "log_loss"/"deviance", the default prior init or init="zero"; its
+trees node for node), and a Pipeline of a StandardScaler or MinMaxScaler followed by one of them.
 
 As a module:
     from sklearn_to_tessera import to_tessera, save
@@ -44,6 +45,34 @@ def _scaler(s):
     if name == "MinMaxScaler":
         return {"kind": "minmax", "min": [float(v) for v in s.min_], "scale": [float(v) for v in s.scale_]}
     raise ValueError(f"unsupported scaler {name} (StandardScaler, MinMaxScaler)")
+
+
+def _gradient_boosting(g):
+    """The "gbt" object: classes, learning rate, the init raw score F_0 and every tree's arrays."""
+    if g.loss not in ("log_loss", "deviance"):
+        raise ValueError(f"GradientBoostingClassifier: loss {g.loss!r} is not supported (log_loss)")
+    k = 1 if len(g.classes_) == 2 else len(g.classes_)
+    probe = np.zeros((1, g.n_features_in_), dtype=np.float32)
+    if g.init_ == "zero":
+        init = np.zeros(k)
+    elif type(g.init_).__name__ == "DummyClassifier" and g.init_.strategy == "prior":
+        init = g._loss.get_init_raw_predictions(probe, g.init_)[0]  # sklearn's own F_0, to the bit
+    else:
+        raise ValueError("GradientBoostingClassifier: only the default (prior) or 'zero' init is supported")
+    trees = []
+    for stage in g.estimators_:
+        for est in stage:
+            t = est.tree_
+            trees.append({"children_left": [int(v) for v in t.children_left],
+                          "children_right": [int(v) for v in t.children_right],
+                          "feature": [int(v) for v in t.feature],
+                          "threshold": [float(v) for v in t.threshold],
+                          "value": [float(v) for v in t.value[:, 0, 0]],
+                          "impurity": [float(v) for v in t.impurity],
+                          "n_node_samples": [int(v) for v in t.n_node_samples],
+                          "weighted_n_node_samples": [float(v) for v in t.weighted_n_node_samples]})
+    return {"classes": _ints(g.classes_), "learning_rate": float(g.learning_rate),
+            "init": [float(v) for v in np.ravel(init)], "trees": trees}
 
 
 def to_tessera(estimator, features, label=""):
@@ -90,8 +119,12 @@ def to_tessera(estimator, features, label=""):
                       "intercept": [float(v) for v in estimator.intercept_],
                       "prob_a": [float(v) for v in estimator.probA_] if prob else [],
                       "prob_b": [float(v) for v in estimator.probB_] if prob else []}
+    elif name == "GradientBoostingClassifier":
+        doc["model"] = "gbt"
+        doc["gbt"] = _gradient_boosting(estimator)
     else:
-        raise ValueError(f"unsupported estimator {name} (KNeighborsClassifier, LogisticRegression, SVC)")
+        raise ValueError(f"unsupported estimator {name} (KNeighborsClassifier, LogisticRegression, SVC, "
+                         "GradientBoostingClassifier)")
     return doc
 
 

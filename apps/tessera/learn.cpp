@@ -1,7 +1,8 @@
 // `tessera learn fit|predict|score` (docs/cli.md): supervised models over per-atom feature
 // tables — kNN (the machine-learned temperature: mean label of the k nearest training atoms),
-// logistic regression, RBF/linear/poly SVM (libsvm), EasyEnsemble of logistic regressions —
-// with scikit-learn's semantics (include/tessera/learn/). Data: CSV with a header, or any
+// logistic regression, RBF/linear/poly SVM (libsvm), EasyEnsemble of logistic regressions,
+// gradient-boosted trees (gbt, GradientBoostingClassifier) — with scikit-learn's semantics
+// (include/tessera/learn/). Data: CSV with a header, or any
 // trajectory tessera reads (every frame's atoms are rows, its columns the features).
 // Models: one JSON file (learn/model_file.hpp).
 #include "common.hpp"
@@ -10,6 +11,7 @@
 
 #include <tessera/io/csv_reader.hpp>
 #include <tessera/learn/feature_selection.hpp>
+#include <tessera/learn/gradient_boosting.hpp>
 #include <tessera/learn/metrics.hpp>
 #include <tessera/learn/model_selection.hpp>
 #include <tessera/learn/model_file.hpp>
@@ -91,18 +93,40 @@ std::vector<std::int64_t> class_labels(const table& t, const std::string& label)
 struct fit_options {
     std::string model, data, label, output, scale = "standard", weights = "uniform", kernel = "rbf", class_weight, metric = "euclidean";
     std::vector<std::string> features;
-    std::size_t k = 50, n_estimators = 10;
-    double C = 1.0, gamma = 0.1, learning_rate = 0.1, tol = 1e-3;
+    std::size_t k = 50, n_estimators = 0;  // 0: not given (easyensemble 10, gbt 100)
+    double C = 1.0, gamma = 0.1, learning_rate = 0.1, tol = 1e-3, subsample = 1.0;
     int degree = 3, max_depth = 3, threads = 0;
     std::uint64_t seed = 0;
     bool probability = false;
 };
 
+/// --n-estimators, or the model's default: 10 for easyensemble, scikit-learn's 100 for gbt.
+std::size_t n_estimators(const fit_options& o) { return o.n_estimators ? o.n_estimators : o.model == "gbt" ? 100 : 10; }
+
+/// The gradient-boosting options of the flags; a grid point may override n_estimators,
+/// learning_rate and max_depth.
+gradient_boosting_options gbt_options(const fit_options& o, const param_point& p = {}) {
+    auto value = [&](const char* name, double fallback) {
+        const auto it = p.find(name);
+        return it == p.end() ? fallback : it->second;
+    };
+    auto count = [&](const char* name, double fallback) {
+        const double v = value(name, fallback);
+        if (v != std::floor(v) || v < 1) throw usage_error("--grid ", name, ": ", v, " is not a whole number >= 1");
+        return static_cast<std::size_t>(v);
+    };
+    gradient_boosting_options g;
+    g.n_estimators = count("n_estimators", double(n_estimators(o)));
+    g.learning_rate = value("learning_rate", o.learning_rate);
+    g.max_depth = count("max_depth", double(o.max_depth));
+    g.subsample = o.subsample;
+    g.seed = o.seed;
+    return g;
+}
+
 int run_fit(const fit_options& o) {
     output_file out(o.output, {o.data});
     run_report report("learn fit");
-    if (o.model == "gbt")
-        throw usage_error("--model gbt: gradient boosting is not implemented yet (knn, logistic, svm, easyensemble)");
     const table t = load_table(o.data);
     learned_model lm;
     lm.kind = o.model;
@@ -152,7 +176,7 @@ int run_fit(const fit_options& o) {
             lm.logistic.emplace(lo);
             lm.logistic->fit(x.data(), n, m, yi);
         } else {
-            lm.ensemble.emplace(logistic_regression(lo), o.n_estimators, o.seed);
+            lm.ensemble.emplace(logistic_regression(lo), n_estimators(o), o.seed);
             lm.ensemble->fit(x.data(), n, m, yi);
         }
     } else if (o.model == "svm") {
@@ -165,6 +189,8 @@ int run_fit(const fit_options& o) {
         so.probability = o.probability;
         so.balanced = o.class_weight == "balanced";
         lm.svm = train_svm(x.data(), n, m, yi.data(), so);
+    } else if (o.model == "gbt") {
+        lm.gbt = fit_gradient_boosting(view, yi, gbt_options(o));
     }
     lm.prepare();
     save_model(lm, out.temporary(), out.target());
@@ -217,7 +243,8 @@ param_grid parse_grid(const std::vector<std::string>& items, const std::string& 
     const std::map<std::string, std::vector<std::string>> known{{"knn", {"k"}},
                                                                 {"logistic", {"C"}},
                                                                 {"svm", {"C", "gamma", "degree"}},
-                                                                {"easyensemble", {"C", "n_estimators"}}};
+                                                                {"easyensemble", {"C", "n_estimators"}},
+                                                                {"gbt", {"n_estimators", "learning_rate", "max_depth"}}};
     param_grid grid;
     for (const auto& item : items) {
         const auto eq = item.find('=');
@@ -257,12 +284,14 @@ int run_cv(const cv_cli_options& o) {
     std::optional<output_file> out;
     if (!f.output.empty()) out.emplace(f.output, std::vector<std::string>{f.data});
     run_report report("learn cv");
-    if (f.model == "gbt") throw usage_error("--model gbt: gradient boosting is not implemented yet");
     if (f.scale == "minmax") throw usage_error("--scale minmax: cross-validation scales with standard (or none)");
     const training_set ts = read_training(f.data, f.label, f.features);
     const std::size_t m = ts.features.size();
     param_grid grid = parse_grid(o.grid, f.model);
-    if (grid.empty()) grid[f.model == "knn" ? "k" : "C"] = {f.model == "knn" ? double(f.k) : f.C};
+    if (grid.empty()) {
+        if (f.model == "gbt") grid["n_estimators"] = {double(n_estimators(f))};
+        else grid[f.model == "knn" ? "k" : "C"] = {f.model == "knn" ? double(f.k) : f.C};
+    }
     const auto folds = stratified_kfold(ts.y, o.folds);
     cv_options co;
     co.standardize = f.scale == "standard";
@@ -298,10 +327,13 @@ int run_cv(const cv_cli_options& o) {
         r = grid_search(
             [&](const param_point& p) {
                 return easy_ensemble<logistic_regression>(logistic_regression(logistic_opts(p)),
-                                                          std::size_t(value(p, "n_estimators", double(f.n_estimators))),
+                                                          std::size_t(value(p, "n_estimators", double(n_estimators(f)))),
                                                           f.seed);
             },
             grid, ts.x.data(), ts.rows, m, ts.y, folds, co, policy);
+    } else if (f.model == "gbt") {
+        r = grid_search([&](const param_point& p) { return gradient_boosting_classifier(gbt_options(f, p)); }, grid,
+                        ts.x.data(), ts.rows, m, ts.y, folds, co, policy);
     } else {
         r = grid_search(
             [&](const param_point& p) {
@@ -348,8 +380,9 @@ int run_rfe(const rfe_cli_options& o) {
     std::optional<output_file> out;
     if (!f.output.empty()) out.emplace(f.output, std::vector<std::string>{f.data});
     run_report report("learn rfe");
-    if (f.model != "logistic" && f.model != "svm")
-        throw usage_error("--model ", f.model, ": rfe ranks by the coefficients of logistic or (linear) svm");
+    if (f.model != "logistic" && f.model != "svm" && f.model != "gbt")
+        throw usage_error("--model ", f.model,
+                          ": rfe ranks by the coefficients of logistic or (linear) svm, or the feature importances of gbt");
     if (f.model == "svm" && f.kernel != "linear")
         throw usage_error("--model svm: rfe needs --kernel linear (coefficients exist only for a linear kernel)");
     training_set ts = read_training(f.data, f.label, f.features);
@@ -376,6 +409,8 @@ int run_rfe(const rfe_cli_options& o) {
         est.options.class_weight = f.class_weight == "balanced" ? class_weight_mode::balanced : class_weight_mode::none;
         est.options.max_iter = 1000;
         r = rfe(view, ts.y, est, ro);
+    } else if (f.model == "gbt") {
+        r = rfe(view, ts.y, rfe_gradient_boosting{gbt_options(f)}, ro);
     } else {
         r = rfe(view, ts.y,
                 [&](const double* X, std::size_t rows, std::size_t cols, std::span<const int> y) {
@@ -473,7 +508,9 @@ void register_learn(CLI::App& app, std::function<int()>& action) {
 
     // Options shared by fit, cv and rfe: the model and its parameters.
     auto add_model_options = [](CLI::App* sub, fit_options& f, bool with_output_required) {
-        sub->add_option("--model", f.model, "knn, logistic, svm or easyensemble (EasyEnsemble of logistic regressions)")
+        sub->add_option("--model", f.model,
+                        "knn, logistic, svm, easyensemble (EasyEnsemble of logistic regressions) or gbt "
+                        "(gradient-boosted trees)")
             ->required()
             ->check(CLI::IsMember({"knn", "logistic", "svm", "easyensemble", "gbt"}));
         sub->add_option("--data", f.data, "training table: CSV with a header, or a trajectory (atoms of every frame)")
@@ -498,9 +535,17 @@ void register_learn(CLI::App& app, std::function<int()>& action) {
             ->check(positive_number());
         sub->add_option("--class-weight", f.class_weight, "balanced: weight classes by n/(k n_c)")
             ->check(CLI::IsMember({"balanced"}));
-        sub->add_option("--n-estimators", f.n_estimators, "easyensemble: balanced subsets, one learner each (default 10)")
+        sub->add_option("--n-estimators", f.n_estimators,
+                        "easyensemble: balanced subsets, one learner each (default 10); gbt: boosting stages (default 100)")
             ->check(positive_number());
-        sub->add_option("--seed", f.seed, "easyensemble: seed of the undersampling (default 0)");
+        sub->add_option("--learning-rate", f.learning_rate, "gbt: shrinkage of each tree (default 0.1)")
+            ->check(positive_number());
+        sub->add_option("--max-depth", f.max_depth, "gbt: depth of each tree (default 3)")->check(positive_number());
+        sub->add_option("--subsample", f.subsample, "gbt: fraction of rows per stage, in (0, 1] (default 1)")
+            ->check(CLI::Range(0.0, 1.0))
+            ->check(positive_number());
+        sub->add_option("--seed", f.seed,
+                        "easyensemble: seed of the undersampling; gbt: scikit-learn's random_state, < 2^32 (default 0)");
         add_threads_option(sub, f.threads);
         auto* o = sub->add_option("-o,--output", f.output, with_output_required ? "the output file" : "output CSV (default: stdout)");
         if (with_output_required) o->required();
@@ -511,7 +556,8 @@ void register_learn(CLI::App& app, std::function<int()>& action) {
     add_model_options(fit, *f, true);
     fit->add_flag("--probability", f->probability, "svm: fit Platt probabilities (libsvm's 5-fold CV)");
     add_examples(fit, {"tessera learn fit --model knn --data train.csv --label T --k 50 -o tml.json",
-                       "tessera learn fit --model svm --data train.csv --label soft --C 10 --gamma 0.1 -o igd.json"});
+                       "tessera learn fit --model svm --data train.csv --label soft --C 10 --gamma 0.1 -o igd.json",
+                       "tessera learn fit --model gbt --data train.csv --label soft --scale none --n-estimators 200 -o gbt.json"});
     fit->callback([f, &action] { action = [f] { return run_fit(*f); }; });
 
     auto c = std::make_shared<cv_cli_options>();
@@ -519,7 +565,9 @@ void register_learn(CLI::App& app, std::function<int()>& action) {
     add_model_options(cv, c->fit, false);
     cv->add_option("--folds", c->folds, "stratified folds (default 5; scikit-learn's StratifiedKFold without shuffling)")
         ->check(in_range(2, 1000));
-    cv->add_option("--grid", c->grid, "NAME=V1,V2,... (repeatable): C, gamma, degree (svm), k (knn), n_estimators")
+    cv->add_option("--grid", c->grid,
+                   "NAME=V1,V2,... (repeatable): C, gamma, degree (svm), k (knn), n_estimators (easyensemble, gbt), "
+                   "learning_rate, max_depth (gbt)")
         ->take_all();
     add_examples(cv, {"tessera learn cv --model svm --data train.csv --label soft --folds 10 --grid C=0.1,1,10 --grid gamma=0.01,0.1",
                       "tessera learn cv --model knn --data train.csv --label T --grid k=10,50,100 -o cv.csv"});
@@ -532,7 +580,8 @@ void register_learn(CLI::App& app, std::function<int()>& action) {
     rfe_cmd->add_option("--step", e->step, "features removed per round (>= 1), or a fraction in (0, 1) (default 1)")
         ->check(positive_number());
     add_examples(rfe_cmd, {"tessera learn rfe --model logistic --data train.csv --label loose --n-features 10",
-                           "tessera learn rfe --model svm --kernel linear --data train.csv --label soft --n-features 5 -o ranking.csv"});
+                           "tessera learn rfe --model svm --kernel linear --data train.csv --label soft --n-features 5 -o ranking.csv",
+                           "tessera learn rfe --model gbt --scale none --data train.csv --label soft --n-features 5"});
     rfe_cmd->callback([e, &action] { action = [e] { return run_rfe(*e); }; });
 
     auto p = std::make_shared<predict_options>();

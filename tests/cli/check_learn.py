@@ -4,7 +4,8 @@ a synthetic 3-class table and a real descriptor table (tessera compute on the LA
 label = atom type). kNN predictions, probabilities and label means identical; logistic
 probabilities within 1e-6 (sklearn newton-cg at tol 1e-8, its rounding floor: both converge to the unique optimum
 of the same objective); SVM decision values within 1e-4 and >= 99.9 % identical predictions
-(libsvm underneath both); EasyEnsemble probabilities are the mean of its logistic learners';
+(libsvm underneath both); gradient boosting (fit, cv, rfe, and a converted scikit-learn model)
+identical predictions, probabilities within 1e-12, cv accuracies and rfe rankings identical; EasyEnsemble probabilities are the mean of its logistic learners';
 metrics equal sklearn.metrics; bad input fails with a message naming the file.
 Usage: check_learn.py TESSERA_EXE REFERENCE_DIR WORK_DIR"""
 import os
@@ -210,6 +211,102 @@ if check(r.returncode == 0, f"learn rfe logistic ({r.stderr.strip()})"):
         StandardScaler().fit_transform(Xr), y + 1)
     check([x[0] for x in rk] == rnames and [int(x[1]) for x in rk] == list(sk.ranking_)
           and [x[2] == "1" for x in rk] == list(sk.support_), f"learn rfe: ranking identical to sklearn RFE ({sk.ranking_})")
+
+# --- gbt = GradientBoostingClassifier ------------------------------------------------------------
+# scikit-learn runs in a child process with NumPy's AVX-512 exp/log loops disabled when the CPU has
+# them (they differ from the C library's by 1 ulp, which can flip exactly tied splits; see
+# include/tessera/learn/gradient_boosting.hpp): then tessera's fit is scikit-learn's to the bit.
+import json  # noqa: E402
+import subprocess  # noqa: E402
+
+SKLEARN_GBT = r"""
+import json, sys
+import numpy as np
+from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.feature_selection import RFE
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+a = json.load(open(sys.argv[1]))
+def table(path, label):
+    d = np.genfromtxt(path, delimiter=",", names=True)
+    return np.column_stack([d[c] for c in a["features"]]), d[label].astype(int)
+X, y = table(a["train"], a["label"])
+out = {}
+if a["task"] == "fit":
+    g = GradientBoostingClassifier(**a["params"]).fit(X, y)
+    Xq, _ = table(a["test"], a["label"])
+    out = {"proba": g.predict_proba(Xq).tolist(), "pred": g.predict(Xq).tolist(),
+           "decision": g.decision_function(Xq).tolist()}
+elif a["task"] == "cv":
+    gs = GridSearchCV(GradientBoostingClassifier(**a["params"]), a["grid"], cv=StratifiedKFold(5),
+                      scoring=["accuracy", "f1_macro"], refit=False).fit(X, y)
+    out = {"params": [dict(p) for p in gs.cv_results_["params"]],
+           "accuracy": gs.cv_results_["mean_test_accuracy"].tolist(),
+           "f1_macro": gs.cv_results_["mean_test_f1_macro"].tolist()}
+else:
+    out = {"ranking": RFE(GradientBoostingClassifier(**a["params"]), n_features_to_select=a["n"]).fit(X, y).ranking_.tolist()}
+json.dump(out, open(sys.argv[2], "w"))
+"""
+
+
+def sklearn_gbt(tag, **args):
+    env = dict(os.environ)
+    if "avx512f" in open("/proc/cpuinfo").read():
+        env["NPY_DISABLE_CPU_FEATURES"] = "AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL"
+    json.dump(args, open(W(f"{tag}_args.json"), "w"))
+    subprocess.run([sys.executable, "-c", SKLEARN_GBT, W(f"{tag}_args.json"), W(f"{tag}_sk.json")], env=env, check=True)
+    return json.load(open(W(f"{tag}_sk.json")))
+
+
+r = t("learn", "fit", "--model", "gbt", "--scale", "none", "--data", W("train.csv"), "--label", "cls", "--features",
+      ",".join(names), "--n-estimators", "40", "--learning-rate", "0.2", "--max-depth", "4", "--seed", "3", "-o", W("gbt.json"))
+if check(r.returncode == 0, f"fit gbt 3 classes ({r.stderr.strip()})"):
+    t("learn", "predict", W("gbt.json"), "--data", W("test.csv"), "-o", W("gbt_pred.csv"))
+    p = read(W("gbt_pred.csv"))
+    sk = sklearn_gbt("gbt3", task="fit", train=W("train.csv"), test=W("test.csv"), label="cls", features=names,
+                     params={"n_estimators": 40, "learning_rate": 0.2, "max_depth": 4, "random_state": 3})
+    proba = np.column_stack([p[f"proba_{c}"] for c in (1, 2, 3)])
+    rel = np.abs(proba - np.array(sk["proba"])).max()
+    check(np.array_equal(p["prediction"], sk["pred"]) and rel <= 1e-12,
+          f"gbt (3 classes, 40 stages, depth 4, rate 0.2): predictions identical, probabilities within 1e-12 ({rel:.1e})")
+r = t("learn", "fit", "--model", "gbt", "--scale", "none", "--data", W("bin_train.csv"), "--label", "b", "-o", W("gbtb.json"))
+if check(r.returncode == 0, f"fit gbt binary, default 100 stages ({r.stderr.strip()})"):
+    t("learn", "predict", W("gbtb.json"), "--data", W("bin_test.csv"), "-o", W("gbtb_pred.csv"))
+    p = read(W("gbtb_pred.csv"))
+    sk = sklearn_gbt("gbt2", task="fit", train=W("bin_train.csv"), test=W("bin_test.csv"), label="b", features=names,
+                     params={"random_state": 0})
+    dd = np.abs(p["decision"] - np.array(sk["decision"])).max()
+    check(len(json.load(open(W("gbtb.json")))["gbt"]["trees"]) == 100 and np.array_equal(p["prediction"], sk["pred"])
+          and dd <= 1e-12 * np.abs(sk["decision"]).max(),
+          f"gbt binary (defaults: 100 stages): predictions identical, decision within 1e-12 relative ({dd:.1e})")
+r = t("learn", "cv", "--model", "gbt", "--scale", "none", "--data", W("train.csv"), "--label", "cls", "--features",
+      ",".join(names), "--grid", "n_estimators=10,30", "--grid", "max_depth=2,3", "-o", W("gbt_cv.csv"))
+if check(r.returncode == 0, f"learn cv gbt ({r.stderr.strip()})"):
+    cv = read(W("gbt_cv.csv"))
+    sk = sklearn_gbt("gbtcv", task="cv", train=W("train.csv"), label="cls", features=names, params={"random_state": 0},
+                     grid={"n_estimators": [10, 30], "max_depth": [2, 3]})
+    ok = len(cv) == 4
+    for prm, acc, f1 in zip(sk["params"], sk["accuracy"], sk["f1_macro"]):
+        row = cv[(cv["n_estimators"] == prm["n_estimators"]) & (cv["max_depth"] == prm["max_depth"])]
+        ok = ok and len(row) == 1 and row["mean_accuracy"][0] == acc and abs(row["mean_f1_macro"][0] - f1) < 1e-12
+    check(ok, "learn cv gbt: mean accuracy identical to GridSearchCV(GradientBoostingClassifier), f1_macro within 1e-12")
+r = t("learn", "rfe", "--model", "gbt", "--scale", "none", "--n-estimators", "30", "--data", W("rfe.csv"), "--label", "cls",
+      "--n-features", "3", "-o", W("gbt_rank.csv"))
+if check(r.returncode == 0, f"learn rfe gbt ({r.stderr.strip()})"):
+    rk = [l.split(",") for l in open(W("gbt_rank.csv")).read().splitlines()[1:]]
+    sk = sklearn_gbt("gbtrfe", task="rfe", train=W("rfe.csv"), label="cls", features=rnames,
+                     params={"n_estimators": 30, "random_state": 0}, n=3)
+    check([int(x[1]) for x in rk] == sk["ranking"],
+          f"learn rfe gbt: ranking identical to RFE(GradientBoostingClassifier) ({sk['ranking']})")
+from sklearn.ensemble import GradientBoostingClassifier  # noqa: E402
+est = make_pipeline(StandardScaler(), GradientBoostingClassifier(n_estimators=30, max_depth=2, random_state=1))
+est.fit(Xtr_raw, ytr)
+save(to_tessera(est, names, "cls"), W("sk_gbt.json"))
+r = t("learn", "predict", W("sk_gbt.json"), "--data", W("test.csv"), "-o", W("sk_gbt.csv"))
+if check(r.returncode == 0, f"sklearn GradientBoostingClassifier converted and run by tessera ({r.stderr.strip()})"):
+    p = read(W("sk_gbt.csv"))
+    dp = np.abs(np.column_stack([p[f"proba_{c}"] for c in (1, 2, 3)]) - est.predict_proba(Xte_raw)).max()
+    check(np.array_equal(p["prediction"], est.predict(Xte_raw)) and dp < 1e-12,
+          f"sklearn gbt (Pipeline with StandardScaler) converted: predictions identical, probabilities within 1e-12 ({dp:.1e})")
 
 # --- bad input ---------------------------------------------------------------------------------
 r = t("learn", "fit", "--model", "knn", "--data", W("train.csv"), "--label", "nope", "-o", W("x.json"))

@@ -110,6 +110,38 @@ TEST_CASE("rfe: rankings identical to scikit-learn 1.2.1 RFE(LogisticRegression)
     CHECK(check_rfe_cases("multiclass", "multiclass_rfe.csv", rfe_logistic{}) == 3);
 }
 
+TEST_CASE("rfe: ranking identical to scikit-learn 1.2.1 RFE(GradientBoostingClassifier(random_state=0))",
+          "[learn][feature_selection]") {
+    // tests/reference/learn/make_gbt_reference.py: gbt/binary_train.csv (6 continuous features,
+    // 400 rows), n_features_to_select=2, step=1; importances = feature_importances_² per round.
+    const std::string dir = std::string(TESSERA_TEST_DATA_DIR) + "/learn/gbt/";
+    std::ifstream in(dir + "binary_train.csv");
+    REQUIRE(in.good());
+    std::string line;
+    std::getline(in, line);
+    labelled d;
+    d.cols = split(line).size() - 1;
+    while (std::getline(in, line)) {
+        const auto f = split(line);
+        for (std::size_t j = 0; j < d.cols; ++j) d.X.push_back(std::stod(f[j]));
+        d.y.push_back(std::stoi(f[d.cols]));
+        ++d.rows;
+    }
+    std::ifstream rin(dir + "rfe_gbt_ranking.txt");
+    std::vector<std::size_t> expected;
+    for (std::size_t r; rin >> r;) expected.push_back(r);
+    REQUIRE(expected.size() == d.cols);
+    rfe_options o;
+    o.n_features_to_select = 2;
+    const rfe_result r = rfe(d.view(), d.y, rfe_gradient_boosting{}, o);
+    CHECK(r.ranking == expected);
+    CHECK(r.n_rounds == 4);
+    // the importances are the squares of feature_importances_
+    const auto g = fit_gradient_boosting(d.view(), d.y);
+    const auto imp = g.feature_importances(), sq = rfe_importances(g);
+    for (std::size_t j = 0; j < d.cols; ++j) CHECK(sq[j] == imp[j] * imp[j]);
+}
+
 #if defined(TESSERA_TEST_HAVE_LIBSVM)
 TEST_CASE("rfe: rankings identical to scikit-learn 1.2.1 RFE(SVC(kernel='linear')) (libsvm)",
           "[learn][feature_selection]") {

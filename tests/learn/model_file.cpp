@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <random>
+#include <string>
 
 using namespace tessera;
 
@@ -49,9 +50,9 @@ TEST_CASE("model_file: every model kind predicts bit-identically after a JSON ro
     const auto train = make_data(150, 1), test = make_data(60, 2);
     std::vector<int> yi(train.y.begin(), train.y.end());
     std::vector<double> xs = train.x;
-    for (const char* kind : {"knn", "logistic", "svm", "easyensemble"}) {
+    for (const char* kind : {"knn", "logistic", "svm", "easyensemble", "gbt", "gbt2"}) {
         INFO(kind);
-        auto lm = base(kind);
+        auto lm = base(std::string(kind).starts_with("gbt") ? "gbt" : kind);
         std::vector<double> x = train.x;
         lm.scale(x);
         if (std::string(kind) == "knn") {
@@ -73,6 +74,14 @@ TEST_CASE("model_file: every model kind predicts bit-identically after a JSON ro
             p.prob_a = {-1.1, -0.9, -1.3};
             p.prob_b = {0.05, -0.02, 0.1};
             lm.svm.emplace(p);
+        } else if (std::string(kind).starts_with("gbt")) {  // 3 classes, and 2 (decision column)
+            std::vector<int> y2 = yi;
+            if (std::string(kind) == "gbt2")
+                for (int& v : y2) v = v == 1 ? 1 : 2;
+            gradient_boosting_options o;
+            o.n_estimators = 15;
+            o.subsample = 0.8;
+            lm.gbt = fit_gradient_boosting(feature_matrix_view{x.data(), train.rows, train.cols}, y2, o);
         } else {
             lm.ensemble.emplace(logistic_regression{}, 4, 11);
             lm.ensemble->fit(x.data(), train.rows, train.cols, yi);
@@ -83,6 +92,7 @@ TEST_CASE("model_file: every model kind predicts bit-identically after a JSON ro
         require_same(lm.predict(test.x, test.rows), back.predict(test.x, test.rows));
         CHECK(model_to_json(back) == text);
         CHECK(back.features == lm.features);
+        if (lm.gbt) CHECK(back.gbt->feature_importances() == lm.gbt->feature_importances());
     }
 }
 

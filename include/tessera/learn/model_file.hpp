@@ -5,7 +5,7 @@
 /// code, in situ) reads. Saved as one JSON document (nlohmann-json, Debian nlohmann-json3-dev):
 ///
 ///     {"format": "tessera-model", "version": 1,
-///      "model": "knn" | "logistic" | "svm" | "easyensemble",
+///      "model": "knn" | "logistic" | "svm" | "easyensemble" | "gbt",
 ///      "features": ["f1", "f2", ...], "label": "T",
 ///      "scaler": {"kind": "none"}
 ///              | {"kind": "standard", "mean": [...], "scale": [...]}
@@ -16,11 +16,16 @@
 ///      "svm": {"kernel": "rbf"|"linear"|"poly"|"sigmoid", "gamma": g, "coef0": c, "degree": d,
 ///              "classes": [...], "n_support": [...], "support_vectors": [[...], ...],
 ///              "dual_coef": [[...], ...], "intercept": [...], "prob_a": [...], "prob_b": [...]},
-///      "easyensemble": {"seed": s, "estimators": [{"classes": ..., "coef": ..., "intercept": ...}, ...]}}
+///      "easyensemble": {"seed": s, "estimators": [{"classes": ..., "coef": ..., "intercept": ...}, ...]},
+///      "gbt": {"classes": [...], "learning_rate": ν, "init": [F_0, ...],
+///              "trees": [{"children_left": [...], "children_right": [...], "feature": [...],
+///                         "threshold": [...], "value": [...], "impurity": [...],
+///                         "n_node_samples": [...], "weighted_n_node_samples": [...]}, ...]}}
 ///
 /// Exactly one of the model objects is present. Coefficients follow scikit-learn's attribute
-/// names and signs (coef_, intercept_, dual_coef_, ...), so scripts/sklearn_to_tessera.py-style
-/// converters are direct. Numbers are written by nlohmann-json with 17 significant digits
+/// names and signs (coef_, intercept_, dual_coef_, ...; gbt trees are scikit-learn's tree_
+/// arrays, stage-major: stage m, class column k at m·K' + k, K' = 1 for two classes), so
+/// scripts/sklearn_to_tessera.py-style converters are direct. Numbers are written by nlohmann-json with 17 significant digits
 /// (round trip exact): a model saved and loaded predicts bit-identically.
 ///
 /// Scaling: x' = (x − mean)/scale (standard) or x' = x·scale + min (minmax), the fitted
@@ -30,6 +35,7 @@
 #include <tessera/core/error.hpp>
 #include <tessera/learn/ensemble.hpp>
 #include <tessera/learn/feature_matrix.hpp>
+#include <tessera/learn/gradient_boosting.hpp>
 #include <tessera/learn/knn.hpp>
 #include <tessera/learn/logistic.hpp>
 #include <tessera/learn/scaler.hpp>
@@ -50,14 +56,14 @@ namespace tessera {
 /// What learned_model::predict returns for `rows` query rows.
 struct model_prediction {
     std::vector<std::int64_t> label;  ///< predicted class (classifiers)
-    std::vector<double> decision;     ///< binary logistic / svm decision value; empty otherwise
+    std::vector<double> decision;     ///< binary logistic / svm / gbt decision value; empty otherwise
     std::vector<std::int64_t> classes;
     std::vector<double> proba;       ///< rows × classes.size(); empty when the model has none
     std::vector<double> label_mean;  ///< kNN: mean label of the k nearest training rows
 };
 
 struct learned_model {
-    std::string kind;  ///< "knn", "logistic", "svm", "easyensemble"
+    std::string kind;  ///< "knn", "logistic", "svm", "easyensemble", "gbt"
     std::vector<std::string> features;
     std::string label;
     std::string scaling = "none";  ///< "none", "standard", "minmax"
@@ -69,6 +75,7 @@ struct learned_model {
     std::optional<logistic_regression> logistic;
     std::optional<svm_model> svm;
     std::optional<easy_ensemble<logistic_regression>> ensemble;
+    std::optional<gradient_boosting_classifier> gbt;
 
     /// Applies the scaler to row-major raw features (rows × features.size()), in place.
     void scale(std::vector<double>& x) const {
@@ -139,6 +146,13 @@ struct learned_model {
             ensemble->predict(x.data(), rows, m, std::span<int>(y));
             p.label.assign(y.begin(), y.end());
             p.proba = ensemble->predict_proba(x.data(), rows, m);
+        } else if (kind == "gbt") {
+            p.classes = to64(gbt->classes());
+            std::vector<int> y(rows);
+            gbt->predict(x.data(), rows, m, std::span<int>(y));
+            p.label.assign(y.begin(), y.end());
+            p.proba = gbt->predict_proba(x.data(), rows, m);
+            if (p.classes.size() == 2) p.decision = gbt->decision_function(x.data(), rows, m);
         } else {
             throw error("learned_model: unknown model kind '", kind, "'");
         }
@@ -208,6 +222,19 @@ inline std::string model_to_json(const learned_model& lm) {
         json est = json::array();
         for (std::size_t e = 0; e < lm.ensemble->n_estimators(); ++e) est.push_back(detail::logistic_json(lm.ensemble->estimator(e)));
         j["easyensemble"] = {{"seed", lm.ensemble->seed()}, {"estimators", est}};
+    } else if (lm.kind == "gbt") {
+        json trees = json::array();
+        for (const auto& t : lm.gbt->trees())
+            trees.push_back({{"children_left", t.children_left}, {"children_right", t.children_right},
+                             {"feature", t.feature}, {"threshold", t.threshold}, {"value", t.value},
+                             {"impurity", t.impurity}, {"n_node_samples", t.n_node_samples},
+                             {"weighted_n_node_samples", t.weighted_n_node_samples}});
+        const auto c = lm.gbt->classes();
+        const auto init = lm.gbt->init();
+        j["gbt"] = {{"classes", std::vector<int>(c.begin(), c.end())},
+                    {"learning_rate", lm.gbt->learning_rate()},
+                    {"init", std::vector<double>(init.begin(), init.end())},
+                    {"trees", trees}};
     } else {
         throw error("model_to_json: unknown model kind '", lm.kind, "'");
     }
@@ -283,8 +310,26 @@ inline learned_model model_from_json(const std::string& text, const std::string&
             for (const auto& est : e.at("estimators")) learners.push_back(detail::logistic_from_json(est, m, name));
             lm.ensemble = easy_ensemble<logistic_regression>::from_estimators(std::move(learners), m,
                                                                              e.value("seed", std::uint64_t(0)));
+        } else if (lm.kind == "gbt") {
+            const auto& g = j.at("gbt");
+            std::vector<regression_tree> trees;
+            for (const auto& t : g.at("trees")) {
+                regression_tree r;
+                r.children_left = t.at("children_left").get<std::vector<std::int64_t>>();
+                r.children_right = t.at("children_right").get<std::vector<std::int64_t>>();
+                r.feature = t.at("feature").get<std::vector<std::int64_t>>();
+                r.threshold = t.at("threshold").get<std::vector<double>>();
+                r.value = t.at("value").get<std::vector<double>>();
+                r.impurity = t.at("impurity").get<std::vector<double>>();
+                r.n_node_samples = t.at("n_node_samples").get<std::vector<std::int64_t>>();
+                r.weighted_n_node_samples = t.at("weighted_n_node_samples").get<std::vector<double>>();
+                trees.push_back(std::move(r));
+            }
+            lm.gbt = gradient_boosting_classifier::from_parts(g.at("classes").get<std::vector<int>>(), m,
+                                                              g.at("learning_rate").get<double>(),
+                                                              g.at("init").get<std::vector<double>>(), std::move(trees));
         } else {
-            throw error(name, ": unknown model '", lm.kind, "' (knn, logistic, svm, easyensemble)");
+            throw error(name, ": unknown model '", lm.kind, "' (knn, logistic, svm, easyensemble, gbt)");
         }
     } catch (const nlohmann::json::exception& e) {
         throw error(name, ": not a valid tessera model file: ", e.what());

@@ -70,6 +70,7 @@
 
 #include <tessera/core/error.hpp>
 #include <tessera/core/execution.hpp>
+#include <tessera/learn/detail/numpy_sum.hpp>
 #include <tessera/learn/feature_matrix.hpp>
 #include <tessera/learn/metrics.hpp>
 #include <tessera/learn/scaler.hpp>
@@ -178,28 +179,6 @@ inline std::uint64_t bounded_draw(std::mt19937_64& rng, std::uint64_t n) {
 template <class T>
 void fisher_yates(std::vector<T>& v, std::mt19937_64& rng) {
     for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[bounded_draw(rng, i)]);
-}
-
-/// numpy's pairwise summation (pairwise_sum in loops_utils.h.src), for a contiguous array.
-inline double numpy_pairwise_sum(const double* a, std::size_t n) {
-    if (n < 8) {
-        double res = 0.;  // numpy starts from -0.0 and adds; the same value for any finite sum here
-        for (std::size_t i = 0; i < n; ++i) res += a[i];
-        return res;
-    }
-    if (n <= 128) {
-        double r[8];
-        for (std::size_t j = 0; j < 8; ++j) r[j] = a[j];
-        std::size_t i = 8;
-        for (; i < n - (n % 8); i += 8)
-            for (std::size_t j = 0; j < 8; ++j) r[j] += a[i + j];
-        double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for (; i < n; ++i) res += a[i];
-        return res;
-    }
-    std::size_t n2 = n / 2;
-    n2 -= n2 % 8;
-    return numpy_pairwise_sum(a, n2) + numpy_pairwise_sum(a + n2, n - n2);
 }
 
 inline double cv_score(cv_metric m, std::span<const std::int64_t> t, std::span<const std::int64_t> p) {
