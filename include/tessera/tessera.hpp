@@ -69,7 +69,11 @@
 #include <tessera/dynamics/timeseries.hpp>
 #include <tessera/dynamics/trajectory.hpp>
 #include <tessera/dynamics/vibrational_msd.hpp>
+#include <tessera/stats/power_law.hpp>
 #include <tessera/stats/rdf.hpp>
+#include <tessera/stats/spatial_correlation.hpp>
+#include <tessera/stats/temporal_correlation.hpp>
+#include <tessera/stats/voxel_field.hpp>
 
 // learning: feature tables, scaling, models over per-particle feature rows (scikit-learn semantics;
 // learn/svm_train.hpp needs libsvm: include it yourself)

@@ -5,11 +5,11 @@
 /// of voxel relaxation times t_c, "a clear power-law … with an exponent close to −1").
 ///
 /// Method of Clauset, Shalizi & Newman, SIAM Review 51, 661 (2009), continuous case:
-/// - for a given x_min, over the n samples x_i ≥ x_min,
+/// - fit_power_law(x, x_min): for a given x_min, over the n samples x_i ≥ x_min,
 ///   \f$ \hat\alpha = 1 + n \big[\sum_i \ln(x_i/x_{min})\big]^{-1} \f$ (their Eq. 3.1) with standard
 ///   error (α̂ − 1)/√n (Eq. 3.2) — the same α̂ as scipy.stats.pareto.fit(x, floc=0, fscale=x_min)
 ///   gives as b + 1;
-/// - x_min is chosen as the candidate minimising the Kolmogorov–Smirnov distance between the tail
+/// - fit_power_law_scan(x, min_tail): x_min is chosen as the candidate minimising the Kolmogorov–Smirnov distance between the tail
 ///   and the fitted law, computed as in the authors' plfit.m: tail sorted ascending z_1 … z_n,
 ///   D = max_i |(1 − (x_min/z_i)^(α̂−1)) − (i−1)/n|; candidates are the distinct sample values
 ///   except the largest, ties in D go to the smaller x_min. Deliberate difference: candidates

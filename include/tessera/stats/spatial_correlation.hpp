@@ -39,9 +39,11 @@
 /// default; blocks should be several ξ wide), replicate q drops every pair with an end in block q
 /// (and block q's particles from the variance), C and the fit are redone with the same rule, and
 /// σ²_ξ = (B−1)/B Σ_q (ξ_q − ξ̄)² over the B non-empty blocks. The per-frame means are not
-/// recomputed per replicate. In the reference's Monte Carlo it matches the true spread and
-/// covers ξ₀ at 2σ in ~93% of realisations. Mean subtraction biases C(r) down by about
-/// (correlation volume)/(system volume), so ξ comes out slightly short on small systems.
+/// recomputed per replicate. In the reference's Monte Carlo (200 fields with ξ₀ = 1 on a 16³
+/// lattice) the mean jackknife error is 0.151 against a true spread of 0.141 (OLS: 0.054), and
+/// |ξ − ξ₀| < 2σ (3σ) holds in 88% (97.5%) of realisations. Mean subtraction biases C(r) down by
+/// about (correlation volume)/(system volume), so ξ comes out short on small systems (mean 0.91
+/// there).
 ///
 /// Accumulation is deterministic and independent of the thread count: particles are processed
 /// in fixed chunks whose partial sums are added in chunk order (core/execution.hpp).
