@@ -77,8 +77,12 @@
 #include <tessera/stats/correlation.hpp>
 #include <tessera/stats/histogram.hpp>
 #include <tessera/stats/power_factor.hpp>
+#include <tessera/stats/power_law.hpp>
 #include <tessera/stats/rdf.hpp>
 #include <tessera/stats/savgol.hpp>
+#include <tessera/stats/spatial_correlation.hpp>
+#include <tessera/stats/temporal_correlation.hpp>
+#include <tessera/stats/voxel_field.hpp>
 
 // learning: feature tables, scaling, models over per-particle feature rows (scikit-learn semantics;
 // learn/svm_train.hpp needs libsvm: include it yourself)
