@@ -72,6 +72,9 @@ struct neighbor_request {
     double radius = std::numeric_limits<double>::infinity();  ///< bonds with r < radius
     std::size_t k = std::numeric_limits<std::size_t>::max();   ///< at most the k nearest
     bool voronoi = false;  ///< the Voronoi neighbours instead (rows weighted by face area)
+    /// k-nearest requests only: also every bond with r < also_within (0: none). The union of a
+    /// k-nearest and a ball request, as a stage made of several descriptors reads (model_stage).
+    double also_within = 0;
 
     /// Every neighbour closer than r (a ball).
     static neighbor_request within(double r) { return {neighbor_need::ball, r}; }
@@ -79,6 +82,12 @@ struct neighbor_request {
     static neighbor_request nearest_k(std::size_t k,
                                       double max_radius = std::numeric_limits<double>::infinity()) {
         return {neighbor_need::sorted_nearest, max_radius, k};
+    }
+    /// The k nearest (closer than max_radius) and every neighbour closer than r: the union of
+    /// nearest_k(k, max_radius) and within(r), one prefix of a sorted row.
+    static neighbor_request nearest_k_or_within(std::size_t k, double r,
+                                                double max_radius = std::numeric_limits<double>::infinity()) {
+        return {neighbor_need::sorted_nearest, max_radius, k, false, r};
     }
     /// The particles sharing a Voronoi face, each bond weighted by the face's area.
     static neighbor_request voronoi_faces() {
@@ -88,6 +97,8 @@ struct neighbor_request {
     /// What a stage serving exactly this request tells prepare().
     neighbor_stage_info stage_info() const {
         if (voronoi) return {neighbor_need::any, 0, 0, true};
+        if (need == neighbor_need::sorted_nearest && also_within > 0)  // as nearest_or_ball{k, also_within}
+            return {neighbor_need::sorted_nearest, also_within, k};
         if (need == neighbor_need::sorted_nearest) return {neighbor_need::sorted_nearest, radius, k};
         return {neighbor_need::ball, radius, 0};
     }

@@ -246,7 +246,33 @@ public:
             search_impl<false>(q, k, out_idx, out_dist, policy);
     }
 
+    /// Entries of the node stack search_row() needs (> the tree's depth + 1).
+    [[nodiscard]] std::size_t row_stack_size() const noexcept {
+        return std::min<std::size_t>(nodes_.size() + 1, 256);  // median splits: depth <= log2 n + 1
+    }
+
+    /// The k nearest training rows of one query row `x` (cols() values), unchecked: idx[k] and
+    /// dist[k], sorted by (distance, index) — the row kneighbors() gives for x, bit for bit (the
+    /// same tree walk, or the same heap over rows in index order). `stack` holds
+    /// row_stack_size() entries (unused by the brute algorithm). No allocation: for callers
+    /// that query one row at a time (a model inside a per-particle pipeline stage).
+    void search_row(const double* x, std::size_t k, std::int64_t* idx, double* dist,
+                    std::pair<std::size_t, double>* stack) const noexcept {
+        if (metric_ == knn_metric::euclidean)
+            one_row<true>(x, k, idx, dist, stack);
+        else
+            one_row<false>(x, k, idx, dist, stack);
+    }
+
 private:
+    template <bool Squared>
+    void one_row(const double* x, std::size_t k, std::int64_t* hi, double* hv,
+                 std::pair<std::size_t, double>* stack) const noexcept {
+        const bool tree = algorithm_ == knn_algorithm::kd_tree && !nodes_.empty();
+        if (!tree || !tree_query<Squared>(x, k, hv, hi, stack)) brute_query<Squared>(x, k, hv, hi);
+        finish(hv, hi, k);
+    }
+
     struct node {
         std::size_t begin, end;  // rows perm_[begin, end)
         std::int64_t left = -1, right = -1;
@@ -391,14 +417,9 @@ private:
         }
         constexpr std::size_t chunk = 64;
         detail::for_each_chunk(policy, q.rows, chunk, [&](std::size_t, std::size_t b, std::size_t e) {
-            std::vector<std::pair<std::size_t, double>> stack(std::min<std::size_t>(nodes_.size() + 1, 256));  // > depth + 1 (median splits: depth <= log2 n + 1)
-            for (std::size_t a = b; a < e; ++a) {
-                const double* x = q.data + a * q.stride();
-                double* hv = out_dist + a * k;
-                std::int64_t* hi = out_idx + a * k;
-                if (!tree_query<Squared>(x, k, hv, hi, stack.data())) brute_query<Squared>(x, k, hv, hi);
-                finish(hv, hi, k);
-            }
+            std::vector<std::pair<std::size_t, double>> stack(row_stack_size());
+            for (std::size_t a = b; a < e; ++a)
+                one_row<Squared>(q.data + a * q.stride(), k, out_idx + a * k, out_dist + a * k, stack.data());
         });
     }
 

@@ -276,6 +276,12 @@ public:
         pair_sums<Arch>(k, f);
     }
     std::size_t kernel_scratch_size() const noexcept { return stride_; }
+    /// From one row's libsvm decision values f: the index into classes() of libsvm's vote
+    /// (what predict() reports), and the class probabilities p[n_classes()] (predict_proba(),
+    /// needs has_probability()); work: work_size() doubles. No checks, no allocation.
+    std::size_t vote_row(const double* f, double* work) const noexcept { return vote(f, work); }
+    void probability_row(const double* f, double* p, double* work) const noexcept { probability(f, p, work); }
+    std::size_t work_size() const noexcept { return 3 * n_classes() * n_classes() + 2 * n_classes(); }
 
 private:
     svm_parameters p_;

@@ -61,17 +61,25 @@ struct neighbor_list_traits<prefix_list<T>> {
 };
 
 /// How many bonds of a row sorted by distance a request reads: those with r² < radius² (the
-/// test a ball query applies, in T), at most k. Rows not sorted by distance (a plain ball
-/// query) are read whole — the planner only does that when every request is that same ball.
+/// test a ball query applies, in T), at most k — and, when the request has `also_within`, at
+/// least those with r² < also_within². Rows not sorted by distance (a plain ball query) are
+/// read whole — the planner only does that when every request is that same ball.
 template <class T>
 std::size_t prefix_length(std::span<const T> sorted_distances2, const neighbor_request& request) noexcept {
     const std::size_t n = std::min(sorted_distances2.size(), request.k);
-    if (!(request.radius < std::numeric_limits<double>::max())) return n;
-    const T r = T(request.radius);
-    const T r2 = r * r;
     // Rows are short (tens of bonds): a forward scan beats a binary search here.
-    std::size_t m = 0;
-    while (m < n && sorted_distances2[m] < r2) ++m;
+    std::size_t m = n;
+    if (request.radius < std::numeric_limits<double>::max()) {
+        const T r = T(request.radius);
+        const T r2 = r * r;
+        m = 0;
+        while (m < n && sorted_distances2[m] < r2) ++m;
+    }
+    if (request.also_within > 0) {
+        const T b = T(request.also_within);
+        const T b2 = b * b;
+        while (m < sorted_distances2.size() && sorted_distances2[m] < b2) ++m;
+    }
     return m;
 }
 

@@ -120,6 +120,9 @@ public:
                 throw error("planner: descriptor ", entries_.size() + 1, " (columns ", join(d.columns(particle_properties{})),
                             ") requests the k nearest with k = ", r.k, " and max_radius ", r.radius,
                             ": k must be finite and >= 1, max_radius > 0 (infinity for none)");
+            if (!(r.also_within >= 0 && r.also_within < std::numeric_limits<double>::max()))
+                throw error("planner: descriptor ", entries_.size() + 1, " (columns ", join(d.columns(particle_properties{})),
+                            ") requests a ball of ", r.also_within, " with its k nearest: give a finite radius");
         } else if (!r.voronoi) {
             if (!(r.radius > 0 && r.radius < std::numeric_limits<double>::max())) {
                 throw error("planner: descriptor ", entries_.size() + 1, " (columns ",
@@ -156,6 +159,11 @@ public:
             } else {
                 k = std::max(k, r.k);
                 near_r = std::max(near_r, r.radius);
+                if (r.also_within > 0) {  // a union with a ball (model_stage): the ball part
+                    if (any_ball && r.also_within != ball_r) one_radius = false;
+                    ball_r = std::max(ball_r, r.also_within);
+                    any_ball = true;
+                }
             }
         }
         if (k == 0 && any_ball) {
