@@ -19,7 +19,8 @@
 /// holds the largest k (`nearest_or_ball`) serves them all; each descriptor is handed its
 /// prefix, zero copy. When every request is the same ball, the query is an unsorted ball (no
 /// sort needed: each descriptor reads whole rows); only balls: `sorted_ball`; only k-nearest:
-/// `nearest`. Voronoi requests share one tessellation.
+/// `nearest`. Voronoi requests share one tessellation. A request that is itself a union
+/// (`nearest_k_or_within`, a learn/model_stage.hpp stage) counts as both its k and its ball.
 ///
 /// Equivalence (tested bit for bit, tests/pipeline/planner.cpp): each descriptor's columns equal
 /// those of the compile-time pipeline with the stage its request names — `nearest{k, r}` for a
