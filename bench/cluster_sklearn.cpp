@@ -4,8 +4,8 @@
 //
 // | row                      | what (tessera)                                   | reference (cluster_sklearn.py)          |
 // |--------------------------|--------------------------------------------------|-----------------------------------------|
-// | kmeans/hamerly           | kmeans_from(x, init, 300, 1e-4), Hamerly         | KMeans(init, n_init=1, "lloyd"/"elkan") |
-// | kmeans/lloyd             | the same, kmeans_algorithm::lloyd                |                                         |
+// | kmeans/default           | kmeans_from(x, init, 300, 1e-4) (automatic: Lloyd at k·d = 64) | KMeans(init, n_init=1, "lloyd"/"elkan") |
+// | kmeans/hamerly, /lloyd   | the same, kmeans_algorithm::hamerly / ::lloyd    |                                         |
 // | gmm_full                 | gmm_from(x, resp, full, tol 0, max_iter 50)      | GaussianMixture(full, tol=0, 50), _initialize(resp) |
 // | ward/N, single/N         | agglomerate(x, ward / single)                    | scipy linkage(x, "ward" / "single")     |
 //
@@ -215,6 +215,8 @@ void write_inputs(const std::vector<std::size_t>& agglomerate_rows) {
 int main(int argc, char** argv) {
     std::vector<std::size_t> rows{5000};
     if (large()) rows.push_back(20000);
+    benchmark::RegisterBenchmark("kmeans/default", kmeans_case, tessera::kmeans_algorithm::automatic)
+        ->Unit(benchmark::kMillisecond)->Iterations(1);
     benchmark::RegisterBenchmark("kmeans/hamerly", kmeans_case, tessera::kmeans_algorithm::hamerly)
         ->Unit(benchmark::kMillisecond)->Iterations(1);
     benchmark::RegisterBenchmark("kmeans/lloyd", kmeans_case, tessera::kmeans_algorithm::lloyd)
