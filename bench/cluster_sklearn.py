@@ -5,10 +5,11 @@ Reads the inputs and tessera's results that bench_cluster_sklearn wrote (raw flo
 DIR), fits the same models with the reference on one thread, checks that the results agree, and
 prints times and ratios (reference CPU time / tessera CPU time; > 1 means tessera is faster).
 
-    bench/cluster_sklearn.py DIR [--tessera-json FILE] [--repetitions R]
+    bench/cluster_sklearn.py DIR [--tessera-json FILE] [--repetitions R] [--only REGEX]
 
 FILE is Google Benchmark's --benchmark_out JSON of bench_cluster_sklearn; without it only the
-reference times and the checks are printed. Times are CPU seconds (time.process_time) of one
+reference times and the checks are printed. --only runs the cases whose name ("kmeans",
+"gmm", "ward 20000", "single 5000") matches REGEX. Times are CPU seconds (time.process_time) of one
 fit, the median of R repetitions; OpenBLAS/OpenMP are held to one thread (environment +
 threadpoolctl).
 
@@ -21,6 +22,7 @@ Checks (exit status 1 if one fails):
   Ward and single linkage: the same merges (a, b, size) and heights within 1e-12 relative.
 """
 import os
+import re
 
 for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_v] = "1"
@@ -102,12 +104,27 @@ def main():
     ap.add_argument("dir")
     ap.add_argument("--tessera-json")
     ap.add_argument("--repetitions", type=int, default=3)
+    ap.add_argument("--only", default="")
     args = ap.parse_args()
+    want = re.compile(args.only)
     d, reps = args.dir, args.repetitions
     warnings.simplefilter("ignore", ConvergenceWarning)
     ref = {}
 
-    # k-means
+    if want.search("kmeans"):
+        kmeans_cases(d, reps, ref)
+    if want.search("gmm"):
+        gmm_case(d, reps, ref)
+    agglomerative_cases(d, reps, ref, want)
+    report(ref, tessera_times(args.tessera_json))
+    if failures:
+        print("FAILED checks:", ", ".join(failures))
+        return 1
+    print("all checks passed")
+    return 0
+
+
+def kmeans_cases(d, reps, ref):
     x = load(d, "kmeans_x.f64", COLS)
     init = load(d, "kmeans_init.f64", COLS)
     inertia, iters = load(d, "kmeans_tessera.f64")
@@ -125,7 +142,9 @@ def main():
         dc = np.max(np.abs(km.cluster_centers_ - centres))
         check(f"kmeans {algo} centres", dc <= 1e-9, f"max |diff| {dc:.2e}")
 
-    # GMM, full covariance, from the same responsibilities
+
+def gmm_case(d, reps, ref):
+    """GMM, full covariance, from the same responsibilities."""
     x = load(d, "gmm_x.f64", COLS)
     resp = load(d, "gmm_resp.f64")
     lower, n_iter = load(d, "gmm_tessera.f64")
@@ -148,11 +167,14 @@ def main():
     dm = np.max(np.abs(gm.means_ - means))
     check("gmm means", dm <= 1e-8, f"max |diff| {dm:.2e}")
 
-    # Ward and single linkage
+
+def agglomerative_cases(d, reps, ref, want):
     sizes = sorted(int(f.split("_")[1]) for f in os.listdir(d) if f.startswith("agglo_") and f.endswith("_x.f64"))
     for n in sizes:
         x = load(d, f"agglo_{n}_x.f64", COLS)
         for method in ("ward", "single"):
+            if not want.search(f"{method} {n}"):
+                continue
             z_t = load(d, f"{method}_{n}_tessera.f64", 4)
             t, z = timed(lambda: linkage(x, method=method), reps)
             ref[f"{method} {n}"] = t
@@ -163,7 +185,8 @@ def main():
             dh = np.max(np.abs(z[:, 2] - z_t[:, 2]) / np.maximum(np.abs(z[:, 2]), 1e-300))
             check(f"{method} {n} heights", dh <= 1e-12, f"max rel diff {dh:.2e}")
 
-    tt = tessera_times(args.tessera_json)
+
+def report(ref, tt):
     print()
     print("| case | tessera ms | reference ms | ratio ref/tessera | target | met |")
     print("|---|---|---|---|---|---|")
@@ -178,11 +201,6 @@ def main():
     for b in ("kmeans/hamerly", "kmeans/lloyd"):
         if b in tt:
             print(f"(tessera {b}: {tt[b] * 1e3:.0f} ms)")
-    if failures:
-        print("FAILED checks:", ", ".join(failures))
-        return 1
-    print("all checks passed")
-    return 0
 
 
 if __name__ == "__main__":
