@@ -13,6 +13,8 @@
 // stop on sklearn's centre-shift tolerance). Counter: rows × iterations per second.
 // Build: g++ -std=c++20 -O2 -I include bench/cluster_kmeans.cpp -lbenchmark -lpthread
 //
+// (Numbers below are from before the blocked distance scan and the two-pass Hamerly of
+// cluster/kmeans.hpp; the current ones, and sklearn's: bench/cluster_sklearn.cpp, docs/performance.md.)
 // Measured 2026-12-06 on this shared 2-core machine (g++ 12 -O2, one thread; CPU time, the wall
 // time was ~2.5x from other jobs), three runs: tessera_hamerly 0.89-0.94 s and tessera_lloyd
 // 0.89-0.98 s (15 iterations each), plain_lloyd 2.0 s (31 iterations, ~64 ms each — the same

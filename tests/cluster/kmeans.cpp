@@ -68,7 +68,9 @@ TEST_CASE("kmeans_from equals sklearn KMeans(init=centres, n_init=1) on blobs an
             const tessera::feature_matrix_view x{t.values.data(), t.rows, t.cols};
             auto ref = tessera_test::read_cluster_keyed("kmeans_" + c.name + ".txt");
             REQUIRE(ref["init"].size() == c.k * t.cols);
-            const auto r = tessera::kmeans_from(x, ref["init"]);
+            // Hamerly explicitly: automatic would pick Lloyd for these small k·cols, and the
+            // bitwise Hamerly == Lloyd check below needs both paths.
+            const auto r = tessera::kmeans_from(x, ref["init"], 300, 1e-4, tessera::kmeans_algorithm::hamerly);
             REQUIRE(r.k == c.k);
             REQUIRE(r.cols == t.cols);
             REQUIRE(r.labels == as_labels(ref["labels"]));
@@ -125,9 +127,12 @@ TEST_CASE("kmeans: Hamerly equals plain Lloyd through n_init restarts, and the s
     tessera::kmeans_options opt;
     opt.k = 8;
     opt.seed = 7;
+    opt.algorithm = tessera::kmeans_algorithm::hamerly;
     const auto r = tessera::kmeans(x, opt);
     require_identical(r, tessera::kmeans(x, opt));
     opt.algorithm = tessera::kmeans_algorithm::lloyd;
+    require_identical(r, tessera::kmeans(x, opt));
+    opt.algorithm = tessera::kmeans_algorithm::automatic;
     require_identical(r, tessera::kmeans(x, opt));
 }
 

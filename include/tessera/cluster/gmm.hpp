@@ -87,42 +87,73 @@ struct gaussian_mixture {
 
     /// log(w_c N(x; μ_c, Σ_c)) for the k components into out[0..k).
     void weighted_log_prob(const double* x, double* out) const {
+        std::vector<double> terms(2 * k), scratch(2 * cols);
+        row_terms(terms.data());
+        weighted_log_prob(x, out, terms.data(), scratch.data());
+    }
+    /// The same with the row-independent terms from row_terms (2k values) and 2·cols doubles of
+    /// scratch, for loops over rows: the logarithms of the Cholesky diagonals and of the weights
+    /// are taken once instead of per row.
+    void weighted_log_prob(const double* x, double* out, const double* terms, double* scratch) const {
         const double log_2pi = std::log(2 * std::numbers::pi);
+        double* const diff = scratch;
+        double* const y = scratch + cols;
         for (std::size_t c = 0; c < k; ++c) {
             const double* mu = &means[c * cols];
-            double q = 0, log_det = 0;
+            for (std::size_t j = 0; j < cols; ++j) diff[j] = x[j] - mu[j];
+            double q = 0;
             if (covariance == covariance_type::full || covariance == covariance_type::tied) {
                 const double* u = covariance == covariance_type::full ? &precisions_cholesky[c * cols * cols]
                                                                        : precisions_cholesky.data();
-                for (std::size_t j = 0; j < cols; ++j) {  // y_j = Σ_{m ≤ j} (x − μ)_m U_mj
-                    double y = 0;
-                    for (std::size_t m = 0; m <= j; ++m) y += (x[m] - mu[m]) * u[m * cols + j];
-                    q += y * y;
-                    log_det += std::log(u[j * cols + j]);
+                // y_j = Σ_{m ≤ j} (x − μ)_m U_mj, summed over m in increasing order for every j;
+                // row m of U is added to all y_j at once (contiguous, independent sums).
+                std::fill(y, y + cols, 0.0);
+                for (std::size_t m = 0; m < cols; ++m) {
+                    const double dm = diff[m];
+                    const double* um = u + m * cols;
+                    for (std::size_t j = m; j < cols; ++j) y[j] += dm * um[j];
                 }
+                for (std::size_t j = 0; j < cols; ++j) q += y[j] * y[j];
             } else if (covariance == covariance_type::diag) {
                 const double* p = &precisions_cholesky[c * cols];
                 for (std::size_t j = 0; j < cols; ++j) {
-                    const double y = (x[j] - mu[j]) * p[j];
-                    q += y * y;
-                    log_det += std::log(p[j]);
+                    const double t = diff[j] * p[j];
+                    q += t * t;
                 }
             } else {
                 const double p = precisions_cholesky[c];
-                for (std::size_t j = 0; j < cols; ++j) q += (x[j] - mu[j]) * (x[j] - mu[j]);
+                for (std::size_t j = 0; j < cols; ++j) q += diff[j] * diff[j];
                 q *= p * p;
-                log_det = static_cast<double>(cols) * std::log(p);
             }
-            out[c] = -0.5 * (static_cast<double>(cols) * log_2pi + q) + log_det + std::log(weights[c]);
+            out[c] = -0.5 * (static_cast<double>(cols) * log_2pi + q) + terms[c] + terms[k + c];
+        }
+    }
+    /// Row-independent terms of weighted_log_prob: [0, k) Σ_j log U_jj (the log-determinant of
+    /// the precision's Cholesky factor, summed in column order), [k, 2k) log w_c.
+    void row_terms(double* terms) const {
+        for (std::size_t c = 0; c < k; ++c) {
+            double log_det = 0;
+            if (covariance == covariance_type::full || covariance == covariance_type::tied) {
+                const double* u = covariance == covariance_type::full ? &precisions_cholesky[c * cols * cols]
+                                                                       : precisions_cholesky.data();
+                for (std::size_t j = 0; j < cols; ++j) log_det += std::log(u[j * cols + j]);
+            } else if (covariance == covariance_type::diag) {
+                for (std::size_t j = 0; j < cols; ++j) log_det += std::log(precisions_cholesky[c * cols + j]);
+            } else {
+                log_det = static_cast<double>(cols) * std::log(precisions_cholesky[c]);
+            }
+            terms[c] = log_det;
+            terms[k + c] = std::log(weights[c]);
         }
     }
 
     /// log p(x) of each row (sklearn's score_samples).
     [[nodiscard]] std::vector<double> score_samples(const feature_matrix_view& x) const {
         check(x, "tessera::gaussian_mixture::score_samples");
-        std::vector<double> out(x.rows), wlp(k);
+        std::vector<double> out(x.rows), wlp(k), terms(2 * k), scratch(2 * cols);
+        row_terms(terms.data());
         for (std::size_t i = 0; i < x.rows; ++i) {
-            weighted_log_prob(x.row(i).data(), wlp.data());
+            weighted_log_prob(x.row(i).data(), wlp.data(), terms.data(), scratch.data());
             out[i] = logsumexp(wlp);
         }
         return out;
@@ -137,10 +168,11 @@ struct gaussian_mixture {
     /// Responsibilities, rows × k row-major.
     [[nodiscard]] std::vector<double> predict_proba(const feature_matrix_view& x) const {
         check(x, "tessera::gaussian_mixture::predict_proba");
-        std::vector<double> out(x.rows * k);
+        std::vector<double> out(x.rows * k), terms(2 * k), scratch(2 * cols);
+        row_terms(terms.data());
         for (std::size_t i = 0; i < x.rows; ++i) {
             const std::span<double> r(&out[i * k], k);
-            weighted_log_prob(x.row(i).data(), r.data());
+            weighted_log_prob(x.row(i).data(), r.data(), terms.data(), scratch.data());
             const double lse = logsumexp(r);
             for (double& v : r) v = std::exp(v - lse);
         }
@@ -150,9 +182,10 @@ struct gaussian_mixture {
     [[nodiscard]] std::vector<std::size_t> predict(const feature_matrix_view& x) const {
         check(x, "tessera::gaussian_mixture::predict");
         std::vector<std::size_t> out(x.rows);
-        std::vector<double> wlp(k);
+        std::vector<double> wlp(k), terms(2 * k), scratch(2 * cols);
+        row_terms(terms.data());
         for (std::size_t i = 0; i < x.rows; ++i) {
-            weighted_log_prob(x.row(i).data(), wlp.data());
+            weighted_log_prob(x.row(i).data(), wlp.data(), terms.data(), scratch.data());
             out[i] = static_cast<std::size_t>(std::max_element(wlp.begin(), wlp.end()) - wlp.begin());
         }
         return out;
@@ -224,8 +257,10 @@ inline void gmm_m_step(const feature_matrix_view& x, const std::vector<double>& 
             const double w = r[i * k + c];
             for (std::size_t j = 0; j < d; ++j) diff[j] = x(i, j) - g.means[c * d + j];
             if (matrix) {
-                for (std::size_t a = 0; a < d; ++a)
-                    for (std::size_t b = 0; b <= a; ++b) s[a * d + b] += w * diff[a] * diff[b];
+                for (std::size_t a = 0; a < d; ++a) {
+                    const double wa = w * diff[a];  // (w·diff_a)·diff_b, the order of w * diff[a] * diff[b]
+                    for (std::size_t b = 0; b <= a; ++b) s[a * d + b] += wa * diff[b];
+                }
             } else {
                 for (std::size_t j = 0; j < d; ++j) s[j] += w * diff[j] * diff[j];
             }
@@ -299,9 +334,11 @@ inline void gmm_m_step(const feature_matrix_view& x, const std::vector<double>& 
 /// E-step: responsibilities into r, returns the mean log-likelihood.
 inline double gmm_e_step(const feature_matrix_view& x, const gaussian_mixture& g, std::vector<double>& r) {
     double sum = 0;
+    std::vector<double> terms(2 * g.k), scratch(2 * g.cols);
+    g.row_terms(terms.data());
     for (std::size_t i = 0; i < x.rows; ++i) {
         const std::span<double> ri(&r[i * g.k], g.k);
-        g.weighted_log_prob(x.row(i).data(), ri.data());
+        g.weighted_log_prob(x.row(i).data(), ri.data(), terms.data(), scratch.data());
         const double lse = gaussian_mixture::logsumexp(ri);
         for (double& v : ri) v = std::exp(v - lse);
         sum += lse;
