@@ -150,6 +150,39 @@ inline double knn_row_distance(const double* x, const double* y, std::size_t m, 
     return s;
 }
 
+/// knn_row_distance of four consecutive rows y, y + m, y + 2m, y + 3m (row-major), each summed
+/// exactly as knn_row_distance sums it; the four independent sums run interleaved. A value may
+/// stop early (>= bound) only when all four partial sums have reached bound.
+template <bool Squared>
+inline void knn_row_distances4(const double* x, const double* y, std::size_t m, double bound, double* out) noexcept {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    const double *y0 = y, *y1 = y + m, *y2 = y + 2 * m, *y3 = y + 3 * m;
+    const auto term = [](double d) { return Squared ? detail::rounded_product(d, d) : std::abs(d); };
+    std::size_t j = 0;
+    for (; j + 4 <= m; j += 4) {
+        for (std::size_t u = 0; u < 4; ++u) {
+            const double xj = x[j + u];
+            s0 += term(xj - y0[j + u]);
+            s1 += term(xj - y1[j + u]);
+            s2 += term(xj - y2[j + u]);
+            s3 += term(xj - y3[j + u]);
+        }
+        if (std::min(std::min(s0, s1), std::min(s2, s3)) >= bound) break;
+    }
+    if (j + 4 > m || std::min(std::min(s0, s1), std::min(s2, s3)) < bound)
+        for (; j < m; ++j) {
+            const double xj = x[j];
+            s0 += term(xj - y0[j]);
+            s1 += term(xj - y1[j]);
+            s2 += term(xj - y2[j]);
+            s3 += term(xj - y3[j]);
+        }
+    out[0] = s0;
+    out[1] = s1;
+    out[2] = s2;
+    out[3] = s3;
+}
+
 /// Max-heap of (value, index) ordered lexicographically: keeps the k smallest pairs.
 inline void knn_lex_heap_push(double* v, std::int64_t* ix, std::size_t k, double val, std::int64_t idx) noexcept {
     if (val > v[0] || (val == v[0] && idx >= ix[0])) return;
@@ -201,8 +234,15 @@ public:
         nodes_.clear();
         boxes_.clear();
         perm_.clear();
+        iperm_.clear();
         tdata_.clear();
-        if (algorithm_ == knn_algorithm::kd_tree) build_tree();
+        if (algorithm_ == knn_algorithm::kd_tree) {
+            build_tree();
+            // the tree keeps one copy of the rows, in tree order (the brute-force fallback reads
+            // it through iperm_): the index stays near 1.3x the training matrix
+            data_.clear();
+            data_.shrink_to_fit();
+        }
         return *this;
     }
 
@@ -210,7 +250,22 @@ public:
     [[nodiscard]] std::size_t cols() const noexcept { return cols_; }
     [[nodiscard]] knn_metric metric() const noexcept { return metric_; }
     [[nodiscard]] knn_algorithm algorithm() const noexcept { return algorithm_; }
-    [[nodiscard]] feature_matrix_view training() const noexcept { return {data_.data(), rows_, cols_, cols_, {}}; }
+    /// The training rows, row-major in the order given to fit (a copy: kd_tree keeps them in
+    /// tree order).
+    [[nodiscard]] std::vector<double> training() const {
+        if (!data_.empty()) return data_;
+        std::vector<double> x(rows_ * cols_);
+        for (std::size_t t = 0; t < rows_; ++t) std::copy_n(tdata_.data() + iperm_[t] * cols_, cols_, x.data() + t * cols_);
+        return x;
+    }
+    /// Bytes held by the index (its copy of the rows, tree nodes and boxes, permutations), by
+    /// capacity. kd_tree: rows·cols·8 + 16·rows + (≈ rows/12 nodes)·(32 + 16·cols), ≈ 1.3× the
+    /// training matrix at 16 columns; brute: the matrix alone.
+    [[nodiscard]] std::size_t memory_bytes() const noexcept {
+        return data_.capacity() * sizeof(double) + tdata_.capacity() * sizeof(double) +
+               boxes_.capacity() * sizeof(double) + nodes_.capacity() * sizeof(node) +
+               (perm_.capacity() + iperm_.capacity()) * sizeof(std::size_t);
+    }
 
     /// Checks a query matrix and k against this index (the checks kneighbors makes).
     void check_query(const feature_matrix_view& q, std::size_t k, const char* who) const {
@@ -260,6 +315,8 @@ private:
         build(0, rows_);
         tdata_.resize(rows_ * cols_);
         for (std::size_t p = 0; p < rows_; ++p) std::copy_n(data_.data() + perm_[p] * cols_, cols_, tdata_.data() + p * cols_);
+        iperm_.resize(rows_);
+        for (std::size_t p = 0; p < rows_; ++p) iperm_[perm_[p]] = p;
     }
 
     std::int64_t build(std::size_t b, std::size_t e) {
@@ -317,15 +374,54 @@ private:
         std::fill(hv, hv + k, std::numeric_limits<double>::infinity());
         std::fill(hi, hi + k, std::int64_t(-1));
         const std::size_t m = cols_;
+        const bool own = !data_.empty();
         for (std::size_t t = 0; t < rows_; ++t) {
-            const double s = detail::knn_row_distance<Squared>(x, data_.data() + t * m, m, hv[0]);
+            const double* y = own ? data_.data() + t * m : tdata_.data() + iperm_[t] * m;
+            const double s = detail::knn_row_distance<Squared>(x, y, m, hv[0]);
             if (s < hv[0]) detail::knn_heap_push(hv, hi, k, s, static_cast<std::int64_t>(t));
         }
+    }
+
+    /// Lower bounds of the distance from x to the boxes of nodes a and b (box_bound of each;
+    /// the two sums interleaved for instruction-level parallelism, each in box_bound's order).
+    template <bool Squared>
+    void box_bounds(const double* x, std::size_t a, std::size_t b, double& ba, double& bb) const noexcept {
+        const std::size_t m = cols_;
+        const double* la = boxes_.data() + 2 * m * a;
+        const double* lb = boxes_.data() + 2 * m * b;
+        double sa = 0, sb = 0;
+        for (std::size_t j = 0; j < m; ++j) {
+            // max(lo - x, x - hi, 0): the gap to the box along j (0 inside); as box_bound's branches
+            const double ga = std::max(std::max(la[j] - x[j], x[j] - la[m + j]), 0.0);
+            const double gb = std::max(std::max(lb[j] - x[j], x[j] - lb[m + j]), 0.0);
+            sa += Squared ? detail::rounded_product(ga, ga) : ga;
+            sb += Squared ? detail::rounded_product(gb, gb) : gb;
+        }
+        ba = sa;
+        bb = sb;
+    }
+
+    /// One candidate row (distance s, training index idx) into the lexicographic heap; tie_min
+    /// keeps the smallest distance of the rows that end up outside the heap (evicted, or
+    /// rejected as an equal distance with a larger index).
+    static void offer(double* hv, std::int64_t* hi, std::size_t k, double s, std::int64_t idx, double& tie_min) noexcept {
+        if (s > hv[0]) return;
+        if (s == hv[0] && idx >= hi[0]) {
+            tie_min = std::min(tie_min, s);
+            return;
+        }
+        tie_min = std::min(tie_min, hv[0]);
+        detail::knn_lex_heap_push(hv, hi, k, s, idx);
     }
 
     /// k smallest (distance, index) by the tree; returns false when rows tie at the k-th distance
     /// or when the search would visit more than an eighth of the rows (the caller then runs the
     /// brute force, which gives the same neighbours faster in that case).
+    ///
+    /// Tie test without a second pass: a row outside the final heap at the k-th distance dk was
+    /// evaluated and then evicted or rejected as equal (every row not evaluated lies beyond a box
+    /// bound or a partial sum > the root at that time >= dk), so there is a tie exactly when the
+    /// smallest such distance (tie_min, always >= dk) equals dk.
     template <bool Squared>
     bool tree_query(const double* x, std::size_t k, double* hv, std::int64_t* hi,
                     std::pair<std::size_t, double>* stack) const noexcept {
@@ -333,6 +429,7 @@ private:
         std::fill(hi, hi + k, std::numeric_limits<std::int64_t>::max());
         const std::size_t m = cols_;
         std::size_t top = 0, visited = 0;
+        double tie_min = std::numeric_limits<double>::infinity();
         stack[top++] = {0, 0.0};
         while (top > 0) {
             const auto [id, bound] = stack[--top];
@@ -341,15 +438,24 @@ private:
             if (nd.left < 0) {
                 // the tree is not paying off (high intrinsic dimension): the brute force instead
                 if ((visited += nd.end - nd.begin) > rows_ / 8) return false;
-                for (std::size_t p = nd.begin; p < nd.end; ++p) {
+                std::size_t p = nd.begin;
+                // four rows at a time: four independent sums (each as knn_row_distance sums)
+                for (; p + 4 <= nd.end; p += 4) {
+                    double s[4];
+                    detail::knn_row_distances4<Squared>(x, tdata_.data() + p * m, m, std::nextafter(hv[0], INFINITY), s);
+                    for (std::size_t u = 0; u < 4; ++u)
+                        offer(hv, hi, k, s[u], static_cast<std::int64_t>(perm_[p + u]), tie_min);
+                }
+                for (; p < nd.end; ++p) {
                     const double s = detail::knn_row_distance<Squared>(x, tdata_.data() + p * m, m,
                                                                        std::nextafter(hv[0], INFINITY));
-                    detail::knn_lex_heap_push(hv, hi, k, s, static_cast<std::int64_t>(perm_[p]));
+                    offer(hv, hi, k, s, static_cast<std::int64_t>(perm_[p]), tie_min);
                 }
                 continue;
             }
             const std::size_t l = std::size_t(nd.left), r = std::size_t(nd.right);
-            const double bl = box_bound<Squared>(x, l), br = box_bound<Squared>(x, r);
+            double bl, br;
+            box_bounds<Squared>(x, l, r, bl, br);
             // push the farther child first so the nearer one is searched first
             if (bl <= br) {
                 stack[top++] = {r, br};
@@ -359,26 +465,7 @@ private:
                 stack[top++] = {r, br};
             }
         }
-        // count rows at distance <= the k-th; more than k means a tie at the boundary
-        const double dk = hv[0];
-        std::size_t count = 0;
-        top = 0;
-        stack[top++] = {0, 0.0};
-        while (top > 0) {
-            const node& nd = nodes_[stack[--top].first];
-            if (box_bound<Squared>(x, std::size_t(&nd - nodes_.data())) > dk) continue;
-            if (nd.left < 0) {
-                for (std::size_t p = nd.begin; p < nd.end; ++p) {
-                    const double s = detail::knn_row_distance<Squared>(x, tdata_.data() + p * m, m,
-                                                                       std::nextafter(dk, INFINITY));
-                    if (s <= dk && ++count > k) return false;
-                }
-                continue;
-            }
-            stack[top++] = {std::size_t(nd.right), 0.0};
-            stack[top++] = {std::size_t(nd.left), 0.0};
-        }
-        return true;
+        return !(tie_min == hv[0]);
     }
 
     template <bool Squared, class Policy>
@@ -455,8 +542,9 @@ private:
     knn_algorithm algorithm_ = knn_algorithm::kd_tree;
     std::vector<node> nodes_;
     std::vector<double> boxes_;  // per node: lo[cols], hi[cols]
-    std::vector<std::size_t> perm_;
-    std::vector<double> tdata_;  // rows in tree order
+    std::vector<std::size_t> perm_;   // tree position -> training row
+    std::vector<std::size_t> iperm_;  // training row -> tree position
+    std::vector<double> tdata_;       // rows in tree order (kd_tree; data_ is then empty)
 };
 
 namespace detail {
