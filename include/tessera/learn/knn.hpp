@@ -69,6 +69,7 @@
 #include <tessera/learn/feature_matrix.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -183,6 +184,14 @@ inline void knn_row_distances4(const double* x, const double* y, std::size_t m, 
     out[3] = s3;
 }
 
+/// The next double above a distance v >= 0 (std::nextafter(v, +inf) without the libm call; +inf
+/// stays +inf): the bound that stops a sum only when it exceeds v.
+inline double knn_next_up(double v) noexcept {
+    if (!(v < std::numeric_limits<double>::infinity())) return v;
+    if (v == 0) return std::numeric_limits<double>::denorm_min();
+    return std::bit_cast<double>(std::bit_cast<std::uint64_t>(v) + 1);
+}
+
 /// Max-heap of (value, index) ordered lexicographically: keeps the k smallest pairs.
 inline void knn_lex_heap_push(double* v, std::int64_t* ix, std::size_t k, double val, std::int64_t idx) noexcept {
     if (val > v[0] || (val == v[0] && idx >= ix[0])) return;
@@ -234,12 +243,11 @@ public:
         nodes_.clear();
         boxes_.clear();
         perm_.clear();
-        iperm_.clear();
         tdata_.clear();
         if (algorithm_ == knn_algorithm::kd_tree) {
             build_tree();
             // the tree keeps one copy of the rows, in tree order (the brute-force fallback reads
-            // it through iperm_): the index stays near 1.3x the training matrix
+            // it in that order too): the index stays near 1.25x the training matrix
             data_.clear();
             data_.shrink_to_fit();
         }
@@ -255,16 +263,16 @@ public:
     [[nodiscard]] std::vector<double> training() const {
         if (!data_.empty()) return data_;
         std::vector<double> x(rows_ * cols_);
-        for (std::size_t t = 0; t < rows_; ++t) std::copy_n(tdata_.data() + iperm_[t] * cols_, cols_, x.data() + t * cols_);
+        for (std::size_t p = 0; p < rows_; ++p) std::copy_n(tdata_.data() + p * cols_, cols_, x.data() + perm_[p] * cols_);
         return x;
     }
     /// Bytes held by the index (its copy of the rows, tree nodes and boxes, permutations), by
-    /// capacity. kd_tree: rows·cols·8 + 16·rows + (≈ rows/12 nodes)·(32 + 16·cols), ≈ 1.3× the
+    /// capacity. kd_tree: rows·cols·8 + 8·rows + (≈ rows/12 nodes)·(32 + 16·cols), ≈ 1.25× the
     /// training matrix at 16 columns; brute: the matrix alone.
     [[nodiscard]] std::size_t memory_bytes() const noexcept {
         return data_.capacity() * sizeof(double) + tdata_.capacity() * sizeof(double) +
                boxes_.capacity() * sizeof(double) + nodes_.capacity() * sizeof(node) +
-               (perm_.capacity() + iperm_.capacity()) * sizeof(std::size_t);
+               perm_.capacity() * sizeof(std::size_t);
     }
 
     /// Checks a query matrix and k against this index (the checks kneighbors makes).
@@ -315,8 +323,6 @@ private:
         build(0, rows_);
         tdata_.resize(rows_ * cols_);
         for (std::size_t p = 0; p < rows_; ++p) std::copy_n(data_.data() + perm_[p] * cols_, cols_, tdata_.data() + p * cols_);
-        iperm_.resize(rows_);
-        for (std::size_t p = 0; p < rows_; ++p) iperm_[perm_[p]] = p;
     }
 
     std::int64_t build(std::size_t b, std::size_t e) {
@@ -369,17 +375,26 @@ private:
         return s;
     }
 
+    /// sklearn's brute force for one query: its heap over all rows in index order. In a kd_tree
+    /// index the rows are stored in tree order, so the distances are computed in that order
+    /// (contiguous, four rows at a time, in full) into dist[index], then pushed in index order:
+    /// the same pushes as knn_row_distance with the early exit (a partial sum >= the root means
+    /// a full sum >= the root: rejected either way). dist: rows_ doubles of scratch.
     template <bool Squared>
-    void brute_query(const double* x, std::size_t k, double* hv, std::int64_t* hi) const noexcept {
+    void brute_query(const double* x, std::size_t k, double* hv, std::int64_t* hi, double* dist) const noexcept {
         std::fill(hv, hv + k, std::numeric_limits<double>::infinity());
         std::fill(hi, hi + k, std::int64_t(-1));
         const std::size_t m = cols_;
-        const bool own = !data_.empty();
-        for (std::size_t t = 0; t < rows_; ++t) {
-            const double* y = own ? data_.data() + t * m : tdata_.data() + iperm_[t] * m;
-            const double s = detail::knn_row_distance<Squared>(x, y, m, hv[0]);
-            if (s < hv[0]) detail::knn_heap_push(hv, hi, k, s, static_cast<std::int64_t>(t));
+        constexpr double inf = std::numeric_limits<double>::infinity();
+        std::size_t p = 0;
+        for (; p + 4 <= rows_; p += 4) {
+            double s[4];
+            detail::knn_row_distances4<Squared>(x, tdata_.data() + p * m, m, inf, s);
+            for (std::size_t u = 0; u < 4; ++u) dist[perm_[p + u]] = s[u];
         }
+        for (; p < rows_; ++p) dist[perm_[p]] = detail::knn_row_distance<Squared>(x, tdata_.data() + p * m, m, inf);
+        for (std::size_t t = 0; t < rows_; ++t)
+            if (dist[t] < hv[0]) detail::knn_heap_push(hv, hi, k, dist[t], static_cast<std::int64_t>(t));
     }
 
     /// Lower bounds of the distance from x to the boxes of nodes a and b (box_bound of each;
@@ -414,17 +429,35 @@ private:
         detail::knn_lex_heap_push(hv, hi, k, s, idx);
     }
 
-    /// k smallest (distance, index) by the tree; returns false when rows tie at the k-th distance
-    /// or when the search would visit more than an eighth of the rows (the caller then runs the
-    /// brute force, which gives the same neighbours faster in that case).
+    enum class tree_result { unique, tie, gave_up };
+
+    /// The k smallest (distance, index) by a scan of all rows in tree order (no boxes: for a
+    /// query where the tree does not prune), one row at a time with knn_row_distance's early
+    /// exit; `unique` or `tie` as tree_query.
+    template <bool Squared>
+    tree_result scan_query(const double* x, std::size_t k, double* hv, std::int64_t* hi) const noexcept {
+        std::fill(hv, hv + k, std::numeric_limits<double>::infinity());
+        std::fill(hi, hi + k, std::numeric_limits<std::int64_t>::max());
+        const std::size_t m = cols_;
+        double tie_min = std::numeric_limits<double>::infinity();
+        for (std::size_t p = 0; p < rows_; ++p) {
+            const double s = detail::knn_row_distance<Squared>(x, tdata_.data() + p * m, m, detail::knn_next_up(hv[0]));
+            offer(hv, hi, k, s, static_cast<std::int64_t>(perm_[p]), tie_min);
+        }
+        return tie_min == hv[0] ? tree_result::tie : tree_result::unique;
+    }
+
+    /// k smallest (distance, index) by the tree: `unique` when no other row lies at the k-th
+    /// distance (the set is then sklearn's), `tie` when one does, `gave_up` when the search would
+    /// visit more than max_visit rows (then hv/hi are incomplete).
     ///
     /// Tie test without a second pass: a row outside the final heap at the k-th distance dk was
     /// evaluated and then evicted or rejected as equal (every row not evaluated lies beyond a box
     /// bound or a partial sum > the root at that time >= dk), so there is a tie exactly when the
     /// smallest such distance (tie_min, always >= dk) equals dk.
     template <bool Squared>
-    bool tree_query(const double* x, std::size_t k, double* hv, std::int64_t* hi,
-                    std::pair<std::size_t, double>* stack) const noexcept {
+    tree_result tree_query(const double* x, std::size_t k, double* hv, std::int64_t* hi,
+                           std::pair<std::size_t, double>* stack, std::size_t max_visit) const noexcept {
         std::fill(hv, hv + k, std::numeric_limits<double>::infinity());
         std::fill(hi, hi + k, std::numeric_limits<std::int64_t>::max());
         const std::size_t m = cols_;
@@ -436,19 +469,18 @@ private:
             if (bound > hv[0]) continue;
             const node& nd = nodes_[id];
             if (nd.left < 0) {
-                // the tree is not paying off (high intrinsic dimension): the brute force instead
-                if ((visited += nd.end - nd.begin) > rows_ / 8) return false;
+                if ((visited += nd.end - nd.begin) > max_visit) return tree_result::gave_up;
                 std::size_t p = nd.begin;
                 // four rows at a time: four independent sums (each as knn_row_distance sums)
                 for (; p + 4 <= nd.end; p += 4) {
                     double s[4];
-                    detail::knn_row_distances4<Squared>(x, tdata_.data() + p * m, m, std::nextafter(hv[0], INFINITY), s);
+                    detail::knn_row_distances4<Squared>(x, tdata_.data() + p * m, m, detail::knn_next_up(hv[0]), s);
                     for (std::size_t u = 0; u < 4; ++u)
                         offer(hv, hi, k, s[u], static_cast<std::int64_t>(perm_[p + u]), tie_min);
                 }
                 for (; p < nd.end; ++p) {
                     const double s = detail::knn_row_distance<Squared>(x, tdata_.data() + p * m, m,
-                                                                       std::nextafter(hv[0], INFINITY));
+                                                                       detail::knn_next_up(hv[0]));
                     offer(hv, hi, k, s, static_cast<std::int64_t>(perm_[p]), tie_min);
                 }
                 continue;
@@ -465,7 +497,7 @@ private:
                 stack[top++] = {r, br};
             }
         }
-        return !(tie_min == hv[0]);
+        return tie_min == hv[0] ? tree_result::tie : tree_result::unique;
     }
 
     template <bool Squared, class Policy>
@@ -479,11 +511,21 @@ private:
         constexpr std::size_t chunk = 64;
         detail::for_each_chunk(policy, q.rows, chunk, [&](std::size_t, std::size_t b, std::size_t e) {
             std::vector<std::pair<std::size_t, double>> stack(std::min<std::size_t>(nodes_.size() + 1, 256));  // > depth + 1 (median splits: depth <= log2 n + 1)
+            std::vector<double> dist;  // brute-force scratch, allocated on the first tie
             for (std::size_t a = b; a < e; ++a) {
                 const double* x = q.data + a * q.stride();
                 double* hv = out_dist + a * k;
                 std::int64_t* hi = out_idx + a * k;
-                if (!tree_query<Squared>(x, k, hv, hi, stack.data())) brute_query<Squared>(x, k, hv, hi);
+                // a tree that does not prune (high intrinsic dimension) is given up after an eighth
+                // of the rows and the search redone without pruning limits (a scan of the rows
+                // in tree order, boxes still skipped when they can be); a tie at the k-th
+                // distance is settled by sklearn's brute force
+                tree_result r = tree_query<Squared>(x, k, hv, hi, stack.data(), rows_ / 8);
+                if (r == tree_result::gave_up) r = scan_query<Squared>(x, k, hv, hi);
+                if (r == tree_result::tie) {
+                    if (dist.empty()) dist.resize(rows_);
+                    brute_query<Squared>(x, k, hv, hi, dist.data());
+                }
                 finish(hv, hi, k);
             }
         });
@@ -543,7 +585,6 @@ private:
     std::vector<node> nodes_;
     std::vector<double> boxes_;  // per node: lo[cols], hi[cols]
     std::vector<std::size_t> perm_;   // tree position -> training row
-    std::vector<std::size_t> iperm_;  // training row -> tree position
     std::vector<double> tdata_;       // rows in tree order (kd_tree; data_ is then empty)
 };
 
