@@ -45,11 +45,15 @@
 ///
 /// Search (knn_params::algorithm; the neighbours are the same either way):
 /// - kd_tree (default): a k-d tree finds the k smallest (distance, index) pairs; when no other
-///   row lies at the k-th distance that set is unique, hence sklearn's. A query with such a tie,
-///   or whose search would visit more than 1/8 of the rows (high intrinsic dimension, where a
-///   tree cannot prune), is redone by the brute force. Measured (-O3 -march=native, 1 thread,
-///   10^5 rows × 20 features, k = 50): 36 µs/query on features of intrinsic dimension 3,
-///   2.9 ms/query on isotropic Gaussian features (brute force: 1.5–1.8 ms/query).
+///   row lies at the k-th distance that set is unique, hence sklearn's. A query whose search
+///   would visit more than 1/8 of the rows (high intrinsic dimension, where a tree cannot prune)
+///   is redone as a plain scan of the rows in tree order (same pairs); a query with a tie at
+///   the k-th distance is redone by sklearn's brute force. Measured (-O3 -march=native, 1
+///   thread, 10^5 rows × 20 features, k = 50, bench/knn.cpp): 37 µs/query on features of
+///   intrinsic dimension 3, 2.3 ms/query on isotropic Gaussian features; 10^5 × 16
+///   mobility-like features (bench/learn.cpp): 0.19 ms/query, 2.8–3.5× sklearn's kd_tree.
+///   Memory: one copy of the rows (tree order), the tree's boxes and a permutation —
+///   memory_bytes() ≈ 1.25× the training matrix at 16 features (the brute algorithm: 1×).
 /// - brute: sklearn's heap over all rows in index order, blocked (blocks of queries × blocks of
 ///   training rows, for cache reuse), with an exact early exit: a row is dropped as soon as its
 ///   partial distance sum reaches the heap's root, which the heap would reject anyway (partial
@@ -218,10 +222,13 @@ inline void knn_lex_heap_push(double* v, std::int64_t* ix, std::size_t k, double
 /// kd_tree (default): a k-d tree (median split on the widest dimension, leaves of <= 32 rows)
 /// finds the k smallest (distance, index) pairs, pruning a node only when its box's lower bound
 /// exceeds the current k-th distance (the bound is summed in the same order as the distance, so
-/// it never exceeds a distance inside the box, rounding included). A second pass counts the
-/// rows at distance <= the k-th: when that is k, the k nearest are a unique set and equal
-/// sklearn's; when more rows tie at the k-th distance, the query is redone by the brute-force
-/// heap (sklearn's history-dependent choice). Either way the result is the brute force's.
+/// it never exceeds a distance inside the box, rounding included). Rows evicted from, or
+/// rejected as equal by, the heap tell whether another row lies at the final k-th distance
+/// (tree_query): if none does, the k nearest are a unique set and equal sklearn's; if one
+/// does, the query is redone by the brute-force heap (sklearn's history-dependent choice).
+/// Either way the result is the brute force's. The rows are kept once, in tree order (fit
+/// drops the original-order copy); the brute force for ties computes distances in that order
+/// and pushes them in index order.
 class knn_index {
 public:
     knn_index() = default;
