@@ -201,8 +201,9 @@ TEST_CASE("knn_index::search_row equals kneighbors row by row", "[learn][model_s
             std::vector<double> dist(50 * k), d1(k);
             index.kneighbors(feature_matrix_view{query.data(), 50, 2}, k, idx, dist);
             std::vector<std::pair<std::size_t, double>> stack(index.row_stack_size());
+            std::vector<double> scratch(index.row_scratch_size());
             for (std::size_t q = 0; q < 50; ++q) {
-                index.search_row(query.data() + 2 * q, k, one.data(), d1.data(), stack.data());
+                index.search_row(query.data() + 2 * q, k, one.data(), d1.data(), stack.data(), scratch.data());
                 for (std::size_t a = 0; a < k; ++a) {
                     REQUIRE(one[a] == idx[q * k + a]);
                     REQUIRE(d1[a] == dist[q * k + a]);

@@ -212,6 +212,7 @@ public:
         learning_rate_ = opt_.learning_rate;
         init_ = std::move(init);
         trees_ = std::move(trees);
+        flatten();
         return *this;
     }
 
@@ -249,6 +250,7 @@ public:
         g.trees_ = std::move(trees);
         g.opt_.n_estimators = g.trees_.size() / kp;
         g.opt_.learning_rate = learning_rate;
+        g.flatten();
         return g;
     }
 
@@ -270,15 +272,29 @@ public:
     /// rows × trees_per_stage(): F_0 + ν Σ_m γ_m(x), row-major.
     [[nodiscard]] std::vector<double> decision_function(const feature_matrix_view& x) const {
         check_query(x, "decision_function");
-        const std::size_t kp = trees_per_stage();
+        const std::size_t kp = trees_per_stage(), nf = n_features_;
         std::vector<double> out(x.rows * kp);
-        std::vector<float> row(n_features_);
-        for (std::size_t i = 0; i < x.rows; ++i) {
-            for (std::size_t j = 0; j < n_features_; ++j) row[j] = static_cast<float>(x(i, j));
-            double* o = out.data() + i * kp;
-            std::copy(init_.begin(), init_.end(), o);
-            for (std::size_t t = 0; t < trees_.size(); ++t)
-                o[t % kp] += detail::rounded_product(learning_rate_, trees_[t].value[trees_[t].apply(row.data())]);
+        // Blocks of rows, trees outer: a tree's nodes stay in L1 while a block's rows walk it
+        // (branch-free, the rows independent); each row still adds its trees in stage order.
+        constexpr std::size_t block = 128;
+        std::vector<float> rows(block * nf);
+        for (std::size_t b = 0; b < x.rows; b += block) {
+            const std::size_t n = std::min(block, x.rows - b);
+            for (std::size_t i = 0; i < n; ++i)
+                for (std::size_t j = 0; j < nf; ++j) rows[i * nf + j] = static_cast<float>(x(b + i, j));
+            double* o = out.data() + b * kp;
+            for (std::size_t i = 0; i < n; ++i) std::copy(init_.begin(), init_.end(), o + i * kp);
+            for (std::size_t t = 0; t < trees_.size(); ++t) {
+                const flat_node* tree = flat_.data() + flat_start_[t];
+                const std::size_t depth = flat_depth_[t], col = t % kp;
+                for (std::size_t i = 0; i < n; ++i) {
+                    const float* r = rows.data() + i * nf;
+                    std::uint32_t v = 0;
+                    for (std::size_t d = 0; d < depth; ++d)
+                        v = tree[v].child[static_cast<double>(r[tree[v].feature]) <= tree[v].threshold ? 0 : 1];
+                    o[i * kp + col] += tree[v].step;
+                }
+            }
         }
         return out;
     }
@@ -380,6 +396,48 @@ private:
     double learning_rate_ = 0.1;
     std::vector<double> init_;
     std::vector<regression_tree> trees_;
+
+    /// The trees for prediction: per node its split (a leaf: feature 0, both children itself)
+    /// and, for a leaf, its term ν·γ (the same rounded product decision_function adds), so that
+    /// every row takes exactly depth steps (regression_tree::apply's path, then stays put).
+    struct flat_node {
+        double threshold, step;
+        std::uint32_t feature, child[2];
+    };
+    std::vector<flat_node> flat_;
+    std::vector<std::size_t> flat_start_, flat_depth_;
+
+    void flatten() {
+        flat_.clear();
+        flat_start_.clear();
+        flat_depth_.clear();
+        std::vector<std::size_t> depth;
+        for (const auto& t : trees_) {
+            const std::size_t m = t.node_count();
+            flat_start_.push_back(flat_.size());
+            depth.assign(m, 0);
+            std::size_t max_depth = 0;
+            for (std::size_t v = 0; v < m; ++v) {  // pre-order: a parent precedes its children
+                flat_node f{};
+                if (t.is_leaf(v)) {
+                    f.threshold = 0;
+                    f.feature = 0;
+                    f.child[0] = f.child[1] = static_cast<std::uint32_t>(v);
+                    f.step = detail::rounded_product(learning_rate_, t.value[v]);
+                    max_depth = std::max(max_depth, depth[v]);
+                } else {
+                    const auto l = static_cast<std::size_t>(t.children_left[v]), r = static_cast<std::size_t>(t.children_right[v]);
+                    f.threshold = t.threshold[v];
+                    f.feature = static_cast<std::uint32_t>(t.feature[v]);
+                    f.child[0] = static_cast<std::uint32_t>(l);
+                    f.child[1] = static_cast<std::uint32_t>(r);
+                    depth[l] = depth[r] = depth[v] + 1;
+                }
+                flat_.push_back(f);
+            }
+            flat_depth_.push_back(max_depth);
+        }
+    }
 };
 
 /// Fits a gradient-boosting classifier (see the file comment).

@@ -45,11 +45,15 @@
 ///
 /// Search (knn_params::algorithm; the neighbours are the same either way):
 /// - kd_tree (default): a k-d tree finds the k smallest (distance, index) pairs; when no other
-///   row lies at the k-th distance that set is unique, hence sklearn's. A query with such a tie,
-///   or whose search would visit more than 1/8 of the rows (high intrinsic dimension, where a
-///   tree cannot prune), is redone by the brute force. Measured (-O3 -march=native, 1 thread,
-///   10^5 rows × 20 features, k = 50): 36 µs/query on features of intrinsic dimension 3,
-///   2.9 ms/query on isotropic Gaussian features (brute force: 1.5–1.8 ms/query).
+///   row lies at the k-th distance that set is unique, hence sklearn's. A query whose search
+///   would visit more than 1/8 of the rows (high intrinsic dimension, where a tree cannot prune)
+///   is redone as a plain scan of the rows in tree order (same pairs); a query with a tie at
+///   the k-th distance is redone by sklearn's brute force. Measured (-O3 -march=native, 1
+///   thread, 10^5 rows × 20 features, k = 50, bench/knn.cpp): 37 µs/query on features of
+///   intrinsic dimension 3, 2.3 ms/query on isotropic Gaussian features; 10^5 × 16
+///   mobility-like features (bench/learn.cpp): 0.19 ms/query, 2.8–3.5× sklearn's kd_tree.
+///   Memory: one copy of the rows (tree order), the tree's boxes and a permutation —
+///   memory_bytes() ≈ 1.25× the training matrix at 16 features (the brute algorithm: 1×).
 /// - brute: sklearn's heap over all rows in index order, blocked (blocks of queries × blocks of
 ///   training rows, for cache reuse), with an exact early exit: a row is dropped as soon as its
 ///   partial distance sum reaches the heap's root, which the heap would reject anyway (partial
@@ -69,6 +73,7 @@
 #include <tessera/learn/feature_matrix.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -150,6 +155,47 @@ inline double knn_row_distance(const double* x, const double* y, std::size_t m, 
     return s;
 }
 
+/// knn_row_distance of four consecutive rows y, y + m, y + 2m, y + 3m (row-major), each summed
+/// exactly as knn_row_distance sums it; the four independent sums run interleaved. A value may
+/// stop early (>= bound) only when all four partial sums have reached bound.
+template <bool Squared>
+inline void knn_row_distances4(const double* x, const double* y, std::size_t m, double bound, double* out) noexcept {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    const double *y0 = y, *y1 = y + m, *y2 = y + 2 * m, *y3 = y + 3 * m;
+    const auto term = [](double d) { return Squared ? detail::rounded_product(d, d) : std::abs(d); };
+    std::size_t j = 0;
+    for (; j + 4 <= m; j += 4) {
+        for (std::size_t u = 0; u < 4; ++u) {
+            const double xj = x[j + u];
+            s0 += term(xj - y0[j + u]);
+            s1 += term(xj - y1[j + u]);
+            s2 += term(xj - y2[j + u]);
+            s3 += term(xj - y3[j + u]);
+        }
+        if (std::min(std::min(s0, s1), std::min(s2, s3)) >= bound) break;
+    }
+    if (j + 4 > m || std::min(std::min(s0, s1), std::min(s2, s3)) < bound)
+        for (; j < m; ++j) {
+            const double xj = x[j];
+            s0 += term(xj - y0[j]);
+            s1 += term(xj - y1[j]);
+            s2 += term(xj - y2[j]);
+            s3 += term(xj - y3[j]);
+        }
+    out[0] = s0;
+    out[1] = s1;
+    out[2] = s2;
+    out[3] = s3;
+}
+
+/// The next double above a distance v >= 0 (std::nextafter(v, +inf) without the libm call; +inf
+/// stays +inf): the bound that stops a sum only when it exceeds v.
+inline double knn_next_up(double v) noexcept {
+    if (!(v < std::numeric_limits<double>::infinity())) return v;
+    if (v == 0) return std::numeric_limits<double>::denorm_min();
+    return std::bit_cast<double>(std::bit_cast<std::uint64_t>(v) + 1);
+}
+
 /// Max-heap of (value, index) ordered lexicographically: keeps the k smallest pairs.
 inline void knn_lex_heap_push(double* v, std::int64_t* ix, std::size_t k, double val, std::int64_t idx) noexcept {
     if (val > v[0] || (val == v[0] && idx >= ix[0])) return;
@@ -176,10 +222,13 @@ inline void knn_lex_heap_push(double* v, std::int64_t* ix, std::size_t k, double
 /// kd_tree (default): a k-d tree (median split on the widest dimension, leaves of <= 32 rows)
 /// finds the k smallest (distance, index) pairs, pruning a node only when its box's lower bound
 /// exceeds the current k-th distance (the bound is summed in the same order as the distance, so
-/// it never exceeds a distance inside the box, rounding included). A second pass counts the
-/// rows at distance <= the k-th: when that is k, the k nearest are a unique set and equal
-/// sklearn's; when more rows tie at the k-th distance, the query is redone by the brute-force
-/// heap (sklearn's history-dependent choice). Either way the result is the brute force's.
+/// it never exceeds a distance inside the box, rounding included). Rows evicted from, or
+/// rejected as equal by, the heap tell whether another row lies at the final k-th distance
+/// (tree_query): if none does, the k nearest are a unique set and equal sklearn's; if one
+/// does, the query is redone by the brute-force heap (sklearn's history-dependent choice).
+/// Either way the result is the brute force's. The rows are kept once, in tree order (fit
+/// drops the original-order copy); the brute force for ties computes distances in that order
+/// and pushes them in index order.
 class knn_index {
 public:
     knn_index() = default;
@@ -202,7 +251,13 @@ public:
         boxes_.clear();
         perm_.clear();
         tdata_.clear();
-        if (algorithm_ == knn_algorithm::kd_tree) build_tree();
+        if (algorithm_ == knn_algorithm::kd_tree) {
+            build_tree();
+            // the tree keeps one copy of the rows, in tree order (the brute-force fallback reads
+            // it in that order too): the index stays near 1.25x the training matrix
+            data_.clear();
+            data_.shrink_to_fit();
+        }
         return *this;
     }
 
@@ -210,7 +265,22 @@ public:
     [[nodiscard]] std::size_t cols() const noexcept { return cols_; }
     [[nodiscard]] knn_metric metric() const noexcept { return metric_; }
     [[nodiscard]] knn_algorithm algorithm() const noexcept { return algorithm_; }
-    [[nodiscard]] feature_matrix_view training() const noexcept { return {data_.data(), rows_, cols_, cols_, {}}; }
+    /// The training rows, row-major in the order given to fit (a copy: kd_tree keeps them in
+    /// tree order).
+    [[nodiscard]] std::vector<double> training() const {
+        if (!data_.empty()) return data_;
+        std::vector<double> x(rows_ * cols_);
+        for (std::size_t p = 0; p < rows_; ++p) std::copy_n(tdata_.data() + p * cols_, cols_, x.data() + perm_[p] * cols_);
+        return x;
+    }
+    /// Bytes held by the index (its copy of the rows, tree nodes and boxes, permutations), by
+    /// capacity. kd_tree: rows·cols·8 + 8·rows + (≈ rows/12 nodes)·(32 + 16·cols), ≈ 1.25× the
+    /// training matrix at 16 columns; brute: the matrix alone.
+    [[nodiscard]] std::size_t memory_bytes() const noexcept {
+        return data_.capacity() * sizeof(double) + tdata_.capacity() * sizeof(double) +
+               boxes_.capacity() * sizeof(double) + nodes_.capacity() * sizeof(node) +
+               perm_.capacity() * sizeof(std::size_t);
+    }
 
     /// Checks a query matrix and k against this index (the checks kneighbors makes).
     void check_query(const feature_matrix_view& q, std::size_t k, const char* who) const {
@@ -251,25 +321,38 @@ public:
         return std::min<std::size_t>(nodes_.size() + 1, 256);  // median splits: depth <= log2 n + 1
     }
 
+    /// Doubles of scratch search_row() needs (the brute force that settles a tie at the k-th
+    /// distance reads every row's distance).
+    [[nodiscard]] std::size_t row_scratch_size() const noexcept { return rows_; }
+
     /// The k nearest training rows of one query row `x` (cols() values), unchecked: idx[k] and
     /// dist[k], sorted by (distance, index) — the row kneighbors() gives for x, bit for bit (the
-    /// same tree walk, or the same heap over rows in index order). `stack` holds
-    /// row_stack_size() entries (unused by the brute algorithm). No allocation: for callers
-    /// that query one row at a time (a model inside a per-particle pipeline stage).
+    /// same tree walk and fallbacks, or the same heap over rows in index order). `stack` holds
+    /// row_stack_size() entries and `scratch` row_scratch_size() doubles (both unused by the
+    /// brute algorithm). No allocation: for callers that query one row at a time (a model
+    /// inside a per-particle pipeline stage).
     void search_row(const double* x, std::size_t k, std::int64_t* idx, double* dist,
-                    std::pair<std::size_t, double>* stack) const noexcept {
+                    std::pair<std::size_t, double>* stack, double* scratch) const noexcept {
         if (metric_ == knn_metric::euclidean)
-            one_row<true>(x, k, idx, dist, stack);
+            one_row<true>(x, k, idx, dist, stack, scratch);
         else
-            one_row<false>(x, k, idx, dist, stack);
+            one_row<false>(x, k, idx, dist, stack, scratch);
     }
 
 private:
     template <bool Squared>
-    void one_row(const double* x, std::size_t k, std::int64_t* hi, double* hv,
-                 std::pair<std::size_t, double>* stack) const noexcept {
-        const bool tree = algorithm_ == knn_algorithm::kd_tree && !nodes_.empty();
-        if (!tree || !tree_query<Squared>(x, k, hv, hi, stack)) brute_query<Squared>(x, k, hv, hi);
+    void one_row(const double* x, std::size_t k, std::int64_t* hi, double* hv, std::pair<std::size_t, double>* stack,
+                 double* scratch) const noexcept {
+        if (algorithm_ != knn_algorithm::kd_tree || nodes_.empty()) {  // brute_blocked's heap for one query
+            std::fill(hv, hv + k, std::numeric_limits<double>::infinity());
+            std::fill(hi, hi + k, std::int64_t(-1));
+            for (std::size_t t = 0; t < rows_; ++t) {
+                const double s = detail::knn_row_distance<Squared>(x, data_.data() + t * cols_, cols_, hv[0]);
+                if (s < hv[0]) detail::knn_heap_push(hv, hi, k, s, static_cast<std::int64_t>(t));
+            }
+        } else if (tree_row<Squared>(x, k, hv, hi, stack) == tree_result::tie) {
+            brute_query<Squared>(x, k, hv, hi, scratch);
+        }
         finish(hv, hi, k);
     }
 
@@ -338,44 +421,119 @@ private:
         return s;
     }
 
+    /// sklearn's brute force for one query: its heap over all rows in index order. In a kd_tree
+    /// index the rows are stored in tree order, so the distances are computed in that order
+    /// (contiguous, four rows at a time, in full) into dist[index], then pushed in index order:
+    /// the same pushes as knn_row_distance with the early exit (a partial sum >= the root means
+    /// a full sum >= the root: rejected either way). dist: rows_ doubles of scratch.
     template <bool Squared>
-    void brute_query(const double* x, std::size_t k, double* hv, std::int64_t* hi) const noexcept {
+    void brute_query(const double* x, std::size_t k, double* hv, std::int64_t* hi, double* dist) const noexcept {
         std::fill(hv, hv + k, std::numeric_limits<double>::infinity());
         std::fill(hi, hi + k, std::int64_t(-1));
         const std::size_t m = cols_;
-        for (std::size_t t = 0; t < rows_; ++t) {
-            const double s = detail::knn_row_distance<Squared>(x, data_.data() + t * m, m, hv[0]);
-            if (s < hv[0]) detail::knn_heap_push(hv, hi, k, s, static_cast<std::int64_t>(t));
+        constexpr double inf = std::numeric_limits<double>::infinity();
+        std::size_t p = 0;
+        for (; p + 4 <= rows_; p += 4) {
+            double s[4];
+            detail::knn_row_distances4<Squared>(x, tdata_.data() + p * m, m, inf, s);
+            for (std::size_t u = 0; u < 4; ++u) dist[perm_[p + u]] = s[u];
         }
+        for (; p < rows_; ++p) dist[perm_[p]] = detail::knn_row_distance<Squared>(x, tdata_.data() + p * m, m, inf);
+        for (std::size_t t = 0; t < rows_; ++t)
+            if (dist[t] < hv[0]) detail::knn_heap_push(hv, hi, k, dist[t], static_cast<std::int64_t>(t));
     }
 
-    /// k smallest (distance, index) by the tree; returns false when rows tie at the k-th distance
-    /// or when the search would visit more than an eighth of the rows (the caller then runs the
-    /// brute force, which gives the same neighbours faster in that case).
+    /// Lower bounds of the distance from x to the boxes of nodes a and b (box_bound of each;
+    /// the two sums interleaved for instruction-level parallelism, each in box_bound's order).
     template <bool Squared>
-    bool tree_query(const double* x, std::size_t k, double* hv, std::int64_t* hi,
-                    std::pair<std::size_t, double>* stack) const noexcept {
+    void box_bounds(const double* x, std::size_t a, std::size_t b, double& ba, double& bb) const noexcept {
+        const std::size_t m = cols_;
+        const double* la = boxes_.data() + 2 * m * a;
+        const double* lb = boxes_.data() + 2 * m * b;
+        double sa = 0, sb = 0;
+        for (std::size_t j = 0; j < m; ++j) {
+            // max(lo - x, x - hi, 0): the gap to the box along j (0 inside); as box_bound's branches
+            const double ga = std::max(std::max(la[j] - x[j], x[j] - la[m + j]), 0.0);
+            const double gb = std::max(std::max(lb[j] - x[j], x[j] - lb[m + j]), 0.0);
+            sa += Squared ? detail::rounded_product(ga, ga) : ga;
+            sb += Squared ? detail::rounded_product(gb, gb) : gb;
+        }
+        ba = sa;
+        bb = sb;
+    }
+
+    /// One candidate row (distance s, training index idx) into the lexicographic heap; tie_min
+    /// keeps the smallest distance of the rows that end up outside the heap (evicted, or
+    /// rejected as an equal distance with a larger index).
+    static void offer(double* hv, std::int64_t* hi, std::size_t k, double s, std::int64_t idx, double& tie_min) noexcept {
+        if (s > hv[0]) return;
+        if (s == hv[0] && idx >= hi[0]) {
+            tie_min = std::min(tie_min, s);
+            return;
+        }
+        tie_min = std::min(tie_min, hv[0]);
+        detail::knn_lex_heap_push(hv, hi, k, s, idx);
+    }
+
+    enum class tree_result { unique, tie, gave_up };
+
+    /// The k smallest (distance, index) by a scan of all rows in tree order (no boxes: for a
+    /// query where the tree does not prune), one row at a time with knn_row_distance's early
+    /// exit; `unique` or `tie` as tree_query.
+    template <bool Squared>
+    tree_result scan_query(const double* x, std::size_t k, double* hv, std::int64_t* hi) const noexcept {
+        std::fill(hv, hv + k, std::numeric_limits<double>::infinity());
+        std::fill(hi, hi + k, std::numeric_limits<std::int64_t>::max());
+        const std::size_t m = cols_;
+        double tie_min = std::numeric_limits<double>::infinity();
+        for (std::size_t p = 0; p < rows_; ++p) {
+            const double s = detail::knn_row_distance<Squared>(x, tdata_.data() + p * m, m, detail::knn_next_up(hv[0]));
+            offer(hv, hi, k, s, static_cast<std::int64_t>(perm_[p]), tie_min);
+        }
+        return tie_min == hv[0] ? tree_result::tie : tree_result::unique;
+    }
+
+    /// k smallest (distance, index) by the tree: `unique` when no other row lies at the k-th
+    /// distance (the set is then sklearn's), `tie` when one does, `gave_up` when the search would
+    /// visit more than max_visit rows (then hv/hi are incomplete).
+    ///
+    /// Tie test without a second pass: a row outside the final heap at the k-th distance dk was
+    /// evaluated and then evicted or rejected as equal (every row not evaluated lies beyond a box
+    /// bound or a partial sum > the root at that time >= dk), so there is a tie exactly when the
+    /// smallest such distance (tie_min, always >= dk) equals dk.
+    template <bool Squared>
+    tree_result tree_query(const double* x, std::size_t k, double* hv, std::int64_t* hi,
+                           std::pair<std::size_t, double>* stack, std::size_t max_visit) const noexcept {
         std::fill(hv, hv + k, std::numeric_limits<double>::infinity());
         std::fill(hi, hi + k, std::numeric_limits<std::int64_t>::max());
         const std::size_t m = cols_;
         std::size_t top = 0, visited = 0;
+        double tie_min = std::numeric_limits<double>::infinity();
         stack[top++] = {0, 0.0};
         while (top > 0) {
             const auto [id, bound] = stack[--top];
             if (bound > hv[0]) continue;
             const node& nd = nodes_[id];
             if (nd.left < 0) {
-                // the tree is not paying off (high intrinsic dimension): the brute force instead
-                if ((visited += nd.end - nd.begin) > rows_ / 8) return false;
-                for (std::size_t p = nd.begin; p < nd.end; ++p) {
+                if ((visited += nd.end - nd.begin) > max_visit) return tree_result::gave_up;
+                std::size_t p = nd.begin;
+                // four rows at a time: four independent sums (each as knn_row_distance sums)
+                for (; p + 4 <= nd.end; p += 4) {
+                    double s[4];
+                    detail::knn_row_distances4<Squared>(x, tdata_.data() + p * m, m, detail::knn_next_up(hv[0]), s);
+                    for (std::size_t u = 0; u < 4; ++u)
+                        offer(hv, hi, k, s[u], static_cast<std::int64_t>(perm_[p + u]), tie_min);
+                }
+                for (; p < nd.end; ++p) {
                     const double s = detail::knn_row_distance<Squared>(x, tdata_.data() + p * m, m,
-                                                                       std::nextafter(hv[0], INFINITY));
-                    detail::knn_lex_heap_push(hv, hi, k, s, static_cast<std::int64_t>(perm_[p]));
+                                                                       detail::knn_next_up(hv[0]));
+                    offer(hv, hi, k, s, static_cast<std::int64_t>(perm_[p]), tie_min);
                 }
                 continue;
             }
             const std::size_t l = std::size_t(nd.left), r = std::size_t(nd.right);
-            const double bl = box_bound<Squared>(x, l), br = box_bound<Squared>(x, r);
+            double bl, br;
+            box_bounds<Squared>(x, l, r, bl, br);
             // push the farther child first so the nearer one is searched first
             if (bl <= br) {
                 stack[top++] = {r, br};
@@ -385,26 +543,17 @@ private:
                 stack[top++] = {r, br};
             }
         }
-        // count rows at distance <= the k-th; more than k means a tie at the boundary
-        const double dk = hv[0];
-        std::size_t count = 0;
-        top = 0;
-        stack[top++] = {0, 0.0};
-        while (top > 0) {
-            const node& nd = nodes_[stack[--top].first];
-            if (box_bound<Squared>(x, std::size_t(&nd - nodes_.data())) > dk) continue;
-            if (nd.left < 0) {
-                for (std::size_t p = nd.begin; p < nd.end; ++p) {
-                    const double s = detail::knn_row_distance<Squared>(x, tdata_.data() + p * m, m,
-                                                                       std::nextafter(dk, INFINITY));
-                    if (s <= dk && ++count > k) return false;
-                }
-                continue;
-            }
-            stack[top++] = {std::size_t(nd.right), 0.0};
-            stack[top++] = {std::size_t(nd.left), 0.0};
-        }
-        return true;
+        return tie_min == hv[0] ? tree_result::tie : tree_result::unique;
+    }
+
+    /// One query through the tree: a tree that does not prune (high intrinsic dimension) is
+    /// given up after an eighth of the rows and the search redone as a scan of the rows in tree
+    /// order. `tie` leaves the caller to settle the k-th distance by sklearn's brute force.
+    template <bool Squared>
+    tree_result tree_row(const double* x, std::size_t k, double* hv, std::int64_t* hi,
+                         std::pair<std::size_t, double>* stack) const noexcept {
+        const tree_result r = tree_query<Squared>(x, k, hv, hi, stack, rows_ / 8);
+        return r == tree_result::gave_up ? scan_query<Squared>(x, k, hv, hi) : r;
     }
 
     template <bool Squared, class Policy>
@@ -418,8 +567,17 @@ private:
         constexpr std::size_t chunk = 64;
         detail::for_each_chunk(policy, q.rows, chunk, [&](std::size_t, std::size_t b, std::size_t e) {
             std::vector<std::pair<std::size_t, double>> stack(row_stack_size());
-            for (std::size_t a = b; a < e; ++a)
-                one_row<Squared>(q.data + a * q.stride(), k, out_idx + a * k, out_dist + a * k, stack.data());
+            std::vector<double> dist;  // brute-force scratch, allocated on the first tie
+            for (std::size_t a = b; a < e; ++a) {
+                const double* x = q.data + a * q.stride();
+                double* hv = out_dist + a * k;
+                std::int64_t* hi = out_idx + a * k;
+                if (tree_row<Squared>(x, k, hv, hi, stack.data()) == tree_result::tie) {
+                    if (dist.empty()) dist.resize(rows_);
+                    brute_query<Squared>(x, k, hv, hi, dist.data());
+                }
+                finish(hv, hi, k);
+            }
         });
     }
 
@@ -476,8 +634,8 @@ private:
     knn_algorithm algorithm_ = knn_algorithm::kd_tree;
     std::vector<node> nodes_;
     std::vector<double> boxes_;  // per node: lo[cols], hi[cols]
-    std::vector<std::size_t> perm_;
-    std::vector<double> tdata_;  // rows in tree order
+    std::vector<std::size_t> perm_;   // tree position -> training row
+    std::vector<double> tdata_;       // rows in tree order (kd_tree; data_ is then empty)
 };
 
 namespace detail {

@@ -39,6 +39,8 @@
 
 #include <tessera/core/error.hpp>
 
+#include <xsimd/xsimd.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -94,12 +96,14 @@ inline bool cholesky_solve(std::vector<double>& A, std::size_t n, std::vector<do
 }
 
 /// Throws naming the first non-finite entry of a row-major rows × cols matrix.
-inline void check_finite_matrix(const char* who, const double* X, std::size_t rows, std::size_t cols) {
+/// first_row: the row number of X's first row in the caller's matrix (for the message).
+inline void check_finite_matrix(const char* who, const double* X, std::size_t rows, std::size_t cols,
+                                std::size_t first_row = 0) {
     for (std::size_t i = 0; i < rows; ++i)
         for (std::size_t j = 0; j < cols; ++j)
             if (!std::isfinite(X[i * cols + j]))
-                throw error(who, ": X[", i, "][", j, "] = ", X[i * cols + j],
-                            " is not finite (row ", i, ", column ", j, ")");
+                throw error(who, ": X[", first_row + i, "][", j, "] = ", X[i * cols + j],
+                            " is not finite (row ", first_row + i, ", column ", j, ")");
 }
 
 /// log(1 + e^z) without overflow.
@@ -168,18 +172,42 @@ public:
 
         std::vector<double> theta(dim, 0.0), grad(dim), hess(dim * dim), step(dim), trial(dim);
         std::vector<double> z(rows * m), prob(rows * m);
+        constexpr std::size_t row_block = 128;
+        using batch = xsimd::batch<double>;
+        constexpr std::size_t lanes = batch::size, nb = 16 / lanes;  // 16 columns per tile
+        const std::size_t qp = (q + 15) / 16 * 16;  // x̃ = (x, 1) padded with zeros
+        std::vector<double> xt(row_block * qp, 0.0);
 
         // Objective (and, when wanted, gradient and Hessian) at t.
         auto evaluate = [&](const std::vector<double>& t, bool derivatives) {
             double f = 0;
-            for (std::size_t i = 0; i < rows; ++i) {
-                const double* xi = X + i * cols;
-                for (std::size_t k = 0; k < m; ++k) {
-                    const double* w = t.data() + k * q;
+            // decisions z = w·x + b, four rows at a time (independent sums for instruction-level
+            // parallelism; each row's sum formed as in the one-row tail loop)
+            for (std::size_t k = 0; k < m; ++k) {
+                const double* w = t.data() + k * q;
+                std::size_t i = 0;
+                for (; i + 4 <= rows; i += 4) {
+                    const double *x0 = X + i * cols, *x1 = x0 + cols, *x2 = x1 + cols, *x3 = x2 + cols;
+                    double v0 = w[cols], v1 = v0, v2 = v0, v3 = v0;
+                    for (std::size_t j = 0; j < cols; ++j) {
+                        v0 += w[j] * x0[j];
+                        v1 += w[j] * x1[j];
+                        v2 += w[j] * x2[j];
+                        v3 += w[j] * x3[j];
+                    }
+                    z[i * m + k] = v0;
+                    z[(i + 1) * m + k] = v1;
+                    z[(i + 2) * m + k] = v2;
+                    z[(i + 3) * m + k] = v3;
+                }
+                for (; i < rows; ++i) {
+                    const double* xi = X + i * cols;
                     double v = w[cols];
                     for (std::size_t j = 0; j < cols; ++j) v += w[j] * xi[j];
                     z[i * m + k] = v;
                 }
+            }
+            for (std::size_t i = 0; i < rows; ++i) {
                 if (m == 1) {
                     const double zi = z[i];
                     f += s[i] * (detail::softplus(zi) - (label[i] == 1 ? zi : 0.0));
@@ -204,8 +232,6 @@ public:
             if (!derivatives) return f;
 
             std::fill(grad.begin(), grad.end(), 0.0);
-            std::fill(hess.begin(), hess.end(), 0.0);
-            std::vector<double> c(rows);
             for (std::size_t i = 0; i < rows; ++i) {
                 const double* xi = X + i * cols;
                 for (std::size_t k = 0; k < m; ++k) {
@@ -216,6 +242,21 @@ public:
                     g[cols] += r;
                 }
             }
+            for (std::size_t k = 0; k < m; ++k)
+                for (std::size_t j = 0; j < cols; ++j) grad[k * q + j] += lambda * t[k * q + j];
+            if (m > 1)
+                for (std::size_t j = gauge_coef ? 0 : cols; j < q; ++j) {
+                    double g = 0;
+                    for (std::size_t k = 0; k < m; ++k) g += t[k * q + j];
+                    for (std::size_t k = 0; k < m; ++k) grad[k * q + j] += gauge * g;
+                }
+            return f;
+        };
+        // The Hessian at the point of the last evaluate(·, true) (from its probabilities), built
+        // only when a Newton step is taken (not at the converged point).
+        std::vector<double> c(rows);
+        auto build_hessian = [&]() {
+            std::fill(hess.begin(), hess.end(), 0.0);
             // Hessian blocks (k, l), l >= k: Σ_i c_i x̃_i x̃_iᵀ with c_i = s_i p_ik (δ_kl - p_il);
             // only the upper triangle of the whole matrix is filled (cholesky_solve reads it).
             for (std::size_t k = 0; k < m; ++k)
@@ -224,32 +265,50 @@ public:
                         const double pk = prob[i * m + k];
                         c[i] = m == 1 ? s[i] * pk * (1.0 - pk) : s[i] * pk * ((k == l ? 1.0 : 0.0) - prob[i * m + l]);
                     }
-                    for (std::size_t i = 0; i < rows; ++i) {
-                        if (c[i] == 0) continue;
-                        const double* xi = X + i * cols;
-                        for (std::size_t a = 0; a < q; ++a) {
-                            const double ca = c[i] * (a < cols ? xi[a] : 1.0);
-                            double* row = hess.data() + (k * q + a) * dim + l * q;
-                            for (std::size_t b = (k == l ? a : 0); b < cols; ++b) row[b] += ca * xi[b];
-                            row[cols] += ca;
+                    // H_ab += (c_i x̃_ia) x̃_ib over i in row order, for every (a, b) of the block,
+                    // in register tiles of 4 × 16 entries over blocks of rows held in xt (x̃ padded
+                    // with zeros to qp columns); every entry sees the same operations in the same
+                    // order as the plain loop  row[b] += (c[i] * x̃_ia) * x̃_ib.
+                    for (std::size_t i0 = 0; i0 < rows; i0 += row_block) {
+                        const std::size_t i1 = std::min(rows, i0 + row_block);
+                        for (std::size_t i = i0; i < i1; ++i) {
+                            double* r = xt.data() + (i - i0) * qp;
+                            std::copy_n(X + i * cols, cols, r);
+                            r[cols] = 1.0;
                         }
+                        for (std::size_t a0 = 0; a0 < q; a0 += 4)
+                            for (std::size_t b0 = (k == l ? a0 / 16 * 16 : 0); b0 < q; b0 += 16) {
+                                double tile[4][16];
+                                for (std::size_t u = 0; u < 4; ++u)
+                                    for (std::size_t v = 0; v < 16; ++v)
+                                        tile[u][v] = a0 + u < q && b0 + v < q ? hess[(k * q + a0 + u) * dim + l * q + b0 + v] : 0.0;
+                                batch acc[4][nb];
+                                for (std::size_t u = 0; u < 4; ++u)
+                                    for (std::size_t w = 0; w < nb; ++w) acc[u][w] = batch::load_unaligned(tile[u] + w * lanes);
+                                for (std::size_t i = i0; i < i1; ++i) {
+                                    if (c[i] == 0) continue;
+                                    const double* xr = xt.data() + (i - i0) * qp;
+                                    batch xb[nb];
+                                    for (std::size_t w = 0; w < nb; ++w) xb[w] = batch::load_unaligned(xr + b0 + w * lanes);
+                                    for (std::size_t u = 0; u < 4; ++u) {
+                                        const batch ca(c[i] * xr[a0 + u]);
+                                        for (std::size_t w = 0; w < nb; ++w) acc[u][w] = acc[u][w] + ca * xb[w];
+                                    }
+                                }
+                                for (std::size_t u = 0; u < 4; ++u)
+                                    for (std::size_t w = 0; w < nb; ++w) acc[u][w].store_unaligned(tile[u] + w * lanes);
+                                for (std::size_t u = 0; u < 4 && a0 + u < q; ++u)
+                                    for (std::size_t v = 0; v < 16 && b0 + v < q; ++v)
+                                        hess[(k * q + a0 + u) * dim + l * q + b0 + v] = tile[u][v];
+                            }
                     }
                 }
             for (std::size_t k = 0; k < m; ++k)
-                for (std::size_t j = 0; j < cols; ++j) {
-                    grad[k * q + j] += lambda * t[k * q + j];
-                    hess[(k * q + j) * dim + k * q + j] += lambda;
-                }
+                for (std::size_t j = 0; j < cols; ++j) hess[(k * q + j) * dim + k * q + j] += lambda;
             if (m > 1)
-                for (std::size_t j = gauge_coef ? 0 : cols; j < q; ++j) {
-                    double g = 0;
-                    for (std::size_t k = 0; k < m; ++k) g += t[k * q + j];
-                    for (std::size_t k = 0; k < m; ++k) {
-                        grad[k * q + j] += gauge * g;
+                for (std::size_t j = gauge_coef ? 0 : cols; j < q; ++j)
+                    for (std::size_t k = 0; k < m; ++k)
                         for (std::size_t l = k; l < m; ++l) hess[(k * q + j) * dim + l * q + j] += gauge;
-                    }
-                }
-            return f;
         };
         auto max_abs = [](const std::vector<double>& v) {
             double r = 0;
@@ -275,6 +334,7 @@ public:
             if (grad_norm_ <= opt_.tol * scale) { converged = true; break; }
             if (iterations_ >= static_cast<std::size_t>(opt_.max_iter)) break;
             for (std::size_t i = 0; i < dim; ++i) step[i] = -grad[i];
+            build_hessian();
             if (!detail::cholesky_solve(hess, dim, step)) not_converged("the Hessian is singular");
             double slope = 0;
             for (std::size_t i = 0; i < dim; ++i) slope += grad[i] * step[i];
@@ -379,12 +439,40 @@ public:
 
     /// out (rows × n_classes()): class probabilities, columns in classes() order.
     void predict_proba(const double* X, std::size_t rows, std::size_t cols, std::span<double> out) const {
-        check_query("predict_proba", X, rows, cols, out.size(), n_classes());
         const std::size_t K = n_classes();
+        // binary: X is checked for NaN/inf in the same pass as the sums (a non-finite entry makes
+        // its row's sum non-finite; such a row is then checked entry by entry, which throws
+        // naming the entry, or passes when the sum merely overflowed)
+        check_query("predict_proba", X, rows, cols, out.size(), K, K != 2);
+        const auto check_row = [&](std::size_t i, double v) {
+            if (!std::isfinite(v)) detail::check_finite_matrix("logistic_regression::predict_proba", X + i * cols, 1, cols, i);
+        };
         if (K == 2) {
-            for (std::size_t i = 0; i < rows; ++i) {
+            // four rows at a time (independent sums for instruction-level parallelism); each
+            // row's sum is formed as in the one-row loop
+            const double* w = coef_.data();
+            std::size_t i = 0;
+            for (; i + 4 <= rows; i += 4) {
+                const double *x0 = X + i * cols, *x1 = x0 + cols, *x2 = x1 + cols, *x3 = x2 + cols;
+                double v0 = intercept_[0], v1 = v0, v2 = v0, v3 = v0;
+                for (std::size_t j = 0; j < cols; ++j) {
+                    v0 += w[j] * x0[j];
+                    v1 += w[j] * x1[j];
+                    v2 += w[j] * x2[j];
+                    v3 += w[j] * x3[j];
+                }
+                const double z[4] = {v0, v1, v2, v3};
+                for (std::size_t u = 0; u < 4; ++u) {
+                    check_row(i + u, z[u]);
+                    const double p = detail::sigmoid(z[u]);
+                    out[2 * (i + u)] = 1.0 - p;
+                    out[2 * (i + u) + 1] = p;
+                }
+            }
+            for (; i < rows; ++i) {
                 double v = intercept_[0];
-                for (std::size_t j = 0; j < cols; ++j) v += coef_[j] * X[i * cols + j];
+                for (std::size_t j = 0; j < cols; ++j) v += w[j] * X[i * cols + j];
+                check_row(i, v);
                 const double p = detail::sigmoid(v);
                 out[2 * i] = 1.0 - p;
                 out[2 * i + 1] = p;
@@ -434,7 +522,7 @@ private:
         if (opt_.max_iter < 1) throw error("logistic_regression: max_iter = ", opt_.max_iter, " must be >= 1");
     }
     void check_query(const char* what, const double* X, std::size_t rows, std::size_t cols, std::size_t out_size,
-                     std::size_t per_row) const {
+                     std::size_t per_row, bool check_values = true) const {
         if (!fitted()) throw error("logistic_regression::", what, ": the model is not fitted");
         if (cols != n_features_)
             throw error("logistic_regression::", what, ": X has ", cols, " columns, the model ", n_features_,
@@ -443,6 +531,7 @@ private:
             throw error("logistic_regression::", what, ": output holds ", out_size, " values, ", rows * per_row,
                         " needed");
         if (rows > 0 && X == nullptr) throw error("logistic_regression::", what, ": X is null");
+        if (!check_values) return;
         const std::string who = std::string("logistic_regression::") + what;
         detail::check_finite_matrix(who.c_str(), X, rows, cols);
     }

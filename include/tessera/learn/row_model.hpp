@@ -45,6 +45,7 @@ public:
         std::vector<float> xf;
         std::vector<std::int64_t> idx;
         std::vector<std::pair<std::size_t, double>> stack;
+        std::vector<double> distances;  ///< kNN: every training row's distance, to settle a tie
     };
 
     learned_row_model() = default;
@@ -126,7 +127,8 @@ public:
             grow(s.f, k);
             grow(s.work, k + nc);
             grow(s.stack, p.index.row_stack_size());
-            p.index.search_row(x, k, s.idx.data(), s.f.data(), s.stack.data());
+            grow(s.distances, p.index.row_scratch_size());
+            p.index.search_row(x, k, s.idx.data(), s.f.data(), s.stack.data(), s.distances.data());
             // knn_classifier::run: class weights summed in neighbour order
             double* w = s.work.data();
             double* acc = w + k;

@@ -381,7 +381,38 @@ private:
             constexpr std::size_t W = batch::size;
             static_assert(detail::svm_pad % W == 0, "svm: SIMD width must divide the padding");
             const batch gamma(kp.gamma), coef0(kp.coef0);
-            for (std::size_t s = 0; s < n_sv_; s += W) {
+            std::size_t s0 = 0;
+            // four batches of support vectors at once: four independent accumulators hide the
+            // add latency; each lane's sum is the same as in the one-batch loop below
+            for (; s0 + 4 * W <= stride_ && s0 < n_sv_; s0 += 4 * W) {
+                batch acc[4] = {batch(0.0), batch(0.0), batch(0.0), batch(0.0)};
+                if (kp.type == svm_kernel::rbf) {
+                    for (std::size_t f = 0; f < nf; ++f) {
+                        const double* sv = svt_.data() + f * stride_ + s0;
+                        const batch xf(x[f]);
+                        for (std::size_t u = 0; u < 4; ++u) {
+                            const batch diff = batch::load_unaligned(sv + u * W) - xf;
+                            acc[u] = acc[u] + diff * diff;
+                        }
+                    }
+                    for (std::size_t u = 0; u < 4; ++u) xsimd::exp(-(gamma * acc[u])).store_unaligned(k + s0 + u * W);
+                } else {
+                    for (std::size_t f = 0; f < nf; ++f) {
+                        const double* sv = svt_.data() + f * stride_ + s0;
+                        const batch xf(x[f]);
+                        for (std::size_t u = 0; u < 4; ++u) acc[u] = acc[u] + batch::load_unaligned(sv + u * W) * xf;
+                    }
+                    for (std::size_t u = 0; u < 4; ++u) {
+                        if (kp.type == svm_kernel::linear)
+                            acc[u].store_unaligned(k + s0 + u * W);
+                        else if (kp.type == svm_kernel::poly)
+                            detail::svm_powi(gamma * acc[u] + coef0, kp.degree).store_unaligned(k + s0 + u * W);
+                        else
+                            xsimd::tanh(gamma * acc[u] + coef0).store_unaligned(k + s0 + u * W);
+                    }
+                }
+            }
+            for (std::size_t s = s0; s < n_sv_; s += W) {
                 batch acc(0.0);
                 if (kp.type == svm_kernel::rbf) {
                     for (std::size_t f = 0; f < nf; ++f) {
