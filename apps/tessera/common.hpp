@@ -22,6 +22,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <variant>
 
@@ -166,6 +167,16 @@ private:
 /// 0-based position in the file), with terminal progress labelled `what` (none when null).
 /// fn may return bool: false stops reading after that frame (nothing more is needed).
 /// Returns how many frames fn saw; none at all is an error naming the file.
+/// Number of frames `frames` (the --frames syntax) selects in a trajectory file (one pass
+/// without parsing atom lines): for a streaming computation that must size itself first.
+inline std::size_t count_selected_frames(const std::string& input, const std::string& frames) {
+    const std::size_t count = count_frames(input);
+    const auto selection = frame_selection::parse(frames).resolve(count);
+    std::size_t n = 0;
+    for (std::size_t index = 0; index < count && !selection.finished(index); ++index) n += selection.selects(index);
+    return n;
+}
+
 /// What a run read, for its closing line (run_report in output.hpp).
 struct frame_tally {
     std::size_t frames = 0;
@@ -209,8 +220,13 @@ std::size_t for_each_selected_frame(const std::string& input, const std::string&
         } catch (const usage_error&) {
             throw;
         } catch (const error& e) {  // every message names the file and the frame
-            if (std::string_view(e.what()).find(input) != std::string_view::npos) throw;
-            throw error(input, " frame ", index, " (timestep ", f.timestep, "): ", e.what());
+            std::string_view what = e.what();
+            if (what.find(input) != std::string_view::npos) throw;
+            // frame.hpp names the frame by its timestep alone ("frame (timestep 5): no column 'x'"):
+            // drop that, this prefix says it with the file and the index.
+            const std::string own = "frame (timestep " + std::to_string(f.timestep) + "): ";
+            if (what.substr(0, own.size()) == own) what.remove_prefix(own.size());
+            throw error(input, " frame ", index, " (timestep ", f.timestep, "): ", what);
         }
         ++used;
         if (tally) tally->frames = used, tally->atoms = f.natoms;

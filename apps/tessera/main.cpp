@@ -90,9 +90,11 @@ int run(int argc, char** argv, const char* simd) {
     tessera::cli::register_rdf(app, action);
     tessera::cli::register_lens(app, action);
     tessera::cli::register_events(app, action);
-    tessera::cli::register_summary(app, action);
     tessera::cli::register_bonds(app, action);
     tessera::cli::register_d2min(app, action);
+    tessera::cli::register_correlate(app, action);
+#ifndef TESSERA_CLI_KERNELS_ONLY  // the SIMD builds hold only kernel_subcommands.hpp's list
+    tessera::cli::register_summary(app, action);
     tessera::cli::register_msd(app, action);
     tessera::cli::register_isf(app, action);
     tessera::cli::register_atom_msd(app, action);
@@ -100,6 +102,10 @@ int run(int argc, char** argv, const char* simd) {
     tessera::cli::register_delays(app, action);
     tessera::cli::register_polyhedra(app, action);
     tessera::cli::register_learn(app, action);
+    tessera::cli::register_cluster(app, action);
+    tessera::cli::register_pca(app, action);
+    tessera::cli::register_stats(app, action);
+#endif
     try {
         // Unknown subcommands and options first, with the closest valid name: CLI11 would
         // report a missing required option instead when the typo was of that option.

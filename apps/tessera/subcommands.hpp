@@ -19,4 +19,8 @@ void register_vmsd(CLI::App& app, std::function<int()>& action);
 void register_delays(CLI::App& app, std::function<int()>& action);
 void register_polyhedra(CLI::App& app, std::function<int()>& action);
 void register_learn(CLI::App& app, std::function<int()>& action);
+void register_cluster(CLI::App& app, std::function<int()>& action);
+void register_pca(CLI::App& app, std::function<int()>& action);
+void register_stats(CLI::App& app, std::function<int()>& action);
+void register_correlate(CLI::App& app, std::function<int()>& action);
 }  // namespace tessera::cli

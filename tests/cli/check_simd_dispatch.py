@@ -11,6 +11,9 @@
     code of a higher build ever runs first (static initialisers included): tessera-sse2, next to
     the launcher, contains no AVX (VEX) or AVX-512 instruction anywhere, tessera-avx2 no AVX-512
     instruction (objdump of the linked programs).
+(4) Only the kernel subcommands (apps/tessera/kernel_subcommands.hpp) are in the AVX builds: they
+    run the forced build, every other subcommand and a top-level --help run the complete
+    tessera-sse2 (which lists every subcommand).
 Usage: check_simd_dispatch.py TESSERA_EXE REFERENCE_DIR WORK_DIR"""
 import os
 import re
@@ -89,6 +92,26 @@ for inp, flags in cases:
             worst = max(worst, max(abs(x - y) for x, y in zip(a, b)) / scale)
         check(not bad_int, f"{simd} vs sse2 on {inp}: integer columns identical ({bad_int})")
         check(worst <= 1e-12, f"{simd} vs sse2 on {inp}: other columns within 1e-12 of their scale (worst {worst:.2e})")
+
+# (4) routing: kernel subcommands to the chosen build, the rest to the complete baseline program
+kernel = ("compute", "rdf", "lens", "events", "bonds", "d2min", "correlate")
+others = ("summary", "msd", "isf", "atom-msd", "vmsd", "delays", "polyhedra", "learn", "cluster", "pca", "stats")
+for simd in available:
+    for sub in kernel:
+        r = run(simd, sub, "--help")
+        check(r.returncode == 0, f"TESSERA_SIMD={simd} tessera {sub} --help runs ({r.stderr.strip()[:200]})")
+    for sub in others:
+        r = run(simd, sub, "--help")
+        check(r.returncode == 0 and sub in r.stdout, f"TESSERA_SIMD={simd} tessera {sub} --help runs the baseline program")
+    r = run(simd, "--help")
+    check(r.returncode == 0 and all(sub in r.stdout for sub in kernel + others),
+          f"TESSERA_SIMD={simd} tessera --help lists every subcommand")
+for arch in available[1:]:
+    program = os.path.join(os.path.dirname(os.path.abspath(exe)), f"tessera-{arch}")
+    r = subprocess.run([program, "learn", "--help"], capture_output=True, text=True)
+    check(r.returncode == 2 and "unknown subcommand" in r.stderr, f"tessera-{arch} holds only the kernel subcommands")
+    r = subprocess.run([program, "--help"], capture_output=True, text=True)
+    check(r.returncode == 0 and all(sub in r.stdout for sub in kernel), f"tessera-{arch} holds every kernel subcommand")
 
 # (3) each build contains only instructions of its architecture
 objdump = shutil.which("objdump")

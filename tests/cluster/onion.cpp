@@ -129,7 +129,7 @@ TEST_CASE("onion: identical to the tropea-clustering code (labels exactly, state
     WARN("largest relative difference of a state parameter to tropea-clustering: " << worst);
 }
 
-TEST_CASE("onion: recovers three noisy states; windows with a transition stay unclassified", "[cluster][onion]") {
+TEST_CASE("onion: recovers three noisy states, windows with a transition stay unclassified", "[cluster][onion]") {
     const std::vector<double> mean{0.0, 1.0, 2.5}, sd{0.10, 0.15, 0.10};
     std::vector<int> truth;
     const std::size_t rows = 100, cols = 1000, win = 10;

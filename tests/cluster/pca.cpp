@@ -80,7 +80,7 @@ TEST_CASE("fit_pca: sklearn PCA(svd_solver='full') on the standardised CuZr desc
     check_against_sklearn("cuzr");
 }
 
-TEST_CASE("fit_pca: truncation keeps a prefix; components are orthonormal; variances sum to the total",
+TEST_CASE("fit_pca: truncation keeps a prefix, components are orthonormal, variances sum to the total",
           "[cluster][pca]") {
     const table t = load("cuzr");
     const auto full = tessera::fit_pca(t.view(), 6);

@@ -146,7 +146,7 @@ TEST_CASE("cna: rotation, permutation and thread-count invariance", "[cna]") {
     }
 }
 
-TEST_CASE("cna: fused with CSP in one nearest-14 pipeline; set-up errors", "[cna][errors]") {
+TEST_CASE("cna: fused with CSP in one nearest-14 pipeline, set-up errors", "[cna][errors]") {
     const auto f = fcc(3.615, 3);
     const auto out = pipeline(nearest{14}, csp{12}, adaptive_cna{}).run(f.positions, f.box);
     REQUIRE(out.names() == std::vector<std::string>{"csp", "acna"});

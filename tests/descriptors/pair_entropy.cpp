@@ -146,7 +146,7 @@ TEST_CASE("pair_entropy: serial and OpenMP runs are identical", "[pair_entropy][
         for (std::size_t i = 0; i < d.pos.size(); ++i) REQUIRE(a.get<0>(c)[i] == b.get<0>(c)[i]);
 }
 
-TEST_CASE("pair_entropy: several cutoffs in one pass equal one run per cutoff; SIMD and scalar paths agree",
+TEST_CASE("pair_entropy: several cutoffs in one pass equal one run per cutoff, SIMD and scalar paths agree",
           "[pair_entropy][simd]") {
     // All cutoffs share one pass over the neighbours (bucketed by the first cutoff that includes
     // them) and the Gaussians of a neighbour are summed a batch of bins at a time: the same sums

@@ -105,7 +105,7 @@ TEST_CASE("symmetry_functions: SIMD and scalar paths agree (double and float)", 
     }
 }
 
-TEST_CASE("symmetry_functions: rotation and permutation invariant; thread count does not matter",
+TEST_CASE("symmetry_functions: rotation and permutation invariant, thread count does not matter",
           "[symmetry_functions][invariance]") {
     // open cluster, rotated by a random orthogonal matrix and relabelled
     const points p = random_box(10.0, 300, 8);

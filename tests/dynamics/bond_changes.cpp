@@ -95,7 +95,7 @@ TEST_CASE("bond_changes: per-atom broken/formed counts equal a brute-force pair 
     }
 }
 
-TEST_CASE("bond_changes: independent of atom order; zero against itself; errors", "[bond_changes]") {
+TEST_CASE("bond_changes: independent of atom order, zero against itself, errors", "[bond_changes]") {
     const auto frames = tessera_test::read_reference_frames("d2min/cuzr_aqs.dump");
     bond_change_options opt{seed001_cutoffs(), 0.075, bond_change_rule::distance_change};
     const auto base = fast(frames[0], frames[5], opt);

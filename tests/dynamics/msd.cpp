@@ -72,7 +72,7 @@ TEST_CASE("msd: equals LAMMPS compute msd (all atoms and per type) on a CuZr liq
     CHECK(lmp.back()[1] > 2.0);  // atoms diffuse beyond their cage: unwrapping matters
 }
 
-TEST_CASE("msd: time-origin averages equal a direct double loop; serial and OpenMP identical", "[msd]") {
+TEST_CASE("msd: time-origin averages equal a direct double loop, serial and OpenMP identical", "[msd]") {
     const auto frames = tessera_test::read_reference_frames("msd/cuzr_liquid.dump");
     const auto u = unwrapped(frames, true);
     const auto types = frames[0].types();
@@ -133,7 +133,7 @@ TEST_CASE("msd: alpha2 vanishes for Gaussian displacements and is exact for a tw
     CHECK(mm[0].alpha2() == Approx(3.0 * 41.0 / (5.0 * 25.0) - 1.0).epsilon(1e-15));
 }
 
-TEST_CASE("msd: F_s over commensurate q-vectors equals a direct sum; tau_alpha on an exponential", "[msd][isf]") {
+TEST_CASE("msd: F_s over commensurate q-vectors equals a direct sum, tau_alpha on an exponential", "[msd][isf]") {
     for (int tri = 0; tri < 2; ++tri) {
         INFO((tri ? "triclinic" : "orthogonal"));
         const triclinic_box<double> b({0, 0, 0}, {12.0, 13.0, 14.0}, tri ? 3.0 : 0.0, tri ? -2.0 : 0.0, tri ? 1.5 : 0.0);

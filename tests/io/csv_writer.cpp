@@ -57,7 +57,7 @@ TEST_CASE("csv_writer: header, integers, doubles that read back exactly", "[io][
     std::filesystem::remove(path);
 }
 
-TEST_CASE("csv_writer: a row of the wrong length names the file and the row; gzip by extension", "[io][csv][errors]") {
+TEST_CASE("csv_writer: a row of the wrong length names the file and the row, gzip by extension", "[io][csv][errors]") {
     const auto path = scratch("short.csv");
     csv_writer out(path, {"a", "b"});
     out.add(1.0).add(2.0).end_row();

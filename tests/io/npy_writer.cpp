@@ -133,7 +133,7 @@ TEST_CASE("npy_writer: magic, version, header dict, alignment and little-endian 
     std::filesystem::remove(path);
 }
 
-TEST_CASE("npy_writer: an empty table; a header that needs version 2.0", "[io][npy]") {
+TEST_CASE("npy_writer: an empty table, a header that needs version 2.0", "[io][npy]") {
     const auto empty = scratch("empty.npy");
     { npy_writer out(empty, {{"x", F::float64}}); }  // the destructor closes
     const auto e = split(read_bytes(empty));
@@ -249,7 +249,7 @@ TEST_CASE("npy_writer: invalid fields and .gz paths are refused before the file 
     std::filesystem::remove(odd);
 }
 
-TEST_CASE("npy_writer: bad rows and values name the file, row and field; the row is dropped", "[io][npy][errors]") {
+TEST_CASE("npy_writer: bad rows and values name the file, row and field, the row is dropped", "[io][npy][errors]") {
     const auto path = scratch("bad.npy");
     npy_writer out(path, {{"id", F::int64}, {"v", F::float64}});
     out.add(1).add(1.5).end_row();

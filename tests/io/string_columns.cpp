@@ -140,7 +140,7 @@ TEST_CASE("string columns: read as labels by first appearance, written back as t
     CHECK(write_text(read_text(out)) == out);
 }
 
-TEST_CASE("string columns: any non-whitespace token is a label; odd bytes survive", "[io][lammps][strings]") {
+TEST_CASE("string columns: any non-whitespace token is a label, odd bytes survive", "[io][lammps][strings]") {
     // 1.5 and 7 are labels too once the column is a string column (its first field is not a number).
     const std::string text = header(0, 5, "id lbl x y z") +
                              "1 a-b 0 0 0\n"
@@ -243,7 +243,7 @@ TEST_CASE("string columns: a `type` column of names becomes types 1..n and is wr
     CHECK_THAT(write_text({c}), Contains("ITEM: ATOMS id type x y z\n1 2 0 0 0\n"));
 }
 
-TEST_CASE("string columns: numeric type with element keeps both; type_names only when consistent",
+TEST_CASE("string columns: numeric type with element keeps both, type_names only when consistent",
           "[io][lammps][strings]") {
     const std::string cols = "id type element x y z";
     // Type 3 without atoms in frame 0: "" until seen.

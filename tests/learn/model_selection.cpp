@@ -250,7 +250,7 @@ TEST_CASE("grid_search: Pipeline(StandardScaler, LogisticRegression) equals skle
     CHECK(same(r, r1));
 }
 
-TEST_CASE("grid_search: kNN (scaled and raw) equals sklearn GridSearchCV; thread-count independent", "[learn][cv]") {
+TEST_CASE("grid_search: kNN (scaled and raw) equals sklearn GridSearchCV, thread-count independent", "[learn][cv]") {
     const data_set d = load_data();
     const auto folds = tessera::stratified_kfold(d.y, 5);
     const tessera::param_grid grid{{"n_neighbors", {15, 1, 4}}, {"p", {2, 1}}};

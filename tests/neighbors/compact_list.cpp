@@ -101,7 +101,7 @@ TEST_CASE("compact list: same rows and bit-identical vectors as neighbor_list in
     }
 }
 
-TEST_CASE("compact list equals the brute-force oracle; reused storage; bad options", "[neighbors][compact]") {
+TEST_CASE("compact list equals the brute-force oracle, reused storage, bad options", "[neighbors][compact]") {
     const triclinic_box<double> box({0, 0, 0}, {9, 10, 11}, 3.0, 2.0, -1.0);
     const points p = random_in(box, 300, 7);
     const auto oracle = brute_force_neighbors(p, box, ball{3.2}, p.size());

@@ -243,7 +243,7 @@ TEST_CASE("invariance under translation, re-imaging and permutation", "[neighbor
     }
 }
 
-TEST_CASE("half lists hold each pair once; serial and threaded lists are identical", "[neighbors][half]") {
+TEST_CASE("half lists hold each pair once, serial and threaded lists are identical", "[neighbors][half]") {
     const double a = 3.615;
     const orthogonal_box<double> tiny({0, 0, 0}, {a, a, a});
     const points p = random_points(tiny, 6, 10);

@@ -129,7 +129,7 @@ TEST_CASE("planner: the whole-job set in one pass equals each descriptor's own p
     CHECK(out.column("acna").data() == out.column(4, 0).data());
 }
 
-TEST_CASE("planner: whole-list descriptors read prefixes of a stored list; results do not depend on it", "[planner]") {
+TEST_CASE("planner: whole-list descriptors read prefixes of a stored list, results do not depend on it", "[planner]") {
     const test_frame f = load("cuzr_glass_ref.dump");
     const particle_properties props{.types = f.types};
     const steinhardt q{.degrees = {4, 6}, .nnn = 12};

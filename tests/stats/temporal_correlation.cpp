@@ -86,7 +86,7 @@ TEST_CASE("temporal_correlation: TACF of the voxelised Zr fraction of a CuZr liq
     check_mode(tacf_reference::origin_frame, "origin_frame");
 }
 
-TEST_CASE("temporal_correlation: streaming equals the all-origins average; missing values drop pairs",
+TEST_CASE("temporal_correlation: streaming equals the all-origins average, missing values drop pairs",
           "[tacf]") {
     // Random series with holes: compare with a direct double loop over stored frames.
     std::mt19937_64 rng(11);
@@ -135,7 +135,7 @@ TEST_CASE("temporal_correlation: streaming equals the all-origins average; missi
     CHECK(acc.memory_bytes() == bytes);
 }
 
-TEST_CASE("temporal_correlation: relaxation times by hand; censored and undefined sites", "[tacf]") {
+TEST_CASE("temporal_correlation: relaxation times by hand, censored and undefined sites", "[tacf]") {
     temporal_correlation_table t;
     t.sites = 3;
     t.max_lag = 4;

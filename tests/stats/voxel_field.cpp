@@ -89,7 +89,7 @@ TEST_CASE("voxel_field: triclinic Cu matches NumPy, counts identical", "[voxel]"
     check_voxels("cu_tilted", "cu_tilted_ref.dump", "c_csp", {6, 5, 4}, {{1, 1, 1}, {3, 2, 2}, {6, 5, 4}});
 }
 
-TEST_CASE("voxel_field: the grid follows an affinely deformed box; periodic images wrap", "[voxel]") {
+TEST_CASE("voxel_field: the grid follows an affinely deformed box, periodic images wrap", "[voxel]") {
     std::vector<std::array<double, 3>> pos{{0.5, 0.5, 0.5}, {9.5, 0.5, 0.5}, {5.2, 7.7, 2.1}, {-0.5, 0.5, 0.5}};
     const std::vector<double> f{1.0, 2.0, 3.0, 4.0};
     const orthogonal_box<double> bx({0, 0, 0}, {10, 10, 10});
