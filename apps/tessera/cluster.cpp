@@ -116,7 +116,7 @@ int run_cluster(const cluster_options& o) {
         write_labels(out, t, r.labels, {}, o.k);
         std::fprintf(stderr, "tessera: cluster kmeans: inertia %.17g after %zu iterations%s\n", r.inertia, r.iterations,
                      r.converged ? "" : " (not converged: raise --max-iter)");
-        print_centres("kmeans", "centre", t, r.centers, o.k, o.scale);
+        print_centres("kmeans", "cluster", t, r.centers, o.k, o.scale);
     } else if (o.method == "gmm") {
         gmm_options go;
         go.k = o.k;
@@ -129,7 +129,7 @@ int run_cluster(const cluster_options& o) {
         go.seed = o.seed;
         const gaussian_mixture g = tessera::gmm(x, go);
         write_labels(out, t, g.labels, g.predict_proba(x), o.k);
-        print_centres("gmm", "weight,mean", t, {}, 0, o.scale);
+        print_centres("gmm", "component,weight", t, {}, 0, o.scale);
         for (std::size_t c = 0; c < o.k; ++c) {
             std::fprintf(stderr, "tessera: cluster gmm: %zu,%.17g", c, g.weights[c]);
             for (std::size_t j = 0; j < g.cols; ++j) std::fprintf(stderr, ",%.17g", g.means[c * g.cols + j]);
