@@ -22,17 +22,9 @@ namespace {
 
 using tessera_test::read_cluster_csv;
 
-struct table {
-    std::vector<double> x;
-    std::size_t rows = 0, cols = 0;
-    [[nodiscard]] tessera::feature_matrix_view view() const { return {x.data(), rows, cols, 0, {}}; }
-};
+using table = tessera_test::cluster_table;
 
-table load(const std::string& name) {
-    table t;
-    t.x = tessera_test::read_cluster_table(name + "_x.csv", t.rows, t.cols);
-    return t;
-}
+table load(const std::string& name) { return tessera_test::read_cluster_table(name + "_x.csv"); }
 
 std::vector<std::size_t> to_labels(const std::vector<double>& v, std::size_t from) {
     std::vector<std::size_t> l;
@@ -146,8 +138,8 @@ TEST_CASE("agglomerate: permuting the rows permutes the labels (same partition)"
     std::shuffle(perm.begin(), perm.end(), rng);
     table p = t;
     for (std::size_t i = 0; i < t.rows; ++i)
-        std::copy_n(t.x.begin() + static_cast<std::ptrdiff_t>(perm[i] * t.cols), t.cols,
-                    p.x.begin() + static_cast<std::ptrdiff_t>(i * t.cols));
+        std::copy_n(t.values.begin() + static_cast<std::ptrdiff_t>(perm[i] * t.cols), t.cols,
+                    p.values.begin() + static_cast<std::ptrdiff_t>(i * t.cols));
     for (auto m : {tessera::linkage::ward, tessera::linkage::single, tessera::linkage::complete,
                    tessera::linkage::average}) {
         INFO(tessera::to_string(m));
@@ -219,7 +211,7 @@ TEST_CASE("agglomerate and cuts: bad input", "[cluster][hierarchical][errors]") 
     CHECK_THROWS_WITH(tessera::parse_linkage("median"), Catch::Contains("ward, single, complete, average"));
     CHECK(tessera::parse_linkage("single") == tessera::linkage::single);
 
-    std::vector<double> x = t.x;
+    std::vector<double> x = t.values;
     x[7] = std::nan("");
     CHECK_THROWS_WITH(tessera::agglomerate({x.data(), t.rows, t.cols, 0, {}}, tessera::linkage::single),
                       Catch::Contains("row 1, column 3"));

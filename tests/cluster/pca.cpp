@@ -19,17 +19,9 @@
 
 namespace {
 
-struct table {
-    std::vector<double> x;
-    std::size_t rows = 0, cols = 0;
-    [[nodiscard]] tessera::feature_matrix_view view() const { return {x.data(), rows, cols, 0, {}}; }
-};
+using table = tessera_test::cluster_table;
 
-table load(const std::string& name) {
-    table t;
-    t.x = tessera_test::read_cluster_table(name + "_x.csv", t.rows, t.cols);
-    return t;
-}
+table load(const std::string& name) { return tessera_test::read_cluster_table(name + "_x.csv"); }
 
 double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) {
     REQUIRE(a.size() == b.size());
@@ -101,7 +93,7 @@ TEST_CASE("fit_pca: truncation keeps a prefix, components are orthonormal, varia
     double trace = 0;
     for (std::size_t c = 0; c < t.cols; ++c) {
         double s = 0;
-        for (std::size_t i = 0; i < t.rows; ++i) s += std::pow(t.x[i * t.cols + c] - full.mean[c], 2);
+        for (std::size_t i = 0; i < t.rows; ++i) s += std::pow(t.values[i * t.cols + c] - full.mean[c], 2);
         trace += s / static_cast<double>(t.rows - 1);
     }
     const double total = std::accumulate(full.explained_variance.begin(), full.explained_variance.end(), 0.0);
@@ -115,7 +107,7 @@ TEST_CASE("fit_pca: translation and row permutation change neither components no
     const auto p = tessera::fit_pca(t.view(), 4);
     table shifted = t;
     for (std::size_t i = 0; i < t.rows; ++i)
-        for (std::size_t c = 0; c < t.cols; ++c) shifted.x[i * t.cols + c] += 100.0 * static_cast<double>(c + 1);
+        for (std::size_t c = 0; c < t.cols; ++c) shifted.values[i * t.cols + c] += 100.0 * static_cast<double>(c + 1);
     const auto ps = tessera::fit_pca(shifted.view(), 4);
     // The shift (up to 400) costs ~eps * 400 in the centred values: 1e-11 on O(1) quantities.
     CHECK(max_abs_diff(ps.components, p.components) <= 1e-11);
@@ -128,7 +120,7 @@ TEST_CASE("fit_pca: translation and row permutation change neither components no
     std::shuffle(perm.begin(), perm.end(), rng);
     table q = t;
     for (std::size_t i = 0; i < t.rows; ++i)
-        for (std::size_t c = 0; c < t.cols; ++c) q.x[i * t.cols + c] = t.x[perm[i] * t.cols + c];
+        for (std::size_t c = 0; c < t.cols; ++c) q.values[i * t.cols + c] = t.values[perm[i] * t.cols + c];
     const auto pq = tessera::fit_pca(q.view(), 4);
     // The sign is decided by the row loading most on a component: the same row, wherever it is.
     CHECK(max_abs_diff(pq.components, p.components) <= 1e-12);
@@ -151,12 +143,12 @@ TEST_CASE("fit_pca: bad input", "[cluster][pca][errors]") {
     const table t = load("blobs");
     CHECK_THROWS_WITH(tessera::fit_pca(t.view(), 0), Catch::Contains("n_components = 0"));
     CHECK_THROWS_WITH(tessera::fit_pca(t.view(), 5), Catch::Contains("min(rows, cols) = 4"));
-    CHECK_THROWS_WITH(tessera::fit_pca({t.x.data(), 1, 4, 0, {}}, 1), Catch::Contains("at least 2"));
-    CHECK_THROWS_WITH(tessera::fit_pca({t.x.data(), 2, 4, 0, {}}, 3), Catch::Contains("min(rows, cols) = 2"));
-    std::vector<double> x = t.x;
+    CHECK_THROWS_WITH(tessera::fit_pca({t.values.data(), 1, 4, 0, {}}, 1), Catch::Contains("at least 2"));
+    CHECK_THROWS_WITH(tessera::fit_pca({t.values.data(), 2, 4, 0, {}}, 3), Catch::Contains("min(rows, cols) = 2"));
+    std::vector<double> x = t.values;
     x[9] = std::numeric_limits<double>::infinity();
     CHECK_THROWS_WITH(tessera::fit_pca({x.data(), t.rows, t.cols, 0, {}}, 2), Catch::Contains("row 2, column 1"));
     const auto p = tessera::fit_pca(t.view(), 2);
-    CHECK_THROWS_WITH(p.transform({t.x.data(), 100, 3, 0, {}}), Catch::Contains("fitted on 4"));
+    CHECK_THROWS_WITH(p.transform({t.values.data(), 100, 3, 0, {}}), Catch::Contains("fitted on 4"));
     CHECK_THROWS_WITH(p.transform({x.data(), t.rows, t.cols, 0, {}}), Catch::Contains("not finite"));
 }

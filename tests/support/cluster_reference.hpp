@@ -3,6 +3,8 @@
 // tests/reference/cluster/make_hierarchical_pca_reference.py and make_kmeans_gmm_reference.py; floats are repr() of doubles, so
 // strtod reads them back exactly).
 
+#include <tessera/learn/feature_matrix.hpp>
+
 #include <cstddef>
 #include <cstdlib>
 #include <fstream>
@@ -64,6 +66,7 @@ inline std::vector<double> read_cluster_table(const std::string& name, std::size
 struct cluster_table {
     std::vector<double> values;
     std::size_t rows = 0, cols = 0;
+    [[nodiscard]] tessera::feature_matrix_view view() const { return {values.data(), rows, cols, 0, {}}; }
 };
 
 inline cluster_table read_cluster_table(const std::string& name) {
