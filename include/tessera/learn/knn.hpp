@@ -51,7 +51,7 @@
 ///   the k-th distance is redone by sklearn's brute force. Measured (-O3 -march=native, 1
 ///   thread, 10^5 rows × 20 features, k = 50, bench/knn.cpp): 37 µs/query on features of
 ///   intrinsic dimension 3, 2.3 ms/query on isotropic Gaussian features; 10^5 × 16
-///   mobility-like features (bench/learn.cpp): 0.13 ms/query, 4.0× sklearn's kd_tree.
+///   mobility-like features (bench/learn.cpp): 0.13 ms/query, 3.1–5× sklearn's kd_tree.
 ///   The rows are stored in panels of 8 (feature-major inside a panel: SIMD lanes are rows,
 ///   each lane summing its row's terms in the scalar order, so the distances are the same
 ///   bits), and a batch of queries is searched in tree order (queries that start in the same
