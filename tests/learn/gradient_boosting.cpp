@@ -238,6 +238,54 @@ TEST_CASE("gradient_boosting: permuting the training rows changes nothing but ro
     }
 }
 
+TEST_CASE("gradient_boosting: decision_function is each row's walk through every tree, any depth",
+          "[learn][gradient_boosting]") {
+    // decision_function evaluates trees of depth <= 4 as completed trees over SIMD lanes and
+    // deeper ones row by row; both must equal the plain definition F_0 + Σ_m ν·γ(leaf of x in
+    // tree m) (regression_tree::apply on the float32 row, terms added in stage order), bitwise.
+    // Depths 1..6 (with leaves at several depths: min_samples_leaf stops branches early), 2 and
+    // 3 classes, a row count that is not a multiple of the block or the lane count, and a
+    // strided view.
+    std::mt19937_64 rng(17);
+    std::normal_distribution<double> g(0, 1);
+    const std::size_t n = 203, p = 5, stride = 7;
+    std::vector<double> x(n * stride, 99.0);
+    std::vector<int> y2(n), y3(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = 0; j < p; ++j) x[i * stride + j] = g(rng) * (j + 1);
+        y2[i] = x[i * stride] + 0.5 * g(rng) > 0 ? 1 : 0;
+        y3[i] = int(i % 3);
+    }
+    const feature_matrix_view v{x.data(), n, p, stride, {}};
+    for (std::size_t depth = 1; depth <= 6; ++depth)
+        for (const auto* y : {&y2, &y3}) {
+            gradient_boosting_options o;
+            o.n_estimators = 7;
+            o.max_depth = depth;
+            o.min_samples_leaf = 9;
+            o.learning_rate = 0.3;
+            const auto m = fit_gradient_boosting(v, *y, o);
+            const std::size_t kp = m.trees_per_stage();
+            const auto dec = m.decision_function(v);
+            REQUIRE(dec.size() == n * kp);
+            std::size_t mismatches = 0;
+            std::vector<float> row(p);
+            for (std::size_t i = 0; i < n; ++i) {
+                for (std::size_t j = 0; j < p; ++j) row[j] = static_cast<float>(x[i * stride + j]);
+                for (std::size_t k = 0; k < kp; ++k) {
+                    double f = m.init()[k];
+                    for (std::size_t s = 0; s < m.n_stages(); ++s) {
+                        const regression_tree& t = m.tree(s, k);
+                        f += detail::rounded_product(m.learning_rate(), t.value[t.apply(row.data())]);
+                    }
+                    mismatches += f == dec[i * kp + k] ? 0 : 1;
+                }
+            }
+            INFO("depth " << depth << ", " << kp << " columns");
+            CHECK(mismatches == 0);
+        }
+}
+
 TEST_CASE("gradient_boosting: pointer interface, labels, degenerate data", "[learn][gradient_boosting]") {
     // Labels need not be 0..K-1; the pointer overloads equal the view ones.
     std::vector<double> x;

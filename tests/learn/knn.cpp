@@ -310,3 +310,68 @@ TEST_CASE("knn: the k-d tree and the brute force give identical neighbours", "[l
             }
         }
 }
+
+TEST_CASE("knn: panels of rows and the query order change nothing (odd sizes, strided queries)", "[learn][knn]") {
+    // The kd_tree keeps its rows in panels of 8 (SIMD lanes = rows; the last panel padded) and
+    // searches queries in tree order. Row counts that are not multiples of 8, feature counts not
+    // multiples of 4, a strided query view: neighbours and distances must equal the brute
+    // force's bit for bit, classifier/regressor outputs must equal the per-row search_row path,
+    // and training() must give back the rows.
+    std::mt19937_64 g(11);
+    std::normal_distribution<double> N;
+    for (const std::size_t n : {std::size_t(9), std::size_t(333), std::size_t(1003)})
+        for (const std::size_t m : {std::size_t(1), std::size_t(5), std::size_t(13)})
+            for (const auto metric : {tessera::knn_metric::euclidean, tessera::knn_metric::manhattan}) {
+                const std::size_t nq = 97, stride = m + 3, k = std::min<std::size_t>(7, n);
+                std::vector<double> x(n * m), q(nq * stride, -1e300);
+                std::vector<std::int64_t> y(n);
+                for (std::size_t i = 0; i < n; ++i) {
+                    for (std::size_t j = 0; j < m; ++j) x[i * m + j] = N(g) * double(j + 1);
+                    y[i] = std::int64_t(i % 3);
+                }
+                for (std::size_t i = 0; i < nq; ++i)
+                    for (std::size_t j = 0; j < m; ++j) q[i * stride + j] = N(g) * double(j + 1);
+                const tessera::feature_matrix_view qv{q.data(), nq, m, stride, {}};
+                tessera::knn_index tree({x.data(), n, m}, metric, tessera::knn_algorithm::kd_tree);
+                tessera::knn_index brute({x.data(), n, m}, metric, tessera::knn_algorithm::brute);
+                CHECK(tree.training() == x);
+                std::vector<std::int64_t> it(nq * k), ib(nq * k);
+                std::vector<double> dt(nq * k), db(nq * k);
+                tree.kneighbors(qv, k, it, dt);
+                brute.kneighbors(qv, k, ib, db);
+                CHECK(it == ib);
+                CHECK(dt == db);
+                auto order = tree.search_order(qv);
+                std::sort(order.begin(), order.end());
+                for (std::size_t a = 0; a < nq; ++a) CHECK(order[a] == a);
+                // classifier and regressor (query order, gathered rows) vs one row at a time
+                tessera::knn_classifier c({k, tessera::knn_weights::uniform, metric});
+                c.fit({x.data(), n, m}, y);
+                std::vector<std::int64_t> pred(nq);
+                c.predict(qv, pred);
+                std::vector<std::pair<std::size_t, double>> stack(tree.row_stack_size());
+                std::vector<double> scratch(tree.row_scratch_size()), d1(k);
+                std::vector<std::int64_t> i1(k);
+                std::size_t wrong = 0;
+                for (std::size_t a = 0; a < nq; ++a) {
+                    tree.search_row(q.data() + a * stride, k, i1.data(), d1.data(), stack.data(), scratch.data());
+                    std::size_t count[3] = {0, 0, 0};
+                    for (const auto i : i1) ++count[y[std::size_t(i)]];
+                    std::size_t best = 0;
+                    for (std::size_t cl = 1; cl < 3; ++cl)
+                        if (count[cl] > count[best]) best = cl;
+                    wrong += pred[a] == std::int64_t(best) ? 0 : 1;
+                    for (std::size_t j = 0; j < k; ++j) wrong += i1[j] == it[a * k + j] && d1[j] == dt[a * k + j] ? 0 : 1;
+                }
+                CHECK(wrong == 0);
+                std::vector<double> yt(y.begin(), y.end()), mean(nq);
+                tessera::knn_regressor r({k, tessera::knn_weights::uniform, metric});
+                r.fit({x.data(), n, m}, yt);
+                r.label_mean(qv, mean);
+                for (std::size_t a = 0; a < nq; ++a) {
+                    double sum = 0;
+                    for (std::size_t j = 0; j < k; ++j) sum += yt[std::size_t(it[a * k + j])];
+                    CHECK(mean[a] == sum / double(k));
+                }
+            }
+}

@@ -65,7 +65,10 @@
 #include <tessera/learn/feature_matrix.hpp>
 #include <tessera/learn/regression_tree.hpp>
 
+#include <xsimd/xsimd.hpp>
+
 #include <algorithm>
+#include <array>
 #include <cfloat>
 #include <cmath>
 #include <cstddef>
@@ -274,27 +277,47 @@ public:
         check_query(x, "decision_function");
         const std::size_t kp = trees_per_stage(), nf = n_features_;
         std::vector<double> out(x.rows * kp);
-        // Blocks of rows, trees outer: a tree's nodes stay in L1 while a block's rows walk it
-        // (branch-free, the rows independent); each row still adds its trees in stage order.
-        constexpr std::size_t block = 128;
-        std::vector<float> rows(block * nf);
+        // Blocks of rows, trees outer: a tree stays in registers / L1 while a block's rows go
+        // through it. The block is held feature-major (xt[j·block + i] = double(float(x_ij)),
+        // the value Tree.apply compares) so that SIMD lanes are rows. A tree of depth <= 4 is
+        // evaluated as its completed tree (complete_tree_): every split's comparison for every
+        // lane, then a select per split from the leaves up — the lane gets the leaf its row's
+        // walk reaches (the same comparisons decide), so the same ν·γ. Deeper trees walk row by
+        // row. Either way each row's column adds its trees in stage order, as before: bitwise
+        // the same sums.
+        constexpr std::size_t block = 64;
+        static_assert(block % xsimd::batch<double>::size == 0);
+        std::vector<double, xsimd::aligned_allocator<double>> xt(nf * block, 0.0), acc(kp * block);
         for (std::size_t b = 0; b < x.rows; b += block) {
             const std::size_t n = std::min(block, x.rows - b);
             for (std::size_t i = 0; i < n; ++i)
-                for (std::size_t j = 0; j < nf; ++j) rows[i * nf + j] = static_cast<float>(x(b + i, j));
-            double* o = out.data() + b * kp;
-            for (std::size_t i = 0; i < n; ++i) std::copy(init_.begin(), init_.end(), o + i * kp);
+                for (std::size_t j = 0; j < nf; ++j) xt[j * block + i] = static_cast<double>(static_cast<float>(x(b + i, j)));
+            if (n < block)  // padding lanes: finite values, results discarded
+                for (std::size_t j = 0; j < nf; ++j) std::fill(xt.begin() + std::ptrdiff_t(j * block + n), xt.begin() + std::ptrdiff_t((j + 1) * block), 0.0);
+            for (std::size_t k = 0; k < kp; ++k) std::fill(acc.begin() + std::ptrdiff_t(k * block), acc.begin() + std::ptrdiff_t((k + 1) * block), init_[k]);
             for (std::size_t t = 0; t < trees_.size(); ++t) {
-                const flat_node* tree = flat_.data() + flat_start_[t];
-                const std::size_t depth = flat_depth_[t], col = t % kp;
-                for (std::size_t i = 0; i < n; ++i) {
-                    const float* r = rows.data() + i * nf;
-                    std::uint32_t v = 0;
-                    for (std::size_t d = 0; d < depth; ++d)
-                        v = tree[v].child[static_cast<double>(r[tree[v].feature]) <= tree[v].threshold ? 0 : 1];
-                    o[i * kp + col] += tree[v].step;
+                double* a = acc.data() + (t % kp) * block;
+                const complete_tree& c = complete_[t];
+                switch (c.depth) {  // depth as a template argument: the tree's splits unrolled
+                case 0: complete_tree_pass<0>(c, xt.data(), a, block); break;
+                case 1: complete_tree_pass<1>(c, xt.data(), a, block); break;
+                case 2: complete_tree_pass<2>(c, xt.data(), a, block); break;
+                case 3: complete_tree_pass<3>(c, xt.data(), a, block); break;
+                case 4: complete_tree_pass<4>(c, xt.data(), a, block); break;
+                default: {
+                    const flat_node* tree = flat_.data() + flat_start_[t];
+                    for (std::size_t i = 0; i < n; ++i) {
+                        std::uint32_t v = 0;
+                        for (std::size_t d = 0; d < c.depth; ++d)
+                            v = tree[v].child[xt[tree[v].feature * block + i] <= tree[v].threshold ? 0 : 1];
+                        a[i] += tree[v].step;
+                    }
+                }
                 }
             }
+            double* o = out.data() + b * kp;
+            for (std::size_t i = 0; i < n; ++i)
+                for (std::size_t k = 0; k < kp; ++k) o[i * kp + k] = acc[k * block + i];
         }
         return out;
     }
@@ -405,12 +428,71 @@ private:
         std::uint32_t feature, child[2];
     };
     std::vector<flat_node> flat_;
-    std::vector<std::size_t> flat_start_, flat_depth_;
+    std::vector<std::size_t> flat_start_;
+
+    /// A tree of depth D <= max_simd_depth as the complete binary tree of depth D in heap order
+    /// (2^D − 1 splits, 2^D leaf terms): a leaf reached at depth d < D becomes splits whose two
+    /// subtrees end in copies of its term (their comparisons, on feature 0 at threshold 0, then
+    /// choose between equal values). Deeper trees: depth only, walked through flat_.
+    static constexpr std::size_t max_simd_depth = 4;
+    struct complete_tree {
+        std::size_t depth, start, leaf_start;
+    };
+    std::vector<complete_tree> complete_;
+    std::vector<std::uint32_t> cfeature_;
+    std::vector<double> cthreshold_, cstep_;
+
+    /// acc[i] += the term of row i's leaf in completed tree c, for the block's `block` rows
+    /// (xt feature-major): every split compared on every lane, then from the bottom level up
+    /// val[v] = (x_f <= threshold) ? val[left] : val[right] — the walk's choice at every node
+    /// on the walk's path, so val[0] is the term of the walk's leaf.
+    template <std::size_t D>
+    void complete_tree_pass(const complete_tree& c, const double* xt, double* acc, std::size_t block) const noexcept {
+        using batch = xsimd::batch<double>;
+        constexpr std::size_t width = std::size_t(1) << D, splits = width - 1;
+        const std::uint32_t* feat = cfeature_.data() + c.start;
+        const double* thr = cthreshold_.data() + c.start;
+        const double* leaf = cstep_.data() + c.leaf_start;
+        std::array<batch, width> term;
+        std::array<batch, splits + 1> threshold;
+        std::array<const double*, splits + 1> column;
+        for (std::size_t v = 0; v < width; ++v) term[v] = batch(leaf[v]);
+        for (std::size_t h = 0; h < splits; ++h) {
+            threshold[h] = batch(thr[h]);
+            column[h] = xt + feat[h] * block;
+        }
+        for (std::size_t i = 0; i < block; i += batch::size) {
+            std::array<batch, width> val = term;
+            // level d: heap nodes 2^d − 1 … 2^(d+1) − 2 (w = 2^d of them); children of h: 2h+1, 2h+2
+            for (std::size_t w = width / 2; w >= 1; w /= 2)
+                for (std::size_t v = 0; v < w; ++v) {
+                    const std::size_t h = w - 1 + v;
+                    val[v] = xsimd::select(batch::load_aligned(column[h] + i) <= threshold[h], val[2 * v], val[2 * v + 1]);
+                }
+            (batch::load_aligned(acc + i) + val[0]).store_aligned(acc + i);
+        }
+    }
+
+    void complete(const regression_tree& t, std::size_t v, std::size_t h, std::size_t d, const complete_tree& c) {
+        const std::size_t splits = (std::size_t(1) << c.depth) - 1;
+        if (d == c.depth) {
+            cstep_[c.leaf_start + h - splits] = detail::rounded_product(learning_rate_, t.value[v]);
+            return;
+        }
+        const bool leaf = t.is_leaf(v);
+        cfeature_[c.start + h] = leaf ? 0 : static_cast<std::uint32_t>(t.feature[v]);
+        cthreshold_[c.start + h] = leaf ? 0.0 : t.threshold[v];
+        complete(t, leaf ? v : static_cast<std::size_t>(t.children_left[v]), 2 * h + 1, d + 1, c);
+        complete(t, leaf ? v : static_cast<std::size_t>(t.children_right[v]), 2 * h + 2, d + 1, c);
+    }
 
     void flatten() {
         flat_.clear();
         flat_start_.clear();
-        flat_depth_.clear();
+        complete_.clear();
+        cfeature_.clear();
+        cthreshold_.clear();
+        cstep_.clear();
         std::vector<std::size_t> depth;
         for (const auto& t : trees_) {
             const std::size_t m = t.node_count();
@@ -435,7 +517,14 @@ private:
                 }
                 flat_.push_back(f);
             }
-            flat_depth_.push_back(max_depth);
+            complete_tree c{max_depth, cfeature_.size(), cstep_.size()};
+            complete_.push_back(c);
+            if (max_depth <= max_simd_depth) {
+                cfeature_.resize(c.start + (std::size_t(1) << max_depth) - 1);
+                cthreshold_.resize(cfeature_.size());
+                cstep_.resize(c.leaf_start + (std::size_t(1) << max_depth));
+                complete(t, 0, 0, 0, c);
+            }
         }
     }
 };

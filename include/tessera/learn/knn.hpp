@@ -51,7 +51,11 @@
 ///   the k-th distance is redone by sklearn's brute force. Measured (-O3 -march=native, 1
 ///   thread, 10^5 rows × 20 features, k = 50, bench/knn.cpp): 37 µs/query on features of
 ///   intrinsic dimension 3, 2.3 ms/query on isotropic Gaussian features; 10^5 × 16
-///   mobility-like features (bench/learn.cpp): 0.19 ms/query, 2.8–3.5× sklearn's kd_tree.
+///   mobility-like features (bench/learn.cpp): 0.13 ms/query, 3.1–5× sklearn's kd_tree.
+///   The rows are stored in panels of 8 (feature-major inside a panel: SIMD lanes are rows,
+///   each lane summing its row's terms in the scalar order, so the distances are the same
+///   bits), and a batch of queries is searched in tree order (queries that start in the same
+///   leaf one after another: cache reuse; each query's result is its own).
 ///   Memory: one copy of the rows (tree order), the tree's boxes and a permutation —
 ///   memory_bytes() ≈ 1.25× the training matrix at 16 features (the brute algorithm: 1×).
 /// - brute: sklearn's heap over all rows in index order, blocked (blocks of queries × blocks of
@@ -71,6 +75,8 @@
 #include <tessera/learn/detail/rounded.hpp>
 #include <tessera/core/execution.hpp>
 #include <tessera/learn/feature_matrix.hpp>
+
+#include <xsimd/xsimd.hpp>
 
 #include <algorithm>
 #include <bit>
@@ -155,37 +161,57 @@ inline double knn_row_distance(const double* x, const double* y, std::size_t m, 
     return s;
 }
 
-/// knn_row_distance of four consecutive rows y, y + m, y + 2m, y + 3m (row-major), each summed
-/// exactly as knn_row_distance sums it; the four independent sums run interleaved. A value may
-/// stop early (>= bound) only when all four partial sums have reached bound.
+/// Rows side by side: a panel holds knn_panel consecutive rows feature-major (entry (r, j) at
+/// j · knn_panel + r), so that SIMD lanes are rows.
+inline constexpr std::size_t knn_panel = 8;
+
+/// A product rounded to double in every lane before it is used (rounded_product for batches:
+/// no fused multiply-add with the following addition).
+template <class B>
+[[nodiscard]] inline B knn_rounded_product(const B& a, const B& b) noexcept {
+    B p = a * b;
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__)) && defined(__AVX512F__)
+    auto r = static_cast<typename B::register_type>(p);
+    __asm__("" : "+v"(r));
+    p = B(r);
+#elif defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__)) && defined(__SSE2__)
+    auto r = static_cast<typename B::register_type>(p);
+    __asm__("" : "+x"(r));
+    p = B(r);
+#elif defined(__GNUC__)
+    __asm__("" : "+m"(p));
+#else
+    volatile B v = p;
+    p = v;
+#endif
+    return p;
+}
+
+/// knn_row_distance of the knn_panel rows of one panel, lane r summing row r's terms in
+/// knn_row_distance's order (so each full sum is bit-identical to it). Stops early, leaving
+/// partial sums, only when every lane's partial sum has reached bound (checked every 4 terms,
+/// as knn_row_distance): those rows would all be rejected anyway.
 template <bool Squared>
-inline void knn_row_distances4(const double* x, const double* y, std::size_t m, double bound, double* out) noexcept {
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    const double *y0 = y, *y1 = y + m, *y2 = y + 2 * m, *y3 = y + 3 * m;
-    const auto term = [](double d) { return Squared ? detail::rounded_product(d, d) : std::abs(d); };
-    std::size_t j = 0;
-    for (; j + 4 <= m; j += 4) {
-        for (std::size_t u = 0; u < 4; ++u) {
-            const double xj = x[j + u];
-            s0 += term(xj - y0[j + u]);
-            s1 += term(xj - y1[j + u]);
-            s2 += term(xj - y2[j + u]);
-            s3 += term(xj - y3[j + u]);
+inline void knn_panel_distances(const double* x, const double* panel, std::size_t m, double bound, double* out) noexcept {
+    using batch = xsimd::batch<double>;
+    constexpr std::size_t w = batch::size, nb = knn_panel / w;
+    static_assert(knn_panel % w == 0);
+    batch s[nb];
+    for (std::size_t u = 0; u < nb; ++u) s[u] = batch(0.0);
+    const batch lim(bound);
+    for (std::size_t j = 0; j < m; ++j) {
+        const batch xj(x[j]);
+        for (std::size_t u = 0; u < nb; ++u) {
+            const batch d = xj - batch::load_aligned(panel + j * knn_panel + u * w);
+            s[u] = s[u] + (Squared ? knn_rounded_product(d, d) : xsimd::abs(d));
         }
-        if (std::min(std::min(s0, s1), std::min(s2, s3)) >= bound) break;
+        if ((j & 3) == 3 && j + 1 < m) {
+            auto all = s[0] >= lim;
+            for (std::size_t u = 1; u < nb; ++u) all = all && (s[u] >= lim);
+            if (xsimd::all(all)) break;
+        }
     }
-    if (j + 4 > m || std::min(std::min(s0, s1), std::min(s2, s3)) < bound)
-        for (; j < m; ++j) {
-            const double xj = x[j];
-            s0 += term(xj - y0[j]);
-            s1 += term(xj - y1[j]);
-            s2 += term(xj - y2[j]);
-            s3 += term(xj - y3[j]);
-        }
-    out[0] = s0;
-    out[1] = s1;
-    out[2] = s2;
-    out[3] = s3;
+    for (std::size_t u = 0; u < nb; ++u) s[u].store_unaligned(out + u * w);
 }
 
 /// The next double above a distance v >= 0 (std::nextafter(v, +inf) without the libm call; +inf
@@ -227,8 +253,8 @@ inline void knn_lex_heap_push(double* v, std::int64_t* ix, std::size_t k, double
 /// (tree_query): if none does, the k nearest are a unique set and equal sklearn's; if one
 /// does, the query is redone by the brute-force heap (sklearn's history-dependent choice).
 /// Either way the result is the brute force's. The rows are kept once, in tree order (fit
-/// drops the original-order copy); the brute force for ties computes distances in that order
-/// and pushes them in index order.
+/// drops the original-order copy), in panels of detail::knn_panel rows; the brute force for
+/// ties computes distances in that order and pushes them in index order.
 class knn_index {
 public:
     knn_index() = default;
@@ -270,7 +296,8 @@ public:
     [[nodiscard]] std::vector<double> training() const {
         if (!data_.empty()) return data_;
         std::vector<double> x(rows_ * cols_);
-        for (std::size_t p = 0; p < rows_; ++p) std::copy_n(tdata_.data() + p * cols_, cols_, x.data() + perm_[p] * cols_);
+        for (std::size_t p = 0; p < rows_; ++p)
+            for (std::size_t j = 0; j < cols_; ++j) x[perm_[p] * cols_ + j] = tdata_[tree_entry(p, j)];
         return x;
     }
     /// Bytes held by the index (its copy of the rows, tree nodes and boxes, permutations), by
@@ -325,6 +352,22 @@ public:
     /// distance reads every row's distance).
     [[nodiscard]] std::size_t row_scratch_size() const noexcept { return rows_; }
 
+    /// An order of q's rows for searching them (a permutation of 0 … rows − 1): by the leaf
+    /// the tree search of each row visits first (the nearer child by box bound at every node),
+    /// ties by row number. Consecutive queries then read the same leaves and boxes from cache;
+    /// each query's result does not depend on the order. The identity for the brute algorithm.
+    [[nodiscard]] std::vector<std::size_t> search_order(const feature_matrix_view& q) const {
+        std::vector<std::size_t> order(q.rows);
+        std::iota(order.begin(), order.end(), std::size_t(0));
+        if (algorithm_ != knn_algorithm::kd_tree || nodes_.empty() || q.cols != cols_) return order;
+        std::vector<std::size_t> leaf(q.rows);
+        for (std::size_t a = 0; a < q.rows; ++a)
+            leaf[a] = metric_ == knn_metric::euclidean ? first_leaf<true>(q.data + a * q.stride())
+                                                       : first_leaf<false>(q.data + a * q.stride());
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t u, std::size_t v) { return leaf[u] < leaf[v]; });
+        return order;
+    }
+
     /// The k nearest training rows of one query row `x` (cols() values), unchecked: idx[k] and
     /// dist[k], sorted by (distance, index) — the row kneighbors() gives for x, bit for bit (the
     /// same tree walk and fallbacks, or the same heap over rows in index order). `stack` holds
@@ -360,15 +403,36 @@ private:
         std::size_t begin, end;  // rows perm_[begin, end)
         std::int64_t left = -1, right = -1;
     };
-    static constexpr std::size_t leaf_size = 32;
+    static constexpr std::size_t leaf_size = 32, panel = detail::knn_panel;
+
+    /// Position of row p (tree order), feature j in tdata_: panels of `panel` rows, feature-major.
+    [[nodiscard]] std::size_t tree_entry(std::size_t p, std::size_t j) const noexcept {
+        return p / panel * panel * cols_ + j * panel + p % panel;
+    }
+
+    /// Offers the rows at tree positions [b, e) to the heap in that order, a panel at a time
+    /// (knn_panel_distances with the bound at the panel's start; lanes outside [b, e) ignored).
+    template <bool Squared>
+    void offer_rows(const double* x, std::size_t b, std::size_t e, std::size_t k, double* hv, std::int64_t* hi,
+                    double& tie_min) const noexcept {
+        alignas(64) double s[panel];
+        for (std::size_t p0 = b / panel * panel; p0 < e; p0 += panel) {
+            detail::knn_panel_distances<Squared>(x, tdata_.data() + p0 * cols_, cols_, detail::knn_next_up(hv[0]), s);
+            const std::size_t from = std::max(b, p0), to = std::min(e, p0 + panel);
+            for (std::size_t p = from; p < to; ++p)
+                offer(hv, hi, k, s[p - p0], static_cast<std::int64_t>(perm_[p]), tie_min);
+        }
+    }
 
     void build_tree() {
         perm_.resize(rows_);
         std::iota(perm_.begin(), perm_.end(), std::size_t(0));
         nodes_.reserve(2 * (rows_ / leaf_size + 1));
         build(0, rows_);
-        tdata_.resize(rows_ * cols_);
-        for (std::size_t p = 0; p < rows_; ++p) std::copy_n(data_.data() + perm_[p] * cols_, cols_, tdata_.data() + p * cols_);
+        // panels of knn_panel rows, the last one padded with zeros (never read as a row)
+        tdata_.assign((rows_ + panel - 1) / panel * panel * cols_, 0.0);
+        for (std::size_t p = 0; p < rows_; ++p)
+            for (std::size_t j = 0; j < cols_; ++j) tdata_[tree_entry(p, j)] = data_[perm_[p] * cols_ + j];
     }
 
     std::int64_t build(std::size_t b, std::size_t e) {
@@ -405,6 +469,19 @@ private:
         return id;
     }
 
+    /// The leaf tree_query reaches first from x (the child of smaller box bound, left on equality).
+    template <bool Squared>
+    [[nodiscard]] std::size_t first_leaf(const double* x) const noexcept {
+        std::size_t id = 0;
+        while (nodes_[id].left >= 0) {
+            const std::size_t l = std::size_t(nodes_[id].left), r = std::size_t(nodes_[id].right);
+            double bl, br;
+            box_bounds<Squared>(x, l, r, bl, br);
+            id = bl <= br ? l : r;
+        }
+        return id;
+    }
+
     /// Lower bound of the distance from x to node n's box, summed as knn_row_distance sums.
     template <bool Squared>
     double box_bound(const double* x, std::size_t n) const noexcept {
@@ -423,22 +500,19 @@ private:
 
     /// sklearn's brute force for one query: its heap over all rows in index order. In a kd_tree
     /// index the rows are stored in tree order, so the distances are computed in that order
-    /// (contiguous, four rows at a time, in full) into dist[index], then pushed in index order:
+    /// (a panel at a time, in full) into dist[index], then pushed in index order:
     /// the same pushes as knn_row_distance with the early exit (a partial sum >= the root means
     /// a full sum >= the root: rejected either way). dist: rows_ doubles of scratch.
     template <bool Squared>
     void brute_query(const double* x, std::size_t k, double* hv, std::int64_t* hi, double* dist) const noexcept {
         std::fill(hv, hv + k, std::numeric_limits<double>::infinity());
         std::fill(hi, hi + k, std::int64_t(-1));
-        const std::size_t m = cols_;
-        constexpr double inf = std::numeric_limits<double>::infinity();
-        std::size_t p = 0;
-        for (; p + 4 <= rows_; p += 4) {
-            double s[4];
-            detail::knn_row_distances4<Squared>(x, tdata_.data() + p * m, m, inf, s);
-            for (std::size_t u = 0; u < 4; ++u) dist[perm_[p + u]] = s[u];
+        alignas(64) double s[panel];
+        for (std::size_t p0 = 0; p0 < rows_; p0 += panel) {
+            detail::knn_panel_distances<Squared>(x, tdata_.data() + p0 * cols_, cols_,
+                                                 std::numeric_limits<double>::infinity(), s);
+            for (std::size_t p = p0; p < std::min(rows_, p0 + panel); ++p) dist[perm_[p]] = s[p - p0];
         }
-        for (; p < rows_; ++p) dist[perm_[p]] = detail::knn_row_distance<Squared>(x, tdata_.data() + p * m, m, inf);
         for (std::size_t t = 0; t < rows_; ++t)
             if (dist[t] < hv[0]) detail::knn_heap_push(hv, hi, k, dist[t], static_cast<std::int64_t>(t));
     }
@@ -478,18 +552,14 @@ private:
     enum class tree_result { unique, tie, gave_up };
 
     /// The k smallest (distance, index) by a scan of all rows in tree order (no boxes: for a
-    /// query where the tree does not prune), one row at a time with knn_row_distance's early
+    /// query where the tree does not prune), a panel at a time with knn_panel_distances' early
     /// exit; `unique` or `tie` as tree_query.
     template <bool Squared>
     tree_result scan_query(const double* x, std::size_t k, double* hv, std::int64_t* hi) const noexcept {
         std::fill(hv, hv + k, std::numeric_limits<double>::infinity());
         std::fill(hi, hi + k, std::numeric_limits<std::int64_t>::max());
-        const std::size_t m = cols_;
         double tie_min = std::numeric_limits<double>::infinity();
-        for (std::size_t p = 0; p < rows_; ++p) {
-            const double s = detail::knn_row_distance<Squared>(x, tdata_.data() + p * m, m, detail::knn_next_up(hv[0]));
-            offer(hv, hi, k, s, static_cast<std::int64_t>(perm_[p]), tie_min);
-        }
+        offer_rows<Squared>(x, 0, rows_, k, hv, hi, tie_min);
         return tie_min == hv[0] ? tree_result::tie : tree_result::unique;
     }
 
@@ -506,7 +576,6 @@ private:
                            std::pair<std::size_t, double>* stack, std::size_t max_visit) const noexcept {
         std::fill(hv, hv + k, std::numeric_limits<double>::infinity());
         std::fill(hi, hi + k, std::numeric_limits<std::int64_t>::max());
-        const std::size_t m = cols_;
         std::size_t top = 0, visited = 0;
         double tie_min = std::numeric_limits<double>::infinity();
         stack[top++] = {0, 0.0};
@@ -516,19 +585,7 @@ private:
             const node& nd = nodes_[id];
             if (nd.left < 0) {
                 if ((visited += nd.end - nd.begin) > max_visit) return tree_result::gave_up;
-                std::size_t p = nd.begin;
-                // four rows at a time: four independent sums (each as knn_row_distance sums)
-                for (; p + 4 <= nd.end; p += 4) {
-                    double s[4];
-                    detail::knn_row_distances4<Squared>(x, tdata_.data() + p * m, m, detail::knn_next_up(hv[0]), s);
-                    for (std::size_t u = 0; u < 4; ++u)
-                        offer(hv, hi, k, s[u], static_cast<std::int64_t>(perm_[p + u]), tie_min);
-                }
-                for (; p < nd.end; ++p) {
-                    const double s = detail::knn_row_distance<Squared>(x, tdata_.data() + p * m, m,
-                                                                       detail::knn_next_up(hv[0]));
-                    offer(hv, hi, k, s, static_cast<std::int64_t>(perm_[p]), tie_min);
-                }
+                offer_rows<Squared>(x, nd.begin, nd.end, k, hv, hi, tie_min);
                 continue;
             }
             const std::size_t l = std::size_t(nd.left), r = std::size_t(nd.right);
@@ -565,10 +622,12 @@ private:
             return;
         }
         constexpr std::size_t chunk = 64;
+        const std::vector<std::size_t> order = search_order(q);  // cache locality only
         detail::for_each_chunk(policy, q.rows, chunk, [&](std::size_t, std::size_t b, std::size_t e) {
             std::vector<std::pair<std::size_t, double>> stack(row_stack_size());
             std::vector<double> dist;  // brute-force scratch, allocated on the first tie
-            for (std::size_t a = b; a < e; ++a) {
+            for (std::size_t pos = b; pos < e; ++pos) {
+                const std::size_t a = order[pos];
                 const double* x = q.data + a * q.stride();
                 double* hv = out_dist + a * k;
                 std::int64_t* hi = out_idx + a * k;
@@ -658,8 +717,16 @@ inline void knn_weights_of(knn_weights kind, const double* dist, std::size_t k, 
 /// Scratch for one chunk of queries: neighbour indices, distances, weights.
 struct knn_scratch {
     std::vector<std::int64_t> idx;
-    std::vector<double> dist, w, acc;
+    std::vector<double> dist, w, acc, rows;
 };
+
+/// Rows which[0 … n−1] of q copied into buf, as a dense n × cols view.
+inline feature_matrix_view knn_gather_rows(const feature_matrix_view& q, const std::size_t* which, std::size_t n,
+                                           std::vector<double>& buf) {
+    buf.resize(n * q.cols);
+    for (std::size_t a = 0; a < n; ++a) std::copy_n(q.data + which[a] * q.stride(), q.cols, buf.data() + a * q.cols);
+    return {buf.data(), n, q.cols, q.cols, {}};
+}
 
 }  // namespace detail
 
@@ -731,6 +798,8 @@ private:
     void run(const feature_matrix_view& q, Policy policy, Emit&& emit) const {
         const std::size_t k = params_.k, nc = classes_.size();
         constexpr std::size_t chunk = 256;
+        // queries in the index's search order (cache locality; results are per query)
+        const std::vector<std::size_t> order = index_.search_order(q);
         detail::for_each_chunk(policy, q.rows, chunk, [&](std::size_t, std::size_t b, std::size_t e) {
             const std::size_t n = e - b;
             detail::knn_scratch s;
@@ -738,13 +807,13 @@ private:
             s.dist.resize(n * k);
             s.w.resize(k);
             s.acc.resize(nc);
-            const feature_matrix_view sub{q.data + b * q.stride(), n, q.cols, q.stride(), {}};
+            const feature_matrix_view sub = detail::knn_gather_rows(q, order.data() + b, n, s.rows);
             index_.search(sub, k, s.idx.data(), s.dist.data(), serial);
             for (std::size_t a = 0; a < n; ++a) {
                 detail::knn_weights_of(params_.weights, s.dist.data() + a * k, k, s.w.data());
                 std::fill(s.acc.begin(), s.acc.end(), 0.0);
                 for (std::size_t j = 0; j < k; ++j) s.acc[encoded_[s.idx[a * k + j]]] += s.w[j];
-                emit(b + a, s.acc.data());
+                emit(order[b + a], s.acc.data());
             }
         });
     }
@@ -801,20 +870,21 @@ private:
         if (out.size() != q.rows) throw error(who, ": output holds ", out.size(), " values, need ", q.rows);
         const std::size_t k = params_.k;
         constexpr std::size_t chunk = 256;
+        const std::vector<std::size_t> order = index_.search_order(q);  // as knn_classifier
         detail::for_each_chunk(policy, q.rows, chunk, [&](std::size_t, std::size_t b, std::size_t e) {
             const std::size_t n = e - b;
             detail::knn_scratch s;
             s.idx.resize(n * k);
             s.dist.resize(n * k);
             s.w.resize(k);
-            const feature_matrix_view sub{q.data + b * q.stride(), n, q.cols, q.stride(), {}};
+            const feature_matrix_view sub = detail::knn_gather_rows(q, order.data() + b, n, s.rows);
             index_.search(sub, k, s.idx.data(), s.dist.data(), serial);
             for (std::size_t a = 0; a < n; ++a) {
                 const std::int64_t* nb = s.idx.data() + a * k;
                 if (weights == knn_weights::uniform) {  // np.mean: sum, then / k
                     double sum = 0;
                     for (std::size_t j = 0; j < k; ++j) sum += y_[nb[j]];
-                    out[b + a] = sum / static_cast<double>(k);
+                    out[order[b + a]] = sum / static_cast<double>(k);
                 } else {
                     detail::knn_weights_of(weights, s.dist.data() + a * k, k, s.w.data());
                     double num = 0, den = 0;
@@ -822,7 +892,7 @@ private:
                         num += detail::rounded_product(y_[nb[j]], s.w[j]);
                         den += s.w[j];
                     }
-                    out[b + a] = num / den;
+                    out[order[b + a]] = num / den;
                 }
             }
         });

@@ -176,8 +176,30 @@ public:
         using batch = xsimd::batch<double>;
         constexpr std::size_t lanes = batch::size, nb = 16 / lanes;  // 16 columns per tile
         const std::size_t qp = (q + 15) / 16 * 16;  // x̃ = (x, 1) padded with zeros
-        std::vector<double> xt(row_block * qp, 0.0);
+        std::vector<double> xt(row_block * qp, 0.0), cxt(row_block * qp, 0.0);
 
+        // The gradient at the point of the last objective evaluation (from its probabilities).
+        auto gradient = [&](const std::vector<double>& t) {
+            std::fill(grad.begin(), grad.end(), 0.0);
+            for (std::size_t i = 0; i < rows; ++i) {
+                const double* xi = X + i * cols;
+                for (std::size_t k = 0; k < m; ++k) {
+                    const double target = m == 1 ? (label[i] == 1 ? 1.0 : 0.0) : (label[i] == k ? 1.0 : 0.0);
+                    const double r = s[i] * (prob[i * m + k] - target);
+                    double* g = grad.data() + k * q;
+                    for (std::size_t j = 0; j < cols; ++j) g[j] += r * xi[j];
+                    g[cols] += r;
+                }
+            }
+            for (std::size_t k = 0; k < m; ++k)
+                for (std::size_t j = 0; j < cols; ++j) grad[k * q + j] += lambda * t[k * q + j];
+            if (m > 1)
+                for (std::size_t j = gauge_coef ? 0 : cols; j < q; ++j) {
+                    double g = 0;
+                    for (std::size_t k = 0; k < m; ++k) g += t[k * q + j];
+                    for (std::size_t k = 0; k < m; ++k) grad[k * q + j] += gauge * g;
+                }
+        };
         // Objective (and, when wanted, gradient and Hessian) at t.
         auto evaluate = [&](const std::vector<double>& t, bool derivatives) {
             double f = 0;
@@ -229,27 +251,7 @@ public:
                     for (std::size_t k = 0; k < m; ++k) g += t[k * q + j];
                     f += 0.5 * gauge * g * g;
                 }
-            if (!derivatives) return f;
-
-            std::fill(grad.begin(), grad.end(), 0.0);
-            for (std::size_t i = 0; i < rows; ++i) {
-                const double* xi = X + i * cols;
-                for (std::size_t k = 0; k < m; ++k) {
-                    const double target = m == 1 ? (label[i] == 1 ? 1.0 : 0.0) : (label[i] == k ? 1.0 : 0.0);
-                    const double r = s[i] * (prob[i * m + k] - target);
-                    double* g = grad.data() + k * q;
-                    for (std::size_t j = 0; j < cols; ++j) g[j] += r * xi[j];
-                    g[cols] += r;
-                }
-            }
-            for (std::size_t k = 0; k < m; ++k)
-                for (std::size_t j = 0; j < cols; ++j) grad[k * q + j] += lambda * t[k * q + j];
-            if (m > 1)
-                for (std::size_t j = gauge_coef ? 0 : cols; j < q; ++j) {
-                    double g = 0;
-                    for (std::size_t k = 0; k < m; ++k) g += t[k * q + j];
-                    for (std::size_t k = 0; k < m; ++k) grad[k * q + j] += gauge * g;
-                }
+            if (derivatives) gradient(t);
             return f;
         };
         // The Hessian at the point of the last evaluate(·, true) (from its probabilities), built
@@ -273,8 +275,16 @@ public:
                         const std::size_t i1 = std::min(rows, i0 + row_block);
                         for (std::size_t i = i0; i < i1; ++i) {
                             double* r = xt.data() + (i - i0) * qp;
-                            std::copy_n(X + i * cols, cols, r);
+                            // c_i x̃_ia once per row (the tiles broadcast it), the same products
+                            double* cr = cxt.data() + (i - i0) * qp;
+                            const double* xi = X + i * cols;
+                            const double ci = c[i];
+                            for (std::size_t a = 0; a < cols; ++a) {  // a loop, not a memmove call per row
+                                r[a] = xi[a];
+                                cr[a] = ci * xi[a];
+                            }
                             r[cols] = 1.0;
+                            for (std::size_t a = cols; a < qp; ++a) cr[a] = ci * r[a];
                         }
                         for (std::size_t a0 = 0; a0 < q; a0 += 4)
                             for (std::size_t b0 = (k == l ? a0 / 16 * 16 : 0); b0 < q; b0 += 16) {
@@ -288,10 +298,11 @@ public:
                                 for (std::size_t i = i0; i < i1; ++i) {
                                     if (c[i] == 0) continue;
                                     const double* xr = xt.data() + (i - i0) * qp;
+                                    const double* cr = cxt.data() + (i - i0) * qp;
                                     batch xb[nb];
                                     for (std::size_t w = 0; w < nb; ++w) xb[w] = batch::load_unaligned(xr + b0 + w * lanes);
                                     for (std::size_t u = 0; u < 4; ++u) {
-                                        const batch ca(c[i] * xr[a0 + u]);
+                                        const batch ca(cr[a0 + u]);
                                         for (std::size_t w = 0; w < nb; ++w) acc[u][w] = acc[u][w] + ca * xb[w];
                                     }
                                 }
@@ -357,7 +368,10 @@ public:
             // optimisation (the gradient is then at its floor, a few ulps of the summed terms).
             const bool stalled = !(f_new < f);
             theta.swap(trial);
-            f = evaluate(theta, true);
+            // the last trial evaluated is the accepted point: its decisions, probabilities and
+            // objective are already in z, prob and f_new (the same values evaluate would give)
+            f = f_new;
+            gradient(theta);
             if (stalled && max_abs(grad) <= 1e-7 * scale) {
                 grad_norm_ = max_abs(grad);
                 converged = true;
