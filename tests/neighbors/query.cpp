@@ -398,3 +398,43 @@ TEST_CASE("neighbor_list: append_row equals push_bond + end_row", "[neighbors]")
                      b.all_distances2().end()));
     for (std::size_t k = 0; k < a.num_bonds(); ++k) CHECK(a.all_vectors()[k] == b.all_vectors()[k]);
 }
+
+TEST_CASE("ball query on an affinely sheared lattice with atoms on the cell faces equals brute force", "[neighbors][ball]") {
+    // Regression: an atom on a lower face gets a fractional coordinate of ~ -1e-17 after a small
+    // negative tilt; wrapping shifted it by a cell vector, the value rounded to 1 and was binned
+    // at 0 but stored a whole cell vector away, so its bonds were lost (21000 -> 19110 here).
+    const double a = 3.615;
+    const int cells = 5;
+    const double basis[4][3] = {{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}};
+    for (double gamma : {-1e-3, -1e-8, 1e-8, 1e-3}) {
+        std::vector<vec3<double>> x;
+        for (int i = 0; i < cells; ++i)
+            for (int j = 0; j < cells; ++j)
+                for (int k = 0; k < cells; ++k)
+                    for (const auto& b : basis) {
+                        const double y = (j + b[1]) * a;
+                        x.push_back({(i + b[0]) * a + gamma * y, y, (k + b[2]) * a});
+                    }
+        const triclinic_box<double> box({0, 0, 0}, {cells * a, cells * a, cells * a}, gamma * cells * a, 0, 0);
+        const auto l = find_neighbors(x, box, ball{5.0});
+        const auto want = brute_force_neighbors(x, box, ball{5.0}, x.size());
+        CHECK(l.num_bonds() == 21000);  // 42 neighbours within 5 Å in fcc (12 + 6 + 24) × 500 atoms
+        // Same bonds; vectors to rounding (wrapping by cell vectors rounds, and this lattice puts
+        // components on the half-way points of require_same's 1e-6 keys, e.g. −1.8093075).
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            std::vector<std::pair<std::size_t, vec3<double>>> got, ref;
+            for (std::size_t k = 0; k < l.num_neighbors(i); ++k) got.emplace_back(l.neighbors(i)[k], l.vectors(i)[k]);
+            for (std::size_t k = 0; k < want.num_neighbors(i); ++k) ref.emplace_back(want.neighbors(i)[k], want.vectors(i)[k]);
+            auto order = [](const auto& p, const auto& q) {
+                return std::tie(p.first, p.second.x, p.second.y, p.second.z) < std::tie(q.first, q.second.x, q.second.y, q.second.z);
+            };
+            std::sort(got.begin(), got.end(), order);
+            std::sort(ref.begin(), ref.end(), order);
+            REQUIRE(got.size() == ref.size());
+            for (std::size_t k = 0; k < got.size(); ++k) {
+                REQUIRE(got[k].first == ref[k].first);
+                REQUIRE(norm(got[k].second - ref[k].second) < 1e-12);
+            }
+        }
+    }
+}

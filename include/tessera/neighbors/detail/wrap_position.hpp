@@ -15,9 +15,15 @@
 namespace tessera::detail {
 
 /// What to do with a fractional coordinate that wraps to 1 − ε and rounds up to 1: it is the
-/// same point as 0 by periodicity. `keep_position`: f = 0, r unchanged (the cell list, whose
-/// queries do not assume a particle lies inside its bin); `move_position`: f = 0 and r moved by
-/// one cell vector with it (the LENS half-shell stencil needs every particle inside its bin).
+/// same point as 0 by periodicity. `keep_position`: r unchanged and f set to the largest double
+/// below 1, so the particle is binned in the last bin, where r lies (the cell list: its bond
+/// vectors stay bitwise those of the brute-force oracle); `move_position`: f = 0 and r moved by
+/// one cell vector with it (the LENS half-shell stencil).
+///
+/// Setting f = 0 with r unchanged, as this once did for the cell list, put the particle a whole
+/// cell vector from its bin and lost its bonds: an atom on a lower face whose f comes out as
+/// −1e-17 after a small negative tilt is shifted by +1 cell vector and rounds to 1 (found on an
+/// affinely sheared fcc lattice; tests/neighbors/query.cpp has it).
 enum class roundup { keep_position, move_position };
 
 template <class T>
@@ -35,8 +41,12 @@ void wrap_position(std::size_t i, vec3<T>& r, vec3<T>& f, const vec3<T>& origin,
             f[d] -= m;
         }
         if (!(f[d] < T(1))) {
-            f[d] = T(0);
-            if (on_roundup == roundup::move_position) r -= h.column(d);
+            if (on_roundup == roundup::move_position) {
+                f[d] = T(0);
+                r -= h.column(d);
+            } else {
+                f[d] = std::nextafter(T(1), T(0));
+            }
         }
         if (f[d] < T(0)) f[d] = T(0);
     }
