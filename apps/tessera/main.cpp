@@ -105,6 +105,10 @@ int run(int argc, char** argv, const char* simd) {
     tessera::cli::register_cluster(app, action);
     tessera::cli::register_pca(app, action);
     tessera::cli::register_stats(app, action);
+    tessera::cli::register_energy(app, action);
+    tessera::cli::register_minimize(app, action);
+    tessera::cli::register_aqs(app, action);
+    tessera::cli::register_frozen_atoms(app, action);
 #endif
     try {
         // Unknown subcommands and options first, with the closest valid name: CLI11 would

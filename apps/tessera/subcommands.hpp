@@ -23,4 +23,8 @@ void register_cluster(CLI::App& app, std::function<int()>& action);
 void register_pca(CLI::App& app, std::function<int()>& action);
 void register_stats(CLI::App& app, std::function<int()>& action);
 void register_correlate(CLI::App& app, std::function<int()>& action);
+void register_energy(CLI::App& app, std::function<int()>& action);
+void register_minimize(CLI::App& app, std::function<int()>& action);
+void register_aqs(CLI::App& app, std::function<int()>& action);
+void register_frozen_atoms(CLI::App& app, std::function<int()>& action);
 }  // namespace tessera::cli

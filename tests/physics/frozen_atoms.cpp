@@ -33,7 +33,7 @@ TEST_CASE("stz core split: core below the first factor-2 gap under the bulk, sec
     CHECK(s.secondary_threshold < 0.3);
 }
 
-TEST_CASE("stz core split: no gap, no core; permutation does not change labels", "[physics][frozen]") {
+TEST_CASE("stz core split: no gap means no core, and permutation does not change labels", "[physics][frozen]") {
     std::vector<double> d;
     for (int i = 0; i < 200; ++i) d.push_back(0.5 + 0.005 * i);  // 0.5..1.5 Å, dense
     const auto none = split_stz_core(d);

@@ -91,7 +91,7 @@ std::vector<aqs_step> run_aqs(E& engine, std::span<vec3<double>> x, triclinic_bo
         s.relax = engine.relax(x, box, nothing_frozen);
         if (s.relax.reached_limit() && opt.stop_on_limit)
             throw error("aqs: the relaxation of step ", k, " stopped on '", to_string(s.relax.reason), "' after ",
-                        s.relax.iterations, " iterations (|F| = ", s.relax.force_two_norm,
+                        s.relax.iterations, " iterations (|F| = ", s.relax.final_force_norm,
                         "); raise the iteration limit or loosen the tolerances");
         s.energy = engine.evaluate(std::span<const vec3<double>>(x.data(), n), box, out);
         s.strain = shear_strain(box, opt.plane);

@@ -22,6 +22,7 @@
 
 #include <tessera/core/box.hpp>
 #include <tessera/core/vec.hpp>
+#include <tessera/physics/minimize_options.hpp>
 #include <tessera/physics/potential.hpp>
 
 #include <concepts>
@@ -31,44 +32,10 @@
 
 namespace tessera {
 
-/// Why a minimisation stopped, as LAMMPS's `minimize` reports it.
-enum class stop_reason {
-    energy_tolerance,      ///< "energy tolerance"
-    force_tolerance,       ///< "force tolerance"
-    max_iterations,        ///< "max iterations"
-    max_evaluations,       ///< "max force evaluations"
-    linesearch_alpha_zero, ///< "linesearch alpha is zero" (sd/cg: no downhill step left at rounding)
-    zero_force,            ///< "forces are zero"
-    quadratic_factors_zero ///< "quadratic factors are zero" (LAMMPS's quadratic line search)
-};
-
-inline const char* to_string(stop_reason r) noexcept {
-    switch (r) {
-    case stop_reason::energy_tolerance: return "energy tolerance";
-    case stop_reason::force_tolerance: return "force tolerance";
-    case stop_reason::max_iterations: return "max iterations";
-    case stop_reason::max_evaluations: return "max force evaluations";
-    case stop_reason::linesearch_alpha_zero: return "linesearch alpha is zero";
-    case stop_reason::zero_force: return "forces are zero";
-    case stop_reason::quadratic_factors_zero: return "quadratic factors are zero";
-    }
-    return "unknown";
-}
-
-/// Outcome of one relaxation. `reached_limit()` is the non-converged case a driver must report:
-/// the iteration or evaluation budget ran out before a tolerance was met.
-struct relax_result {
-    double initial_energy = 0;
-    double final_energy = 0;
-    std::size_t iterations = 0;
-    std::size_t evaluations = 0;
-    stop_reason reason = stop_reason::force_tolerance;
-    double force_two_norm = 0;  ///< |F| over all unfrozen degrees of freedom at the end
-    double force_max = 0;       ///< max_i |F_i,a| at the end
-    bool reached_limit() const noexcept {
-        return reason == stop_reason::max_iterations || reason == stop_reason::max_evaluations;
-    }
-};
+/// Outcome of one relaxation: the minimiser's result (minimize_options.hpp) — energies,
+/// iterations, evaluations, LAMMPS's stopping criterion, final force norms; `reached_limit()` is
+/// the non-converged case a driver must report.
+using relax_result = minimize_result;
 
 template <class E>
 concept relaxation_engine =

@@ -63,7 +63,7 @@ struct frozen_atom_result {
     double d_reference = 0;              ///< D with nothing frozen
     relax_result reference_relax;
     std::vector<vec3<double>> reference_displacement;  ///< x_relaxed − x^a with nothing frozen
-    triclinic_box<double> strained_box;  ///< H¹, the box every relaxation ran in
+    triclinic_box<double> strained_box{{0, 0, 0}, {1, 1, 1}, 0, 0, 0};  ///< H¹, the box every relaxation ran in
 };
 
 /// sqrt(Σ_i |a_i − b_i|²), summed in index order.

@@ -108,6 +108,14 @@ struct minimize_result {
         return reason == stop_reason::energy_tolerance || reason == stop_reason::force_tolerance;
     }
     std::string_view message() const noexcept { return to_string(reason); }
+    /// The run ran out of budget (iterations, force evaluations, or FIRE's consecutive uphill
+    /// steps) before any stopping criterion: a result a driver must report, not use silently.
+    /// LAMMPS's "linesearch alpha is zero" is not such a case: it is the normal end of sd/cg at a
+    /// force tolerance below what rounding allows.
+    bool reached_limit() const noexcept {
+        return reason == stop_reason::max_iterations || reason == stop_reason::max_evaluations ||
+               reason == stop_reason::max_vdotf_negative;
+    }
 };
 
 }  // namespace tessera

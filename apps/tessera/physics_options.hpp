@@ -1,0 +1,190 @@
+// What the physics subcommands (energy, minimize, aqs, frozen-atoms) share: the potential in
+// LAMMPS syntax (--pair-style, --pair-coeff, --pair-modify), the units it implies, the minimiser
+// settings, and the conversion of a frame into the arrays the physics layer moves.
+#pragma once
+
+#include "common.hpp"
+
+#include <tessera/core/frame.hpp>
+#include <tessera/physics/deform.hpp>
+#include <tessera/physics/eam.hpp>
+#include <tessera/physics/lj_cut.hpp>
+#include <tessera/physics/minimize.hpp>
+#include <tessera/physics/native_engine.hpp>
+#include <tessera/physics/stress.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace tessera::cli {
+
+/// The potentials the command offers; subcommands visit it to run on the concrete type.
+using any_potential = std::variant<eam_potential, lj_cut>;
+
+struct potential_options {
+    std::string pair_style;
+    std::vector<std::string> pair_coeff;
+    std::string pair_modify;  // "shift yes|no"
+    std::string units;        // metal | lj; default: metal for eam, lj for lj/cut
+    double skin = -1;         // default: LAMMPS's for the units (2.0 metal, 0.3 lj)
+};
+
+inline void add_potential_options(CLI::App* sub, potential_options& o) {
+    sub->add_option("--pair-style", o.pair_style,
+                    "LAMMPS pair_style: eam, eam/alloy, eam/fs, or 'lj/cut RC'")
+        ->required();
+    sub->add_option("--pair-coeff", o.pair_coeff,
+                    "LAMMPS pair_coeff, repeatable: '* * FILE El1 El2 ...' (eam/alloy, eam/fs; one element per "
+                    "type), 'I J FILE' (eam funcfl; i != j mixed as LAMMPS does), 'I J EPS SIGMA [RC]' (lj/cut). "
+                    "A FILE not found is looked up in /usr/share/lammps/potentials")
+        ->required();
+    sub->add_option("--pair-modify", o.pair_modify, "LAMMPS pair_modify: 'shift yes' shifts lj/cut energies to 0 at the cutoff (default: no)");
+    sub->add_option("--units", o.units, "LAMMPS units of the input and the potential: metal (eV, A, bar) or lj "
+                                        "(default: metal for eam styles, lj for lj/cut)")
+        ->check(CLI::IsMember({"metal", "lj"}));
+    sub->add_option("--skin", o.skin, "neighbour-list skin (default: LAMMPS's, 2.0 in metal units, 0.3 in lj); "
+                                      "results do not depend on it")
+        ->check(non_negative_number());
+}
+
+inline bool is_eam_style(const std::string& style) {
+    return style == "eam" || style == "eam/alloy" || style == "eam/fs";
+}
+
+inline any_potential make_potential(const potential_options& o) {
+    if (is_eam_style(o.pair_style)) {
+        if (!o.pair_modify.empty()) throw usage_error("--pair-modify applies to lj/cut only");
+        return eam_potential::from_lammps(o.pair_style, std::span<const std::string>(o.pair_coeff));
+    }
+    if (o.pair_style.rfind("lj/cut", 0) == 0) {
+        bool shift = false;
+        if (!o.pair_modify.empty()) {
+            std::istringstream in(o.pair_modify);
+            std::string key, value, extra;
+            in >> key >> value;
+            if (key != "shift" || (value != "yes" && value != "no") || (in >> extra))
+                throw usage_error("--pair-modify '", o.pair_modify, "': expected 'shift yes' or 'shift no'");
+            shift = value == "yes";
+        }
+        return lj_cut::from_lammps(o.pair_style, std::span<const std::string>(o.pair_coeff), shift);
+    }
+    throw usage_error("--pair-style '", o.pair_style, "': expected eam, eam/alloy, eam/fs or 'lj/cut RC'");
+}
+
+/// metal or lj, from --units or the style.
+inline std::string units_of(const potential_options& o) {
+    if (!o.units.empty()) return o.units;
+    return is_eam_style(o.pair_style) ? "metal" : "lj";
+}
+inline stress_units stress_units_of(const potential_options& o) {
+    return units_of(o) == "metal" ? metal_stress_units : lj_stress_units;
+}
+inline double skin_of(const potential_options& o) {
+    if (o.skin >= 0) return o.skin;
+    return units_of(o) == "metal" ? 2.0 : 0.3;
+}
+
+/// Minimiser settings as LAMMPS's `min_style` and `minimize etol ftol maxiter maxeval`.
+struct minimizer_options {
+    std::string style = "cg";
+    double etol = 0.0, ftol = 1e-10;
+    std::size_t max_iter = 100000, max_eval = 1000000;
+    double dmax = 0.1;
+};
+
+inline void add_minimizer_options(CLI::App* sub, minimizer_options& o, const char* default_style = "cg") {
+    o.style = default_style;
+    sub->add_option("--min-style", o.style, std::string("LAMMPS min_style: sd, cg or fire (default ") + default_style + ")")
+        ->check(CLI::IsMember({"sd", "cg", "fire"}));
+    sub->add_option("--etol", o.etol, "stop when the relative energy change of an iteration is below this (default 0)")
+        ->check(non_negative_number());
+    sub->add_option("--ftol", o.ftol, "stop when the 2-norm of the force vector is below this (default 1e-10; eV/A in metal units)")
+        ->check(non_negative_number());
+    sub->add_option("--max-iter", o.max_iter, "iteration limit per minimisation (default 100000)")->check(positive_number());
+    sub->add_option("--max-eval", o.max_eval, "force-evaluation limit per minimisation (default 1000000)")
+        ->check(positive_number());
+    sub->add_option("--dmax", o.dmax, "largest move of any atom in one line-search step (LAMMPS min_modify dmax; default 0.1)")
+        ->check(positive_number());
+}
+
+/// The library's minimiser settings from the command's: LAMMPS's unit-dependent defaults
+/// (thermo_modify norm yes and timestep 0.005 in lj units; norm no and timestep 0.001 ps in metal,
+/// where FIRE's force-to-velocity factor is 1/mvv2e) and the masses FIRE integrates with (the EAM
+/// file's element masses, as LAMMPS's pair_coeff sets them; 1 for lj/cut).
+inline minimize_options native_minimize_options(const minimizer_options& m, const potential_options& p,
+                                                std::span<const double> masses) {
+    minimize_options o;
+    o.style = m.style == "sd" ? min_style::sd : (m.style == "fire" ? min_style::fire : min_style::cg);
+    o.etol = m.etol;
+    o.ftol = m.ftol;
+    o.max_iterations = m.max_iter;
+    o.max_evaluations = m.max_eval;
+    o.dmax = m.dmax;
+    o.skin = skin_of(p);
+    const bool metal = units_of(p) == "metal";
+    o.normalize_energy = !metal;
+    o.fire.timestep = metal ? 0.001 : 0.005;
+    o.fire.ftm2v = metal ? 1.0 / metal_stress_units.mvv2e : 1.0;
+    o.fire.masses = masses;
+    return o;
+}
+
+/// Per-type masses of a potential (EAM: from its file; lj/cut: none, i.e. 1).
+inline std::vector<double> masses_of(const any_potential& pot) {
+    if (const auto* eam = std::get_if<eam_potential>(&pot)) return eam->tables().masses;
+    return {};
+}
+
+/// A frame as the physics layer moves it: unwrapped positions when image flags are present
+/// (so displacements are true ones), types, and the cell as a triclinic box.
+struct physics_system {
+    std::vector<vec3<double>> x;
+    std::vector<int> types;
+    triclinic_box<double> box;
+};
+
+inline physics_system system_of(const frame& f, const std::string& what) {
+    physics_system s{{}, f.types(), as_triclinic(f.box, what)};
+    const auto p = f.positions(unwrap::if_available);
+    s.x.reserve(p.size());
+    for (const auto& r : p) s.x.push_back({r[0], r[1], r[2]});
+    return s;
+}
+
+/// Writes positions x (in `box`) back into the frame's coordinate columns in the frame's own
+/// convention: `xu yu zu` unwrapped, `x y z` wrapped into the cell along periodic axes with the
+/// image flags `ix iy iz` updated when the frame has them (as LAMMPS dumps them), `xs ys zs`
+/// wrapped fractional, `xsu ysu zsu` unwrapped fractional. The frame's box becomes `box`
+/// (kept orthogonal when the input was and the box has no tilt).
+inline void store_positions(frame& f, std::span<const vec3<double>> x, const triclinic_box<double>& box) {
+    const std::string fam(f.coordinate_family());
+    const bool scaled = fam == "xs" || fam == "xsu";
+    const bool unwrapped = fam == "xu" || fam == "xsu";
+    const bool flags = !unwrapped && f.has_image_flags();
+    const std::string ny = fam == "x" ? "y" : "y" + fam.substr(1), nz = fam == "x" ? "z" : "z" + fam.substr(1);
+    std::array<std::span<double>, 3> r{f.column(fam), f.column(ny), f.column(nz)};
+    std::array<std::span<double>, 3> n{};
+    if (flags) n = {f.column("ix"), f.column("iy"), f.column("iz")};
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        vec3<double> s = box.to_fractional(x[i]);
+        vec3<double> image{0, 0, 0};
+        if (!unwrapped)
+            for (std::size_t d = 0; d < 3; ++d)
+                if (box.periodic(d)) image[d] = std::floor(s[d]), s[d] -= image[d];
+        const vec3<double> p = scaled ? s : (unwrapped ? x[i] : box.from_fractional(s));
+        for (std::size_t d = 0; d < 3; ++d) {
+            r[d][i] = p[d];
+            if (flags) n[d][i] = image[d];
+        }
+    }
+    const bool was_orthogonal = std::holds_alternative<orthogonal_box<double>>(f.box);
+    if (was_orthogonal && box.xy() == 0 && box.xz() == 0 && box.yz() == 0)
+        f.box = orthogonal_box<double>(box.lo(), box.hi(), box.periodic_axes());
+    else
+        f.box = box;
+}
+
+}  // namespace tessera::cli
