@@ -473,15 +473,17 @@ private:
                 in_thermo = true;
                 continue;
             }
-            if (in_thermo) {
-                long step = 0;
-                double pe = 0;
-                std::istringstream t(line);
-                if (t >> step >> pe) {
-                    energies.push_back(pe);
+            if (in_thermo) {  // thermo lines "step pe ..." until "Loop time"; warnings may interleave
+                if (first == "Loop") {
+                    in_thermo = false;
                     continue;
                 }
-                in_thermo = false;
+                double pe = 0;
+                std::istringstream t(line);
+                t >> first;
+                if (!first.empty() && first.find_first_not_of("0123456789") == std::string::npos && (t >> pe))
+                    energies.push_back(pe);
+                continue;
             }
             const auto eq = line.find(" = ");
             if (line.find("Stopping criterion =") != std::string::npos) {
