@@ -101,6 +101,11 @@ public:
     double cutoff() const noexcept { return t_.cutoff; }
     std::size_t num_types() const noexcept { return t_.num_types; }
     const eam_tables& tables() const noexcept { return t_; }
+    /// The splines as LAMMPS stores them (row m = 1..n: value coefficients [3..6] in p, slope
+    /// coefficients [0..2] already divided by δ), indexed like tables().frho / rhor / z2r — for
+    /// second derivatives (physics/shear_modulus.hpp).
+    struct spline_tables { const std::vector<std::vector<std::array<double, 7>>>&frho, &rhor, &z2r; };
+    spline_tables splines() const noexcept { return {frho_, rhor_, z2r_}; }
 
     /// Forces, per-atom energies and virials (what `out` asks for) and the totals.
     void compute(const neighbor_list<double>& list, std::span<const int> types, force_output<double>& out,
