@@ -283,6 +283,51 @@ TEST_CASE("eam results are bitwise independent of the thread count", "[eam][thre
     CHECK(fo[5].x == one.force[5].x);
 }
 
+TEST_CASE("eam's SIMD bond loops agree with its scalar loops, and skip bonds beyond the cutoff",
+          "[eam][simd]") {
+    // The xsimd loops (detail/eam_kernel.hpp) do LAMMPS's operations per bond; only the order of
+    // a row's sum differs (lane partial sums). Rows of ~100 bonds of magnitude ≲ 10 eV/Å: rounding
+    // ~1e-15 relative; 1e-12 relative (plus 1e-12 absolute for values near 0) is far below any
+    // indexing error (a wrong interval or type pair changes values at 1e-3 or more).
+    lammps_dump_reader rd(data_path("cuzr_glass.dump"));
+    frame f;
+    REQUIRE(rd.next(f));
+    const auto eam = eam_potential::from_lammps("eam/fs", "* * CuZr_mm.eam.fs Cu Zr");
+    const auto x = f.positions();
+    const auto types = f.types();
+    const auto& box = std::get<orthogonal_box<double>>(f.box);
+    const auto run = [&](double range, bool scalar) {
+        const auto list = find_neighbors<double>(x, box, ball{range});
+        result r;
+        r.force.resize(x.size());
+        r.energy.resize(x.size());
+        r.virial.resize(x.size());
+        force_output<double> out{r.force, r.energy, r.virial};
+        eam_potential::workspace ws;
+        if (scalar) eam.compute<void>(list, types, out, ws, serial);
+        else eam.compute(list, types, out, ws, serial);
+        r.total = out.total_energy;
+        return r;
+    };
+    const result ref = run(eam.cutoff(), true);
+    // a longer list range: the extra bonds must contribute nothing (masked lanes in the SIMD loops)
+    for (const auto& [range, scalar] : {std::pair{eam.cutoff(), false}, std::pair{eam.cutoff() + 1.0, false},
+                                        std::pair{eam.cutoff() + 1.0, true}}) {
+        INFO("list range " << range << (scalar ? ", scalar" : ", SIMD"));
+        const result v = run(range, scalar);
+        CHECK(std::abs(v.total - ref.total) <= 1e-12 * std::abs(ref.total));
+        double worst = 0;
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            worst = std::max(worst, std::abs(v.energy[i] - ref.energy[i]) / std::abs(ref.energy[i]));
+            for (std::size_t a = 0; a < 3; ++a)
+                CHECK(std::abs(v.force[i][a] - ref.force[i][a]) <= 1e-12 + 1e-12 * std::abs(ref.force[i][a]));
+            for (std::size_t a = 0; a < 6; ++a)
+                CHECK(std::abs(v.virial[i][a] - ref.virial[i][a]) <= 1e-12 + 1e-12 * std::abs(ref.virial[i][a]));
+        }
+        CHECK(worst <= 1e-12);
+    }
+}
+
 TEST_CASE("eam rejects overlapping atoms, non-finite positions and bad types", "[eam][errors]") {
     const auto eam = cluster_eam();
     std::vector<std::array<double, 3>> x{{0, 0, 0}, {2.5, 0, 0}, {0, 2.5, 0}, {2.5, 0, 0}};

@@ -22,6 +22,13 @@
 /// pair term f_ij = −(F'_i ρ'_{j→i} + F'_j ρ'_{i→j} + φ') (r_i − r_j)/r and W_i = ½ Σ_j
 /// (r_i − r_j) ⊗ f_ij (ev_tally; compute stress/atom NULL virial = −W_i·nktv2p).
 ///
+/// Speed (issue 16): LAMMPS's type2rhor/type2z2r lookups are resolved once, into tables packed
+/// per ordered type pair (one 128-byte block holds everything a bond needs in pass 2), and the
+/// bonds of a row run through xsimd batches (physics/detail/eam_kernel.hpp: indices of a 64-bond
+/// segment first, then prefetches, then gathered Horner sums — the table misses overlap instead
+/// of each stalling its bond). Per bond the operations are LAMMPS's; only the order of a row's
+/// sum changes (lane partial sums). `compute<void>` runs the scalar loops.
+///
 /// Differences from LAMMPS, deliberate: a full list (each pair seen from both atoms, each row
 /// written by one thread) instead of a half list, so per-atom sums add the same terms in another
 /// order — results agree with LAMMPS to rounding (~1e-15 relative), not bitwise, and are bitwise
@@ -38,6 +45,7 @@
 #include <tessera/core/execution.hpp>
 #include <tessera/core/vec.hpp>
 #include <tessera/neighbors/neighbor_list.hpp>
+#include <tessera/physics/detail/eam_kernel.hpp>
 #include <tessera/physics/eam_file.hpp>
 #include <tessera/physics/potential.hpp>
 
@@ -49,6 +57,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <xsimd/xsimd.hpp>
 
 namespace tessera {
 
@@ -83,8 +93,7 @@ public:
         rdrho_ = 1.0 / t_.drho;
         cutforcesq_ = t_.cutoff * t_.cutoff;
         for (const auto& f : t_.frho) frho_.push_back(spline(t_.nrho, t_.drho, f));
-        for (const auto& f : t_.rhor) rhor_.push_back(spline(t_.nr, t_.dr, f));
-        for (const auto& f : t_.z2r) z2r_.push_back(spline(t_.nr, t_.dr, f));
+        pack_pair_tables();
     }
 
     /// LAMMPS syntax: pair_style "eam", "eam/alloy" or "eam/fs" and its pair_coeff arguments
@@ -113,7 +122,9 @@ public:
         compute(list, types, out, ws, serial);
     }
 
-    template <class Policy>
+    /// As above under `policy`. `Arch`: the xsimd architecture of the bond loops (the build's
+    /// best by default; `void` selects the scalar loops, which the tests compare with).
+    template <class Arch = xsimd::default_arch, class Policy>
         requires execution_policy<Policy>
     void compute(const neighbor_list<double>& list, std::span<const int> types, force_output<double>& out,
                  workspace& ws, Policy policy) const {
@@ -122,38 +133,29 @@ public:
         const std::size_t n = list.num_particles();
         constexpr std::size_t chunk = 256;  // fixed: partial totals must not depend on the thread count
         const std::size_t nchunks = (n + chunk - 1) / chunk;
-        constexpr std::size_t npos = std::numeric_limits<std::size_t>::max();
+        constexpr std::size_t npos = detail::eam_no_bad_bond;
         ws.rho.resize(n);
         ws.fp.resize(n);
         ws.partial.assign(nchunks, std::array<double, 7>{});
         ws.bad.assign(nchunks, npos);
         const std::size_t nt = t_.num_types;
         const auto offsets = list.offsets();
+        const int* ty = types.data();
+        constexpr bool vector = detail::has_batch<double, Arch>;
 
         // Pass 1: ρ_i over row i, then F'(ρ_i) and F(ρ_i) (the embedding energy is i's alone).
         detail::for_each_chunk(policy, n, chunk, [&](std::size_t c, std::size_t b, std::size_t e) {
             double esum = 0;
             for (std::size_t i = b; i < e; ++i) {
-                const std::size_t ti = std::size_t(types[i] - 1);
-                const auto nb = list.neighbors(i);
-                const auto d2 = list.distances2(i);
-                double rho = 0.0;
-                for (std::size_t k = 0; k < nb.size(); ++k) {
-                    const double rsq = d2[k];
-                    if (!(rsq > 0.0) || nb[k] >= n || !std::isfinite(rsq)) {
-                        if (ws.bad[c] == npos) ws.bad[c] = offsets[i] + k;
-                        continue;
-                    }
-                    if (!(rsq < cutforcesq_)) continue;
-                    const std::size_t tj = std::size_t(types[nb[k]] - 1);
-                    double p = std::sqrt(rsq) * rdr_ + 1.0;
-                    int m = static_cast<int>(p);
-                    m = std::min(m, t_.nr - 1);
-                    p -= m;
-                    p = std::min(p, 1.0);
-                    const auto& coeff = rhor_[std::size_t(t_.type2rhor[tj * nt + ti])][std::size_t(m)];
-                    rho += ((coeff[3] * p + coeff[4]) * p + coeff[5]) * p + coeff[6];
-                }
+                const std::size_t ti = std::size_t(ty[i] - 1);
+                const double* tab = rho_tab_.data() + ti * nt * q_.rho_stride;
+                std::size_t bad = npos;
+                double rho;
+                if constexpr (vector)
+                    rho = detail::eam_simd<Arch>::density_row(list.neighbors(i), list.distances2(i), ty, n, tab, q_, bad);
+                else
+                    rho = detail::eam_density_row_scalar(list.neighbors(i), list.distances2(i), ty, n, tab, q_, bad);
+                if (bad != npos && ws.bad[c] == npos) ws.bad[c] = offsets[i] + bad;
                 ws.rho[i] = rho;
                 double p = rho * rdrho_ + 1.0;
                 int m = static_cast<int>(p);
@@ -177,56 +179,21 @@ public:
         detail::for_each_chunk(policy, n, chunk, [&](std::size_t c, std::size_t b, std::size_t e) {
             std::array<double, 7> part = ws.partial[c];
             for (std::size_t i = b; i < e; ++i) {
-                const std::size_t ti = std::size_t(types[i] - 1);
-                const double fpi = ws.fp[i];
-                const auto nb = list.neighbors(i);
-                const auto vec = list.vectors(i);
-                const auto d2 = list.distances2(i);
-                double fx = 0, fy = 0, fz = 0;
-                double ei = want_e ? out.energy[i] : 0.0;  // LAMMPS's order: F(ρ_i), then ½φ per bond
-                std::array<double, 6> w{};
-                for (std::size_t k = 0; k < nb.size(); ++k) {
-                    const double rsq = d2[k];
-                    if (!(rsq < cutforcesq_)) continue;
-                    const std::size_t j = nb[k];
-                    const std::size_t tj = std::size_t(types[j] - 1);
-                    const double r = std::sqrt(rsq);
-                    double p = r * rdr_ + 1.0;
-                    int m = static_cast<int>(p);
-                    m = std::min(m, t_.nr - 1);
-                    p -= m;
-                    p = std::min(p, 1.0);
-                    const auto um = std::size_t(m);
-                    const auto& ci = rhor_[std::size_t(t_.type2rhor[ti * nt + tj])][um];
-                    const double rhoip = (ci[0] * p + ci[1]) * p + ci[2];
-                    const auto& cj = rhor_[std::size_t(t_.type2rhor[tj * nt + ti])][um];
-                    const double rhojp = (cj[0] * p + cj[1]) * p + cj[2];
-                    const auto& cz = z2r_[std::size_t(t_.type2z2r[ti * nt + tj])][um];
-                    const double z2p = (cz[0] * p + cz[1]) * p + cz[2];
-                    const double z2 = ((cz[3] * p + cz[4]) * p + cz[5]) * p + cz[6];
-                    const double recip = 1.0 / r;
-                    const double phi = z2 * recip;
-                    const double phip = z2p * recip - phi * recip;
-                    const double psip = fpi * rhojp + ws.fp[j] * rhoip + phip;
-                    const double fpair = -psip * recip;
-                    // LAMMPS's del = r_i − r_j = −(bond vector)
-                    const double dx = -vec[k].x, dy = -vec[k].y, dz = -vec[k].z;
-                    fx += dx * fpair;
-                    fy += dy * fpair;
-                    fz += dz * fpair;
-                    ei += 0.5 * phi;
-                    w[0] += 0.5 * (dx * dx * fpair);
-                    w[1] += 0.5 * (dy * dy * fpair);
-                    w[2] += 0.5 * (dz * dz * fpair);
-                    w[3] += 0.5 * (dx * dy * fpair);
-                    w[4] += 0.5 * (dx * dz * fpair);
-                    w[5] += 0.5 * (dy * dz * fpair);
-                }
-                out.force[i] = vec3<double>{fx, fy, fz};
-                if (want_e) out.energy[i] = ei;
-                if (want_w) out.virial[i] = w;
-                part[0] += ei;
-                for (std::size_t a = 0; a < 6; ++a) part[a + 1] += w[a];
+                const std::size_t ti = std::size_t(ty[i] - 1);
+                const double* tab = force_tab_.data() + ti * nt * q_.force_stride;
+                // LAMMPS's order for pe/atom: F(ρ_i), then ½φ per bond
+                std::array<double, 10> a{0, 0, 0, want_e ? out.energy[i] : 0.0, 0, 0, 0, 0, 0, 0};
+                if constexpr (vector)
+                    detail::eam_simd<Arch>::force_row(list.neighbors(i), list.vectors(i), list.distances2(i), ty,
+                                                      ws.fp.data(), ws.fp[i], tab, q_, a);
+                else
+                    detail::eam_force_row_scalar(list.neighbors(i), list.vectors(i), list.distances2(i), ty,
+                                                 ws.fp.data(), ws.fp[i], tab, q_, a);
+                out.force[i] = vec3<double>{a[0], a[1], a[2]};
+                if (want_e) out.energy[i] = a[3];
+                if (want_w) out.virial[i] = {a[4], a[5], a[6], a[7], a[8], a[9]};
+                part[0] += a[3];
+                for (std::size_t k = 0; k < 6; ++k) part[k + 1] += a[k + 4];
             }
             ws.partial[c] = part;
         });
@@ -281,9 +248,47 @@ private:
                      "; the tables start at r = 0)");
     }
 
+    /// The pair functions as detail/eam_kernel.hpp reads them: per ordered type pair (t_i, t_j)
+    /// and interval m, ρ_{t_j→t_i}'s value coefficients in rho_tab_ and everything pass 2 needs
+    /// in one 128-byte block of force_tab_ (LAMMPS's type2rhor/type2z2r lookups done once here).
+    void pack_pair_tables() {
+        std::vector<std::vector<coeffs>> rhor, z2r;
+        for (const auto& f : t_.rhor) rhor.push_back(spline(t_.nr, t_.dr, f));
+        for (const auto& f : t_.z2r) z2r.push_back(spline(t_.nr, t_.dr, f));
+        const std::size_t nt = t_.num_types, rows = std::size_t(t_.nr) + 1;
+        q_.rdr = rdr_;
+        q_.mmax = double(t_.nr - 1);
+        q_.mmax_int = t_.nr - 1;
+        q_.cutsq = cutforcesq_;
+        q_.rho_stride = rows * 4;
+        q_.force_stride = rows * 16;
+        rho_tab_.assign(nt * nt * q_.rho_stride, 0.0);
+        force_tab_.assign(nt * nt * q_.force_stride, 0.0);
+        for (std::size_t ti = 0; ti < nt; ++ti)
+            for (std::size_t tj = 0; tj < nt; ++tj) {
+                const auto& into_i = rhor[std::size_t(t_.type2rhor[tj * nt + ti])];  // ρ_{tj→ti}
+                const auto& into_j = rhor[std::size_t(t_.type2rhor[ti * nt + tj])];  // ρ_{ti→tj}
+                const auto& z = z2r[std::size_t(t_.type2z2r[ti * nt + tj])];
+                double* rt = rho_tab_.data() + (ti * nt + tj) * q_.rho_stride;
+                double* ft = force_tab_.data() + (ti * nt + tj) * q_.force_stride;
+                for (std::size_t m = 0; m < rows; ++m) {
+                    for (std::size_t k = 0; k < 4; ++k) rt[m * 4 + k] = into_i[m][3 + k];
+                    double* b = ft + m * 16;
+                    for (std::size_t k = 0; k < 4; ++k) b[k] = z[m][3 + k];
+                    for (std::size_t k = 0; k < 3; ++k) {
+                        b[4 + k] = z[m][k];
+                        b[8 + k] = into_j[m][k];
+                        b[11 + k] = into_i[m][k];
+                    }
+                }
+            }
+    }
+
     eam_tables t_;
     double rdr_ = 0, rdrho_ = 0, cutforcesq_ = 0;
-    std::vector<std::vector<coeffs>> frho_, rhor_, z2r_;
+    std::vector<std::vector<coeffs>> frho_;
+    detail::eam_row_params q_;
+    std::vector<double, xsimd::aligned_allocator<double, 128>> rho_tab_, force_tab_;
 };
 
 static_assert(potential<eam_potential>);
