@@ -14,6 +14,8 @@
 // | learn/logistic_predict_proba | a fixed model's predict_proba on 10^6 x 60                       |
 // | learn/gbt_decision_function  | a fixed 100-tree depth-3 model's decision_function, 10^6 x 60    |
 // | learn/svm_decision_function  | a fixed RBF model (~2000 SVs) decision_function, 10^5 x 100      |
+// | learn/read_pred_x            | one SIMD pass summing the 10^6 x 60 prediction rows: the memory  |
+// |                              | bound of logistic_predict_proba (bytes/s), not a library call    |
 //
 // Counters: knn_predict reports the index's bytes over the training matrix's (index/train).
 // Without the data (TESSERA_LEARN_DATA unset and /tmp/learnbench_data missing) every row is
@@ -37,6 +39,7 @@
 #endif
 
 #include <benchmark/benchmark.h>
+#include <xsimd/xsimd.hpp>
 
 #include <cstdint>
 #include <cstdlib>
@@ -228,6 +231,28 @@ void logistic_predict_proba(benchmark::State& state) {
     });
 }
 
+// The floor of any one-pass query over pred_x: read it once (4 independent SIMD sums).
+void read_pred_x(benchmark::State& state) {
+    guarded(state, [&] {
+        const auto x = load<double>("pred_x");
+        using batch = xsimd::batch<double>;
+        constexpr std::size_t L = batch::size;
+        const std::size_t n = x.v.size() / (4 * L) * (4 * L);
+        for (auto _ : state) {
+            batch a0(0.0), a1(0.0), a2(0.0), a3(0.0);
+            for (std::size_t i = 0; i < n; i += 4 * L) {
+                a0 += batch::load_unaligned(x.v.data() + i);
+                a1 += batch::load_unaligned(x.v.data() + i + L);
+                a2 += batch::load_unaligned(x.v.data() + i + 2 * L);
+                a3 += batch::load_unaligned(x.v.data() + i + 3 * L);
+            }
+            const batch a = a0 + a1 + a2 + a3;
+            benchmark::DoNotOptimize(a);
+        }
+        state.counters["bytes/s"] = benchmark::Counter(double(n * sizeof(double)), benchmark::Counter::kIsIterationInvariantRate);
+    });
+}
+
 void gbt_decision_function(benchmark::State& state) {
     guarded(state, [&] {
         const auto x = load<double>("pred_x");
@@ -296,5 +321,6 @@ BENCHMARK(logistic_fit)->Name("learn/logistic_fit")->Unit(benchmark::kMillisecon
 BENCHMARK(svm_fit)->Name("learn/svm_fit")->Unit(benchmark::kMillisecond)->Iterations(1);
 #endif
 BENCHMARK(logistic_predict_proba)->Name("learn/logistic_predict_proba")->Unit(benchmark::kMillisecond);
+BENCHMARK(read_pred_x)->Name("learn/read_pred_x")->Unit(benchmark::kMillisecond);
 BENCHMARK(gbt_decision_function)->Name("learn/gbt_decision_function")->Unit(benchmark::kMillisecond);
 BENCHMARK(svm_decision_function)->Name("learn/svm_decision_function")->Unit(benchmark::kMillisecond);

@@ -156,6 +156,8 @@ def compare(d, json_path, repeat):
             tess[name] = b["cpu_time"] * scale
     L = lambda n: np.load(f"{d}/{n}.npy")
     rows, checks = [], []
+    # CASES (env): a comma list of knn, logistic, svm, gbt to time only those (default: all)
+    cases = set(os.environ.get("CASES", "knn,logistic,svm,gbt").split(","))
 
     def row(case, tname, sk_label, sk_time, target):
         t = tess.get(tname)
@@ -166,8 +168,8 @@ def compare(d, json_path, repeat):
         info = [(i.get("internal_api"), i.get("num_threads"), os.path.basename(i.get("filepath", ""))) for i in threadpool_info()]
         # --- kNN
         xtr, ytr, xq = L("knn_train_x"), L("knn_train_y"), L("knn_query_x")
-        tpred = L("out_knn_predict")
-        for alg in ("kd_tree", "brute"):
+        tpred = L("out_knn_predict") if "knn" in cases else None
+        for alg in ("kd_tree", "brute") if "knn" in cases else ():
             # sklearn's 'auto' takes brute for > 15 features; brute (reference BLAS: ~3 ms/query)
             # is timed on the first N_BRUTE queries and scaled to 10^5 (its cost is linear in them)
             nq = len(xq) if alg == "kd_tree" else N_BRUTE
@@ -183,10 +185,11 @@ def compare(d, json_path, repeat):
                 tp, ">= 3x")
         # --- logistic fit
         x, y = L("log_x"), L("log_y")
-        tcoef = L("out_log_coef")
-        tint = L("out_log_intercept")
-        tprob = 1 / (1 + np.exp(-(x @ tcoef + tint[0])))
-        for solver, tol in (("lbfgs", 1e-4), ("newton-cg", 1e-4), ("newton-cg", 1e-8)):
+        if "logistic" in cases:
+            tcoef = L("out_log_coef")
+            tint = L("out_log_intercept")
+            tprob = 1 / (1 + np.exp(-(x @ tcoef + tint[0])))
+        for solver, tol in (("lbfgs", 1e-4), ("newton-cg", 1e-4), ("newton-cg", 1e-8)) if "logistic" in cases else ():
             m = LogisticRegression(C=1.0, solver=solver, tol=tol, max_iter=1000)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -197,40 +200,44 @@ def compare(d, json_path, repeat):
             row("logistic fit 10^5 x 60, C = 1", "learn/logistic_fit", f"LogisticRegression({solver}, tol={tol:g})", tf,
                 ">= 1x (lbfgs)")
         # --- svm fit
-        xs, ys = L("svm_x"), L("svm_y")
-        m = SVC(C=1.0, gamma="scale", cache_size=200, tol=1e-3)
-        tf, _ = best_time(lambda: m.fit(xs, ys), min(repeat, 2))
-        xsp = L("svm_pred_x")[:20000]
-        tdec = L("out_svm_fit_decision")
-        dd = np.max(np.abs(m.decision_function(xsp) - tdec))
-        checks.append(("svm fit vs SVC", f"{m.support_vectors_.shape[0]} SVs (tessera {int(L('out_svm_fit_nsv')[0])}); "
-                       f"max |decision diff| on 2*10^4 new rows = {dd:.1e}"))
-        row("SVM fit 2*10^4 x 100, RBF (libsvm both)", "learn/svm_fit", "SVC(cache_size=200).fit", tf, ">= 1x")
+        if "svm" in cases:
+            xs, ys = L("svm_x"), L("svm_y")
+            m = SVC(C=1.0, gamma="scale", cache_size=200, tol=1e-3)
+            tf, _ = best_time(lambda: m.fit(xs, ys), min(repeat, 2))
+            xsp = L("svm_pred_x")[:20000]
+            tdec = L("out_svm_fit_decision")
+            dd = np.max(np.abs(m.decision_function(xsp) - tdec))
+            checks.append(("svm fit vs SVC", f"{m.support_vectors_.shape[0]} SVs (tessera {int(L('out_svm_fit_nsv')[0])}); "
+                           f"max |decision diff| on 2*10^4 new rows = {dd:.1e}"))
+            row("SVM fit 2*10^4 x 100, RBF (libsvm both)", "learn/svm_fit", "SVC(cache_size=200).fit", tf, ">= 1x")
         # --- predictions with fixed models
-        xp = L("pred_x")
-        lr = LogisticRegression()
-        lr.classes_ = np.array([0, 1])
-        lr.coef_ = L("pred_log_coef")[None, :]
-        lr.intercept_ = L("pred_log_intercept")
-        tp, prob = best_time(lambda: lr.predict_proba(xp), repeat)
-        checks.append(("logistic predict_proba 10^6", f"max |diff| = {np.max(np.abs(prob - L('out_log_proba').reshape(-1, 2))):.1e}"))
-        row("logistic predict_proba 10^6 x 60", "learn/logistic_predict_proba", "LogisticRegression.predict_proba", tp, ">= 5x")
+        xp = L("pred_x") if cases & {"logistic", "gbt"} else None
+        if "logistic" in cases:
+            lr = LogisticRegression()
+            lr.classes_ = np.array([0, 1])
+            lr.coef_ = L("pred_log_coef")[None, :]
+            lr.intercept_ = L("pred_log_intercept")
+            tp, prob = best_time(lambda: lr.predict_proba(xp), repeat)
+            checks.append(("logistic predict_proba 10^6", f"max |diff| = {np.max(np.abs(prob - L('out_log_proba').reshape(-1, 2))):.1e}"))
+            row("logistic predict_proba 10^6 x 60", "learn/logistic_predict_proba", "LogisticRegression.predict_proba", tp, ">= 5x")
 
-        with open(f"{d}/pred_gbt.pickle", "rb") as f:
-            gb = pickle.load(f)
-        tp, dec = best_time(lambda: gb.decision_function(xp), repeat)
-        checks.append(("gbt decision_function 10^6", f"max |diff| = {np.max(np.abs(dec - L('out_gbt_decision'))):.1e}"))
-        row("gbt decision_function 10^6 x 60, 100 trees depth 3", "learn/gbt_decision_function",
-            "GradientBoostingClassifier.decision_function", tp, ">= 5x")
+        if "gbt" in cases:
+            with open(f"{d}/pred_gbt.pickle", "rb") as f:
+                gb = pickle.load(f)
+            tp, dec = best_time(lambda: gb.decision_function(xp), repeat)
+            checks.append(("gbt decision_function 10^6", f"max |diff| = {np.max(np.abs(dec - L('out_gbt_decision'))):.1e}"))
+            row("gbt decision_function 10^6 x 60, 100 trees depth 3", "learn/gbt_decision_function",
+                "GradientBoostingClassifier.decision_function", tp, ">= 5x")
 
-        with open(f"{d}/pred_svm.pickle", "rb") as f:
-            sv = pickle.load(f)
-        xsp = L("svm_pred_x")
-        tp, dec = best_time(lambda: sv.decision_function(xsp), repeat)
-        checks.append((f"svm decision_function 10^5 ({sv.support_vectors_.shape[0]} SVs)",
-                       f"max |diff| = {np.max(np.abs(dec - L('out_svm_decision'))):.1e} (max |f| {np.max(np.abs(dec)):.1f})"))
-        row(f"SVM decision_function 10^5 x 100, {sv.support_vectors_.shape[0]} SVs", "learn/svm_decision_function",
-            "SVC.decision_function", tp, ">= 5x")
+        if "svm" in cases:
+            with open(f"{d}/pred_svm.pickle", "rb") as f:
+                sv = pickle.load(f)
+            xsp = L("svm_pred_x")
+            tp, dec = best_time(lambda: sv.decision_function(xsp), repeat)
+            checks.append((f"svm decision_function 10^5 ({sv.support_vectors_.shape[0]} SVs)",
+                           f"max |diff| = {np.max(np.abs(dec - L('out_svm_decision'))):.1e} (max |f| {np.max(np.abs(dec)):.1f})"))
+            row(f"SVM decision_function 10^5 x 100, {sv.support_vectors_.shape[0]} SVs", "learn/svm_decision_function",
+                "SVC.decision_function", tp, ">= 5x")
 
     print("threadpools:", info)
     print("\nvalues:")

@@ -33,11 +33,14 @@
 ///
 /// Input: X row-major, rows × cols (`const double*`), labels `int`. Errors (tessera::error): a
 /// single class, NaN/inf in X (row and column named) or in the weights, rows ≠ labels,
-/// negative weights, C <= 0, no convergence. Queries are const and thread-safe.
+/// negative weights, C <= 0, no convergence. Queries are const and thread-safe; they sum each
+/// row's terms in SIMD partial sums (detail::linear_decisions_simd: one pass over X at memory
+/// speed, the NaN/inf check folded in), which differs from a sequential sum by a few ulps.
 /// Reference: scikit-learn 1.2.1, sklearn/linear_model/_logistic.py; Hastie, Tibshirani &
 /// Friedman, *The Elements of Statistical Learning*, 2nd ed., §4.4.
 
 #include <tessera/core/error.hpp>
+#include <tessera/learn/detail/linear_kernels.hpp>
 
 #include <xsimd/xsimd.hpp>
 
@@ -133,7 +136,6 @@ public:
         if (rows == 0) throw error("logistic_regression::fit: no rows");
         if (cols == 0) throw error("logistic_regression::fit: no feature columns");
         if (X == nullptr) throw error("logistic_regression::fit: X is null");
-        detail::check_finite_matrix("logistic_regression::fit", X, rows, cols);
         for (std::size_t i = 0; i < sample_weight.size(); ++i)
             if (!std::isfinite(sample_weight[i]) || sample_weight[i] < 0)
                 throw error("logistic_regression::fit: sample_weight[", i, "] = ", sample_weight[i],
@@ -170,156 +172,139 @@ public:
         const double gauge = m > 1 ? std::max(total_weight, 1.0) / static_cast<double>(K) : 0.0;
         const bool gauge_coef = m > 1 && opt_.penalty == logistic_penalty::none;
 
-        std::vector<double> theta(dim, 0.0), grad(dim), hess(dim * dim), step(dim), trial(dim);
+        std::vector<double> theta(dim, 0.0), grad(dim), hess(dim * dim), step(dim), trial(dim), trial_grad(dim);
         std::vector<double> z(rows * m), prob(rows * m);
         constexpr std::size_t row_block = 128;
         using batch = xsimd::batch<double>;
-        constexpr std::size_t lanes = batch::size, nb = 16 / lanes;  // 16 columns per tile
-        const std::size_t qp = (q + 15) / 16 * 16;  // x̃ = (x, 1) padded with zeros
+        constexpr std::size_t lanes = batch::size;
+        // x̃ = (x, 1) padded with zeros to a multiple of the Hessian tiles' widths and heights
+        constexpr std::size_t tile_step = std::max(2 * lanes, detail::gram_tile_rows);
+        const std::size_t qp = (q + tile_step - 1) / tile_step * tile_step;
         std::vector<double> xt(row_block * qp, 0.0), cxt(row_block * qp, 0.0);
 
-        // The gradient at the point of the last objective evaluation (from its probabilities).
-        auto gradient = [&](const std::vector<double>& t) {
-            std::fill(grad.begin(), grad.end(), 0.0);
-            for (std::size_t i = 0; i < rows; ++i) {
+        // The Hessian's data terms of rows i0 … i1-1 added to hess, from the probabilities the
+        // evaluation just computed for them (while the rows are in cache):
+        // blocks (k, l), l >= k: Σ_i c_i x̃_i x̃_iᵀ with c_i = s_i p_ik (δ_kl - p_il); only the
+        // upper triangle of the whole matrix is filled (cholesky_solve reads it).
+        // H_ab += (c_i x̃_ia) x̃_ib over i in row order, for every (a, b) of the block, in register
+        // tiles (detail::gram_tile: 8 × 16 entries with avx512) over the rows held in xt (x̃
+        // padded with zeros to qp columns); every entry sees the same operations in the same
+        // order as the plain loop  row[b] += (c[i] * x̃_ia) * x̃_ib  over all rows.
+        auto hessian_rows = [&](std::size_t i0, std::size_t i1) {
+            const std::size_t nr = i1 - i0;
+            for (std::size_t i = i0; i < i1; ++i) {
+                double* r = xt.data() + (i - i0) * qp;
                 const double* xi = X + i * cols;
-                for (std::size_t k = 0; k < m; ++k) {
-                    const double target = m == 1 ? (label[i] == 1 ? 1.0 : 0.0) : (label[i] == k ? 1.0 : 0.0);
-                    const double r = s[i] * (prob[i * m + k] - target);
-                    double* g = grad.data() + k * q;
-                    for (std::size_t j = 0; j < cols; ++j) g[j] += r * xi[j];
-                    g[cols] += r;
-                }
+                for (std::size_t a = 0; a < cols; ++a) r[a] = xi[a];  // a loop, not a memmove call per row
+                r[cols] = 1.0;
             }
-            for (std::size_t k = 0; k < m; ++k)
-                for (std::size_t j = 0; j < cols; ++j) grad[k * q + j] += lambda * t[k * q + j];
-            if (m > 1)
-                for (std::size_t j = gauge_coef ? 0 : cols; j < q; ++j) {
-                    double g = 0;
-                    for (std::size_t k = 0; k < m; ++k) g += t[k * q + j];
-                    for (std::size_t k = 0; k < m; ++k) grad[k * q + j] += gauge * g;
-                }
-        };
-        // Objective (and, when wanted, gradient and Hessian) at t.
-        auto evaluate = [&](const std::vector<double>& t, bool derivatives) {
-            double f = 0;
-            // decisions z = w·x + b, four rows at a time (independent sums for instruction-level
-            // parallelism; each row's sum formed as in the one-row tail loop)
-            for (std::size_t k = 0; k < m; ++k) {
-                const double* w = t.data() + k * q;
-                std::size_t i = 0;
-                for (; i + 4 <= rows; i += 4) {
-                    const double *x0 = X + i * cols, *x1 = x0 + cols, *x2 = x1 + cols, *x3 = x2 + cols;
-                    double v0 = w[cols], v1 = v0, v2 = v0, v3 = v0;
-                    for (std::size_t j = 0; j < cols; ++j) {
-                        v0 += w[j] * x0[j];
-                        v1 += w[j] * x1[j];
-                        v2 += w[j] * x2[j];
-                        v3 += w[j] * x3[j];
-                    }
-                    z[i * m + k] = v0;
-                    z[(i + 1) * m + k] = v1;
-                    z[(i + 2) * m + k] = v2;
-                    z[(i + 3) * m + k] = v3;
-                }
-                for (; i < rows; ++i) {
-                    const double* xi = X + i * cols;
-                    double v = w[cols];
-                    for (std::size_t j = 0; j < cols; ++j) v += w[j] * xi[j];
-                    z[i * m + k] = v;
-                }
-            }
-            for (std::size_t i = 0; i < rows; ++i) {
-                if (m == 1) {
-                    const double zi = z[i];
-                    f += s[i] * (detail::softplus(zi) - (label[i] == 1 ? zi : 0.0));
-                    prob[i] = detail::sigmoid(zi);
-                } else {
-                    double zmax = z[i * m];
-                    for (std::size_t k = 1; k < m; ++k) zmax = std::max(zmax, z[i * m + k]);
-                    double sum = 0;
-                    for (std::size_t k = 0; k < m; ++k) sum += (prob[i * m + k] = std::exp(z[i * m + k] - zmax));
-                    for (std::size_t k = 0; k < m; ++k) prob[i * m + k] /= sum;
-                    f += s[i] * (zmax + std::log(sum) - z[i * m + label[i]]);
-                }
-            }
-            for (std::size_t k = 0; k < m; ++k)
-                for (std::size_t j = 0; j < cols; ++j) f += 0.5 * lambda * t[k * q + j] * t[k * q + j];
-            if (m > 1)
-                for (std::size_t j = gauge_coef ? 0 : cols; j < q; ++j) {
-                    double g = 0;
-                    for (std::size_t k = 0; k < m; ++k) g += t[k * q + j];
-                    f += 0.5 * gauge * g * g;
-                }
-            if (derivatives) gradient(t);
-            return f;
-        };
-        // The Hessian at the point of the last evaluate(·, true) (from its probabilities), built
-        // only when a Newton step is taken (not at the converged point).
-        std::vector<double> c(rows);
-        auto build_hessian = [&]() {
-            std::fill(hess.begin(), hess.end(), 0.0);
-            // Hessian blocks (k, l), l >= k: Σ_i c_i x̃_i x̃_iᵀ with c_i = s_i p_ik (δ_kl - p_il);
-            // only the upper triangle of the whole matrix is filled (cholesky_solve reads it).
             for (std::size_t k = 0; k < m; ++k)
                 for (std::size_t l = k; l < m; ++l) {
-                    for (std::size_t i = 0; i < rows; ++i) {
+                    for (std::size_t i = i0; i < i1; ++i) {
                         const double pk = prob[i * m + k];
-                        c[i] = m == 1 ? s[i] * pk * (1.0 - pk) : s[i] * pk * ((k == l ? 1.0 : 0.0) - prob[i * m + l]);
+                        const double ci = m == 1 ? s[i] * pk * (1.0 - pk) : s[i] * pk * ((k == l ? 1.0 : 0.0) - prob[i * m + l]);
+                        // c_i x̃_ia once per row (the tiles broadcast it)
+                        const double* r = xt.data() + (i - i0) * qp;
+                        double* cr = cxt.data() + (i - i0) * qp;
+                        for (std::size_t a = 0; a < qp; ++a) cr[a] = ci * r[a];
                     }
-                    // H_ab += (c_i x̃_ia) x̃_ib over i in row order, for every (a, b) of the block,
-                    // in register tiles of 4 × 16 entries over blocks of rows held in xt (x̃ padded
-                    // with zeros to qp columns); every entry sees the same operations in the same
-                    // order as the plain loop  row[b] += (c[i] * x̃_ia) * x̃_ib.
-                    for (std::size_t i0 = 0; i0 < rows; i0 += row_block) {
-                        const std::size_t i1 = std::min(rows, i0 + row_block);
-                        for (std::size_t i = i0; i < i1; ++i) {
-                            double* r = xt.data() + (i - i0) * qp;
-                            // c_i x̃_ia once per row (the tiles broadcast it), the same products
-                            double* cr = cxt.data() + (i - i0) * qp;
-                            const double* xi = X + i * cols;
-                            const double ci = c[i];
-                            for (std::size_t a = 0; a < cols; ++a) {  // a loop, not a memmove call per row
-                                r[a] = xi[a];
-                                cr[a] = ci * xi[a];
-                            }
-                            r[cols] = 1.0;
-                            for (std::size_t a = cols; a < qp; ++a) cr[a] = ci * r[a];
+                    double* hb = hess.data() + (k * q) * dim + l * q;
+                    for (std::size_t a0 = 0; a0 < q; a0 += detail::gram_tile_rows) {
+                        std::size_t b0 = k == l ? a0 / lanes * lanes : 0;
+                        // diagonal blocks: the upper triangle (b >= a) and the few entries below
+                        // it that share a SIMD batch; a one-batch tile on the diagonal
+                        if (k == l) {
+                            detail::gram_tile<1>(hb, dim, q, xt.data(), cxt.data(), qp, nr, a0, b0);
+                            b0 += lanes;
                         }
-                        for (std::size_t a0 = 0; a0 < q; a0 += 4)
-                            for (std::size_t b0 = (k == l ? a0 / 16 * 16 : 0); b0 < q; b0 += 16) {
-                                double tile[4][16];
-                                for (std::size_t u = 0; u < 4; ++u)
-                                    for (std::size_t v = 0; v < 16; ++v)
-                                        tile[u][v] = a0 + u < q && b0 + v < q ? hess[(k * q + a0 + u) * dim + l * q + b0 + v] : 0.0;
-                                batch acc[4][nb];
-                                for (std::size_t u = 0; u < 4; ++u)
-                                    for (std::size_t w = 0; w < nb; ++w) acc[u][w] = batch::load_unaligned(tile[u] + w * lanes);
-                                for (std::size_t i = i0; i < i1; ++i) {
-                                    if (c[i] == 0) continue;
-                                    const double* xr = xt.data() + (i - i0) * qp;
-                                    const double* cr = cxt.data() + (i - i0) * qp;
-                                    batch xb[nb];
-                                    for (std::size_t w = 0; w < nb; ++w) xb[w] = batch::load_unaligned(xr + b0 + w * lanes);
-                                    for (std::size_t u = 0; u < 4; ++u) {
-                                        const batch ca(cr[a0 + u]);
-                                        for (std::size_t w = 0; w < nb; ++w) acc[u][w] = acc[u][w] + ca * xb[w];
-                                    }
-                                }
-                                for (std::size_t u = 0; u < 4; ++u)
-                                    for (std::size_t w = 0; w < nb; ++w) acc[u][w].store_unaligned(tile[u] + w * lanes);
-                                for (std::size_t u = 0; u < 4 && a0 + u < q; ++u)
-                                    for (std::size_t v = 0; v < 16 && b0 + v < q; ++v)
-                                        hess[(k * q + a0 + u) * dim + l * q + b0 + v] = tile[u][v];
-                            }
+                        for (; b0 < q; b0 += 2 * lanes)
+                            if (b0 + 2 * lanes <= qp)
+                                detail::gram_tile<2>(hb, dim, q, xt.data(), cxt.data(), qp, nr, a0, b0);
+                            else
+                                detail::gram_tile<1>(hb, dim, q, xt.data(), cxt.data(), qp, nr, a0, b0);
                     }
                 }
+        };
+        auto hessian_penalty = [&]() {
             for (std::size_t k = 0; k < m; ++k)
                 for (std::size_t j = 0; j < cols; ++j) hess[(k * q + j) * dim + k * q + j] += lambda;
             if (m > 1)
                 for (std::size_t j = gauge_coef ? 0 : cols; j < q; ++j)
                     for (std::size_t k = 0; k < m; ++k)
                         for (std::size_t l = k; l < m; ++l) hess[(k * q + j) * dim + l * q + j] += gauge;
+        };
+        // The Hessian at the point of the last evaluation, in its own pass over X.
+        auto build_hessian = [&]() {
+            std::fill(hess.begin(), hess.end(), 0.0);
+            for (std::size_t b0 = 0; b0 < rows; b0 += row_block) {
+                const std::size_t b1 = std::min(rows, b0 + row_block);
+                // the next block's rows fetched from memory while this block's tiles run
+                detail::prefetch(X + b1 * cols, (std::min(rows, b1 + row_block) - b1) * cols);
+                hessian_rows(b0, b1);
+            }
+            hessian_penalty();
+        };
+        // Objective F, gradient g and, when with_hessian, the Hessian (into hess) at t, in one
+        // pass over X in blocks of rows (a block's rows stay in cache from the decisions to the
+        // Hessian; each sum still runs in row order). The Hessian is formed before the line
+        // search knows whether it accepts the point (one Hessian lost per rejected step) to save
+        // a pass over X per Newton step.
+        // check_rows: X's NaN/inf check in the same pass (used at t = 0, where every finite row
+        // has the decision exactly 0: a non-finite one is checked entry by entry, which throws
+        // naming the entry).
+        std::vector<double> zbuf(detail::decision_rows * cols);
+        auto evaluate = [&](const std::vector<double>& t, std::vector<double>& g, bool check_rows, bool with_hessian) {
+            double f = 0;
+            std::fill(g.begin(), g.end(), 0.0);
+            if (with_hessian) std::fill(hess.begin(), hess.end(), 0.0);
+            for (std::size_t b0 = 0; b0 < rows; b0 += row_block) {
+                const std::size_t b1 = std::min(rows, b0 + row_block);
+                for (std::size_t k = 0; k < m; ++k)
+                    detail::linear_decisions(t.data() + k * q, t[k * q + cols], X + b0 * cols, b1 - b0, cols,
+                                             z.data() + b0 * m + k, m, zbuf.data(), rows - b0);
+                if (check_rows)
+                    for (std::size_t i = b0; i < b1; ++i)
+                        if (!std::isfinite(z[i * m]))
+                            detail::check_finite_matrix("logistic_regression::fit", X + i * cols, 1, cols, i);
+                for (std::size_t i = b0; i < b1; ++i) {
+                    if (m == 1) {
+                        const double zi = z[i];
+                        f += s[i] * (detail::softplus(zi) - (label[i] == 1 ? zi : 0.0));
+                        prob[i] = detail::sigmoid(zi);
+                    } else {
+                        double zmax = z[i * m];
+                        for (std::size_t k = 1; k < m; ++k) zmax = std::max(zmax, z[i * m + k]);
+                        double sum = 0;
+                        for (std::size_t k = 0; k < m; ++k) sum += (prob[i * m + k] = std::exp(z[i * m + k] - zmax));
+                        for (std::size_t k = 0; k < m; ++k) prob[i * m + k] /= sum;
+                        f += s[i] * (zmax + std::log(sum) - z[i * m + label[i]]);
+                    }
+                }
+                for (std::size_t i = b0; i < b1; ++i) {
+                    const double* xi = X + i * cols;
+                    for (std::size_t k = 0; k < m; ++k) {
+                        const double target = m == 1 ? (label[i] == 1 ? 1.0 : 0.0) : (label[i] == k ? 1.0 : 0.0);
+                        const double r = s[i] * (prob[i * m + k] - target);
+                        double* gk = g.data() + k * q;
+                        for (std::size_t j = 0; j < cols; ++j) gk[j] += r * xi[j];
+                        gk[cols] += r;
+                    }
+                }
+                if (with_hessian) hessian_rows(b0, b1);
+            }
+            if (with_hessian) hessian_penalty();
+            for (std::size_t k = 0; k < m; ++k)
+                for (std::size_t j = 0; j < cols; ++j) f += 0.5 * lambda * t[k * q + j] * t[k * q + j];
+            for (std::size_t k = 0; k < m; ++k)
+                for (std::size_t j = 0; j < cols; ++j) g[k * q + j] += lambda * t[k * q + j];
+            if (m > 1)
+                for (std::size_t j = gauge_coef ? 0 : cols; j < q; ++j) {
+                    double gs = 0;
+                    for (std::size_t k = 0; k < m; ++k) gs += t[k * q + j];
+                    f += 0.5 * gauge * gs * gs;
+                    for (std::size_t k = 0; k < m; ++k) g[k * q + j] += gauge * gs;
+                }
+            return f;
         };
         auto max_abs = [](const std::vector<double>& v) {
             double r = 0;
@@ -335,7 +320,9 @@ public:
                             : "");
         };
 
-        double f = evaluate(theta, true);
+        double f = evaluate(theta, grad, true, true);  // also X's NaN/inf check
+        bool hessian_ready = true;  // hess holds the Hessian at theta
+        double previous_grad_norm = 0;
         const double scale = std::max(1.0, max_abs(grad));
         iterations_ = 0;
         grad_norm_ = max_abs(grad);
@@ -345,8 +332,16 @@ public:
             if (grad_norm_ <= opt_.tol * scale) { converged = true; break; }
             if (iterations_ >= static_cast<std::size_t>(opt_.max_iter)) break;
             for (std::size_t i = 0; i < dim; ++i) step[i] = -grad[i];
-            build_hessian();
+            if (!hessian_ready) build_hessian();
             if (!detail::cholesky_solve(hess, dim, step)) not_converged("the Hessian is singular");
+            // The next point needs its Hessian unless it will be the optimum: Newton's quadratic
+            // convergence (|g'| ≈ C |g|², C estimated from the last step) predicting |g'| far
+            // below the tolerance skips it (speed only: a wrong guess costs a separate pass).
+            const double predicted = previous_grad_norm > 0
+                                         ? grad_norm_ / (previous_grad_norm * previous_grad_norm) * grad_norm_ * grad_norm_
+                                         : std::numeric_limits<double>::infinity();
+            hessian_ready = !(predicted < 1e-2 * opt_.tol * scale);
+            previous_grad_norm = grad_norm_;
             double slope = 0;
             for (std::size_t i = 0; i < dim; ++i) slope += grad[i] * step[i];
             // Newton decrement at the rounding floor of F: no further progress is possible.
@@ -355,7 +350,7 @@ public:
             bool accepted = false;
             for (int ls = 0; ls < 60; ++ls, t *= 0.5) {
                 for (std::size_t i = 0; i < dim; ++i) trial[i] = theta[i] + t * step[i];
-                f_new = evaluate(trial, false);
+                f_new = evaluate(trial, trial_grad, false, hessian_ready);
                 if (f_new <= f + 1e-4 * t * slope) { accepted = true; break; }
             }
             ++iterations_;
@@ -368,10 +363,10 @@ public:
             // optimisation (the gradient is then at its floor, a few ulps of the summed terms).
             const bool stalled = !(f_new < f);
             theta.swap(trial);
-            // the last trial evaluated is the accepted point: its decisions, probabilities and
-            // objective are already in z, prob and f_new (the same values evaluate would give)
+            // the last trial evaluated is the accepted point: its decisions, probabilities,
+            // objective and gradient are those of the new theta
             f = f_new;
-            gradient(theta);
+            grad.swap(trial_grad);
             if (stalled && max_abs(grad) <= 1e-7 * scale) {
                 grad_norm_ = max_abs(grad);
                 converged = true;
@@ -438,12 +433,10 @@ public:
     void decision_function(const double* X, std::size_t rows, std::size_t cols, std::span<double> out) const {
         check_query("decision_function", X, rows, cols, out.size(), coef_rows());
         const std::size_t m = coef_rows();
-        for (std::size_t i = 0; i < rows; ++i)
-            for (std::size_t k = 0; k < m; ++k) {
-                double v = intercept_[k];
-                for (std::size_t j = 0; j < cols; ++j) v += coef_[k * cols + j] * X[i * cols + j];
-                out[i * m + k] = v;
-            }
+        for (std::size_t i0 = 0; i0 < rows; i0 += query_block) {
+            const std::size_t i1 = std::min(rows, i0 + query_block);
+            decide("decision_function", X, i0, i1, out.data() + i0 * m, m);
+        }
     }
     std::vector<double> decision_function(const double* X, std::size_t rows, std::size_t cols) const {
         std::vector<double> out(rows * coef_rows());
@@ -454,52 +447,27 @@ public:
     /// out (rows × n_classes()): class probabilities, columns in classes() order.
     void predict_proba(const double* X, std::size_t rows, std::size_t cols, std::span<double> out) const {
         const std::size_t K = n_classes();
-        // binary: X is checked for NaN/inf in the same pass as the sums (a non-finite entry makes
-        // its row's sum non-finite; such a row is then checked entry by entry, which throws
-        // naming the entry, or passes when the sum merely overflowed)
-        check_query("predict_proba", X, rows, cols, out.size(), K, K != 2);
-        const auto check_row = [&](std::size_t i, double v) {
-            if (!std::isfinite(v)) detail::check_finite_matrix("logistic_regression::predict_proba", X + i * cols, 1, cols, i);
-        };
-        if (K == 2) {
-            // four rows at a time (independent sums for instruction-level parallelism); each
-            // row's sum is formed as in the one-row loop
-            const double* w = coef_.data();
-            std::size_t i = 0;
-            for (; i + 4 <= rows; i += 4) {
-                const double *x0 = X + i * cols, *x1 = x0 + cols, *x2 = x1 + cols, *x3 = x2 + cols;
-                double v0 = intercept_[0], v1 = v0, v2 = v0, v3 = v0;
-                for (std::size_t j = 0; j < cols; ++j) {
-                    v0 += w[j] * x0[j];
-                    v1 += w[j] * x1[j];
-                    v2 += w[j] * x2[j];
-                    v3 += w[j] * x3[j];
+        check_query("predict_proba", X, rows, cols, out.size(), K);
+        for (std::size_t i0 = 0; i0 < rows; i0 += query_block) {
+            const std::size_t i1 = std::min(rows, i0 + query_block);
+            if (K == 2) {
+                // the decision goes to column 1, then becomes [1 - p, p]
+                decide("predict_proba", X, i0, i1, out.data() + 2 * i0 + 1, 2);
+                for (std::size_t i = i0; i < i1; ++i) {
+                    const double p = detail::sigmoid(out[2 * i + 1]);
+                    out[2 * i] = 1.0 - p;
+                    out[2 * i + 1] = p;
                 }
-                const double z[4] = {v0, v1, v2, v3};
-                for (std::size_t u = 0; u < 4; ++u) {
-                    check_row(i + u, z[u]);
-                    const double p = detail::sigmoid(z[u]);
-                    out[2 * (i + u)] = 1.0 - p;
-                    out[2 * (i + u) + 1] = p;
-                }
+                continue;
             }
-            for (; i < rows; ++i) {
-                double v = intercept_[0];
-                for (std::size_t j = 0; j < cols; ++j) v += w[j] * X[i * cols + j];
-                check_row(i, v);
-                const double p = detail::sigmoid(v);
-                out[2 * i] = 1.0 - p;
-                out[2 * i + 1] = p;
+            decide("predict_proba", X, i0, i1, out.data() + i0 * K, K);
+            for (std::size_t i = i0; i < i1; ++i) {
+                double* o = out.data() + i * K;
+                const double zmax = *std::max_element(o, o + K);
+                double sum = 0;
+                for (std::size_t k = 0; k < K; ++k) sum += (o[k] = std::exp(o[k] - zmax));
+                for (std::size_t k = 0; k < K; ++k) o[k] /= sum;
             }
-            return;
-        }
-        decision_function(X, rows, cols, out);
-        for (std::size_t i = 0; i < rows; ++i) {
-            double* o = out.data() + i * K;
-            const double zmax = *std::max_element(o, o + K);
-            double sum = 0;
-            for (std::size_t k = 0; k < K; ++k) sum += (o[k] = std::exp(o[k] - zmax));
-            for (std::size_t k = 0; k < K; ++k) o[k] /= sum;
         }
     }
     std::vector<double> predict_proba(const double* X, std::size_t rows, std::size_t cols) const {
@@ -513,13 +481,17 @@ public:
     void predict(const double* X, std::size_t rows, std::size_t cols, std::span<int> out) const {
         check_query("predict", X, rows, cols, out.size(), 1);
         const std::size_t m = coef_rows();
-        std::vector<double> z(m);
-        for (std::size_t i = 0; i < rows; ++i) {
-            decision_function(X + i * cols, 1, cols, z);
-            if (m == 1)
-                out[i] = z[0] > 0 ? classes_[1] : classes_[0];
-            else
-                out[i] = classes_[static_cast<std::size_t>(std::max_element(z.begin(), z.end()) - z.begin())];
+        std::vector<double> z(std::min(rows, query_block) * m);
+        for (std::size_t i0 = 0; i0 < rows; i0 += query_block) {
+            const std::size_t i1 = std::min(rows, i0 + query_block);
+            decide("predict", X, i0, i1, z.data(), m);
+            for (std::size_t i = i0; i < i1; ++i) {
+                const double* zi = z.data() + (i - i0) * m;
+                if (m == 1)
+                    out[i] = zi[0] > 0 ? classes_[1] : classes_[0];
+                else
+                    out[i] = classes_[static_cast<std::size_t>(std::max_element(zi, zi + m) - zi)];
+            }
         }
     }
     std::vector<int> predict(const double* X, std::size_t rows, std::size_t cols) const {
@@ -536,7 +508,7 @@ private:
         if (opt_.max_iter < 1) throw error("logistic_regression: max_iter = ", opt_.max_iter, " must be >= 1");
     }
     void check_query(const char* what, const double* X, std::size_t rows, std::size_t cols, std::size_t out_size,
-                     std::size_t per_row, bool check_values = true) const {
+                     std::size_t per_row) const {
         if (!fitted()) throw error("logistic_regression::", what, ": the model is not fitted");
         if (cols != n_features_)
             throw error("logistic_regression::", what, ": X has ", cols, " columns, the model ", n_features_,
@@ -545,9 +517,26 @@ private:
             throw error("logistic_regression::", what, ": output holds ", out_size, " values, ", rows * per_row,
                         " needed");
         if (rows > 0 && X == nullptr) throw error("logistic_regression::", what, ": X is null");
-        if (!check_values) return;
-        const std::string who = std::string("logistic_regression::") + what;
-        detail::check_finite_matrix(who.c_str(), X, rows, cols);
+    }
+    /// Rows per block of a query: the block's rows stay in cache from the decisions to the
+    /// probabilities, and its decisions are checked before the next block is read.
+    static constexpr std::size_t query_block = 512;
+    /// z[(i - i0) · stride + k] = the decisions of rows i0 … i1-1 (every k < coef_rows()), with
+    /// X's NaN/inf check in the same pass: finite coefficients give a non-finite decision for a
+    /// row holding NaN/inf (0 · inf is NaN), and such a row is then checked entry by entry, which
+    /// throws naming the entry (or passes when the sum merely overflowed).
+    void decide(const char* what, const double* X, std::size_t i0, std::size_t i1, double* z,
+                std::size_t stride) const {
+        const std::size_t m = coef_rows(), cols = n_features_;
+        for (std::size_t k = 0; k < m; ++k)
+            detail::linear_decisions_simd(coef_.data() + k * cols, intercept_[k], X + i0 * cols, i1 - i0, cols, z + k,
+                                          stride);
+        for (std::size_t i = i0; i < i1; ++i)
+            for (std::size_t k = 0; k < m; ++k)
+                if (!std::isfinite(z[(i - i0) * stride + k])) {
+                    const std::string who = std::string("logistic_regression::") + what;
+                    detail::check_finite_matrix(who.c_str(), X + i * cols, 1, cols, i);
+                }
     }
 
     logistic_options opt_{};

@@ -24,6 +24,7 @@
 /// there instead; one bad particle must not abort a pipeline run on many threads).
 
 #include <tessera/core/error.hpp>
+#include <tessera/learn/detail/linear_kernels.hpp>
 #include <tessera/learn/model_file.hpp>
 
 #include <algorithm>
@@ -220,11 +221,8 @@ private:
         const auto coef = r.coef();
         const auto b = r.intercept();
         const std::size_t rows = r.coef_rows();
-        for (std::size_t k = 0; k < rows; ++k) {
-            double v = b[k];
-            for (std::size_t j = 0; j < cols; ++j) v += coef[k * cols + j] * x[j];
-            z[k] = v;
-        }
+        for (std::size_t k = 0; k < rows; ++k)
+            detail::linear_decisions_simd(coef.data() + k * cols, b[k], x, 1, cols, z + k, 1);
         if (rows == 1) {
             const double q = detail::sigmoid(z[0]);
             p[0] = 1.0 - q;
