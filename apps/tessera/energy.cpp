@@ -11,10 +11,7 @@
 #include "physics_options.hpp"
 #include "subcommands.hpp"
 
-#if __has_include(<tessera/physics/shear_modulus.hpp>)
 #include <tessera/physics/shear_modulus.hpp>
-#define TESSERA_HAVE_SHEAR_MODULUS 1
-#endif
 
 #include <CLI/CLI.hpp>
 
@@ -59,11 +56,7 @@ int run_energy(const energy_options& o) {
                     if (o.shear_modulus) {
                         using P = std::decay_t<decltype(p)>;
                         if constexpr (std::is_same_v<P, eam_potential>) {
-#ifdef TESSERA_HAVE_SHEAR_MODULUS
                             modulus = atomic_shear_modulus(p, f.positions(), types, box);
-#else
-                            throw usage_error("--shear-modulus: not built yet");
-#endif
                         } else {
                             throw usage_error("--shear-modulus needs an EAM potential (eam, eam/alloy, eam/fs)");
                         }

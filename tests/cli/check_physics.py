@@ -80,6 +80,32 @@ check_energy("cu_tilted", os.path.join(ref, "cu_tilted.dump"),
              ["--pair-style", "eam/alloy", "--pair-coeff", "* * Cu_mishin1.eam.alloy Cu"],
              os.path.join(phys, "eam_alloy_cu.dump"), 1.0)
 
+# --shear-modulus: the mean of mu_xy over atoms (Omega_i = V/N) is the box's Born shear modulus,
+# d2E/dgamma2 / V, which LAMMPS gives by finite differences of E(gamma) (change_box xy ... remap,
+# run 0; tests/reference/physics/shear_modulus_pe.txt, h = 1e-3, 5-point stencil). 3e-4 relative:
+# CuZr_mm's 10-digit table makes the curvature itself move by ~1e-4 with h (tests/physics/shear_modulus.cpp).
+out = os.path.join(work, "mu.dump")
+tessera("energy", os.path.join(ref, "cuzr_glass.dump"), "-o", out, *CUZR, "--shear-modulus", "--frames", "0")
+fr = read_dump(out)[0]
+_, c = by_id(fr)
+check(all(k in fr["names"] for k in ["mu_xy", "mu_xz", "mu_yz", "von_mises"]), "energy --shear-modulus: columns")
+pe = {}
+for line in open(os.path.join(phys, "shear_modulus_pe.txt")):
+    w = line.split()
+    if w[0] == "glass":
+        pe[(w[1], round(float(w[2]) / 1e-3, 6))] = float(w[3])
+box = [list(map(float, l.split())) for l in open(os.path.join(ref, "cuzr_glass.dump")).read().splitlines()[5:8]]
+volume = np.prod([b[1] - b[0] for b in box])
+for plane in ("xy", "xz", "yz"):
+    f = [pe[(plane, float(k))] for k in (-2, -1, 0, 1, 2)]
+    born = (-f[0] + 16 * f[1] - 30 * f[2] + 16 * f[3] - f[4]) / (12 * 1e-6) / volume * 160.21766208
+    mean = float(np.mean(c["mu_" + plane]))
+    check(abs(mean - born) <= 3e-4 * born, f"energy --shear-modulus: mean mu_{plane} {mean:.6f} GPa = LAMMPS Born "
+          f"modulus {born:.6f} GPa (3e-4 rel)")
+s6 = np.stack([c[k] for k in ["sxx", "syy", "szz", "sxy", "sxz", "syz"]])
+vm = np.sqrt(0.5 * ((s6[0] - s6[1]) ** 2 + (s6[1] - s6[2]) ** 2 + (s6[2] - s6[0]) ** 2) + 3 * (s6[3] ** 2 + s6[4] ** 2 + s6[5] ** 2))
+check(np.allclose(c["von_mises"], vm, rtol=1e-12, atol=0), "energy --shear-modulus: von_mises of the stress columns")
+
 # --- minimize -------------------------------------------------------------------------------
 minref = {}
 for line in open(os.path.join(phys, "cli_minimize.txt")):

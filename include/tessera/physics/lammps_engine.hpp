@@ -41,9 +41,8 @@
 /// `lammps_extract_global`; the log is a private temporary file per instance, opened with `log
 /// FILE` around the command and removed with the engine). The force norms are computed from the
 /// final `f` over unfrozen atoms (fix setforce has zeroed the frozen ones, as LAMMPS's fnorm sees
-/// them). LAMMPS's "search direction is not downhill" (cg) maps to linesearch_alpha_zero (both:
-/// no downhill step left at rounding level); FIRE's "max iterations with v.f negative" to
-/// max_iterations; any other text is an error naming it.
+/// them). Each LAMMPS stopping text maps to its stop_reason (minimize_options.hpp); any other text
+/// is an error naming it.
 ///
 /// Determinism: atom sorting is off and every `minimize`/`run 0` rebuilds its neighbour list
 /// from the positions given, so a call's result depends only on its input, not on what the
@@ -137,12 +136,13 @@ inline std::string lammps_number(double v) {
 inline bool lammps_stop_reason(const std::string& text, stop_reason& r) {
     if (text == "energy tolerance") r = stop_reason::energy_tolerance;
     else if (text == "force tolerance") r = stop_reason::force_tolerance;
-    else if (text == "max iterations" || text == "max iterations with v.f negative") r = stop_reason::max_iterations;
+    else if (text == "max iterations") r = stop_reason::max_iterations;
+    else if (text == "max iterations with v.f negative") r = stop_reason::max_vdotf_negative;
     else if (text == "max force evaluations") r = stop_reason::max_evaluations;
-    else if (text == "linesearch alpha is zero" || text == "search direction is not downhill")
-        r = stop_reason::linesearch_alpha_zero;
+    else if (text == "linesearch alpha is zero") r = stop_reason::zero_alpha;
+    else if (text == "search direction is not downhill") r = stop_reason::not_downhill;
     else if (text == "forces are zero") r = stop_reason::zero_force;
-    else if (text == "quadratic factors are zero") r = stop_reason::quadratic_factors_zero;
+    else if (text == "quadratic factors are zero") r = stop_reason::zero_quadratic;
     else return false;
     return true;
 }
@@ -246,8 +246,8 @@ public:
                 fmax = std::max(fmax, std::abs(fl[j][a]));
             }
         }
-        r.force_two_norm = std::sqrt(f2);
-        r.force_max = fmax;
+        r.final_force_norm = std::sqrt(f2);
+        r.final_force_max = fmax;
         return r;
     }
 
