@@ -13,9 +13,12 @@ make_eam_reference.sh, make_lj_reference.sh and make_cli_physics_reference.sh).
   up to and including the first stress drop (step 7) against LAMMPS change_box remap + minimize
   (pe 1e-8 eV/atom, pressures 1e-3 bar on values ~1e3 bar: both minimisers stop at |F| < 1e-10,
   where the residual stress error is ~|F|·r/V·nktv2p ~1e-7 bar); the drop column flags step 7.
-* frozen-atoms: D_f of 20 atoms and D with nothing frozen against LAMMPS runs with
-  `fix setforce 0 0 0` on that atom, 2 threads; 1e-4 relative (same cg to |F| < 1e-10 from the
-  same start; the measured agreement is printed).
+* frozen-atoms: D_f and D with nothing frozen against LAMMPS runs with `fix setforce 0 0 0` on
+  that atom, 2 threads; 1e-4 relative (same cg to |F| < 1e-10 from the same start; the measured
+  agreement is printed: 3.2e-12 over all 20 reference atoms). Relaxations near a stress drop take
+  thousands of cg iterations (2-17 s each here), so by default 10 of the 20 reference atoms are
+  run (5 that move most, skipping the slowest, and 5 spread over the ids); TESSERA_CHECK_FULL=1
+  runs all 20.
 * bad input: unknown pair style, missing potential file, a type without coefficients.
 Usage: check_physics.py TESSERA_EXE REFERENCE_DIR WORK_DIR"""
 import os
@@ -167,6 +170,9 @@ check(all(n_ in fr[-1]["names"] for n_ in ["pe", "fx", "sxy"]), "aqs: trajectory
 # --- frozen-atoms ---------------------------------------------------------------------------
 fz = np.loadtxt(os.path.join(phys, "cli_frozen.txt"))
 d_ref, ids, d_lmp = fz[0, 1], fz[1:, 0].astype(int), fz[1:, 1]
+if os.environ.get("TESSERA_CHECK_FULL") != "1":
+    keep = list(range(1, 6)) + list(range(11, 16))
+    ids, d_lmp = ids[keep], d_lmp[keep]
 out = os.path.join(work, "df.dump")
 hist = os.path.join(work, "hist.csv")
 r = tessera("frozen-atoms", os.path.join(phys, "cli_frozen_before.dump"), "-o", out, *CUZR, "--shear", "xy",
@@ -184,17 +190,17 @@ got = np.array([gc["d_f"][np.searchsorted(gi, i)] for i in ids])
 rel = np.abs(got - d_lmp) / d_lmp
 print(f"     D_f vs LAMMPS: worst relative difference {rel.max():.2e}; D_f range {d_lmp.min():.4g}..{d_lmp.max():.4g} "
       f"(D_ref {d_ref:.4g})")
-check(np.all(rel <= 1e-4), "frozen-atoms: D_f of 20 atoms = LAMMPS fix setforce runs (1e-4 rel)")
+check(np.all(rel <= 1e-4), f"frozen-atoms: D_f of {len(ids)} atoms = LAMMPS fix setforce runs (1e-4 rel)")
 check(np.sum(~np.isnan(gc["d_f"])) == len(ids), "frozen-atoms: d_f is NaN for atoms not analysed")
 check(set(np.unique(gc["stz_core"])) <= {0, 1, 2}, "frozen-atoms: stz_core labels 0/1/2")
 h = np.genfromtxt(hist, delimiter=",", names=True)
 check(list(h.dtype.names) == ["d_f_lo", "d_f_hi", "count", "core"] and int(h["count"].sum()) == len(ids),
       "frozen-atoms: histogram counts every analysed atom")
 r1 = tessera("frozen-atoms", os.path.join(phys, "cli_frozen_before.dump"), "-o", os.path.join(work, "df1.dump"), *CUZR,
-             "--strain-step", "1e-3", "--etol", "0", "--ftol", "1e-10", "--atoms", ",".join(map(str, ids[:4])),
+             "--strain-step", "1e-3", "--etol", "0", "--ftol", "1e-10", "--atoms", ",".join(map(str, ids[-2:])),
              "--threads", "1")
 g1 = by_id(read_dump(os.path.join(work, "df1.dump"))[0])[1]["d_f"]
-check(all(g1[np.searchsorted(gi, i)] == gc["d_f"][np.searchsorted(gi, i)] for i in ids[:4]),
+check(all(g1[np.searchsorted(gi, i)] == gc["d_f"][np.searchsorted(gi, i)] for i in ids[-2:]),
       "frozen-atoms: 1 thread = 2 threads, bitwise")
 
 # --- bad input ------------------------------------------------------------------------------
