@@ -147,11 +147,23 @@ struct physics_system {
 };
 
 inline physics_system system_of(const frame& f, const std::string& what) {
-    physics_system s{{}, f.types(), as_triclinic(f.box, what)};
     const auto p = f.positions(unwrap::if_available);
-    s.x.reserve(p.size());
-    for (const auto& r : p) s.x.push_back({r[0], r[1], r[2]});
-    return s;
+    std::vector<vec3<double>> x;
+    x.reserve(p.size());
+    for (const auto& r : p) x.push_back({r[0], r[1], r[2]});
+    if (std::holds_alternative<open_box<double>>(f.box)) {
+        // No cell (e.g. XYZ without a Lattice): a free cluster, as LAMMPS's `boundary s s s`. The
+        // non-periodic box only bounds the atoms (its size does not enter any result).
+        vec3<double> lo{0, 0, 0}, hi{1, 1, 1};
+        if (!x.empty()) {
+            lo = hi = x[0];
+            for (const auto& r : x)
+                for (std::size_t d = 0; d < 3; ++d) lo[d] = std::min(lo[d], r[d]), hi[d] = std::max(hi[d], r[d]);
+        }
+        for (std::size_t d = 0; d < 3; ++d) lo[d] -= 1.0, hi[d] += 1.0;
+        return {std::move(x), f.types(), triclinic_box<double>(lo, hi, 0, 0, 0, not_periodic)};
+    }
+    return {std::move(x), f.types(), as_triclinic(f.box, what)};
 }
 
 /// Writes positions x (in `box`) back into the frame's coordinate columns in the frame's own
@@ -174,12 +186,15 @@ inline void store_positions(frame& f, std::span<const vec3<double>> x, const tri
         if (!unwrapped)
             for (std::size_t d = 0; d < 3; ++d)
                 if (box.periodic(d)) image[d] = std::floor(s[d]), s[d] -= image[d];
-        const vec3<double> p = scaled ? s : (unwrapped ? x[i] : box.from_fractional(s));
+        // Atoms already inside the cell are written bit for bit (no round trip through s).
+        const bool wrapped = image[0] != 0 || image[1] != 0 || image[2] != 0;
+        const vec3<double> p = scaled ? s : (unwrapped || !wrapped ? x[i] : box.from_fractional(s));
         for (std::size_t d = 0; d < 3; ++d) {
             r[d][i] = p[d];
             if (flags) n[d][i] = image[d];
         }
     }
+    if (std::holds_alternative<open_box<double>>(f.box)) return;  // a free cluster keeps no cell
     const bool was_orthogonal = std::holds_alternative<orthogonal_box<double>>(f.box);
     if (was_orthogonal && box.xy() == 0 && box.xz() == 0 && box.yz() == 0)
         f.box = orthogonal_box<double>(box.lo(), box.hi(), box.periodic_axes());
