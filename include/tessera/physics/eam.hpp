@@ -252,9 +252,10 @@ private:
     /// and interval m, ρ_{t_j→t_i}'s value coefficients in rho_tab_ and everything pass 2 needs
     /// in one 128-byte block of force_tab_ (LAMMPS's type2rhor/type2z2r lookups done once here).
     void pack_pair_tables() {
-        std::vector<std::vector<coeffs>> rhor, z2r;
-        for (const auto& f : t_.rhor) rhor.push_back(spline(t_.nr, t_.dr, f));
-        for (const auto& f : t_.z2r) z2r.push_back(spline(t_.nr, t_.dr, f));
+        for (const auto& f : t_.rhor) rhor_.push_back(spline(t_.nr, t_.dr, f));
+        for (const auto& f : t_.z2r) z2r_.push_back(spline(t_.nr, t_.dr, f));
+        const auto& rhor = rhor_;
+        const auto& z2r = z2r_;
         const std::size_t nt = t_.num_types, rows = std::size_t(t_.nr) + 1;
         q_.rdr = rdr_;
         q_.mmax = double(t_.nr - 1);
@@ -286,7 +287,7 @@ private:
 
     eam_tables t_;
     double rdr_ = 0, rdrho_ = 0, cutforcesq_ = 0;
-    std::vector<std::vector<coeffs>> frho_;
+    std::vector<std::vector<coeffs>> frho_, rhor_, z2r_;  // rhor_, z2r_: for splines()
     detail::eam_row_params q_;
     std::vector<double, xsimd::aligned_allocator<double, 128>> rho_tab_, force_tab_;
 };
