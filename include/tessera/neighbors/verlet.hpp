@@ -18,7 +18,9 @@
 #include <tessera/neighbors/query.hpp>
 
 #include <cmath>
+#include <cstddef>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <vector>
 
@@ -61,15 +63,33 @@ public:
             displacement_[i] = bx.minimum_image(vec3<T>(position(particles, i)) - reference_[i]);
         current_.clear(opt.kind);
         const T c2 = cutoff_ * cutoff_;
+        // Each row is filtered into scratch without a branch (every bond is written, the count
+        // advances only for bonds inside the cutoff: about half of a skin list, in no order a
+        // branch predictor could learn), then appended as a block. The same values in the same
+        // order as a bond-by-bond push: the list is bitwise what it was.
         for (std::size_t i = 0; i < stored_.num_particles(); ++i) {
             const auto idx = stored_.neighbors(i);
             const auto vec = stored_.vectors(i);
-            for (std::size_t k = 0; k < idx.size(); ++k) {
-                const vec3<T> r = vec[k] + displacement_[idx[k]] - displacement_[i];
-                const T r2 = norm2(r);
-                if (r2 < c2) current_.push_bond(idx[k], r, r2);
+            if (row_index_.size() < idx.size()) {
+                row_index_.resize(idx.size());
+                row_vector_.resize(idx.size());
+                row_distance2_.resize(idx.size());
             }
-            current_.end_row();
+            neighbor_index* rj = row_index_.data();
+            vec3<T>* rv = row_vector_.data();
+            T* rd = row_distance2_.data();
+            const vec3<T> di = displacement_[i];
+            std::size_t count = 0;
+            for (std::size_t k = 0; k < idx.size(); ++k) {
+                const vec3<T> r = vec[k] + displacement_[idx[k]] - di;
+                const T r2 = norm2(r);
+                rj[count] = idx[k];
+                rv[count] = r;
+                rd[count] = r2;
+                count += std::size_t(r2 < c2);
+            }
+            current_.append_row(std::span<const neighbor_index>(rj, count), std::span<const vec3<T>>(rv, count),
+                                std::span<const T>(rd, count));
         }
         ++reuses_;
         return current_;
@@ -116,6 +136,9 @@ private:
     std::optional<B> box_;
     query_options options_;
     std::vector<vec3<T>> reference_, displacement_;
+    std::vector<neighbor_index> row_index_;  // one filtered row (update's scratch)
+    std::vector<vec3<T>> row_vector_;
+    std::vector<T> row_distance2_;
     neighbor_list<T> stored_, current_;
     std::size_t rebuilds_ = 0, reuses_ = 0;
 };
