@@ -34,7 +34,6 @@ struct aqs_cli_options {
     double strain_step = 5e-5;
     std::size_t steps = 0, every = 1, frame_index = 0;
     double stress_drop = 0;
-    bool overwrite = false;
     int precision = 0;
     std::string input, output, csv;
 };
@@ -107,18 +106,18 @@ int run_aqs_command(const aqs_cli_options& o) {
                                 const std::size_t n = x.size();
                                 std::vector<std::array<double, 6>> stress(n);
                                 stress_from_virial(ev.virial, units, stress);
-                                add_result_column(f, o.overwrite, "pe", std::vector<double>(ev.energy.begin(), ev.energy.end()));
+                                add_result_column(f, true, "pe", std::vector<double>(ev.energy.begin(), ev.energy.end()));
                                 static constexpr const char* fnames[3] = {"fx", "fy", "fz"};
                                 for (std::size_t d = 0; d < 3; ++d) {
                                     std::vector<double> col(n);
                                     for (std::size_t i = 0; i < n; ++i) col[i] = ev.force[i][d];
-                                    add_result_column(f, o.overwrite, fnames[d], std::move(col));
+                                    add_result_column(f, true, fnames[d], std::move(col));
                                 }
                                 static constexpr const char* snames[6] = {"sxx", "syy", "szz", "sxy", "sxz", "syz"};
                                 for (std::size_t c = 0; c < 6; ++c) {
                                     std::vector<double> col(n);
                                     for (std::size_t i = 0; i < n; ++i) col[i] = stress[i][c];
-                                    add_result_column(f, o.overwrite, snames[c], std::move(col));
+                                    add_result_column(f, true, snames[c], std::move(col));
                                 }
                                 writer.write(f);
                             });
@@ -172,7 +171,6 @@ void register_aqs(CLI::App& app, std::function<int()>& action) {
         ->check(positive_number());
     sub->add_option("--frame", o->frame_index, "which frame of INPUT to start from (default 0, the first)");
     add_precision_option(sub, o->precision);
-    add_overwrite_option(sub, o->overwrite);
     add_examples(sub, {"tessera aqs glass.dump -o aqs.dump --csv stress.csv --pair-style eam/fs --pair-coeff '* * "
                        "CuZr_mm.eam.fs Cu Zr' --shear xy --strain-step 5e-5 --steps 3000 --min-style sd",
                        "tessera aqs ka.dump -o aqs.dump --pair-style 'lj/cut 2.5' --pair-coeff '1 1 1.0 1.0' --pair-coeff "

@@ -26,7 +26,6 @@ namespace {
 struct energy_options {
     potential_options potential;
     bool shear_modulus = false;
-    bool overwrite = false;
     int precision = 0;
     int threads = 1;
     std::string input, output, frames;
@@ -68,26 +67,26 @@ int run_energy(const energy_options& o) {
         stress_from_virial(virial, units, stress);
         std::vector<double> fx(n), fy(n), fz(n);
         for (std::size_t i = 0; i < n; ++i) fx[i] = force[i].x, fy[i] = force[i].y, fz[i] = force[i].z;
-        add_result_column(f, o.overwrite, "pe", energy);
-        add_result_column(f, o.overwrite, "fx", fx);
-        add_result_column(f, o.overwrite, "fy", fy);
-        add_result_column(f, o.overwrite, "fz", fz);
+        add_result_column(f, true, "pe", energy);
+        add_result_column(f, true, "fx", fx);
+        add_result_column(f, true, "fy", fy);
+        add_result_column(f, true, "fz", fz);
         static constexpr const char* names[6] = {"sxx", "syy", "szz", "sxy", "sxz", "syz"};
         for (std::size_t c = 0; c < 6; ++c) {
             std::vector<double> col(n);
             for (std::size_t i = 0; i < n; ++i) col[i] = stress[i][c];
-            add_result_column(f, o.overwrite, names[c], std::move(col));
+            add_result_column(f, true, names[c], std::move(col));
         }
         if (o.shear_modulus) {
             static constexpr const char* mu_names[3] = {"mu_xy", "mu_xz", "mu_yz"};
             for (std::size_t c = 0; c < 3; ++c) {
                 std::vector<double> col(n);
                 for (std::size_t i = 0; i < n; ++i) col[i] = modulus[i][c];
-                add_result_column(f, o.overwrite, mu_names[c], std::move(col));
+                add_result_column(f, true, mu_names[c], std::move(col));
             }
             std::vector<double> vm(n);
             von_mises(stress, vm);
-            add_result_column(f, o.overwrite, "von_mises", std::move(vm));
+            add_result_column(f, true, "von_mises", std::move(vm));
         }
         if (show_progress) {
             const double volume = with_box(f.box, [](const auto& b) { return double(b.volume()); });
@@ -126,7 +125,6 @@ void register_energy(CLI::App& app, std::function<int()>& action) {
                   "strain, GPa) and von_mises (of the stress/atom columns, same units)");
     add_frames_option(sub, o->frames);
     add_precision_option(sub, o->precision);
-    add_overwrite_option(sub, o->overwrite);
     add_examples(sub, {"tessera energy glass.dump -o e.dump --pair-style eam/fs --pair-coeff '* * CuZr_mm.eam.fs Cu Zr'",
                        "tessera energy ka.dump -o e.dump --pair-style 'lj/cut 2.5' --pair-coeff '1 1 1.0 1.0' "
                        "--pair-coeff '1 2 1.5 0.8' --pair-coeff '2 2 0.5 0.88' --pair-modify 'shift yes'"});

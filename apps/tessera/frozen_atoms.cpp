@@ -104,7 +104,20 @@ int run_frozen_atoms(const frozen_cli_options& o) {
     std::size_t limited = 0;
     for (std::size_t i = 0; i < n; ++i) limited += !std::isnan(r.d_f[i]) && r.relax[i].reached_limit();
 
-    const stz_core_split split = split_stz_core(r.d_f, o.min_gap);
+    // With --atoms, the atoms not analysed are counted at D_ref for the split (freezing a
+    // bystander leaves D ~ D_ref), so the median the rule walks down from stays in the bulk even
+    // when the subset is chosen near the event; their labels stay 0.
+    std::vector<double> ranked = r.d_f;
+    if (!opt.atoms.empty())
+        for (double& d : ranked)
+            if (std::isnan(d)) d = r.d_reference;
+    stz_core_split split = split_stz_core(ranked, o.min_gap);
+    if (!opt.atoms.empty())
+        for (std::size_t i = 0; i < n; ++i)
+            if (std::isnan(r.d_f[i]) && split.label[i] != 0) {
+                (split.label[i] == 1 ? split.primary_size : split.secondary_size) -= 1;
+                split.label[i] = 0;
+            }
     std::vector<double> label(n);
     for (std::size_t i = 0; i < n; ++i) label[i] = split.label[i];
     add_result_column(f, o.overwrite, "d_f", r.d_f);

@@ -30,7 +30,7 @@ struct minimize_cli_options {
     minimizer_options minimizer;
     std::optional<double> box_relax;
     double box_tolerance = 1.0;
-    bool allow_unconverged = false, overwrite = false;
+    bool allow_unconverged = false;
     int precision = 0;
     std::string input, output, frames;
 };
@@ -80,10 +80,10 @@ int run_minimize(const minimize_cli_options& o) {
         store_positions(f, s.x, s.box);
         std::vector<double> fx(n), fy(n), fz(n);
         for (std::size_t i = 0; i < n; ++i) fx[i] = force[i].x, fy[i] = force[i].y, fz[i] = force[i].z;
-        add_result_column(f, o.overwrite, "pe", energy);
-        add_result_column(f, o.overwrite, "fx", fx);
-        add_result_column(f, o.overwrite, "fy", fy);
-        add_result_column(f, o.overwrite, "fz", fz);
+        add_result_column(f, true, "pe", energy);
+        add_result_column(f, true, "fx", fx);
+        add_result_column(f, true, "fy", fy);
+        add_result_column(f, true, "fz", fz);
         writer.write(f);
     }, &report.tally);
     writer.close();
@@ -121,7 +121,6 @@ void register_minimize(CLI::App& app, std::function<int()>& action) {
                   "exit 0 even when a minimisation stopped at --max-iter or --max-eval");
     add_frames_option(sub, o->frames);
     add_precision_option(sub, o->precision);
-    add_overwrite_option(sub, o->overwrite);
     add_examples(sub, {"tessera minimize glass.dump -o relaxed.dump --pair-style eam/fs --pair-coeff '* * CuZr_mm.eam.fs Cu Zr'",
                        "tessera minimize glass.dump -o relaxed.dump --pair-style eam/fs --pair-coeff '* * CuZr_mm.eam.fs Cu Zr' "
                        "--min-style fire --box-relax 0"});

@@ -219,7 +219,7 @@ while True:
     if not (a.reuse and os.path.exists(dump) and os.path.exists(csv)):
         tessera("aqs", src, "--frame", src_frame, "-o", dump, "--csv", csv, *POT, "--shear", a.shear,
                 "--strain-step", a.strain_step, "--steps", chunk, "--stress-drop", a.stress_drop * 10,
-                "--min-style", a.min_style, "--ftol", a.ftol, "--overwrite")
+                "--min-style", a.min_style, "--ftol", a.ftol)
     d = np.genfromtxt(csv, delimiter=",", names=True)
     base = len(steps) - 1 if steps else 0
     for j, row in enumerate(d):
@@ -247,8 +247,7 @@ if ratio > 1:
         if not (a.reuse and os.path.exists(dump) and os.path.exists(csv)):
             tessera("aqs", ev["before"][0], "--frame", ev["before"][1], "-o", dump, "--csv", csv, *POT,
                     "--shear", a.shear, "--strain-step", a.fine_step, "--steps", ratio,
-                    "--stress-drop", a.stress_drop * 10, "--min-style", a.min_style, "--ftol", a.ftol,
-                    "--overwrite")
+                    "--stress-drop", a.stress_drop * 10, "--min-style", a.min_style, "--ftol", a.ftol)
         d = np.genfromtxt(csv, delimiter=",", names=True)
         hit = [j for j in range(1, len(d)) if d["drop"][j] / 10.0 > a.stress_drop]
         if hit:

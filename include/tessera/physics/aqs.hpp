@@ -48,7 +48,7 @@ struct aqs_options {
 /// One recorded step of the stress–strain curve.
 struct aqs_step {
     std::size_t step = 0;
-    double strain = 0;                 ///< the box's engineering shear strain tilt/l_⊥ in the plane
+    double strain = 0;                 ///< applied strain: the tilt change since step 0 over l_⊥
     double energy = 0;                 ///< potential energy after relaxation
     std::array<double, 6> pressure{};  ///< P_ab (xx yy zz xy xz yz) after relaxation
     double drop = 0;                   ///< sign(γ)·(P_ab,k − P_ab,k−1); 0 at step 0
@@ -84,6 +84,7 @@ std::vector<aqs_step> run_aqs(E& engine, std::span<vec3<double>> x, triclinic_bo
 
     std::vector<aqs_step> curve;
     curve.reserve(opt.steps + 1);
+    const double strain0 = shear_strain(box, opt.plane);  // a pre-tilted cell starts at 0 applied strain
     for (std::size_t k = 0; k <= opt.steps; ++k) {
         if (k > 0) box = apply_shear_step<double>(x, box, opt.plane, opt.strain_step);
         aqs_step s;
@@ -94,7 +95,7 @@ std::vector<aqs_step> run_aqs(E& engine, std::span<vec3<double>> x, triclinic_bo
                         s.relax.iterations, " iterations (|F| = ", s.relax.final_force_norm,
                         "); raise the iteration limit or loosen the tolerances");
         s.energy = engine.evaluate(std::span<const vec3<double>>(x.data(), n), box, out);
-        s.strain = shear_strain(box, opt.plane);
+        s.strain = shear_strain(box, opt.plane) - strain0;
         s.pressure = pressure_tensor(out, box.volume(), opt.nktv2p);
         if (k > 0) {
             s.drop = direction * (s.pressure[component] - curve.back().pressure[component]);
