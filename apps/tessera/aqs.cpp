@@ -103,22 +103,8 @@ int run_aqs_command(const aqs_cli_options& o) {
                                 frame f = input;
                                 f.timestep = std::int64_t(step.step);
                                 store_positions(f, x, box);
-                                const std::size_t n = x.size();
-                                std::vector<std::array<double, 6>> stress(n);
-                                stress_from_virial(ev.virial, units, stress);
-                                add_result_column(f, true, "pe", std::vector<double>(ev.energy.begin(), ev.energy.end()));
-                                static constexpr const char* fnames[3] = {"fx", "fy", "fz"};
-                                for (std::size_t d = 0; d < 3; ++d) {
-                                    std::vector<double> col(n);
-                                    for (std::size_t i = 0; i < n; ++i) col[i] = ev.force[i][d];
-                                    add_result_column(f, true, fnames[d], std::move(col));
-                                }
-                                static constexpr const char* snames[6] = {"sxx", "syy", "szz", "sxy", "sxz", "syz"};
-                                for (std::size_t c = 0; c < 6; ++c) {
-                                    std::vector<double> col(n);
-                                    for (std::size_t i = 0; i < n; ++i) col[i] = stress[i][c];
-                                    add_result_column(f, true, snames[c], std::move(col));
-                                }
+                                add_energy_force_columns(f, ev.energy, ev.force);
+                                add_stress_columns(f, ev.virial, units);
                                 writer.write(f);
                             });
         },

@@ -63,20 +63,9 @@ int run_energy(const energy_options& o) {
                 });
             },
             pot);
-        std::vector<std::array<double, 6>> stress(n);
-        stress_from_virial(virial, units, stress);
-        std::vector<double> fx(n), fy(n), fz(n);
-        for (std::size_t i = 0; i < n; ++i) fx[i] = force[i].x, fy[i] = force[i].y, fz[i] = force[i].z;
-        add_result_column(f, true, "pe", energy);
-        add_result_column(f, true, "fx", fx);
-        add_result_column(f, true, "fy", fy);
-        add_result_column(f, true, "fz", fz);
-        static constexpr const char* names[6] = {"sxx", "syy", "szz", "sxy", "sxz", "syz"};
-        for (std::size_t c = 0; c < 6; ++c) {
-            std::vector<double> col(n);
-            for (std::size_t i = 0; i < n; ++i) col[i] = stress[i][c];
-            add_result_column(f, true, names[c], std::move(col));
-        }
+        add_energy_force_columns(f, energy, force);
+        std::vector<std::array<double, 6>> stress;
+        add_stress_columns(f, virial, units, &stress);
         if (o.shear_modulus) {
             static constexpr const char* mu_names[3] = {"mu_xy", "mu_xz", "mu_yz"};
             for (std::size_t c = 0; c < 3; ++c) {

@@ -78,12 +78,7 @@ int run_minimize(const minimize_cli_options& o) {
                      r.evaluations, std::string(to_string(r.reason)).c_str(), r.final_force_norm, r.final_force_max);
         if (r.reached_limit()) ++unconverged;
         store_positions(f, s.x, s.box);
-        std::vector<double> fx(n), fy(n), fz(n);
-        for (std::size_t i = 0; i < n; ++i) fx[i] = force[i].x, fy[i] = force[i].y, fz[i] = force[i].z;
-        add_result_column(f, true, "pe", energy);
-        add_result_column(f, true, "fx", fx);
-        add_result_column(f, true, "fy", fy);
-        add_result_column(f, true, "fz", fz);
+        add_energy_force_columns(f, energy, force);
         writer.write(f);
     }, &report.tally);
     writer.close();

@@ -166,6 +166,32 @@ inline physics_system system_of(const frame& f, const std::string& what) {
     return {std::move(x), f.types(), as_triclinic(f.box, what)};
 }
 
+/// The columns pe fx fy fz of an evaluation (replacing input columns of those names: computed for
+/// other positions, they would be stale).
+inline void add_energy_force_columns(frame& f, std::span<const double> energy, std::span<const vec3<double>> force) {
+    add_result_column(f, true, "pe", std::vector<double>(energy.begin(), energy.end()));
+    static constexpr const char* names[3] = {"fx", "fy", "fz"};
+    for (std::size_t d = 0; d < 3; ++d) {
+        std::vector<double> col(force.size());
+        for (std::size_t i = 0; i < force.size(); ++i) col[i] = force[i][d];
+        add_result_column(f, true, names[d], std::move(col));
+    }
+}
+
+/// The columns sxx syy szz sxy sxz syz: LAMMPS's stress/atom (−W·nktv2p) of per-atom virials.
+inline void add_stress_columns(frame& f, std::span<const std::array<double, 6>> virial, stress_units units,
+                               std::vector<std::array<double, 6>>* stress_out = nullptr) {
+    std::vector<std::array<double, 6>> stress(virial.size());
+    stress_from_virial(virial, units, stress);
+    static constexpr const char* names[6] = {"sxx", "syy", "szz", "sxy", "sxz", "syz"};
+    for (std::size_t c = 0; c < 6; ++c) {
+        std::vector<double> col(stress.size());
+        for (std::size_t i = 0; i < stress.size(); ++i) col[i] = stress[i][c];
+        add_result_column(f, true, names[c], std::move(col));
+    }
+    if (stress_out) *stress_out = std::move(stress);
+}
+
 /// Writes positions x (in `box`) back into the frame's coordinate columns in the frame's own
 /// convention: `xu yu zu` unwrapped, `x y z` wrapped into the cell along periodic axes with the
 /// image flags `ix iy iz` updated when the frame has them (as LAMMPS dumps them), `xs ys zs`
