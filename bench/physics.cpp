@@ -159,13 +159,10 @@ void bm_tessera_list(benchmark::State& state, int r) {
 #if TESSERA_BENCH_HAVE_LAMMPS
 void cmd(void* h, const std::string& s) { lammps_commands_string(h, s.c_str()); }
 
-void* lammps_for(int r, bool zero) {
-    static std::map<std::pair<int, bool>, void*> cache;
-    void*& h = cache[{r, zero}];
-    if (h) return h;
-    const input& in = glass(r);
+/// A LAMMPS instance holding the glass `in` (metal units, ids 1..N in order, no sorting), no pair style yet.
+void* lammps_with_glass(const input& in) {
     const char* args[] = {"tessera_bench", "-screen", "none", "-log", "none", "-nocite"};
-    h = lammps_open_no_mpi(6, const_cast<char**>(args), nullptr);
+    void* h = lammps_open_no_mpi(6, const_cast<char**>(args), nullptr);
     if (!h) fail("lammps_open_no_mpi");
     char buf[512];
     std::snprintf(buf, sizeof buf,
@@ -180,6 +177,15 @@ void* lammps_for(int r, bool zero) {
     if (lammps_create_atoms(h, int(in.x.size()), ids.data(), types.data(), x.data(), nullptr, nullptr, 1) !=
         int(in.x.size()))
         fail("lammps_create_atoms");
+    return h;
+}
+
+void* lammps_for(int r, bool zero) {
+    static std::map<std::pair<int, bool>, void*> cache;
+    void*& h = cache[{r, zero}];
+    if (h) return h;
+    const input& in = glass(r);
+    h = lammps_with_glass(in);
     cmd(h, zero ? "pair_style zero 7.6\npair_coeff * *\n" : "pair_style eam/fs\npair_coeff * * CuZr_mm.eam.fs Cu Zr\n");
     cmd(h,
         "neighbor 0.0 bin\nneigh_modify every 1 delay 0 check no\n"
@@ -289,22 +295,7 @@ void* lammps_min(tessera::min_style style) {
     void*& h = cache[int(style)];
     if (h) return h;
     const input& in = glass(1);
-    const char* args[] = {"tessera_bench", "-screen", "none", "-log", "none", "-nocite"};
-    h = lammps_open_no_mpi(6, const_cast<char**>(args), nullptr);
-    if (!h) fail("lammps_open_no_mpi");
-    char buf[512];
-    std::snprintf(buf, sizeof buf,
-                  "units metal\natom_style atomic\natom_modify map array sort 0 0.0\nboundary p p p\n"
-                  "region box block %.17g %.17g %.17g %.17g %.17g %.17g\ncreate_box 2 box\nmass * 1.0\n",
-                  in.lo.x, in.hi.x, in.lo.y, in.hi.y, in.lo.z, in.hi.z);
-    cmd(h, buf);
-    std::vector<double> x;
-    for (const auto& p : in.x) x.insert(x.end(), p.begin(), p.end());
-    std::vector<int> ids(in.x.size()), types = in.types;
-    for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = int(i + 1);
-    if (lammps_create_atoms(h, int(in.x.size()), ids.data(), types.data(), x.data(), nullptr, nullptr, 1) !=
-        int(in.x.size()))
-        fail("lammps_create_atoms");
+    h = lammps_with_glass(in);
     cmd(h, std::string("pair_style eam/fs\npair_coeff * * CuZr_mm.eam.fs Cu Zr\n"
                        "neighbor 2.0 bin\nneigh_modify every 1 delay 0 check yes\n"
                        "thermo_style custom step pe\nmin_style ") + style_name(style) + "\n");

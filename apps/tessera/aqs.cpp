@@ -38,25 +38,6 @@ struct aqs_cli_options {
     std::string input, output, csv;
 };
 
-/// "xy", "+xy" or "-xy" → plane and sign.
-inline std::pair<shear_plane, double> parse_signed_shear(const std::string& s) {
-    if (!s.empty() && (s[0] == '-' || s[0] == '+')) return {parse_shear_plane(s.substr(1)), s[0] == '-' ? -1.0 : 1.0};
-    return {parse_shear_plane(s), 1.0};
-}
-
-frame read_one_frame(const std::string& input, std::size_t index) {
-    frame chosen;
-    bool found = false;
-    for_each_selected_frame(input, std::to_string(index) + ":" + std::to_string(index + 1), nullptr,
-                            [&](frame& f, std::size_t) {
-                                chosen = std::move(f);
-                                found = true;
-                                return false;
-                            });
-    if (!found) throw error(input, ": no frame ", index);
-    return chosen;
-}
-
 int run_aqs_command(const aqs_cli_options& o) {
     const auto [plane, sign] = parse_signed_shear(o.shear);
     const any_potential pot = make_potential(o.potential);

@@ -46,8 +46,7 @@ struct frozen_cli_options {
 };
 
 int run_frozen_atoms(const frozen_cli_options& o) {
-    const bool negative = !o.shear.empty() && o.shear[0] == '-';
-    const shear_plane plane = parse_shear_plane(o.shear[0] == '-' || o.shear[0] == '+' ? o.shear.substr(1) : o.shear);
+    const auto [plane, sign] = parse_signed_shear(o.shear);
     const any_potential pot = make_potential(o.potential);
     const std::vector<double> masses = masses_of(pot);
     output_file out(o.output, {o.input});
@@ -56,24 +55,14 @@ int run_frozen_atoms(const frozen_cli_options& o) {
     FILE* info = out.is_stdout() || (csv_out && csv_out->is_stdout()) ? stderr : stdout;
     run_report report("frozen-atoms");
 
-    frame f;
-    {
-        bool found = false;
-        for_each_selected_frame(o.input, std::to_string(o.frame_index) + ":" + std::to_string(o.frame_index + 1), nullptr,
-                                [&](frame& g, std::size_t) {
-                                    f = std::move(g);
-                                    found = true;
-                                    return false;
-                                });
-        if (!found) throw error(o.input, ": no frame ", o.frame_index);
-    }
+    frame f = read_one_frame(o.input, o.frame_index);
     const std::string what = o.input + " frame " + std::to_string(o.frame_index);
     const physics_system s = system_of(f, what);
     const std::size_t n = s.x.size();
 
     frozen_atom_options opt;
     opt.plane = plane;
-    opt.strain_step = negative ? -o.strain_step : o.strain_step;
+    opt.strain_step = sign * o.strain_step;
     opt.threads = unsigned(o.threads > 0 ? o.threads : 1);
     if (!o.atoms.empty()) {
         const auto ids = f.has_column("id") ? f.ids() : std::vector<std::int64_t>();
@@ -165,10 +154,8 @@ int run_frozen_atoms(const frozen_cli_options& o) {
                          split.secondary_size);
         std::fprintf(info, "\n");
         const double link = o.cluster_cutoff > 0 ? o.cluster_cutoff : (units_of(o.potential) == "metal" ? 3.5 : 1.5);
-        std::vector<char> flag_storage(n);
-        for (std::size_t i = 0; i < n; ++i) flag_storage[i] = split.label[i] != 0;
-        std::unique_ptr<bool[]> flags(new bool[n]);
-        for (std::size_t i = 0; i < n; ++i) flags[i] = flag_storage[i] != 0;
+        std::unique_ptr<bool[]> flags(new bool[n]);  // a span<const bool> (vector<bool> has none)
+        for (std::size_t i = 0; i < n; ++i) flags[i] = split.label[i] != 0;
         const auto c = find_clusters<double>(s.x, s.box, std::span<const bool>(flags.get(), n), link);
         std::string sizes;
         for (std::size_t k = 0; k < c.count(); ++k) sizes += (k ? " " : "") + std::to_string(c.size(k));

@@ -138,6 +138,26 @@ inline std::vector<double> masses_of(const any_potential& pot) {
     return {};
 }
 
+/// "xy", "+xy" or "-xy" → plane and sign.
+inline std::pair<shear_plane, double> parse_signed_shear(const std::string& s) {
+    if (!s.empty() && (s[0] == '-' || s[0] == '+')) return {parse_shear_plane(s.substr(1)), s[0] == '-' ? -1.0 : 1.0};
+    return {parse_shear_plane(s), 1.0};
+}
+
+/// Frame `index` of `input` (the single-frame commands aqs and frozen-atoms start from one).
+inline frame read_one_frame(const std::string& input, std::size_t index) {
+    frame chosen;
+    bool found = false;
+    for_each_selected_frame(input, std::to_string(index) + ":" + std::to_string(index + 1), nullptr,
+                            [&](frame& f, std::size_t) {
+                                chosen = std::move(f);
+                                found = true;
+                                return false;
+                            });
+    if (!found) throw error(input, ": no frame ", index);
+    return chosen;
+}
+
 /// A frame as the physics layer moves it: unwrapped positions when image flags are present
 /// (so displacements are true ones), types, and the cell as a triclinic box.
 struct physics_system {
