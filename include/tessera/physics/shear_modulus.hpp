@@ -56,6 +56,7 @@
 #include <tessera/core/particles.hpp>
 #include <tessera/neighbors/neighbor_list.hpp>
 #include <tessera/neighbors/query.hpp>
+#include <tessera/physics/detail/eam_spline.hpp>
 #include <tessera/physics/eam.hpp>
 
 #include <array>
@@ -77,19 +78,6 @@ struct shear_modulus_options {
     double unit = ev_per_a3_to_gpa;
 };
 
-namespace detail {
-
-/// Value and first two derivatives of a LAMMPS spline row at p ∈ [0, 1] (clamped: constant).
-struct spline_value {
-    double f, d1, d2;
-};
-inline spline_value eval_spline(const std::array<double, 7>& c, double p, bool clamped, double rdelta) noexcept {
-    const double f = ((c[3] * p + c[4]) * p + c[5]) * p + c[6];
-    if (clamped) return {f, 0.0, 0.0};
-    return {f, (c[0] * p + c[1]) * p + c[2], (2.0 * c[0] * p + c[1]) * rdelta};
-}
-
-}  // namespace detail
 
 /// d²E_i/dγ² (energy units) for the three planes xy, xz, yz, from a full neighbour list with bond
 /// vectors (rows = atoms); what atomic_shear_modulus divides by Ω_i.
