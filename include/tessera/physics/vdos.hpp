@@ -18,9 +18,13 @@
 /// `frequency_scale_lj` = 1 gives the angular frequency ω in 1/τ for D in LJ units (ε/(σ²m)).
 /// Negative λ (not at a minimum, or numerics) are reported as negative ν and counted, never
 /// hidden; |λ| <= zero_tolerance·max|λ| counts as a zero mode (three translations under periodic
-/// boundaries; six rigid-body modes for an isolated cluster). Cost on this machine's cores
-/// (g++ -O2 -march=native, one thread): 4500×4500 (1500 atoms) ~20 s, 6000×6000 (2000 atoms) see
-/// docs; reference LAPACK dsyevd is slower than Eigen here (no optimised BLAS installed).
+/// boundaries; six rigid-body modes for an isolated cluster). Cost measured on this (shared,
+/// 2-core) machine, g++ -O2 -march=native, one thread, with eigenvectors: 1500×1500 2.7 s,
+/// 3000×3000 38 s, 6000×6000 (2000 atoms) more than 4 min of CPU — Eigen's unblocked
+/// tridiagonalisation misses the 1-minute target; reference LAPACK dsyevd over Debian's
+/// reference BLAS (installed) was slower than Eigen at 1500 (4.5 s). An optimised BLAS
+/// (libopenblas0, installable by apt, not installed) is the route; physics/kpm.hpp is the
+/// large-system path.
 ///
 /// Spectrum (`vdos`): a histogram of `bins` equal bins on [0, ν_max] of the positive non-zero
 /// modes; zero and negative modes are left out (counted in the result). Normalisation is the
