@@ -30,6 +30,11 @@
 /// x⁰. Units are the potential's (eV and Å for metal units; the defaults are seed 003's, in
 /// those units — scale them for lj units).
 ///
+/// Potentials whose force jumps at the cutoff (lj_cut: the energy may be shifted, the force
+/// never is) give garbage finite-difference curvatures whenever a pair crosses r_c within ±h:
+/// spurious negative eigenvalues of order ΔF/h. Searches on such systems (the KA glass with
+/// lj/cut 2.5) mostly end "lost negative curvature"; use a potential smooth at r_c (EAM).
+///
 /// Reproducibility: each search builds its own neighbour list (force_evaluator with skin
 /// `relax.skin`) and draws its kick from std::mt19937_64 seeded by
 /// saddle_search_seed(seed, atom id, search index), so a search gives the same bits whatever
