@@ -1,0 +1,504 @@
+#pragma once
+/// @file
+/// Activation barriers per atom by the activation–relaxation technique nouveau (ARTn; Barkema &
+/// Mousseau, PRL 77, 4358 (1996); Malek & Mousseau, PRE 62, 7723 (2000)) with the parameters of
+/// seed 003 (Yang, Wei, Zaccone & Wang 2021, §II.B.3): a search from a minimum x⁰ (energy E⁰)
+///
+///  1. **kick**: the atoms within `kick_radius` (2 Å) of the chosen atom, minimum image, get a
+///     random isotropic displacement (a Gaussian 3-vector each; the uniform translation removed,
+///     the whole kick scaled to norm `kick_size` = 0.1 Å); d = kick/|kick|;
+///  2. **leave the basin**: while the lowest Hessian eigenvalue λ (detail/lanczos.hpp, H·u by
+///     central differences of the forces, H·u ≈ −(F(x+hu) − F(x−hu))/(2h)) is above
+///     `eigenvalue_threshold` (−0.30 eV/Å²), push x += `push_step` (0.15 Å) · d and relax
+///     `basin_relax_steps` steps in the hyperplane ⊥ d;
+///  3. **converge to the saddle**: with v the lowest mode, a Newton step along v (s = F·v / λ,
+///     |s| capped at `max_mode_step`: uphill along v since λ < 0) and `climb_relax_steps` steps
+///     relaxing ⊥ v, until ‖F‖₂ (over all 3N components) < `force_tolerance` (0.05 eV/Å);
+///  4. **relax** (tessera::minimize, options `relax`) from x_s ± `saddle_push` · v to the two
+///     adjacent minima; the search succeeds when one of them is x⁰ and the other is not
+///     (largest atomic minimum-image distance to x⁰ below / above `same_minimum_distance`).
+/// ΔQ = E_s − E⁰. The relaxations ⊥ a direction u are Polak–Ribière conjugate gradients on
+/// F − (F·u)u, each line step the Newton step along the search direction h with the curvature
+/// h·H·h from a forward difference of the forces (`fd_step`): two evaluations per step, no
+/// unit-laden step length (the glass's stiff and soft modes differ by 10³, where steepest
+/// descent with any fixed step stalls), each atom's move capped at `max_step`.
+///
+/// Deliberate differences from the paper's description: it says "maximum force tolerance" of
+/// 0.05 eV/Å; tessera converges the 3N-component Euclidean norm, which is stricter (every
+/// atomic force is below it). The paper does not say whether saddles not connected to x⁰ were
+/// kept; tessera rejects them (`require_connected`), since E_s − E⁰ is then not a barrier out of
+/// x⁰. Units are the potential's (eV and Å for metal units; the defaults are seed 003's, in
+/// those units — scale them for lj units).
+///
+/// Potentials whose force jumps at the cutoff (lj_cut: the energy may be shifted, the force
+/// never is) give garbage finite-difference curvatures whenever a pair crosses r_c within ±h:
+/// spurious negative eigenvalues of order ΔF/h. Searches on such systems (the KA glass with
+/// lj/cut 2.5) mostly end "lost negative curvature"; use a potential smooth at r_c (EAM).
+///
+/// Reproducibility: each search builds its own neighbour list (force_evaluator with skin
+/// `relax.skin`) and draws its kick from std::mt19937_64 seeded by
+/// saddle_search_seed(seed, atom id, search index), so a search gives the same bits whatever
+/// else ran before it, on whatever thread. Gaussian numbers come from Box–Muller on the
+/// generator's 53-bit uniforms, not std::normal_distribution (whose algorithm differs between
+/// standard libraries).
+///
+/// Per-atom driver (activation_barriers): `searches_per_atom` (24) searches on each chosen atom;
+/// the barriers kept are those of successful searches with ΔQ > `min_barrier`, distinct (two
+/// saddles are the same event when |ΔE_s| < `same_saddle_energy` and their largest atomic
+/// minimum-image distance < `same_saddle_distance`; the lower search index is kept), sorted
+/// ascending: ΔQ₁ <= ΔQ₂ <= ... (fewer than 24 when searches failed or coincided). Threads take
+/// atoms w, w+T, ...; results are bitwise the same for any thread count.
+
+#include <tessera/core/box.hpp>
+#include <tessera/core/error.hpp>
+#include <tessera/core/vec.hpp>
+#include <tessera/physics/detail/lanczos.hpp>
+#include <tessera/physics/minimize.hpp>
+#include <tessera/physics/minimize_options.hpp>
+#include <tessera/physics/potential.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <numbers>
+#include <random>
+#include <span>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace tessera {
+
+/// Defaults are seed 003's (metal units) where it gives them, else ARTn-style choices.
+struct saddle_search_options {
+    double kick_radius = 2.0;             ///< atoms kicked: within this distance of the chosen one
+    double kick_size = 0.1;               ///< Euclidean norm of the whole kick
+    double push_step = 0.15;              ///< push per basin step along the kick direction
+    double eigenvalue_threshold = -0.30;  ///< leave the basin once λ_min < this
+    double force_tolerance = 0.05;        ///< saddle converged: ‖F‖₂ over 3N components < this
+    std::size_t max_basin_steps = 40;     ///< pushes before giving up (40 · 0.15 = 6 Å)
+    std::size_t max_climb_steps = 300;
+    std::size_t basin_relax_steps = 3;    ///< perpendicular steps after each push
+    std::size_t climb_relax_steps = 4;    ///< perpendicular steps after each Newton step
+    double max_mode_step = 0.1;           ///< cap of the Newton step along the lowest mode
+    double max_step = 0.1;                ///< cap of any atom's move in a perpendicular step
+    double fd_step = 1e-3;                ///< h of the central-difference Hessian products
+    std::size_t lanczos_iterations = 20;  ///< most H·u products per Lanczos call
+    double lanczos_tolerance = 1e-3;      ///< see detail/lanczos.hpp
+    double saddle_push = 0.1;             ///< displacement along ±v before relaxing from the saddle
+    double same_minimum_distance = 0.1;   ///< minima differ when some atom moved farther
+    bool require_connected = true;        ///< one of the two relaxations must return to x⁰
+    minimize_options relax = default_relax();  ///< for the relaxations from the saddle
+
+    static minimize_options default_relax() {
+        minimize_options o;
+        o.ftol = 1e-6;
+        o.skin = 1.0;
+        return o;
+    }
+};
+
+enum class saddle_status {
+    converged,                ///< saddle found, connected to x⁰ and to a different minimum
+    no_negative_curvature,    ///< λ_min never fell below the threshold within max_basin_steps
+    lost_negative_curvature,  ///< λ_min became >= 0 while converging to the saddle
+    not_converged,            ///< ‖F‖ still >= force_tolerance after max_climb_steps
+    relax_failed,             ///< a relaxation from the saddle reached its iteration limit
+    returned_to_initial,      ///< both sides of the saddle relax to x⁰
+    not_connected             ///< neither side relaxes to x⁰ (require_connected)
+};
+
+inline constexpr std::string_view to_string(saddle_status s) noexcept {
+    switch (s) {
+        case saddle_status::converged: return "converged";
+        case saddle_status::no_negative_curvature: return "no negative curvature";
+        case saddle_status::lost_negative_curvature: return "lost negative curvature";
+        case saddle_status::not_converged: return "saddle not converged";
+        case saddle_status::relax_failed: return "relaxation from the saddle did not converge";
+        case saddle_status::returned_to_initial: return "both sides relax to the initial minimum";
+        case saddle_status::not_connected: return "saddle not connected to the initial minimum";
+    }
+    return "unknown";
+}
+
+/// One search. Energies are totals; NaN where the search stopped before computing them.
+struct saddle_search_result {
+    saddle_status status = saddle_status::not_converged;
+    double barrier = std::numeric_limits<double>::quiet_NaN();         ///< ΔQ = E_s − E⁰
+    double initial_energy = std::numeric_limits<double>::quiet_NaN();  ///< E⁰
+    double saddle_energy = std::numeric_limits<double>::quiet_NaN();
+    double final_energy = std::numeric_limits<double>::quiet_NaN();    ///< the minimum beyond the saddle
+    double eigenvalue = std::numeric_limits<double>::quiet_NaN();      ///< λ_min at the last Lanczos call
+    double force_norm = std::numeric_limits<double>::quiet_NaN();      ///< ‖F‖₂ at the saddle (last point)
+    double saddle_displacement = 0;  ///< largest atomic distance saddle − x⁰
+    double final_displacement = 0;   ///< largest atomic distance final minimum − x⁰
+    std::size_t evaluations = 0;     ///< force evaluations, relaxations included
+    std::vector<vec3<double>> saddle;  ///< saddle configuration (last point if not converged)
+    std::vector<vec3<double>> final;   ///< the other minimum (empty unless relaxed)
+    bool converged() const noexcept { return status == saddle_status::converged; }
+};
+
+/// The seed of search `search` on the atom with id `atom_id` (splitmix64 mixing).
+inline constexpr std::uint64_t saddle_search_seed(std::uint64_t seed, std::uint64_t atom_id,
+                                                  std::uint64_t search) noexcept {
+    auto mix = [](std::uint64_t z) {
+        z += 0x9e3779b97f4a7c15ULL;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+    };
+    return mix(mix(mix(seed) ^ atom_id) ^ search);
+}
+
+/// Largest minimum-image distance between the atoms of two configurations.
+template <box B>
+double max_atom_distance(std::span<const vec3<double>> a, std::span<const vec3<double>> b, const B& bx) {
+    double m = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) m = std::max(m, norm2(vec3<double>(bx.minimum_image(a[i] - b[i]))));
+    return std::sqrt(m);
+}
+
+namespace detail {
+
+inline void check_saddle_options(const saddle_search_options& o) {
+    const char* who = "tessera::saddle_search";
+    auto positive = [&](double v, const char* name) {
+        if (!(v > 0) || !std::isfinite(v)) throw error(who, ": ", name, " must be > 0, got ", v);
+    };
+    positive(o.kick_size, "kick_size");
+    positive(o.push_step, "push_step");
+    positive(o.force_tolerance, "force_tolerance");
+    positive(o.max_mode_step, "max_mode_step");
+    positive(o.max_step, "max_step");
+    positive(o.fd_step, "fd_step");
+    positive(o.lanczos_tolerance, "lanczos_tolerance");
+    positive(o.saddle_push, "saddle_push");
+    positive(o.same_minimum_distance, "same_minimum_distance");
+    if (!(o.kick_radius >= 0) || !std::isfinite(o.kick_radius))
+        throw error(who, ": kick_radius must be >= 0, got ", o.kick_radius);
+    if (!(o.eigenvalue_threshold < 0) || !std::isfinite(o.eigenvalue_threshold))
+        throw error(who, ": eigenvalue_threshold must be < 0, got ", o.eigenvalue_threshold);
+    if (o.lanczos_iterations < 2) throw error(who, ": lanczos_iterations must be >= 2");
+}
+
+/// Uniform in (0, 1) from the generator's top 53 bits.
+inline double open_uniform(std::mt19937_64& g) { return (double(g() >> 11) + 0.5) * 0x1.0p-53; }
+
+/// Box–Muller, one normal deviate per two uniforms (portable across standard libraries).
+inline double normal_deviate(std::mt19937_64& g) {
+    const double u1 = open_uniform(g), u2 = open_uniform(g);
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+}
+
+/// One ARTn search: the evaluator and every working vector, allocated once per search.
+template <potential P, box B>
+class artn_search {
+public:
+    artn_search(const P& pot, std::span<const vec3<double>> x0, std::span<const int> types, const B& bx,
+                const saddle_search_options& o)
+        : pot_(pot), x0_(x0), types_(types), box_(bx), o_(o), eval_(pot, o.relax.skin), n_(x0.size()),
+          x_(x0.begin(), x0.end()), f_(n_), d_(n_), v_(n_), xp_(n_), fp_(n_), fm_(n_), h_(n_), gprev_(n_) {}
+
+    double energy_forces(std::span<const vec3<double>> x, std::span<vec3<double>> f) {
+        force_output<double> out{f, {}, {}};
+        ++evaluations_;
+        return eval_.evaluate(x, types_, box_, out);
+    }
+
+    saddle_search_result run(std::size_t atom, std::uint64_t seed) {
+        saddle_search_result r;
+        r.initial_energy = energy_forces(x0_, f_);
+        const double f0 = std::sqrt(dot_flat(f_, f_));
+        if (!(f0 < o_.force_tolerance))
+            throw error("tessera::saddle_search: the start is not a minimum: force norm ", f0,
+                        " is not below force_tolerance ", o_.force_tolerance, " (relax it first)");
+        kick(atom, seed);
+        std::copy(d_.begin(), d_.end(), v_.begin());
+        // 2. Leave the harmonic basin along the kick direction.
+        bool left = false;
+        for (std::size_t step = 0; step <= o_.max_basin_steps && !left; ++step) {
+            lowest_mode();
+            if (lambda_ < o_.eigenvalue_threshold) {
+                left = true;
+            } else if (step < o_.max_basin_steps) {
+                for (std::size_t i = 0; i < n_; ++i) x_[i] += o_.push_step * d_[i];
+                relax_perpendicular(d_, o_.basin_relax_steps);
+            }
+        }
+        r.eigenvalue = lambda_;
+        if (!left) return finish(r, saddle_status::no_negative_curvature);
+        // 3. Climb along the lowest mode, relaxing perpendicular to it.
+        bool fresh_mode = true;  // the basin's last Lanczos call was at this x
+        for (std::size_t it = 0;; ++it) {
+            const double e = energy_forces(x_, f_);
+            const double fnorm = std::sqrt(dot_flat(f_, f_));
+            r.force_norm = fnorm;
+            r.saddle_energy = e;
+            if (fnorm < o_.force_tolerance) break;
+            if (it == o_.max_climb_steps) return finish(r, saddle_status::not_converged);
+            if (!fresh_mode) lowest_mode();
+            fresh_mode = false;
+            r.eigenvalue = lambda_;
+            if (!(lambda_ < 0)) return finish(r, saddle_status::lost_negative_curvature);
+            double s = dot_flat(f_, v_) / lambda_;
+            s = std::clamp(s, -o_.max_mode_step, o_.max_mode_step);
+            for (std::size_t i = 0; i < n_; ++i) x_[i] += s * v_[i];
+            relax_perpendicular(v_, o_.climb_relax_steps);
+        }
+        // The mode at the converged point (for the push off the saddle and the reported λ).
+        lowest_mode();
+        r.eigenvalue = lambda_;
+        r.barrier = r.saddle_energy - r.initial_energy;
+        // 4. Relax both ways off the saddle; v points away from x⁰ where it can.
+        double away = 0;
+        for (std::size_t i = 0; i < n_; ++i) away += dot(v_[i], x_[i] - x0_[i]);
+        if (away < 0)
+            for (auto& a : v_) a = -a;
+        std::vector<vec3<double>> forward(n_), backward(n_);
+        for (std::size_t i = 0; i < n_; ++i) {
+            forward[i] = x_[i] + o_.saddle_push * v_[i];
+            backward[i] = x_[i] - o_.saddle_push * v_[i];
+        }
+        const minimize_result rf = minimize(pot_, std::span<vec3<double>>(forward), types_, box_, o_.relax);
+        const minimize_result rb = minimize(pot_, std::span<vec3<double>>(backward), types_, box_, o_.relax);
+        evaluations_ += rf.evaluations + rb.evaluations;
+        if (rf.reached_limit() || rb.reached_limit()) return finish(r, saddle_status::relax_failed);
+        const double df = max_atom_distance<B>(forward, x0_, box_);
+        const double db = max_atom_distance<B>(backward, x0_, box_);
+        const bool f_home = df < o_.same_minimum_distance, b_home = db < o_.same_minimum_distance;
+        if (f_home && b_home) return finish(r, saddle_status::returned_to_initial);
+        const bool use_forward = !f_home;
+        r.final_energy = use_forward ? rf.final_energy : rb.final_energy;
+        r.final_displacement = use_forward ? df : db;
+        r.final = use_forward ? std::move(forward) : std::move(backward);
+        if (!f_home && !b_home && o_.require_connected) return finish(r, saddle_status::not_connected);
+        return finish(r, saddle_status::converged);
+    }
+
+private:
+    saddle_search_result& finish(saddle_search_result& r, saddle_status s) {
+        r.status = s;
+        r.evaluations = evaluations_;
+        r.saddle_displacement = max_atom_distance<B>(x_, x0_, box_);
+        r.saddle = x_;
+        return r;
+    }
+
+    void kick(std::size_t atom, std::uint64_t seed) {
+        std::mt19937_64 g(seed);
+        for (auto& a : d_) a = {0, 0, 0};
+        const double r2 = o_.kick_radius * o_.kick_radius;
+        for (std::size_t i = 0; i < n_; ++i) {
+            if (norm2(vec3<double>(box_.minimum_image(x0_[i] - x0_[atom]))) > r2) continue;
+            // Drawn in atom order, so the kick does not depend on how the atoms were found.
+            for (std::size_t c = 0; c < 3; ++c) d_[i][c] = normal_deviate(g);
+        }
+        // A uniform translation moves nothing relative to anything: without this the pushes
+        // along d drift the whole system by |d|/N per step, which shows in the displacements.
+        remove_translation(d_);
+        normalize_flat(d_);
+        for (std::size_t i = 0; i < n_; ++i) x_[i] += o_.kick_size * d_[i];
+    }
+
+    /// λ_min and v (warm start from the current v) at x.
+    void lowest_mode() {
+        const double h = o_.fd_step;
+        auto hv = [&](std::span<const vec3<double>> u, std::span<vec3<double>> out) {
+            for (std::size_t i = 0; i < n_; ++i) xp_[i] = x_[i] + h * u[i];
+            energy_forces(xp_, fp_);
+            for (std::size_t i = 0; i < n_; ++i) xp_[i] = x_[i] - h * u[i];
+            energy_forces(xp_, fm_);
+            for (std::size_t i = 0; i < n_; ++i) out[i] = (fm_[i] - fp_[i]) / (2 * h);
+        };
+        const lanczos_result l = detail::lowest_mode(hv, std::span<vec3<double>>(v_), o_.lanczos_iterations,
+                                                     o_.lanczos_tolerance, -o_.eigenvalue_threshold, lanczos_);
+        lambda_ = l.eigenvalue;
+    }
+
+    /// `steps` Polak–Ribière CG steps on F − (F·u)u (file comment).
+    void relax_perpendicular(std::span<const vec3<double>> u, std::size_t steps) {
+        double gg_prev = 0;
+        for (std::size_t k = 0; k < steps; ++k) {
+            energy_forces(x_, f_);
+            const double fu = dot_flat(f_, u);
+            for (std::size_t i = 0; i < n_; ++i) f_[i] -= fu * u[i];
+            const double gg = dot_flat(f_, f_);
+            if (!(gg > 0)) return;
+            double beta = 0;
+            if (k > 0) beta = std::max(0.0, (gg - dot_flat(f_, gprev_)) / gg_prev);
+            for (std::size_t i = 0; i < n_; ++i) h_[i] = f_[i] + beta * h_[i];
+            double gh = dot_flat(f_, h_);
+            if (!(gh > 0)) {  // not downhill: restart along the force
+                std::copy(f_.begin(), f_.end(), h_.begin());
+                gh = gg;
+            }
+            std::copy(f_.begin(), f_.end(), gprev_.begin());
+            gg_prev = gg;
+            // Curvature h·H·h from a forward difference of the forces along h; the line step is
+            // the Newton step to the minimum of the quadratic along h.
+            const double hh = dot_flat(h_, h_);
+            const double t = o_.fd_step / std::sqrt(hh);
+            for (std::size_t i = 0; i < n_; ++i) xp_[i] = x_[i] + t * h_[i];
+            energy_forces(xp_, fp_);
+            const double curvature = (gh - dot_flat(fp_, h_)) / t;  // h ⊥ u: F·h is the projected one
+            double hmax2 = 0;
+            for (const auto& a : h_) hmax2 = std::max(hmax2, norm2(a));
+            const double cap = o_.max_step / std::sqrt(hmax2);
+            const double step = curvature > 0 ? std::min(gh / curvature, cap) : cap;
+            for (std::size_t i = 0; i < n_; ++i) x_[i] += step * h_[i];
+        }
+    }
+
+    const P& pot_;
+    std::span<const vec3<double>> x0_;
+    std::span<const int> types_;
+    const B& box_;
+    const saddle_search_options& o_;
+    force_evaluator<P, B> eval_;
+    std::size_t n_;
+    std::vector<vec3<double>> x_, f_, d_, v_, xp_, fp_, fm_, h_, gprev_;
+    lanczos_workspace lanczos_;
+    double lambda_ = 0;
+    std::size_t evaluations_ = 0;
+};
+
+inline void check_saddle_arguments(std::size_t n, std::span<const int> types, std::size_t num_types) {
+    const char* who = "tessera::saddle_search";
+    if (n == 0) throw error(who, ": no atoms");
+    if (types.size() != n) throw error(who, ": ", types.size(), " types for ", n, " atoms");
+    for (std::size_t i = 0; i < n; ++i)
+        if (types[i] < 1 || std::size_t(types[i]) > num_types)
+            throw error(who, ": atom ", i, " has type ", types[i], ", the potential defines types 1..", num_types);
+}
+
+}  // namespace detail
+
+/// One ARTn search from the minimum `x0` kicking around atom `atom` with the generator seeded by
+/// `seed` (the driver passes saddle_search_seed(...)). Throws tessera::error on bad arguments
+/// and when x0 is not a minimum (‖F‖₂ >= force_tolerance); a failed search returns normally
+/// with its status.
+template <potential P, box B>
+saddle_search_result saddle_search(const P& pot, std::span<const vec3<double>> x0, std::span<const int> types,
+                                   const B& bx, std::size_t atom, std::uint64_t seed,
+                                   const saddle_search_options& options = {}) {
+    detail::check_saddle_options(options);
+    detail::check_saddle_arguments(x0.size(), types, pot.num_types());
+    if (atom >= x0.size()) throw error("tessera::saddle_search: atom ", atom, " outside the ", x0.size(), " atoms");
+    for (std::size_t i = 0; i < x0.size(); ++i)
+        if (!std::isfinite(x0[i].x) || !std::isfinite(x0[i].y) || !std::isfinite(x0[i].z))
+            throw error("tessera::saddle_search: atom ", i, " has a non-finite position");
+    detail::artn_search<P, B> s(pot, x0, types, bx, options);
+    return s.run(atom, seed);
+}
+
+struct activation_options {
+    saddle_search_options search{};
+    std::vector<std::size_t> atoms;       ///< atoms to search around (indices); empty = all
+    std::size_t searches_per_atom = 24;
+    std::uint64_t seed = 0;
+    double min_barrier = 1e-3;            ///< keep ΔQ > this (drops numerical returns to x⁰)
+    double same_saddle_energy = 1e-3;     ///< duplicate saddles: |ΔE_s| below this and ...
+    double same_saddle_distance = 0.1;    ///< ... every atom closer than this (minimum image)
+    unsigned threads = 1;
+};
+
+/// One search's summary (positions dropped).
+struct saddle_record {
+    saddle_status status = saddle_status::not_converged;
+    double barrier = 0, saddle_energy = 0, final_energy = 0, eigenvalue = 0;
+    double saddle_displacement = 0, final_displacement = 0;
+    std::size_t evaluations = 0;
+    bool duplicate = false;  ///< converged, but the same saddle as an earlier search of this atom
+};
+
+struct atom_barriers {
+    std::vector<double> barriers;          ///< distinct ΔQ > min_barrier, ascending
+    std::vector<saddle_record> searches;   ///< in search order (empty for atoms not analysed)
+    std::size_t n_saddles() const noexcept { return barriers.size(); }
+};
+
+struct activation_result {
+    double initial_energy = 0;
+    std::vector<atom_barriers> atoms;      ///< per atom index
+};
+
+/// ARTn barriers around each chosen atom of the minimum `x0`. `ids` (empty: the indices) are
+/// the atom ids the search seeds derive from, so a renumbered input keeps its kicks when the
+/// caller passes the original ids.
+template <potential P, box B>
+activation_result activation_barriers(const P& pot, std::span<const vec3<double>> x0, std::span<const int> types,
+                                      const B& bx, const activation_options& opt,
+                                      std::span<const long long> ids = {}) {
+    const char* who = "tessera::activation_barriers";
+    const std::size_t n = x0.size();
+    detail::check_saddle_options(opt.search);
+    detail::check_saddle_arguments(n, types, pot.num_types());
+    if (!ids.empty() && ids.size() != n) throw error(who, ": ", ids.size(), " ids for ", n, " atoms");
+    if (!(opt.same_saddle_energy >= 0) || !(opt.same_saddle_distance >= 0) || !std::isfinite(opt.min_barrier))
+        throw error(who, ": duplicate tolerances must be >= 0 and min_barrier finite");
+    std::vector<std::size_t> atoms = opt.atoms;
+    if (atoms.empty())
+        for (std::size_t i = 0; i < n; ++i) atoms.push_back(i);
+    for (std::size_t a : atoms)
+        if (a >= n) throw error(who, ": atom index ", a, " outside the ", n, " atoms");
+
+    activation_result res;
+    res.atoms.resize(n);
+    const unsigned workers = std::max(1u, std::min<unsigned>(opt.threads, unsigned(atoms.size())));
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto work = [&](unsigned w) {
+        try {
+            std::vector<std::vector<vec3<double>>> kept;  // saddles of the current atom, for duplicates
+            std::vector<double> kept_energy;
+            for (std::size_t j = w; j < atoms.size(); j += workers) {
+                const std::size_t a = atoms[j];
+                const auto id = std::uint64_t(ids.empty() ? static_cast<long long>(a) : ids[a]);
+                atom_barriers& out = res.atoms[a];
+                out.searches.resize(opt.searches_per_atom);
+                kept.clear();
+                kept_energy.clear();
+                for (std::size_t s = 0; s < opt.searches_per_atom; ++s) {
+                    saddle_search_result r =
+                        saddle_search(pot, x0, types, bx, a, saddle_search_seed(opt.seed, id, s), opt.search);
+                    saddle_record& rec = out.searches[s];
+                    rec = {r.status, r.barrier, r.saddle_energy, r.final_energy, r.eigenvalue,
+                           r.saddle_displacement, r.final_displacement, r.evaluations, false};
+                    if (!r.converged() || !(r.barrier > opt.min_barrier)) continue;
+                    for (std::size_t k = 0; k < kept.size() && !rec.duplicate; ++k)
+                        rec.duplicate = std::fabs(kept_energy[k] - r.saddle_energy) < opt.same_saddle_energy &&
+                                        max_atom_distance<B>(kept[k], r.saddle, bx) < opt.same_saddle_distance;
+                    if (rec.duplicate) continue;
+                    kept.push_back(std::move(r.saddle));
+                    kept_energy.push_back(r.saddle_energy);
+                    out.barriers.push_back(r.barrier);
+                }
+                std::sort(out.barriers.begin(), out.barriers.end());
+            }
+        } catch (...) {
+            const std::lock_guard<std::mutex> lock(failure_mutex);
+            if (!failure) failure = std::current_exception();
+        }
+    };
+    if (workers == 1) {
+        work(0);
+    } else {
+        std::vector<std::thread> pool;
+        pool.reserve(workers);
+        for (unsigned w = 0; w < workers; ++w) pool.emplace_back(work, w);
+        for (auto& t : pool) t.join();
+    }
+    if (failure) std::rethrow_exception(failure);
+    {
+        force_evaluator<P, B> e(pot, opt.search.relax.skin);
+        std::vector<vec3<double>> f(n);
+        force_output<double> out{f, {}, {}};
+        res.initial_energy = e.evaluate(x0, types, bx, out);
+    }
+    return res;
+}
+
+}  // namespace tessera
