@@ -6,6 +6,7 @@ TESSERA_DEBIAN_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libxsimd-dev xtl-dev libboost-dev libboost-graph-dev
   catch2 libbenchmark-dev libcli11-dev libeigen3-dev libnanoflann-dev zlib1g-dev
+  liblapack-dev libopenblas0-pthread
   liblammps-dev lammps voro++ voro++-dev
   libsvm-dev nlohmann-json3-dev
   python3-numpy python3-scipy python3-sklearn python3-matplotlib

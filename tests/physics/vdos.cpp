@@ -165,6 +165,62 @@ TEST_CASE("per-atom spectra: permutation of atoms, window, vdos_low mean", "[phy
     CHECK(v.negative_modes > 0);
 }
 
+// The LAPACK (dsyevd) and Eigen paths on the same matrices. Both are backward stable: each
+// eigenvalue is exact for a matrix within ~u·n·‖D‖ of D (Weyl), so they differ by at most a few
+// u·n·max|λ| ≈ 1e-16·480 ≈ 5e-14 relative; 1e-12·max|λ| leaves a factor 20. Per-atom spectra
+// are sums of |e_k,i|² over a bin, invariant under the eigenvectors' sign and under rotations
+// inside a degenerate subspace (fcc Cu's modes are degenerate) as long as the subspace lies in
+// one bin; they agree to 1e-10 (the eigenvector error ~u·‖D‖/gap over the bins' mode gaps).
+TEST_CASE("dense_modes: LAPACK dsyevd and Eigen give the same modes", "[physics][vdos][lapack]") {
+    if constexpr (!have_lapack) {
+        CHECK_THROWS_WITH(dense_modes(Eigen::MatrixXd::Identity(3, 3), 1, {.solver = eigensolver::lapack}),
+                          Catch::Contains("TESSERA_HAVE_LAPACK"));
+        CHECK(dense_modes(Eigen::MatrixXd::Identity(3, 3), 1).solver == eigensolver::eigen);
+        WARN("compiled without TESSERA_HAVE_LAPACK: only the Eigen path is tested");
+        return;
+    }
+    CHECK(dense_modes(Eigen::MatrixXd::Identity(3, 3), 1).solver == eigensolver::lapack);  // automatic
+    const auto c = read_ka160();
+    const std::vector<double> unit{1.0, 1.0};
+    const auto d = dynamical_matrix(hessian(kob_andersen(), c.x, c.types, c.box), unit, c.types).to_dense();
+    std::vector<vec3<double>> x;
+    fcc(3.615, 3, x);  // 108 atoms
+    const std::vector<int> types(x.size(), 1);
+    const double l = 3 * 3.615;
+    const auto eam = eam_potential::from_lammps("eam/alloy", "* * Cu_mishin1.eam.alloy Cu");
+    const auto cu = dynamical_matrix(hessian(eam, x, types, orthogonal_box<double>({0, 0, 0}, {l, l, l})),
+                                     eam.tables().masses, types)
+                        .to_dense();
+    for (const auto* mat : {&d, &cu}) {
+        const std::size_t n = std::size_t(mat->rows()) / 3;
+        const auto a = dense_modes(*mat, n, {.solver = eigensolver::lapack});
+        const auto b = dense_modes(*mat, n, {.solver = eigensolver::eigen});
+        CHECK(a.solver == eigensolver::lapack);
+        CHECK(b.solver == eigensolver::eigen);
+        const double top = a.eigenvalues.cwiseAbs().maxCoeff();
+        const double worst = (a.eigenvalues - b.eigenvalues).cwiseAbs().maxCoeff();
+        WARN(n << " atoms: max |lambda_lapack - lambda_eigen| = " << worst << " of max|lambda| " << top);
+        CHECK(worst <= 1e-12 * top);
+        CHECK(a.zero_modes == b.zero_modes);
+        CHECK(a.negative_modes == b.negative_modes);
+        const Eigen::MatrixXd gram = a.eigenvectors.transpose() * a.eigenvectors;
+        CHECK((gram - Eigen::MatrixXd::Identity(gram.rows(), gram.cols())).cwiseAbs().maxCoeff() < 1e-12);
+        // D e_k = λ_k e_k to rounding of ‖D‖
+        CHECK(((*mat) * a.eigenvectors - a.eigenvectors * a.eigenvalues.asDiagonal()).cwiseAbs().maxCoeff() <
+              1e-12 * top);
+        const auto only = dense_modes(*mat, n, {.eigenvectors = false, .solver = eigensolver::lapack});
+        CHECK(only.eigenvectors.size() == 0);
+        CHECK((only.eigenvalues - a.eigenvalues).cwiseAbs().maxCoeff() <= 1e-12 * top);
+        // bins between well-separated frequencies: fcc Cu's levels are degenerate, KA's are not
+        const vdos_options vo{.bins = 7, .max_frequency = a.frequency.back() * 1.001};
+        const auto va = vdos(a, vo), vb = vdos(b, vo);
+        double dg = 0;
+        for (std::size_t k = 0; k < va.per_atom.size(); ++k) dg = std::max(dg, std::abs(va.per_atom[k] - vb.per_atom[k]));
+        WARN(n << " atoms: max |g_i lapack - g_i eigen| = " << dg);
+        CHECK(dg < 1e-10);
+    }
+}
+
 TEST_CASE("dense_modes and vdos reject bad input", "[physics][vdos][errors]") {
     CHECK_THROWS_WITH(dense_modes(Eigen::MatrixXd::Zero(4, 4), 1), Catch::Contains("expected 3"));
     Eigen::MatrixXd nan = Eigen::MatrixXd::Identity(3, 3);

@@ -11,20 +11,30 @@
 /// polarisation weight in mode k (their ref. 58, phonopy's projected DOS). Σ_i |e_k,i|² = 1 for
 /// every mode, hence Σ_i g_i = g exactly.
 ///
-/// Modes. `dense_modes` diagonalises D with Eigen's SelfAdjointEigenSolver (Householder
-/// tridiagonalisation + implicit QR). Frequencies ν_k = sign(λ_k)·√|λ_k|·scale: with D in
+/// Modes. `dense_modes` diagonalises D with LAPACK's dsyevd (Householder tridiagonalisation +
+/// divide and conquer; what numpy.linalg.eigh calls) when compiled with TESSERA_HAVE_LAPACK (the
+/// CMake target defines it when find_package(LAPACK) succeeds), else with Eigen's
+/// SelfAdjointEigenSolver (tridiagonalisation + implicit QR); `modes_options::solver` picks one
+/// explicitly. Both are backward stable and agree to ~u·n·max|λ| (tests/physics/vdos.cpp: 4.7e-14
+/// relative on a 480×480 KA matrix); eigenvectors agree up to sign and rotations inside degenerate
+/// subspaces, which the per-atom spectra below do not see. Frequencies ν_k = sign(λ_k)·√|λ_k|·scale: with D in
 /// eV/(Å²·amu), √λ in rad per 1.018e-14 s (1 eV/(Å²·amu) → ω = 9.82269e13 rad/s), so
 /// `frequency_scale_thz` = 9.82269e13/(2π·1e12) gives ν = ω/2π in THz (the paper's axis);
 /// `frequency_scale_lj` = 1 gives the angular frequency ω in 1/τ for D in LJ units (ε/(σ²m)).
 /// Negative λ (not at a minimum, or numerics) are reported as negative ν and counted, never
 /// hidden; |λ| <= zero_tolerance·max|λ| counts as a zero mode (three translations under periodic
-/// boundaries; six rigid-body modes for an isolated cluster). Cost measured on this (shared,
-/// 2-core) machine, g++ -O2 -march=native, one thread, with eigenvectors: 1500×1500 2.7 s,
-/// 3000×3000 38 s, 6000×6000 (2000 atoms) more than 4 min of CPU — Eigen's unblocked
-/// tridiagonalisation misses the 1-minute target; reference LAPACK dsyevd over Debian's
-/// reference BLAS (installed) was slower than Eigen at 1500 (4.5 s). An optimised BLAS
-/// (libopenblas0, installable by apt, not installed) is the route; physics/kpm.hpp is the
-/// large-system path.
+/// boundaries; six rigid-body modes for an isolated cluster).
+///
+/// Cost with eigenvectors, this shared 2-core machine (other jobs running), g++ -O2 -march=native:
+///   - LAPACK = Debian's OpenBLAS 0.3.21 (libopenblas0-pthread, 2 threads): 1500×1500 0.83 s,
+///     3000×3000 8.5 s, 6000×6000 (2000 atoms) 62 s on a random symmetric matrix; numpy.linalg.eigh
+///     at the same moment 1.3 s and 10.5 s (1500, 3000). For the 2000-atom CuZr glass's D see
+///     bench/physics_modes.cpp. Memory: dsyevd's workspace is 1 + 6n + 2n² doubles on top of the
+///     matrix and its copy (n = 6000: 0.9 GB in all).
+///   - Eigen (one thread): 1500×1500 2.7 s, 3000×3000 38 s, 6000×6000 more than 4 min (its
+///     tridiagonalisation is unblocked). Reference LAPACK over reference BLAS is slower still.
+///   - Eigenvalues only (`eigenvectors = false`) is several times faster on either path.
+/// physics/kpm.hpp is the path for larger systems.
 ///
 /// Spectrum (`vdos`): a histogram of `bins` equal bins on [0, ν_max] of the positive non-zero
 /// modes; zero and negative modes are left out (counted in the result). Normalisation is the
@@ -60,10 +70,25 @@ inline constexpr double frequency_scale_thz = 9.82269e13 / (2.0 * std::numbers::
 /// LJ units: ω in 1/τ, τ = σ√(m/ε).
 inline constexpr double frequency_scale_lj = 1.0;
 
+/// Which dense symmetric eigensolver `dense_modes` uses (file comment: speed, memory).
+enum class eigensolver {
+    automatic,  ///< LAPACK dsyevd if compiled with TESSERA_HAVE_LAPACK, Eigen otherwise
+    eigen,      ///< Eigen::SelfAdjointEigenSolver (always available)
+    lapack      ///< LAPACK dsyevd; throws tessera::error unless TESSERA_HAVE_LAPACK is defined
+};
+
+/// True when this translation unit was compiled with TESSERA_HAVE_LAPACK (linked to a LAPACK).
+#if defined(TESSERA_HAVE_LAPACK)
+inline constexpr bool have_lapack = true;
+#else
+inline constexpr bool have_lapack = false;
+#endif
+
 struct modes_options {
     double frequency_scale = frequency_scale_thz;
-    double zero_tolerance = 1e-8;  ///< relative to max|λ|: Eigen's eigenvalue error is ~1e-15·n·max|λ|
+    double zero_tolerance = 1e-8;  ///< relative to max|λ|: either solver's eigenvalue error is ~1e-15·n·max|λ|
     bool eigenvectors = true;      ///< false: eigenvalues only (about 3× faster)
+    eigensolver solver = eigensolver::automatic;
 };
 
 struct normal_modes {
@@ -74,11 +99,54 @@ struct normal_modes {
     std::size_t zero_modes = 0;    ///< |λ| <= zero_tolerance·max|λ|
     std::size_t negative_modes = 0;///< λ < −zero_tolerance·max|λ|
     double zero_threshold = 0;     ///< the absolute |λ| bound used
+    eigensolver solver = eigensolver::eigen;  ///< the solver that ran (eigen or lapack)
 
     bool is_zero(std::size_t k) const noexcept { return std::abs(eigenvalues(Eigen::Index(k))) <= zero_threshold; }
 };
 
-/// All 3N modes of a dense symmetric matrix (D, or H for unit masses).
+#if defined(TESSERA_HAVE_LAPACK)
+extern "C" {
+// LAPACK's Fortran dsyevd (LP64 integers, as Debian's liblapack.so.3 and OpenBLAS build it); the
+// two trailing arguments are the hidden lengths of the character arguments (gfortran >= 8 passes
+// size_t), declared so the call matches the callee's ABI exactly.
+void dsyevd_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda, double* w, double* work,
+             const int* lwork, int* iwork, const int* liwork, int* info, std::size_t jobz_len, std::size_t uplo_len);
+}
+#endif
+
+namespace detail {
+
+/// dsyevd on `a` (n×n, column-major, overwritten by the eigenvectors when `vectors`): eigenvalues
+/// ascending into `w`. Workspace from LAPACK's own query (lwork = −1).
+inline void lapack_syevd([[maybe_unused]] Eigen::MatrixXd& a, [[maybe_unused]] Eigen::VectorXd& w,
+                         [[maybe_unused]] bool vectors, const char* who) {
+#if defined(TESSERA_HAVE_LAPACK)
+    if (a.rows() > Eigen::Index(std::numeric_limits<int>::max() / 8) ||
+        double(a.rows()) * double(a.rows()) * 2.0 > double(std::numeric_limits<int>::max()))
+        throw error(who, ": ", a.rows(), " rows exceed LAPACK's 32-bit workspace indexing");
+    const int n = int(a.rows()), lda = n > 0 ? n : 1;
+    const char jobz = vectors ? 'V' : 'N', uplo = 'L';
+    w.resize(n);
+    int info = 0, lwork = -1, liwork = -1, iwork_query = 0;
+    double work_query = 0;
+    dsyevd_(&jobz, &uplo, &n, a.data(), &lda, w.data(), &work_query, &lwork, &iwork_query, &liwork, &info, 1, 1);
+    if (info != 0) throw error(who, ": LAPACK dsyevd workspace query failed (info = ", info, ")");
+    lwork = int(work_query);
+    liwork = iwork_query;
+    std::vector<double> work(std::size_t(std::max(lwork, 1)));
+    std::vector<int> iwork(std::size_t(std::max(liwork, 1)));
+    dsyevd_(&jobz, &uplo, &n, a.data(), &lda, w.data(), work.data(), &lwork, iwork.data(), &liwork, &info, 1, 1);
+    if (info < 0) throw error(who, ": LAPACK dsyevd rejected argument ", -info);
+    if (info > 0) throw error(who, ": LAPACK dsyevd did not converge (info = ", info, ")");
+#else
+    throw error(who, ": compiled without TESSERA_HAVE_LAPACK");
+#endif
+}
+
+}  // namespace detail
+
+/// All 3N modes of a dense symmetric matrix (D, or H for unit masses). Only the lower triangle
+/// is read by the LAPACK path; Eigen's reads the lower triangle too.
 inline normal_modes dense_modes(const Eigen::MatrixXd& d, std::size_t num_atoms, const modes_options& o = {}) {
     static constexpr const char* who = "tessera::dense_modes";
     if (d.rows() != d.cols() || std::size_t(d.rows()) != 3 * num_atoms)
@@ -87,15 +155,27 @@ inline normal_modes dense_modes(const Eigen::MatrixXd& d, std::size_t num_atoms,
         throw error(who, ": frequency_scale must be finite and > 0, got ", o.frequency_scale);
     if (!(o.zero_tolerance >= 0) || !(o.zero_tolerance < 1))
         throw error(who, ": zero_tolerance must be in [0, 1), got ", o.zero_tolerance);
+    if (o.solver != eigensolver::automatic && o.solver != eigensolver::eigen && o.solver != eigensolver::lapack)
+        throw error(who, ": unknown eigensolver ", int(o.solver));
+    const bool lapack = o.solver == eigensolver::lapack || (o.solver == eigensolver::automatic && have_lapack);
+    if (lapack && !have_lapack)
+        throw error(who, ": eigensolver::lapack requested, but tessera was compiled without TESSERA_HAVE_LAPACK");
     if (!d.allFinite()) throw error(who, ": the matrix has non-finite entries");
     normal_modes m;
     m.num_atoms = num_atoms;
+    m.solver = lapack ? eigensolver::lapack : eigensolver::eigen;
     if (num_atoms == 0) return m;
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(d, o.eigenvectors ? Eigen::ComputeEigenvectors
-                                                                         : Eigen::EigenvaluesOnly);
-    if (es.info() != Eigen::Success) throw error(who, ": the eigensolver did not converge");
-    m.eigenvalues = es.eigenvalues();
-    if (o.eigenvectors) m.eigenvectors = es.eigenvectors();
+    if (lapack) {
+        Eigen::MatrixXd a = d;
+        detail::lapack_syevd(a, m.eigenvalues, o.eigenvectors, who);
+        if (o.eigenvectors) m.eigenvectors = std::move(a);
+    } else {
+        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(d, o.eigenvectors ? Eigen::ComputeEigenvectors
+                                                                             : Eigen::EigenvaluesOnly);
+        if (es.info() != Eigen::Success) throw error(who, ": the eigensolver did not converge");
+        m.eigenvalues = es.eigenvalues();
+        if (o.eigenvectors) m.eigenvectors = es.eigenvectors();
+    }
     const double top = m.eigenvalues.cwiseAbs().maxCoeff();
     m.zero_threshold = o.zero_tolerance * top;
     m.frequency.resize(std::size_t(m.eigenvalues.size()));
