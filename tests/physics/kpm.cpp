@@ -1,6 +1,7 @@
 // Tests for physics/kpm.hpp: the stochastic per-atom VDOS against the dense path (physics/vdos.hpp)
 // on the 500-atom Kob-Andersen glass minimised with tessera::minimize (cg, ftol 1e-10): total
-// VDOS and the per-atom boson-peak intensities; determinism under a seed.
+// VDOS and the per-atom boson-peak intensities; determinism under a seed and bitwise independence
+// of the thread count.
 #include "../support/reference_frames.hpp"
 
 #include <tessera/physics/kpm.hpp>
@@ -75,4 +76,23 @@ TEST_CASE("kpm per-atom VDOS agrees with the dense path on a minimised KA glass"
     const auto again = kpm_per_atom_vdos(d, {.moments = 150, .vectors = 32, .seed = 5, .bins = bins, .max_frequency = top,
                                              .frequency_scale = frequency_scale_lj});
     CHECK(again.per_atom == kpm.per_atom);
+    // bitwise the same for any thread count (7 vectors, to keep it quick): 2 (a last batch of 1),
+    // 3 (batches 3, 3, 1), 40 (more threads than vectors)
+    const kpm_options few{.moments = 150, .vectors = 7, .seed = 5, .bins = bins, .max_frequency = top,
+                          .frequency_scale = frequency_scale_lj};
+    const auto one = kpm_per_atom_vdos(d, few);
+    for (const unsigned threads : {2u, 3u, 40u}) {
+        INFO("threads = " << threads);
+        auto po = few;
+        po.threads = threads;
+        const auto par = kpm_per_atom_vdos(d, po);
+        CHECK(par.per_atom == one.per_atom);
+        CHECK(par.g == one.g);
+        CHECK(par.lambda_max == one.lambda_max);
+    }
+    // a different seed draws different vectors (the test above can fail)
+    const auto other = kpm_per_atom_vdos(d, {.moments = 150, .vectors = 32, .seed = 6, .bins = bins,
+                                             .max_frequency = top, .frequency_scale = frequency_scale_lj});
+    CHECK(other.per_atom != kpm.per_atom);
+    CHECK_THROWS_WITH(kpm_per_atom_vdos(d, {.threads = 0}), Catch::Contains("threads >= 1"));
 }
