@@ -23,9 +23,15 @@
 //   build/bench/bench_physics_modes --benchmark_filter='modes/'
 //   build/bench/bench_physics_modes --benchmark_filter='kpm/'
 //
-// Measured on the shared 2-core machine (other jobs running; g++ 12 -O3 -march=native; Debian
-// OpenBLAS 0.3.21 pthread = liblapack.so.3, 2 BLAS threads), see the numbers in the final report of
-// the branch and in physics/vdos.hpp / physics/kpm.hpp.
+// Measured on the shared 2-core machine with other jobs running (load average 4–9; g++ 12 -O3
+// -march=native; Debian OpenBLAS 0.3.21 pthread = liblapack.so.3, 2 BLAS threads):
+//   modes/dense/2000          70.7 s wall (LAPACK), 0 negative and 3 zero modes, ν_BP 0.56 THz
+//                             (numpy.linalg.eigh of the same D, dumped to disk, 66 s; dsyevd alone 64 s)
+//   modes/solver/eigen/1500   3.11 s   modes/solver/lapack/1500  0.90 s  (eigenvalues agree to 3.4e-13 of max)
+//   kpm/hessian/20000         0.61 s (1.79 M 3×3 blocks)
+//   kpm/vdos/20000, 4 vectors 1 thread 29.1 s, 2 threads 31.0 s wall (mean of 2): no speed-up on the
+//                             oversubscribed machine; the calling thread's CPU halves (15.0 → 8.4 s)
+//   (8 vectors, load 8: 40.6 s with 1 thread.)
 #include <tessera/io/lammps_dump.hpp>
 #include <tessera/physics/eam.hpp>
 #include <tessera/physics/hessian.hpp>

@@ -28,8 +28,11 @@
 /// Cost with eigenvectors, this shared 2-core machine (other jobs running), g++ -O2 -march=native:
 ///   - LAPACK = Debian's OpenBLAS 0.3.21 (libopenblas0-pthread, 2 threads): 1500×1500 0.83 s,
 ///     3000×3000 8.5 s, 6000×6000 (2000 atoms) 62 s on a random symmetric matrix; numpy.linalg.eigh
-///     at the same moment 1.3 s and 10.5 s (1500, 3000). For the 2000-atom CuZr glass's D see
-///     bench/physics_modes.cpp. Memory: dsyevd's workspace is 1 + 6n + 2n² doubles on top of the
+///     at the same moment 1.3 s and 10.5 s (1500, 3000). The minimised 2000-atom CuZr glass's D
+///     (bench/physics_modes.cpp, load average 4–8 on the 2 cores): dsyevd 64 s, numpy.linalg.eigh
+///     of the same matrix right after 66 s, eigenvalues only 38 s; Hessian + modes + vdos 71 s.
+///     The "under a minute" holds when the machine is not oversubscribed (the lead's
+///     numpy run: 27 s). Memory: dsyevd's workspace is 1 + 6n + 2n² doubles on top of the
 ///     matrix and its copy (n = 6000: 0.9 GB in all).
 ///   - Eigen (one thread): 1500×1500 2.7 s, 3000×3000 38 s, 6000×6000 more than 4 min (its
 ///     tridiagonalisation is unblocked). Reference LAPACK over reference BLAS is slower still.
