@@ -22,6 +22,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace tessera;
@@ -131,7 +132,7 @@ double force_norm(const eam_potential& pot, std::span<const vec3<double>> x, std
 template <class P>
 void check_saddle(const P& pot, const crystal& s, const saddle_search_result& r, const saddle_search_options& o) {
     REQUIRE(r.converged());
-    CHECK(r.force_norm < o.force_tolerance);
+    CHECK(r.force_max < o.force_tolerance);  // the largest atomic force is below any criterion's measure
     const Eigen::MatrixXd hess = dense_hessian(pot, r.saddle, s.types, s.box, o.relax.skin);
     const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(hess);
     const Eigen::VectorXd& lam = es.eigenvalues();
@@ -171,6 +172,7 @@ TEST_CASE("saddle search: Cu vacancy migration barrier matches LAMMPS climbing-i
     const double neb = neb_barrier();
     REQUIRE(neb == Approx(0.6885).margin(1e-3));  // the file is the one the script writes
     saddle_search_options o;
+    o.criterion = force_criterion::norm;  // the bounds below are in terms of ‖F‖₂
     // Converged to 1e-3 eV/Å, E_s is within ~|F|²/(2·λ_soft) ≈ 1e-6 / 0.6 ≈ 2e-6 eV of the
     // saddle's; the NEB's climbing image is converged to 1e-5 eV/Å and printed to 8 digits
     // (5e-9 eV). 1e-5 eV covers both with margin (observed: ~1e-7 eV).
@@ -337,4 +339,99 @@ TEST_CASE("activation barriers on the CuZr glass (eam/fs): converged saddles mee
                 CHECK(rec.eigenvalue < 0);
             }
     CHECK(converged >= 1);
+}
+
+namespace {
+
+struct ka_glass {
+    std::vector<vec3<double>> x;
+    std::vector<int> types;
+    triclinic_box<double> box{{0, 0, 0}, {1, 1, 1}, 0, 0, 0};
+};
+
+// The 500-atom Kob–Andersen glass (lj/cut 2.5, LAMMPS output), minimised as in tests/physics/kpm.cpp.
+ka_glass minimised_ka(const lj_cut& ka) {
+    const auto frames = tessera_test::read_reference_frames("physics/ka_periodic.dump");
+    ka_glass g;
+    for (const auto& q : frames[0].positions()) g.x.push_back({q[0], q[1], q[2]});
+    g.types = frames[0].types();
+    const auto ob = std::get<orthogonal_box<double>>(frames[0].box);
+    g.box = triclinic_box<double>(ob.origin(), ob.origin() + vec3<double>{ob.cell()(0, 0), ob.cell()(1, 1), ob.cell()(2, 2)},
+                                  0, 0, 0);
+    minimize_options mo;
+    mo.ftol = 1e-10;
+    mo.normalize_energy = true;
+    REQUIRE(!minimize(ka, std::span<vec3<double>>(g.x), g.types, g.box, mo).reached_limit());
+    return g;
+}
+
+lj_cut kob_andersen() {
+    const std::vector<std::string> coeffs{"1 1 1.0 1.0 2.5", "1 2 1.5 0.8 2.0", "2 2 0.5 0.88 2.2"};
+    return lj_cut::from_lammps("lj/cut 2.5", coeffs, true);
+}
+
+}  // namespace
+
+TEST_CASE("saddle search on the KA glass (analytic Hessian, recovery): first-order connected saddles",
+          "[physics][saddle]") {
+    const auto ka = kob_andersen();
+    const ka_glass g = minimised_ka(ka);
+    const auto o = saddle_search_options::lj_defaults();
+    // Three searches (atom, search index) that converge with seed 17 (bench/saddle_yield.cpp
+    // lists all 24 of 4 atoms; 11 converge). What is tested here is that each is a saddle by an
+    // independent check: the dense analytic Hessian (Eigen, not the search's Lanczos) has
+    // exactly one eigenvalue below −0.05 ε/σ² (the three translations are ~1e-12; the softest
+    // vibrations of this glass at these saddles are above 0.3), the force meets the criterion,
+    // and E_s > E⁰.
+    const std::pair<std::size_t, std::uint64_t> picks[] = {{125, 2}, {125, 5}, {250, 3}};
+    std::size_t recovered = 0;
+    for (const auto& [atom, k] : picks) {
+        const auto r = saddle_search(ka, std::span<const vec3<double>>(g.x), g.types, g.box, atom,
+                                     saddle_search_seed(17, atom, k), o);
+        INFO("atom " << atom << " search " << k << ": " << to_string(r.status));
+        REQUIRE(r.converged());
+        recovered += r.recoveries;
+        CHECK(r.barrier > 0);
+        CHECK(r.force_max < o.force_tolerance);
+        CHECK(r.hessian_builds > 0);
+        const Eigen::MatrixXd hess = hessian(ka, r.saddle, g.types, g.box).to_dense();
+        const Eigen::VectorXd lam = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(hess, Eigen::EigenvaluesOnly).eigenvalues();
+        std::size_t negative = 0;
+        for (Eigen::Index i = 0; i < lam.size(); ++i) negative += lam(i) < -0.05;
+        CHECK(negative == 1);
+        // Lanczos (exact products, at most 20 of them) stops when successive Ritz values differ by
+        // < 1e-3·max(|θ|, 5): not an error bound; observed errors 0.02–0.06 ε/σ², 0.1 is 2 % of the threshold.
+        CHECK(r.eigenvalue == Approx(lam(0)).margin(0.1));
+        CHECK(r.final_displacement > o.same_minimum_distance);
+    }
+    CHECK(recovered >= 1);  // 250/3 needs two returns to the basin phase: without them it fails
+}
+
+TEST_CASE("saddle search on the KA glass: without returns to the basin phase the recovered search fails",
+          "[physics][saddle]") {
+    const auto ka = kob_andersen();
+    const ka_glass g = minimised_ka(ka);
+    auto o = saddle_search_options::lj_defaults();
+    o.max_recoveries = 0;
+    const auto r = saddle_search(ka, std::span<const vec3<double>>(g.x), g.types, g.box, 250,
+                                 saddle_search_seed(17, 250, 3), o);
+    CHECK(r.status == saddle_status::lost_negative_curvature);
+    CHECK(r.recoveries == 0);
+}
+
+TEST_CASE("activation barriers on the KA glass: yield of 4 atoms x 6 searches", "[physics][saddle][.slow]") {
+    const auto ka = kob_andersen();
+    const ka_glass g = minimised_ka(ka);
+    activation_options opt;
+    opt.search = saddle_search_options::lj_defaults();
+    opt.searches_per_atom = 6;
+    opt.seed = 17;
+    opt.atoms = {0, 125, 250, 375};
+    opt.threads = 2;
+    const auto r = activation_barriers(ka, std::span<const vec3<double>>(g.x), g.types, g.box, opt);
+    std::size_t converged = 0;
+    for (std::size_t a : opt.atoms)
+        for (const auto& rec : r.atoms[a].searches) converged += rec.status == saddle_status::converged;
+    // Measured 11 of 24 (header comment); before issue 17's changes 0 of 24.
+    CHECK(converged >= 9);
 }
