@@ -24,7 +24,6 @@
 #include <cstdio>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <variant>
 
 namespace tessera::cli {
@@ -64,21 +63,7 @@ int run_frozen_atoms(const frozen_cli_options& o) {
     opt.plane = plane;
     opt.strain_step = sign * o.strain_step;
     opt.threads = unsigned(o.threads > 0 ? o.threads : 1);
-    if (!o.atoms.empty()) {
-        const auto ids = f.has_column("id") ? f.ids() : std::vector<std::int64_t>();
-        std::unordered_map<std::int64_t, std::size_t> index;
-        for (std::size_t i = 0; i < ids.size(); ++i) index.emplace(ids[i], i);
-        for (std::int64_t id : o.atoms) {
-            if (ids.empty()) {
-                if (id < 1 || std::size_t(id) > n) throw usage_error("--atoms: no atom ", id, " (the input has no id column: atoms are 1..", n, ")");
-                opt.atoms.push_back(std::size_t(id - 1));
-                continue;
-            }
-            const auto it = index.find(id);
-            if (it == index.end()) throw usage_error("--atoms: ", what, " has no atom with id ", id);
-            opt.atoms.push_back(it->second);
-        }
-    }
+    opt.atoms = atom_indices_of(f, o.atoms, what);
 
     frozen_atom_result r;
     std::visit(
@@ -90,8 +75,20 @@ int run_frozen_atoms(const frozen_cli_options& o) {
     if (r.reference_relax.reached_limit())
         throw error(what, ": the reference relaxation (nothing frozen) stopped on '", to_string(r.reference_relax.reason),
                     "'; raise --max-iter/--max-eval");
-    std::size_t limited = 0;
-    for (std::size_t i = 0; i < n; ++i) limited += !std::isnan(r.d_f[i]) && r.relax[i].reached_limit();
+    // Relaxations that stopped above --ftol (limits, or a line-search failure without --fallback
+    // fire) did not reach the minimum their D_f is about; counted and reported, never silent.
+    const double ftol = o.minimizer.ftol;
+    const auto stuck = [&](const relax_result& x) { return x.reached_limit() || (!x.converged() && ftol > 0 && x.final_force_norm >= ftol); };
+    if (stuck(r.reference_relax) && !r.reference_relax.reached_limit())
+        throw error(what, ": the reference relaxation (nothing frozen) stopped on '", to_string(r.reference_relax.reason),
+                    "' at |F| ", r.reference_relax.final_force_norm, " above --ftol ", ftol, "; use --fallback fire");
+    std::size_t limited = 0, not_converged = 0, fallbacks = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (std::isnan(r.d_f[i])) continue;
+        limited += r.relax[i].reached_limit();
+        not_converged += stuck(r.relax[i]) && !r.relax[i].reached_limit();
+        fallbacks += r.relax[i].fallback_iterations > 0;
+    }
 
     // With --atoms, the atoms not analysed are counted at D_ref for the split (freezing a
     // bystander leaves D ~ D_ref), so the median the rule walks down from stays in the bulk even
@@ -161,7 +158,17 @@ int run_frozen_atoms(const frozen_cli_options& o) {
         for (std::size_t k = 0; k < c.count(); ++k) sizes += (k ? " " : "") + std::to_string(c.size(k));
         std::fprintf(info, "tessera frozen-atoms: core clusters (link %.3g): %zu, sizes %s\n", link, c.count(), sizes.c_str());
     }
+    if (fallbacks)
+        std::fprintf(info, "tessera frozen-atoms: %zu relaxations continued with FIRE after a line-search failure above --ftol\n",
+                     fallbacks);
     report.done(1, n, {&out, csv_out ? &*csv_out : nullptr});
+    if (not_converged) {
+        std::fprintf(stderr,
+                     "tessera frozen-atoms: %zu relaxations stopped on a line-search failure with |F| above --ftol "
+                     "(--fallback none); their D_f are written but are not D_f of a minimum\n",
+                     not_converged);
+        return 1;
+    }
     if (limited) {
         std::fprintf(stderr,
                      "tessera frozen-atoms: %zu relaxations stopped at --max-iter/--max-eval before a tolerance; their "
@@ -181,7 +188,7 @@ void register_frozen_atoms(CLI::App& app, std::function<int()>& action) {
         ->required();
     sub->add_option("-o,--output", o->output, "output LAMMPS dump: the input frame + d_f and stz_core")->required();
     add_potential_options(sub, o->potential);
-    add_minimizer_options(sub, o->minimizer, "cg");
+    add_minimizer_options(sub, o->minimizer, "fire", "fire");
     sub->add_option("--shear", o->shear, "shear plane of the step, xy, xz or yz, optionally signed (-xy; default xy)");
     sub->add_option("--strain-step", o->strain_step, "the strain step that triggers the event (default 5e-5)")
         ->check(positive_number());

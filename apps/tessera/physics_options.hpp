@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include <string>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -93,10 +94,20 @@ struct minimizer_options {
     double etol = 0.0, ftol = 1e-10;
     std::size_t max_iter = 100000, max_eval = 1000000;
     double dmax = 0.1;
+    std::string fallback = "none";  ///< "fire": FIRE after a sd/cg line-search failure above ftol
 };
 
-inline void add_minimizer_options(CLI::App* sub, minimizer_options& o, const char* default_style = "cg") {
+/// `default_fallback`: "none" where a run has to be LAMMPS's (energy, minimize, aqs), "fire" where
+/// a relaxation stuck above ftol would be misread (frozen-atoms: "the event did not happen").
+inline void add_minimizer_options(CLI::App* sub, minimizer_options& o, const char* default_style = "cg",
+                                  const char* default_fallback = "none") {
     o.style = default_style;
+    o.fallback = default_fallback;
+    sub->add_option("--fallback", o.fallback,
+                    std::string("after a sd/cg line-search failure ('linesearch alpha is zero') with the force still above "
+                                "--ftol: 'fire' goes on with FIRE, 'none' stops there as LAMMPS does (default ") +
+                        default_fallback + ")")
+        ->check(CLI::IsMember({"none", "fire"}));
     sub->add_option("--min-style", o.style, std::string("LAMMPS min_style: sd, cg or fire (default ") + default_style + ")")
         ->check(CLI::IsMember({"sd", "cg", "fire"}));
     sub->add_option("--etol", o.etol, "stop when the relative energy change of an iteration is below this (default 0)")
@@ -123,6 +134,7 @@ inline minimize_options native_minimize_options(const minimizer_options& m, cons
     o.max_iterations = m.max_iter;
     o.max_evaluations = m.max_eval;
     o.dmax = m.dmax;
+    o.fire_fallback = m.fallback == "fire";
     o.skin = skin_of(p);
     const bool metal = units_of(p) == "metal";
     o.normalize_energy = !metal;
@@ -156,6 +168,28 @@ inline frame read_one_frame(const std::string& input, std::size_t index) {
                             });
     if (!found) throw error(input, ": no frame ", index);
     return chosen;
+}
+
+/// Row indices of the atoms with the given ids (`--atoms`; ids 1..n when the input has no id
+/// column), in the order given; an id the frame does not have is a usage error.
+inline std::vector<std::size_t> atom_indices_of(const frame& f, const std::vector<std::int64_t>& wanted, const std::string& what) {
+    std::vector<std::size_t> out;
+    if (wanted.empty()) return out;
+    const std::size_t n = f.natoms;
+    const auto ids = f.has_column("id") ? f.ids() : std::vector<std::int64_t>();
+    std::unordered_map<std::int64_t, std::size_t> index;
+    for (std::size_t i = 0; i < ids.size(); ++i) index.emplace(ids[i], i);
+    for (std::int64_t id : wanted) {
+        if (ids.empty()) {
+            if (id < 1 || std::size_t(id) > n) throw usage_error("--atoms: no atom ", id, " (the input has no id column: atoms are 1..", n, ")");
+            out.push_back(std::size_t(id - 1));
+            continue;
+        }
+        const auto it = index.find(id);
+        if (it == index.end()) throw usage_error("--atoms: ", what, " has no atom with id ", id);
+        out.push_back(it->second);
+    }
+    return out;
 }
 
 /// A frame as the physics layer moves it: unwrapped positions when image flags are present

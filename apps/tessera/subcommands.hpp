@@ -27,4 +27,6 @@ void register_energy(CLI::App& app, std::function<int()>& action);
 void register_minimize(CLI::App& app, std::function<int()>& action);
 void register_aqs(CLI::App& app, std::function<int()>& action);
 void register_frozen_atoms(CLI::App& app, std::function<int()>& action);
+void register_vdos(CLI::App& app, std::function<int()>& action);
+void register_barriers(CLI::App& app, std::function<int()>& action);
 }  // namespace tessera::cli

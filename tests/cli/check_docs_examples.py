@@ -27,6 +27,7 @@ inputs = {
     "run.dump": "msd/cuzr_liquid.dump",       # CuZr liquid, 432 atoms, 21 frames
     "minimized.dump": "msd/cuzr_liquid.dump",
     "shear.dump": "d2min/cuzr_aqs.dump",      # CuZr glass under AQS shear, 6 frames
+    "is.dump": "physics/cli_frozen_before.dump",  # CuZr glass at a minimum (|F| < 1e-10), 686 atoms
 }
 for name, src in inputs.items():
     shutil.copy(os.path.join(ref, src), os.path.join(work, name))

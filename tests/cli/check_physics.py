@@ -177,7 +177,7 @@ out = os.path.join(work, "df.dump")
 hist = os.path.join(work, "hist.csv")
 r = tessera("frozen-atoms", os.path.join(phys, "cli_frozen_before.dump"), "-o", out, *CUZR, "--shear", "xy",
             "--strain-step", "1e-3", "--etol", "0", "--ftol", "1e-10", "--atoms", ",".join(map(str, ids)),
-            "--threads", "2", "--csv", hist)
+            "--threads", "2", "--csv", hist, "--min-style", "cg", "--fallback", "none")
 m = [l for l in r.stdout.splitlines() if "D_ref" in l]
 if m:
     got_ref = float(m[0].split("D_ref")[1].split()[0])
@@ -198,7 +198,7 @@ check(list(h.dtype.names) == ["d_f_lo", "d_f_hi", "count", "core"] and int(h["co
       "frozen-atoms: histogram counts every analysed atom")
 r1 = tessera("frozen-atoms", os.path.join(phys, "cli_frozen_before.dump"), "-o", os.path.join(work, "df1.dump"), *CUZR,
              "--strain-step", "1e-3", "--etol", "0", "--ftol", "1e-10", "--atoms", ",".join(map(str, ids[-2:])),
-             "--threads", "1")
+             "--threads", "1", "--min-style", "cg", "--fallback", "none")
 g1 = by_id(read_dump(os.path.join(work, "df1.dump"))[0])[1]["d_f"]
 check(all(g1[np.searchsorted(gi, i)] == gc["d_f"][np.searchsorted(gi, i)] for i in ids[-2:]),
       "frozen-atoms: 1 thread = 2 threads, bitwise")

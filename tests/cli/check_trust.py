@@ -195,7 +195,7 @@ for sel, steps in (("-1", [20]), ("-3:", [18, 19, 20]), (":-18", [0, 1, 2]), ("-
 
 # --- help that stands alone --------------------------------------------------------------------
 subs = ["compute", "rdf", "lens", "events", "summary", "bonds", "d2min", "msd", "isf", "atom-msd", "vmsd", "delays",
-        "polyhedra", "energy", "minimize", "aqs", "frozen-atoms"]
+        "polyhedra", "energy", "minimize", "aqs", "frozen-atoms", "vdos", "barriers"]
 for s in subs:
     r = t(s, "--help")
     text = r.stdout

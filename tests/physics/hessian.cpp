@@ -219,7 +219,7 @@ TEST_CASE("hessian: symmetric, rows sum to zero, sparse = dense = multiply", "[p
 }
 
 // Relabelling atoms permutes H (bitwise per block up to summation order within a row: 1e-12).
-TEST_CASE("hessian: permutation of atoms permutes H; dynamical matrix scales by masses", "[physics][hessian]") {
+TEST_CASE("hessian: permutation of atoms permutes H, dynamical matrix scales by masses", "[physics][hessian]") {
     const auto c = from_dump("cuzr_glass.dump");
     const auto eam = cuzr();
     const auto h = hessian(eam, c.x, c.types, c.box);

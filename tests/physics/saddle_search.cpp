@@ -219,7 +219,7 @@ TEST_CASE("saddle search: lj/cut vacancy saddles are first-order and connected",
     CHECK(found == 1);
 }
 
-TEST_CASE("activation barriers: same bits for 1 and 2 threads, any atom set; seeds reproducible",
+TEST_CASE("activation barriers: same bits for 1 and 2 threads, any atom set, seeds reproducible",
           "[physics][saddle]") {
     const auto lj = lj_fcc_potential();
     const crystal s = fcc_vacancy(lj, lj_fcc_a, 0.3);

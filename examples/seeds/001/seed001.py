@@ -43,9 +43,17 @@ p.add_argument("--fine-step", type=float, default=5e-5,
                     "(the paper's 5e-5); frozen-atom analysis uses the fine step")
 p.add_argument("--max-strain", type=float, default=0.15, help="stop AQS here if too few drops (paper: 15%%)")
 p.add_argument("--stress-drop", type=float, default=1.0, help="smallest stress drop that is an event, MPa")
-p.add_argument("--min-style", default="cg", choices=["sd", "cg", "fire"], help="minimiser (docs/seeds/001.md)")
+p.add_argument("--min-style", default="cg", choices=["sd", "cg", "fire"],
+               help="AQS minimiser (docs/seeds/001.md; frozen-atom relaxations use --frozen-min-style)")
+p.add_argument("--frozen-min-style", default="fire", choices=["sd", "cg", "fire"],
+               help="minimiser of the frozen-atom relaxations (default fire: cg jumps over the shallow basin a "
+                    "frozen atom keeps alive, docs/cli.md)")
+p.add_argument("--overshoot", type=float, default=1e-6,
+               help="bisect the strain step that triggers each event until it is within this of the instability "
+                    "(0: use --fine-step as the paper does)")
 p.add_argument("--ftol", type=float, default=1e-6, help="force 2-norm tolerance, eV/A")
-p.add_argument("--top", type=int, help="analyse the TOP atoms nearest the atom that moves most in the event ... "
+p.add_argument("--top", type=int, help="analyse the TOP atoms with the largest share of the softest mode of the "
+                                       "configuration before the event (tessera vdos --lowest-modes 1) ... "
                                        "(quick 40, full 300)")
 p.add_argument("--random", type=int, help="... plus this many random others (quick 8, full 100)")
 p.add_argument("--all-atoms", action="store_true", help="freeze every atom (the paper's analysis; slow)")
@@ -258,6 +266,36 @@ if ratio > 1:
         else:
             log(f"event {e + 1}: no drop above {a.stress_drop} MPa in {ratio} steps of {a.fine_step:g}; "
                 f"kept the coarse step")
+# Bisect: the smallest strain step (to --overshoot) from the configuration before the event that
+# still triggers it. Frozen-atom analysis asks whether freezing an atom keeps the old minimum
+# alive; a step that overshoots the instability by more than the shift a frozen atom gives the
+# critical strain lets every event run (on a 432-atom glass: no atom stops an event 1e-5 past the
+# instability, the softest-mode atoms do 1e-6 past it; docs/seeds/001.md).
+if a.overshoot > 0:
+    for e, ev in enumerate(events):
+        lo, hi = 0.0, ev["step_size"]
+        (fb, ib) = ev["before"]
+        hit_dump = None
+        it = 0
+        while hi - lo > a.overshoot:
+            mid = 0.5 * (lo + hi)
+            dump, csv = out(f"bisect_{e + 1}_{it}.dump"), out(f"bisect_{e + 1}_{it}.csv")
+            it += 1
+            if not (a.reuse and os.path.exists(dump) and os.path.exists(csv)):
+                tessera("aqs", fb, "--frame", ib, "-o", dump, "--csv", csv, *POT, "--shear", a.shear,
+                        "--strain-step", mid, "--steps", 1, "--stress-drop", a.stress_drop * 10,
+                        "--min-style", a.min_style, "--ftol", a.ftol)
+            d = np.genfromtxt(csv, delimiter=",", names=True)
+            if d["drop"][1] / 10.0 > a.stress_drop:
+                hi, hit_dump = mid, dump
+                ev["drop"] = d["drop"][1] / 10.0
+            else:
+                lo = mid
+        if hit_dump:
+            ev.update(after=(hit_dump, 1), step_size=hi)
+        ev["bisected_step"] = hi
+        ev["critical_step_lower"] = lo
+        log(f"event {e + 1}: triggered by a step of {hi:.3g} (not by {lo:.3g}) from the configuration before it")
 timing["aqs_s"] = round(time.time() - t0, 1)
 log(f"AQS: {len(steps) - 1} steps, events at steps {[ev['step'] for ev in events]}")
 
@@ -281,21 +319,25 @@ for e, ev in enumerate(events):
         chosen = np.arange(n)
         rule = "all atoms"
     else:
-        centre = int(np.argmax(u))
-        dist = np.linalg.norm(min_image(x_aff - x_aff[centre], aff.h), axis=1)
-        top = np.argsort(dist, kind="stable")[: a.top]
+        # The softest mode of the configuration before the event is the one that goes unstable;
+        # an atom with a large share of it is one whose freezing can keep the minimum alive.
+        soft = out(f"{tag}_soft.dump")
+        tessera("vdos", fb, "--frame", ib, "-o", out(f"{tag}_vdos.csv"), "--per-atom", soft, *POT,
+                "--lowest-modes", 1, "--method", "dense")
+        share = read_dump(soft)[0].col("vdos_low")
+        top = np.argsort(-share, kind="stable")[: a.top]
         rest = np.setdiff1d(np.arange(n), top)
         rand = rng.choice(rest, size=min(a.random, len(rest)), replace=False)
         chosen = np.sort(np.concatenate([top, rand]))
-        rule = (f"the {a.top} atoms nearest (within {dist[top].max():.2f} A of) the atom that moves most in the "
-                f"event (nothing frozen), plus {len(rand)} random others (seed {a.seed})")
+        rule = (f"the {a.top} atoms with the largest share of the softest mode before the event (tessera vdos "
+                f"--lowest-modes 1), plus {len(rand)} random others (seed {a.seed})")
     is_random = np.zeros(n, bool)
     if rule != "all atoms":
         is_random[rand] = True
     ids = before.ids
     t0 = time.time()
     args = ["frozen-atoms", fb, "--frame", ib, "-o", out(f"{tag}_df.dump"), "--csv", out(f"{tag}_hist.csv"),
-            *POT, "--shear", a.shear, "--strain-step", ev["step_size"], "--min-style", a.min_style,
+            *POT, "--shear", a.shear, "--strain-step", ev["step_size"], "--min-style", a.frozen_min_style,
             "--ftol", a.ftol, "--threads", a.threads, "--min-gap", a.min_gap]
     if rule != "all atoms":
         args += ["--atoms", ",".join(map(str, ids[chosen]))]
@@ -338,6 +380,7 @@ for e, ev in enumerate(events):
     analysed = ~np.isnan(d_f)
     r = {
         "aqs_step": int(k), "strain_step": ev["step_size"], "fine_substep": ev.get("fine_substep"),
+        "critical_step_bracket": [ev.get("critical_step_lower"), ev.get("bisected_step")],
         "applied_strain": (k - 1) * a.strain_step + ev.get("fine_substep", 1) * ev["step_size"],
         "stress_before_MPa": float(ev["stress_before"]), "stress_drop_MPa": float(ev["drop"]),
         "atoms_analysed": int(analysed.sum()), "subset": rule,

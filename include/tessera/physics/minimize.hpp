@@ -22,6 +22,9 @@
 /// are per atom with `normalize_energy` (LAMMPS's `thermo_modify norm yes`, default in lj
 /// units); the result always reports total energies.
 ///
+/// Not LAMMPS, off by default: `fire_fallback` continues a sd/cg run that stopped on a line-search
+/// failure above ftol with FIRE (minimize_options.hpp says why frozen-atom analysis needs it).
+///
 /// Frozen atoms (`frozen[i] != 0`) get zero force after every evaluation — LAMMPS's
 /// `fix setforce 0 0 0` on a group — so they never move, but they still act on the others
 /// (and enter E and 3N as in LAMMPS). The box is fixed (no `fix box/relax`).
@@ -169,6 +172,16 @@ minimize_result minimize(const P& pot, std::span<vec3<double>> positions, std::s
     } else {
         std::vector<vec3<double>> x0(n), g(n), h(n);
         r.reason = detail::linesearch_iterate(s, options, x0, g, h, ecurrent, eprevious, niter);
+        const bool line_search_failed = r.reason == stop_reason::zero_alpha || r.reason == stop_reason::not_downhill ||
+                                        r.reason == stop_reason::zero_quadratic;
+        if (options.fire_fallback && line_search_failed && options.ftol > 0 &&
+            s.fnorm_sqr() >= options.ftol * options.ftol) {
+            r.line_search_reason = r.reason;
+            const std::size_t before = niter;
+            std::vector<vec3<double>> v(n);
+            r.reason = detail::fire_iterate(s, std::span<vec3<double>>(v), types, options, ecurrent, eprevious, niter);
+            r.fallback_iterations = niter - before;
+        }
     }
     // The last evaluation is always of the final positions (a failed line search restores x0
     // with one more evaluation), so LAMMPS's extra energy_force() in Min::run is not needed.

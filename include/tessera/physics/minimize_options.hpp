@@ -91,6 +91,16 @@ struct minimize_options {
     bool normalize_energy = false;        ///< LAMMPS thermo_modify norm (yes in lj units)
     double skin = 0.3;                    ///< neighbour skin (lj default 0.3 σ; metal 2.0 Å)
     fire_options fire{};
+    /// Not LAMMPS: when sd/cg stop on a line-search failure ("linesearch alpha is zero", "search
+    /// direction is not downhill", "quadratic factors are zero") while ‖F‖₂ is still above ftol,
+    /// go on with FIRE (these `fire` settings, its own max_iterations) from where the line search
+    /// stopped — what LAMMPS users script as `min_style cg; minimize; min_style fire; minimize`.
+    /// Why: the line search compares energies, and near a mechanical instability (an AQS step
+    /// just past a saddle-node, where frozen-atom analysis works) the energy changes of a step
+    /// fall below the rounding of the total energy; cg then stops at forces 100× above ftol
+    /// *before the event*, which a frozen-atom analysis would read as "freezing stopped the event".
+    /// FIRE uses forces only. Needs ftol > 0; `minimize_result::fallback_iterations` says if it ran.
+    bool fire_fallback = false;
 };
 
 struct minimize_result {
@@ -102,6 +112,8 @@ struct minimize_result {
     double initial_force_norm = 0, final_force_norm = 0;  ///< ‖F‖₂ over 3N components (frozen zeroed)
     double initial_force_max = 0, final_force_max = 0;    ///< max |F_i,a| ("max component")
     std::size_t neighbor_rebuilds = 0;
+    std::size_t fallback_iterations = 0;  ///< FIRE iterations after a line-search failure (fire_fallback)
+    stop_reason line_search_reason = stop_reason::max_iterations;  ///< sd/cg's own stop when the fallback ran
 
     /// True for the two tolerance criteria; false for max iterations/evaluations and failures.
     bool converged() const noexcept {
