@@ -184,13 +184,16 @@ void register_barriers(CLI::App& app, std::function<int()>& action) {
         ->check(positive_number());
     sub->add_option("--force-criterion", o->criterion,
                     "saddle force test: norm (the 3N 2-norm, default: the paper's max-atom accepts flat points that are "
-                    "not saddles on CuZr), max-atom (seed 003's 'maximum force') or max-component (ARTn-plugin)")
+                    "not saddles on CuZr), max-atom (the IGD paper's 'maximum force') or max-component (ARTn-plugin)")
         ->check(CLI::IsMember({"norm", "max-atom", "max-component"}));
     sub->add_option("--frame", o->frame_index, "which frame of INPUT to use (default 0)");
     add_precision_option(sub, o->precision);
     add_overwrite_option(sub, o->overwrite);
     add_examples(sub, {"tessera barriers is.dump -o dq.dump --pair-style eam/fs --pair-coeff '* * CuZr_mm.eam.fs Cu Zr' "
-                       "--atoms 1,2,3 --threads 2"});
+                       "--atoms 1,2,3 --threads 2",
+                       "tessera barriers ka_is.dump -o dq.dump --pair-style 'lj/cut 2.5' --pair-coeff '1 1 1.0 1.0 2.5' "
+                       "--pair-coeff '1 2 1.5 0.8 2.0' --pair-coeff '2 2 0.5 0.88 2.2' --pair-modify 'shift yes' "
+                       "--searches-per-atom 8 --seed 3"});
     sub->callback([o, &action] { action = [o] { return run_barriers(*o); }; });
 }
 

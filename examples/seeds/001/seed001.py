@@ -254,8 +254,8 @@ if ratio > 1:
         dump, csv = out(f"aqs_fine_{e + 1}.dump"), out(f"aqs_fine_{e + 1}.csv")
         if not (a.reuse and os.path.exists(dump) and os.path.exists(csv)):
             tessera("aqs", ev["before"][0], "--frame", ev["before"][1], "-o", dump, "--csv", csv, *POT,
-                    "--shear", a.shear, "--strain-step", a.fine_step, "--steps", ratio,
-                    "--stress-drop", a.stress_drop * 10, "--min-style", a.min_style, "--ftol", a.ftol)
+                    "--shear", a.shear, "--strain-step", a.fine_step, "--steps", 2 * ratio,
+                    "--stress-drop", a.stress_drop * 10, "--min-style", a.frozen_min_style, "--ftol", a.ftol)
         d = np.genfromtxt(csv, delimiter=",", names=True)
         hit = [j for j in range(1, len(d)) if d["drop"][j] / 10.0 > a.stress_drop]
         if hit:
@@ -273,29 +273,41 @@ if ratio > 1:
 # instability, the softest-mode atoms do 1e-6 past it; docs/seeds/001.md).
 if a.overshoot > 0:
     for e, ev in enumerate(events):
-        lo, hi = 0.0, ev["step_size"]
         (fb, ib) = ev["before"]
-        hit_dump = None
-        it = 0
-        while hi - lo > a.overshoot:
-            mid = 0.5 * (lo + hi)
-            dump, csv = out(f"bisect_{e + 1}_{it}.dump"), out(f"bisect_{e + 1}_{it}.csv")
-            it += 1
+        runs = []
+
+        def triggers(step):
+            """Relax frame `before` strained by `step` with the frozen-atom minimiser: did the event run?"""
+            k = len(runs)
+            dump, csv = out(f"bisect_{e + 1}_{k}.dump"), out(f"bisect_{e + 1}_{k}.csv")
             if not (a.reuse and os.path.exists(dump) and os.path.exists(csv)):
                 tessera("aqs", fb, "--frame", ib, "-o", dump, "--csv", csv, *POT, "--shear", a.shear,
-                        "--strain-step", mid, "--steps", 1, "--stress-drop", a.stress_drop * 10,
-                        "--min-style", a.min_style, "--ftol", a.ftol)
+                        "--strain-step", step, "--steps", 1, "--stress-drop", a.stress_drop * 10,
+                        "--min-style", a.frozen_min_style, "--ftol", a.ftol)
             d = np.genfromtxt(csv, delimiter=",", names=True)
-            if d["drop"][1] / 10.0 > a.stress_drop:
-                hi, hit_dump = mid, dump
-                ev["drop"] = d["drop"][1] / 10.0
+            runs.append((step, dump, d["drop"][1] / 10.0))
+            return d["drop"][1] / 10.0 > a.stress_drop
+
+        # The same minimiser as the frozen-atom relaxations decides whether the event runs: cg
+        # can jump a basin that still exists, so its AQS step may come before FIRE's event.
+        lo, hi = 0.0, ev["step_size"]
+        doublings = 0
+        while not triggers(hi) and doublings < 4:
+            lo, hi = hi, 2 * hi
+            doublings += 1
+        if runs[-1][2] <= a.stress_drop:
+            log(f"event {e + 1}: {a.frozen_min_style} relaxations see no drop up to a step of {hi:.3g}; kept the AQS step")
+            continue
+        hit = runs[-1]
+        while hi - lo > a.overshoot:
+            mid = 0.5 * (lo + hi)
+            if triggers(mid):
+                hi, hit = mid, runs[-1]
             else:
                 lo = mid
-        if hit_dump:
-            ev.update(after=(hit_dump, 1), step_size=hi)
-        ev["bisected_step"] = hi
-        ev["critical_step_lower"] = lo
-        log(f"event {e + 1}: triggered by a step of {hi:.3g} (not by {lo:.3g}) from the configuration before it")
+        ev.update(after=(hit[1], 1), step_size=hi, drop=hit[2], bisected_step=hi, critical_step_lower=lo)
+        log(f"event {e + 1}: triggered by a step of {hi:.3g} (not by {lo:.3g}) from the configuration before it "
+            f"({a.frozen_min_style})")
 timing["aqs_s"] = round(time.time() - t0, 1)
 log(f"AQS: {len(steps) - 1} steps, events at steps {[ev['step'] for ev in events]}")
 
