@@ -440,7 +440,7 @@ for e, r in enumerate(results):
 ax.set_xlabel(f"applied shear strain {a.shear} (%)")
 ax.set_ylabel("shear stress (MPa)")
 ax.set_title(f"AQS of Cu50Zr50 glass ({len(x_aff) if events else 0} atoms), step {a.strain_step:g}, "
-             f"{a.min_style}; analysed drops circled")
+             f"{a.min_style}; analysed drops circled (frozen-atom relaxations: {a.frozen_min_style})")
 for e, r in enumerate(results):
     d_f, core = r["_d_f"], r["_core"]
     ok = ~np.isnan(d_f)
@@ -465,7 +465,8 @@ for e, r in enumerate(results):
     ax2.set_yscale("log")
     ax2.set_xlabel(f"D²min (Å², cutoff {a.d2min_cutoff:g} Å)")
     ax2.set_ylabel("D_f (Å)")
-    ax2.set_title(f"overlap with top-|core| D²min {r['overlap_d2min']}, |Δσ_vM| {r['overlap_vonmises']}",
+    fmt = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
+    ax2.set_title(f"overlap with top-|core| D²min {fmt(r['overlap_d2min'])}, |Δσ_vM| {fmt(r['overlap_vonmises'])}",
                   fontsize=9)
     ax2.legend(fontsize=7)
 fig.tight_layout()
