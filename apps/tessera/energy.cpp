@@ -11,12 +11,14 @@
 #include "physics_options.hpp"
 #include "subcommands.hpp"
 
+#include <tessera/physics/relaxed_modulus.hpp>
 #include <tessera/physics/shear_modulus.hpp>
 
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -26,6 +28,7 @@ namespace {
 struct energy_options {
     potential_options potential;
     bool shear_modulus = false;
+    bool relaxed_modulus = false;
     int precision = 0;
     int threads = 1;
     std::string input, output, frames;
@@ -46,12 +49,22 @@ int run_energy(const energy_options& o) {
         std::vector<std::array<double, 6>> virial(n);
         force_output<double> result{force, energy, virial};
         std::vector<std::array<double, 3>> modulus;
+        std::optional<relaxed_modulus_result> relaxed;
         std::visit(
             [&](const auto& p) {
                 with_box(f.box, [&](const auto& box) {
                     using B = std::decay_t<decltype(box)>;
                     force_evaluator<std::decay_t<decltype(p)>, B> evaluator(p, skin_of(o.potential));
                     evaluator.evaluate(f.positions(), types, box, result);
+                    if (o.relaxed_modulus) {
+                        if constexpr (std::is_same_v<B, triclinic_box<double>> || std::is_same_v<B, orthogonal_box<double>>) {
+                            relaxed_modulus_options ro;
+                            ro.unit = units_of(o.potential) == "metal" ? ev_per_a3_to_gpa : 1.0;
+                            relaxed = relaxed_shear_modulus(p, f.positions(), types, box, ro);
+                        } else {
+                            throw usage_error("--relaxed-modulus needs a periodic box");
+                        }
+                    }
                     if (o.shear_modulus) {
                         using P = std::decay_t<decltype(p)>;
                         if constexpr (std::is_same_v<P, eam_potential>) {
@@ -76,6 +89,19 @@ int run_energy(const energy_options& o) {
             std::vector<double> vm(n);
             von_mises(stress, vm);
             add_result_column(f, true, "von_mises", std::move(vm));
+        }
+        if (relaxed) {
+            static constexpr const char* names[3] = {"mu_xy_relaxed", "mu_xz_relaxed", "mu_yz_relaxed"};
+            for (std::size_t c = 0; c < 3; ++c) {
+                std::vector<double> col(n);
+                for (std::size_t i = 0; i < n; ++i) col[i] = relaxed->atomic[i][c];
+                add_result_column(f, true, names[c], std::move(col));
+            }
+            std::fprintf(stderr,
+                         "tessera energy: frame %zu: shear modulus of the box (%s) xy xz yz: affine %.8g %.8g %.8g, relaxed %.8g "
+                         "%.8g %.8g\n",
+                         index, units_of(o.potential) == "metal" ? "GPa" : "lj units", relaxed->born[0], relaxed->born[1],
+                         relaxed->born[2], relaxed->relaxed[0], relaxed->relaxed[1], relaxed->relaxed[2]);
         }
         if (show_progress) {
             const double volume = with_box(f.box, [](const auto& b) { return double(b.volume()); });
@@ -112,6 +138,10 @@ void register_energy(CLI::App& app, std::function<int()>& action) {
     sub->add_flag("--shear-modulus", o->shear_modulus,
                   "also mu_xy mu_xz mu_yz (atomic shear modulus: affine Born term of the atom's EAM energy per "
                   "strain, GPa) and von_mises (of the stress/atom columns, same units)");
+    sub->add_flag("--relaxed-modulus", o->relaxed_modulus,
+                  "also mu_xy_relaxed mu_xz_relaxed mu_yz_relaxed: the relaxed (non-affine) shear modulus per atom "
+                  "(affine Born term minus the non-affine relaxation, Lutsko; GPa in metal units, V/N per atom; sums to "
+                  "the box's, which is printed); needs a minimum in a periodic box, EAM or lj/cut");
     add_frames_option(sub, o->frames);
     add_precision_option(sub, o->precision);
     add_examples(sub, {"tessera energy glass.dump -o e.dump --pair-style eam/fs --pair-coeff '* * CuZr_mm.eam.fs Cu Zr'",

@@ -402,7 +402,7 @@ TEST_CASE("perfect fcc Cu: no non-affine correction, mu_R = mu_B = C44", "[physi
 // Checks (2) and (3): Σ_i Ω_i μ_R,i = V μ_R (the per-atom virial derivatives sum to Ξ·u, rounding
 // ~1e-13 relative over 2000 atoms), likewise the Born parts; the non-affine correction −Ξ·u/V is
 // negative; the EAM per-atom Born part is atomic_shear_modulus's value bit for bit.
-TEST_CASE("per-atom relaxed moduli sum to the global one; the correction is negative",
+TEST_CASE("per-atom relaxed moduli sum to the global one, the correction is negative",
           "[physics][relaxed_modulus]") {
     const auto c = cuzr_glass();
     const auto eam = cuzr();
