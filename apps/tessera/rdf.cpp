@@ -1,4 +1,4 @@
-// `tessera rdf INPUT -o rdf.csv --rmax R --bins N [--frames A:B:S] [--threads N] [--coord]`
+// `tessera rdf INPUT -o rdf.csv --rmax R --bins N [--centers EXPR] [--frames A:B:S] [--threads N] [--coord]`
 //
 // Total and partial g(r), normalised exactly like LAMMPS `compute rdf N * * 1 1 1 2 … cutoff R`
 // (stats/rdf.hpp), averaged over the selected frames. CSV columns: r (bin centre), g, then
@@ -6,11 +6,14 @@
 // running coordination columns n, n_<a>_<b>. With --sq FILE also the static structure factor
 // S(q) = 1 + 4πρ Σ_k r_k² (g(r_k) − 1) sin(q r_k)/(q r_k) Δr of the total g, ρ the mean N/V of
 // the frames (stats/rdf.hpp, structure_factor_from_rdf; --sq-window lorch damps the truncation
-// ripples with sin(πr/R)/(πr/R)), on q = Q/M, 2Q/M, …, Q: CSV `q,s`.
+// ripples with sin(πr/R)/(πr/R)), on q = Q/M, 2Q/M, …, Q: CSV `q,s`. With --centers EXPR only the
+// atoms the expression selects (per frame) are centres, every atom a neighbour; the partials are
+// then every ordered pair g_<centre type>_<neighbour type> (stats/rdf.hpp).
 #include "common.hpp"
 #include "output.hpp"
 #include "subcommands.hpp"
 
+#include <tessera/core/selection.hpp>
 #include <tessera/io/csv_writer.hpp>
 #include <tessera/stats/rdf.hpp>
 
@@ -29,7 +32,7 @@ namespace tessera::cli {
 namespace {
 
 struct rdf_options {
-    std::string input, output, frames;
+    std::string input, output, frames, centers;
     double rmax = 0;
     std::size_t bins = 100;
     int threads = 0;
@@ -45,6 +48,10 @@ int run_rdf(const rdf_options& o) {
     if (!o.sq_output.empty()) sq_file.emplace(o.sq_output, std::vector<std::string>{o.input, o.output}, "--sq");
     if (file.is_stdout() && sq_file && sq_file->is_stdout()) throw usage_error("-o and --sq cannot both be stdout");
     run_report report("rdf");
+    const selection centres = parse_selection(o.centers);
+    const bool subset = !o.centers.empty();
+    std::vector<unsigned char> mask;
+    std::size_t centre_total = 0;
     std::vector<std::array<double, 3>> positions;
     std::vector<int> types;
     std::optional<rdf_accumulator> acc;
@@ -56,7 +63,20 @@ int run_rdf(const rdf_options& o) {
         if (f.has_column("type")) types = f.types();
         if (!acc) {
             ntypes = types.empty() ? 0 : *std::max_element(types.begin(), types.end());
-            acc.emplace(o.rmax, o.bins, ntypes);
+            acc.emplace(o.rmax, o.bins, ntypes, subset ? rdf_pairs::ordered : rdf_pairs::unordered);
+        }
+        if (subset) {
+            try {
+                centres.evaluate(f, mask);
+            } catch (const error& e) {
+                throw usage_error("--centers: ", e.what());
+            }
+            std::size_t count = 0;
+            for (const unsigned char m : mask) count += m ? 1 : 0;
+            if (count == 0)
+                throw error(o.input + ": frame " + std::to_string(index) + " (timestep " + std::to_string(f.timestep) +
+                            "): --centers '" + o.centers + "' selects no atom");
+            centre_total += count;
         }
         particle_properties props;
         props.types = types;
@@ -66,7 +86,8 @@ int run_rdf(const rdf_options& o) {
                 if (!(b.volume() > 0) || !std::isfinite(double(b.volume())))
                     throw error(o.input + ": frame " + std::to_string(index) + " (timestep " +
                                 std::to_string(f.timestep) + ") has no finite box; g(r) needs a volume");
-                acc->add_frame(positions, b, props, openmp_policy{o.threads});
+                acc->add_frame(positions, b, props, openmp_policy{o.threads},
+                               subset ? std::span<const unsigned char>(mask) : std::span<const unsigned char>());
                 density_sum += double(positions.size()) / double(b.volume());
             },
             f.box);
@@ -98,6 +119,9 @@ int run_rdf(const rdf_options& o) {
         sq_file->commit();
     }
     file.commit();
+    if (subset && show_progress)
+        std::fprintf(file.is_stdout() ? stderr : stdout, "tessera rdf: --centers selected %zu atoms over %zu frames\n",
+                     centre_total, t.frames);
     report.done({&file, sq_file ? &*sq_file : nullptr});
     return 0;
 }
@@ -111,6 +135,10 @@ void register_rdf(CLI::App& app, std::function<int()>& action) {
     sub->add_option("-o,--output", opts->output, "output CSV (-: stdout): r,g,g_1_1,g_1_2,...")->required();
     sub->add_option("--rmax", opts->rmax, "outer edge of the last bin")->required()->check(positive_number());
     sub->add_option("--bins", opts->bins, "number of bins (default 100)")->check(positive_number());
+    sub->add_option("--centers,--centres", opts->centers,
+                    "only the atoms this selection expression picks (per frame) are centres; every atom stays a "
+                    "neighbour; partial columns become every ordered pair g_<centre type>_<neighbour type> "
+                    "(e.g. 'igd_top==1', 'type==1 && csp>4'; docs/cli.md, 'Selections')");
     add_frames_option(sub, opts->frames);
     add_threads_option(sub, opts->threads);
     sub->add_flag("--running-coord,--coord", opts->coord,
@@ -125,7 +153,8 @@ void register_rdf(CLI::App& app, std::function<int()>& action) {
     qmax->needs(sq);
     add_examples(sub, {
                      "tessera rdf glass.dump -o rdf.csv --rmax 8 --bins 160",
-                     "tessera rdf glass.dump -o rdf.csv --rmax 12 --sq sq.csv --qmax 12 --sq-window lorch --frames -10:"});
+                     "tessera rdf glass.dump -o rdf.csv --rmax 12 --sq sq.csv --qmax 12 --sq-window lorch --frames -10:",
+                     "tessera rdf glass.dump -o rdf_zr_centres.csv --rmax 8 --centers 'type==2'"});
     sub->callback([opts, &action] { action = [opts] { return run_rdf(*opts); }; });
 }
 

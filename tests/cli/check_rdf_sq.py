@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""End-to-end test of `tessera rdf --sq` and `tessera compute --local-rdf`: S(q) of the total g(r) of a Cu-Zr glass made by LAMMPS
+"""End-to-end test of `tessera rdf --sq`, `tessera rdf --centers` and `tessera compute --local-rdf`: S(q) of the total g(r) of a Cu-Zr glass made by LAMMPS
 (tests/reference/cuzr_glass_ref.dump, 2000 atoms, 3 frames) against the same quadrature in NumPy
 from the g(r) the command wrote (S = 1 + 4 pi rho sum r^2 (g-1) sinc(qr) dr, rho = mean N/V),
 with and without the Lorch window; 1e-12 relative (+1e-12 absolute: S near its zeros). Physics:
@@ -78,6 +78,50 @@ for i in range(n):
     got = rows[i, [names.index(f"gloc_{k}") for k in range(5)]]
     worst = max(worst, float(np.max(np.abs(got - want) / (np.abs(want) + 1e-300))))
 check(worst < 1e-12, f"gloc == NumPy for all {n} atoms and 5 radii (worst relative {worst:.1e})")
+
+# --centers: g(r) around a subset of centre atoms (every atom a neighbour), ordered partials g_<a>_<b>, against
+# NumPy/SciPy pair counts on frame 0 (orthogonal periodic box, r_max below half the box: one image per pair).
+from scipy.spatial import cKDTree  # noqa: E402
+
+n0 = int(lines[3])
+lo = np.array([float(lines[5 + a].split()[0]) for a in range(3)])
+ln = np.array([float(lines[5 + a].split()[1]) for a in range(3)]) - lo
+head = lines[8].split()[2:]
+tab = np.array([[float(v) for v in lines[9 + k].split()] for k in range(n0)])
+x = np.mod(tab[:, [head.index(c) for c in ("x", "y", "z")]] - lo, ln)
+x[x >= ln] = 0.0
+typ = tab[:, head.index("type")].astype(int)
+expr, rmax_c, bins_c = "type==2 || x < 12", 6.0, 60
+centre = (typ == 2) | (tab[:, head.index("x")] < 12)
+g_sub = os.path.join(work, "g_centres.csv")
+r = subprocess.run([exe, "rdf", src, "-o", g_sub, "--rmax", str(rmax_c), "--bins", str(bins_c), "--frames", "0",
+                    "--centers", expr], capture_output=True, text=True)
+check(r.returncode == 0, f"tessera rdf --centers '{expr}' runs ({r.stderr.strip()[:120]})")
+if r.returncode == 0:
+    with open(g_sub) as f:
+        names = f.readline().strip().split(",")
+    got = np.loadtxt(g_sub, delimiter=",", skiprows=1)
+    check(names == ["r", "g", "g_1_1", "g_1_2", "g_2_1", "g_2_2"], f"--centers columns are the ordered pairs ({names})")
+    pairs = cKDTree(x, boxsize=ln).query_pairs(rmax_c, output_type="ndarray")
+    d = x[pairs[:, 0]] - x[pairs[:, 1]]
+    d -= ln * np.round(d / ln)
+    rr = np.sqrt((d * d).sum(axis=1))
+    dr = rmax_c / bins_c
+    k = np.floor(rr / dr).astype(int)
+    keep = k < bins_c
+    shell = 4 / 3 * np.pi * ((np.arange(1, bins_c + 1) * dr) ** 3 - (np.arange(bins_c) * dr) ** 3) / np.prod(ln)
+    worst = 0.0
+    for col, (a, b) in enumerate([(0, 0), (1, 1), (1, 2), (2, 1), (2, 2)]):
+        h = np.zeros(bins_c)
+        for i_end, j_end in ((0, 1), (1, 0)):   # each unordered pair, from either end that is a centre
+            ci, cj = pairs[keep, i_end], pairs[keep, j_end]
+            m = centre[ci] & ((typ[ci] == a) & (typ[cj] == b) if a else True)
+            np.add.at(h, k[keep][m], 1)
+        n_c = centre.sum() if not a else (centre & (typ == a)).sum()
+        others = n0 - 1 if not a else (typ == b).sum() - (a == b)
+        want = h / (n_c * others * shell)
+        worst = max(worst, float(np.max(np.abs(got[:, 1 + col] - want) / (np.abs(want) + 1e-300))))
+    check(worst < 1e-12, f"--centers g, g_a_b == NumPy pair counts, {centre.sum()} centres (worst relative {worst:.1e})")
 
 r = subprocess.run([exe, "rdf", src, "-o", os.path.join(work, "g.csv"), "--rmax", "15", "--sq", "x.csv"],
                    capture_output=True, text=True)

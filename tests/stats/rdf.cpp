@@ -216,3 +216,105 @@ TEST_CASE("rdf: the smoothed local g_i(r) integrates to the neighbour count", "[
     for (std::size_t k = 0; k < r.size(); ++k) n += 4 * M_PI * rho * r[k] * r[k] * g[k] * 0.001;
     CHECK(n == Approx(3.0).epsilon(1e-9));
 }
+
+namespace {
+// O(N²) g(r) around a centre subset, written from the definition (stats/rdf.hpp): for every centre i
+// of type a and every other atom j of type b, every periodic image within r_max, bin ⌊r/Δr⌋;
+// g_ab(k) = H_ab(k) / (N_a^C (N_b − δ_ab) V_k / V); total: N^C (N − 1). Orthogonal box, r_max < L.
+std::vector<std::vector<double>> brute_subset_rdf(const points& x, const std::vector<int>& type,
+                                                  const std::vector<unsigned char>& centre, const std::array<double, 3>& len,
+                                                  double rmax, std::size_t bins) {
+    const std::size_t n = x.size();
+    std::vector<std::vector<double>> h(5, std::vector<double>(bins, 0.0));  // total, 11, 12, 21, 22
+    const double dr = rmax / double(bins);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!centre[i]) continue;
+        for (std::size_t j = 0; j < n; ++j)
+            for (int sx = -1; sx <= 1; ++sx)
+                for (int sy = -1; sy <= 1; ++sy)
+                    for (int sz = -1; sz <= 1; ++sz) {
+                        if (i == j && sx == 0 && sy == 0 && sz == 0) continue;
+                        const double dx = x[j][0] - x[i][0] + sx * len[0], dy = x[j][1] - x[i][1] + sy * len[1],
+                                     dz = x[j][2] - x[i][2] + sz * len[2];
+                        const double r = std::sqrt(dx * dx + dy * dy + dz * dz);
+                        const auto k = std::size_t(r / dr);
+                        if (k >= bins) continue;
+                        h[0][k] += 1;
+                        h[1 + std::size_t(type[i] - 1) * 2 + std::size_t(type[j] - 1)][k] += 1;
+                    }
+    }
+    double nc[3] = {0, 0, 0}, nt[3] = {0, 0, 0};
+    for (std::size_t i = 0; i < n; ++i) {
+        nt[type[i]] += 1;
+        if (centre[i]) nc[type[i]] += 1, nc[0] += 1;
+    }
+    const double volume = len[0] * len[1] * len[2];
+    for (std::size_t c = 0; c < 5; ++c)
+        for (std::size_t k = 0; k < bins; ++k) {
+            const double shell = 4.0 / 3.0 * M_PI * (std::pow((k + 1) * dr, 3) - std::pow(k * dr, 3)) / volume;
+            const int a = c == 0 ? 0 : int(c - 1) / 2 + 1, b = c == 0 ? 0 : int(c - 1) % 2 + 1;
+            const double centres = c == 0 ? nc[0] : nc[a];
+            const double others = c == 0 ? double(n) - 1 : nt[b] - (a == b ? 1 : 0);
+            h[c][k] = centres > 0 ? h[c][k] / (centres * others * shell) : 0.0;
+        }
+    return h;
+}
+}  // namespace
+
+TEST_CASE("rdf: g(r) around a centre subset equals the O(N^2) definition, and complements add up", "[rdf][subset]") {
+    lammps_dump_reader reader(radial_dir + "cuzr_small.dump");
+    frame f;
+    REQUIRE(reader.next(f));
+    const auto pos = f.positions();
+    const auto types = f.types();
+    const auto* ob = std::get_if<orthogonal_box<double>>(&f.box);
+    REQUIRE(ob != nullptr);
+    const std::array<double, 3> len{ob->hi().x - ob->lo().x, ob->hi().y - ob->lo().y, ob->hi().z - ob->lo().z};
+    const double rmax = 0.45 * std::min({len[0], len[1], len[2]});
+    const std::size_t bins = 60;
+    // A subset that mixes both types and is not spatially uniform: atoms in the lower half along x,
+    // plus every third atom.
+    std::vector<unsigned char> centre(pos.size()), other(pos.size());
+    for (std::size_t i = 0; i < pos.size(); ++i) {
+        centre[i] = (pos[i][0] - ob->lo().x < 0.5 * len[0]) || i % 3 == 0;
+        other[i] = !centre[i];
+    }
+    rdf_accumulator sub(rmax, bins, 2, rdf_pairs::ordered), rest(rmax, bins, 2, rdf_pairs::ordered),
+        all(rmax, bins, 2, rdf_pairs::ordered), plain(rmax, bins, 2);
+    sub.add_frame(pos, *ob, {.types = types}, openmp_policy{2}, centre);
+    rest.add_frame(pos, *ob, {.types = types}, serial_policy{}, other);
+    all.add_frame(pos, *ob, {.types = types});
+    plain.add_frame(pos, *ob, {.types = types});
+    const auto ts = sub.result(), tr = rest.result(), ta = all.result(), tp = plain.result();
+    REQUIRE(ts.names == std::vector<std::string>{"g", "g_1_1", "g_1_2", "g_2_1", "g_2_2"});
+    const auto ref = brute_subset_rdf(pos, types, centre, len, rmax, bins);
+    double nc = 0, n1c = 0, n2c = 0, n1 = 0, n2 = 0;
+    for (std::size_t i = 0; i < pos.size(); ++i) {
+        (types[i] == 1 ? n1 : n2) += 1;
+        if (centre[i]) nc += 1, (types[i] == 1 ? n1c : n2c) += 1;
+    }
+    const double n = double(pos.size());
+    for (std::size_t k = 0; k < bins; ++k) {
+        // Counts are exact integers in both codes; the normalisations are the same products in another
+        // order: agreement to rounding, 1e-13 relative.
+        for (std::size_t c = 0; c < 5; ++c) {
+            INFO("bin " << k << " column " << ts.names[c]);
+            CHECK(ts.g[c][k] == Approx(ref[c][k]).epsilon(1e-13).margin(1e-300));
+        }
+        // All atoms as centres: the ordered table's a <= b columns are the unordered (LAMMPS) table exactly.
+        CHECK(ta.g[0][k] == tp.g[0][k]);
+        CHECK(ta.g[1][k] == tp.g[1][k]);
+        CHECK(ta.g[2][k] == tp.g[2][k]);
+        CHECK(ta.g[4][k] == tp.g[3][k]);
+        CHECK(ta.g[3][k] == Approx(tp.g[2][k]).epsilon(1e-13));  // g_21 = g_12: the same pairs from the other end
+        // A subset and its complement partition the centres: N^C g^C + N^C' g^C' = N g (total), and per centre type.
+        CHECK(nc * ts.g[0][k] + (n - nc) * tr.g[0][k] == Approx(n * ta.g[0][k]).epsilon(1e-13).margin(1e-12));
+        CHECK(n1c * ts.g[2][k] + (n1 - n1c) * tr.g[2][k] == Approx(n1 * ta.g[2][k]).epsilon(1e-13).margin(1e-12));
+        CHECK(n2c * ts.g[3][k] + (n2 - n2c) * tr.g[3][k] == Approx(n2 * ta.g[3][k]).epsilon(1e-13).margin(1e-12));
+    }
+    // Wrong mask length, and partials around a subset without ordered pairs, are errors.
+    std::vector<unsigned char> short_mask(pos.size() - 1, 1);
+    rdf_accumulator bad(rmax, bins, 2, rdf_pairs::ordered), unordered(rmax, bins, 2);
+    CHECK_THROWS_AS(bad.add_frame(pos, *ob, {.types = types}, serial_policy{}, short_mask), error);
+    CHECK_THROWS_AS(unordered.add_frame(pos, *ob, {.types = types}, serial_policy{}, centre), error);
+}

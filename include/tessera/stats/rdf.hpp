@@ -15,6 +15,14 @@
 /// sum \f$ n_{ab}(r_k) = \sum_{k' \le k} g_{ab}(r_{k'})\, n_{ab} V_{k'}/V \f$. Frames are averaged
 /// by averaging g and the coordination column (as `fix ave/time` does with compute rdf).
 ///
+/// **g(r) around a subset of centre atoms** (seed 003: the partial RDFs of the 10 % of atoms with
+/// the highest and lowest IGD): only centres i in the subset C are histogrammed, against every atom
+/// as a neighbour, and the same normalisation holds with N_a → N_a^C, the number of centres of
+/// type a (n_ab = N_b − δ_ab still: a centre never counts itself) — LAMMPS's compute rdf with the
+/// centres as the `I` group. Without symmetry between the two ends, the partials are the ordered
+/// pairs: g_ab for every centre type a and neighbour type b (construct with `rdf_pairs::ordered`).
+/// With C = all atoms, g_ab(ordered) = g_ab of the unordered table for a ≤ b.
+///
 /// **Per-atom smoothed g_i(r)** (Piaggi & Parrinello, J. Chem. Phys. 147, 114112 (2017)):
 /// \f[ g_i(r) = \frac{1}{4\pi\rho r^2} \sum_{j} \frac{1}{\sqrt{2\pi}\sigma}
 ///     e^{-(r - r_{ij})^2 / (2\sigma^2)} \f] — see local_rdf and descriptors/pair_entropy.hpp.
@@ -43,13 +51,19 @@
 #include <complex>
 #include <cstddef>
 #include <numbers>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
 
 namespace tessera {
 
-/// g(r) averaged over frames: column 0 total, then one column per type pair a <= b.
+/// Which partial columns an rdf_accumulator makes: type pairs a <= b (LAMMPS's `1 1 1 2 …`), or
+/// every ordered (centre a, neighbour b) pair, which a centre subset needs (file comment).
+enum class rdf_pairs { unordered, ordered };
+
+/// g(r) averaged over frames: column 0 total, then one column per type pair a <= b (or every
+/// ordered pair, centre type first).
 struct rdf_table {
     std::vector<double> r;                   ///< bin centres
     std::vector<std::string> names;          ///< "g", "g_1_1", "g_1_2", …
@@ -61,8 +75,10 @@ struct rdf_table {
 /// Accumulates g(r) over frames (LAMMPS compute rdf normalisation, see file comment).
 class rdf_accumulator {
 public:
-    /// r_max: outer edge of the last bin; bins: number of bins; ntypes: 0 for the total only.
-    rdf_accumulator(double rmax, std::size_t bins, int ntypes = 0) : rmax_(rmax), bins_(bins), ntypes_(ntypes) {
+    /// r_max: outer edge of the last bin; bins: number of bins; ntypes: 0 for the total only;
+    /// pairs: the partial columns (rdf_pairs::ordered for a centre subset).
+    rdf_accumulator(double rmax, std::size_t bins, int ntypes = 0, rdf_pairs pairs = rdf_pairs::unordered)
+        : rmax_(rmax), bins_(bins), ntypes_(ntypes), ordered_(pairs == rdf_pairs::ordered) {
         if (!(rmax > 0) || !std::isfinite(rmax)) throw error("rdf: r_max must be positive and finite");
         if (bins == 0) throw error("rdf: the number of bins must be at least 1");
         if (ntypes < 0) throw error("rdf: ntypes must be >= 0");
@@ -74,7 +90,10 @@ public:
 
     double rmax() const noexcept { return rmax_; }
     std::size_t bins() const noexcept { return bins_; }
-    std::size_t npairs() const noexcept { return std::size_t(ntypes_) * std::size_t(ntypes_ + 1) / 2; }
+    std::size_t npairs() const noexcept {
+        const std::size_t nt = std::size_t(ntypes_);
+        return ordered_ ? nt * nt : nt * (nt + 1) / 2;
+    }
 
     /// Adds one frame from a full neighbour list with radius >= r_max (rows = the counted
     /// particles); `volume` is the cell volume.
@@ -105,11 +124,18 @@ public:
     /// Adds one frame (all particles counted, or the first n_local): pairs are histogrammed
     /// straight from a cell-list traversal, without storing a neighbour list (the same pairs and
     /// distances as a ball{r_max} query; counts are exact, so any policy gives the same result).
+    /// `centres`: empty (every counted particle is a centre) or one flag per counted particle,
+    /// nonzero for the centres of a subset g(r) (file comment; every particle stays a neighbour).
     template <particle_storage S, box B, class Policy = serial_policy>
-    void add_frame(const S& particles, const B& bx, const particle_properties& props = {}, Policy policy = {}) {
+    void add_frame(const S& particles, const B& bx, const particle_properties& props = {}, Policy policy = {},
+                   std::span<const unsigned char> centres = {}) {
         const particle_properties p = props.resolved(tessera::size(particles));
         const double volume = double(bx.volume());
         check_frame(p, volume);
+        if (!centres.empty() && centres.size() != p.n_local)
+            throw error("rdf: ", centres.size(), " centre flags for ", p.n_local, " particles");
+        if (!centres.empty() && ntypes_ > 0 && !ordered_)
+            throw error("rdf: partial g(r) around a centre subset need rdf_pairs::ordered (the two ends differ)");
         cell_list<double> cells;
         detail::bin_for_query(cells, particles, bx, ball{rmax_});
         const std::size_t n = p.n_local;
@@ -122,6 +148,7 @@ public:
         detail::for_each_chunk(policy, n, chunk, [&](std::size_t c, std::size_t b, std::size_t e) {
             double* const hist = part.data() + c * width;
             for (std::size_t i = b; i < e; ++i) {
+                if (!centres.empty() && !centres[i]) continue;
                 double* const own = typed ? hist + (1 + std::size_t(p.types[i] - 1) * nt - 1) * bins_ : nullptr;
                 cells.for_each_within(cells.wrapped_position(i), radius, i, [&](std::size_t j, const vec3<double>&, double r2) {
                     const auto bin = static_cast<std::size_t>(std::sqrt(r2) * delrinv);
@@ -134,7 +161,7 @@ public:
         std::vector<double> hist(width, 0.0);
         for (std::size_t off = 0; off < part.size(); off += width)
             for (std::size_t k = 0; k < width; ++k) hist[k] += part[off + k];
-        finish_frame(hist, p, n, volume);
+        finish_frame(hist, p, n, volume, centres);
     }
 
     /// The frame average so far.
@@ -145,7 +172,8 @@ public:
         for (std::size_t k = 0; k < bins_; ++k) t.r[k] = (double(k) + 0.5) * delr_;
         t.names.push_back("g");
         for (int a = 1; a <= ntypes_; ++a)
-            for (int b = a; b <= ntypes_; ++b) t.names.push_back("g_" + std::to_string(a) + "_" + std::to_string(b));
+            for (int b = ordered_ ? 1 : a; b <= ntypes_; ++b)
+                t.names.push_back("g_" + std::to_string(a) + "_" + std::to_string(b));
         const double inv = frames_ ? 1.0 / double(frames_) : 0.0;
         t.g = gsum_;
         t.coord = csum_;
@@ -166,12 +194,21 @@ private:
         }
     }
 
-    /// Normalises one frame's histograms (layout of add_frame) and adds them to the sums.
-    void finish_frame(const std::vector<double>& hist, const particle_properties& props, std::size_t n, double volume) {
+    /// Normalises one frame's histograms (layout of add_frame) and adds them to the sums. Centre
+    /// counts (N_a^C) divide, neighbour counts (N_b) set the density (file comment).
+    void finish_frame(const std::vector<double>& hist, const particle_properties& props, std::size_t n, double volume,
+                      std::span<const unsigned char> centres = {}) {
         const std::size_t nt = std::size_t(ntypes_);
-        std::vector<double> typecount(nt + 1, 0.0);
-        if (ntypes_ > 0)
-            for (std::size_t i = 0; i < n; ++i) typecount[std::size_t(props.types[i])] += 1;
+        std::vector<double> typecount(nt + 1, 0.0), centrecount(nt + 1, 0.0);
+        double ncentres = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const bool centre = centres.empty() || centres[i];
+            ncentres += centre ? 1.0 : 0.0;
+            if (ntypes_ > 0) {
+                typecount[std::size_t(props.types[i])] += 1;
+                centrecount[std::size_t(props.types[i])] += centre ? 1.0 : 0.0;
+            }
+        }
         const double constant = 4.0 * std::numbers::pi / (3.0 * volume);
         auto normalise = [&](const double* h, double icount, double jcount, double duplicates, std::size_t col) {
             const double normfac = icount > 0 ? jcount - duplicates / icount : 0.0;
@@ -186,18 +223,21 @@ private:
                 csum_[col][k] += ncoord;
             }
         };
-        normalise(hist.data(), double(n), double(n), double(n), 0);
+        // LAMMPS's duplicates term: centres that are also neighbours of their own column (each
+        // excludes itself), so normfac = N_b − δ_ab.
+        normalise(hist.data(), ncentres, double(n), ncentres, 0);
         std::size_t col = 1;
         for (std::size_t a = 1; a <= nt; ++a)
-            for (std::size_t b = a; b <= nt; ++b, ++col)
-                normalise(hist.data() + (1 + (a - 1) * nt + (b - 1)) * bins_, typecount[a], typecount[b],
-                          a == b ? typecount[a] : 0.0, col);
+            for (std::size_t b = ordered_ ? 1 : a; b <= nt; ++b, ++col)
+                normalise(hist.data() + (1 + (a - 1) * nt + (b - 1)) * bins_, centrecount[a], typecount[b],
+                          a == b ? centrecount[a] : 0.0, col);
         ++frames_;
     }
 
     double rmax_;
     std::size_t bins_;
     int ntypes_;
+    bool ordered_ = false;
     double delr_ = 0;
     std::size_t frames_ = 0;
     std::vector<std::vector<double>> gsum_, csum_;
