@@ -34,6 +34,7 @@
 /// stz_core labels: 0 = not core, 1 = primary core, 2 = secondary core.
 
 #include <tessera/core/error.hpp>
+#include <tessera/core/worker_threads.hpp>
 #include <tessera/core/vec.hpp>
 #include <tessera/physics/deform.hpp>
 #include <tessera/physics/engine.hpp>
@@ -41,11 +42,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <exception>
 #include <limits>
-#include <mutex>
 #include <span>
-#include <thread>
 #include <vector>
 
 namespace tessera {
@@ -104,35 +102,19 @@ frozen_atom_result frozen_atom_analysis(const E& engine, std::span<const vec3<do
     // Workers take atoms in a fixed interleaved order (worker w: atoms w, w+T, ...); each result
     // depends only on its atom, so the assignment only balances the load.
     const unsigned workers = std::max(1u, std::min<unsigned>(opt.threads, unsigned(atoms.size())));
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    auto work = [&](unsigned w) {
-        try {
-            E e = engine;
-            std::vector<vec3<double>> x(n);
-            std::vector<unsigned char> frozen(n, 0);
-            for (std::size_t j = w; j < atoms.size(); j += workers) {
-                const std::size_t k = atoms[j];
-                std::copy(affine.begin(), affine.end(), x.begin());
-                frozen[k] = 1;
-                r.relax[k] = e.relax(x, r.strained_box, frozen);
-                frozen[k] = 0;
-                r.d_f[k] = total_displacement(x, affine);
-            }
-        } catch (...) {
-            const std::lock_guard<std::mutex> lock(failure_mutex);
-            if (!failure) failure = std::current_exception();
+    run_workers(workers, [&](unsigned w) {
+        E e = engine;
+        std::vector<vec3<double>> x(n);
+        std::vector<unsigned char> frozen(n, 0);
+        for (std::size_t j = w; j < atoms.size(); j += workers) {
+            const std::size_t k = atoms[j];
+            std::copy(affine.begin(), affine.end(), x.begin());
+            frozen[k] = 1;
+            r.relax[k] = e.relax(x, r.strained_box, frozen);
+            frozen[k] = 0;
+            r.d_f[k] = total_displacement(x, affine);
         }
-    };
-    if (workers == 1) {
-        work(0);
-    } else {
-        std::vector<std::thread> pool;
-        pool.reserve(workers);
-        for (unsigned w = 0; w < workers; ++w) pool.emplace_back(work, w);
-        for (auto& t : pool) t.join();
-    }
-    if (failure) std::rethrow_exception(failure);
+    });
     return r;
 }
 

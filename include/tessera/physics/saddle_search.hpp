@@ -89,6 +89,7 @@
 
 #include <tessera/core/box.hpp>
 #include <tessera/core/error.hpp>
+#include <tessera/core/worker_threads.hpp>
 #include <tessera/core/vec.hpp>
 #include <tessera/physics/detail/lanczos.hpp>
 #include <tessera/physics/hessian.hpp>
@@ -99,14 +100,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <exception>
 #include <limits>
-#include <mutex>
 #include <numbers>
 #include <random>
 #include <span>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 namespace tessera {
@@ -585,50 +583,36 @@ activation_result activation_barriers(const P& pot, std::span<const vec3<double>
     activation_result res;
     res.atoms.resize(n);
     const unsigned workers = std::max(1u, std::min<unsigned>(opt.threads, unsigned(atoms.size())));
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    auto work = [&](unsigned w) {
-        try {
-            std::vector<std::vector<vec3<double>>> kept;  // saddles of the current atom, for duplicates
-            std::vector<double> kept_energy;
-            for (std::size_t j = w; j < atoms.size(); j += workers) {
-                const std::size_t a = atoms[j];
-                const auto id = std::uint64_t(ids.empty() ? static_cast<long long>(a) : ids[a]);
-                atom_barriers& out = res.atoms[a];
-                out.searches.resize(opt.searches_per_atom);
-                kept.clear();
-                kept_energy.clear();
-                for (std::size_t s = 0; s < opt.searches_per_atom; ++s) {
-                    saddle_search_result r =
-                        saddle_search(pot, x0, types, bx, a, saddle_search_seed(opt.seed, id, s), opt.search);
-                    saddle_record& rec = out.searches[s];
-                    rec = {r.status, r.barrier, r.saddle_energy, r.final_energy, r.eigenvalue,
-                           r.saddle_displacement, r.final_displacement, r.evaluations, false};
-                    if (!r.converged() || !(r.barrier > opt.min_barrier)) continue;
-                    for (std::size_t k = 0; k < kept.size() && !rec.duplicate; ++k)
-                        rec.duplicate = std::fabs(kept_energy[k] - r.saddle_energy) < opt.same_saddle_energy &&
-                                        max_atom_distance<B>(kept[k], r.saddle, bx) < opt.same_saddle_distance;
-                    if (rec.duplicate) continue;
-                    kept.push_back(std::move(r.saddle));
-                    kept_energy.push_back(r.saddle_energy);
-                    out.barriers.push_back(r.barrier);
-                }
-                std::sort(out.barriers.begin(), out.barriers.end());
+    // Worker w searches atoms j = w, w + T, …; each atom's result goes to its own slot
+    // (core/worker_threads.hpp), so the results do not depend on T.
+    run_workers(workers, [&](unsigned w) {
+        std::vector<std::vector<vec3<double>>> kept;  // saddles of the current atom, for duplicates
+        std::vector<double> kept_energy;
+        for (std::size_t j = w; j < atoms.size(); j += workers) {
+            const std::size_t a = atoms[j];
+            const auto id = std::uint64_t(ids.empty() ? static_cast<long long>(a) : ids[a]);
+            atom_barriers& out = res.atoms[a];
+            out.searches.resize(opt.searches_per_atom);
+            kept.clear();
+            kept_energy.clear();
+            for (std::size_t s = 0; s < opt.searches_per_atom; ++s) {
+                saddle_search_result r =
+                    saddle_search(pot, x0, types, bx, a, saddle_search_seed(opt.seed, id, s), opt.search);
+                saddle_record& rec = out.searches[s];
+                rec = {r.status, r.barrier, r.saddle_energy, r.final_energy, r.eigenvalue,
+                       r.saddle_displacement, r.final_displacement, r.evaluations, false};
+                if (!r.converged() || !(r.barrier > opt.min_barrier)) continue;
+                for (std::size_t k = 0; k < kept.size() && !rec.duplicate; ++k)
+                    rec.duplicate = std::fabs(kept_energy[k] - r.saddle_energy) < opt.same_saddle_energy &&
+                                    max_atom_distance<B>(kept[k], r.saddle, bx) < opt.same_saddle_distance;
+                if (rec.duplicate) continue;
+                kept.push_back(std::move(r.saddle));
+                kept_energy.push_back(r.saddle_energy);
+                out.barriers.push_back(r.barrier);
             }
-        } catch (...) {
-            const std::lock_guard<std::mutex> lock(failure_mutex);
-            if (!failure) failure = std::current_exception();
+            std::sort(out.barriers.begin(), out.barriers.end());
         }
-    };
-    if (workers == 1) {
-        work(0);
-    } else {
-        std::vector<std::thread> pool;
-        pool.reserve(workers);
-        for (unsigned w = 0; w < workers; ++w) pool.emplace_back(work, w);
-        for (auto& t : pool) t.join();
-    }
-    if (failure) std::rethrow_exception(failure);
+    });
     {
         force_evaluator<P, B> e(pot, opt.search.relax.skin);
         std::vector<vec3<double>> f(n);
