@@ -27,7 +27,7 @@ TEST_CASE("run_workers: interleaved items give the same slots for any worker cou
     for (std::size_t j = 0; j < items; ++j) CHECK(one[j] == double(j * j) + 0.5);
 }
 
-TEST_CASE("run_workers: one worker runs in the calling thread, several on their own", "[core][threads]") {
+TEST_CASE("run_workers: worker 0 runs in the calling thread, the others on their own", "[core][threads]") {
     const auto caller = std::this_thread::get_id();
     std::thread::id seen;
     run_workers(1, [&](unsigned w) {
@@ -35,13 +35,15 @@ TEST_CASE("run_workers: one worker runs in the calling thread, several on their 
         seen = std::this_thread::get_id();
     });
     CHECK(seen == caller);
-    std::atomic<int> calls{0}, off_caller{0};
-    run_workers(4, [&](unsigned) {
+    std::atomic<int> calls{0}, off_caller{0}, zero_on_caller{0};
+    run_workers(4, [&](unsigned w) {
         ++calls;
         if (std::this_thread::get_id() != caller) ++off_caller;
+        if (w == 0 && std::this_thread::get_id() == caller) ++zero_on_caller;
     });
     CHECK(calls == 4);
-    CHECK(off_caller == 4);
+    CHECK(off_caller == 3);
+    CHECK(zero_on_caller == 1);
 }
 
 TEST_CASE("run_workers: the first exception is rethrown after every worker finished", "[core][threads]") {

@@ -31,6 +31,7 @@
 /// machine gives no wall-clock speed-up; one product costs ~14 ms of CPU (memory-bound).
 
 #include <tessera/core/error.hpp>
+#include <tessera/core/worker_threads.hpp>
 #include <tessera/physics/hessian.hpp>
 #include <tessera/physics/vdos.hpp>
 
@@ -41,10 +42,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <numbers>
-#include <exception>
-#include <mutex>
 #include <random>
-#include <thread>
 #include <vector>
 
 namespace tessera {
@@ -150,31 +148,11 @@ inline kpm_vdos kpm_per_atom_vdos(const sparse_hessian& d, const kpm_options& o 
             std::swap(w.t1, w.t2);
         }
     };
-    // Runs body(w) for w in [0, count) on count threads (the calling thread takes w = 0).
-    const auto run_parallel = [](std::size_t count, const auto& body) {
-        if (count == 1) return body(std::size_t(0));
-        std::exception_ptr failure;
-        std::mutex failure_mutex;
-        const auto guarded = [&](std::size_t w) {
-            try {
-                body(w);
-            } catch (...) {
-                const std::lock_guard<std::mutex> lock(failure_mutex);
-                if (!failure) failure = std::current_exception();
-            }
-        };
-        std::vector<std::thread> threads;
-        threads.reserve(count - 1);
-        for (std::size_t w = 1; w < count; ++w) threads.emplace_back(guarded, w);
-        guarded(0);
-        for (auto& t : threads) t.join();
-        if (failure) std::rethrow_exception(failure);
-    };
     for (std::size_t first = 0; first < o.vectors; first += workers) {
         const std::size_t batch = std::min(workers, o.vectors - first);
         for (std::size_t w = 0; w < batch; ++w)  // vector first + w, drawn in vector order
             for (double& x : pool[w].r) x = (rng() & 1) ? 1.0 : -1.0;
-        run_parallel(batch, [&](std::size_t w) { recursion(pool[w]); });
+        run_workers(unsigned(batch), [&](unsigned w) { recursion(pool[w]); });  // core/worker_threads.hpp
         for (std::size_t w = 0; w < batch; ++w)
             for (std::size_t q = 0; q < n * m; ++q) mu[q] += pool[w].mu[q];
     }
@@ -210,7 +188,7 @@ inline kpm_vdos kpm_per_atom_vdos(const sparse_hessian& d, const kpm_options& o 
         jac[b] = 2.0 * nu / (o.frequency_scale * o.frequency_scale) / cb / (std::numbers::pi * std::sqrt(1.0 - x * x));
     }
     const std::size_t eval_workers = std::min<std::size_t>(o.threads, n);
-    run_parallel(eval_workers, [&](std::size_t w) {  // atoms w, w + T, ...: each depends on its moments only
+    run_workers(unsigned(eval_workers), [&](unsigned w) {  // atoms w, w + T, ...: each depends on its moments only
         for (std::size_t i = w; i < n; i += eval_workers)
             for (std::size_t b = 0; b < nb; ++b) {
                 if (!inside[b]) continue;
