@@ -318,12 +318,7 @@ relaxed_modulus_result relaxed_shear_modulus(const P& pot, const S& positions, s
     if (!std::isfinite(options.tolerance) || !(options.tolerance > 0))
         throw error(who, ": CG tolerance must be finite and positive, got ", options.tolerance);
     const auto& vol = options.atomic_volume;
-    if (!vol.empty()) {
-        if (vol.size() != n) throw error(who, ": ", vol.size(), " atomic volumes for ", n, " atoms");
-        for (std::size_t i = 0; i < n; ++i)
-            if (!std::isfinite(vol[i]) || !(vol[i] > 0))
-                throw error(who, ": atomic volume of atom ", i, " is ", vol[i], " (must be finite and > 0)");
-    }
+    detail::check_atomic_volumes(who, vol, n);
     const double V = double(bx.volume());
     if (!(std::isfinite(V) && V > 0)) throw error(who, ": the box volume is ", V);
     for (std::size_t i = 0; i < n; ++i) {

@@ -166,6 +166,17 @@ std::vector<std::array<double, 3>> atomic_shear_curvature(const eam_potential& e
     return out;
 }
 
+namespace detail {
+/// Per-atom volumes Ω_i of a modulus: none (then V/N), or one finite positive value per atom.
+inline void check_atomic_volumes(const char* who, std::span<const double> vol, std::size_t n) {
+    if (vol.empty()) return;
+    if (vol.size() != n) throw error(who, ": ", vol.size(), " atomic volumes for ", n, " atoms");
+    for (std::size_t i = 0; i < n; ++i)
+        if (!std::isfinite(vol[i]) || !(vol[i] > 0))
+            throw error(who, ": atomic volume of atom ", i, " is ", vol[i], " (must be finite and > 0)");
+}
+}  // namespace detail
+
 /// μ_i,xy, μ_i,xz, μ_i,yz = (1/Ω_i) d²E_i/dγ² · options.unit (GPa by default) for every atom.
 /// Ω_i = options.atomic_volume[i], or V/N when that is empty (then the box needs a finite volume).
 template <particle_storage S, box B, class Policy = serial_policy>
@@ -180,12 +191,7 @@ std::vector<std::array<double, 3>> atomic_shear_modulus(const eam_potential& eam
     if (!std::isfinite(options.unit) || !(options.unit > 0))
         throw error(who, ": unit factor must be finite and positive, got ", options.unit);
     const auto& vol = options.atomic_volume;
-    if (!vol.empty()) {
-        if (vol.size() != n) throw error(who, ": ", vol.size(), " atomic volumes for ", n, " atoms");
-        for (std::size_t i = 0; i < n; ++i)
-            if (!std::isfinite(vol[i]) || !(vol[i] > 0))
-                throw error(who, ": atomic volume of atom ", i, " is ", vol[i], " (must be finite and > 0)");
-    }
+    detail::check_atomic_volumes(who, vol, n);
     const double mean_volume = n > 0 ? double(bx.volume()) / double(n) : 0.0;
     if (vol.empty() && n > 0 && !(std::isfinite(mean_volume) && mean_volume > 0))
         throw error(who, ": the box has no finite volume (open box?): pass per-atom volumes in options.atomic_volume");
