@@ -297,3 +297,28 @@ TEST_CASE("logistic_regression: errors name what and where", "[learn][logistic]"
     const std::vector<double> sep = {0, 1, 2, 3};
     CHECK_THROWS_WITH(none.fit(sep.data(), 4, 1, y), Contains("separable"));
 }
+
+TEST_CASE("logistic_regression: converges where the rounding floor of F hides Newton's last step", "[learn][logistic]") {
+    // A real one-feature fit (432 rows; make_logistic_rounding_floor_reference.py says where it comes
+    // from) on which Armijo's test on F saw only rounding noise two steps before the optimum: the line
+    // search shrank every step to nothing and the fit stopped at |g| = 2.8e-6 after 1000 iterations,
+    // with coefficients off by 2e-7 relative. The reference optimum is Newton's in 80-bit arithmetic.
+    const auto rows = read_csv(logistic_dir() + "rounding_floor.csv", true);
+    const auto ref = read_csv(logistic_dir() + "rounding_floor_expected.csv", true);
+    REQUIRE(ref.size() == 1);
+    std::vector<double> x;
+    std::vector<int> y;
+    for (const auto& r : rows) {
+        x.push_back(r[0]);
+        y.push_back(int(r[1]));
+    }
+    REQUIRE(x.size() == 432);
+    tessera::logistic_regression m(tessera::logistic_options{.C = 1.0, .max_iter = 1000});
+    REQUIRE_NOTHROW(m.fit(x.data(), x.size(), 1, y));
+    CHECK(m.iterations() < 20);  // Newton: a handful of steps, not a crawl
+    CHECK(m.gradient_norm() < 1e-10 * 14.2);  // tol · max|∇F(0)| (max|∇F(0)| = 14.19 here)
+    // Coefficients to 1e-10 relative: double arithmetic on 432 rows resolves the optimum to ~1e-13;
+    // the stalled fit was 2e-7 off.
+    CHECK(m.coef()[0] == Approx(ref[0][0]).epsilon(1e-10));
+    CHECK(m.intercept()[0] == Approx(ref[0][1]).epsilon(1e-8));
+}
