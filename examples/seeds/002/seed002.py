@@ -518,11 +518,11 @@ for f_ in ("win_msd.csv", "win_feat.csv", "d2_tmp.csv"):
 # window start nearest the paper's t = 40 ps (steady creep)
 ic = len(fracs) - 1
 st = creep_res[ic]["start_ps"]
-i0 = int(round(min(st, key=lambda s: abs(s - 40.0)) / a.dump_ps))
-tessera("compute", out(f"creep{ic}.dump.gz"), "--frames", i0, "--voronoi", "-o", out(f"creep{ic}_f{i0}_voronoi.csv"),
-        quiet=True)
-hv, dv = read_csv(out(f"creep{ic}_f{i0}_voronoi.csv"))
-hp, dp = read_csv(out(f"creep{ic}_f{i0}_tml.csv"))
+vor_i0 = int(round(min(st, key=lambda s: abs(s - 40.0)) / a.dump_ps))
+tessera("compute", out(f"creep{ic}.dump.gz"), "--frames", vor_i0, "--voronoi", "-o",
+        out(f"creep{ic}_f{vor_i0}_voronoi.csv"), quiet=True)
+hv, dv = read_csv(out(f"creep{ic}_f{vor_i0}_voronoi.csv"))
+hp, dp = read_csv(out(f"creep{ic}_f{vor_i0}_tml.csv"))
 vor_ids = col(hv, dv, "id")
 tml_v = col(hp, dp, "label_mean")[np.searchsorted(col(hp, dp, "id"), vor_ids)]
 vtypes = np.column_stack([col(hv, dv, f"voronoi_n{k}") for k in (3, 4, 5, 6)]).astype(int)
@@ -582,6 +582,9 @@ summary = {
     "liquid_fraction_end": hi["liquid_fraction"][-1],
     "rho_definition": {"sigma_h_gpa": hi["sigma_h_gpa"], "start_ps": hi["start_ps"][0], "dt_ps": dts_ps[-1]},
     "atoms": 2 * a.cells ** 3,
+    "params": {"knn_k": a.k, "folds": a.folds, "n_clusters": a.classes, "relief_k": a.relief_k,
+               "relief_threshold": a.relief_threshold, "dump_ps": a.dump_ps, "d2min_cutoff": a.d2min_cutoff,
+               "deform_temperature": TD, "cyclic_fraction": a.cyclic_fraction, "floor": 1e-6, "raw_displacements": int(a.raw_displacements)},
     "quench_rate_k_per_s": 1e14 / a.quench_ps_per_100K,
     "temperatures": temps,
     "class_clusters": groups,
@@ -595,10 +598,11 @@ summary = {
     "creep": creep_res,
     "cyclic": cyc_res,
     "cyclic_liquid_fraction_end": [r["liquid_fraction"][-1] for r in cyc_res],
-    "voronoi_start_ps": i0 * a.dump_ps,
+    "voronoi_start_ps": vor_i0 * a.dump_ps,
     "voronoi": voronoi,
-    "timing_s": {k_: round(v, 1) for k_, v in timing.items()},
 }
+with open(out("timing.json"), "w") as f:
+    json.dump({k_: round(v, 1) for k_, v in timing.items()}, f, indent=1)
 with open(out("summary.json"), "w") as f:
     json.dump(summary, f, indent=1)
 
@@ -660,4 +664,4 @@ print(f"rho(T_ML, d2min) {summary['rho_tml_d2min']:.3f}, rho(T_ML, von Mises) {s
       f"(paper: > 0)")
 print(f"liquid fraction under creep: {summary['liquid_fraction_start']:.3f} -> {summary['liquid_fraction_end']:.3f}")
 print(f"cyclic liquid fraction at the end: {summary['cyclic_liquid_fraction_end']} for f = {freqs} Hz")
-log(f"done: {out('summary.json')} ({summary['timing_s']})")
+log(f"done: {out('summary.json')} (seconds: { {k_: round(v) for k_, v in timing.items()} })")
