@@ -610,7 +610,7 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-fig, ax = plt.subplots(2, 3, figsize=(15, 8.5))
+fig, ax = plt.subplots(2, 4, figsize=(20, 8.5))
 ax[0, 0].plot(T_q, V_q, ".", ms=2, label="quench (NPT, P = 0)")
 ax[0, 0].axvline(tg, color="C3", label=f"T_g = {tg:.0f} K (this run)")
 ax[0, 0].axvline(685, color="k", ls="--", label="T_g = 685 K (paper, 1e11 K/s)")
@@ -651,6 +651,19 @@ for j, r in enumerate(cyc_res):
 ax[1, 2].set(xlabel="time (ps)", ylabel="strain ε_zz",
              title=f"cyclic σ_0 = {cyc_res[0]['sigma0_gpa']:.2f} GPa (paper Fig. 4a: 1.6 GPa)")
 ax[1, 2].legend(fontsize=8)
+for i, r in enumerate(creep_res):
+    st = np.loadtxt(out(f"creep{i}_strain.txt"))
+    ax[0, 3].plot(st[:, 0] * DT_FS / 1000, -st[:, 2], label=f"σ_h = {r['sigma_h_gpa']:.2f} GPa "
+                                                           f"({r['fraction_of_yield']:.2f} σ_y)")
+ax[0, 3].axhline(eps_y, color="k", ls="--", label=f"tensile yield strain ε_y = {eps_y:.3f}")
+ax[0, 3].set(xlabel="hold time t (ps)", ylabel="compressive strain −ε_zz", yscale="log",
+             title=f"creep at 100 K (σ_y = {sigma_y:.2f} GPa in tension)")
+ax[0, 3].legend(fontsize=8)
+amp_t = [(np.arange(len(r["strain_amplitude"])) + 0.5) * 1e12 / r["frequency_hz"] for r in cyc_res]
+for r, tt in zip(cyc_res, amp_t):
+    ax[1, 3].plot(tt, r["strain_amplitude"], "o-", label=f"f = {r['frequency_hz']:.0e} Hz")
+ax[1, 3].set(xlabel="time (ps)", ylabel="strain amplitude ε_0 per period", title="cyclic: ε_0 (paper Fig. 4a)")
+ax[1, 3].legend(fontsize=8)
 fig.suptitle(f"Seed 002 — T_ML in Cu50Zr50 ({2 * a.cells ** 3} atoms{', quick' if Q else ''}; Liu et al. 2022)")
 fig.tight_layout()
 fig.savefig(out("seed002.png"), dpi=80)
