@@ -271,20 +271,31 @@ for i, cr in enumerate(S["creep"]):
         report("rho_tml_d2min", S["rho_tml_d2min"], rho["d2min"][str(dts[-1])][0], 1e-4)
         report("rho_tml_vonmises", S["rho_tml_vonmises"], rho["shear_strain"][str(dts[-1])][0], 1e-4)
         report("rho_tml_rotation", S["rho_tml_rotation"], rho["rotation"][str(dts[-1])][0], 1e-4)
-        # Voronoi types of the 10 % most solid-/liquid-like atoms (Eq. 1), from tessera's voronoi_n*
-        i0 = int(round(S["voronoi_start_ps"] / DUMP_PS))
-        hv, dv = read_table(P(f"creep{i}_f{i0}_voronoi.csv"))
-        idv = dv[:, hv.index("id")]
-        idw, t = tml_of(raw, i0)
-        tv = t[np.searchsorted(idw, idv)]
-        vt_ = dv[:, [hv.index(f"voronoi_n{q}") for q in (3, 4, 5, 6)]].astype(int)
-        o = np.argsort(tv, kind="stable")
-        n10 = int(round(0.1 * len(o)))
-        for v in S["voronoi"]:
-            m = np.all(vt_ == v["index"][1:], axis=1)
-            ft = m.mean()
-            report(f"voronoi {v['index']} f_total, df_sa, df_la (%)", [v["f_total"], v["df_sa_percent"], v["df_la_percent"]],
-                   [ft, (m[o[:n10]].mean() - ft) / ft * 100, (m[o[-n10:]].mean() - ft) / ft * 100], 1e-9)
+    # Voronoi types of the 10 % most solid-/liquid-like atoms (Eq. 1), from tessera's voronoi_n*
+    vo = S["voronoi"][i]
+    report(f"voronoi[{i}].sigma_h_gpa", vo["sigma_h_gpa"], cr["sigma_h_gpa"], 0)
+    i0 = int(round(vo["start_ps"] / DUMP_PS))
+    hv, dv = read_table(P(f"creep{i}_f{i0}_voronoi.csv"))
+    idv = dv[:, hv.index("id")]
+    idw, t = tml_of(raw, i0)
+    tv = t[np.searchsorted(idw, idv)]
+    vt_ = dv[:, [hv.index(f"voronoi_n{q}") for q in (3, 4, 5, 6)]].astype(int)
+    o = np.argsort(tv, kind="stable")
+    n10 = int(round(0.1 * len(o)))
+    report(f"voronoi[{i}].n_tail", vo["n_tail"], n10, 0)
+    u, cnt = np.unique(vt_, axis=0, return_counts=True)
+    # the ten most common types (ties in count: lexicographic order of the index, as np.unique + stable sort)
+    report(f"voronoi[{i}] ten most common types", [v["index"] for v in vo["types"]],
+           u[np.argsort(-cnt, kind="stable")[:10]], 0)
+    for v in vo["types"] + [dict(vo["icosahedra"], index=[0, 0, 12, 0])]:
+        m = np.all(vt_ == v["index"], axis=1)
+        ft = m.mean()
+        vals = [ft, m[o[:n10]].sum(), m[o[-n10:]].sum()]
+        run = [v["f_total"], v["n_sa"], v["n_la"]]
+        if "df_sa_percent" in v:
+            vals += [(m[o[:n10]].mean() - ft) / ft * 100, (m[o[-n10:]].mean() - ft) / ft * 100]
+            run += [v["df_sa_percent"], v["df_la_percent"]]
+        report(f"voronoi[{i}] {v['index']} f_total, n_sa, n_la(, df_sa, df_la %)", run, vals, 1e-9)
 
 for j, cy in enumerate(S["cyclic"]):
     st = np.loadtxt(P(f"cyclic{j}_strain.txt"))

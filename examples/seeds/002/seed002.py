@@ -514,33 +514,35 @@ for f_ in ("win_msd.csv", "win_feat.csv", "d2_tmp.csv"):
     if os.path.exists(out(f_)):
         os.remove(out(f_))
 
-# Voronoi types of the most liquid-like / solid-like 10 % (the paper's Eq. 1), higher sigma_h, the
-# window start nearest the paper's t = 40 ps (steady creep)
-ic = len(fracs) - 1
-st = creep_res[ic]["start_ps"]
-vor_i0 = int(round(min(st, key=lambda s: abs(s - 40.0)) / a.dump_ps))
-tessera("compute", out(f"creep{ic}.dump.gz"), "--frames", vor_i0, "--voronoi", "-o",
-        out(f"creep{ic}_f{vor_i0}_voronoi.csv"), quiet=True)
-hv, dv = read_csv(out(f"creep{ic}_f{vor_i0}_voronoi.csv"))
-hp, dp = read_csv(out(f"creep{ic}_f{vor_i0}_tml.csv"))
-vor_ids = col(hv, dv, "id")
-tml_v = col(hp, dp, "label_mean")[np.searchsorted(col(hp, dp, "id"), vor_ids)]
-vtypes = np.column_stack([col(hv, dv, f"voronoi_n{k}") for k in (3, 4, 5, 6)]).astype(int)
-order = np.argsort(tml_v, kind="stable")
-n10 = int(round(0.1 * len(order)))
-sa, la = order[:n10], order[-n10:]
-keys = [tuple(v) for v in vtypes]
-uniq, cnt = np.unique(vtypes, axis=0, return_counts=True)
-top = uniq[np.argsort(-cnt, kind="stable")[:10]]
+# Voronoi types <n3,n4,n5,n6> of the most solid-like / liquid-like 10 % (the paper's Eq. 1): for each
+# creep run (the paper: the higher sigma_h), at the window start nearest the paper's t = 40 ps
 voronoi = []
-for v in top:
-    m = np.all(vtypes == v, axis=1)
-    ft = m.mean()
-    voronoi.append({"index": [0] + v.tolist(), "f_total": float(ft), "df_sa_percent": float((m[sa].mean() - ft) / ft * 100),
-                    "df_la_percent": float((m[la].mean() - ft) / ft * 100)})
-ico = [v for v in voronoi if v["index"] == [0, 0, 0, 12, 0]]
-log("Voronoi <0,n3,n4,n5,n6> top 10: " + "; ".join(f"{v['index'][1:]} dSA {v['df_sa_percent']:+.0f}% "
-                                                    f"dLA {v['df_la_percent']:+.0f}%" for v in voronoi))
+for ic, r in enumerate(creep_res):
+    vor_i0 = int(round(min(r["start_ps"], key=lambda s: abs(s - 40.0)) / a.dump_ps))
+    tessera("compute", out(f"creep{ic}.dump.gz"), "--frames", vor_i0, "--voronoi", "-o",
+            out(f"creep{ic}_f{vor_i0}_voronoi.csv"), quiet=True)
+    hv, dv = read_csv(out(f"creep{ic}_f{vor_i0}_voronoi.csv"))
+    hp, dp = read_csv(out(f"creep{ic}_f{vor_i0}_tml.csv"))
+    vor_ids = col(hv, dv, "id")
+    tml_v = col(hp, dp, "label_mean")[np.searchsorted(col(hp, dp, "id"), vor_ids)]
+    vtypes = np.column_stack([col(hv, dv, f"voronoi_n{k}") for k in (3, 4, 5, 6)]).astype(int)
+    order = np.argsort(tml_v, kind="stable")
+    n10 = int(round(0.1 * len(order)))
+    sa, la = order[:n10], order[-n10:]
+    uniq, cnt = np.unique(vtypes, axis=0, return_counts=True)
+    top = uniq[np.argsort(-cnt, kind="stable")[:10]]
+    types = []
+    for v in top:
+        m = np.all(vtypes == v, axis=1)
+        ft = m.mean()
+        types.append({"index": v.tolist(), "f_total": float(ft), "n_sa": int(m[sa].sum()), "n_la": int(m[la].sum()),
+                      "df_sa_percent": float((m[sa].mean() - ft) / ft * 100),
+                      "df_la_percent": float((m[la].mean() - ft) / ft * 100)})
+    ico = np.all(vtypes == [0, 0, 12, 0], axis=1)
+    voronoi.append({"sigma_h_gpa": r["sigma_h_gpa"], "start_ps": vor_i0 * a.dump_ps, "n_tail": n10, "types": types,
+                    "icosahedra": {"f_total": float(ico.mean()), "n_sa": int(ico[sa].sum()), "n_la": int(ico[la].sum())}})
+    log(f"Voronoi at sigma_h = {r['sigma_h_gpa']:.2f} GPa, t = {vor_i0 * a.dump_ps:g} ps, <n3,n4,n5,n6> top 10: "
+        + "; ".join(f"{v['index']} dSA {v['df_sa_percent']:+.0f}% dLA {v['df_la_percent']:+.0f}%" for v in types))
 
 # cyclic: strain amplitude per period and T_ML windows
 cyc_res = []
@@ -598,7 +600,6 @@ summary = {
     "creep": creep_res,
     "cyclic": cyc_res,
     "cyclic_liquid_fraction_end": [r["liquid_fraction"][-1] for r in cyc_res],
-    "voronoi_start_ps": vor_i0 * a.dump_ps,
     "voronoi": voronoi,
 }
 with open(out("timing.json"), "w") as f:
