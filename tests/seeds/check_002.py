@@ -55,22 +55,29 @@ def read_table(path):
         return h, np.array([[float(v) for v in row] for row in r])
 
 
-def dump_frames(path):
-    """All frames of a LAMMPS text dump: list of (box lo (3,), lengths (3,), columns, rows sorted by id)."""
+def dump_frames(path, want=None):
+    """Frames of a LAMMPS text dump, {index: (box lo (3,), lengths (3,), columns, rows sorted by id)}
+    for the 0-based indices in `want` (all if None); read line by line, so that a full-mode dump
+    (thousands of frames) is never held whole."""
     op = gzip.open if path.endswith(".gz") else open
-    frames = []
+    frames, i = {}, 0
     with op(path, "rt") as f:
-        lines = f.read().split("\n")
-    i = 0
-    while i < len(lines) and lines[i].startswith("ITEM: TIMESTEP"):
-        n = int(lines[i + 3])
-        b = np.array([list(map(float, lines[i + 5 + k].split()[:2])) for k in range(3)])
-        cols = lines[i + 8].split()[2:]
-        d = np.array([ln.split() for ln in lines[i + 9:i + 9 + n]], dtype=float)
-        d = d[np.argsort(d[:, cols.index("id")], kind="stable")]
-        frames.append((b[:, 0], b[:, 1] - b[:, 0], cols, d))
-        i += 9 + n
-    return frames
+        while f.readline().startswith("ITEM: TIMESTEP"):
+            f.readline()
+            f.readline()
+            n = int(f.readline())
+            f.readline()
+            b = np.array([list(map(float, f.readline().split()[:2])) for _ in range(3)])
+            cols = f.readline().split()[2:]
+            rows = [f.readline() for _ in range(n)]
+            if want is None or i in want:
+                d = np.array([ln.split() for ln in rows], dtype=float)
+                d = d[np.argsort(d[:, cols.index("id")], kind="stable")]
+                frames[i] = (b[:, 0], b[:, 1] - b[:, 0], cols, d)
+            i += 1
+            if want is not None and i > max(want):
+                break
+    return frames if want is not None else [frames[k] for k in range(i)]
 
 
 def cols_of(fr, names):
@@ -232,10 +239,13 @@ def d2min(fr0, fr1):
 
 dts = [v for v in (1, 2, 5, 10, 20, 50, 100, 200) if v <= S["lags_fs"][-1] / 1000 + 1e-9]
 for i, cr in enumerate(S["creep"]):
-    raw = dump_frames(P(f"creep{i}.dump.gz"))
+    st0 = [int(round(v / DUMP_PS)) for v in cr["start_ps"]]
+    want = {0} | {a + k for a in st0 for k in [0] + lag_frames + [int(round(dt / DUMP_PS)) for dt in dts]}
+    raw = dump_frames(P(f"creep{i}.dump.gz"), want)
+    last = raw[max(want)]
     # the reference-box positions are LAMMPS's (xu - xlo) L0 / L with L0 the box at the hold start
-    r = np.max(np.abs(cols_of(raw[-1], ["v_xa", "v_ya", "v_za"]) - (cols_of(raw[-1], ["xu", "yu", "zu"]) - raw[-1][0])
-                      * raw[0][1] / raw[-1][1]))
+    r = np.max(np.abs(cols_of(last, ["v_xa", "v_ya", "v_za"]) - (cols_of(last, ["xu", "yu", "zu"]) - last[0])
+                      * raw[0][1] / last[1]))
     report(f"creep{i} reference-box positions (A, %.8g dump)", r, 0.0, 1e-4)
     report(f"creep[{i}].sigma_h_gpa", cr["sigma_h_gpa"], cr["fraction_of_yield"] * S["yield_strength_gpa"], 1e-12)
     lf, tm, rho = [], [], {"d2min": {}, "shear_strain": {}, "rotation": {}}
@@ -303,7 +313,8 @@ for j, cy in enumerate(S["cyclic"]):
     c = np.floor(st[:, 1] / per + 1e-9).astype(int)
     amp = [(st[c == q, 2].max() - st[c == q, 2].min()) / 2 for q in range(len(cy["strain_amplitude"]))]
     report(f"cyclic[{j}].strain_amplitude", cy["strain_amplitude"], amp, 0)
-    raw = dump_frames(P(f"cyclic{j}.dump.gz"))
+    raw = dump_frames(P(f"cyclic{j}.dump.gz"),
+                      {int(round(v / DUMP_PS)) + k for v in cy["start_ps"] for k in [0] + lag_frames})
     tw = [tml_of(raw, int(round(s / DUMP_PS)))[1] for s in cy["start_ps"]]
     lf = [np.mean(t > S["tg"]) for t in tw]
     report(f"cyclic[{j}].liquid_fraction", cy["liquid_fraction"], lf, 0)

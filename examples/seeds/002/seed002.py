@@ -21,7 +21,7 @@ the class centroids, the fold split of the held-out predictions, fractions and f
      cyclic   lmp: sigma_z(t) = sigma_0 sin(2 pi f t), piecewise-linear pressure targets
   6. windows  tessera atom-msd (each start time) -> tessera learn predict -> T_ML;
               tessera d2min (start, start + dt) -> d2min, shear_strain (von Mises), rotation;
-              tessera stats --pearson; tessera compute --voronoi -> Voronoi types, Eq. 1 Delta f
+              tessera stats --pearson; tessera compute --voronoi -> Voronoi types, Eq. 1 Delta f (both runs)
   7. summary.json and seed002.png
 """
 import argparse
