@@ -396,6 +396,13 @@ log(f"tensile: yield strength {sigma_y:.2f} GPa at strain {eps_y:.3f}")
 t0 = time.time()
 fracs = [float(v) for v in a.creep_fractions.split(",")]
 freqs = [float(v) for v in a.frequencies.split(",")]
+# the creep/cyclic frame interval must divide every kept lag (the windows' lags are in frames): if
+# ReliefF keeps a lag shorter than --dump-ps, dump at the greatest common divisor of the kept lags
+dump_fs = int(round(a.dump_ps * 1000))
+if any(L % dump_fs for L in keep_lags_fs):
+    dump_fs = int(np.gcd.reduce(keep_lags_fs + [dump_fs]))
+    log(f"kept lags {keep_lags_fs} fs: creep/cyclic frames every {dump_fs} fs instead of {a.dump_ps} ps")
+    a.dump_ps = dump_fs / 1000
 every = steps(a.dump_ps)
 STRAIN = f"""variable L0 equal $(lz)
 variable e equal (lz-v_L0)/v_L0
