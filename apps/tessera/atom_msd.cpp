@@ -5,6 +5,9 @@
 // flags when present, else minimum-image increments between frames), written as the first
 // frame with its input columns plus `dr2_<K>` per lag and, with --temperature T, the features
 // `lg_dr2_T_<K>` = lg(max(Δr², F)/T) of machine-learned temperature models (Liu et al.).
+// --reference-box maps every frame's (unwrapped) positions into the first frame's cell through
+// fractional coordinates first, r' = H₀ H(t)⁻¹ (r − lo(t)) + lo₀, so the displacement excludes
+// the cell's uniform deformation (creep, tension) — the affine part d2min also removes.
 #include "common.hpp"
 #include "output.hpp"
 #include "subcommands.hpp"
@@ -29,6 +32,7 @@ struct atom_msd_options {
     std::string input, output, frames;
     std::vector<std::size_t> lags;
     double temperature = 0, floor = 1e-6;
+    bool reference_box = false;
 };
 
 int run_atom_msd(const atom_msd_options& o) {
@@ -39,6 +43,7 @@ int run_atom_msd(const atom_msd_options& o) {
     lag_displacements<double> lags(o.lags);
     const std::size_t last = *std::max_element(o.lags.begin(), o.lags.end());
     std::size_t used = 0;
+    std::vector<vec3<double>> mapped;  // --reference-box: positions in the first frame's cell
     // Frames after the largest lag are not needed: stop reading there.
     for_each_selected_frame(o.input, o.frames, "tessera atom-msd", [&](frame& f, std::size_t index) {
         const std::string what = o.input + " frame " + std::to_string(index) + " (timestep " + std::to_string(f.timestep) + ")";
@@ -51,7 +56,17 @@ int run_atom_msd(const atom_msd_options& o) {
         const auto ids = f.ids();
         const auto& r =
             std::visit([&](const auto& b) -> const std::vector<vec3<double>>& { return traj->add(x, b, ids, what); }, f.box);
-        lags.add(r);
+        if (o.reference_box) {
+            mapped.resize(r.size());
+            std::visit(
+                [&](const auto& b, const auto& b0) {
+                    for (std::size_t i = 0; i < r.size(); ++i) mapped[i] = b0.from_fractional(b.to_fractional(r[i]));
+                },
+                f.box, first->box);
+            lags.add(mapped);
+        } else {
+            lags.add(r);
+        }
         return ++used <= last;
     }, &report.tally);
     if (!lags.complete())
@@ -94,11 +109,15 @@ void register_atom_msd(CLI::App& app, std::function<int()>& action) {
         ->check(positive_number());
     sub->add_option("--floor", o->floor, "smallest dr2 in the lg features (default 1e-6; a resting atom would give -inf)")
         ->check(positive_number());
+    sub->add_flag("--reference-box", o->reference_box,
+                  "map each frame into the first frame's cell through fractional coordinates first: displacements "
+                  "without the cell's uniform deformation (creep, tension)");
     add_frames_option(sub, o->frames);
     add_precision_option(sub, o->precision);
     add_overwrite_option(sub, o->overwrite);
     add_examples(sub, {
                      "tessera atom-msd run.dump -o dr2.dump --lags 1,10,100",
+                     "tessera atom-msd creep.dump -o dr2_nonaffine.dump --lags 1,10 --reference-box",
                      "tessera atom-msd run.dump -o features.dump --lags 1,10,100 --temperature 700"});
     sub->callback([o, &action] { action = [o] { return run_atom_msd(*o); }; });
 }

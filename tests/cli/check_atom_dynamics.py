@@ -88,6 +88,38 @@ for k in lags:
     lg = orows[:, onames.index(f"lg_dr2_T_{k}")]
     check(close(lg, np.log10(np.maximum(want, floor) / T)), f"lg_dr2_T_{k} == log10(max(dr2, 1e-6)/T)")
 
+# --reference-box: frame 5 of the liquid with its cell (and every atom, affinely) stretched by (1.1, 0.95, 1.02)
+# about the cell origin. Mapped back to frame 0's cell, the displacements are the unstretched ones (to
+# rounding: a few operations on coordinates of ~10 A give ~1e-14 A; 1e-10 relative on dr2 of order 1 A^2);
+# without the option the stretch itself shows up.
+stretch = np.array([1.1, 0.95, 1.02])
+strained = os.path.join(work, "cuzr_liquid_strained.dump")
+with open(strained, "w") as fo:
+    for k in (0, 5):
+        header, _, rows, box = frames[k]
+        head = list(header)
+        s_k = stretch if k == 5 else np.ones(3)
+        lo = box[:, 0]
+        for d in range(3):
+            head[5 + d] = f"{lo[d]!r} {lo[d] + s_k[d] * (box[d, 1] - box[d, 0])!r}"
+        fo.write("\n".join(head) + "\n")
+        for row in rows:
+            row = row.copy()
+            for d, c in enumerate(("x", "y", "z")):
+                row[col[c]] = lo[d] + s_k[d] * (row[col[c]] - lo[d])
+            fo.write(" ".join(repr(v) if c not in ("id", "type", "ix", "iy", "iz") else str(int(v))
+                              for c, v in zip(names, row)) + "\n")
+want = np.sum((unwrapped(frames[5]) - u0) ** 2, axis=1)
+for flag, expect_equal in (("--reference-box", True), (None, False)):
+    args = ["atom-msd", strained, "-o", out, "--lags", "1"] + ([flag] if flag else [])
+    r = run(*args)
+    (_, onames, orows3, _), = read_dump(out)
+    got = orows3[np.argsort(orows3[:, onames.index("id")]), onames.index("dr2_1")]
+    same = close(got, want, rel=1e-10, abs_=1e-12)
+    check(r.returncode == 0 and same == expect_equal,
+          f"atom-msd {flag or '(no --reference-box)'} on a stretched cell: dr2 {'equals' if expect_equal else 'differs from'}"
+          f" the unstretched displacements (max rel {np.max(np.abs(got - want) / want):.1e})")
+
 r = run("atom-msd", src, "-o", out, "--lags", "25")
 check(r.returncode == 1 and "lag 25 needs 26 selected frames, the selection has 21" in r.stderr,
       f"a lag beyond the trajectory is an error naming it ({r.stderr.strip()})")
