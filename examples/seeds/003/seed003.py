@@ -1,0 +1,623 @@
+#!/usr/bin/python3
+"""Seed 003: the integrated glassy defect (IGD) of Cu50Zr50 inherent structures (Yang, Wei,
+Zaccone & Wang 2021, "Machine-learning integrated glassy defect from intricate configurational-
+thermodynamic-dynamic space"), end to end with Debian's LAMMPS and the `tessera` command.
+
+usage: seed003.py --tessera EXE [--out DIR] [--quick] [options]     (normally via ./run)
+
+Per sample s = 1 ... S (independent quenches, different velocity seeds), in DIR/sample_s/:
+  glass     lmp -in ../001/cuzr_glass.in; tessera minimize --box-relax 0 (zero stress, as the
+            paper's Parrinello-Rahman NPT); tessera minimize --ftol 1e-8: the inherent structure (IS)
+  G, S2     tessera compute IS --symmetry-functions 1.5:7.5:0.2 --sf-width 3.5 (31 mu; summed over
+            the neighbour types = "over all neighbours") --entropy 0.2 --entropy-cutoff 3:15:0.5
+            --entropy-partial (25 cutoffs; the paper's Eq. 2 sums partial densities)
+  vMSD      lmp (NVT at the IS cell, T = 25 ... 500 K step 25 K) + tessera vmsd --reference IS (Eq. 3)
+  dQ        tessera barriers IS --searches-per-atom K on every atom: sorted dq_1 ... dq_K
+  label     tessera aqs --shear xy|yz|xz to 5 % + tessera d2min --reference lag:L (configurations
+            0.01 % strain apart): rearranged if max over strain and over the 3 shears of
+            Delta D2min > 0.05 A^2
+  I_BP      tessera vdos IS --method dense --per-atom (per-atom boson-peak intensity, Eq. 6)
+Then: train on samples 1..S-1 (all rearranged atoms + as many random others), test on sample S:
+tessera learn cv --model svm --grid C=... gamma=... (5-fold), learn fit with the best CV
+accuracy, learn predict (IGD = decision value), learn score; the same for the single families
+{vmsd, dq, g, s2}; tessera stats --power-factor decision:rearranged --tail 0.05; tessera stats
+--pearson igd,boson_peak; 700 K NPT MD of the test sample (lmp) + tessera atom-msd (per-atom
+squared displacements, several time origins) grouped by IGD quartile in NumPy (MSD, alpha_2,
+F_s(q=2.7), tau_alpha: no tessera command takes an atom subset); partial RDFs of the top and
+bottom 10 % of atoms by IGD in NumPy (tessera rdf has no centre subset yet).
+"""
+import argparse
+import concurrent.futures as cf
+import csv
+import json
+import os
+import subprocess
+import threading
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GLASS_IN = os.path.join(HERE, "..", "001", "cuzr_glass.in")
+POTFILE = "/usr/share/lammps/potentials/CuZr_mm.eam.fs"
+POT = ["--pair-style", "eam/fs", "--pair-coeff", "* * CuZr_mm.eam.fs Cu Zr"]
+MASS = {1: 63.546, 2: 91.224}
+FAMILIES = ("vmsd", "dq", "g", "s2")
+PAPER = {"igd_accuracy": 0.784, "single_family_accuracy": {"vmsd": 0.725, "dq": 0.642, "g": 0.615, "s2": 0.554},
+         "igd_recall": 0.764, "rearranged_fraction": 0.05, "C": 4.0, "gamma": 2.0 ** -5}
+
+p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+p.add_argument("--tessera", required=True)
+p.add_argument("--out", default=None, help="output directory (default build/seeds/003)")
+p.add_argument("--quick", action="store_true", help="small and fast (< 10 min on 2 idle cores)")
+p.add_argument("--samples", type=int, help="independent glasses; the last is the test sample (quick 4, full 10)")
+p.add_argument("--cells", type=int, help="B2 cells per axis, 2 n^3 atoms (quick 4 -> 128, full 6 -> 432)")
+p.add_argument("--quench-steps", type=int, help="2 fs steps from 2000 K to 50 K (quick 10000, full 100000)")
+p.add_argument("--searches-per-atom", type=int, help="ARTn searches per atom, every atom (quick 3, full 24)")
+p.add_argument("--dq-missing", type=float, default=2.0,
+               help="eV: value of dq_k when an atom has fewer than k distinct barriers (default 2.0)")
+p.add_argument("--vmsd-ps", type=float, help="vMSD averaging time per temperature, ps (quick 2, full 100)")
+p.add_argument("--vmsd-equil-ps", type=float, help="equilibration before it, ps (quick 1, full 10)")
+p.add_argument("--aqs-step", type=float, help="AQS strain step (quick 1e-4, full 2e-5; paper 1e-5)")
+p.add_argument("--aqs-strain", type=float, default=0.05, help="largest shear strain (default 0.05)")
+p.add_argument("--aqs-ftol", type=float, default=1e-6, help="force tolerance of each AQS relaxation, eV/A")
+p.add_argument("--d2min-cutoff", type=float, default=4.0, help="D2min neighbour cutoff, A (default 4.0)")
+p.add_argument("--threshold", type=float, default=0.05, help="Delta D2min threshold, A^2 (default 0.05)")
+p.add_argument("--dyn-ps", type=float, help="700 K trajectory length, ps (quick 100, full 1000)")
+p.add_argument("--grid-c", default="0.25,1,4,16,64", help="SVM C grid")
+p.add_argument("--grid-gamma", default="0.001953125,0.0078125,0.03125,0.125,0.5", help="SVM gamma grid")
+p.add_argument("--folds", type=int, default=5)
+p.add_argument("--jobs", type=int, default=2, help="processes run at once (each LAMMPS run is serial)")
+p.add_argument("--seed", type=int, default=20250320)
+p.add_argument("--reuse", action="store_true", help="reuse outputs of an earlier run in DIR where present")
+a = p.parse_args()
+
+Q = a.quick
+a.samples = a.samples or (4 if Q else 10)
+a.cells = a.cells or (4 if Q else 6)
+a.quench_steps = a.quench_steps or (10000 if Q else 100000)
+a.searches_per_atom = a.searches_per_atom or (3 if Q else 24)
+a.vmsd_ps = a.vmsd_ps or (2.0 if Q else 100.0)
+a.vmsd_equil_ps = a.vmsd_equil_ps or (1.0 if Q else 10.0)
+a.aqs_step = a.aqs_step or (1e-4 if Q else 2e-5)
+a.dyn_ps = a.dyn_ps or (100.0 if Q else 1000.0)
+melt, hold = (2500, 2500) if Q else (5000, 10000)
+a.out = a.out or os.path.join("build", "seeds", "003")
+if a.samples < 3:
+    p.error("--samples must be at least 3 (two to train, one to test)")
+os.makedirs(a.out, exist_ok=True)
+TEMPS = list(range(25, 501, 25))                     # the paper's 20 vMSD temperatures, K
+aqs_steps = int(round(a.aqs_strain / a.aqs_step))
+d2min_lag = max(1, int(round(1e-4 / a.aqs_step)))    # configurations 0.01 % strain apart, as the paper
+SHEARS = ("xy", "yz", "xz")                            # the paper's xy, yz, zx
+TEST = a.samples
+t_start = time.time()
+timing = {}
+lock = threading.Lock()
+
+
+def out(*parts):
+    return os.path.join(a.out, *parts)
+
+
+def sdir(s, *parts):
+    return out(f"sample_{s}", *parts)
+
+
+def log(msg):
+    with lock:
+        print(f"[seed003 {time.time() - t_start:7.1f} s] {msg}", flush=True)
+
+
+def run(cmd, cwd=None, stdout_file=None, env=None):
+    """Runs one command (tessera or lmp); its standard output goes to stdout_file if given."""
+    shown = " ".join(str(x) if " " not in str(x) else repr(str(x)) for x in cmd)
+    log("$ " + shown)
+    r = subprocess.run([str(x) for x in cmd], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"seed003: failed ({r.returncode}): {shown}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}")
+    if stdout_file:
+        with open(stdout_file, "w") as f:
+            f.write(r.stdout + r.stderr)
+    return r.stdout + r.stderr
+
+
+def tessera(*args, **kw):
+    return run([a.tessera, *args], **kw)
+
+
+def lmp(infile, cwd, log_name):
+    env = dict(os.environ, LAMMPS_POTENTIALS=os.path.dirname(POTFILE))
+    return run(["lmp", "-in", infile, "-log", log_name, "-screen", "none"], cwd=cwd, env=env)
+
+
+def fresh(*paths):
+    return not (a.reuse and all(os.path.exists(x) for x in paths))
+
+
+def timed(name, fn):
+    t0 = time.time()
+    fn()
+    with lock:
+        timing[name] = round(time.time() - t0, 1)
+
+
+def pool(tasks):
+    """Runs (name, fn) tasks a.jobs at a time, in the order given (longest first)."""
+    with cf.ThreadPoolExecutor(max_workers=a.jobs) as ex:
+        futs = [ex.submit(timed, n, f) for n, f in tasks]
+        for f in futs:
+            f.result()
+
+
+# ------------------------------------------------------------------------------ dump reading
+def read_frames(path, want=None):
+    """Every frame of a LAMMPS text dump: list of (header dict, {column: array}), rows by id."""
+    frames = []
+    with open(path) as f:
+        lines = f.read().split("\n")
+    i = 0
+    while i < len(lines) and lines[i].startswith("ITEM: TIMESTEP"):
+        step = int(lines[i + 1])
+        n = int(lines[i + 3])
+        bounds = [list(map(float, lines[i + 5 + k].split())) for k in range(3)]
+        cols = lines[i + 8].split()[2:]
+        keep = [c for c in cols if want is None or c in want or c == "id"]
+        idx = [cols.index(c) for c in keep]
+        d = np.array([ln.split() for ln in lines[i + 9:i + 9 + n]], dtype=float)[:, idx]
+        d = d[np.argsort(d[:, keep.index("id")], kind="stable")]
+        frames.append(({"step": step, "bounds": bounds, "header": lines[i + 4]},
+                       {c: d[:, k] for k, c in enumerate(keep)}))
+        i += 9 + n
+    return frames
+
+
+def read_csv(path):
+    with open(path) as f:
+        r = csv.reader(f)
+        head = next(r)
+        rows = [row for row in r if row]
+    out_ = {}
+    for k, h in enumerate(head):
+        try:
+            out_[h] = np.array([float(row[k]) for row in rows])
+        except ValueError:
+            out_[h] = np.array([row[k] for row in rows])
+    return out_
+
+
+def write_csv(path, cols):
+    names = list(cols)
+    n = len(cols[names[0]])
+    with open(path, "w") as f:
+        f.write(",".join(names) + "\n")
+        for i in range(n):
+            f.write(",".join(repr(int(cols[c][i])) if np.issubdtype(np.asarray(cols[c]).dtype, np.integer)
+                             else repr(float(cols[c][i])) for c in names) + "\n")
+
+
+def write_data(dump, data):
+    """LAMMPS data file (atomic, triclinic) of a tessera dump, for the MD runs."""
+    hdr, c = read_frames(dump, {"id", "type", "x", "y", "z"})[0]
+    (xlb, xhb, xy), (ylb, yhb, xz), (zlb, zhb, yz) = [b + [0.0] * (3 - len(b)) for b in hdr["bounds"]]
+    xlo = xlb - min(0.0, xy, xz, xy + xz)
+    xhi = xhb - max(0.0, xy, xz, xy + xz)
+    ylo, yhi = ylb - min(0.0, yz), yhb - max(0.0, yz)
+    with open(data, "w") as f:
+        f.write(f"seed 003 inherent structure from {os.path.basename(dump)}\n\n{len(c['id'])} atoms\n2 atom types\n\n")
+        f.write(f"{xlo!r} {xhi!r} xlo xhi\n{ylo!r} {yhi!r} ylo yhi\n{zlb!r} {zhb!r} zlo zhi\n{xy!r} {xz!r} {yz!r} xy xz yz\n\n")
+        f.write("Masses\n\n" + "".join(f"{t} {m}\n" for t, m in MASS.items()) + "\nAtoms # atomic\n\n")
+        for k in range(len(c["id"])):
+            f.write(f"{int(c['id'][k])} {int(c['type'][k])} {c['x'][k]!r} {c['y'][k]!r} {c['z'][k]!r}\n")
+
+
+MD_HEAD = """units metal
+boundary p p p
+atom_style atomic
+read_data is.data
+pair_style eam/fs
+pair_coeff * * CuZr_mm.eam.fs Cu Zr
+neighbor 2.0 bin
+timestep 0.002
+"""
+
+
+# ------------------------------------------------------------------------------ stage functions
+def make_glass(s):
+    d = sdir(s)
+    os.makedirs(d, exist_ok=True)
+    raw, cell, inh = sdir(s, "glass_lammps.dump"), sdir(s, "glass_cell.dump"), sdir(s, "is.dump")
+    if fresh(raw):
+        env = dict(os.environ, LAMMPS_POTENTIALS=os.path.dirname(POTFILE))
+        run(["lmp", "-in", GLASS_IN, "-var", "n", a.cells, "-var", "melt", melt, "-var", "hold", hold,
+             "-var", "quench", a.quench_steps, "-var", "seed", a.seed + s, "-var", "out", "glass_lammps.dump",
+             "-log", "glass.log", "-screen", "none"], cwd=d, env=env)
+    if fresh(cell):
+        tessera("minimize", raw, "-o", cell, *POT, "--box-relax", 0, "--min-style", "cg", "--ftol", 1e-6)
+    if fresh(inh):
+        tessera("minimize", cell, "-o", inh, *POT, "--min-style", "cg", "--ftol", 1e-8)
+    write_data(inh, sdir(s, "is.data"))
+
+
+def vmsd_md(s):
+    """One LAMMPS run per sample: for each T, from the IS, NVT at the IS cell (positions are
+    measured from the IS, so the cell must not expand), equilibrate, then dump the vibration."""
+    outs = [sdir(s, f"vmsd_md_{T}.dump") for T in TEMPS]
+    if not fresh(*outs):
+        return
+    every = 10                                        # 20 fs between frames
+    eq, ms = int(round(a.vmsd_equil_ps / 0.002)), int(round(a.vmsd_ps / 0.002))
+    txt = "# seed 003 vMSD runs (written by seed003.py)\n"
+    for k, T in enumerate(TEMPS):
+        txt += ("clear\n" if k else "") + MD_HEAD
+        txt += (f"velocity all create {T} {a.seed + 1000 * s + k} mom yes rot yes dist gaussian\n"
+                f"fix md all nvt temp {T} {T} 0.1\nthermo 1000\nrun {eq}\n"
+                f"dump d all custom {every} vmsd_md_{T}.dump id type x y z\ndump_modify d sort id\n"
+                f"run {ms}\nundump d\nunfix md\n")
+    with open(sdir(s, "vmsd.in"), "w") as f:
+        f.write(txt)
+    lmp("vmsd.in", sdir(s), "vmsd.log")
+
+
+def aqs(s, sh):
+    traj, d2 = sdir(s, f"aqs_{sh}.dump"), sdir(s, f"d2min_{sh}.dump")
+    if fresh(traj, sdir(s, f"aqs_{sh}.csv")):
+        tessera("aqs", sdir(s, "is.dump"), "-o", traj, *POT, "--shear", sh, "--strain-step", a.aqs_step,
+                "--steps", aqs_steps, "--ftol", a.aqs_ftol, "--csv", sdir(s, f"aqs_{sh}.csv"),
+                stdout_file=sdir(s, f"aqs_{sh}.txt"))
+    if fresh(d2):
+        tessera("d2min", traj, "-o", d2, "--cutoff", a.d2min_cutoff, "--reference", f"lag:{d2min_lag}",
+                "--threads", 1)
+
+
+def barriers(s):
+    dq = sdir(s, "dq.dump")
+    if fresh(dq, sdir(s, "dq_saddles.csv")):
+        tessera("barriers", sdir(s, "is.dump"), "-o", dq, *POT, "--saddles", sdir(s, "dq_saddles.csv"),
+                "--searches-per-atom", a.searches_per_atom, "--seed", a.seed, "--threads", 1,
+                stdout_file=sdir(s, "barriers.txt"))
+
+
+def structure(s):
+    f = sdir(s, "structure.csv")
+    if fresh(f):
+        tessera("compute", sdir(s, "is.dump"), "-o", f, "--symmetry-functions", "1.5:7.5:0.2", "--sf-width", 3.5,
+                "--entropy", 0.2, "--entropy-cutoff", "3:15:0.5", "--entropy-partial", "--threads", 1)
+    v = sdir(s, "bp.dump")
+    if fresh(v, sdir(s, "vdos.csv")):
+        tessera("vdos", sdir(s, "is.dump"), *POT, "-o", sdir(s, "vdos.csv"), "--per-atom", v, "--method", "dense",
+                "--omega-bins", 100, stdout_file=sdir(s, "vdos.txt"))
+
+
+DYN_EVERY = 50                                        # 0.1 ps between frames
+
+
+def dynamics(s):
+    """700 K, NPT at zero pressure (the paper's ensemble) from the IS; 2 ps to let the cell expand."""
+    if not fresh(sdir(s, "dyn_700K.dump")):
+        return
+    n = int(round(a.dyn_ps / 0.002))
+    txt = ("# seed 003: 700 K dynamics of the test sample (written by seed003.py)\n" + MD_HEAD +
+           f"velocity all create 700 {a.seed + 7} mom yes rot yes dist gaussian\n"
+           "fix md all npt temp 700 700 0.1 iso 0.0 0.0 1.0\nthermo 5000\nrun 1000\nreset_timestep 0\n"
+           f"dump d all custom {DYN_EVERY} dyn_700K.dump id type xu yu zu\ndump_modify d sort id\nrun {n}\n")
+    with open(sdir(s, "dyn.in"), "w") as f:
+        f.write(txt)
+    lmp("dyn.in", sdir(s), "dyn.log")
+
+
+# ------------------------------------------------------------------------------ 1-2. simulations
+samples = list(range(1, a.samples + 1))
+n_atoms = 2 * a.cells ** 3
+log(f"{a.samples} samples of {n_atoms} atoms; {a.searches_per_atom} ARTn searches per atom; vMSD "
+    f"{len(TEMPS)} T x {a.vmsd_ps:g} ps; AQS {aqs_steps} steps of {a.aqs_step:g} x 3 shears; test = sample {TEST}")
+t0 = time.time()
+pool([(f"glass_{s}", lambda s=s: make_glass(s)) for s in samples])
+timing["stage_glass_s"] = round(time.time() - t0, 1)
+t0 = time.time()
+tasks = [(f"barriers_{s}", lambda s=s: barriers(s)) for s in samples]
+tasks += [(f"dyn_{TEST}", lambda: dynamics(TEST))]
+tasks += [(f"aqs_{s}_{sh}", lambda s=s, sh=sh: aqs(s, sh)) for s in samples for sh in SHEARS]
+tasks += [(f"vmsd_md_{s}", lambda s=s: vmsd_md(s)) for s in samples]
+tasks += [(f"structure_{s}", lambda s=s: structure(s)) for s in samples]
+pool(tasks)
+timing["stage_simulations_s"] = round(time.time() - t0, 1)
+
+
+# ------------------------------------------------------------------------------ 3. per-sample tables
+def vmsd_features(s):
+    cols = {}
+    for T in TEMPS:
+        o = sdir(s, f"vmsd_{T}.dump")
+        if fresh(o):
+            tessera("vmsd", sdir(s, f"vmsd_md_{T}.dump"), "-o", o, "--reference", sdir(s, "is.dump"))
+        cols[f"vmsd_{T}"] = read_frames(o, {"vmsd"})[0][1]["vmsd"]
+    return cols
+
+
+def labels(s):
+    lab = {}
+    for sh in SHEARS:
+        fr = read_frames(sdir(s, f"d2min_{sh}.dump"), {"d2min"})
+        lab[f"dd2min_{sh}"] = np.nanmax(np.array([c["d2min"] for _, c in fr]), axis=0)
+    lab["dd2min_max"] = np.max([lab[f"dd2min_{sh}"] for sh in SHEARS], axis=0)
+    lab["rearranged"] = (lab["dd2min_max"] > a.threshold).astype(np.int64)
+    return lab
+
+
+def table(s):
+    st = read_csv(sdir(s, "structure.csv"))
+    order = np.argsort(st["id"], kind="stable")
+    ids = st["id"][order].astype(np.int64)
+    t = {"sample": np.full(len(ids), s, dtype=np.int64), "id": ids, "type": st["type"][order].astype(np.int64)}
+    for k in range(31):   # G over all neighbours: the sum of the per-type columns
+        t[f"g_{k}"] = st[f"g_1_{k}"][order] + st[f"g_2_{k}"][order]
+    for k in range(25):
+        t[f"s2_{k}"] = st[f"entropy_{k}"][order]
+    t.update(vmsd_features(s))
+    dq = read_frames(sdir(s, "dq.dump"))[0][1]
+    for k in range(1, a.searches_per_atom + 1):
+        v = dq[f"dq_{k}"]
+        t[f"dq_{k}"] = np.where(np.isnan(v), a.dq_missing, v)
+    t["n_saddles"] = dq["n_saddles"]
+    t.update(labels(s))
+    bp = read_frames(sdir(s, "bp.dump"), {"boson_peak"})[0][1]
+    t["boson_peak"] = bp["boson_peak"]
+    write_csv(sdir(s, "features.csv"), t)
+    return t
+
+
+t0 = time.time()
+tabs = {s: table(s) for s in samples}
+timing["stage_tables_s"] = round(time.time() - t0, 1)
+FEAT = {"g": [f"g_{k}" for k in range(31)], "s2": [f"s2_{k}" for k in range(25)],
+        "vmsd": [f"vmsd_{T}" for T in TEMPS], "dq": [f"dq_{k}" for k in range(1, a.searches_per_atom + 1)]}
+FEAT["igd"] = FEAT["g"] + FEAT["s2"] + FEAT["vmsd"] + FEAT["dq"]
+rear = {s: tabs[s]["rearranged"] for s in samples}
+frac = float(np.mean(np.concatenate([rear[s] for s in samples])))
+log(f"rearranged fraction {frac:.3f} ({', '.join(str(int(rear[s].sum())) for s in samples)} atoms per sample); "
+    f"features per atom: {len(FEAT['igd'])}")
+
+# ------------------------------------------------------------------------------ 4. learning
+t0 = time.time()
+rng = np.random.default_rng(a.seed)
+train_rows = []
+for s in samples[:-1]:
+    for i in range(len(rear[s])):
+        train_rows.append((s, i))
+pos = [r for r in train_rows if rear[r[0]][r[1]] == 1]
+neg = [r for r in train_rows if rear[r[0]][r[1]] == 0]
+pick = rng.choice(len(neg), size=min(len(pos), len(neg)), replace=False)
+chosen = sorted(pos + [neg[k] for k in pick])
+keep_cols = ["sample", "id", "type"] + FEAT["igd"] + ["rearranged"]
+train = {c: np.array([tabs[s][c][i] for s, i in chosen]) for c in keep_cols}
+train["uid"] = train["sample"] * 1000000 + train["id"]   # unique across samples
+ml = out("ml")
+os.makedirs(ml, exist_ok=True)
+write_csv(os.path.join(ml, "train.csv"), {"id": train["uid"], **{c: train[c] for c in keep_cols if c != "id"},
+                                          "atom_id": train["id"]})
+test = {c: tabs[TEST][c] for c in keep_cols}
+write_csv(os.path.join(ml, "test.csv"), test)
+log(f"training set: {len(pos)} rearranged + {len(pick)} others from samples 1..{TEST - 1}; "
+    f"test: sample {TEST}, {len(test['id'])} atoms, {int(test['rearranged'].sum())} rearranged")
+
+
+def learn(model):
+    f = ",".join(FEAT[model])
+    cv = os.path.join(ml, f"cv_{model}.csv")
+    tessera("learn", "cv", "--model", "svm", "--data", os.path.join(ml, "train.csv"), "--label", "rearranged",
+            "--features", f, "--folds", a.folds, "--grid", f"C={a.grid_c}", "--grid", f"gamma={a.grid_gamma}",
+            "--threads", 1, "-o", cv)
+    c = read_csv(cv)
+    best = int(np.argmax(c["mean_accuracy"]))        # first maximum in ParameterGrid order
+    C, g = float(c["C"][best]), float(c["gamma"][best])
+    mj = os.path.join(ml, f"model_{model}.json")
+    tessera("learn", "fit", "--model", "svm", "--data", os.path.join(ml, "train.csv"), "--label", "rearranged",
+            "--features", f, "--C", C, "--gamma", g, "-o", mj)
+    pr = os.path.join(ml, f"pred_{model}.csv")
+    tessera("learn", "predict", mj, "--data", os.path.join(ml, "test.csv"), "-o", pr, "--threads", 1)
+    sc = tessera("learn", "score", "--truth", os.path.join(ml, "test.csv"), "--label", "rearranged", "--pred", pr)
+    with open(os.path.join(ml, f"score_{model}.txt"), "w") as fh:
+        fh.write(sc)
+    score = {}
+    for line in sc.splitlines():
+        parts = line.split(",")
+        if len(parts) == 2:
+            try:
+                score[parts[0].strip()] = float(parts[1])
+            except ValueError:
+                pass
+    pd = read_csv(pr)
+    pf_in = os.path.join(ml, f"pf_in_{model}.csv")
+    write_csv(pf_in, {"id": pd["id"].astype(np.int64), "decision": pd["decision"],
+                      "rearranged": test["rearranged"].astype(np.int64)})
+    assert np.array_equal(pd["id"].astype(np.int64), test["id"].astype(np.int64))
+    pf = os.path.join(ml, f"pf_{model}.csv")
+    tessera("stats", pf_in, "--power-factor", "decision:rearranged", "--tail", 0.05, "-o", pf)
+    chi = float(read_csv(pf)["power_factor"][0])
+    return {"C": C, "gamma": g, "cv_accuracy": float(c["mean_accuracy"][best]), "score": score,
+            "chi": chi, "abs_chi": abs_chi(chi), "decision": pd["decision"], "prediction": pd["prediction"]}
+
+
+def abs_chi(chi):
+    """|chi| as the paper's Fig. 12b: chi, or its reciprocal for an anti-correlated predictor."""
+    if np.isnan(chi) or chi == 0 or np.isinf(chi):
+        return chi if not chi == 0 else float("inf")
+    return float(max(chi, 1.0 / chi))
+
+
+res = {}
+for m in ["igd", *FAMILIES]:
+    res[m] = learn(m)
+    log(f"{m}: C {res[m]['C']:g} gamma {res[m]['gamma']:g} cv {res[m]['cv_accuracy']:.3f} test accuracy "
+        f"{res[m]['score'].get('accuracy')} balanced {res[m]['score'].get('balanced_accuracy')} chi {res[m]['chi']:.3g}")
+timing["stage_learning_s"] = round(time.time() - t0, 1)
+igd = res["igd"]["decision"]
+
+# ------------------------------------------------------------------------------ 5. boson peak
+bpin = os.path.join(ml, "igd_bp.csv")
+write_csv(bpin, {"id": test["id"].astype(np.int64), "igd": igd, "boson_peak": tabs[TEST]["boson_peak"]})
+tessera("stats", bpin, "--pearson", "igd,boson_peak", "-o", os.path.join(ml, "igd_bp_corr.csv"))
+corr = read_csv(os.path.join(ml, "igd_bp_corr.csv"))
+rho_bp = float(corr["spearman_r"][0])
+
+# ------------------------------------------------------------------------------ 6. 700 K dynamics by IGD
+t0 = time.time()
+QV = 2.7
+n_frames = int(round(a.dyn_ps / 0.002)) // DYN_EVERY + 1
+max_lag = (n_frames - 1) // 2
+lags = sorted(set(int(round(x)) for x in np.geomspace(1, max_lag, 24)))
+origin_stride = max(1, max_lag // 10)
+origins = list(range(0, n_frames - max_lag, origin_stride))
+dr2 = []
+for o in origins:
+    f = sdir(TEST, f"dyn_dr2_o{o}.dump")
+    if fresh(f):
+        tessera("atom-msd", sdir(TEST, "dyn_700K.dump"), "-o", f, "--lags", ",".join(map(str, lags)),
+                "--frames", f"{o}:")
+    c = read_frames(f)[0][1]
+    dr2.append(np.array([c[f"dr2_{k}"] for k in lags]))       # (lags, atoms)
+dr2 = np.array(dr2)                                             # (origins, lags, atoms)
+tessera("msd", sdir(TEST, "dyn_700K.dump"), "-o", sdir(TEST, "dyn_msd.csv"), "--origins", "--max-lag", max_lag,
+        "--origin-stride", origin_stride)
+isf_txt = tessera("isf", sdir(TEST, "dyn_700K.dump"), "-q", QV, "-o", sdir(TEST, "dyn_fs.csv"), "--origins",
+                  "--max-lag", max_lag, "--origin-stride", origin_stride)
+n_groups = 4
+edges = np.quantile(igd, np.linspace(0, 1, n_groups + 1))
+grp = np.clip(np.searchsorted(edges, igd, side="right") - 1, 0, n_groups - 1)
+t_ps = np.array(lags) * DYN_EVERY * 0.002
+rr = np.sqrt(dr2)
+fs_atom = np.where(rr > 0, np.sin(QV * rr) / np.where(rr > 0, QV * rr, 1.0), 1.0)   # isotropic <exp(-iq.dr)>
+
+
+def tau(fs):
+    below = np.nonzero(fs < np.exp(-1))[0]
+    if len(below) == 0:
+        return float("nan")
+    k = below[0]
+    if k == 0:
+        return float(t_ps[0])
+    f0, f1 = fs[k - 1], fs[k]
+    return float(t_ps[k - 1] + (np.exp(-1) - f0) * (t_ps[k] - t_ps[k - 1]) / (f1 - f0))
+
+
+dyn_groups = []
+dyn_rows = {"t_ps": t_ps}
+for gi in range(n_groups):
+    sel = grp == gi
+    m2 = dr2[:, :, sel].mean(axis=(0, 2))
+    m4 = (dr2[:, :, sel] ** 2).mean(axis=(0, 2))
+    a2 = np.where(m2 > 0, 3 * m4 / (5 * np.where(m2 > 0, m2, 1) ** 2) - 1, 0.0)
+    fs = fs_atom[:, :, sel].mean(axis=(0, 2))
+    dyn_rows.update({f"msd_g{gi}": m2, f"alpha2_g{gi}": a2, f"fs_g{gi}": fs})
+    dyn_groups.append({"igd_range": [float(edges[gi]), float(edges[gi + 1])], "atoms": int(sel.sum()),
+                       "igd_mean": float(igd[sel].mean()), "msd_last_A2": float(m2[-1]),
+                       "alpha2_max": float(a2.max()), "t_alpha2_max_ps": float(t_ps[int(np.argmax(a2))]),
+                       "fs_last": float(fs[-1]), "tau_alpha_ps": tau(fs)})
+write_csv(out("dynamics_by_igd.csv"), dyn_rows)
+np.save(out("dyn_groups.npy"), grp)
+timing["stage_dynamics_analysis_s"] = round(time.time() - t0, 1)
+
+
+# ------------------------------------------------------------------------------ 7. RDF of IGD extremes
+def rdf_centres(s, centres, rmax, nb):
+    """g(r) around the centre atoms: counts of all other atoms at r (minimum image, box >= 2 rmax not
+    needed: every periodic image within rmax is counted), over n_c rho 4 pi r^2 dr."""
+    hdr, c = read_frames(sdir(s, "is.dump"), {"id", "x", "y", "z"})[0]
+    (xlb, xhb, xy), (ylb, yhb, xz), (zlb, zhb, yz) = [b + [0.0] * (3 - len(b)) for b in hdr["bounds"]]
+    xlo, xhi = xlb - min(0.0, xy, xz, xy + xz), xhb - max(0.0, xy, xz, xy + xz)
+    ylo, yhi = ylb - min(0.0, yz), yhb - max(0.0, yz)
+    h = np.array([[xhi - xlo, xy, xz], [0, yhi - ylo, yz], [0, 0, zhb - zlb]])   # columns: cell vectors
+    pos = np.column_stack([c["x"], c["y"], c["z"]])
+    n = len(pos)
+    rho = n / abs(np.linalg.det(h))
+    reach = [int(np.ceil(rmax / (abs(np.linalg.det(h)) / np.linalg.norm(np.cross(h[:, (k + 1) % 3], h[:, (k + 2) % 3]))))) + 1
+             for k in range(3)]
+    shifts = np.array([[i, j, k] for i in range(-reach[0], reach[0] + 1) for j in range(-reach[1], reach[1] + 1)
+                       for k in range(-reach[2], reach[2] + 1)]) @ h.T
+    hist = np.zeros(nb)
+    for i in centres:
+        d = pos[None, :, :] + shifts[:, None, :] - pos[i]
+        r = np.sqrt((d ** 2).sum(-1)).ravel()
+        r = r[(r > 1e-9) & (r < rmax)]
+        hist += np.histogram(r, bins=nb, range=(0, rmax))[0]
+    e = np.linspace(0, rmax, nb + 1)
+    shell = 4.0 / 3.0 * np.pi * (e[1:] ** 3 - e[:-1] ** 3)
+    return 0.5 * (e[1:] + e[:-1]), hist / (len(centres) * rho * shell)
+
+
+order_igd = np.argsort(igd, kind="stable")
+n10 = max(1, int(round(0.1 * len(igd))))
+r_b, g_low = rdf_centres(TEST, order_igd[:n10], 8.0, 80)
+_, g_high = rdf_centres(TEST, order_igd[-n10:], 8.0, 80)
+_, g_all = rdf_centres(TEST, np.arange(len(igd)), 8.0, 80)
+write_csv(out("rdf_igd_extremes.csv"), {"r": r_b, "g_low10": g_low, "g_high10": g_high, "g_all": g_all})
+tessera("rdf", sdir(TEST, "is.dump"), "-o", out("rdf_test.csv"), "--rmax", 8.0, "--bins", 80)
+write_csv(out("igd_test.csv"), {"id": test["id"].astype(np.int64), "type": test["type"].astype(np.int64),
+                                "igd": igd, "rearranged": test["rearranged"].astype(np.int64),
+                                "dd2min_max": tabs[TEST]["dd2min_max"], "boson_peak": tabs[TEST]["boson_peak"],
+                                "igd_group": grp.astype(np.int64), "igd_top10": np.isin(np.arange(len(igd)), order_igd[-n10:]).astype(np.int64),
+                                "igd_low10": np.isin(np.arange(len(igd)), order_igd[:n10]).astype(np.int64)})
+
+# ------------------------------------------------------------------------------ 8. summary
+sc = {m: res[m]["score"] for m in res}
+summary = {
+    "igd_accuracy": sc["igd"]["accuracy"],
+    "single_family_accuracy": {m: sc[m]["accuracy"] for m in FAMILIES},
+    "igd_balanced_accuracy": sc["igd"]["balanced_accuracy"],
+    "single_family_balanced_accuracy": {m: sc[m]["balanced_accuracy"] for m in FAMILIES},
+    "igd_power_factor": res["igd"]["abs_chi"],
+    "single_family_power_factor": {m: res[m]["abs_chi"] for m in FAMILIES},
+    "rho_igd_boson_peak": rho_bp,
+    "rearranged_fraction": frac,
+    "rearranged_fraction_test": float(test["rearranged"].mean()),
+    "igd_recall": sc["igd"]["confusion_1_1"] / max(1.0, sc["igd"]["confusion_1_1"] + sc["igd"]["confusion_1_0"]),
+    "power_factor_signed": {m: res[m]["chi"] for m in res},
+    "svm_C": {m: res[m]["C"] for m in res},
+    "svm_gamma": {m: res[m]["gamma"] for m in res},
+    "cv_accuracy": {m: res[m]["cv_accuracy"] for m in res},
+    "pearson_igd_boson_peak": float(corr["pearson_r"][0]),
+    "training_rows": {"rearranged": len(pos), "others": int(len(pick))},
+    "test_atoms": int(len(test["id"])),
+    "samples": a.samples, "atoms_per_sample": n_atoms,
+    "features": {m: len(FEAT[m]) for m in FEAT},
+    "searches_per_atom": a.searches_per_atom,
+    "barrier_fraction_missing": float(np.mean(np.concatenate(
+        [np.isnan(read_frames(sdir(s, "dq.dump"))[0][1]["dq_1"]) for s in samples]))),
+    "dynamics_700K": {"q_inv_A": QV, "groups": dyn_groups, "lags_ps": [float(x) for x in t_ps],
+                      "origins": len(origins)},
+    "mode": 1 if Q else 0,
+    "timing_s": timing,
+}
+summary["timing_s"]["total_s"] = round(time.time() - t_start, 1)
+
+
+def finite(v):
+    """JSON has no inf or NaN: an undefined number (a power factor without low-group events, a
+    tau_alpha beyond the trajectory) is written as null and named in the docs."""
+    if isinstance(v, dict):
+        return {k: finite(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [finite(x) for x in v]
+    if isinstance(v, float) and not np.isfinite(v):
+        return None
+    return v
+
+
+with open(out("summary.json"), "w") as f:
+    json.dump(finite(summary), f, indent=1)
+with open(out("isf.txt"), "w") as f:
+    f.write(isf_txt)
+print(f"IGD test accuracy {summary['igd_accuracy']:.3f} (paper 0.784); single families: " +
+      ", ".join(f"{m} {summary['single_family_accuracy'][m]:.3f} (paper {PAPER['single_family_accuracy'][m]})"
+                for m in FAMILIES))
+print(f"balanced accuracy: IGD {summary['igd_balanced_accuracy']:.3f}; " +
+      ", ".join(f"{m} {summary['single_family_balanced_accuracy'][m]:.3f}" for m in FAMILIES))
+print(f"|chi| (tail 5 %): IGD {summary['igd_power_factor']:.3g}; " +
+      ", ".join(f"{m} {summary['single_family_power_factor'][m]:.3g}" for m in FAMILIES))
+print(f"rearranged fraction {frac:.3f} (paper ~0.05); Spearman rho(IGD, I_BP) {rho_bp:.3f}")
+print("700 K by IGD quartile (low -> high): tau_alpha " +
+      ", ".join(f"{g['tau_alpha_ps']:.3g}" for g in dyn_groups) + " ps; alpha2_max " +
+      ", ".join(f"{g['alpha2_max']:.3g}" for g in dyn_groups))
+print(f"total {summary['timing_s']['total_s']} s -> {out('summary.json')}")
