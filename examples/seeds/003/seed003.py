@@ -586,11 +586,106 @@ summary = {
     "barrier_fraction_missing": float(np.mean(np.concatenate(
         [np.isnan(read_frames(sdir(s, "dq.dump"))[0][1]["dq_1"]) for s in samples]))),
     "dynamics_700K": {"q_inv_A": QV, "groups": dyn_groups, "lags_ps": [float(x) for x in t_ps],
-                      "origins": len(origins)},
+                      "lag_frames": lags, "origin_frames": origins, "frame_ps": DYN_EVERY * 0.002},
+    "parameters": {"samples": a.samples, "test_sample": TEST, "cells": a.cells, "quench_steps": a.quench_steps,
+                   "searches_per_atom": a.searches_per_atom, "dq_missing_eV": a.dq_missing,
+                   "vmsd_temperatures": TEMPS, "vmsd_ps": a.vmsd_ps, "vmsd_equil_ps": a.vmsd_equil_ps,
+                   "aqs_step": a.aqs_step, "aqs_steps": aqs_steps, "d2min_lag": d2min_lag,
+                   "d2min_cutoff_A": a.d2min_cutoff, "threshold_A2": a.threshold, "tail": 0.05,
+                   "grid_C": [float(x) for x in a.grid_c.split(",")],
+                   "grid_gamma": [float(x) for x in a.grid_gamma.split(",")], "folds": a.folds,
+                   "dyn_ps": a.dyn_ps, "seed": a.seed},
     "mode": 1 if Q else 0,
     "timing_s": timing,
 }
 summary["timing_s"]["total_s"] = round(time.time() - t_start, 1)
+
+# ------------------------------------------------------------------------------ 9. figure
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+names = ["igd", *FAMILIES]
+label = {"igd": "IGD (all 4)", "vmsd": "vMSD", "dq": "ΔQ", "g": "G", "s2": "S₂"}
+fig, ax = plt.subplots(2, 4, figsize=(16, 7.5))
+A = ax[0, 0]
+x = np.arange(len(names))
+A.bar(x - 0.2, [sc[m]["accuracy"] for m in names], 0.4, color="C0", label="test accuracy (this run)")
+A.bar(x + 0.2, [sc[m]["balanced_accuracy"] for m in names], 0.4, color="C2", label="balanced accuracy (this run)")
+A.plot(x - 0.2, [PAPER["igd_accuracy"]] + [PAPER["single_family_accuracy"][m] for m in FAMILIES], "r_", ms=22,
+       mew=3, label="paper's test accuracy (Fig. 12a)")
+A.axhline(0.5, color="0.5", lw=0.8, ls=":")
+A.set_xticks(x)
+A.set_xticklabels([label[m] for m in names])
+A.set_ylim(0, 1.05)
+A.set_ylabel("accuracy on held-out sample")
+A.set_title(f"SVM on sample {TEST} (trained on 1–{TEST - 1})", fontsize=9)
+A.legend(fontsize=7, loc="lower right")
+B = ax[0, 1]
+chis = [res[m]["abs_chi"] for m in names]
+B.bar(x, [c if np.isfinite(c) else 0 for c in chis], color=["C3"] + ["0.6"] * 4)
+for k, c in enumerate(chis):
+    B.text(k, (c if np.isfinite(c) else 0) * 1.02 + 0.05, f"{c:.2g}" if np.isfinite(c) else "∞ (no low-tail event)",
+           ha="center", fontsize=8)
+B.axhline(1, color="0.5", lw=0.8, ls=":")
+B.set_xticks(x)
+B.set_xticklabels([label[m] for m in names])
+B.set_ylabel("|χ| = P_R(X > X_top5%) / P_R(X < X_low5%)")
+B.set_title("predictive power factor (paper Fig. 12b: IGD highest)", fontsize=9)
+C = ax[0, 2]
+r_t = test["rearranged"].astype(bool)
+bins = np.linspace(igd.min(), igd.max(), 16)
+C.hist(igd[~r_t], bins=bins, alpha=0.6, color="C0", label=f"not rearranged ({(~r_t).sum()})")
+C.hist(igd[r_t], bins=bins, alpha=0.6, color="C3", label=f"rearranged ({r_t.sum()})")
+C.axvline(0, color="k", lw=0.8, ls="--")
+C.set_xlabel("IGD = SVM decision value")
+C.set_ylabel("atoms (test sample)")
+C.set_title("IGD distribution (paper Fig. 9b)", fontsize=9)
+C.legend(fontsize=7)
+D = ax[0, 3]
+ibp = tabs[TEST]["boson_peak"]
+D.scatter(igd, ibp, s=8, color="0.6", label="atoms")
+qb = np.quantile(igd, np.linspace(0, 1, 9))
+gb = np.clip(np.searchsorted(qb, igd, side="right") - 1, 0, 7)
+D.plot([igd[gb == k].mean() for k in range(8)], [ibp[gb == k].mean() for k in range(8)], "o-", color="C3",
+       label="mean of 1/8 of the atoms")
+D.set_yscale("log")
+D.set_xlabel("IGD")
+D.set_ylabel("I_BP = max g_i(ν)/ν² (THz⁻³)")
+D.set_title(f"I_BP vs IGD (paper Fig. 14b: rises with IGD)\nSpearman ρ = {rho_bp:.2f}", fontsize=9)
+D.legend(fontsize=7)
+cmap = plt.get_cmap("coolwarm")
+for gi, g in enumerate(dyn_groups):
+    c = cmap(gi / max(1, n_groups - 1))
+    lab = f"IGD quartile {gi + 1} ({g['igd_range'][0]:.2f}…{g['igd_range'][1]:.2f})"
+    ax[1, 0].loglog(t_ps, dyn_rows[f"msd_g{gi}"], "-", color=c, label=lab)
+    ax[1, 1].semilogx(t_ps, dyn_rows[f"alpha2_g{gi}"], "-", color=c, label=lab)
+    ax[1, 2].semilogx(t_ps, dyn_rows[f"fs_g{gi}"], "-", color=c, label=lab)
+ax[1, 0].set_xlabel("t (ps)")
+ax[1, 0].set_ylabel("MSD (Å²)")
+ax[1, 0].set_title("700 K MSD by IGD (paper Fig. 14c)", fontsize=9)
+ax[1, 0].legend(fontsize=6)
+ax[1, 1].set_xlabel("t (ps)")
+ax[1, 1].set_ylabel("α₂(t)")
+ax[1, 1].set_title("non-Gaussian parameter (paper Fig. 14d)", fontsize=9)
+ax[1, 2].axhline(np.exp(-1), color="k", ls="--", lw=0.8, label="1/e (τ_α)")
+ax[1, 2].set_xlabel("t (ps)")
+ax[1, 2].set_ylabel("F_s(q = 2.7 Å⁻¹, t)")
+ax[1, 2].set_title("self-intermediate scattering (paper Fig. 14e)", fontsize=9)
+ax[1, 2].legend(fontsize=6)
+E_ = ax[1, 3]
+E_.plot(r_b, g_low, "-", color="C0", label=f"lowest 10 % IGD ({n10} centres)")
+E_.plot(r_b, g_high, "-", color="C3", label=f"highest 10 % IGD ({n10} centres)")
+E_.plot(r_b, g_all, ":", color="k", lw=0.8, label="all atoms")
+E_.set_xlabel("r (Å)")
+E_.set_ylabel("g(r) around the centre atoms")
+E_.set_title("RDF of the IGD extremes (paper Fig. 10)", fontsize=9)
+E_.legend(fontsize=7)
+fig.suptitle(f"Seed 003: integrated glassy defect, Cu50Zr50, {a.samples} samples × {n_atoms} atoms "
+             f"({'quick' if Q else 'default'} mode; paper: 10 × 19 652)", fontsize=11)
+fig.tight_layout()
+fig.savefig(out("seed003.png"), dpi=72)
 
 
 def finite(v):
