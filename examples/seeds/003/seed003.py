@@ -31,6 +31,7 @@ import concurrent.futures as cf
 import csv
 import json
 import os
+import resource
 import subprocess
 import threading
 import time
@@ -50,10 +51,10 @@ p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 p.add_argument("--tessera", required=True)
 p.add_argument("--out", default=None, help="output directory (default build/seeds/003)")
 p.add_argument("--quick", action="store_true", help="small and fast (< 10 min on 2 idle cores)")
-p.add_argument("--samples", type=int, help="independent glasses; the last is the test sample (quick 4, full 10)")
+p.add_argument("--samples", type=int, help="independent glasses, each held out in turn (quick 6, full 10)")
 p.add_argument("--cells", type=int, help="B2 cells per axis, 2 n^3 atoms (quick 4 -> 128, full 6 -> 432)")
 p.add_argument("--quench-steps", type=int, help="2 fs steps from 2000 K to 50 K (quick 10000, full 100000)")
-p.add_argument("--searches-per-atom", type=int, help="ARTn searches per atom, every atom (quick 3, full 24)")
+p.add_argument("--searches-per-atom", type=int, help="ARTn searches per atom, every atom (quick 2, full 24)")
 p.add_argument("--dq-missing", type=float, default=2.0,
                help="eV: value of dq_k when an atom has fewer than k distinct barriers (default 2.0)")
 p.add_argument("--vmsd-ps", type=float, help="vMSD averaging time per temperature, ps (quick 2, full 100)")
@@ -63,7 +64,7 @@ p.add_argument("--aqs-strain", type=float, default=0.05, help="largest shear str
 p.add_argument("--aqs-ftol", type=float, default=1e-6, help="force tolerance of each AQS relaxation, eV/A")
 p.add_argument("--d2min-cutoff", type=float, default=4.0, help="D2min neighbour cutoff, A (default 4.0)")
 p.add_argument("--threshold", type=float, default=0.05, help="Delta D2min threshold, A^2 (default 0.05)")
-p.add_argument("--dyn-ps", type=float, help="700 K trajectory length, ps (quick 100, full 1000)")
+p.add_argument("--dyn-ps", type=float, help="700 K trajectory length, ps (quick 60, full 1000)")
 p.add_argument("--grid-c", default="0.25,1,4,16,64", help="SVM C grid")
 p.add_argument("--grid-gamma", default="0.001953125,0.0078125,0.03125,0.125,0.5", help="SVM gamma grid")
 p.add_argument("--folds", type=int, default=5)
@@ -73,14 +74,14 @@ p.add_argument("--reuse", action="store_true", help="reuse outputs of an earlier
 a = p.parse_args()
 
 Q = a.quick
-a.samples = a.samples or (4 if Q else 10)
+a.samples = a.samples or (6 if Q else 10)
 a.cells = a.cells or (4 if Q else 6)
 a.quench_steps = a.quench_steps or (10000 if Q else 100000)
-a.searches_per_atom = a.searches_per_atom or (3 if Q else 24)
+a.searches_per_atom = a.searches_per_atom or (2 if Q else 24)
 a.vmsd_ps = a.vmsd_ps or (2.0 if Q else 100.0)
 a.vmsd_equil_ps = a.vmsd_equil_ps or (1.0 if Q else 10.0)
 a.aqs_step = a.aqs_step or (1e-4 if Q else 2e-5)
-a.dyn_ps = a.dyn_ps or (100.0 if Q else 1000.0)
+a.dyn_ps = a.dyn_ps or (60.0 if Q else 1000.0)
 melt, hold = (2500, 2500) if Q else (5000, 10000)
 a.out = a.out or os.path.join("build", "seeds", "003")
 if a.samples < 3:
@@ -317,7 +318,7 @@ pool([(f"glass_{s}", lambda s=s: make_glass(s)) for s in samples])
 timing["stage_glass_s"] = round(time.time() - t0, 1)
 t0 = time.time()
 tasks = [(f"barriers_{s}", lambda s=s: barriers(s)) for s in samples]
-tasks += [(f"dyn_{TEST}", lambda: dynamics(TEST))]
+tasks += [(f"dyn_{s}", lambda s=s: dynamics(s)) for s in samples]
 tasks += [(f"aqs_{s}_{sh}", lambda s=s, sh=sh: aqs(s, sh)) for s in samples for sh in SHEARS]
 tasks += [(f"vmsd_md_{s}", lambda s=s: vmsd_md(s)) for s in samples]
 tasks += [(f"structure_{s}", lambda s=s: structure(s)) for s in samples]
@@ -380,84 +381,124 @@ log(f"rearranged fraction {frac:.3f} ({', '.join(str(int(rear[s].sum())) for s i
     f"features per atom: {len(FEAT['igd'])}")
 
 # ------------------------------------------------------------------------------ 4. learning
+# The paper's protocol: train on samples 1..n-1 (all rearranged atoms + as many random others),
+# test on sample n. Here every sample is held out in turn (the paper's split is the rotation
+# n = S); the summary's headline numbers pool the held-out predictions of all rotations (every
+# atom predicted by a model that never saw its sample), because one 128-atom sample holds a
+# handful of rearranged atoms. `last_sample_only` gives the paper's single split.
 t0 = time.time()
-rng = np.random.default_rng(a.seed)
-train_rows = []
-for s in samples[:-1]:
-    for i in range(len(rear[s])):
-        train_rows.append((s, i))
-pos = [r for r in train_rows if rear[r[0]][r[1]] == 1]
-neg = [r for r in train_rows if rear[r[0]][r[1]] == 0]
-pick = rng.choice(len(neg), size=min(len(pos), len(neg)), replace=False)
-chosen = sorted(pos + [neg[k] for k in pick])
-keep_cols = ["sample", "id", "type"] + FEAT["igd"] + ["rearranged"]
-train = {c: np.array([tabs[s][c][i] for s, i in chosen]) for c in keep_cols}
-train["uid"] = train["sample"] * 1000000 + train["id"]   # unique across samples
 ml = out("ml")
 os.makedirs(ml, exist_ok=True)
-write_csv(os.path.join(ml, "train.csv"), {"id": train["uid"], **{c: train[c] for c in keep_cols if c != "id"},
-                                          "atom_id": train["id"]})
-test = {c: tabs[TEST][c] for c in keep_cols}
-write_csv(os.path.join(ml, "test.csv"), test)
-log(f"training set: {len(pos)} rearranged + {len(pick)} others from samples 1..{TEST - 1}; "
-    f"test: sample {TEST}, {len(test['id'])} atoms, {int(test['rearranged'].sum())} rearranged")
+keep_cols = ["sample", "id", "type"] + FEAT["igd"] + ["rearranged"]
 
 
-def learn(model):
-    f = ",".join(FEAT[model])
-    cv = os.path.join(ml, f"cv_{model}.csv")
-    tessera("learn", "cv", "--model", "svm", "--data", os.path.join(ml, "train.csv"), "--label", "rearranged",
-            "--features", f, "--folds", a.folds, "--grid", f"C={a.grid_c}", "--grid", f"gamma={a.grid_gamma}",
-            "--threads", 1, "-o", cv)
-    c = read_csv(cv)
-    best = int(np.argmax(c["mean_accuracy"]))        # first maximum in ParameterGrid order
-    C, g = float(c["C"][best]), float(c["gamma"][best])
-    mj = os.path.join(ml, f"model_{model}.json")
-    tessera("learn", "fit", "--model", "svm", "--data", os.path.join(ml, "train.csv"), "--label", "rearranged",
-            "--features", f, "--C", C, "--gamma", g, "-o", mj)
-    pr = os.path.join(ml, f"pred_{model}.csv")
-    tessera("learn", "predict", mj, "--data", os.path.join(ml, "test.csv"), "-o", pr, "--threads", 1)
-    sc = tessera("learn", "score", "--truth", os.path.join(ml, "test.csv"), "--label", "rearranged", "--pred", pr)
-    with open(os.path.join(ml, f"score_{model}.txt"), "w") as fh:
-        fh.write(sc)
+def uid(s, i):
+    return np.asarray(s, dtype=np.int64) * 1000000 + np.asarray(i, dtype=np.int64)   # unique across samples
+
+
+def parse_score(txt):
     score = {}
-    for line in sc.splitlines():
+    for line in txt.splitlines():
         parts = line.split(",")
         if len(parts) == 2:
             try:
                 score[parts[0].strip()] = float(parts[1])
             except ValueError:
                 pass
-    pd = read_csv(pr)
-    pf_in = os.path.join(ml, f"pf_in_{model}.csv")
-    write_csv(pf_in, {"id": pd["id"].astype(np.int64), "decision": pd["decision"],
-                      "rearranged": test["rearranged"].astype(np.int64)})
-    assert np.array_equal(pd["id"].astype(np.int64), test["id"].astype(np.int64))
-    pf = os.path.join(ml, f"pf_{model}.csv")
-    tessera("stats", pf_in, "--power-factor", "decision:rearranged", "--tail", 0.05, "-o", pf)
-    chi = float(read_csv(pf)["power_factor"][0])
-    return {"C": C, "gamma": g, "cv_accuracy": float(c["mean_accuracy"][best]), "score": score,
-            "chi": chi, "abs_chi": abs_chi(chi), "decision": pd["decision"], "prediction": pd["prediction"]}
+    return score
+
+
+def power_factor(path_in, path_out):
+    tessera("stats", path_in, "--power-factor", "decision:rearranged", "--tail", 0.05, "-o", path_out)
+    return float(read_csv(path_out)["power_factor"][0])
 
 
 def abs_chi(chi):
     """|chi| as the paper's Fig. 12b: chi, or its reciprocal for an anti-correlated predictor."""
-    if np.isnan(chi) or chi == 0 or np.isinf(chi):
-        return chi if not chi == 0 else float("inf")
-    return float(max(chi, 1.0 / chi))
+    if np.isnan(chi) or np.isinf(chi):
+        return chi
+    return float("inf") if chi == 0 else float(max(chi, 1.0 / chi))
 
 
+def learn(model, rd, train_csv, test_csv, test):
+    f = ",".join(FEAT[model])
+    cv = os.path.join(rd, f"cv_{model}.csv")
+    tessera("learn", "cv", "--model", "svm", "--data", train_csv, "--label", "rearranged",
+            "--features", f, "--folds", a.folds, "--grid", f"C={a.grid_c}", "--grid", f"gamma={a.grid_gamma}",
+            "--threads", a.jobs, "-o", cv)
+    c = read_csv(cv)
+    best = int(np.argmax(c["mean_accuracy"]))        # first maximum in ParameterGrid order
+    C, g = float(c["C"][best]), float(c["gamma"][best])
+    mj = os.path.join(rd, f"model_{model}.json")
+    tessera("learn", "fit", "--model", "svm", "--data", train_csv, "--label", "rearranged",
+            "--features", f, "--C", C, "--gamma", g, "-o", mj)
+    pr = os.path.join(rd, f"pred_{model}.csv")
+    tessera("learn", "predict", mj, "--data", test_csv, "-o", pr, "--threads", 1)
+    pd = read_csv(pr)
+    assert np.array_equal(pd["id"].astype(np.int64), test["id"].astype(np.int64))
+    return {"C": C, "gamma": g, "cv_accuracy": float(c["mean_accuracy"][best]),
+            "decision": pd["decision"], "prediction": pd["prediction"].astype(np.int64)}
+
+
+MODELS = ["igd", *FAMILIES]
+rot = {}
+for n in samples:
+    rd = os.path.join(ml, f"test_{n}")
+    os.makedirs(rd, exist_ok=True)
+    rng = np.random.default_rng(a.seed + n)
+    rows = [(s, i) for s in samples if s != n for i in range(len(rear[s]))]
+    pos = [r for r in rows if rear[r[0]][r[1]] == 1]
+    neg = [r for r in rows if rear[r[0]][r[1]] == 0]
+    pick = rng.choice(len(neg), size=min(len(pos), len(neg)), replace=False)
+    chosen = sorted(pos + [neg[k] for k in pick])
+    train = {c: np.array([tabs[s][c][i] for s, i in chosen]) for c in keep_cols}
+    train_csv, test_csv = os.path.join(rd, "train.csv"), os.path.join(rd, "test.csv")
+    write_csv(train_csv, {"id": uid(train["sample"], train["id"]), **{c: train[c] for c in keep_cols if c != "id"},
+                          "atom_id": train["id"]})
+    test = {c: tabs[n][c] for c in keep_cols}
+    test["id"] = uid(test["sample"], test["id"])
+    write_csv(test_csv, test)
+    rot[n] = {"train_pos": len(pos), "train_neg": int(len(pick)), "test_pos": int(test["rearranged"].sum()),
+              "models": {m: learn(m, rd, train_csv, test_csv, test) for m in MODELS}}
+    log(f"held out sample {n}: trained on {len(pos)} rearranged + {len(pick)} others; test has "
+        f"{int(test['rearranged'].sum())} rearranged of {len(test['id'])}; " +
+        ", ".join(f"{m} (C {rot[n]['models'][m]['C']:g}, gamma {rot[n]['models'][m]['gamma']:g})" for m in MODELS))
+
+# pooled held-out predictions: one table per model, scored by tessera
+all_id = np.concatenate([uid(n, tabs[n]["id"]) for n in samples])
+all_y = np.concatenate([rear[n] for n in samples]).astype(np.int64)
+pooled_truth = os.path.join(ml, "pooled_truth.csv")
+write_csv(pooled_truth, {"id": all_id, "rearranged": all_y})
 res = {}
-for m in ["igd", *FAMILIES]:
-    res[m] = learn(m)
-    log(f"{m}: C {res[m]['C']:g} gamma {res[m]['gamma']:g} cv {res[m]['cv_accuracy']:.3f} test accuracy "
-        f"{res[m]['score'].get('accuracy')} balanced {res[m]['score'].get('balanced_accuracy')} chi {res[m]['chi']:.3g}")
+for m in MODELS:
+    dec = np.concatenate([rot[n]["models"][m]["decision"] for n in samples])
+    prd = np.concatenate([rot[n]["models"][m]["prediction"] for n in samples])
+    pp = os.path.join(ml, f"pooled_pred_{m}.csv")
+    write_csv(pp, {"id": all_id, "prediction": prd, "decision": dec})
+    score = parse_score(tessera("learn", "score", "--truth", pooled_truth, "--label", "rearranged", "--pred", pp))
+    pf_in = os.path.join(ml, f"pooled_pf_in_{m}.csv")
+    write_csv(pf_in, {"id": all_id, "decision": dec, "rearranged": all_y})
+    chi = power_factor(pf_in, os.path.join(ml, f"pooled_pf_{m}.csv"))
+    # the paper's single split: sample S held out
+    rd = os.path.join(ml, f"test_{TEST}")
+    score_last = parse_score(tessera("learn", "score", "--truth", os.path.join(rd, "test.csv"), "--label",
+                                     "rearranged", "--pred", os.path.join(rd, f"pred_{m}.csv")))
+    pf_last = os.path.join(rd, f"pf_in_{m}.csv")
+    write_csv(pf_last, {"id": uid(TEST, tabs[TEST]["id"]), "decision": rot[TEST]["models"][m]["decision"],
+                        "rearranged": rear[TEST].astype(np.int64)})
+    chi_last = power_factor(pf_last, os.path.join(rd, f"pf_{m}.csv"))
+    res[m] = {"score": score, "chi": chi, "abs_chi": abs_chi(chi), "decision": dec,
+              "score_last": score_last, "chi_last": chi_last, "abs_chi_last": abs_chi(chi_last)}
+    log(f"{m}: pooled accuracy {score['accuracy']:.3f} balanced {score['balanced_accuracy']:.3f} chi {chi:.3g}")
 timing["stage_learning_s"] = round(time.time() - t0, 1)
 igd = res["igd"]["decision"]
+all_s = np.concatenate([np.full(len(tabs[n]["id"]), n) for n in samples])
+all_type = np.concatenate([tabs[n]["type"] for n in samples]).astype(np.int64)
+all_bp = np.concatenate([tabs[n]["boson_peak"] for n in samples])
 
 # ------------------------------------------------------------------------------ 5. boson peak
 bpin = os.path.join(ml, "igd_bp.csv")
-write_csv(bpin, {"id": test["id"].astype(np.int64), "igd": igd, "boson_peak": tabs[TEST]["boson_peak"]})
+write_csv(bpin, {"id": all_id, "igd": igd, "boson_peak": all_bp})
 tessera("stats", bpin, "--pearson", "igd,boson_peak", "-o", os.path.join(ml, "igd_bp_corr.csv"))
 corr = read_csv(os.path.join(ml, "igd_bp_corr.csv"))
 rho_bp = float(corr["spearman_r"][0])
@@ -466,23 +507,29 @@ rho_bp = float(corr["spearman_r"][0])
 t0 = time.time()
 QV = 2.7
 n_frames = int(round(a.dyn_ps / 0.002)) // DYN_EVERY + 1
-max_lag = (n_frames - 1) // 2
+max_lag = int(0.8 * (n_frames - 1))
 lags = sorted(set(int(round(x)) for x in np.geomspace(1, max_lag, 24)))
-origin_stride = max(1, max_lag // 10)
+origin_stride = max(1, (n_frames - 1 - max_lag) // 4)
 origins = list(range(0, n_frames - max_lag, origin_stride))
 dr2 = []
-for o in origins:
-    f = sdir(TEST, f"dyn_dr2_o{o}.dump")
-    if fresh(f):
-        tessera("atom-msd", sdir(TEST, "dyn_700K.dump"), "-o", f, "--lags", ",".join(map(str, lags)),
-                "--frames", f"{o}:")
-    c = read_frames(f)[0][1]
-    dr2.append(np.array([c[f"dr2_{k}"] for k in lags]))       # (lags, atoms)
-dr2 = np.array(dr2)                                             # (origins, lags, atoms)
-tessera("msd", sdir(TEST, "dyn_700K.dump"), "-o", sdir(TEST, "dyn_msd.csv"), "--origins", "--max-lag", max_lag,
-        "--origin-stride", origin_stride)
-isf_txt = tessera("isf", sdir(TEST, "dyn_700K.dump"), "-q", QV, "-o", sdir(TEST, "dyn_fs.csv"), "--origins",
-                  "--max-lag", max_lag, "--origin-stride", origin_stride)
+for s in samples:
+    per = []
+    for o in origins:
+        f = sdir(s, f"dyn_dr2_o{o}_lag{max_lag}.dump")
+        if fresh(f):
+            tessera("atom-msd", sdir(s, "dyn_700K.dump"), "-o", f, "--lags", ",".join(map(str, lags)), "--frames", f"{o}:")
+        c = read_frames(f)[0][1]
+        per.append(np.array([c[f"dr2_{k}"] for k in lags]))   # (lags, atoms)
+    dr2.append(np.array(per))                                # (origins, lags, atoms)
+dr2 = np.concatenate(dr2, axis=2)                            # atoms of all samples, in the pooled order
+isf_txt = ""
+for s in samples[-1:]:
+    tessera("msd", sdir(s, "dyn_700K.dump"), "-o", sdir(s, "dyn_msd.csv"), "--origins", "--max-lag", max_lag,
+            "--origin-stride", origin_stride)
+    # --max-q 24: tessera isf costs ~0.2 us per atom, q-vector and frame pair (14 s of CPU for 108
+    # q-vectors, 1001 frames of 128 atoms); 24 of them give the all-atom curve
+    isf_txt = tessera("isf", sdir(s, "dyn_700K.dump"), "-q", QV, "-o", sdir(s, "dyn_fs.csv"), "--origins",
+                      "--max-lag", max_lag, "--origin-stride", origin_stride, "--max-q", 24)
 n_groups = 4
 edges = np.quantile(igd, np.linspace(0, 1, n_groups + 1))
 grp = np.clip(np.searchsorted(edges, igd, side="right") - 1, 0, n_groups - 1)
@@ -516,23 +563,21 @@ for gi in range(n_groups):
                        "alpha2_max": float(a2.max()), "t_alpha2_max_ps": float(t_ps[int(np.argmax(a2))]),
                        "fs_last": float(fs[-1]), "tau_alpha_ps": tau(fs)})
 write_csv(out("dynamics_by_igd.csv"), dyn_rows)
-np.save(out("dyn_groups.npy"), grp)
 timing["stage_dynamics_analysis_s"] = round(time.time() - t0, 1)
 
 
 # ------------------------------------------------------------------------------ 7. RDF of IGD extremes
-def rdf_centres(s, centres, rmax, nb):
-    """g(r) around the centre atoms: counts of all other atoms at r (minimum image, box >= 2 rmax not
-    needed: every periodic image within rmax is counted), over n_c rho 4 pi r^2 dr."""
+def rdf_counts(s, centres, rmax, nb):
+    """Histogram of the distances from the centre atoms to every other atom and periodic image
+    within rmax, and n_centres * rho for the normalisation g = counts / (n_c rho 4 pi r^2 dr)."""
     hdr, c = read_frames(sdir(s, "is.dump"), {"id", "x", "y", "z"})[0]
     (xlb, xhb, xy), (ylb, yhb, xz), (zlb, zhb, yz) = [b + [0.0] * (3 - len(b)) for b in hdr["bounds"]]
     xlo, xhi = xlb - min(0.0, xy, xz, xy + xz), xhb - max(0.0, xy, xz, xy + xz)
     ylo, yhi = ylb - min(0.0, yz), yhb - max(0.0, yz)
     h = np.array([[xhi - xlo, xy, xz], [0, yhi - ylo, yz], [0, 0, zhb - zlb]])   # columns: cell vectors
+    vol = abs(np.linalg.det(h))
     pos = np.column_stack([c["x"], c["y"], c["z"]])
-    n = len(pos)
-    rho = n / abs(np.linalg.det(h))
-    reach = [int(np.ceil(rmax / (abs(np.linalg.det(h)) / np.linalg.norm(np.cross(h[:, (k + 1) % 3], h[:, (k + 2) % 3]))))) + 1
+    reach = [int(np.ceil(rmax / (vol / np.linalg.norm(np.cross(h[:, (k + 1) % 3], h[:, (k + 2) % 3]))))) + 1
              for k in range(3)]
     shifts = np.array([[i, j, k] for i in range(-reach[0], reach[0] + 1) for j in range(-reach[1], reach[1] + 1)
                        for k in range(-reach[2], reach[2] + 1)]) @ h.T
@@ -542,64 +587,38 @@ def rdf_centres(s, centres, rmax, nb):
         r = np.sqrt((d ** 2).sum(-1)).ravel()
         r = r[(r > 1e-9) & (r < rmax)]
         hist += np.histogram(r, bins=nb, range=(0, rmax))[0]
-    e = np.linspace(0, rmax, nb + 1)
-    shell = 4.0 / 3.0 * np.pi * (e[1:] ** 3 - e[:-1] ** 3)
-    return 0.5 * (e[1:] + e[:-1]), hist / (len(centres) * rho * shell)
+    return hist, len(centres) * len(pos) / vol
 
 
 order_igd = np.argsort(igd, kind="stable")
 n10 = max(1, int(round(0.1 * len(igd))))
-r_b, g_low = rdf_centres(TEST, order_igd[:n10], 8.0, 80)
-_, g_high = rdf_centres(TEST, order_igd[-n10:], 8.0, 80)
-_, g_all = rdf_centres(TEST, np.arange(len(igd)), 8.0, 80)
+top10 = np.isin(np.arange(len(igd)), order_igd[-n10:])
+low10 = np.isin(np.arange(len(igd)), order_igd[:n10])
+e_r = np.linspace(0, 8.0, 81)
+shell = 4.0 / 3.0 * np.pi * (e_r[1:] ** 3 - e_r[:-1] ** 3)
+r_b = 0.5 * (e_r[1:] + e_r[:-1])
+gg = {}
+for name, mask in (("low10", low10), ("high10", top10), ("all", np.ones(len(igd), bool))):
+    hs, ns = np.zeros(80), 0.0
+    for s in samples:
+        loc = np.nonzero(mask[all_s == s])[0]
+        if len(loc):
+            h_, n_ = rdf_counts(s, loc, 8.0, 80)
+            hs, ns = hs + h_, ns + n_
+    gg[name] = hs / (ns * shell)
+g_low, g_high, g_all = gg["low10"], gg["high10"], gg["all"]
 write_csv(out("rdf_igd_extremes.csv"), {"r": r_b, "g_low10": g_low, "g_high10": g_high, "g_all": g_all})
 tessera("rdf", sdir(TEST, "is.dump"), "-o", out("rdf_test.csv"), "--rmax", 8.0, "--bins", 80)
-write_csv(out("igd_test.csv"), {"id": test["id"].astype(np.int64), "type": test["type"].astype(np.int64),
-                                "igd": igd, "rearranged": test["rearranged"].astype(np.int64),
-                                "dd2min_max": tabs[TEST]["dd2min_max"], "boson_peak": tabs[TEST]["boson_peak"],
-                                "igd_group": grp.astype(np.int64), "igd_top10": np.isin(np.arange(len(igd)), order_igd[-n10:]).astype(np.int64),
-                                "igd_low10": np.isin(np.arange(len(igd)), order_igd[:n10]).astype(np.int64)})
+write_csv(out("igd_all.csv"), {"sample": all_s.astype(np.int64), "id": np.concatenate([tabs[n]["id"] for n in samples]).astype(np.int64),
+                               "type": all_type, "igd": igd, "rearranged": all_y,
+                               "dd2min_max": np.concatenate([tabs[n]["dd2min_max"] for n in samples]),
+                               "boson_peak": all_bp, "igd_group": grp.astype(np.int64),
+                               "igd_top10": top10.astype(np.int64), "igd_low10": low10.astype(np.int64)})
 
 # ------------------------------------------------------------------------------ 8. summary
 sc = {m: res[m]["score"] for m in res}
-summary = {
-    "igd_accuracy": sc["igd"]["accuracy"],
-    "single_family_accuracy": {m: sc[m]["accuracy"] for m in FAMILIES},
-    "igd_balanced_accuracy": sc["igd"]["balanced_accuracy"],
-    "single_family_balanced_accuracy": {m: sc[m]["balanced_accuracy"] for m in FAMILIES},
-    "igd_power_factor": res["igd"]["abs_chi"],
-    "single_family_power_factor": {m: res[m]["abs_chi"] for m in FAMILIES},
-    "rho_igd_boson_peak": rho_bp,
-    "rearranged_fraction": frac,
-    "rearranged_fraction_test": float(test["rearranged"].mean()),
-    "igd_recall": sc["igd"]["confusion_1_1"] / max(1.0, sc["igd"]["confusion_1_1"] + sc["igd"]["confusion_1_0"]),
-    "power_factor_signed": {m: res[m]["chi"] for m in res},
-    "svm_C": {m: res[m]["C"] for m in res},
-    "svm_gamma": {m: res[m]["gamma"] for m in res},
-    "cv_accuracy": {m: res[m]["cv_accuracy"] for m in res},
-    "pearson_igd_boson_peak": float(corr["pearson_r"][0]),
-    "training_rows": {"rearranged": len(pos), "others": int(len(pick))},
-    "test_atoms": int(len(test["id"])),
-    "samples": a.samples, "atoms_per_sample": n_atoms,
-    "features": {m: len(FEAT[m]) for m in FEAT},
-    "searches_per_atom": a.searches_per_atom,
-    "barrier_fraction_missing": float(np.mean(np.concatenate(
-        [np.isnan(read_frames(sdir(s, "dq.dump"))[0][1]["dq_1"]) for s in samples]))),
-    "dynamics_700K": {"q_inv_A": QV, "groups": dyn_groups, "lags_ps": [float(x) for x in t_ps],
-                      "lag_frames": lags, "origin_frames": origins, "frame_ps": DYN_EVERY * 0.002},
-    "parameters": {"samples": a.samples, "test_sample": TEST, "cells": a.cells, "quench_steps": a.quench_steps,
-                   "searches_per_atom": a.searches_per_atom, "dq_missing_eV": a.dq_missing,
-                   "vmsd_temperatures": TEMPS, "vmsd_ps": a.vmsd_ps, "vmsd_equil_ps": a.vmsd_equil_ps,
-                   "aqs_step": a.aqs_step, "aqs_steps": aqs_steps, "d2min_lag": d2min_lag,
-                   "d2min_cutoff_A": a.d2min_cutoff, "threshold_A2": a.threshold, "tail": 0.05,
-                   "grid_C": [float(x) for x in a.grid_c.split(",")],
-                   "grid_gamma": [float(x) for x in a.grid_gamma.split(",")], "folds": a.folds,
-                   "dyn_ps": a.dyn_ps, "seed": a.seed},
-    "mode": 1 if Q else 0,
-    "timing_s": timing,
-}
-summary["timing_s"]["total_s"] = round(time.time() - t_start, 1)
-
+test_y = all_y
+r_t = test_y.astype(bool)
 # ------------------------------------------------------------------------------ 9. figure
 import matplotlib  # noqa: E402
 
@@ -620,7 +639,7 @@ A.set_xticks(x)
 A.set_xticklabels([label[m] for m in names])
 A.set_ylim(0, 1.05)
 A.set_ylabel("accuracy on held-out sample")
-A.set_title(f"SVM on sample {TEST} (trained on 1–{TEST - 1})", fontsize=9)
+A.set_title(f"SVM, each of {a.samples} samples held out in turn (pooled)", fontsize=9)
 A.legend(fontsize=7, loc="lower right")
 B = ax[0, 1]
 chis = [res[m]["abs_chi"] for m in names]
@@ -634,17 +653,16 @@ B.set_xticklabels([label[m] for m in names])
 B.set_ylabel("|χ| = P_R(X > X_top5%) / P_R(X < X_low5%)")
 B.set_title("predictive power factor (paper Fig. 12b: IGD highest)", fontsize=9)
 C = ax[0, 2]
-r_t = test["rearranged"].astype(bool)
 bins = np.linspace(igd.min(), igd.max(), 16)
 C.hist(igd[~r_t], bins=bins, alpha=0.6, color="C0", label=f"not rearranged ({(~r_t).sum()})")
 C.hist(igd[r_t], bins=bins, alpha=0.6, color="C3", label=f"rearranged ({r_t.sum()})")
 C.axvline(0, color="k", lw=0.8, ls="--")
 C.set_xlabel("IGD = SVM decision value")
-C.set_ylabel("atoms (test sample)")
+C.set_ylabel("atoms (held-out predictions)")
 C.set_title("IGD distribution (paper Fig. 9b)", fontsize=9)
 C.legend(fontsize=7)
 D = ax[0, 3]
-ibp = tabs[TEST]["boson_peak"]
+ibp = all_bp
 D.scatter(igd, ibp, s=8, color="0.6", label="atoms")
 qb = np.quantile(igd, np.linspace(0, 1, 9))
 gb = np.clip(np.searchsorted(qb, igd, side="right") - 1, 0, 7)
@@ -687,6 +705,55 @@ fig.suptitle(f"Seed 003: integrated glassy defect, Cu50Zr50, {a.samples} samples
 fig.tight_layout()
 fig.savefig(out("seed003.png"), dpi=72)
 
+summary = {
+    "igd_accuracy": sc["igd"]["accuracy"],
+    "single_family_accuracy": {m: sc[m]["accuracy"] for m in FAMILIES},
+    "igd_balanced_accuracy": sc["igd"]["balanced_accuracy"],
+    "single_family_balanced_accuracy": {m: sc[m]["balanced_accuracy"] for m in FAMILIES},
+    "igd_power_factor": res["igd"]["abs_chi"],
+    "single_family_power_factor": {m: res[m]["abs_chi"] for m in FAMILIES},
+    "rho_igd_boson_peak": rho_bp,
+    "rearranged_fraction": frac,
+    "rearranged_per_sample": [int(rear[s].sum()) for s in samples],
+    "igd_recall": sc["igd"]["confusion_1_1"] / max(1.0, sc["igd"]["confusion_1_1"] + sc["igd"]["confusion_1_0"]),
+    "power_factor_signed": {m: res[m]["chi"] for m in MODELS},
+    "pearson_igd_boson_peak": float(corr["pearson_r"][0]),
+    "last_sample_only": {
+        "test_sample": TEST, "rearranged_in_test": int(rear[TEST].sum()),
+        "igd_accuracy": res["igd"]["score_last"]["accuracy"],
+        "single_family_accuracy": {m: res[m]["score_last"]["accuracy"] for m in FAMILIES},
+        "igd_balanced_accuracy": res["igd"]["score_last"]["balanced_accuracy"],
+        "single_family_balanced_accuracy": {m: res[m]["score_last"]["balanced_accuracy"] for m in FAMILIES},
+        "igd_power_factor": res["igd"]["abs_chi_last"],
+        "single_family_power_factor": {m: res[m]["abs_chi_last"] for m in FAMILIES}},
+    "rotations": {str(n): {"train_rearranged": rot[n]["train_pos"], "train_others": rot[n]["train_neg"],
+                           "test_rearranged": rot[n]["test_pos"],
+                           "C": {m: rot[n]["models"][m]["C"] for m in MODELS},
+                           "gamma": {m: rot[n]["models"][m]["gamma"] for m in MODELS},
+                           "cv_accuracy": {m: rot[n]["models"][m]["cv_accuracy"] for m in MODELS}} for n in samples},
+    "atoms_per_sample": n_atoms,
+    "features": {m: len(FEAT[m]) for m in FEAT},
+    "barrier_fraction_missing": float(np.mean(np.concatenate(
+        [np.isnan(read_frames(sdir(s, "dq.dump"))[0][1]["dq_1"]) for s in samples]))),
+    "dynamics_700K": {"q_inv_A": QV, "groups": dyn_groups, "lags_ps": [float(x) for x in t_ps],
+                      "lag_frames": lags, "origin_frames": origins, "frame_ps": DYN_EVERY * 0.002},
+    "rdf_first_peak": {k: {"r_A": float(r_b[int(np.argmax(v))]), "g": float(np.max(v))} for k, v in gg.items()},
+    "parameters": {"samples": a.samples, "test_sample": TEST, "cells": a.cells, "quench_steps": a.quench_steps,
+                   "searches_per_atom": a.searches_per_atom, "dq_missing_eV": a.dq_missing,
+                   "vmsd_temperatures": TEMPS, "vmsd_ps": a.vmsd_ps, "vmsd_equil_ps": a.vmsd_equil_ps,
+                   "aqs_step": a.aqs_step, "aqs_steps": aqs_steps, "d2min_lag": d2min_lag,
+                   "d2min_cutoff_A": a.d2min_cutoff, "threshold_A2": a.threshold, "tail": 0.05,
+                   "grid_C": [float(x) for x in a.grid_c.split(",")],
+                   "grid_gamma": [float(x) for x in a.grid_gamma.split(",")], "folds": a.folds,
+                   "dyn_ps": a.dyn_ps, "seed": a.seed, "quick": 1 if Q else 0},
+    "timing_s": timing,
+}
+summary["timing_s"]["total_s"] = round(time.time() - t_start, 1)
+_ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+# CPU time of every LAMMPS and tessera process: with the cores shared, total CPU / 2 is about what
+# the run takes on 2 idle cores (the pool keeps both busy)
+summary["timing_s"]["children_cpu_s"] = round(_ru.ru_utime + _ru.ru_stime, 1)
+
 
 def finite(v):
     """JSON has no inf or NaN: an undefined number (a power factor without low-group events, a
@@ -704,15 +771,16 @@ with open(out("summary.json"), "w") as f:
     json.dump(finite(summary), f, indent=1)
 with open(out("isf.txt"), "w") as f:
     f.write(isf_txt)
-print(f"IGD test accuracy {summary['igd_accuracy']:.3f} (paper 0.784); single families: " +
+print(f"IGD held-out accuracy {summary['igd_accuracy']:.3f} (paper 0.784); single families: " +
       ", ".join(f"{m} {summary['single_family_accuracy'][m]:.3f} (paper {PAPER['single_family_accuracy'][m]})"
                 for m in FAMILIES))
 print(f"balanced accuracy: IGD {summary['igd_balanced_accuracy']:.3f}; " +
       ", ".join(f"{m} {summary['single_family_balanced_accuracy'][m]:.3f}" for m in FAMILIES))
 print(f"|chi| (tail 5 %): IGD {summary['igd_power_factor']:.3g}; " +
       ", ".join(f"{m} {summary['single_family_power_factor'][m]:.3g}" for m in FAMILIES))
-print(f"rearranged fraction {frac:.3f} (paper ~0.05); Spearman rho(IGD, I_BP) {rho_bp:.3f}")
+print(f"rearranged fraction {frac:.3f} (paper ~0.05); Spearman rho(IGD, I_BP) {rho_bp:.3f} (paper: positive, linear)")
 print("700 K by IGD quartile (low -> high): tau_alpha " +
       ", ".join(f"{g['tau_alpha_ps']:.3g}" for g in dyn_groups) + " ps; alpha2_max " +
-      ", ".join(f"{g['alpha2_max']:.3g}" for g in dyn_groups))
-print(f"total {summary['timing_s']['total_s']} s -> {out('summary.json')}")
+      ", ".join(f"{g['alpha2_max']:.3g}" for g in dyn_groups) + "; MSD at the last lag " +
+      ", ".join(f"{g['msd_last_A2']:.3g}" for g in dyn_groups) + " A^2")
+print(f"total {summary['timing_s']['total_s']} s (CPU of the children {summary['timing_s']['children_cpu_s']} s) -> {out('summary.json')}")
