@@ -17,13 +17,14 @@ Per sample s = 1 ... S (independent quenches, different velocity seeds), in DIR/
             0.01 % strain apart): rearranged if max over strain and over the 3 shears of
             Delta D2min > 0.05 A^2
   I_BP      tessera vdos IS --method dense --per-atom (per-atom boson-peak intensity, Eq. 6)
-Then: train on samples 1..S-1 (all rearranged atoms + as many random others), test on sample S:
-tessera learn cv --model svm --grid C=... gamma=... (5-fold), learn fit with the best CV
-accuracy, learn predict (IGD = decision value), learn score; the same for the single families
-{vmsd, dq, g, s2}; tessera stats --power-factor decision:rearranged --tail 0.05; tessera stats
---pearson igd,boson_peak; 700 K NPT MD of the test sample (lmp) + tessera atom-msd (per-atom
-squared displacements, several time origins) grouped by IGD quartile in NumPy (MSD, alpha_2,
-F_s(q=2.7), tau_alpha: no tessera command takes an atom subset); partial RDFs of the top and
+Then, for every sample n held out in turn (the paper's split is n = S): train on the others (all
+rearranged atoms + as many random others), tessera learn cv --model svm --grid C=... gamma=...
+(5-fold), learn fit with the best CV accuracy, learn predict on sample n (IGD = decision value);
+the same for the single families {vmsd, dq, g, s2}. The held-out predictions of all samples are
+pooled: tessera learn score, tessera stats --power-factor decision:rearranged --tail 0.05,
+tessera stats --pearson igd,boson_peak. 700 K NPT MD of every sample (lmp) + tessera atom-msd
+(per-atom squared displacements, several time origins) grouped by IGD quartile in NumPy (MSD,
+alpha_2, F_s(q=2.7), tau_alpha: no tessera command takes an atom subset); RDFs around the top and
 bottom 10 % of atoms by IGD in NumPy (tessera rdf has no centre subset yet).
 """
 import argparse
