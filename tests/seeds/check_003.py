@@ -19,7 +19,8 @@ What is recomputed, from what:
                on test.csv vs the run's; accuracy, balanced accuracy (sklearn.metrics) pooled over
                the held-out samples, and for the last sample alone
   chi          the power factor from the decision values (np.quantile, tail 0.05)
-  rho          scipy.stats.spearmanr(IGD, I_BP) over the pooled held-out IGD
+  rho          scipy.stats.spearmanr / pearsonr(IGD, I_BP) over the pooled held-out IGD
+  RDF          first peak of g(r) around the 10 % highest / lowest IGD atoms (brute force)
   dynamics     per-atom squared displacements from the 700 K trajectory (NumPy, unwrapped xu)
                grouped by IGD quartile -> alpha2_max and tau_alpha of each group
 """
@@ -30,7 +31,7 @@ import sys
 import warnings
 
 import numpy as np
-from scipy.stats import spearmanr
+from scipy.stats import pearsonr, spearmanr
 from sklearn.metrics import accuracy_score, balanced_accuracy_score
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import make_pipeline
@@ -234,9 +235,41 @@ for m in MODELS:
                float(chi_l), 1e-12, rel=True)
     dec[m] = d_run
 
-# ---------------------------------------------------------------- boson peak
+# ---------------------------------------------------------------- boson peak, recall, barriers
 bp = np.concatenate([frames(sd(s, "bp.dump"), {"boson_peak"})[0][1]["boson_peak"] for s in range(1, n_s + 1)])
 report("rho_igd_boson_peak", S["rho_igd_boson_peak"], float(spearmanr(dec["igd"], bp).correlation), 1e-12)
+report("pearson_igd_boson_peak", S["pearson_igd_boson_peak"], float(pearsonr(dec["igd"], bp)[0]), 1e-12)
+p_igd = np.concatenate(pooled["igd"]["pred"])
+report("igd_recall", S["igd_recall"], float(((p_igd == 1) & (y_all == 1)).sum() / max(1, (y_all == 1).sum())), 1e-12)
+miss = np.concatenate([np.isnan(frames(sd(s, "dq.dump"))[0][1]["dq_1"]) for s in range(1, n_s + 1)])
+report("barrier_fraction_missing", S["barrier_fraction_missing"], float(miss.mean()), 0.0)
+
+# ---------------------------------------------------------------- RDF around the IGD extremes
+# brute force over fractional image shifts (a different code path from the run's Cartesian
+# shifts); first-peak position (bin centre) exact, height 1e-9 relative (summation order)
+ig = dec["igd"]
+order = np.argsort(ig, kind="stable")
+n10 = max(1, int(round(0.1 * len(ig))))
+masks = {"low10": np.isin(np.arange(len(ig)), order[:n10]), "high10": np.isin(np.arange(len(ig)), order[-n10:]),
+         "all": np.ones(len(ig), bool)}
+edges_r = np.linspace(0, 8.0, 81)
+which = np.concatenate([np.full(len(feats[s]["id"]), s) for s in range(1, n_s + 1)])
+for name, mask in masks.items():
+    counts, norm = np.zeros(80), 0.0
+    for s in range(1, n_s + 1):
+        b, c = frames(sd(s, "is.dump"), {"x", "y", "z"})[0]
+        h = cell(b)
+        frac = np.linalg.solve(h, np.column_stack([c["x"], c["y"], c["z"]]).T).T
+        img = np.array(np.meshgrid(*[np.arange(-3, 4)] * 3, indexing="ij")).reshape(3, -1).T
+        for i in np.nonzero(mask[which == s])[0]:
+            d = ((frac[None, :, :] + img[:, None, :] - frac[i]) @ h.T).reshape(-1, 3)
+            r = np.linalg.norm(d, axis=1)
+            counts += np.histogram(r[(r > 1e-9) & (r < 8.0)], bins=edges_r)[0]
+        norm += mask[which == s].sum() * len(frac) / abs(np.linalg.det(h))
+    g = counts / (norm * 4.0 / 3.0 * np.pi * (edges_r[1:] ** 3 - edges_r[:-1] ** 3))
+    k = int(np.argmax(g))
+    report(f"rdf_first_peak.{name}.r_A", S["rdf_first_peak"][name]["r_A"], float(0.5 * (edges_r[k] + edges_r[k + 1])), 1e-12)
+    report(f"rdf_first_peak.{name}.g", S["rdf_first_peak"][name]["g"], float(g[k]), 1e-9, rel=True)
 
 # ---------------------------------------------------------------- 700 K dynamics by IGD quartile
 dy = S["dynamics_700K"]
