@@ -1,4 +1,4 @@
-// `tessera rdf INPUT -o rdf.csv --rmax R --bins N [--centers EXPR] [--frames A:B:S] [--threads N] [--coord]`
+// `tessera rdf INPUT -o rdf.csv --rmax R --bins N [--centers EXPR] [--pool] [--frames A:B:S] [--threads N] [--coord]`
 //
 // Total and partial g(r), normalised exactly like LAMMPS `compute rdf N * * 1 1 1 2 … cutoff R`
 // (stats/rdf.hpp), averaged over the selected frames. CSV columns: r (bin centre), g, then
@@ -8,7 +8,8 @@
 // the frames (stats/rdf.hpp, structure_factor_from_rdf; --sq-window lorch damps the truncation
 // ripples with sin(πr/R)/(πr/R)), on q = Q/M, 2Q/M, …, Q: CSV `q,s`. With --centers EXPR only the
 // atoms the expression selects (per frame) are centres, every atom a neighbour; the partials are
-// then every ordered pair g_<centre type>_<neighbour type> (stats/rdf.hpp).
+// then every ordered pair g_<centre type>_<neighbour type> (stats/rdf.hpp). --pool sums counts and
+// normalisations over frames instead of averaging each frame's g.
 #include "common.hpp"
 #include "output.hpp"
 #include "subcommands.hpp"
@@ -33,6 +34,7 @@ namespace {
 
 struct rdf_options {
     std::string input, output, frames, centers;
+    bool pool = false;
     double rmax = 0;
     std::size_t bins = 100;
     int threads = 0;
@@ -63,7 +65,8 @@ int run_rdf(const rdf_options& o) {
         if (f.has_column("type")) types = f.types();
         if (!acc) {
             ntypes = types.empty() ? 0 : *std::max_element(types.begin(), types.end());
-            acc.emplace(o.rmax, o.bins, ntypes, subset ? rdf_pairs::ordered : rdf_pairs::unordered);
+            acc.emplace(o.rmax, o.bins, ntypes, subset ? rdf_pairs::ordered : rdf_pairs::unordered,
+                        o.pool ? rdf_average::pooled : rdf_average::frames);
         }
         if (subset) {
             try {
@@ -73,9 +76,9 @@ int run_rdf(const rdf_options& o) {
             }
             std::size_t count = 0;
             for (const unsigned char m : mask) count += m ? 1 : 0;
-            if (count == 0)
+            if (count == 0 && !o.pool)  // its g would be undefined; pooled, it adds nothing
                 throw error(o.input + ": frame " + std::to_string(index) + " (timestep " + std::to_string(f.timestep) +
-                            "): --centers '" + o.centers + "' selects no atom");
+                            "): --centers '" + o.centers + "' selects no atom (--pool lets such frames add nothing)");
             centre_total += count;
         }
         particle_properties props;
@@ -92,6 +95,8 @@ int run_rdf(const rdf_options& o) {
             },
             f.box);
     }, &report.tally);
+    if (subset && centre_total == 0)
+        throw error(o.input + ": --centers '" + o.centers + "' selects no atom in any selected frame");
     const rdf_table t = acc->result();
     std::vector<std::string> header{"r"};
     header.insert(header.end(), t.names.begin(), t.names.end());
@@ -139,6 +144,9 @@ void register_rdf(CLI::App& app, std::function<int()>& action) {
                     "only the atoms this selection expression picks (per frame) are centres; every atom stays a "
                     "neighbour; partial columns become every ordered pair g_<centre type>_<neighbour type> "
                     "(e.g. 'igd_top==1', 'type==1 && csp>4'; docs/cli.md, 'Selections')");
+    sub->add_flag("--pool", opts->pool,
+                  "pool the frames: sum the pair counts and the normalisations over frames (frames weigh by their "
+                  "centres; one without centres adds nothing) instead of averaging each frame's g");
     add_frames_option(sub, opts->frames);
     add_threads_option(sub, opts->threads);
     sub->add_flag("--running-coord,--coord", opts->coord,

@@ -123,6 +123,38 @@ if r.returncode == 0:
         worst = max(worst, float(np.max(np.abs(got[:, 1 + col] - want) / (np.abs(want) + 1e-300))))
     check(worst < 1e-12, f"--centers g, g_a_b == NumPy pair counts, {centre.sum()} centres (worst relative {worst:.1e})")
 
+# --pool: frames 0 and 1 with a centre set that differs between them (x < 12 moves with the atoms), pair
+# counts and normalisations summed over the two frames, against the same sums in NumPy.
+g_pool = os.path.join(work, "g_pool.csv")
+r = subprocess.run([exe, "rdf", src, "-o", g_pool, "--rmax", str(rmax_c), "--bins", str(bins_c), "--frames", "0:2",
+                    "--centers", expr, "--pool"], capture_output=True, text=True)
+check(r.returncode == 0, f"tessera rdf --centers --pool runs ({r.stderr.strip()[:120]})")
+if r.returncode == 0:
+    got = np.loadtxt(g_pool, delimiter=",", skiprows=1)
+    hsum, nsum = np.zeros(bins_c), np.zeros(bins_c)
+    i0 = 0
+    for fr in range(2):
+        nfr = int(lines[i0 + 3])
+        lo_f = np.array([float(lines[i0 + 5 + a].split()[0]) for a in range(3)])
+        ln_f = np.array([float(lines[i0 + 5 + a].split()[1]) for a in range(3)]) - lo_f
+        tb = np.array([[float(v) for v in lines[i0 + 9 + k].split()] for k in range(nfr)])
+        xf = np.mod(tb[:, [head.index(c) for c in ("x", "y", "z")]] - lo_f, ln_f)
+        xf[xf >= ln_f] = 0.0
+        cen = (tb[:, head.index("type")].astype(int) == 2) | (tb[:, head.index("x")] < 12)
+        pr = cKDTree(xf, boxsize=ln_f).query_pairs(rmax_c, output_type="ndarray")
+        d = xf[pr[:, 0]] - xf[pr[:, 1]]
+        d -= ln_f * np.round(d / ln_f)
+        kk = np.floor(np.sqrt((d * d).sum(axis=1)) / (rmax_c / bins_c)).astype(int)
+        for i_end in (0, 1):
+            m = (kk < bins_c) & cen[pr[:, i_end]]
+            np.add.at(hsum, kk[m], 1)
+        sh = 4 / 3 * np.pi * ((np.arange(1, bins_c + 1) * dr) ** 3 - (np.arange(bins_c) * dr) ** 3) / np.prod(ln_f)
+        nsum += cen.sum() * (nfr - 1) * sh
+        i0 += 9 + nfr
+    want = hsum / nsum
+    worst = float(np.max(np.abs(got[:, 1] - want) / (np.abs(want) + 1e-300)))
+    check(worst < 1e-12, f"--pool total g == NumPy pooled counts over 2 frames (worst relative {worst:.1e})")
+
 r = subprocess.run([exe, "rdf", src, "-o", os.path.join(work, "g.csv"), "--rmax", "15", "--sq", "x.csv"],
                    capture_output=True, text=True)
 check(r.returncode == 2 and "qmax" in r.stderr, f"--sq without --qmax is refused ({r.stderr.strip()[:80]})")

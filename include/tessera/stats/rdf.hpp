@@ -23,6 +23,13 @@
 /// pairs: g_ab for every centre type a and neighbour type b (construct with `rdf_pairs::ordered`).
 /// With C = all atoms, g_ab(ordered) = g_ab of the unordered table for a ≤ b.
 ///
+/// **Averaging over frames.** `rdf_average::frames` (default) averages each frame's g (and
+/// coordination column) with equal weight, as `fix ave/time` does with compute rdf.
+/// `rdf_average::pooled` sums the histograms and the normalisations over frames instead,
+/// g(r_k) = Σ_t H_t(k) / Σ_t N_t^C n_t V_k/V_t (coordination Σ_t Σ_{k'≤k} H_t / Σ_t N_t^C): frames
+/// weigh by their centres and pairs, and a frame with no centre contributes nothing — the estimate
+/// for a centre subset pooled over independent samples (seed 003's RDF of the IGD extremes).
+///
 /// **Per-atom smoothed g_i(r)** (Piaggi & Parrinello, J. Chem. Phys. 147, 114112 (2017)):
 /// \f[ g_i(r) = \frac{1}{4\pi\rho r^2} \sum_{j} \frac{1}{\sqrt{2\pi}\sigma}
 ///     e^{-(r - r_{ij})^2 / (2\sigma^2)} \f] — see local_rdf and descriptors/pair_entropy.hpp.
@@ -62,6 +69,9 @@ namespace tessera {
 /// every ordered (centre a, neighbour b) pair, which a centre subset needs (file comment).
 enum class rdf_pairs { unordered, ordered };
 
+/// How frames are combined (file comment): each frame's g with equal weight, or pooled counts.
+enum class rdf_average { frames, pooled };
+
 /// g(r) averaged over frames: column 0 total, then one column per type pair a <= b (or every
 /// ordered pair, centre type first).
 struct rdf_table {
@@ -76,9 +86,12 @@ struct rdf_table {
 class rdf_accumulator {
 public:
     /// r_max: outer edge of the last bin; bins: number of bins; ntypes: 0 for the total only;
-    /// pairs: the partial columns (rdf_pairs::ordered for a centre subset).
-    rdf_accumulator(double rmax, std::size_t bins, int ntypes = 0, rdf_pairs pairs = rdf_pairs::unordered)
-        : rmax_(rmax), bins_(bins), ntypes_(ntypes), ordered_(pairs == rdf_pairs::ordered) {
+    /// pairs: the partial columns (rdf_pairs::ordered for a centre subset); average: how frames
+    /// are combined (file comment).
+    rdf_accumulator(double rmax, std::size_t bins, int ntypes = 0, rdf_pairs pairs = rdf_pairs::unordered,
+                    rdf_average average = rdf_average::frames)
+        : rmax_(rmax), bins_(bins), ntypes_(ntypes), ordered_(pairs == rdf_pairs::ordered),
+          pooled_(average == rdf_average::pooled) {
         if (!(rmax > 0) || !std::isfinite(rmax)) throw error("rdf: r_max must be positive and finite");
         if (bins == 0) throw error("rdf: the number of bins must be at least 1");
         if (ntypes < 0) throw error("rdf: ntypes must be >= 0");
@@ -86,6 +99,11 @@ public:
         const std::size_t cols = 1 + npairs();
         gsum_.assign(cols, std::vector<double>(bins_, 0.0));
         csum_ = gsum_;
+        if (pooled_) {
+            hsum_ = gsum_;
+            nsum_ = gsum_;
+            isum_.assign(cols, 0.0);
+        }
     }
 
     double rmax() const noexcept { return rmax_; }
@@ -164,7 +182,7 @@ public:
         finish_frame(hist, p, n, volume, centres);
     }
 
-    /// The frame average so far.
+    /// The frame average (or the pooled estimate) so far.
     rdf_table result() const {
         rdf_table t;
         t.frames = frames_;
@@ -174,6 +192,19 @@ public:
         for (int a = 1; a <= ntypes_; ++a)
             for (int b = ordered_ ? 1 : a; b <= ntypes_; ++b)
                 t.names.push_back("g_" + std::to_string(a) + "_" + std::to_string(b));
+        if (pooled_) {
+            t.g = hsum_;
+            t.coord = hsum_;
+            for (std::size_t c = 0; c < hsum_.size(); ++c) {
+                double running = 0;
+                for (std::size_t k = 0; k < bins_; ++k) {
+                    running += hsum_[c][k];
+                    t.g[c][k] = nsum_[c][k] > 0 ? hsum_[c][k] / nsum_[c][k] : 0.0;
+                    t.coord[c][k] = isum_[c] > 0 ? running / isum_[c] : 0.0;
+                }
+            }
+            return t;
+        }
         const double inv = frames_ ? 1.0 / double(frames_) : 0.0;
         t.g = gsum_;
         t.coord = csum_;
@@ -217,11 +248,17 @@ private:
                 const double rlower = double(k) * delr_;
                 const double rupper = double(k + 1) * delr_;
                 const double vfrac = constant * (rupper * rupper * rupper - rlower * rlower * rlower);
+                if (pooled_) {
+                    hsum_[col][k] += h[k];
+                    nsum_[col][k] += vfrac * normfac * icount;
+                    continue;
+                }
                 const double gr = vfrac * normfac != 0.0 ? h[k] / (vfrac * normfac * icount) : 0.0;
                 if (icount != 0) ncoord += gr * vfrac * normfac;
                 gsum_[col][k] += gr;
                 csum_[col][k] += ncoord;
             }
+            if (pooled_) isum_[col] += icount;
         };
         // LAMMPS's duplicates term: centres that are also neighbours of their own column (each
         // excludes itself), so normfac = N_b − δ_ab.
@@ -238,9 +275,12 @@ private:
     std::size_t bins_;
     int ntypes_;
     bool ordered_ = false;
+    bool pooled_ = false;
     double delr_ = 0;
     std::size_t frames_ = 0;
-    std::vector<std::vector<double>> gsum_, csum_;
+    std::vector<std::vector<double>> gsum_, csum_;  // frame average: sums of g and coordination
+    std::vector<std::vector<double>> hsum_, nsum_;  // pooled: sums of counts and normalisations
+    std::vector<double> isum_;                      // pooled: sums of centre counts per column
 };
 
 /// Piaggi–Parrinello smoothed local g_i(r) of one particle on a grid of r (r > 0):
