@@ -245,8 +245,9 @@ miss = np.concatenate([np.isnan(frames(sd(s, "dq.dump"))[0][1]["dq_1"]) for s in
 report("barrier_fraction_missing", S["barrier_fraction_missing"], float(miss.mean()), 0.0)
 
 # ---------------------------------------------------------------- RDF around the IGD extremes
-# brute force over fractional image shifts (a different code path from the run's Cartesian
-# shifts); first-peak position (bin centre) exact, height 1e-9 relative (summation order)
+# brute force over fractional image shifts (a different code path from tessera rdf's cell list),
+# counts and normalisations N_C (N - 1) V_k / V pooled over the samples as `tessera rdf --pool`;
+# first-peak position (bin centre) exact, height 1e-9 relative (summation order)
 ig = dec["igd"]
 order = np.argsort(ig, kind="stable")
 n10 = max(1, int(round(0.1 * len(ig))))
@@ -265,7 +266,7 @@ for name, mask in masks.items():
             d = ((frac[None, :, :] + img[:, None, :] - frac[i]) @ h.T).reshape(-1, 3)
             r = np.linalg.norm(d, axis=1)
             counts += np.histogram(r[(r > 1e-9) & (r < 8.0)], bins=edges_r)[0]
-        norm += mask[which == s].sum() * len(frac) / abs(np.linalg.det(h))
+        norm += mask[which == s].sum() * (len(frac) - 1) / abs(np.linalg.det(h))  # each centre excludes itself
     g = counts / (norm * 4.0 / 3.0 * np.pi * (edges_r[1:] ** 3 - edges_r[:-1] ** 3))
     k = int(np.argmax(g))
     report(f"rdf_first_peak.{name}.r_A", S["rdf_first_peak"][name]["r_A"], float(0.5 * (edges_r[k] + edges_r[k + 1])), 1e-12)

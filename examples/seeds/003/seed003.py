@@ -25,7 +25,7 @@ pooled: tessera learn score, tessera stats --power-factor decision:rearranged --
 tessera stats --pearson igd,boson_peak. 700 K NPT MD of every sample (lmp) + tessera atom-msd
 (per-atom squared displacements, several time origins) grouped by IGD quartile in NumPy (MSD,
 alpha_2, F_s(q=2.7), tau_alpha: no tessera command takes an atom subset); RDFs around the top and
-bottom 10 % of atoms by IGD in NumPy (tessera rdf has no centre subset yet).
+bottom 10 % of atoms by IGD with tessera rdf --centers --pool.
 """
 import argparse
 import concurrent.futures as cf
@@ -568,45 +568,31 @@ timing["stage_dynamics_analysis_s"] = round(time.time() - t0, 1)
 
 
 # ------------------------------------------------------------------------------ 7. RDF of IGD extremes
-def rdf_counts(s, centres, rmax, nb):
-    """Histogram of the distances from the centre atoms to every other atom and periodic image
-    within rmax, and n_centres * rho for the normalisation g = counts / (n_c rho 4 pi r^2 dr)."""
-    hdr, c = read_frames(sdir(s, "is.dump"), {"id", "x", "y", "z"})[0]
-    (xlb, xhb, xy), (ylb, yhb, xz), (zlb, zhb, yz) = [b + [0.0] * (3 - len(b)) for b in hdr["bounds"]]
-    xlo, xhi = xlb - min(0.0, xy, xz, xy + xz), xhb - max(0.0, xy, xz, xy + xz)
-    ylo, yhi = ylb - min(0.0, yz), yhb - max(0.0, yz)
-    h = np.array([[xhi - xlo, xy, xz], [0, yhi - ylo, yz], [0, 0, zhb - zlb]])   # columns: cell vectors
-    vol = abs(np.linalg.det(h))
-    pos = np.column_stack([c["x"], c["y"], c["z"]])
-    reach = [int(np.ceil(rmax / (vol / np.linalg.norm(np.cross(h[:, (k + 1) % 3], h[:, (k + 2) % 3]))))) + 1
-             for k in range(3)]
-    shifts = np.array([[i, j, k] for i in range(-reach[0], reach[0] + 1) for j in range(-reach[1], reach[1] + 1)
-                       for k in range(-reach[2], reach[2] + 1)]) @ h.T
-    hist = np.zeros(nb)
-    for i in centres:
-        d = pos[None, :, :] + shifts[:, None, :] - pos[i]
-        r = np.sqrt((d ** 2).sum(-1)).ravel()
-        r = r[(r > 1e-9) & (r < rmax)]
-        hist += np.histogram(r, bins=nb, range=(0, rmax))[0]
-    return hist, len(centres) * len(pos) / vol
-
-
+# tessera rdf --centers EXPR --pool on one dump that holds every sample's inherent structure as a frame with
+# the igd_top10 / igd_low10 flags as columns: pair counts and normalisations pooled over the samples, every
+# atom a neighbour (stats/rdf.hpp; LAMMPS's normalisation, N_C (N - 1) V_k / V).
 order_igd = np.argsort(igd, kind="stable")
 n10 = max(1, int(round(0.1 * len(igd))))
 top10 = np.isin(np.arange(len(igd)), order_igd[-n10:])
 low10 = np.isin(np.arange(len(igd)), order_igd[:n10])
-e_r = np.linspace(0, 8.0, 81)
-shell = 4.0 / 3.0 * np.pi * (e_r[1:] ** 3 - e_r[:-1] ** 3)
-r_b = 0.5 * (e_r[1:] + e_r[:-1])
-gg = {}
-for name, mask in (("low10", low10), ("high10", top10), ("all", np.ones(len(igd), bool))):
-    hs, ns = np.zeros(80), 0.0
+rdf_dump = out("is_igd_flags.dump")
+with open(rdf_dump, "w") as f_:
     for s in samples:
-        loc = np.nonzero(mask[all_s == s])[0]
-        if len(loc):
-            h_, n_ = rdf_counts(s, loc, 8.0, 80)
-            hs, ns = hs + h_, ns + n_
-    gg[name] = hs / (ns * shell)
+        ids_s = tabs[s]["id"].astype(np.int64)
+        flags = {int(i): (int(t), int(l)) for i, t, l in zip(ids_s, top10[all_s == s], low10[all_s == s])}
+        lines = open(sdir(s, "is.dump")).read().split("\n")
+        n_s_atoms = int(lines[3])
+        cols = lines[8].split()[2:]
+        f_.write("\n".join(lines[:8]) + "\n" + lines[8] + " igd_top10 igd_low10\n")
+        for ln in lines[9:9 + n_s_atoms]:
+            t_, l_ = flags[int(ln.split()[cols.index("id")])]
+            f_.write(f"{ln} {t_} {l_}\n")
+gg = {}
+for name, expr in (("low10", "igd_low10==1"), ("high10", "igd_top10==1"), ("all", None)):
+    o_ = out(f"rdf_{name}.csv")
+    tessera("rdf", rdf_dump, "-o", o_, "--rmax", 8.0, "--bins", 80, "--pool", *(["--centers", expr] if expr else []))
+    rd = read_csv(o_)
+    gg[name], r_b = rd["g"], rd["r"]
 g_low, g_high, g_all = gg["low10"], gg["high10"], gg["all"]
 write_csv(out("rdf_igd_extremes.csv"), {"r": r_b, "g_low10": g_low, "g_high10": g_high, "g_all": g_all})
 tessera("rdf", sdir(TEST, "is.dump"), "-o", out("rdf_test.csv"), "--rmax", 8.0, "--bins", 80)
