@@ -1,16 +1,19 @@
 #pragma once
 // Shared driver of `tessera msd` and `tessera isf`: unwrapped displacements against the first
-// frame, or averaged over time origins with a ring buffer (dynamics/msd.hpp).
+// frame, or averaged over time origins with a ring buffer (dynamics/msd.hpp); --select restricts
+// them to the atoms an expression picks in the first selected frame (followed by id).
 #include "common.hpp"
 #include "output.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <tessera/core/selection.hpp>
 #include <tessera/io/csv_writer.hpp>
 #include <tessera/dynamics/msd.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -21,7 +24,7 @@
 namespace tessera::cli {
 
 struct displacement_cli_options {
-    std::string input, output, frames;
+    std::string input, output, frames, select;
     bool origins = false;
     std::size_t max_lag = 0;  // frames; 0 = all
     std::size_t origin_stride = 1;
@@ -61,8 +64,35 @@ inline int run_displacements(const displacement_cli_options& o, displacement_out
         std::vector<displacement_moments> m;
     };
     std::vector<row> rows;
+    // --select: the atoms the expression picks in the first selected frame, followed by id.
+    const selection selected = parse_selection(o.select);
+    std::vector<std::int64_t> chosen;  // sorted ids
+    std::vector<unsigned char> mask;
     for_each_selected_frame(o.input, o.frames, name, [&](frame& f, std::size_t index) {
         const std::string what = o.input + " frame " + std::to_string(index) + " (timestep " + std::to_string(f.timestep) + ")";
+        if (!selected.selects_all()) {
+            const auto fid = f.ids();
+            if (!traj) {
+                try {
+                    selected.evaluate(f, mask);
+                } catch (const error& e) {
+                    throw usage_error("--select: ", e.what());
+                }
+                for (std::size_t i = 0; i < fid.size(); ++i)
+                    if (mask[i]) chosen.push_back(fid[i]);
+                if (chosen.empty()) throw error(what + ": --select '" + o.select + "' selects no atom");
+                std::sort(chosen.begin(), chosen.end());
+            } else {
+                mask.assign(fid.size(), 0);
+                std::size_t kept = 0;
+                for (std::size_t i = 0; i < fid.size(); ++i)
+                    kept += (mask[i] = std::binary_search(chosen.begin(), chosen.end(), fid[i]) ? 1 : 0);
+                if (kept != chosen.size())
+                    throw error(what + ": " + std::to_string(chosen.size() - kept) + " of the " +
+                                std::to_string(chosen.size()) + " atoms --select chose in the first frame are missing");
+            }
+            keep_atoms(f, mask);
+        }
         if (!traj) {
             const auto fam = f.coordinate_family();
             const bool unwrapped_input = fam == "xu" || fam == "xsu" || f.has_image_flags();
@@ -152,6 +182,9 @@ inline void add_displacement_options(CLI::App* sub, displacement_cli_options& o)
     sub->add_option("--origin-stride", o.origin_stride, "a time origin every S frames under --origins (default 1)")
         ->check(positive_number())
         ->needs(origins);
+    add_select_option(sub, o.select,
+                      "only these atoms (the expression is evaluated on the first selected frame; the atoms are "
+                      "then followed by id)");
     add_frames_option(sub, o.frames);
     add_threads_option(sub, o.threads);
 }

@@ -146,6 +146,28 @@ k = np.argmax(want <= np.exp(-1))
 tau = fs["timestep"][k - 1] + (np.exp(-1) - want[k - 1]) * 100 / (want[k] - want[k - 1])
 check(f"tau_alpha = {tau:.10g}" in r.stderr, f"isf prints tau_alpha = {tau:.10g}")
 
+# --select: msd and isf of a subset chosen in the first frame (x < 10: atoms then leave that region, so
+# the set must be followed by id, not re-evaluated), against NumPy on the same atoms; type==1 must give
+# the msd_1 column of the full run.
+ids0 = np.sort(frames[0]["cols"]["id"])
+x0 = frames[0]["cols"]["x"][np.argsort(frames[0]["cols"]["id"])]
+sub = x0 < 10
+out = os.path.join(work, "msd_select.csv")
+r = run("msd", liq, "-o", out, "--select", "x < 10")
+ms = np.genfromtxt(out, delimiter=",", names=True)
+check(r.returncode == 0 and close(ms["msd"], d2[:, sub].mean(1), 1e-12, 1e-20),
+      f"msd --select 'x < 10' ({sub.sum()} atoms chosen in frame 0, followed by id) = NumPy on those atoms")
+run("msd", liq, "-o", out, "--select", "type == 1")
+check(close(np.genfromtxt(out, delimiter=",", names=True)["msd"], m["msd_1"], 1e-12, 1e-20),
+      "msd --select 'type == 1' = the msd_1 column of the full run")
+out = os.path.join(work, "fs_select.csv")
+r = run("isf", liq, "-q", "2.7", "--dq", "0.2", "-o", out, "--select", "x < 10")
+want_s = np.array([np.cos((U[t][sub] - U[0][sub]) @ Q.T).mean() for t in range(len(U))])
+check(r.returncode == 0 and close(np.genfromtxt(out, delimiter=",", names=True)["fs"], want_s, 1e-10, 1e-13),
+      "isf --select 'x < 10' = NumPy direct sum over those atoms")
+r = run("msd", liq, "-o", out, "--select", "x < -1000")
+check(r.returncode != 0 and "selects no atom" in r.stderr, f"msd --select of no atom is an error ({r.stderr.strip()[:90]})")
+
 # --- bonds: first-shell bonds broken / formed since the first frame (seed 001 rule), against an
 # O(N²) NumPy pair comparison: pair (i, j) and its image n fixed in the reference frame (nearest
 # image there), followed to frame t through the unwrapped (image-flag) positions.
