@@ -165,7 +165,7 @@ r = run("isf", liq, "-q", "2.7", "--dq", "0.2", "-o", out, "--select", "x < 10")
 want_s = np.array([np.cos((U[t][sub] - U[0][sub]) @ Q.T).mean() for t in range(len(U))])
 check(r.returncode == 0 and close(np.genfromtxt(out, delimiter=",", names=True)["fs"], want_s, 1e-10, 1e-13),
       "isf --select 'x < 10' = NumPy direct sum over those atoms")
-r = run("msd", liq, "-o", out, "--select", "x < -1000")
+r = subprocess.run([exe, "msd", liq, "-o", out, "--select", "x < -1000"], capture_output=True, text=True)
 check(r.returncode != 0 and "selects no atom" in r.stderr, f"msd --select of no atom is an error ({r.stderr.strip()[:90]})")
 
 # --- bonds: first-shell bonds broken / formed since the first frame (seed 001 rule), against an
