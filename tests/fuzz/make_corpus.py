@@ -105,7 +105,7 @@ def models():
     yield "knn.json", m("knn", {"k": 2, "weights": "distance", "metric": "euclidean",
                                  "x": [[0, 0], [1, 0], [0, 1], [1, 1]], "y": [0, 1, 1, 0]},
                         {"kind": "standard", "mean": [0.5, 0.5], "scale": [2, 2]})
-    yield "knn_manhattan.json", m("knn", {"k": 5, "weights": "uniform", "metric": "manhattan",
+    yield "knn_manhattan.json", m("knn", {"k": 2, "weights": "uniform", "metric": "manhattan",
                                            "x": [[0, 0], [1, 0]], "y": [3, 7]})
     logi = {"classes": [0, 1], "coef": [[0.5, -1.25]], "intercept": [0.1]}
     yield "logistic.json", m("logistic", logi, {"kind": "minmax", "min": [0, -1], "scale": [1, 0.5]})

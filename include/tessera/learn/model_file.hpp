@@ -371,6 +371,7 @@ inline learned_model model_from_json(const std::string& text, const std::string&
         } else {
             throw error(name, ": unknown model '", lm.kind, "' (knn, logistic, svm, easyensemble, gbt)");
         }
+        lm.prepare();  // inside: its errors (a k beyond the training rows) name the file too
     } catch (const nlohmann::json::exception& e) {
         throw error(name, ": not a valid tessera model file: ", e.what());
     } catch (const error& e) {
@@ -378,7 +379,6 @@ inline learned_model model_from_json(const std::string& text, const std::string&
         if (what.rfind(name, 0) == 0) throw;
         throw error(name, ": ", what);
     }
-    lm.prepare();
     return lm;
 }
 
