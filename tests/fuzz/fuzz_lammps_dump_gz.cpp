@@ -2,12 +2,15 @@
 // detail::gzip_source, which only opens paths: the input goes through a temporary file).
 // An input that starts with the gzip magic bytes 1f 8b is written as it is (corrupt headers,
 // bad CRCs, truncated streams, concatenated members); any other input is gzip-compressed
-// first, so the dump text behind the decompressor is fuzzed too.
+// first, so the text behind the decompressor is fuzzed too. The file is opened as the command
+// line opens trajectories (io/trajectory_reader.hpp: format detected from the content, so
+// gzip-compressed extended XYZ is reached too), read once with next() and once with skip()
+// (the frame count behind negative --frames indices); both must agree on the number of frames.
 //
 // Build and run: scripts/fuzz (docs/reliability.md). Only tessera::error is an accepted outcome.
 #include "fuzz_util.hpp"
 
-#include <tessera/io/lammps_dump.hpp>
+#include <tessera/io/trajectory_reader.hpp>
 
 #include <zlib.h>
 
@@ -34,16 +37,29 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         deflateEnd(&z);
     }
     const tessera_fuzz::temp_file file(bytes.data(), bytes.size(), ".gz");
+    std::size_t read = 0, skipped = 0;
+    bool read_ok = true, skip_ok = true;
     try {
-        tessera::lammps_dump_reader reader(file.path());
+        tessera::trajectory_reader reader(file.path());
         tessera::frame f;
         while (reader.next(f)) {
+            ++read;
             try {
                 (void)f.positions(tessera::unwrap::if_available);
             } catch (const tessera::error&) {
             }
         }
     } catch (const tessera::error&) {
+        read_ok = false;
     }
+    try {
+        tessera::trajectory_reader reader(file.path());
+        while (reader.skip()) ++skipped;
+    } catch (const tessera::error&) {
+        skip_ok = false;
+    }
+    // skip() checks less than next() (no atom lines), so it may count frames next() rejects,
+    // but never fewer: a file that reads cleanly must skip to the same count.
+    if (read_ok && (!skip_ok || skipped != read)) std::abort();
     return 0;
 }

@@ -216,6 +216,10 @@ def gz():
     yield "two_members.dump.gz", gzip.compress(glass.encode(), mtime=0) + gzip.compress(glass.replace("TIMESTEP\n0", "TIMESTEP\n5").encode(), mtime=0)
     yield "truncated.dump.gz", gzip.compress(glass.encode(), mtime=0)[:300]
     yield "plain_text_compressed_by_target.dump", glass  # not 1f 8b: the target gzips it
+    L = 3.2825974639777023e01 + 2.2597463977720622e-01
+    xyz = xyz_of(glass, "%r 0 0 0 %r 0 0 0 %r" % (L, L, L))
+    yield "cuzr_glass_12.xyz.gz", gzip.compress(xyz.encode(), mtime=0)  # content detection: extended XYZ
+    yield "plain_text_compressed_by_target.xyz", xyz
 
 
 if __name__ == "__main__":
