@@ -148,3 +148,25 @@ TEST_CASE("model_file: integer fields out of range or not integral are errors (f
     CHECK_THROWS_WITH(model_from_json(R"({"format": "tessera-model", "version": 1e300})", "m.json"),
                       Catch::Contains("m.json: version: ") && Catch::Contains("is not an integer"));
 }
+
+// Found by tests/fuzz/fuzz_model_json.cpp under UBSan: an rbf support vector at 1e308 makes the
+// squared distance +inf and xsimd::exp(-inf) converted -inf/ln2 to an integer (undefined
+// behaviour) in its range reduction. The kernel argument is now clamped to ±746, where exp is
+// already 0 or inf: the prediction equals that of a support vector merely far away (K = 0 too).
+// (Without a sanitizer the old code gave the same numbers; the UBSan build of this test is what
+// fails on the old code.)
+TEST_CASE("model_file: an rbf support vector at 1e308 predicts as a far one (fuzz regression)",
+          "[learn][model_file][svm][fuzz]") {
+    const auto model = [](const char* far) {
+        return model_from_json(std::string(R"({"format": "tessera-model", "version": 1, "features": ["f0", "f1"],)"
+                                           R"( "scaler": {"kind": "none"}, "model": "svm", "svm": {"kernel": "rbf",)"
+                                           R"( "gamma": 0.5, "coef0": 0, "degree": 3, "classes": [0, 1], "n_support": [1, 1],)"
+                                           R"( "support_vectors": [[0, )") +
+                                   far + R"(], [1, 1]], "dual_coef": [[-2, 1]], "intercept": [0.2]}})",
+                               "m.json");
+    };
+    const std::vector<double> x{0, 0, -1.5, -0.5, 1e200, 0};
+    const auto huge = model("1e308").predict(x, 3), far = model("100").predict(x, 3);
+    CHECK(huge.decision == far.decision);  // exp(-0.5·1e4) and exp(-inf) are both exactly 0
+    CHECK(huge.label == far.label);
+}
