@@ -1,7 +1,5 @@
-// libFuzzer target for the extended XYZ reader. Build and run as fuzz_lammps_dump.cpp:
-//   clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude \
-//       tests/fuzz/fuzz_extxyz.cpp -lz -o fuzz_extxyz
-//   mkdir -p corpus_xyz && ./fuzz_extxyz -max_total_time=120 -max_len=4096 corpus_xyz
+// libFuzzer target for the extended XYZ reader (io/extxyz.hpp).
+// Build and run: scripts/fuzz [SECONDS] --only extxyz (docs/reliability.md).
 // Only tessera::error is an accepted outcome of bad input.
 #include <tessera/io/extxyz.hpp>
 

@@ -1,9 +1,6 @@
 // libFuzzer target for the LAMMPS dump reader (and writer round trip).
 //
-// Build and run (clang 14, from the repository root):
-//   clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude \
-//       tests/fuzz/fuzz_lammps_dump.cpp -lz -o fuzz_lammps_dump
-//   mkdir -p corpus && ./fuzz_lammps_dump -max_total_time=120 -max_len=4096 corpus
+// Build and run: scripts/fuzz [SECONDS] --only lammps_dump (docs/reliability.md).
 //
 // Only tessera::error is an accepted outcome of bad input; any other exception, crash,
 // sanitizer report or round-trip mismatch aborts the fuzzer.

@@ -1,9 +1,6 @@
 // libFuzzer target for the selection language (core/selection.hpp).
 //
-// Build and run (clang 14, from the repository root):
-//   clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude \
-//       tests/fuzz/fuzz_selection.cpp -o fuzz_selection
-//   mkdir -p corpus && ./fuzz_selection -max_total_time=120 -max_len=5000 corpus
+// Build and run: scripts/fuzz [SECONDS] --only selection (docs/reliability.md).
 //
 // Only tessera::error is an accepted outcome of bad input; any other exception, crash or
 // sanitizer report aborts the fuzzer. What parses is evaluated on a small frame (NaN, inf,

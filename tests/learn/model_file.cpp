@@ -111,3 +111,62 @@ TEST_CASE("model_file: bad files are errors naming the file", "[learn][model_fil
     bad.logistic = lm.logistic;
     CHECK_THROWS_WITH(model_from_json(model_to_json(bad), "m.json"), Catch::Contains("the scaler has 2 values for 3 features"));
 }
+
+// Found by tests/fuzz/fuzz_model_json.cpp (docs/reliability.md): integer fields were read with
+// nlohmann's get<T>(), which casts — a float beyond T's range is undefined behaviour and an
+// integer beyond it wraps silently. Each must be an error naming the field.
+TEST_CASE("model_file: integer fields out of range or not integral are errors (fuzz regression)",
+          "[learn][model_file][errors][fuzz]") {
+    const std::string knn_head =
+        R"({"format": "tessera-model", "version": 1, "features": ["a", "b"], "label": "T", "scaler": {"kind": "none"},)"
+        R"( "model": "knn", "knn": {"weights": "uniform", "metric": "euclidean", "x": [[0, 0], [1, 1]], "y": [1, 2], "k": )";
+    const auto knn = [&](const std::string& k) { return model_from_json(knn_head + k + "}}", "m.json"); };
+    // the fuzzer's input: 2^64 parses as a double, and (size_t)1.8e19 is undefined behaviour
+    CHECK_THROWS_WITH(knn("18446744073709551616"), Catch::Contains("m.json: knn k: ") && Catch::Contains("is not an integer in 0.."));
+    CHECK_THROWS_WITH(knn("-1"), Catch::Contains("knn k: -1 is not an integer"));  // used to wrap to 2^64 - 1
+    CHECK_THROWS_WITH(knn("1.5"), Catch::Contains("knn k: 1.5 is not an integer"));
+    CHECK_THROWS_WITH(knn("\"2\""), Catch::Contains("knn k: expected an integer, found string"));
+    CHECK(knn("2.0").knn.k == 2);  // an integral float is still accepted (as nlohmann did)
+    CHECK(knn("1").knn.k == 1);
+    // a k beyond the training rows fails in prepare(), which used to run outside the part that
+    // names the file (seen on the fuzz corpus)
+    CHECK_THROWS_WITH(knn("5"), Catch::StartsWith("m.json: ") && Catch::Contains("k = 5 exceeds the number of training rows (2)"));
+
+    auto lm = base("logistic");
+    lm.logistic = logistic_regression::from_coefficients({0, 1}, 3, {1, 2, 3}, {0.5});
+    const std::string text = model_to_json(lm);
+    auto with_classes = [&](const std::string& classes) {
+        std::string t = text;
+        const auto b = t.find('[', t.find("\"classes\""));
+        t.replace(b, t.find(']', b) - b + 1, classes);
+        return t;
+    };
+    CHECK(model_from_json(with_classes("[0, 1]"), "m.json").logistic->classes()[1] == 1);
+    // 2^32 + 1 used to wrap to 1 (a silent misparse: two classes "0" and "1")
+    CHECK_THROWS_WITH(model_from_json(with_classes("[0, 4294967297]"), "m.json"),
+                      Catch::Contains("m.json classes: 4294967297 is not an integer"));
+    CHECK_THROWS_WITH(model_from_json(R"({"format": "tessera-model", "version": 1e300})", "m.json"),
+                      Catch::Contains("m.json: version: ") && Catch::Contains("is not an integer"));
+}
+
+// Found by tests/fuzz/fuzz_model_json.cpp under UBSan: an rbf support vector at 1e308 makes the
+// squared distance +inf and xsimd::exp(-inf) converted -inf/ln2 to an integer (undefined
+// behaviour) in its range reduction. The kernel argument is now clamped to ±746, where exp is
+// already 0 or inf: the prediction equals that of a support vector merely far away (K = 0 too).
+// (Without a sanitizer the old code gave the same numbers; the UBSan build of this test is what
+// fails on the old code.)
+TEST_CASE("model_file: an rbf support vector at 1e308 predicts as a far one (fuzz regression)",
+          "[learn][model_file][svm][fuzz]") {
+    const auto model = [](const char* far) {
+        return model_from_json(std::string(R"({"format": "tessera-model", "version": 1, "features": ["f0", "f1"],)"
+                                           R"( "scaler": {"kind": "none"}, "model": "svm", "svm": {"kernel": "rbf",)"
+                                           R"( "gamma": 0.5, "coef0": 0, "degree": 3, "classes": [0, 1], "n_support": [1, 1],)"
+                                           R"( "support_vectors": [[0, )") +
+                                   far + R"(], [1, 1]], "dual_coef": [[-2, 1]], "intercept": [0.2]}})",
+                               "m.json");
+    };
+    const std::vector<double> x{0, 0, -1.5, -0.5, 1e200, 0};
+    const auto huge = model("1e308").predict(x, 3), far = model("100").predict(x, 3);
+    CHECK(huge.decision == far.decision);  // exp(-0.5·1e4) and exp(-inf) are both exactly 0
+    CHECK(huge.label == far.label);
+}

@@ -153,3 +153,15 @@ TEST_CASE("bad potential files and commands are rejected with file and line", "[
     CHECK_THROWS_WITH(eam_tables_from_lammps("eam/cd", std::vector<std::string>{"* * x Cu"}),
                       Catch::Contains("not one of eam, eam/alloy, eam/fs"));
 }
+
+// Found by tests/fuzz/fuzz_eam.cpp (docs/reliability.md): a grid line claiming Nrho = 2^31 - 1
+// reserved 16 GB before reading a value. Counts a file claims must fail as "truncated".
+TEST_CASE("a table size the file claims but does not hold is 'truncated', not an allocation (fuzz regression)",
+          "[eam][file][errors][fuzz]") {
+    const auto setfl = write_temp("claims.eam.alloy", {"c", "c", "c", "1 Cu", "2147483647 0.01 5 0.01 4.95",
+                                                       "29 63.55 3.615 fcc", "0 1 2"});
+    CHECK_THROWS_WITH(read_eam_setfl(setfl), Catch::Contains("truncated: F(rho) of Cu has 3 of its 2147483647 values"));
+    const auto funcfl = write_temp("claims.eam", {"comment", "29 63.55 3.615 FCC", "2000000000 0.01 2000000000 0.01 4.95",
+                                                  "0 1 2 3 4"});
+    CHECK_THROWS_WITH(read_eam_funcfl(funcfl), Catch::Contains("truncated: F(rho) has 5 of its 2000000000 values"));
+}

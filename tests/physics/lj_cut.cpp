@@ -281,3 +281,32 @@ TEST_CASE("lj_cut: bad input throws") {
     x[1] = x[0];
     CHECK_THROWS_WITH(evaluate(pot, x, types, tessera::open_box<double>{}), Catch::Contains("coincide"));
 }
+
+// Found by tests/fuzz/fuzz_lj_pair_coeff.cpp (libFuzzer timeout > 15 s): from_lammps re-mixed the
+// whole types² table after every pair_coeff line, so lines with ranges over 4096 types took
+// seconds each. It now resolves once after the last line; the result must be the one of setting
+// the lines one by one (later lines override earlier ones, unset pairs mix geometrically).
+TEST_CASE("lj_cut: from_lammps resolves once, same result as set_coeff line by line (fuzz regression)") {
+    const std::vector<std::string> lines{"* * 1 1", "2* 3 0.5 0.9", "*2 4 1.2 1.1 4", "3 3 0.7 0.95 2.7", "1 1 2 1.05"};
+    const auto a = tessera::lj_cut::from_lammps("lj/cut 3", lines, true);
+    tessera::lj_cut b(4, 3.0, true);
+    b.set_coeff("*", "*", 1, 1);
+    b.set_coeff("2*", "3", 0.5, 0.9);
+    b.set_coeff("*2", "4", 1.2, 1.1, 4.0);
+    b.set_coeff(3, 3, 0.7, 0.95, 2.7);
+    b.set_coeff(1, 1, 2, 1.05);
+    REQUIRE(a.num_types() == 4);
+    for (int i = 1; i <= 4; ++i)
+        for (int j = 1; j <= 4; ++j) {
+            const auto pa = a.parameters(i, j), pb = b.parameters(i, j);
+            CHECK(pa.epsilon == pb.epsilon);
+            CHECK(pa.sigma == pb.sigma);
+            CHECK(pa.cutoff == pb.cutoff);
+            CHECK(pa.offset == pb.offset);
+        }
+    CHECK(a.cutoff() == b.cutoff());
+    // the fuzzer's input (ranges up to type 4096, then a bad number): a prompt, named error
+    const std::vector<std::string> fuzz{"* * 1 1", "2*  * 1 1", "2*  * 1  1 1", "2*  * 1 1", "2* 3 0.5 0.9",
+                                        "*2 3 0.@1 0 4*1", "2* 3 0.5 0.9", "4096*2 3 0.@1 0 4*3*"};
+    CHECK_THROWS_AS(tessera::lj_cut::from_lammps("lj/cut 3", fuzz, false), tessera::error);
+}

@@ -43,12 +43,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace tessera {
@@ -166,6 +170,41 @@ private:
 
 namespace detail {
 
+/// An integer field: a JSON integer, or a number with an integral value, in T's range; else a
+/// tessera::error naming `what`. nlohmann's get<T>() casts instead: a float beyond T's range is
+/// undefined behaviour ("k": 1.8e19, found by tests/fuzz/fuzz_model_json.cpp) and an integer
+/// beyond it wraps silently ("k": -1 as 2^64 - 1, "classes": [4294967297] as [1]).
+template <class T>
+T integer_from_json(const nlohmann::json& v, const std::string& what) {
+    static_assert(std::is_integral_v<T>);
+    if (v.is_number_unsigned()) {
+        const auto u = v.get<std::uint64_t>();
+        if (std::in_range<T>(u)) return static_cast<T>(u);
+    } else if (v.is_number_integer()) {
+        const auto i = v.get<std::int64_t>();
+        if (std::in_range<T>(i)) return static_cast<T>(i);
+    } else if (v.is_number_float()) {
+        const double d = v.get<double>();
+        // [min, 2^digits): both ends exact in double, so the comparisons are exact too.
+        if (d == std::trunc(d) && d >= static_cast<double>(std::numeric_limits<T>::min()) &&
+            d < std::ldexp(1.0, std::numeric_limits<T>::digits))
+            return static_cast<T>(d);
+    } else {
+        throw error(what, ": expected an integer, found ", v.type_name(), " ", v.dump());
+    }
+    throw error(what, ": ", v.dump(), " is not an integer in ", std::numeric_limits<T>::min(), "..",
+                std::numeric_limits<T>::max());
+}
+/// An array of integer fields (integer_from_json each).
+template <class T>
+std::vector<T> integers_from_json(const nlohmann::json& a, const std::string& what) {
+    if (!a.is_array()) throw error(what, ": expected an array, found ", a.type_name());
+    std::vector<T> out;
+    out.reserve(a.size());
+    for (const auto& v : a) out.push_back(integer_from_json<T>(v, what));
+    return out;
+}
+
 inline nlohmann::json rows_json(std::span<const double> v, std::size_t cols) {
     nlohmann::json a = nlohmann::json::array();
     for (std::size_t r = 0; cols > 0 && r < v.size() / cols; ++r)
@@ -187,7 +226,7 @@ inline nlohmann::json logistic_json(const logistic_regression& m) {
             {"intercept", std::vector<double>(m.intercept().begin(), m.intercept().end())}};
 }
 inline logistic_regression logistic_from_json(const nlohmann::json& j, std::size_t m, const std::string& what) {
-    return logistic_regression::from_coefficients(j.at("classes").get<std::vector<int>>(), m,
+    return logistic_regression::from_coefficients(integers_from_json<int>(j.at("classes"), what + " classes"), m,
                                                   rows_from_json(j.at("coef"), m, what + " coef"),
                                                   j.at("intercept").get<std::vector<double>>());
 }
@@ -249,8 +288,8 @@ inline learned_model model_from_json(const std::string& text, const std::string&
         const json j = json::parse(text);
         if (j.value("format", "") != "tessera-model")
             throw error(name, ": not a tessera model file (no \"format\": \"tessera-model\")");
-        if (j.value("version", 0) != 1)
-            throw error(name, ": model file version ", j.value("version", 0), "; this tessera reads version 1");
+        const auto version = j.contains("version") ? detail::integer_from_json<int>(j["version"], "version") : 0;
+        if (version != 1) throw error(name, ": model file version ", version, "; this tessera reads version 1");
         lm.kind = j.at("model").get<std::string>();
         lm.features = j.at("features").get<std::vector<std::string>>();
         lm.label = j.value("label", "");
@@ -271,14 +310,14 @@ inline learned_model model_from_json(const std::string& text, const std::string&
             throw error(name, ": the scaler has ", lm.shift.size(), " values for ", m, " features");
         if (lm.kind == "knn") {
             const auto& k = j.at("knn");
-            lm.knn.k = k.at("k").get<std::size_t>();
+            lm.knn.k = detail::integer_from_json<std::size_t>(k.at("k"), "knn k");
             const auto w = k.at("weights").get<std::string>(), metric = k.at("metric").get<std::string>();
             if (w != "uniform" && w != "distance") throw error(name, ": knn weights '", w, "'");
             if (metric != "euclidean" && metric != "manhattan") throw error(name, ": knn metric '", metric, "'");
             lm.knn.weights = w == "distance" ? knn_weights::distance : knn_weights::uniform;
             lm.knn.metric = metric == "manhattan" ? knn_metric::manhattan : knn_metric::euclidean;
             lm.knn_x = detail::rows_from_json(k.at("x"), m, name + ": knn x");
-            lm.knn_y = k.at("y").get<std::vector<std::int64_t>>();
+            lm.knn_y = detail::integers_from_json<std::int64_t>(k.at("y"), "knn y");
             if (lm.knn_y.size() * m != lm.knn_x.size())
                 throw error(name, ": knn has ", lm.knn_x.size() / m, " training rows but ", lm.knn_y.size(), " labels");
         } else if (lm.kind == "logistic") {
@@ -293,10 +332,10 @@ inline learned_model model_from_json(const std::string& text, const std::string&
             if (!known) throw error(name, ": unknown svm kernel '", kernel, "'");
             p.kernel.gamma = s.at("gamma").get<double>();
             p.kernel.coef0 = s.at("coef0").get<double>();
-            p.kernel.degree = s.at("degree").get<int>();
+            p.kernel.degree = detail::integer_from_json<int>(s.at("degree"), "svm degree");
             p.n_features = m;
-            p.classes = s.at("classes").get<std::vector<int>>();
-            p.n_support = s.at("n_support").get<std::vector<std::size_t>>();
+            p.classes = detail::integers_from_json<int>(s.at("classes"), "svm classes");
+            p.n_support = detail::integers_from_json<std::size_t>(s.at("n_support"), "svm n_support");
             p.support_vectors = detail::rows_from_json(s.at("support_vectors"), m, name + ": svm support_vectors");
             const std::size_t sv = p.support_vectors.size() / m;
             p.dual_coef = detail::rows_from_json(s.at("dual_coef"), sv, name + ": svm dual_coef");
@@ -309,28 +348,30 @@ inline learned_model model_from_json(const std::string& text, const std::string&
             std::vector<logistic_regression> learners;
             for (const auto& est : e.at("estimators")) learners.push_back(detail::logistic_from_json(est, m, name));
             lm.ensemble = easy_ensemble<logistic_regression>::from_estimators(std::move(learners), m,
-                                                                             e.value("seed", std::uint64_t(0)));
+                                                                             e.contains("seed") ? detail::integer_from_json<std::uint64_t>(e["seed"], "easyensemble seed")
+                                                                                                : std::uint64_t(0));
         } else if (lm.kind == "gbt") {
             const auto& g = j.at("gbt");
             std::vector<regression_tree> trees;
             for (const auto& t : g.at("trees")) {
                 regression_tree r;
-                r.children_left = t.at("children_left").get<std::vector<std::int64_t>>();
-                r.children_right = t.at("children_right").get<std::vector<std::int64_t>>();
-                r.feature = t.at("feature").get<std::vector<std::int64_t>>();
+                r.children_left = detail::integers_from_json<std::int64_t>(t.at("children_left"), "gbt children_left");
+                r.children_right = detail::integers_from_json<std::int64_t>(t.at("children_right"), "gbt children_right");
+                r.feature = detail::integers_from_json<std::int64_t>(t.at("feature"), "gbt feature");
                 r.threshold = t.at("threshold").get<std::vector<double>>();
                 r.value = t.at("value").get<std::vector<double>>();
                 r.impurity = t.at("impurity").get<std::vector<double>>();
-                r.n_node_samples = t.at("n_node_samples").get<std::vector<std::int64_t>>();
+                r.n_node_samples = detail::integers_from_json<std::int64_t>(t.at("n_node_samples"), "gbt n_node_samples");
                 r.weighted_n_node_samples = t.at("weighted_n_node_samples").get<std::vector<double>>();
                 trees.push_back(std::move(r));
             }
-            lm.gbt = gradient_boosting_classifier::from_parts(g.at("classes").get<std::vector<int>>(), m,
+            lm.gbt = gradient_boosting_classifier::from_parts(detail::integers_from_json<int>(g.at("classes"), "gbt classes"), m,
                                                               g.at("learning_rate").get<double>(),
                                                               g.at("init").get<std::vector<double>>(), std::move(trees));
         } else {
             throw error(name, ": unknown model '", lm.kind, "' (knn, logistic, svm, easyensemble, gbt)");
         }
+        lm.prepare();  // inside: its errors (a k beyond the training rows) name the file too
     } catch (const nlohmann::json::exception& e) {
         throw error(name, ": not a valid tessera model file: ", e.what());
     } catch (const error& e) {
@@ -338,7 +379,6 @@ inline learned_model model_from_json(const std::string& text, const std::string&
         if (what.rfind(name, 0) == 0) throw;
         throw error(name, ": ", what);
     }
-    lm.prepare();
     return lm;
 }
 

@@ -125,6 +125,17 @@ V svm_powi(V base, int times) noexcept {
     return ret;
 }
 
+/// `v` with lanes beyond ±746 moved to ±746 (NaN kept), for xsimd::exp and xsimd::tanh: their
+/// range reduction converts v/ln2 to a 64-bit integer, undefined behaviour beyond ±2^63 ln 2 and
+/// for ±inf (an rbf distance that overflows: a support vector or query row of 1e200; found by
+/// tests/fuzz/fuzz_model_json.cpp under UBSan).
+/// Bit-identical results: exp(±746) is 0 and +inf as exp(±inf), tanh(±746) = ±1 as tanh(±inf).
+template <class B>
+B svm_clamp_exp_arg(B v) noexcept {
+    const B lim(746.0);
+    return xsimd::select(v > lim, lim, xsimd::select(v < -lim, -lim, v));
+}
+
 /// libsvm's sigmoid_predict: 1 / (1 + exp(A f + B)), written to avoid cancellation.
 inline double svm_sigmoid_predict(double f, double A, double B) noexcept {
     const double fApB = f * A + B;
@@ -395,7 +406,7 @@ private:
                             acc[u] = acc[u] + diff * diff;
                         }
                     }
-                    for (std::size_t u = 0; u < 4; ++u) xsimd::exp(-(gamma * acc[u])).store_unaligned(k + s0 + u * W);
+                    for (std::size_t u = 0; u < 4; ++u) xsimd::exp(detail::svm_clamp_exp_arg(-(gamma * acc[u]))).store_unaligned(k + s0 + u * W);
                 } else {
                     for (std::size_t f = 0; f < nf; ++f) {
                         const double* sv = svt_.data() + f * stride_ + s0;
@@ -408,7 +419,7 @@ private:
                         else if (kp.type == svm_kernel::poly)
                             detail::svm_powi(gamma * acc[u] + coef0, kp.degree).store_unaligned(k + s0 + u * W);
                         else
-                            xsimd::tanh(gamma * acc[u] + coef0).store_unaligned(k + s0 + u * W);
+                            xsimd::tanh(detail::svm_clamp_exp_arg(gamma * acc[u] + coef0)).store_unaligned(k + s0 + u * W);
                     }
                 }
             }
@@ -419,7 +430,7 @@ private:
                         const batch diff = batch::load_unaligned(svt_.data() + f * stride_ + s) - batch(x[f]);
                         acc = acc + diff * diff;
                     }
-                    xsimd::exp(-(gamma * acc)).store_unaligned(k + s);
+                    xsimd::exp(detail::svm_clamp_exp_arg(-(gamma * acc))).store_unaligned(k + s);
                 } else {
                     for (std::size_t f = 0; f < nf; ++f)
                         acc = acc + batch::load_unaligned(svt_.data() + f * stride_ + s) * batch(x[f]);
@@ -428,7 +439,7 @@ private:
                     else if (kp.type == svm_kernel::poly)
                         detail::svm_powi(gamma * acc + coef0, kp.degree).store_unaligned(k + s);
                     else
-                        xsimd::tanh(gamma * acc + coef0).store_unaligned(k + s);
+                        xsimd::tanh(detail::svm_clamp_exp_arg(gamma * acc + coef0)).store_unaligned(k + s);
                 }
             }
         } else {

@@ -139,7 +139,9 @@ public:
     /// n numbers, continuing on the current line if values remain there.
     std::vector<double> table(std::size_t n, const std::string& what) {
         std::vector<double> v;
-        v.reserve(n);
+        // Reserve what the file claims only up to a bound: a header's Nrho = 2147483647 must end in
+        // "truncated", not in a 16 GB allocation (found by tests/fuzz/fuzz_eam.cpp).
+        v.reserve(std::min<std::size_t>(n, std::size_t(1) << 16));
         while (v.size() < n) {
             if (pos_ == tokens_.size()) {
                 if (!read_line())

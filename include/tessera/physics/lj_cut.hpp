@@ -92,6 +92,16 @@ public:
     /// The same with LAMMPS type ranges: "2", "*", "1*2", "2*", "*3".
     void set_coeff(std::string_view i_range, std::string_view j_range, double epsilon, double sigma,
                    std::optional<double> cutoff = std::nullopt) {
+        assign_range(i_range, j_range, epsilon, sigma, cutoff);
+        resolve();
+    }
+
+private:
+    /// set_coeff's assignment without resolve(): from_lammps resolves once after all lines, not
+    /// per line (O(types²) each: 8 lines of "4096*2 ..." took > 15 s; found by
+    /// tests/fuzz/fuzz_lj_pair_coeff.cpp).
+    void assign_range(std::string_view i_range, std::string_view j_range, double epsilon, double sigma,
+                      std::optional<double> cutoff) {
         const auto [ilo, ihi] = type_bounds(i_range);
         const auto [jlo, jhi] = type_bounds(j_range);
         check_values(epsilon, sigma, cutoff);
@@ -107,9 +117,9 @@ public:
             }
         // LAMMPS's "Incorrect args for pair coefficients" when a range pair selects nothing (I > J).
         if (!any) throw error("lj_cut: pair_coeff ", i_range, " ", j_range, " sets no pair (needs I <= J)");
-        resolve();
     }
 
+public:
     /// From LAMMPS input lines: `pair_style` "lj/cut RC" and `pair_coeff` lines "I J EPS SIGMA [RC]"
     /// (a leading "pair_coeff" word is allowed); `shift` = `pair_modify shift yes`. The number of
     /// types is `num_types`, or if 0 the largest type number written in the lines (then a line
@@ -144,8 +154,9 @@ public:
             const double eps = number(t[2], pair_coeffs[l]), sig = number(t[3], pair_coeffs[l]);
             std::optional<double> cut;
             if (t.size() == 5) cut = number(t[4], pair_coeffs[l]);
-            p.set_coeff(t[0], t[1], eps, sig, cut);
+            p.assign_range(t[0], t[1], eps, sig, cut);
         }
+        p.resolve();
         p.require_complete();
         return p;
     }
