@@ -259,16 +259,27 @@ std::vector<std::vector<double>> brute_subset_rdf(const points& x, const std::ve
         }
     return h;
 }
-}  // namespace
-
-TEST_CASE("rdf: g(r) around a centre subset equals the O(N^2) definition, and complements add up", "[rdf][subset]") {
+// Frame 0 of the small CuZr glass (orthogonal, periodic), for the centre-subset tests.
+struct small_glass {
+    points pos;
+    std::vector<int> types;
+    orthogonal_box<double> box;
+};
+small_glass first_small_glass_frame() {
     lammps_dump_reader reader(radial_dir + "cuzr_small.dump");
     frame f;
     REQUIRE(reader.next(f));
-    const auto pos = f.positions();
-    const auto types = f.types();
     const auto* ob = std::get_if<orthogonal_box<double>>(&f.box);
     REQUIRE(ob != nullptr);
+    return {f.positions(), f.types(), *ob};
+}
+}  // namespace
+
+TEST_CASE("rdf: g(r) around a centre subset equals the O(N^2) definition, and complements add up", "[rdf][subset]") {
+    const small_glass g = first_small_glass_frame();
+    const auto& pos = g.pos;
+    const auto& types = g.types;
+    const auto* ob = &g.box;
     const std::array<double, 3> len{ob->hi().x - ob->lo().x, ob->hi().y - ob->lo().y, ob->hi().z - ob->lo().z};
     const double rmax = 0.45 * std::min({len[0], len[1], len[2]});
     const std::size_t bins = 60;
@@ -320,13 +331,10 @@ TEST_CASE("rdf: g(r) around a centre subset equals the O(N^2) definition, and co
 }
 
 TEST_CASE("rdf: pooled frames sum counts and normalisations, and a centre subset and its complement pool to the full g", "[rdf][subset]") {
-    lammps_dump_reader reader(radial_dir + "cuzr_small.dump");
-    frame f;
-    REQUIRE(reader.next(f));
-    const auto pos = f.positions();
-    const auto types = f.types();
-    const auto* ob = std::get_if<orthogonal_box<double>>(&f.box);
-    REQUIRE(ob != nullptr);
+    const small_glass g = first_small_glass_frame();
+    const auto& pos = g.pos;
+    const auto& types = g.types;
+    const auto* ob = &g.box;
     const double rmax = 5.0;
     const std::size_t bins = 50;
     std::vector<unsigned char> centre(pos.size()), other(pos.size()), none(pos.size(), 0);
