@@ -28,14 +28,17 @@ def parse_version(version_hpp_text):
 class TesseraConan(ConanFile):
     name = "tessera"
     package_type = "header-library"
-    license = "see LICENSE"
-    url = "https://github.com/tessera/tessera"
+    license = "BSD-3-Clause"
     description = ("Header-only C++20 library of per-particle descriptors for "
                    "molecular-dynamics trajectories")
     topics = ("molecular-dynamics", "descriptors", "simd", "header-only")
     settings = "os", "arch", "compiler", "build_type"
-    exports = "include/tessera/version.hpp"
-    exports_sources = "include/*", "CMakeLists.txt", "cmake/*"
+    # zlib: read and write .gz trajectories (as the CMake build does when it finds zlib). Off, the
+    # headers define TESSERA_NO_ZLIB and a .gz input is a clear tessera::error.
+    options = {"zlib": [True, False]}
+    default_options = {"zlib": True}
+    exports = "include/tessera/version.hpp", "LICENSE"
+    exports_sources = "include/*", "CMakeLists.txt", "cmake/*", "LICENSE"
     no_copy_source = True
 
     def set_version(self):
@@ -49,9 +52,14 @@ class TesseraConan(ConanFile):
         self.requires("boost/[>=1.74 <2]")
         self.requires("xsimd/[>=8.1 <9]")
         self.requires("eigen/[>=3.3 <4]")
+        if self.options.zlib:
+            self.requires("zlib/[>=1.2.11 <2]")
 
     def package_id(self):
+        # Header-only: only the zlib option changes what a consumer compiles (TESSERA_NO_ZLIB).
+        zlib = self.info.options.zlib
         self.info.clear()
+        self.info.options.zlib = zlib
 
     def validate(self):
         check_min_cppstd(self, 20)
@@ -59,10 +67,7 @@ class TesseraConan(ConanFile):
     def package(self):
         copy(self, "*.hpp", src=os.path.join(self.source_folder, "include"),
              dst=os.path.join(self.package_folder, "include"))
-        license_file = os.path.join(self.source_folder, "LICENSE")
-        if os.path.exists(license_file):
-            copy(self, "LICENSE", src=self.source_folder,
-                 dst=os.path.join(self.package_folder, "licenses"))
+        copy(self, "LICENSE", src=self.source_folder, dst=os.path.join(self.package_folder, "licenses"))
 
     def package_info(self):
         self.cpp_info.set_property("cmake_file_name", "tessera")
@@ -71,3 +76,7 @@ class TesseraConan(ConanFile):
         self.cpp_info.bindirs = []
         self.cpp_info.libdirs = []
         self.cpp_info.requires = ["boost::headers", "xsimd::xsimd", "eigen::eigen"]
+        if self.options.zlib:
+            self.cpp_info.requires.append("zlib::zlib")
+        else:
+            self.cpp_info.defines = ["TESSERA_NO_ZLIB"]

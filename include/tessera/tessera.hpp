@@ -97,7 +97,10 @@
 #include <tessera/learn/svm.hpp>
 
 // input and output
+#include <tessera/io/csv_reader.hpp>
+#include <tessera/io/csv_writer.hpp>
 #include <tessera/io/extxyz.hpp>
 #include <tessera/io/lammps_dump.hpp>
 #include <tessera/io/lammps_dump_writer.hpp>
 #include <tessera/io/npy_writer.hpp>
+#include <tessera/io/trajectory_reader.hpp>

@@ -8,9 +8,16 @@ if(NOT EXISTS "${SOURCE_PATH}/include/tessera/version.hpp")
   message(FATAL_ERROR "tessera overlay port: ${SOURCE_PATH} is not a tessera checkout")
 endif()
 
+# Feature `zlib` (default) -> TESSERA_USE_ZLIB: the installed tesseraConfig.cmake then finds zlib,
+# as a CMake build of the same tree does. LAPACK stays off: vcpkg must not pick up a system LAPACK
+# the manifest does not declare (physics/vdos.hpp falls back to Eigen's solver).
+vcpkg_check_features(OUT_FEATURE_OPTIONS FEATURE_OPTIONS FEATURES zlib TESSERA_USE_ZLIB)
+
 vcpkg_cmake_configure(
   SOURCE_PATH "${SOURCE_PATH}"
   OPTIONS
+    ${FEATURE_OPTIONS}
+    -DTESSERA_USE_LAPACK=OFF
     -DTESSERA_BUILD_TESTS=OFF
     -DTESSERA_BUILD_APPS=OFF
     -DTESSERA_BUILD_EXAMPLES=OFF
@@ -23,9 +30,5 @@ vcpkg_fixup_pkgconfig()
 
 file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/lib" "${CURRENT_PACKAGES_DIR}/debug")
 
-if(EXISTS "${SOURCE_PATH}/LICENSE")
-  vcpkg_install_copyright(FILE_LIST "${SOURCE_PATH}/LICENSE")
-else()
-  file(WRITE "${CURRENT_PACKAGES_DIR}/share/${PORT}/copyright"
-       "tessera: no LICENSE file in the source tree yet; see the project README.\n")
-endif()
+file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/share/doc")   # LICENSE goes where vcpkg wants it:
+vcpkg_install_copyright(FILE_LIST "${SOURCE_PATH}/LICENSE")

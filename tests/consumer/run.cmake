@@ -3,7 +3,10 @@
 # the installed pkg-config file. Any failing step fails the test.
 #   cmake -DBUILD_DIR=<tessera build> -DCONSUMER_SOURCE_DIR=<tests/consumer> -DWORK_DIR=<scratch>
 #         [-DGENERATOR=Ninja] [-DCXX_COMPILER=g++] [-DEXPECTED_VERSION=x.y.z] -P run.cmake
-foreach(_var BUILD_DIR CONSUMER_SOURCE_DIR WORK_DIR)
+# With -DNO_ZLIB_SOURCE_DIR=<tessera source> it first configures that source with TESSERA_USE_ZLIB=OFF
+# (library only) in WORK_DIR and installs that package instead of BUILD_DIR's: the package a vcpkg
+# or conan user gets with the `zlib` feature off. The consumer must then compile and refuse a .gz.
+foreach(_var CONSUMER_SOURCE_DIR WORK_DIR)
   if(NOT DEFINED ${_var})
     message(FATAL_ERROR "run.cmake: ${_var} not set")
   endif()
@@ -30,12 +33,26 @@ function(step name)
   set(STEP_OUTPUT "${_out}" PARENT_SCOPE)
 endfunction()
 
+if(NO_ZLIB_SOURCE_DIR)
+  set(_nozlib_build "${WORK_DIR}/tessera-nozlib")
+  set(_tessera_args -S "${NO_ZLIB_SOURCE_DIR}" -B "${_nozlib_build}" -DTESSERA_USE_ZLIB=OFF
+      -DTESSERA_BUILD_TESTS=OFF -DTESSERA_BUILD_APPS=OFF -DTESSERA_BUILD_EXAMPLES=OFF
+      -DTESSERA_BUILD_BENCHMARKS=OFF)
+  if(GENERATOR)
+    list(APPEND _tessera_args -G "${GENERATOR}")
+  endif()
+  step(configure-tessera-without-zlib "${CMAKE_COMMAND}" ${_tessera_args})
+  set(BUILD_DIR "${_nozlib_build}")
+elseif(NOT BUILD_DIR)
+  message(FATAL_ERROR "run.cmake: BUILD_DIR not set")
+endif()
 step(install "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${_prefix}")
 
 # The installed tree must contain the package files we promise.
 foreach(_f include/tessera/version.hpp include/tessera/core/error.hpp
            share/cmake/tessera/tesseraConfig.cmake share/cmake/tessera/tesseraConfigVersion.cmake
-           share/cmake/tessera/tesseraTargets.cmake share/pkgconfig/tessera.pc)
+           share/cmake/tessera/tesseraTargets.cmake share/pkgconfig/tessera.pc
+           share/doc/tessera/LICENSE)
   if(NOT EXISTS "${_prefix}/${_f}")
     message(FATAL_ERROR "[install_consumer] missing from the install tree: ${_f}")
   endif()
@@ -66,6 +83,11 @@ endif()
 if(NOT STEP_OUTPUT MATCHES "caught tessera::error")
   message(FATAL_ERROR "[install_consumer] consumer did not catch tessera::error")
 endif()
+if(NO_ZLIB_SOURCE_DIR AND NOT STEP_OUTPUT MATCHES "gzip: built without zlib, refused: [^\n]*without zlib")
+  message(FATAL_ERROR "[install_consumer] the package without zlib did not refuse the .gz clearly")
+elseif(NOT NO_ZLIB_SOURCE_DIR AND NOT STEP_OUTPUT MATCHES "gzip: read 1 atom\\(s\\) from consumer_one_atom.dump.gz: ok")
+  message(FATAL_ERROR "[install_consumer] the package with zlib did not read the .gz")
+endif()
 
 # pkg-config: the .pc file is relocatable and must point at the scratch prefix.
 find_program(_pkg_config pkg-config)
@@ -77,14 +99,17 @@ step(pkg-config "${_pkg_config}" --cflags tessera)
 if(NOT STEP_OUTPUT MATCHES "-std=c\\+\\+20" OR NOT STEP_OUTPUT MATCHES "-I${_prefix_re}/")
   message(FATAL_ERROR "[install_consumer] unexpected pkg-config --cflags output: ${STEP_OUTPUT}")
 endif()
-# ... and the flags alone must be enough to compile the consumer.
 string(STRIP "${STEP_OUTPUT}" _cflags)
 separate_arguments(_cflags UNIX_COMMAND "${_cflags}")
+step(pkg-config-libs "${_pkg_config}" --libs tessera)
+string(STRIP "${STEP_OUTPUT}" _libs)
+separate_arguments(_libs UNIX_COMMAND "${_libs}")
+# ... and the flags alone must be enough to compile and link the consumer (.gz reading included).
 if(NOT CXX_COMPILER)
   set(CXX_COMPILER c++)
 endif()
 step(pkg-config-compile "${CXX_COMPILER}" ${_cflags} "${CONSUMER_SOURCE_DIR}/main.cpp"
-     -o "${WORK_DIR}/consumer_pkgconfig")
+     -o "${WORK_DIR}/consumer_pkgconfig" ${_libs})
 step(pkg-config-run "${WORK_DIR}/consumer_pkgconfig")
 step(pkg-config-version "${_pkg_config}" --modversion tessera)
 if(EXPECTED_VERSION AND NOT STEP_OUTPUT MATCHES "^${EXPECTED_VERSION}")

@@ -66,7 +66,50 @@ def main():
         pass
     else:
         sys.exit("conanfile.py parse_version() accepts an incomplete version.hpp")
-    print(f"conanfile.py OK (version {parsed})")
+    check_license_and_zlib_option(recipe)
+    print(f"conanfile.py OK (version {parsed}, BSD-3-Clause, zlib option on and off)")
+
+
+class _CppInfo:
+    def __init__(self):
+        self.properties, self.requires, self.defines = {}, [], []
+
+    def set_property(self, key, value):
+        self.properties[key] = value
+
+
+def _configured(recipe, zlib):
+    conanfile = recipe.TesseraConan()
+    conanfile.options = types.SimpleNamespace(zlib=zlib)
+    conanfile.required = []
+    conanfile.requires = conanfile.required.append
+    conanfile.requirements()
+    conanfile.cpp_info = _CppInfo()
+    conanfile.package_info()
+    return conanfile
+
+
+def check_license_and_zlib_option(recipe):
+    """A consumer of the conan package gets what a CMake consumer gets: zlib when the option is on
+    (the default, as the CMake build uses zlib when found), TESSERA_NO_ZLIB when off; the license is
+    declared and no invented homepage is named."""
+    cls = recipe.TesseraConan
+    if getattr(cls, "license", None) != "BSD-3-Clause":
+        sys.exit("conanfile.py: license must be BSD-3-Clause (the LICENSE file)")
+    for attr in ("url", "homepage"):
+        if hasattr(cls, attr):
+            sys.exit(f"conanfile.py: '{attr}' names a homepage the project does not have")
+    if cls.options.get("zlib") != [True, False] or cls.default_options.get("zlib") is not True:
+        sys.exit("conanfile.py: option zlib must exist and default to True")
+    on, off = _configured(recipe, True), _configured(recipe, False)
+    if not any(r.startswith("zlib/") for r in on.required) or "zlib::zlib" not in on.cpp_info.requires:
+        sys.exit(f"conanfile.py: zlib=True must require zlib (requires {on.required}, {on.cpp_info.requires})")
+    if on.cpp_info.defines:
+        sys.exit(f"conanfile.py: zlib=True must not define {on.cpp_info.defines}")
+    if any(r.startswith("zlib/") for r in off.required) or "zlib::zlib" in off.cpp_info.requires:
+        sys.exit("conanfile.py: zlib=False still requires zlib")
+    if off.cpp_info.defines != ["TESSERA_NO_ZLIB"]:
+        sys.exit(f"conanfile.py: zlib=False must define TESSERA_NO_ZLIB, defines {off.cpp_info.defines}")
 
 
 if __name__ == "__main__":
