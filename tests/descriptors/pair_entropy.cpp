@@ -1,5 +1,6 @@
-// descriptors/pair_entropy.hpp: against the LAMMPS entropy/atom algorithm, partial form,
-// invariances, threads.
+// descriptors/pair_entropy.hpp: against tests/reference/radial/entropy_reference.py, a NumPy
+// re-implementation of LAMMPS compute entropy/atom's algorithm (Debian's LAMMPS is built without
+// EXTRA-COMPUTE, so the compute itself cannot be run here), partial form, invariances, threads.
 #include <tessera/descriptors/pair_entropy.hpp>
 #include <tessera/io/lammps_dump.hpp>
 #include <tessera/pipeline/pipeline.hpp>
@@ -31,7 +32,8 @@ loaded first_frame() {
 }
 }  // namespace
 
-TEST_CASE("pair_entropy: matches the LAMMPS compute entropy/atom quadrature", "[pair_entropy][lammps]") {
+TEST_CASE("pair_entropy: matches a NumPy re-implementation of LAMMPS entropy/atom (not LAMMPS itself)",
+          "[pair_entropy][python]") {
     const loaded d = first_frame();
     std::ifstream in(radial_dir + "cuzr_small_entropy.txt");
     REQUIRE(in);
@@ -60,7 +62,7 @@ TEST_CASE("pair_entropy: matches the LAMMPS compute entropy/atom quadrature", "[
             REQUIRE(x == Approx(ref[i][1 + c]).epsilon(1e-12));
         }
     }
-    WARN("pair_entropy vs LAMMPS algorithm: worst relative difference " << worst);
+    WARN("pair_entropy vs the NumPy re-implementation of entropy/atom: worst relative difference " << worst);
 }
 
 TEST_CASE("pair_entropy: partial form equals a sum of per-type integrals computed separately",
