@@ -11,6 +11,7 @@ TESSERA_DEBIAN_PACKAGES=(
   libsvm-dev nlohmann-json3-dev
   python3-numpy python3-scipy python3-sklearn python3-matplotlib
   clang-14 libclang-rt-14-dev  # libFuzzer + ASan/UBSan runtimes: ctest fuzz.smoke (scripts/fuzz, docs/reliability.md)
+  libomp-14-dev  # LLVM OpenMP + its TSan annotations (libarcher): scripts/test --sanitize thread
 )
 
 tessera_ensure_deps() {
