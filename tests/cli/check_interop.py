@@ -3,10 +3,10 @@
 
 (a) ASE (Debian python3-ase): `tessera compute cu_tilted.dump --csp 12 --coord 3.0 -o X.xyz` (and
     `.extxyz.gz`) read with ase.io.read(X, index=":"): every frame; positions, the per-atom arrays
-    (csp, coord, id, type, image flags) and the tilts equal the `-o X.dump` output of the same
-    command exactly (both are shortest round-trip numbers of the same doubles); the cell lengths
-    and the Origin within 4 ulp (the dump stores triclinic bounding-box bounds, from which lo and
-    hi come back to rounding); pbc and the timestep as the dump has them.
+    (csp, coord, id, type, image flags), the cell (triclinic) and Origin equal the `-o X.dump`
+    output of the same command exactly (both are shortest round-trip numbers of the same doubles;
+    the dump's cell is rebuilt from its bounding-box bounds); pbc and the timestep as the dump has
+    them.
 (b) LAMMPS (Debian lmp): `rerun` over a tessera-written dump (x y z, image flags, box) with
     `compute coord/atom cutoff 3.0` and `compute centro/atom fcc`: LAMMPS's values equal the
     tessera columns of that same file (coord exactly, csp to 1e-8 relative as
@@ -115,9 +115,10 @@ for target in ("cu_interop.xyz", "cu_interop.extxyz.gz"):
         check(got_cell[0, 1] == got_cell[0, 2] == got_cell[1, 2] == 0, f"{what}: cell upper-triangular (a along x)")
         worst_cell = max(worst_cell, ulps(np.diag(got_cell), np.diag(cell)))
         worst_origin = max(worst_origin, ulps(a.info.get("Origin", np.full(3, np.inf)), lo))
-    # 4 ulp: lo and hi are recovered from the dump's bounding-box bounds by a subtraction each.
-    check(worst_cell <= 4, f"{target}: cell lengths = the dump's within 4 ulp (worst {worst_cell:g} ulp)")
-    check(worst_origin <= 4, f"{target}: Origin = the dump's lo within 4 ulp (worst {worst_origin:g} ulp)")
+    # lo and hi are recovered from the dump's bounding-box bounds by a subtraction each, which could
+    # round; for these boxes it is exact, so the cell and the origin must be equal to the last bit.
+    check(worst_cell == 0, f"{target}: cell lengths = the dump's, exactly (worst {worst_cell:g} ulp)")
+    check(worst_origin == 0, f"{target}: Origin = the dump's lo, exactly (worst {worst_origin:g} ulp)")
 
 # --- (b) LAMMPS rerun over a tessera dump ------------------------------------------------------
 RERUN = """units           metal

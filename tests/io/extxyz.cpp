@@ -170,7 +170,7 @@ TEST_CASE("extxyz: streaming frames, species numbered across the file, plain xyz
     CHECK_THAT(os.str(), Contains("ITEM: BOX BOUNDS ff ff ff\n0.5 2.5\n0.5 2.5\n0.5 2.5\nITEM: ATOMS id type x y z\n1 3 1 1 1\n"));
 }
 
-TEST_CASE("extxyz: an explicit type beats species; one-column strings are string columns", "[io][extxyz]") {
+TEST_CASE("extxyz: an explicit type beats species, one-column strings are string columns", "[io][extxyz]") {
     const std::string text =
         "3\nProperties=species:S:1:pos:R:3:type:I:1:site:S:1:tags:S:2\n"
         "Cu 0 0 0 2 a p q\nZr 1 1 1 1 b p q\nCu 2 2 2 2 a p q\n";

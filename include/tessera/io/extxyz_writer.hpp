@@ -5,7 +5,7 @@
 ///
 ///     1000
 ///     Lattice="ax 0 0 bx by 0 cx cy cz" Origin="x0 y0 z0" Properties=species:S:1:pos:R:3:id:I:1:type:I:1:csp:R:1 Time=1.5 Timestep=3500 pbc="T T T"
-///     Cu 39.565503653086019 21.958961199720726 -0.036364306027169953 1 1 0.00123
+///     Cu 39.56550365308602 21.958961199720726 -0.03636430602716995 1 1 0.00123
 ///
 /// Comment line: `Lattice` = the box's cell vectors a, b, c (the columns of box.cell(): LAMMPS's
 /// upper-triangular form, so the reader maps it straight back without a rotation), `Origin` =
@@ -31,10 +31,11 @@
 /// tilts and periodicity come back bit for bit, and the Lattice is box.cell() exactly. The
 /// reader rebuilds hi as Origin + length, which is hi unless that sum is a rounding tie or
 /// |lo| is large against hi - lo; then hi is within one ulp of hi - lo (cu_tilted.dump: 1 of its
-/// 9 upper bounds), as triclinic bounds are in a LAMMPS dump. No double length fixes
-/// that: lo + L steps over hi. Not carried: boundary flags other than periodic / not (`fs`, `m`),
-/// units, and type_names when there is a `type` column (the reader then ignores species).
-
+/// 9 upper bounds), as triclinic bounds are in a LAMMPS dump. No other length fixes that: the
+/// sums lo + L of consecutive doubles L step over such an hi. Not carried: boundary flags other
+/// than periodic or not (`fs`, `m`), units, and type_names when there is a `type` column (the
+/// reader then ignores species).
+///
 /// Errors (tessera::error): a frame without a coordinate family; a column called `species` or
 /// `pos`, or a name containing ':' (it would break Properties); the column / label conditions of
 /// lammps_dump_writer (sizes, whitespace, label numbers).
