@@ -11,6 +11,7 @@
 //   - "-" is standard output (plain text; the summary line then goes to stderr).
 #include <tessera/core/error.hpp>
 #include <tessera/io/csv_writer.hpp>
+#include <tessera/io/extxyz_writer.hpp>
 #include <tessera/io/lammps_dump_writer.hpp>
 #include <tessera/io/npy_writer.hpp>
 
@@ -93,6 +94,11 @@ public:
         if (is_stdout()) return lammps_dump_writer(std::cout, "<stdout>");
         return lammps_dump_writer(temporary_, target_);
     }
+    /// An extended XYZ writer for this output.
+    extxyz_writer xyz_writer() const {
+        if (is_stdout()) return extxyz_writer(std::cout, "<stdout>");
+        return extxyz_writer(temporary_, target_);
+    }
     /// A CSV writer for this output.
     std::unique_ptr<csv_writer> csv(std::vector<std::string> header) const {
         if (is_stdout()) return std::make_unique<csv_writer>(std::cout, std::move(header), "<stdout>");
@@ -107,23 +113,31 @@ private:
 
 /// Per-atom output of whole frames, in the format the target's name asks for: `.csv` (or
 /// `.csv.gz`) a CSV table and `.npy` a NumPy record table — one row per atom and frame, the
-/// columns `timestep` and the frame's columns — anything else a LAMMPS dump (also stdout).
-/// Every frame must then have the first frame's columns.
+/// columns `timestep` and the frame's columns; every frame must then have the first frame's
+/// columns — `.xyz` / `.extxyz` (or `.gz` of them) extended XYZ (io/extxyz_writer.hpp), anything
+/// else a LAMMPS dump (also stdout).
 class frame_writer {
 public:
     explicit frame_writer(const output_file& out) : out_(out) {
         const std::string& t = out.target();
         auto ends = [&](std::string_view e) { return t.size() >= e.size() && t.compare(t.size() - e.size(), e.size(), e) == 0; };
-        format_ = out.is_stdout() ? format::dump : ends(".npy") ? format::npy : ends(".csv") || ends(".csv.gz") ? format::csv : format::dump;
+        format_ = out.is_stdout()                                      ? format::dump
+                  : ends(".npy")                                       ? format::npy
+                  : ends(".csv") || ends(".csv.gz")                    ? format::csv
+                  : ends(".xyz") || ends(".xyz.gz") || ends(".extxyz") || ends(".extxyz.gz") ? format::xyz
+                                                                       : format::dump;
         if (format_ == format::dump) dump_.emplace(out.dump_writer());
+        if (format_ == format::xyz) xyz_.emplace(out.xyz_writer());
     }
-    /// Significant digits of dump and CSV values (0: shortest exact); .npy is always exact.
+    /// Significant digits of dump, extended XYZ and CSV values (0: shortest exact); .npy is always exact.
     void set_precision(int digits) {
         precision_ = digits;
         if (dump_) dump_->set_precision(digits);
+        if (xyz_) xyz_->set_precision(digits);
     }
     void write(const frame& f) {
         if (format_ == format::dump) return dump_->write(f);
+        if (format_ == format::xyz) return xyz_->write(f);
         if (header_.empty()) open(f);
         else if (f.names != header_)
             throw error(out_.target(), ": frame at timestep ", f.timestep, " has the columns '", f.column_list(),
@@ -150,12 +164,13 @@ public:
     }
     void close() {
         if (dump_) dump_->close();
+        if (xyz_) xyz_->close();
         if (csv_) csv_->close();
         if (npy_) npy_->close();
     }
 
 private:
-    enum class format { dump, csv, npy };
+    enum class format { dump, xyz, csv, npy };
     void open(const frame& f) {
         header_ = f.names;
         if (format_ == format::csv) {
@@ -174,6 +189,7 @@ private:
     format format_ = format::dump;
     int precision_ = 0;
     std::optional<lammps_dump_writer> dump_;
+    std::optional<extxyz_writer> xyz_;
     std::unique_ptr<csv_writer> csv_;
     std::optional<npy_writer> npy_;
     std::vector<std::string> header_;

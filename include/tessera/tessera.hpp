@@ -100,6 +100,7 @@
 #include <tessera/io/csv_reader.hpp>
 #include <tessera/io/csv_writer.hpp>
 #include <tessera/io/extxyz.hpp>
+#include <tessera/io/extxyz_writer.hpp>
 #include <tessera/io/lammps_dump.hpp>
 #include <tessera/io/lammps_dump_writer.hpp>
 #include <tessera/io/npy_writer.hpp>

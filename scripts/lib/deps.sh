@@ -10,6 +10,7 @@ TESSERA_DEBIAN_PACKAGES=(
   liblammps-dev lammps voro++ voro++-dev
   libsvm-dev nlohmann-json3-dev
   python3-numpy python3-scipy python3-sklearn python3-matplotlib
+  python3-ase  # reads tessera's extended XYZ in tests/cli/check_interop.py (docs/reliability.md)
   clang-14 libclang-rt-14-dev  # libFuzzer + ASan/UBSan runtimes: ctest fuzz.smoke (scripts/fuzz, docs/reliability.md)
   libomp-14-dev  # LLVM OpenMP + its TSan annotations (libarcher): scripts/test --sanitize thread
 )

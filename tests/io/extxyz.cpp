@@ -170,6 +170,23 @@ TEST_CASE("extxyz: streaming frames, species numbered across the file, plain xyz
     CHECK_THAT(os.str(), Contains("ITEM: BOX BOUNDS ff ff ff\n0.5 2.5\n0.5 2.5\n0.5 2.5\nITEM: ATOMS id type x y z\n1 3 1 1 1\n"));
 }
 
+TEST_CASE("extxyz: an explicit type beats species, one-column strings are string columns", "[io][extxyz]") {
+    const std::string text =
+        "3\nProperties=species:S:1:pos:R:3:type:I:1:site:S:1:tags:S:2\n"
+        "Cu 0 0 0 2 a p q\nZr 1 1 1 1 b p q\nCu 2 2 2 2 a p q\n";
+    auto r = extxyz_reader::from_string(text);
+    frame f;
+    REQUIRE(r.next(f));
+    CHECK(f.names == std::vector<std::string>{"id", "x", "y", "z", "type", "site"});  // tags (2 columns): skipped
+    CHECK(f.types() == std::vector<int>{2, 1, 2});  // the file's numbers, not species order
+    CHECK(f.type_names.empty());
+    const auto site = static_cast<std::size_t>(f.column_index("site"));
+    REQUIRE(f.is_string_column(site));
+    CHECK(f.labels[site] == std::vector<std::string>{"a", "b"});
+    CHECK(f.columns[site] == std::vector<double>{0, 1, 0});
+    CHECK(f.label(site, 2) == "a");
+}
+
 TEST_CASE("extxyz: read from a file, written as a LAMMPS dump, read back identically", "[io][extxyz]") {
     const fs::path p = temp_path("in.xyz");
     std::ofstream(p) << good << good;

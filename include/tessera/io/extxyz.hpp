@@ -13,8 +13,10 @@
 ///
 /// Columns: `pos` -> x y z, `velo`/`vel`/`velocities` -> vx vy vz, `forces`/`force` -> fx fy fz,
 /// `species` (S) -> integer `type` numbered 1, 2, ... by first appearance in the file (names in
-/// frame::type_names, the same numbering for every frame); other S properties are skipped;
-/// L properties become 0/1. Other names are kept, a property with count k > 1 becoming
+/// frame::type_names, the same numbering for every frame) unless Properties has its own `type`,
+/// which then wins (species is skipped: extxyz_writer writes both, the type numbers exactly);
+/// other S properties with one column become string columns (frame::labels, labels in order of
+/// first appearance in the frame), wider ones are skipped; L properties become 0/1. Other names are kept, a property with count k > 1 becoming
 /// `name[1] ... name[k]`. Without an `id` property, an `id` column 1..N is added first.
 /// R (and I, L) fields must be numbers; R fields may be `nan`, `inf`, `-inf` (any case), read
 /// as NaN and ±inf. Lattice, Origin and Time must be finite.
@@ -44,6 +46,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -95,7 +98,7 @@ public:
 private:
     extxyz_reader(std::unique_ptr<detail::byte_source> src, std::string name) : in_(std::move(src), name) {}
 
-    enum class kind { real, integer, boolean, species, skip };
+    enum class kind { real, integer, boolean, species, text, skip };
     struct field {
         kind k;
         std::size_t column;  // target column (unused for skip)
@@ -187,7 +190,11 @@ private:
         fields_.clear();
         vector_columns_.clear();
         synth_id_ = true;
-        for (const auto& p : props_) synth_id_ &= !(p.name == "id" && p.count == 1);
+        bool own_type = false;
+        for (const auto& p : props_) {
+            synth_id_ &= !(p.name == "id" && p.count == 1);
+            own_type |= p.name == "type" && p.count == 1;
+        }
         if (synth_id_) {
             f.names.push_back("id");
             f.integral.push_back(1);
@@ -200,10 +207,10 @@ private:
                                                : (n == "forces" || n == "force")                 ? "f"
                                                                                                  : nullptr;
             if (p.type == 'S') {
-                const bool sp = n == "species" && p.count == 1;
-                for (std::size_t j = 0; j < p.count; ++j)
-                    if (sp) add(f, "type", kind::species, n);
-                    else fields_.push_back({kind::skip, 0, n});
+                if (n == "species" && p.count == 1 && !own_type) add(f, "type", kind::species, n);
+                else if (n != "species" && p.count == 1) add(f, p.name, kind::text, n);
+                else
+                    for (std::size_t j = 0; j < p.count; ++j) fields_.push_back({kind::skip, 0, n});
             } else if (v3 && p.type == 'R') {
                 if (p.count != 3) throw in_.fail("property '" + p.name + "' must have 3 columns");
                 vector_columns_.push_back(f.names.size());
@@ -217,6 +224,7 @@ private:
         f.columns.resize(f.names.size());
         for (auto& c : f.columns) c.clear();
         f.labels.assign(f.names.size(), {});
+        text_index_.assign(f.names.size(), {});
     }
 
     void set_box(frame& f, const std::optional<std::array<double, 9>>& L, const std::array<double, 3>& o,
@@ -279,6 +287,11 @@ private:
                 if (fd.k == kind::skip) continue;
                 if (fd.k == kind::species) {
                     v = static_cast<double>(species_type(tok_[k]));
+                } else if (fd.k == kind::text) {
+                    auto& labels = f.labels[fd.column];
+                    const auto [it, added] = text_index_[fd.column].try_emplace(std::string(tok_[k]), labels.size());
+                    if (added) labels.emplace_back(tok_[k]);
+                    v = static_cast<double>(f.label_base(fd.column) + it->second);
                 } else if (fd.k == kind::boolean) {
                     const auto b = detail::parse_bool(tok_[k]);
                     if (!b) throw in_.fail("value " + detail::quoted(tok_[k]) + " of logical property '" +
@@ -319,6 +332,7 @@ private:
     std::vector<field> fields_;
     std::vector<std::size_t> vector_columns_;
     std::vector<std::string> species_;
+    std::vector<std::unordered_map<std::string, std::size_t>> text_index_;  ///< per string column: label -> index
     mat3<double> rotation_ = mat3<double>::identity();
     std::size_t frames_ = 0;
     bool synth_id_ = false;
