@@ -133,6 +133,12 @@ def models():
     yield "knn_k_huge.json", m("knn", {"k": 18446744073709551615, "weights": "uniform", "metric": "euclidean",
                                        "x": [[0, 0]], "y": [1]})
     yield "not_a_model.json", '{"format": "x"}'
+    # fuzz regression (docs/reliability.md): a scaler mean of 1e308 makes every kNN distance +inf
+    yield "regression_knn_overflow.json", json.dumps({
+        "format": "tessera-model", "version": 1, "features": ["f0", "f1"], "label": "T",
+        "scaler": {"kind": "standard", "mean": [0.5, 1e308], "scale": [2, 1]}, "model": "knn",
+        "knn": {"k": 1, "weights": "distance", "metric": "euclidean",
+                "x": [[1, 0], [1, 0], [0, 1], [1, 1]], "y": [0, 2, 1, 0]}})
 
 
 def eam_cut(path, keep, kind):

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <random>
 #include <string>
 
@@ -169,4 +170,38 @@ TEST_CASE("model_file: an rbf support vector at 1e308 predicts as a far one (fuz
     const auto huge = model("1e308").predict(x, 3), far = model("100").predict(x, 3);
     CHECK(huge.decision == far.decision);  // exp(-0.5·1e4) and exp(-inf) are both exactly 0
     CHECK(huge.label == far.label);
+}
+
+TEST_CASE("model_file: kNN neighbours at overflowing distances are the lowest-index rows (fuzz regression)",
+          "[learn][model_file][knn][fuzz]") {
+    // fuzz_model_json: a scaler mean of 1e308 puts the scaled query at -1e308, so every squared
+    // distance overflows to +inf; the heap (which rejects a value equal to its +inf root) stayed
+    // empty and its index -1 was read (UBSan: pointer overflow in knn_classifier::run).
+    const auto model = [](const char* mean) {
+        return model_from_json(std::string(R"({"format": "tessera-model", "version": 1, "features": ["f0", "f1"],)"
+                                           R"( "scaler": {"kind": "standard", "mean": [0.5, )") +
+                                   mean +
+                                   R"(], "scale": [2, 1]}, "model": "knn", "knn": {"k": 2, "weights": "uniform",)"
+                                   R"( "metric": "euclidean", "x": [[1, 0], [1, 0], [0, 1], [1, 1]], "y": [0, 2, 1, 0]}})",
+                               "m.json");
+    };
+    const std::vector<double> x{0, 0, -1.5, -0.5};
+    const auto p = model("1e308").predict(x, 2);
+    // the two lowest-index rows (classes 0 and 2) at +inf, uniform weights: a tie, the first class
+    CHECK(p.label == std::vector<std::int64_t>{0, 0});
+    REQUIRE(p.proba.size() == 2 * p.classes.size());
+    CHECK(p.proba[0] == 0.5);  // class 0
+    CHECK(p.proba[2] == 0.5);  // class 2
+    // knn_index directly: an overflowing query gets rows 0 and 1, sorted, at +inf
+    const std::vector<double> train{1, 0, 1, 0, 0, 1, 1, 1};
+    for (const auto algorithm : {knn_algorithm::kd_tree, knn_algorithm::brute}) {
+        const knn_index index(feature_matrix_view{train.data(), 4, 2}, knn_metric::euclidean, algorithm);
+        const std::vector<double> q{-1e200, 3e200};
+        std::vector<std::int64_t> idx(3);
+        std::vector<double> dist(3);
+        index.kneighbors(feature_matrix_view{q.data(), 1, 2}, 3, idx, dist);
+        CHECK(idx == std::vector<std::int64_t>{0, 1, 2});
+        CHECK(std::isinf(dist[0]));
+        CHECK(std::isinf(dist[2]));
+    }
 }

@@ -669,7 +669,23 @@ private:
     }
 
     /// Heap → rows sorted by (distance, index); ranking values → distances.
+    ///
+    /// Slots the heap never filled (index -1 or INT64_MAX): every remaining row is at an infinite
+    /// distance — finite features whose squared differences overflow (a query at 1e200, or a
+    /// model file's scaler mean at 1e308) — and the heap rejects a value equal to its +inf root.
+    /// They get the lowest-index rows not yet chosen, at +inf: the order a tie at equal distance
+    /// gets everywhere else, and never an out-of-range index (fuzz_model_json found one).
     void finish(double* hv, std::int64_t* hi, std::size_t k) const {
+        for (std::size_t a = 0, next = 0; a < k; ++a) {
+            if (hi[a] >= 0 && hi[a] < static_cast<std::int64_t>(rows_)) continue;
+            for (;; ++next) {  // the next row index not already in the heap (k is small)
+                bool used = false;
+                for (std::size_t b = 0; b < k; ++b) used |= hi[b] == static_cast<std::int64_t>(next);
+                if (!used) break;
+            }
+            hi[a] = static_cast<std::int64_t>(next++);
+            hv[a] = std::numeric_limits<double>::infinity();
+        }
         // insertion sort on (value, index): k is small and this runs once per query
         for (std::size_t a = 1; a < k; ++a) {
             const double v = hv[a];
