@@ -44,3 +44,12 @@ TEST_CASE("read_csv: errors name the file, line and column", "[io][csv][errors]"
     CHECK_THROWS_WITH(read_csv_text("a,b\n1,Cu\n", "e.csv"), Catch::Contains("e.csv:2: non-numeric value 'Cu' in column 'b'"));
     CHECK_THROWS_WITH(read_csv_text("a\n1\n", "e.csv").column("z"), Catch::Contains("e.csv: no column 'z'; columns are: a"));
 }
+
+TEST_CASE("read_csv: Excel's UTF-8 byte-order mark before the header is skipped", "[io][csv]") {
+    const table t = read_csv_text("\xEF\xBB\xBF" "a,b\r\n1,2\r\n", "bom.csv");
+    REQUIRE(t.names == std::vector<std::string>{"a", "b"});
+    CHECK(t.column("a")[0] == 1);
+    // only before the header: inside a row it is a non-numeric cell
+    CHECK_THROWS_WITH(read_csv_text("a,b\n\xEF\xBB\xBF" "1,2\n", "bom.csv"),
+                      Catch::Contains("bom.csv:2: non-numeric value '\\xEF\\xBB\\xBF1' in column 'a'"));
+}

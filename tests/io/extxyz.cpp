@@ -235,3 +235,16 @@ TEST_CASE("extxyz: malformed input names file, line and reason", "[io][extxyz][e
                     4, "non-integer value '2.5' in integer column 'n'");
     check_malformed(replace(good, "species:S:1:pos:R:3", "species:S:1:pos:R:3:x:R:1"), 2, "duplicate column 'x' from Properties");
 }
+
+// Malformed-input catalogue (issue 22): an id property must hold distinct ids, as in a dump
+// (lens, d2min and the other two-frame commands match atoms by id); before, duplicates passed.
+TEST_CASE("extxyz: duplicate ids in an id property are an error naming both lines", "[io][extxyz][errors]") {
+    const std::string ids = "3\nProperties=id:I:1:species:S:1:pos:R:3\n7 Cu 0 0 0\n9 Cu 1 1 1\n7 Cu 2 2 2\n";
+    check_malformed(ids, 5, "duplicate atom id 7 in frame 0 (first on line 3)");
+    check_malformed(good + ids, 10, "duplicate atom id 7 in frame 1 (first on line 8)");
+    auto r = extxyz_reader::from_string(replace(ids, "7 Cu 2 2 2", "8 Cu 2 2 2"), "ok.xyz");
+    frame f;
+    REQUIRE(r.next(f));
+    CHECK(f.first_line == 3);
+    CHECK(f.columns[0] == std::vector<double>{7, 9, 8});
+}

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <string>
@@ -438,5 +440,79 @@ TEST_CASE("lammps dump: skip also detects truncation", "[io][lammps][errors]") {
     const fs::path p = write_file("skip.dump", replace(good, "3 2 2 2 2\n", ""));
     lammps_dump_reader r(p);
     CHECK_THAT(error_of([&] { r.skip(); }), Contains(p.string() + ":12: truncated frame"));
+    fs::remove(p);
+}
+
+// Malformed-input catalogue (issue 22, tests/reference/bad/): what the reader fixes of that work
+// guarantee. Each would have passed, crashed or printed garbage before.
+TEST_CASE("lammps dump: hostile inputs are named with file and line (issue 22)", "[io][lammps][errors]") {
+    // ids beyond 2^53 and fractional ids in their shortest form (was 300 digits of std::to_string)
+    check_malformed(replace(good, "2 1 1 1 1", "1e300 1 1 1 1"), 11, "atom id 1e+300 is not an integer of at most 2^53");
+    check_malformed(replace(good, "2 1 1 1 1", "2.5 1 1 1 1"), 11, "atom id 2.5 is not an integer");
+    // binary bytes are escaped, a UTF-8 byte-order mark shown as such
+    check_malformed("\xEF\xBB\xBF" + good, 1, "found '\\xEF\\xBB\\xBFITEM: TIMESTEP'");
+    check_malformed(replace(good, "2 1 1 1 1", std::string("2 1 1\0\x01 1 1", 11)), 11, "'1\\x00\\x01'");
+    // CR-only line ends: one line, named as such; CRLF and mixed line ends read as LF
+    std::string cr = good;
+    for (char& c : cr)
+        if (c == '\n') c = '\r';
+    check_malformed(cr, 1, "the line ends are bare carriage returns (CR, classic Mac OS)");
+    std::string mixed;
+    for (std::size_t k = 0, line = 0; k < good.size(); ++k)
+        if (good[k] == '\n') mixed += ++line % 2 ? "\r\n" : "\n";
+        else mixed += good[k];
+    const auto p = write_file("mixed.dump", mixed);
+    const auto frames = read_all(p);
+    REQUIRE(frames.size() == 1);
+    CHECK(frames[0].columns[4] == std::vector<double>{0, 1, 2});
+    fs::remove(p);
+}
+
+TEST_CASE("lammps dump: a truncated or corrupt gzip stream is an error, never a shorter file", "[io][lammps][gzip]") {
+    const std::string two = good + replace(good, "TIMESTEP\n0", "TIMESTEP\n10");
+    const auto p = write_gz("whole.dump.gz", two);
+    REQUIRE(read_all(p).size() == 2);
+    std::string bytes;
+    {
+        std::ifstream in(p, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    // without its 8-byte trailer every line of text is there: zlib still reports the end missing
+    const auto cut = write_file("cut.dump.gz", bytes.substr(0, bytes.size() - 8));
+    CHECK_THAT(error_of([&] { read_all(cut); }), Contains("cut.dump.gz:") &&
+                                                     Contains("truncated gzip data (the compressed stream ends before its end marker)"));
+    std::string bad_crc = bytes;
+    bad_crc[bad_crc.size() - 8] = static_cast<char>(bad_crc[bad_crc.size() - 8] ^ 0xFF);
+    const auto crc = write_file("crc.dump.gz", bad_crc);
+    CHECK_THAT(error_of([&] { read_all(crc); }), Contains("crc.dump.gz:") && Contains("corrupt gzip data (incorrect data check)"));
+    for (const auto& q : {p, cut, crc}) fs::remove(q);
+}
+
+TEST_CASE("lammps dump: a directory, and a line longer than the bound", "[io][lammps][errors]") {
+    const auto dir = temp_path("a_dir.dump");
+    fs::create_directories(dir);
+    CHECK_THAT(error_of([&] { read_all(dir); }), Contains("a_dir.dump: is a directory, not a file"));
+    fs::remove(dir);
+    // The bound is 64 MiB by default; a small one here stands for it (the CLI check reads a 2 GiB line).
+    tessera::detail::line_reader in(std::make_unique<tessera::detail::memory_source>(std::string(300, 'x') + "\nshort\n"), "long.txt");
+    in.set_max_line(100);
+    std::string_view line;
+    CHECK_THROWS_WITH(in.next(line), Contains("long.txt:1: line longer than 100 bytes"));
+    tessera::detail::line_reader ok(std::make_unique<tessera::detail::memory_source>(std::string(100, 'x') + "\r\nshort"), "ok.txt");
+    ok.set_max_line(100);
+    REQUIRE(ok.next(line));
+    CHECK(line.size() == 100);
+    REQUIRE(ok.next(line));
+    CHECK(line == "short");
+}
+
+TEST_CASE("lammps dump: a non-finite position names the atom id and its line", "[io][lammps][nan]") {
+    const auto p = write_file("nanpos.dump", replace(good, "2 1 1 1 1", "2 1 1 nan 1"));
+    const auto frames = read_all(p);  // nan is read (any column may hold it) ...
+    REQUIRE(frames.size() == 1);
+    CHECK(frames[0].first_line == 10);
+    // ... but positions(), which every geometric computation uses, names it
+    CHECK_THROWS_WITH(frames[0].positions(),
+                      Contains("frame (timestep 0): atom id 2 (line 11) has a non-finite position: x 1, y nan, z 1"));
     fs::remove(p);
 }

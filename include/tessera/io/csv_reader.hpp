@@ -10,7 +10,8 @@
 /// surrounding spaces and one pair of double quotes around a name are removed); every other
 /// non-blank line is a row with one number per column (spaces around a number are allowed;
 /// `nan`, `inf`, `-inf` are read as such, and callers that need finite values check). Lines
-/// beginning with `#` are comments. No quoting inside rows: a cell is a number.
+/// beginning with `#` are comments. No quoting inside rows: a cell is a number. A UTF-8
+/// byte-order mark before the header (Excel's "CSV UTF-8") is skipped; CRLF line ends are read.
 ///
 /// Errors (tessera::error) name the file, line and column: a row with too few or too many cells,
 /// an empty or non-numeric cell, a duplicate or empty column name, an empty file. Memory: the
@@ -85,6 +86,7 @@ inline table read_csv(line_reader& in) {
         return false;
     };
     if (!next_line()) throw error(in.name(), ": empty file (expected a header line naming the columns)");
+    if (in.line() == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);  // Excel's UTF-8 BOM
     split_csv(line, cells);
     for (std::size_t c = 0; c < cells.size(); ++c) {
         std::string_view n = cells[c];

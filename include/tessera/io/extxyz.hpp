@@ -265,6 +265,7 @@ private:
         const std::size_t reserve = std::min<std::size_t>(f.natoms, std::size_t(1) << 20);
         for (auto& c : f.columns) c.reserve(reserve);
         std::string_view line;
+        f.first_line = in_.line() + 1;
         for (std::size_t i = 0; i < f.natoms; ++i) {
             if (!in_.next(line)) throw eof("atom line " + std::to_string(i + 1) + " of " + std::to_string(f.natoms));
             detail::split(line, tok_);
@@ -296,7 +297,29 @@ private:
             }
         }
         f.type_names = species_;
+        if (!synth_id_) check_ids(f);
         if (rotation_ != mat3<double>::identity()) rotate(f);
+    }
+
+    /// An `id` property must hold distinct integers (commands match atoms by id), as in dumps.
+    void check_ids(const frame& f) {
+        const auto c = f.column_index("id");
+        if (c < 0) return;
+        const auto& id = f.columns[static_cast<std::size_t>(c)];
+        for (std::size_t i = 0; i < id.size(); ++i)
+            if (!(std::abs(id[i]) <= 9007199254740992.0))
+                throw in_.fail_at(f.first_line + i, "atom id " + detail::shortest(id[i]) +
+                                                        " is not an integer of at most 2^53");
+        order_.resize(id.size());
+        for (std::size_t i = 0; i < id.size(); ++i) order_[i] = i;
+        std::sort(order_.begin(), order_.end(),
+                  [&](std::size_t a, std::size_t b) { return id[a] < id[b] || (id[a] == id[b] && a < b); });
+        for (std::size_t k = 1; k < order_.size(); ++k)
+            if (id[order_[k]] == id[order_[k - 1]])
+                throw in_.fail_at(f.first_line + order_[k],
+                                  "duplicate atom id " + detail::shortest(id[order_[k]]) + " in frame " +
+                                      std::to_string(frames_) + " (first on line " +
+                                      std::to_string(f.first_line + order_[k - 1]) + ")");
     }
 
     void rotate(frame& f) const {
@@ -318,6 +341,7 @@ private:
     std::vector<detail::xyz_property> props_;
     std::vector<field> fields_;
     std::vector<std::size_t> vector_columns_;
+    std::vector<std::size_t> order_;
     std::vector<std::string> species_;
     mat3<double> rotation_ = mat3<double>::identity();
     std::size_t frames_ = 0;

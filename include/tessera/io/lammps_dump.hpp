@@ -304,6 +304,7 @@ private:
             col.reserve(reserve);  // grows with the lines actually present, never trusts natoms alone
         }
         const std::size_t first_line = in_.line() + 1;
+        f.first_line = first_line;
         str_.assign(ncol, -1);
         if (f.natoms > 0) {
             atom_line(f, 0);
@@ -459,7 +460,8 @@ private:
         const auto& id = f.columns[static_cast<std::size_t>(c)];
         for (std::size_t i = 0; i < id.size(); ++i)
             if (!(std::abs(id[i]) <= 9007199254740992.0) || id[i] != std::floor(id[i]))
-                throw in_.fail_at(first_line + i, "atom id " + std::to_string(id[i]) + " is not an integer");
+                throw in_.fail_at(first_line + i, "atom id " + detail::shortest(id[i]) + " is not an integer" +
+                                                      (std::abs(id[i]) > 9007199254740992.0 ? " of at most 2^53" : ""));
         if (id.empty()) return;
         // Dense ids (the usual 1..N, in any order): one pass over a table of first lines,
         // instead of a sort (which was 13 % of parsing a dump).
