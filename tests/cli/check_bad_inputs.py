@@ -91,6 +91,8 @@ for name, fmt, fault, command, code, expected in cases:
                 os.remove(os.path.join(work, out))
     check(rss <= RSS_BOUND_KB, f"{label}: peak RSS {rss // 1024} MiB <= {RSS_BOUND_KB // 1024} MiB")
 print(f"{len(cases)} cases in {time.monotonic() - start:.1f} s")
+for big in ("long_line.dump", "eam_long_line.eam"):  # 2 GiB apparent size: do not leave them around
+    os.remove(os.path.join(work, big))
 
 if update:
     path = os.path.join(bad, "catalogue.tsv")

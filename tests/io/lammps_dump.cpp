@@ -516,3 +516,22 @@ TEST_CASE("lammps dump: a non-finite position names the atom id and its line", "
                       Contains("frame (timestep 0): atom id 2 (line 11) has a non-finite position: x 1, y nan, z 1"));
     fs::remove(p);
 }
+
+// A header of 10^5 column names with NUMBER OF ATOMS 10^12: the duplicate-name check and the
+// string-column tables were quadratic in the number of names (10^10 comparisons: a hang), and
+// every column reserved up to 2^20 values (10^5 x 8 MB of address space).
+TEST_CASE("lammps dump: a very wide header is checked in n log n and reserves a bounded total", "[io][lammps][errors]") {
+    const std::size_t n = 100000;
+    std::string names, values;
+    for (std::size_t c = 0; c < n; ++c) names += " c" + std::to_string(c), values += " Cu";
+    const std::string head = "ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n1000000000000\nITEM: BOX BOUNDS pp pp pp\n"
+                             "0 10\n0 10\n0 10\nITEM: ATOMS id x y z";
+    auto r = lammps_dump_reader::from_string(head + names + "\n1 0 0 0" + values + "\n", "wide.dump");
+    frame f;
+    CHECK_THAT(error_of([&] { r.next(f); }), Contains("wide.dump:11: truncated frame (timestep 0): 1 of 1000000000000"));
+    std::size_t reserved = 0;
+    for (const auto& c : f.columns) reserved += c.capacity();
+    CHECK(reserved <= (std::size_t(1) << 23) + f.columns.size());
+    auto dup = lammps_dump_reader::from_string(head + names + " c77\n", "dup.dump");
+    CHECK_THAT(error_of([&] { dup.next(f); }), Contains("dup.dump:9: duplicate column name 'c77'"));
+}

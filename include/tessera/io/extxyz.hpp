@@ -116,8 +116,6 @@ private:
     }
 
     void add(frame& f, std::string name, kind k, std::string_view property) {
-        for (const auto& n : f.names)
-            if (n == name) throw in_.fail("duplicate column '" + name + "' from Properties");
         fields_.push_back({k, f.names.size(), property});
         f.names.push_back(std::move(name));
         f.integral.push_back(k != kind::real);
@@ -214,6 +212,8 @@ private:
                 for (std::size_t j = 0; j < p.count; ++j) add(f, p.name + "[" + std::to_string(j + 1) + "]", k, n);
             }
         }
+        if (const auto c = detail::first_duplicate(f.names); c >= 0)  // n log n: Properties may be long
+            throw in_.fail("duplicate column '" + f.names[static_cast<std::size_t>(c)] + "' from Properties");
         f.columns.resize(f.names.size());
         for (auto& c : f.columns) c.clear();
         f.labels.assign(f.names.size(), {});
@@ -262,7 +262,9 @@ private:
     }
 
     void read_atoms(frame& f) {
-        const std::size_t reserve = std::min<std::size_t>(f.natoms, std::size_t(1) << 20);
+        // At most 2^23 values reserved over all columns, whatever the count line claims.
+        const std::size_t reserve =
+            std::min<std::size_t>(f.natoms, (std::size_t(1) << 23) / std::max<std::size_t>(f.columns.size(), 1));
         for (auto& c : f.columns) c.reserve(reserve);
         std::string_view line;
         f.first_line = in_.line() + 1;

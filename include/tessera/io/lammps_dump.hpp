@@ -284,12 +284,10 @@ private:
     void read_columns(frame& f, std::string_view item) {
         detail::split(item.substr(5), tok_);  // after "ATOMS"
         if (tok_.empty()) throw in_.fail("'ITEM: ATOMS' lists no column names");
+        if (const auto c = detail::first_duplicate(tok_); c >= 0)
+            throw in_.fail("duplicate column name " + detail::quoted(tok_[static_cast<std::size_t>(c)]));
         f.names.resize(tok_.size());
-        for (std::size_t c = 0; c < tok_.size(); ++c) {
-            for (std::size_t p = 0; p < c; ++p)
-                if (tok_[p] == tok_[c]) throw in_.fail("duplicate column name " + detail::quoted(tok_[c]));
-            f.names[c].assign(tok_[c]);
-        }
+        for (std::size_t c = 0; c < tok_.size(); ++c) f.names[c].assign(tok_[c]);
         f.columns.resize(tok_.size());
         f.integral.assign(tok_.size(), 1);
         f.labels.resize(tok_.size());
@@ -298,7 +296,10 @@ private:
 
     void read_atoms(frame& f) {
         const std::size_t ncol = f.names.size();
-        const std::size_t reserve = std::min<std::size_t>(f.natoms, std::size_t(1) << 20);
+        // At most 2^23 values reserved over all columns (64 MB of address space), whatever the
+        // NUMBER OF ATOMS claims and however many columns the header names.
+        const std::size_t reserve =
+            std::min<std::size_t>(f.natoms, (std::size_t(1) << 23) / std::max<std::size_t>(ncol, 1));
         for (auto& col : f.columns) {
             col.clear();
             col.reserve(reserve);  // grows with the lines actually present, never trusts natoms alone
@@ -339,15 +340,13 @@ private:
             if (detail::numeric_only_column(f.names[c]) ||
                 detail::parse_double(tok_[c], v, il) != detail::parse_status::not_a_number)
                 continue;
-            std::ptrdiff_t t = -1;
-            for (std::size_t k = 0; k < tables_.size() && t < 0; ++k)
-                if (tables_[k].column == f.names[c]) t = static_cast<std::ptrdiff_t>(k);
-            if (t < 0) {
+            // a map, not a scan of tables_: a header may name 10^6 string columns
+            const auto [it, added] = table_of_.try_emplace(f.names[c], tables_.size());
+            if (added) {
                 tables_.emplace_back();
                 tables_.back().column = f.names[c];
-                t = static_cast<std::ptrdiff_t>(tables_.size() - 1);
             }
-            str_[c] = t;
+            str_[c] = static_cast<std::ptrdiff_t>(it->second);
             f.integral[c] = 1;
             any = true;
         }
@@ -496,6 +495,7 @@ private:
     std::vector<std::size_t> order_;
     std::vector<std::size_t> first_seen_;  ///< per id − min id: 1 + index of its first line, or 0
     std::vector<label_table> tables_;      ///< per column name ever read as strings
+    std::unordered_map<std::string, std::size_t, detail::string_hash, std::equal_to<>> table_of_;  ///< name -> tables_ index
     std::vector<std::ptrdiff_t> str_;      ///< per column of the frame: its label table, or -1
     std::vector<std::ptrdiff_t> type_element_;  ///< numeric type t -> element label number (t-1), or -1
     bool type_conflict_ = false;                ///< a type has had two elements

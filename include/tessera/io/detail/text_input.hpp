@@ -295,6 +295,31 @@ inline bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r
     }
 }
 
+/// Index of the first name equal to an earlier one, or -1: sorted, so a header of 10^6 column
+/// names (a hostile but bounded line) costs n log n, not n^2 comparisons.
+template <class Names>
+std::ptrdiff_t first_duplicate(const Names& names) {
+    const std::size_t n = names.size();
+    if (n <= 32) {
+        for (std::size_t c = 1; c < n; ++c)
+            for (std::size_t p = 0; p < c; ++p)
+                if (names[p] == names[c]) return static_cast<std::ptrdiff_t>(c);
+        return -1;
+    }
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        const std::string_view x = names[a], y = names[b];
+        return x < y || (x == y && a < b);
+    });
+    std::ptrdiff_t first = -1;
+    for (std::size_t k = 1; k < n; ++k)
+        if (std::string_view(names[order[k]]) == std::string_view(names[order[k - 1]]) &&
+            (first < 0 || order[k] < static_cast<std::size_t>(first)))
+            first = static_cast<std::ptrdiff_t>(order[k]);
+    return first;
+}
+
 /// Quotes a token for an error message, shortened if long; control and non-ASCII bytes are
 /// written \xHH (a UTF-8 byte-order mark shows as \xEF\xBB\xBF, a NUL as \x00).
 inline std::string quoted(std::string_view t) {
