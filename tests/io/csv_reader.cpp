@@ -53,3 +53,11 @@ TEST_CASE("read_csv: Excel's UTF-8 byte-order mark before the header is skipped"
     CHECK_THROWS_WITH(read_csv_text("a,b\n\xEF\xBB\xBF" "1,2\n", "bom.csv"),
                       Catch::Contains("bom.csv:2: non-numeric value '\\xEF\\xBB\\xBF1' in column 'a'"));
 }
+
+TEST_CASE("read_csv: a header of 10^5 names is checked for duplicates in n log n", "[io][csv][errors]") {
+    std::string header;
+    for (int c = 0; c < 100000; ++c) header += (c ? ",c" : "c") + std::to_string(c);
+    CHECK(read_csv_text(header + "\n", "wide.csv").names.size() == 100000);
+    CHECK_THROWS_WITH(read_csv_text(header + ",c99\n", "wide.csv"),
+                      Catch::Contains("wide.csv:1: column name 'c99' appears twice in the header"));
+}

@@ -92,10 +92,10 @@ inline table read_csv(line_reader& in) {
         std::string_view n = cells[c];
         if (n.size() >= 2 && n.front() == '"' && n.back() == '"') n = n.substr(1, n.size() - 2);
         if (n.empty()) throw in.fail("column " + std::to_string(c + 1) + " of the header has no name");
-        for (const auto& m : t.names)
-            if (m == n) throw in.fail("column name '" + std::string(n) + "' appears twice in the header");
         t.names.emplace_back(n);
     }
+    if (const auto c = first_duplicate(t.names); c >= 0)  // n log n: a hostile header may be long
+        throw in.fail("column name '" + t.names[static_cast<std::size_t>(c)] + "' appears twice in the header");
     t.columns.resize(t.names.size());
     while (next_line()) {
         split_csv(line, cells);
