@@ -206,7 +206,7 @@ TEST_CASE("extxyz: nan and inf in real properties are read as NaN and infinities
                    auto bad = extxyz_reader::from_string(replace(text, "-NaN 2", "-NaN nan"), "n.xyz");
                    bad.next(f);
                }),
-               Contains("n.xyz:4: non-integer value 'nan' in integer column 'n'"));
+               Contains("n.xyz:4: frame 0: non-integer value 'nan' in integer column 'n'"));
 }
 
 TEST_CASE("extxyz: malformed input names file, line and reason", "[io][extxyz][errors]") {
@@ -240,8 +240,8 @@ TEST_CASE("extxyz: malformed input names file, line and reason", "[io][extxyz][e
 // (lens, d2min and the other two-frame commands match atoms by id); before, duplicates passed.
 TEST_CASE("extxyz: duplicate ids in an id property are an error naming both lines", "[io][extxyz][errors]") {
     const std::string ids = "3\nProperties=id:I:1:species:S:1:pos:R:3\n7 Cu 0 0 0\n9 Cu 1 1 1\n7 Cu 2 2 2\n";
-    check_malformed(ids, 5, "duplicate atom id 7 in frame 0 (first on line 3)");
-    check_malformed(good + ids, 10, "duplicate atom id 7 in frame 1 (first on line 8)");
+    check_malformed(ids, 5, "frame 0: duplicate atom id 7 (first on line 3)");
+    check_malformed(good + ids, 10, "frame 1: duplicate atom id 7 (first on line 8)");
     auto r = extxyz_reader::from_string(replace(ids, "7 Cu 2 2 2", "8 Cu 2 2 2"), "ok.xyz");
     frame f;
     REQUIRE(r.next(f));

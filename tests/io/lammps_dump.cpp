@@ -393,8 +393,8 @@ TEST_CASE("lammps dump: frame columns can be added and written", "[io][lammps]")
 }
 
 TEST_CASE("lammps dump: every malformed input names file, line and reason", "[io][lammps][errors]") {
-    check_malformed(replace(good, "3 2 2 2 2\n", ""), 12, "truncated frame (timestep 0): 2 of 3 atom lines");
-    check_malformed(replace(good, "3 2 2 2 2\n", "") + good, 12, "truncated frame (timestep 0): 2 of 3 atom lines before 'ITEM: TIMESTEP'");
+    check_malformed(replace(good, "3 2 2 2 2\n", ""), 12, "frame 0 (timestep 0): truncated frame: 2 of 3 atom lines");
+    check_malformed(replace(good, "3 2 2 2 2\n", "") + good, 12, "frame 0 (timestep 0): truncated frame: 2 of 3 atom lines before 'ITEM: TIMESTEP'");
     check_malformed(good.substr(0, good.find("ITEM: BOX")), 5, "unexpected end of file after 'ITEM: NUMBER OF ATOMS'");
     check_malformed(good + "ITEM: TIMESTEP\n", 14, "unexpected end of file after 'ITEM: TIMESTEP'");
     check_malformed(replace(good, "2 1 1 1 1", "2 1 1 1"), 11, "atom line has 4 fields, expected 5 (id type x y z)");
@@ -407,7 +407,7 @@ TEST_CASE("lammps dump: every malformed input names file, line and reason", "[io
     check_malformed(replace(good, "1 1 0 0 0", "1 1 zero 0 0"), 10, "non-numeric value 'zero' in column 'x'");
     check_malformed(replace(good, "1 1 0 0 0", "one 1 0 0 0"), 10, "non-numeric value 'one' in column 'id'");
     check_malformed(replace(good, "3 2 2 2 2", "3 2 2 2 1e400"), 12, "out of the range of double in column 'z'");
-    check_malformed(replace(good, "3 2 2 2 2", "1 2 2 2 2"), 12, "duplicate atom id 1 in frame at timestep 0 (first on line 10)");
+    check_malformed(replace(good, "3 2 2 2 2", "1 2 2 2 2"), 12, "frame 0 (timestep 0): duplicate atom id 1 (first on line 10)");
     check_malformed(replace(good, "3 2 2 2 2", "2.5 2 2 2 2"), 12, "atom id 2.5");
     check_malformed(replace(good, "ITEM: NUMBER OF ATOMS\n3\n", ""), 3, "expected 'ITEM: NUMBER OF ATOMS', found 'ITEM: BOX BOUNDS pp pp pp' (missing or out-of-order item)");
     check_malformed(replace(good, "ITEM: BOX BOUNDS pp pp pp\n0 10\n0 10\n0 10\n", ""), 5, "expected 'ITEM: BOX BOUNDS', found 'ITEM: ATOMS id type x y z'");
@@ -439,7 +439,7 @@ TEST_CASE("lammps dump: every malformed input names file, line and reason", "[io
 TEST_CASE("lammps dump: skip also detects truncation", "[io][lammps][errors]") {
     const fs::path p = write_file("skip.dump", replace(good, "3 2 2 2 2\n", ""));
     lammps_dump_reader r(p);
-    CHECK_THAT(error_of([&] { r.skip(); }), Contains(p.string() + ":12: truncated frame"));
+    CHECK_THAT(error_of([&] { r.skip(); }), Contains(p.string() + ":12: frame 0 (timestep 0): truncated frame"));
     fs::remove(p);
 }
 
@@ -528,10 +528,10 @@ TEST_CASE("lammps dump: a very wide header is checked in n log n and reserves a 
                              "0 10\n0 10\n0 10\nITEM: ATOMS id x y z";
     auto r = lammps_dump_reader::from_string(head + names + "\n1 0 0 0" + values + "\n", "wide.dump");
     frame f;
-    CHECK_THAT(error_of([&] { r.next(f); }), Contains("wide.dump:11: truncated frame (timestep 0): 1 of 1000000000000"));
+    CHECK_THAT(error_of([&] { r.next(f); }), Contains("wide.dump:11: frame 0 (timestep 0): truncated frame: 1 of 1000000000000"));
     std::size_t reserved = 0;
     for (const auto& c : f.columns) reserved += c.capacity();
     CHECK(reserved <= (std::size_t(1) << 23) + f.columns.size());
     auto dup = lammps_dump_reader::from_string(head + names + " c77\n", "dup.dump");
-    CHECK_THAT(error_of([&] { dup.next(f); }), Contains("dup.dump:9: duplicate column name 'c77'"));
+    CHECK_THAT(error_of([&] { dup.next(f); }), Contains("dup.dump:9: frame 0 (timestep 0): duplicate column name 'c77'"));
 }

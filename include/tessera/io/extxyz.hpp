@@ -24,7 +24,7 @@
 /// triclinic_box. Any other right-handed cell is rotated into the LAMMPS frame, about the
 /// origin, with the rotation R = h_lammps h^-1 (rotation() returns it) applied to positions,
 /// velocities and forces; other vector properties are left as read. Left-handed or degenerate
-/// cells are an error. Errors: "<file>:<line>: <what>" like the LAMMPS reader.
+/// cells are an error. Errors: "<file>:<line>: frame <k>: <what>" like the LAMMPS reader.
 
 #include <tessera/core/box.hpp>
 #include <tessera/core/error.hpp>
@@ -68,17 +68,20 @@ public:
         if (!read_header(f)) return false;
         read_atoms(f);
         ++frames_;
+        in_.set_context({});
         return true;
     }
     /// Skips the next frame. False at the end of input.
     bool skip() {
         std::string_view line;
         if (!in_.next_nonblank(line)) return false;
+        in_.set_context("frame " + std::to_string(frames_) + ": ");
         const std::size_t n = natoms(line);
         if (!in_.next(line)) throw eof("comment line");
         for (std::size_t i = 0; i < n; ++i)
             if (!in_.next(line)) throw eof("atom line " + std::to_string(i + 1) + " of " + std::to_string(n));
         ++frames_;
+        in_.set_context({});
         return true;
     }
 
@@ -136,6 +139,7 @@ private:
     bool read_header(frame& f) {
         std::string_view line;
         if (!in_.next_nonblank(line)) return false;
+        in_.set_context("frame " + std::to_string(frames_) + ": ");  // errors name the frame (0-based)
         f.natoms = natoms(line);
         if (!in_.next(line)) throw eof("comment line");
         if (const auto e = detail::parse_key_values(line, kv_); !e.empty()) throw in_.fail(e);
@@ -319,8 +323,7 @@ private:
         for (std::size_t k = 1; k < order_.size(); ++k)
             if (id[order_[k]] == id[order_[k - 1]])
                 throw in_.fail_at(f.first_line + order_[k],
-                                  "duplicate atom id " + detail::shortest(id[order_[k]]) + " in frame " +
-                                      std::to_string(frames_) + " (first on line " +
+                                  "duplicate atom id " + detail::shortest(id[order_[k]]) + " (first on line " +
                                       std::to_string(f.first_line + order_[k - 1]) + ")");
     }
 

@@ -10,7 +10,8 @@
 ///     ITEM: BOX BOUNDS [xy xz yz] <flags>, ITEM: ATOMS <column names...>
 ///
 /// Columns may come in any order and number. Every malformed input throws tessera::error with a
-/// message "<file>:<line>: <what is wrong>"; a reader never returns a short frame. After an
+/// message "<file>:<line>: frame <k> (timestep <t>): <what is wrong>" (k: 0-based index in the
+/// file; the timestep once read); a reader never returns a short frame. After an
 /// error the reader and frame are unspecified. Coordinates are not required at read time:
 /// frame::positions() names what is missing.
 ///
@@ -124,6 +125,7 @@ public:
         if (!read_header(f)) return false;
         read_atoms(f);
         ++frames_;
+        in_.set_context({});
         return true;
     }
     /// Skips the next frame without parsing its atom lines. False at the end of input.
@@ -134,6 +136,7 @@ public:
             if (!in_.next(line)) truncated(scratch_, i, {});
             else if (detail::starts_with_item(line)) truncated(scratch_, i, line);
         ++frames_;
+        in_.set_context({});
         return true;
     }
 
@@ -151,8 +154,8 @@ private:
 
     /// `item` is the ITEM line met where an atom line was due, or empty at the end of input.
     [[noreturn]] void truncated(const frame& f, std::size_t got, std::string_view item) const {
-        const std::string what = "truncated frame (timestep " + std::to_string(f.timestep) + "): " +
-                                 std::to_string(got) + " of " + std::to_string(f.natoms) + " atom lines";
+        const std::string what = "truncated frame: " + std::to_string(got) + " of " + std::to_string(f.natoms) +
+                                 " atom lines";
         if (!item.empty()) throw in_.fail(what + " before " + detail::quoted(item));
         throw in_.fail_at(in_.line() + 1, what + " before the end of the file");
     }
@@ -187,8 +190,20 @@ private:
     bool read_header(frame& f) {
         std::string_view line;
         if (!in_.next_nonblank(line)) return false;
-        if (!detail::starts_with_item(line))
-            throw in_.fail("expected 'ITEM: TIMESTEP' at the start of a frame, found " + detail::quoted(line));
+        // Errors from here to the frame's end name it: its index in the file, and its timestep
+        // once read (0-based, as --frames counts).
+        in_.set_context("frame " + std::to_string(frames_) + ": ");
+        if (!detail::starts_with_item(line)) {
+            // An atom line where a frame should start: the frame before holds more atom lines
+            // than its NUMBER OF ATOMS says (or a stray line follows it).
+            detail::split(line, tok_);
+            double v = 0;
+            bool il = false;
+            const bool atom_like = frames_ > 0 && !tok_.empty() && detail::parse_double(tok_[0], v, il) == detail::parse_status::ok;
+            throw in_.fail("expected 'ITEM: TIMESTEP' at the start of a frame, found " + detail::quoted(line) +
+                           (atom_like ? " (an atom line? the frame before has more atom lines than its NUMBER OF ATOMS)"
+                                      : ""));
+        }
         f.time.reset();
         std::string_view item = detail::item_body(line);
         items_seen_ = line;
@@ -215,6 +230,7 @@ private:
                            " (missing or out-of-order item)");
         items_seen_ = "ITEM: TIMESTEP";
         f.timestep = single_integer("the timestep");
+        in_.set_context("frame " + std::to_string(frames_) + " (timestep " + std::to_string(f.timestep) + "): ");
         expect_item("NUMBER OF ATOMS");
         const std::int64_t n = single_integer("the number of atoms");
         if (n < 0) throw in_.fail("negative number of atoms: " + std::to_string(n));
@@ -472,7 +488,6 @@ private:
                 if (seen != 0)
                     throw in_.fail_at(first_line + i, "duplicate atom id " +
                                                           std::to_string(static_cast<std::int64_t>(id[i])) +
-                                                          " in frame at timestep " + std::to_string(f.timestep) +
                                                           " (first on line " + std::to_string(first_line + seen - 1) + ")");
                 seen = i + 1;
             }
@@ -486,7 +501,7 @@ private:
             if (id[order_[k]] == id[order_[k - 1]])
                 throw in_.fail_at(first_line + order_[k],
                                   "duplicate atom id " + std::to_string(static_cast<std::int64_t>(id[order_[k]])) +
-                                      " in frame at timestep " + std::to_string(f.timestep) + " (first on line " +
+                                      " (first on line " +
                                       std::to_string(first_line + order_[k - 1]) + ")");
     }
 

@@ -227,10 +227,14 @@ public:
         return false;
     }
 
-    /// An error located at the current line: "<file>:<line>: <what>".
+    /// Text put between "<file>:<line>: " and the message of every error from now on: the
+    /// readers name the frame being read ("frame 6 (timestep 600): "); empty between frames.
+    void set_context(std::string context) { context_ = std::move(context); }
+
+    /// An error located at the current line: "<file>:<line>: <context><what>".
     error fail(const std::string& what) const { return fail_at(line_, what); }
     error fail_at(std::size_t line, const std::string& what) const {
-        return error(name_ + ":" + std::to_string(line) + ": " + what);
+        return error(name_ + ":" + std::to_string(line) + ": " + context_ + what);
     }
 
 private:
@@ -271,6 +275,7 @@ private:
 
     std::unique_ptr<byte_source> src_;
     std::string name_;
+    std::string context_;
     std::vector<char> buf_;
     std::size_t pos_ = 0, end_ = 0, line_ = 0;
     std::size_t max_line_ = default_max_line;
