@@ -457,6 +457,8 @@ TEST_CASE("lammps dump: hostile inputs are named with file and line (issue 22)",
     for (char& c : cr)
         if (c == '\n') c = '\r';
     check_malformed(cr, 1, "the line ends are bare carriage returns (CR, classic Mac OS)");
+    // binary data is named as such on the first line (it was quoted as a dump line)
+    check_malformed(std::string("PK\x03\x04\0junk\n", 10) + good, 1, "not a text file: byte '\\x03' at column 3");
     std::string mixed;
     for (std::size_t k = 0, line = 0; k < good.size(); ++k)
         if (good[k] == '\n') mixed += ++line % 2 ? "\r\n" : "\n";

@@ -37,6 +37,7 @@ struct table {
     std::vector<std::vector<double>> columns;
     std::size_t rows = 0;
     std::string source;  ///< file name, for messages
+    std::vector<std::size_t> lines;  ///< line of each row in `source`, for messages (empty: unknown)
 
     /// Index of the column called `name`, or -1.
     std::ptrdiff_t column_index(std::string_view name) const noexcept {
@@ -111,6 +112,7 @@ inline table read_csv(line_reader& in) {
                 throw in.fail(number_problem(st, cells[c], t.names[c]));
             t.columns[c].push_back(v);
         }
+        t.lines.push_back(in.line());
         ++t.rows;
     }
     return t;

@@ -203,7 +203,8 @@ csv("empty_cell.csv", "an empty cell", "a,b\n1,2\n,4\n5,6\n")
 csv("duplicate_header.csv", "column a named twice", "a,b,a\n1,2,3\n")
 csv("empty_header_name.csv", "a header cell with no name", "a,,b\n1,2,3\n")
 csv("header_only.csv", "a header and no rows", "a,b\n")
-csv("missing_column.csv", "--pearson names a column the table lacks", "a,c\n1,2\n3,4\n5,6\n")
+csv("missing_column.csv", "--pearson names a column the table lacks (a command-line fault: exit 2)",
+    "a,c\n1,2\n3,4\n5,6\n", 2)
 csv("nan_feature.csv", "kmeans on a table with a nan cell", "a,b\n1,2\n3,nan\n5,6\n7,8\n", 1,
     "cluster kmeans FILE -o out.csv --k 2 --features a,b")
 csv("overflow_cell.csv", "a cell 1e400", "a,b\n1,2\n1e400,4\n")
@@ -242,7 +243,8 @@ bad_model("model_not_tessera.json", "JSON without format", {"hello": 1})
 bad_model("model_version2.json", "version 2", edit(version=2))
 bad_model("model_no_features.json", "features missing", edit(features=None))
 bad_model("model_zero_features.json", "features []", edit(features=[]))
-bad_model("model_feature_not_in_data.json", "feature 'c' not in the data", edit(features=["a", "c"]))
+bad_model("model_feature_not_in_data.json", "feature 'c' not in the data (model and data disagree: exit 2)",
+          edit(features=["a", "c"]), 2)
 bad_model("model_coef_shape.json", "coef with 3 values for 2 features",
           edit(logistic={"classes": [0, 1], "coef": [[1.0, -1.0, 2.0]], "intercept": [0.5]}))
 bad_model("model_nan.json", "a NaN literal (not JSON)", json.dumps(model).replace("0.5", "NaN"))

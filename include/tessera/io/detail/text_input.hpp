@@ -179,6 +179,8 @@ inline std::unique_ptr<byte_source> open_source(const std::filesystem::path& p) 
     return std::make_unique<file_source>(p);
 }
 
+inline std::string quoted(std::string_view t);
+
 /// Buffered line reader: returns each line without its terminator ("\n" or "\r\n") and counts
 /// lines from 1. Memory is bounded by the longest line plus the chunk size, and a line longer
 /// than max_line() bytes is an error (see the file comment).
@@ -243,12 +245,22 @@ private:
         if (len && p[len - 1] == '\r') --len;
         if (len > max_line_)
             throw fail("line longer than " + std::to_string(max_line_) + " bytes (not a text file of this format?)");
-        // Only the first line is searched (no cost per line): files with CR-only line ends are
-        // one long line, whose first "line" then holds a '\r' before its end.
-        if (line_ == 1 && len && std::memchr(p, '\r', len - 1))
+        if (line_ == 1) first_line(p, len);
+        return {p, len};
+    }
+    /// Only the first line is searched (no cost per line). A control byte other than tab and
+    /// the CR/VT/FF of text files there: binary data, named as such. A '\r' before its end:
+    /// CR-only line ends (the whole file is then one line).
+    void first_line(const char* p, std::size_t len) const {
+        for (std::size_t i = 0; i < len; ++i) {
+            const auto c = static_cast<unsigned char>(p[i]);
+            if ((c < 0x20 && c != '\t' && c != '\r' && c != '\v' && c != '\f') || c == 0x7f)
+                throw fail("not a text file: byte " + quoted(std::string_view(p + i, 1)) + " at column " +
+                           std::to_string(i + 1) + " (binary or compressed data?)");
+        }
+        if (len && std::memchr(p, '\r', len - 1))
             throw fail("the line ends are bare carriage returns (CR, classic Mac OS); convert them to LF "
                        "(e.g. tr '\\r' '\\n')");
-        return {p, len};
     }
     void fill() {
         if (pos_ > 0) {  // compact
