@@ -183,6 +183,15 @@ struct frame_tally {
     std::size_t atoms = 0;  ///< of the last frame read
 };
 
+/// An error in frame `index` of `input`: "<input> frame <index> (timestep <t>): <what>".
+/// frame.hpp names the frame by its timestep alone ("frame (timestep 5): no column 'x'"): that
+/// is dropped, this prefix says it with the file and the index.
+inline error frame_error(const std::string& input, std::size_t index, const frame& f, std::string_view what) {
+    const std::string own = "frame (timestep " + std::to_string(f.timestep) + "): ";
+    if (what.substr(0, own.size()) == own) what.remove_prefix(own.size());
+    return error(input, " frame ", index, " (timestep ", f.timestep, "): ", what);
+}
+
 template <class Fn>
 std::size_t for_each_selected_frame(const std::string& input, const std::string& frames, const char* what, Fn&& fn,
                                     frame_tally* tally = nullptr) {
@@ -220,13 +229,8 @@ std::size_t for_each_selected_frame(const std::string& input, const std::string&
         } catch (const usage_error&) {
             throw;
         } catch (const error& e) {  // every message names the file and the frame
-            std::string_view what = e.what();
-            if (what.find(input) != std::string_view::npos) throw;
-            // frame.hpp names the frame by its timestep alone ("frame (timestep 5): no column 'x'"):
-            // drop that, this prefix says it with the file and the index.
-            const std::string own = "frame (timestep " + std::to_string(f.timestep) + "): ";
-            if (what.substr(0, own.size()) == own) what.remove_prefix(own.size());
-            throw error(input, " frame ", index, " (timestep ", f.timestep, "): ", what);
+            if (std::string_view(e.what()).find(input) != std::string_view::npos) throw;
+            throw frame_error(input, index, f, e.what());
         }
         ++used;
         if (tally) tally->frames = used, tally->atoms = f.natoms;
@@ -235,6 +239,7 @@ std::size_t for_each_selected_frame(const std::string& input, const std::string&
     }
     if (used == 0) {
         while (reader.skip()) ++index;  // the true count, for the message
+        if (index == 0) throw error(input, ": no frames (the file is empty or blank)");
         throw error(input, ": --frames '", frames, "' selects none of its ", index, " frame",
                           index == 1 ? "" : "s", index ? " (0 to " + std::to_string(index - 1) + ")" : std::string());
     }
@@ -302,6 +307,7 @@ inline void keep_atoms(frame& f, const std::vector<unsigned char>& mask) {
     if (f.columns.empty())
         for (std::size_t i = 0; i < f.natoms; ++i) kept += mask[i] ? 1 : 0;
     f.natoms = kept;
+    f.first_line = 0;  // rows are no longer the file's lines
 }
 
 /// --columns A,B,... (exactly these, in this order) or --drop-columns A,B,...: which of a frame's

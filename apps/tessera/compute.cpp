@@ -138,7 +138,7 @@ int run_compute(const compute_options& o) {
         } catch (const usage_error&) {
             throw;
         } catch (const error& e) {  // name the frame the descriptor failed on
-            throw error(o.input, " frame ", index, " (timestep ", f.timestep, "): ", e.what());
+            throw frame_error(o.input, index, f, e.what());
         }
         if (!selected.selects_all()) {
             try {

@@ -402,7 +402,7 @@ int run_predict(const predict_options& o) {
     run_report report("learn predict");
     const learned_model lm = load_model(o.model);
     const table t = load_table(o.data);
-    const auto x = feature_rows(t, lm.features, "the model's features");
+    const auto x = feature_rows(t, lm.features, ("the features of " + o.model).c_str());
     const auto p = lm.predict(x, t.rows, openmp_policy{o.threads});
     std::vector<std::string> header;
     const bool id = t.has_column("id");

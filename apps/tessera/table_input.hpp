@@ -23,6 +23,7 @@ inline table load_table(const std::string& path, const std::string& frames = "")
     }
     table t;
     t.source = path;
+    bool lines_known = true;
     for_each_selected_frame(path, frames, nullptr, [&](frame& f, std::size_t index) {
         if (t.names.empty()) {
             t.names = f.names;
@@ -32,7 +33,10 @@ inline table load_table(const std::string& path, const std::string& frames = "")
         }
         for (std::size_t c = 0; c < f.names.size(); ++c) t.columns[c].insert(t.columns[c].end(), f.columns[c].begin(), f.columns[c].end());
         t.rows += f.natoms;
+        lines_known = lines_known && f.first_line > 0;
+        for (std::size_t i = 0; lines_known && i < f.natoms; ++i) t.lines.push_back(f.first_line + i);
     });
+    if (!lines_known) t.lines.clear();
     return t;
 }
 
@@ -53,8 +57,12 @@ inline std::vector<double> feature_rows(const table& t, const std::vector<std::s
     for (std::size_t i = 0; i < t.rows; ++i)
         for (std::size_t j = 0; j < names.size(); ++j) {
             const double v = cols[j][i];
-            if (!std::isfinite(v))
+            if (!std::isfinite(v)) {
+                if (i < t.lines.size())
+                    throw error(t.source, ":", t.lines[i], ": column '", names[j], "': ", v,
+                                " is not a finite feature value");
                 throw error(t.source, ": row ", i + 1, ", column '", names[j], "': ", v, " is not a finite feature value");
+            }
             x[i * names.size() + j] = v;
         }
     return x;

@@ -316,7 +316,7 @@ r = t("learn", "fit", "--model", "knn", "--data", W("bad.csv"), "--label", "cls"
 check(r.returncode == 1 and "bad.csv:3" in r.stderr and "'b'" in r.stderr, f"non-numeric cell: file, line, column ({r.stderr.strip()})")
 open(W("nan.csv"), "w").write("a,b,cls\n1,2,1\n3,nan,2\n")
 r = t("learn", "fit", "--model", "logistic", "--data", W("nan.csv"), "--label", "cls", "-o", W("x.json"))
-check(r.returncode == 1 and "nan.csv" in r.stderr and "row 2" in r.stderr, f"NaN feature named ({r.stderr.strip()})")
+check(r.returncode == 1 and "nan.csv" in r.stderr and "nan.csv:3: column 'b'" in r.stderr, f"NaN feature named by its line ({r.stderr.strip()})")
 open(W("one.csv"), "w").write("a,cls\n1,1\n2,1\n")
 r = t("learn", "fit", "--model", "logistic", "--data", W("one.csv"), "--label", "cls", "-o", W("x.json"))
 check(r.returncode == 1 and "single class" in r.stderr, "a single class")

@@ -223,7 +223,7 @@ TEST_CASE("extxyz: nan and inf in real properties are read as NaN and infinities
                    auto bad = extxyz_reader::from_string(replace(text, "-NaN 2", "-NaN nan"), "n.xyz");
                    bad.next(f);
                }),
-               Contains("n.xyz:4: non-integer value 'nan' in integer column 'n'"));
+               Contains("n.xyz:4: frame 0: non-integer value 'nan' in integer column 'n'"));
 }
 
 TEST_CASE("extxyz: malformed input names file, line and reason", "[io][extxyz][errors]") {
@@ -251,4 +251,17 @@ TEST_CASE("extxyz: malformed input names file, line and reason", "[io][extxyz][e
     check_malformed(replace(replace(replace(replace(good, "species:S:1:pos:R:3", "species:S:1:pos:R:3:n:I:1"), "Cu 0 0 0", "Cu 0 0 0 1"), "Zr 1 2 3", "Zr 1 2 3 2.5"), "Cu 4 5 6", "Cu 4 5 6 1"),
                     4, "non-integer value '2.5' in integer column 'n'");
     check_malformed(replace(good, "species:S:1:pos:R:3", "species:S:1:pos:R:3:x:R:1"), 2, "duplicate column 'x' from Properties");
+}
+
+// Malformed-input catalogue (issue 22): an id property must hold distinct ids, as in a dump
+// (lens, d2min and the other two-frame commands match atoms by id); before, duplicates passed.
+TEST_CASE("extxyz: duplicate ids in an id property are an error naming both lines", "[io][extxyz][errors]") {
+    const std::string ids = "3\nProperties=id:I:1:species:S:1:pos:R:3\n7 Cu 0 0 0\n9 Cu 1 1 1\n7 Cu 2 2 2\n";
+    check_malformed(ids, 5, "frame 0: duplicate atom id 7 (first on line 3)");
+    check_malformed(good + ids, 10, "frame 1: duplicate atom id 7 (first on line 8)");
+    auto r = extxyz_reader::from_string(replace(ids, "7 Cu 2 2 2", "8 Cu 2 2 2"), "ok.xyz");
+    frame f;
+    REQUIRE(r.next(f));
+    CHECK(f.first_line == 3);
+    CHECK(f.columns[0] == std::vector<double>{7, 9, 8});
 }

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <string>
@@ -391,8 +393,8 @@ TEST_CASE("lammps dump: frame columns can be added and written", "[io][lammps]")
 }
 
 TEST_CASE("lammps dump: every malformed input names file, line and reason", "[io][lammps][errors]") {
-    check_malformed(replace(good, "3 2 2 2 2\n", ""), 12, "truncated frame (timestep 0): 2 of 3 atom lines");
-    check_malformed(replace(good, "3 2 2 2 2\n", "") + good, 12, "truncated frame (timestep 0): 2 of 3 atom lines before 'ITEM: TIMESTEP'");
+    check_malformed(replace(good, "3 2 2 2 2\n", ""), 12, "frame 0 (timestep 0): truncated frame: 2 of 3 atom lines");
+    check_malformed(replace(good, "3 2 2 2 2\n", "") + good, 12, "frame 0 (timestep 0): truncated frame: 2 of 3 atom lines before 'ITEM: TIMESTEP'");
     check_malformed(good.substr(0, good.find("ITEM: BOX")), 5, "unexpected end of file after 'ITEM: NUMBER OF ATOMS'");
     check_malformed(good + "ITEM: TIMESTEP\n", 14, "unexpected end of file after 'ITEM: TIMESTEP'");
     check_malformed(replace(good, "2 1 1 1 1", "2 1 1 1"), 11, "atom line has 4 fields, expected 5 (id type x y z)");
@@ -405,7 +407,7 @@ TEST_CASE("lammps dump: every malformed input names file, line and reason", "[io
     check_malformed(replace(good, "1 1 0 0 0", "1 1 zero 0 0"), 10, "non-numeric value 'zero' in column 'x'");
     check_malformed(replace(good, "1 1 0 0 0", "one 1 0 0 0"), 10, "non-numeric value 'one' in column 'id'");
     check_malformed(replace(good, "3 2 2 2 2", "3 2 2 2 1e400"), 12, "out of the range of double in column 'z'");
-    check_malformed(replace(good, "3 2 2 2 2", "1 2 2 2 2"), 12, "duplicate atom id 1 in frame at timestep 0 (first on line 10)");
+    check_malformed(replace(good, "3 2 2 2 2", "1 2 2 2 2"), 12, "frame 0 (timestep 0): duplicate atom id 1 (first on line 10)");
     check_malformed(replace(good, "3 2 2 2 2", "2.5 2 2 2 2"), 12, "atom id 2.5");
     check_malformed(replace(good, "ITEM: NUMBER OF ATOMS\n3\n", ""), 3, "expected 'ITEM: NUMBER OF ATOMS', found 'ITEM: BOX BOUNDS pp pp pp' (missing or out-of-order item)");
     check_malformed(replace(good, "ITEM: BOX BOUNDS pp pp pp\n0 10\n0 10\n0 10\n", ""), 5, "expected 'ITEM: BOX BOUNDS', found 'ITEM: ATOMS id type x y z'");
@@ -437,6 +439,101 @@ TEST_CASE("lammps dump: every malformed input names file, line and reason", "[io
 TEST_CASE("lammps dump: skip also detects truncation", "[io][lammps][errors]") {
     const fs::path p = write_file("skip.dump", replace(good, "3 2 2 2 2\n", ""));
     lammps_dump_reader r(p);
-    CHECK_THAT(error_of([&] { r.skip(); }), Contains(p.string() + ":12: truncated frame"));
+    CHECK_THAT(error_of([&] { r.skip(); }), Contains(p.string() + ":12: frame 0 (timestep 0): truncated frame"));
     fs::remove(p);
+}
+
+// Malformed-input catalogue (issue 22, tests/reference/bad/): what the reader fixes of that work
+// guarantee. Each would have passed, crashed or printed garbage before.
+TEST_CASE("lammps dump: hostile inputs are named with file and line (issue 22)", "[io][lammps][errors]") {
+    // ids beyond 2^53 and fractional ids in their shortest form (was 300 digits of std::to_string)
+    check_malformed(replace(good, "2 1 1 1 1", "1e300 1 1 1 1"), 11, "atom id 1e+300 is not an integer of at most 2^53");
+    check_malformed(replace(good, "2 1 1 1 1", "2.5 1 1 1 1"), 11, "atom id 2.5 is not an integer");
+    // binary bytes are escaped, a UTF-8 byte-order mark shown as such
+    check_malformed("\xEF\xBB\xBF" + good, 1, "found '\\xEF\\xBB\\xBFITEM: TIMESTEP'");
+    check_malformed(replace(good, "2 1 1 1 1", std::string("2 1 1\0\x01 1 1", 11)), 11, "'1\\x00\\x01'");
+    // CR-only line ends: one line, named as such; CRLF and mixed line ends read as LF
+    std::string cr = good;
+    for (char& c : cr)
+        if (c == '\n') c = '\r';
+    check_malformed(cr, 1, "the line ends are bare carriage returns (CR, classic Mac OS)");
+    // binary data is named as such on the first line (it was quoted as a dump line)
+    check_malformed(std::string("PK\x03\x04\0junk\n", 10) + good, 1, "not a text file: byte '\\x03' at column 3");
+    std::string mixed;
+    for (std::size_t k = 0, line = 0; k < good.size(); ++k)
+        if (good[k] == '\n') mixed += ++line % 2 ? "\r\n" : "\n";
+        else mixed += good[k];
+    const auto p = write_file("mixed.dump", mixed);
+    const auto frames = read_all(p);
+    REQUIRE(frames.size() == 1);
+    CHECK(frames[0].columns[4] == std::vector<double>{0, 1, 2});
+    fs::remove(p);
+}
+
+TEST_CASE("lammps dump: a truncated or corrupt gzip stream is an error, never a shorter file", "[io][lammps][gzip]") {
+    const std::string two = good + replace(good, "TIMESTEP\n0", "TIMESTEP\n10");
+    const auto p = write_gz("whole.dump.gz", two);
+    REQUIRE(read_all(p).size() == 2);
+    std::string bytes;
+    {
+        std::ifstream in(p, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    // without its 8-byte trailer every line of text is there: zlib still reports the end missing
+    const auto cut = write_file("cut.dump.gz", bytes.substr(0, bytes.size() - 8));
+    CHECK_THAT(error_of([&] { read_all(cut); }), Contains("cut.dump.gz:") &&
+                                                     Contains("truncated gzip data (the compressed stream ends before its end marker)"));
+    std::string bad_crc = bytes;
+    bad_crc[bad_crc.size() - 8] = static_cast<char>(bad_crc[bad_crc.size() - 8] ^ 0xFF);
+    const auto crc = write_file("crc.dump.gz", bad_crc);
+    CHECK_THAT(error_of([&] { read_all(crc); }), Contains("crc.dump.gz:") && Contains("corrupt gzip data (incorrect data check)"));
+    for (const auto& q : {p, cut, crc}) fs::remove(q);
+}
+
+TEST_CASE("lammps dump: a directory, and a line longer than the bound", "[io][lammps][errors]") {
+    const auto dir = temp_path("a_dir.dump");
+    fs::create_directories(dir);
+    CHECK_THAT(error_of([&] { read_all(dir); }), Contains("a_dir.dump: is a directory, not a file"));
+    fs::remove(dir);
+    // The bound is 64 MiB by default; a small one here stands for it (the CLI check reads a 2 GiB line).
+    tessera::detail::line_reader in(std::make_unique<tessera::detail::memory_source>(std::string(300, 'x') + "\nshort\n"), "long.txt");
+    in.set_max_line(100);
+    std::string_view line;
+    CHECK_THROWS_WITH(in.next(line), Contains("long.txt:1: line longer than 100 bytes"));
+    tessera::detail::line_reader ok(std::make_unique<tessera::detail::memory_source>(std::string(100, 'x') + "\r\nshort"), "ok.txt");
+    ok.set_max_line(100);
+    REQUIRE(ok.next(line));
+    CHECK(line.size() == 100);
+    REQUIRE(ok.next(line));
+    CHECK(line == "short");
+}
+
+TEST_CASE("lammps dump: a non-finite position names the atom id and its line", "[io][lammps][nan]") {
+    const auto p = write_file("nanpos.dump", replace(good, "2 1 1 1 1", "2 1 1 nan 1"));
+    const auto frames = read_all(p);  // nan is read (any column may hold it) ...
+    REQUIRE(frames.size() == 1);
+    CHECK(frames[0].first_line == 10);
+    // ... but positions(), which every geometric computation uses, names it
+    CHECK_THROWS_WITH(frames[0].positions(),
+                      Contains("frame (timestep 0): atom id 2 (line 11) has a non-finite position: x 1, y nan, z 1"));
+    fs::remove(p);
+}
+
+// A header of 10^5 column names with NUMBER OF ATOMS 10^12: the duplicate-name check and the
+// string-column tables were quadratic in the number of names (10^10 comparisons: a hang), and
+// every column reserved up to 2^20 values (10^5 x 8 MB of address space).
+TEST_CASE("lammps dump: a very wide header is checked in n log n and reserves a bounded total", "[io][lammps][errors]") {
+    const std::size_t n = 100000;
+    std::string names, values;
+    for (std::size_t c = 0; c < n; ++c) names += " c" + std::to_string(c), values += " Cu";
+    const std::string head = "ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n1000000000000\nITEM: BOX BOUNDS pp pp pp\n"
+                             "0 10\n0 10\n0 10\nITEM: ATOMS id x y z";
+    auto r = lammps_dump_reader::from_string(head + names + "\n1 0 0 0" + values + "\n", "wide.dump");
+    frame f;
+    CHECK_THAT(error_of([&] { r.next(f); }), Contains("wide.dump:11: frame 0 (timestep 0): truncated frame: 1 of 1000000000000"));
+    std::size_t reserved = 0;
+    for (const auto& c : f.columns) reserved += c.capacity();
+    CHECK(reserved <= (std::size_t(1) << 23) + f.columns.size());
+    auto dup = lammps_dump_reader::from_string(head + names + " c77\n", "dup.dump");
+    CHECK_THAT(error_of([&] { dup.next(f); }), Contains("dup.dump:9: frame 0 (timestep 0): duplicate column name 'c77'"));
 }

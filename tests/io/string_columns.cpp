@@ -282,14 +282,14 @@ TEST_CASE("string columns: a numeric column with a string on a later line is an 
                              "2 2 40 1 1 1\n"
                              "3 2 Zr 2 2 2\n";
     const std::string msg = error_of([&] { read_text(text, "mixed.dump"); });
-    CHECK_THAT(msg, Contains("mixed.dump:12: non-numeric value 'Zr' in column 'element'"));
+    CHECK_THAT(msg, Contains("mixed.dump:12: frame 0 (timestep 0): non-numeric value 'Zr' in column 'element'"));
     CHECK_THAT(msg, Contains("numeric in this frame"));
     CHECK_THAT(msg, Contains("first atom line, line 10"));
     // Coordinates, ids and image flags are never string columns.
     const auto numeric_only = [](const std::string& cols, const std::string& line, const std::string& col) {
         INFO(col);
         CHECK_THAT(error_of([&] { read_text(header(0, 1, cols) + line + "\n", "c.dump"); }),
-                   Contains("c.dump:10: non-numeric value 'abc' in column '" + col + "'"));
+                   Contains("c.dump:10: frame 0 (timestep 0): non-numeric value 'abc' in column '" + col + "'"));
     };
     numeric_only("id type x y z", "abc 1 0 0 0", "id");
     numeric_only("id type x y z", "1 1 abc 0 0", "x");
@@ -311,7 +311,7 @@ TEST_CASE("string columns: a numeric column with a string on a later line is an 
     check_same(read_text(write_text(frames)), frames);
     const std::string late = header(0, 1, cols) + "1 Cu 0 0 0\n" + header(1, 2, cols) + "1 29 0 0 0\n2 Cu 1 1 1\n";
     CHECK_THAT(error_of([&] { read_text(late, "late.dump"); }),
-               Contains("late.dump:21: non-numeric value 'Cu' in column 'element'"));
+               Contains("late.dump:21: frame 1 (timestep 1): non-numeric value 'Cu' in column 'element'"));
 }
 
 TEST_CASE("non-finite values: nan, -nan, inf, -inf in atom columns are read and written", "[io][lammps][nan]") {
@@ -360,16 +360,16 @@ TEST_CASE("non-finite values: the header must stay finite", "[io][lammps][nan][e
     const std::string good = header(0, 1, "id x y z") + "1 0 0 0\n";
     auto bad = good;
     bad.replace(bad.find("0 10\n0 10\n0 10"), 14, "0 10\n0 nan\n0 10");
-    CHECK_THAT(error_of([&] { read_text(bad, "h.dump"); }), Contains("h.dump:7: non-finite value 'nan' in column 'box y'"));
+    CHECK_THAT(error_of([&] { read_text(bad, "h.dump"); }), Contains("h.dump:7: frame 0 (timestep 0): non-finite value 'nan' in column 'box y'"));
     bad = "ITEM: TIME\ninf\n" + good;
-    CHECK_THAT(error_of([&] { read_text(bad, "h.dump"); }), Contains("h.dump:2: expected one finite number after 'ITEM: TIME'"));
+    CHECK_THAT(error_of([&] { read_text(bad, "h.dump"); }), Contains("h.dump:2: frame 0: expected one finite number after 'ITEM: TIME'"));
     bad = good;
     bad.replace(bad.find("ATOMS\n1"), 7, "ATOMS\nnan");
-    CHECK_THAT(error_of([&] { read_text(bad, "h.dump"); }), Contains("h.dump:4: expected one integer (the number of atoms)"));
+    CHECK_THAT(error_of([&] { read_text(bad, "h.dump"); }), Contains("h.dump:4: frame 0 (timestep 0): expected one integer (the number of atoms)"));
     // An id must be an integer, whatever the column's other values.
     bad = good;
     bad.replace(bad.find("1 0 0 0"), 7, "nan 0 0 0");
-    CHECK_THAT(error_of([&] { read_text(bad, "h.dump"); }), Contains("h.dump:10: atom id nan is not an integer"));
+    CHECK_THAT(error_of([&] { read_text(bad, "h.dump"); }), Contains("h.dump:10: frame 0 (timestep 0): atom id nan is not an integer"));
 }
 
 TEST_CASE("string columns: LAMMPS dump custom ... element with inf and -nan (real LAMMPS output)",

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
 #include <random>
 #include <string>
 
@@ -145,7 +146,7 @@ TEST_CASE("model_file: integer fields out of range or not integral are errors (f
     CHECK(model_from_json(with_classes("[0, 1]"), "m.json").logistic->classes()[1] == 1);
     // 2^32 + 1 used to wrap to 1 (a silent misparse: two classes "0" and "1")
     CHECK_THROWS_WITH(model_from_json(with_classes("[0, 4294967297]"), "m.json"),
-                      Catch::Contains("m.json classes: 4294967297 is not an integer"));
+                      Catch::Contains("m.json: logistic classes: 4294967297 is not an integer"));
     CHECK_THROWS_WITH(model_from_json(R"({"format": "tessera-model", "version": 1e300})", "m.json"),
                       Catch::Contains("m.json: version: ") && Catch::Contains("is not an integer"));
 }
@@ -204,4 +205,16 @@ TEST_CASE("model_file: kNN neighbours at overflowing distances are the lowest-in
         CHECK(std::isinf(dist[0]));
         CHECK(std::isinf(dist[2]));
     }
+}
+
+// Malformed-input catalogue (issue 22, tests/reference/bad/): a directory is named as such (it
+// read as an empty document), and a logistic shape error names the file and the field.
+TEST_CASE("model_file: a directory, and a coefficient row of the wrong length", "[learn][model_file][errors]") {
+    const auto dir = std::filesystem::temp_directory_path() / "tessera_model_file_test_dir.json";
+    std::filesystem::create_directories(dir);
+    CHECK_THROWS_WITH(load_model(dir), Catch::Contains("tessera_model_file_test_dir.json: is a directory, not a model file"));
+    std::filesystem::remove(dir);
+    const std::string text = R"({"format": "tessera-model", "version": 1, "model": "logistic", "features": ["a", "b"],
+        "scaler": {"kind": "none"}, "logistic": {"classes": [0, 1], "coef": [[1, 2, 3]], "intercept": [0.5]}})";
+    CHECK_THROWS_WITH(model_from_json(text, "m.json"), Catch::StartsWith("m.json: logistic coef: a row of 3 values for 2 columns"));
 }

@@ -165,3 +165,35 @@ TEST_CASE("a table size the file claims but does not hold is 'truncated', not an
                                                   "0 1 2 3 4"});
     CHECK_THROWS_WITH(read_eam_funcfl(funcfl), Catch::Contains("truncated: F(rho) has 5 of its 2000000000 values"));
 }
+
+// Malformed-input catalogue (issue 22, tests/reference/bad/): a directory, an empty file, values
+// after the last table (silently ignored before), and what the shared line reader brings
+// (CRLF, gzip, a bounded line length).
+TEST_CASE("eam files: directory, empty, trailing values, CRLF and gzip", "[eam][file][errors]") {
+    const auto dir = std::filesystem::temp_directory_path() / "tessera_eam_file_test" / "a_dir.eam";
+    std::filesystem::create_directories(dir);
+    CHECK_THROWS_WITH(read_eam_funcfl(dir.string()), Catch::Contains("a_dir.eam: is a directory, not a file"));
+    CHECK_THROWS_WITH(read_eam_funcfl(write_temp("empty.eam", {})), Catch::Contains("empty.eam: empty file"));
+
+    auto cu = lines_of("Cu_u3.eam");
+    auto extra = cu;
+    extra.push_back("1.5 2.5");
+    CHECK_THROWS_WITH(read_eam_funcfl(write_temp("extra.eam", extra)),
+                      Catch::Contains("extra.eam:" + std::to_string(extra.size()) +
+                                      ": values after the last table (rho(r))"));
+    auto blank_tail = cu;
+    blank_tail.push_back("");
+    blank_tail.push_back("   ");
+    CHECK_NOTHROW(read_eam_funcfl(write_temp("blank_tail.eam", blank_tail)));
+    auto setfl = lines_of("Cu_mishin1.eam.alloy");
+    setfl.back() += " 7";
+    CHECK_THROWS_WITH(read_eam_setfl(write_temp("extra.eam.alloy", setfl)),
+                      Catch::Contains("1 values beyond the last table (r*phi(r) of Cu-Cu)"));
+
+    auto crlf = cu;
+    for (auto& l : crlf) l += '\r';
+    const auto a = read_eam_funcfl("Cu_u3.eam");
+    const auto b = read_eam_funcfl(write_temp("crlf.eam", crlf));
+    CHECK(a.frho == b.frho);
+    CHECK(a.rhor == b.rhor);
+}

@@ -38,6 +38,7 @@
 #include <tessera/core/vec.hpp>
 
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -78,6 +79,9 @@ struct frame {
     /// Species names when types were mapped from strings (extxyz species, dump `type` or
     /// `element` strings): type t is type_names[t-1] ("" for a type number without a name).
     std::vector<std::string> type_names;
+    /// Line of the input file holding the first atom (atom i is on line first_line + i), set by
+    /// the text readers for messages; 0 when unknown.
+    std::size_t first_line = 0;
 
     std::size_t num_columns() const noexcept { return names.size(); }
 
@@ -199,6 +203,27 @@ struct frame {
                 out[i] = {p.x, p.y, p.z};
             }
         });
+        // Positions feed every geometric computation: name the first atom whose position is
+        // NaN or infinite (the readers accept nan/inf in any column, as LAMMPS writes them).
+        for (std::size_t i = 0; i < natoms; ++i)
+            if (!std::isfinite(out[i][0]) || !std::isfinite(out[i][1]) || !std::isfinite(out[i][2]))
+                non_finite_position(i, fam, r);
+    }
+    [[noreturn]] void non_finite_position(std::size_t i, std::string_view fam,
+                                          const std::array<std::span<const double>, 3>& r) const {
+        const auto c = column_index("id");
+        std::string who = c >= 0 ? "atom id " + number_text(columns[std::size_t(c)][i]) : "atom " + std::to_string(i + 1);
+        if (first_line) who += " (line " + std::to_string(first_line + i) + ")";
+        const std::string f(fam);
+        throw error("frame (timestep " + std::to_string(timestep) + "): " + who + " has a non-finite position: " + f +
+                    " " + number_text(r[0][i]) + ", " + (f == "x" ? "y" : "y" + f.substr(1)) + " " +
+                    number_text(r[1][i]) + ", " + (f == "x" ? "z" : "z" + f.substr(1)) + " " + number_text(r[2][i]));
+    }
+    static std::string number_text(double v) {
+        if (std::isnan(v)) return "nan";
+        if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+        char b[32];
+        return std::string(b, std::to_chars(b, b + sizeof b, v).ptr);
     }
 
     /// Origin and cell matrix (cell vectors as columns) of whichever box the frame holds.

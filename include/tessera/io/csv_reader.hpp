@@ -10,7 +10,8 @@
 /// surrounding spaces and one pair of double quotes around a name are removed); every other
 /// non-blank line is a row with one number per column (spaces around a number are allowed;
 /// `nan`, `inf`, `-inf` are read as such, and callers that need finite values check). Lines
-/// beginning with `#` are comments. No quoting inside rows: a cell is a number.
+/// beginning with `#` are comments. No quoting inside rows: a cell is a number. A UTF-8
+/// byte-order mark before the header (Excel's "CSV UTF-8") is skipped; CRLF line ends are read.
 ///
 /// Errors (tessera::error) name the file, line and column: a row with too few or too many cells,
 /// an empty or non-numeric cell, a duplicate or empty column name, an empty file. Memory: the
@@ -36,6 +37,7 @@ struct table {
     std::vector<std::vector<double>> columns;
     std::size_t rows = 0;
     std::string source;  ///< file name, for messages
+    std::vector<std::size_t> lines;  ///< line of each row in `source`, for messages (empty: unknown)
 
     /// Index of the column called `name`, or -1.
     std::ptrdiff_t column_index(std::string_view name) const noexcept {
@@ -85,15 +87,16 @@ inline table read_csv(line_reader& in) {
         return false;
     };
     if (!next_line()) throw error(in.name(), ": empty file (expected a header line naming the columns)");
+    if (in.line() == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);  // Excel's UTF-8 BOM
     split_csv(line, cells);
     for (std::size_t c = 0; c < cells.size(); ++c) {
         std::string_view n = cells[c];
         if (n.size() >= 2 && n.front() == '"' && n.back() == '"') n = n.substr(1, n.size() - 2);
         if (n.empty()) throw in.fail("column " + std::to_string(c + 1) + " of the header has no name");
-        for (const auto& m : t.names)
-            if (m == n) throw in.fail("column name '" + std::string(n) + "' appears twice in the header");
         t.names.emplace_back(n);
     }
+    if (const auto c = first_duplicate(t.names); c >= 0)  // n log n: a hostile header may be long
+        throw in.fail("column name '" + t.names[static_cast<std::size_t>(c)] + "' appears twice in the header");
     t.columns.resize(t.names.size());
     while (next_line()) {
         split_csv(line, cells);
@@ -109,6 +112,7 @@ inline table read_csv(line_reader& in) {
                 throw in.fail(number_problem(st, cells[c], t.names[c]));
             t.columns[c].push_back(v);
         }
+        t.lines.push_back(in.line());
         ++t.rows;
     }
     return t;

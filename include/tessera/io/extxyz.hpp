@@ -26,7 +26,7 @@
 /// triclinic_box. Any other right-handed cell is rotated into the LAMMPS frame, about the
 /// origin, with the rotation R = h_lammps h^-1 (rotation() returns it) applied to positions,
 /// velocities and forces; other vector properties are left as read. Left-handed or degenerate
-/// cells are an error. Errors: "<file>:<line>: <what>" like the LAMMPS reader.
+/// cells are an error. Errors: "<file>:<line>: frame <k>: <what>" like the LAMMPS reader.
 
 #include <tessera/core/box.hpp>
 #include <tessera/core/error.hpp>
@@ -71,17 +71,20 @@ public:
         if (!read_header(f)) return false;
         read_atoms(f);
         ++frames_;
+        in_.set_context({});
         return true;
     }
     /// Skips the next frame. False at the end of input.
     bool skip() {
         std::string_view line;
         if (!in_.next_nonblank(line)) return false;
+        in_.set_context("frame " + std::to_string(frames_) + ": ");
         const std::size_t n = natoms(line);
         if (!in_.next(line)) throw eof("comment line");
         for (std::size_t i = 0; i < n; ++i)
             if (!in_.next(line)) throw eof("atom line " + std::to_string(i + 1) + " of " + std::to_string(n));
         ++frames_;
+        in_.set_context({});
         return true;
     }
 
@@ -119,8 +122,6 @@ private:
     }
 
     void add(frame& f, std::string name, kind k, std::string_view property) {
-        for (const auto& n : f.names)
-            if (n == name) throw in_.fail("duplicate column '" + name + "' from Properties");
         fields_.push_back({k, f.names.size(), property});
         f.names.push_back(std::move(name));
         f.integral.push_back(k != kind::real);
@@ -141,6 +142,7 @@ private:
     bool read_header(frame& f) {
         std::string_view line;
         if (!in_.next_nonblank(line)) return false;
+        in_.set_context("frame " + std::to_string(frames_) + ": ");  // errors name the frame (0-based)
         f.natoms = natoms(line);
         if (!in_.next(line)) throw eof("comment line");
         if (const auto e = detail::parse_key_values(line, kv_); !e.empty()) throw in_.fail(e);
@@ -221,6 +223,8 @@ private:
                 for (std::size_t j = 0; j < p.count; ++j) add(f, p.name + "[" + std::to_string(j + 1) + "]", k, n);
             }
         }
+        if (const auto c = detail::first_duplicate(f.names); c >= 0)  // n log n: Properties may be long
+            throw in_.fail("duplicate column '" + f.names[static_cast<std::size_t>(c)] + "' from Properties");
         f.columns.resize(f.names.size());
         for (auto& c : f.columns) c.clear();
         f.labels.assign(f.names.size(), {});
@@ -270,9 +274,12 @@ private:
     }
 
     void read_atoms(frame& f) {
-        const std::size_t reserve = std::min<std::size_t>(f.natoms, std::size_t(1) << 20);
+        // At most 2^23 values reserved over all columns, whatever the count line claims.
+        const std::size_t reserve =
+            std::min<std::size_t>(f.natoms, (std::size_t(1) << 23) / std::max<std::size_t>(f.columns.size(), 1));
         for (auto& c : f.columns) c.reserve(reserve);
         std::string_view line;
+        f.first_line = in_.line() + 1;
         for (std::size_t i = 0; i < f.natoms; ++i) {
             if (!in_.next(line)) throw eof("atom line " + std::to_string(i + 1) + " of " + std::to_string(f.natoms));
             detail::split(line, tok_);
@@ -309,7 +316,28 @@ private:
             }
         }
         f.type_names = species_;
+        if (!synth_id_) check_ids(f);
         if (rotation_ != mat3<double>::identity()) rotate(f);
+    }
+
+    /// An `id` property must hold distinct integers (commands match atoms by id), as in dumps.
+    void check_ids(const frame& f) {
+        const auto c = f.column_index("id");
+        if (c < 0) return;
+        const auto& id = f.columns[static_cast<std::size_t>(c)];
+        for (std::size_t i = 0; i < id.size(); ++i)
+            if (!(std::abs(id[i]) <= 9007199254740992.0))
+                throw in_.fail_at(f.first_line + i, "atom id " + detail::shortest(id[i]) +
+                                                        " is not an integer of at most 2^53");
+        order_.resize(id.size());
+        for (std::size_t i = 0; i < id.size(); ++i) order_[i] = i;
+        std::sort(order_.begin(), order_.end(),
+                  [&](std::size_t a, std::size_t b) { return id[a] < id[b] || (id[a] == id[b] && a < b); });
+        for (std::size_t k = 1; k < order_.size(); ++k)
+            if (id[order_[k]] == id[order_[k - 1]])
+                throw in_.fail_at(f.first_line + order_[k],
+                                  "duplicate atom id " + detail::shortest(id[order_[k]]) + " (first on line " +
+                                      std::to_string(f.first_line + order_[k - 1]) + ")");
     }
 
     void rotate(frame& f) const {
@@ -331,6 +359,7 @@ private:
     std::vector<detail::xyz_property> props_;
     std::vector<field> fields_;
     std::vector<std::size_t> vector_columns_;
+    std::vector<std::size_t> order_;
     std::vector<std::string> species_;
     std::vector<std::unordered_map<std::string, std::size_t>> text_index_;  ///< per string column: label -> index
     mat3<double> rotation_ = mat3<double>::identity();

@@ -10,7 +10,8 @@
 ///     ITEM: BOX BOUNDS [xy xz yz] <flags>, ITEM: ATOMS <column names...>
 ///
 /// Columns may come in any order and number. Every malformed input throws tessera::error with a
-/// message "<file>:<line>: <what is wrong>"; a reader never returns a short frame. After an
+/// message "<file>:<line>: frame <k> (timestep <t>): <what is wrong>" (k: 0-based index in the
+/// file; the timestep once read); a reader never returns a short frame. After an
 /// error the reader and frame are unspecified. Coordinates are not required at read time:
 /// frame::positions() names what is missing.
 ///
@@ -124,6 +125,7 @@ public:
         if (!read_header(f)) return false;
         read_atoms(f);
         ++frames_;
+        in_.set_context({});
         return true;
     }
     /// Skips the next frame without parsing its atom lines. False at the end of input.
@@ -134,6 +136,7 @@ public:
             if (!in_.next(line)) truncated(scratch_, i, {});
             else if (detail::starts_with_item(line)) truncated(scratch_, i, line);
         ++frames_;
+        in_.set_context({});
         return true;
     }
 
@@ -151,8 +154,8 @@ private:
 
     /// `item` is the ITEM line met where an atom line was due, or empty at the end of input.
     [[noreturn]] void truncated(const frame& f, std::size_t got, std::string_view item) const {
-        const std::string what = "truncated frame (timestep " + std::to_string(f.timestep) + "): " +
-                                 std::to_string(got) + " of " + std::to_string(f.natoms) + " atom lines";
+        const std::string what = "truncated frame: " + std::to_string(got) + " of " + std::to_string(f.natoms) +
+                                 " atom lines";
         if (!item.empty()) throw in_.fail(what + " before " + detail::quoted(item));
         throw in_.fail_at(in_.line() + 1, what + " before the end of the file");
     }
@@ -187,8 +190,20 @@ private:
     bool read_header(frame& f) {
         std::string_view line;
         if (!in_.next_nonblank(line)) return false;
-        if (!detail::starts_with_item(line))
-            throw in_.fail("expected 'ITEM: TIMESTEP' at the start of a frame, found " + detail::quoted(line));
+        // Errors from here to the frame's end name it: its index in the file, and its timestep
+        // once read (0-based, as --frames counts).
+        in_.set_context("frame " + std::to_string(frames_) + ": ");
+        if (!detail::starts_with_item(line)) {
+            // An atom line where a frame should start: the frame before holds more atom lines
+            // than its NUMBER OF ATOMS says (or a stray line follows it).
+            detail::split(line, tok_);
+            double v = 0;
+            bool il = false;
+            const bool atom_like = frames_ > 0 && !tok_.empty() && detail::parse_double(tok_[0], v, il) == detail::parse_status::ok;
+            throw in_.fail("expected 'ITEM: TIMESTEP' at the start of a frame, found " + detail::quoted(line) +
+                           (atom_like ? " (an atom line? the frame before has more atom lines than its NUMBER OF ATOMS)"
+                                      : ""));
+        }
         f.time.reset();
         std::string_view item = detail::item_body(line);
         items_seen_ = line;
@@ -215,6 +230,7 @@ private:
                            " (missing or out-of-order item)");
         items_seen_ = "ITEM: TIMESTEP";
         f.timestep = single_integer("the timestep");
+        in_.set_context("frame " + std::to_string(frames_) + " (timestep " + std::to_string(f.timestep) + "): ");
         expect_item("NUMBER OF ATOMS");
         const std::int64_t n = single_integer("the number of atoms");
         if (n < 0) throw in_.fail("negative number of atoms: " + std::to_string(n));
@@ -284,12 +300,10 @@ private:
     void read_columns(frame& f, std::string_view item) {
         detail::split(item.substr(5), tok_);  // after "ATOMS"
         if (tok_.empty()) throw in_.fail("'ITEM: ATOMS' lists no column names");
+        if (const auto c = detail::first_duplicate(tok_); c >= 0)
+            throw in_.fail("duplicate column name " + detail::quoted(tok_[static_cast<std::size_t>(c)]));
         f.names.resize(tok_.size());
-        for (std::size_t c = 0; c < tok_.size(); ++c) {
-            for (std::size_t p = 0; p < c; ++p)
-                if (tok_[p] == tok_[c]) throw in_.fail("duplicate column name " + detail::quoted(tok_[c]));
-            f.names[c].assign(tok_[c]);
-        }
+        for (std::size_t c = 0; c < tok_.size(); ++c) f.names[c].assign(tok_[c]);
         f.columns.resize(tok_.size());
         f.integral.assign(tok_.size(), 1);
         f.labels.resize(tok_.size());
@@ -298,12 +312,16 @@ private:
 
     void read_atoms(frame& f) {
         const std::size_t ncol = f.names.size();
-        const std::size_t reserve = std::min<std::size_t>(f.natoms, std::size_t(1) << 20);
+        // At most 2^23 values reserved over all columns (64 MB of address space), whatever the
+        // NUMBER OF ATOMS claims and however many columns the header names.
+        const std::size_t reserve =
+            std::min<std::size_t>(f.natoms, (std::size_t(1) << 23) / std::max<std::size_t>(ncol, 1));
         for (auto& col : f.columns) {
             col.clear();
             col.reserve(reserve);  // grows with the lines actually present, never trusts natoms alone
         }
         const std::size_t first_line = in_.line() + 1;
+        f.first_line = first_line;
         str_.assign(ncol, -1);
         if (f.natoms > 0) {
             atom_line(f, 0);
@@ -338,15 +356,13 @@ private:
             if (detail::numeric_only_column(f.names[c]) ||
                 detail::parse_double(tok_[c], v, il) != detail::parse_status::not_a_number)
                 continue;
-            std::ptrdiff_t t = -1;
-            for (std::size_t k = 0; k < tables_.size() && t < 0; ++k)
-                if (tables_[k].column == f.names[c]) t = static_cast<std::ptrdiff_t>(k);
-            if (t < 0) {
+            // a map, not a scan of tables_: a header may name 10^6 string columns
+            const auto [it, added] = table_of_.try_emplace(f.names[c], tables_.size());
+            if (added) {
                 tables_.emplace_back();
                 tables_.back().column = f.names[c];
-                t = static_cast<std::ptrdiff_t>(tables_.size() - 1);
             }
-            str_[c] = t;
+            str_[c] = static_cast<std::ptrdiff_t>(it->second);
             f.integral[c] = 1;
             any = true;
         }
@@ -459,7 +475,8 @@ private:
         const auto& id = f.columns[static_cast<std::size_t>(c)];
         for (std::size_t i = 0; i < id.size(); ++i)
             if (!(std::abs(id[i]) <= 9007199254740992.0) || id[i] != std::floor(id[i]))
-                throw in_.fail_at(first_line + i, "atom id " + std::to_string(id[i]) + " is not an integer");
+                throw in_.fail_at(first_line + i, "atom id " + detail::shortest(id[i]) + " is not an integer" +
+                                                      (std::abs(id[i]) > 9007199254740992.0 ? " of at most 2^53" : ""));
         if (id.empty()) return;
         // Dense ids (the usual 1..N, in any order): one pass over a table of first lines,
         // instead of a sort (which was 13 % of parsing a dump).
@@ -471,7 +488,6 @@ private:
                 if (seen != 0)
                     throw in_.fail_at(first_line + i, "duplicate atom id " +
                                                           std::to_string(static_cast<std::int64_t>(id[i])) +
-                                                          " in frame at timestep " + std::to_string(f.timestep) +
                                                           " (first on line " + std::to_string(first_line + seen - 1) + ")");
                 seen = i + 1;
             }
@@ -485,7 +501,7 @@ private:
             if (id[order_[k]] == id[order_[k - 1]])
                 throw in_.fail_at(first_line + order_[k],
                                   "duplicate atom id " + std::to_string(static_cast<std::int64_t>(id[order_[k]])) +
-                                      " in frame at timestep " + std::to_string(f.timestep) + " (first on line " +
+                                      " (first on line " +
                                       std::to_string(first_line + order_[k - 1]) + ")");
     }
 
@@ -494,6 +510,7 @@ private:
     std::vector<std::size_t> order_;
     std::vector<std::size_t> first_seen_;  ///< per id − min id: 1 + index of its first line, or 0
     std::vector<label_table> tables_;      ///< per column name ever read as strings
+    std::unordered_map<std::string, std::size_t, detail::string_hash, std::equal_to<>> table_of_;  ///< name -> tables_ index
     std::vector<std::ptrdiff_t> str_;      ///< per column of the frame: its label table, or -1
     std::vector<std::ptrdiff_t> type_element_;  ///< numeric type t -> element label number (t-1), or -1
     bool type_conflict_ = false;                ///< a type has had two elements

@@ -51,6 +51,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -321,7 +322,7 @@ inline learned_model model_from_json(const std::string& text, const std::string&
             if (lm.knn_y.size() * m != lm.knn_x.size())
                 throw error(name, ": knn has ", lm.knn_x.size() / m, " training rows but ", lm.knn_y.size(), " labels");
         } else if (lm.kind == "logistic") {
-            lm.logistic = detail::logistic_from_json(j.at("logistic"), m, name);
+            lm.logistic = detail::logistic_from_json(j.at("logistic"), m, name + ": logistic");
         } else if (lm.kind == "svm") {
             const auto& s = j.at("svm");
             svm_parameters p;
@@ -346,7 +347,8 @@ inline learned_model model_from_json(const std::string& text, const std::string&
         } else if (lm.kind == "easyensemble") {
             const auto& e = j.at("easyensemble");
             std::vector<logistic_regression> learners;
-            for (const auto& est : e.at("estimators")) learners.push_back(detail::logistic_from_json(est, m, name));
+            for (const auto& est : e.at("estimators"))
+                learners.push_back(detail::logistic_from_json(est, m, name + ": easyensemble estimator"));
             lm.ensemble = easy_ensemble<logistic_regression>::from_estimators(std::move(learners), m,
                                                                              e.contains("seed") ? detail::integer_from_json<std::uint64_t>(e["seed"], "easyensemble seed")
                                                                                                 : std::uint64_t(0));
@@ -392,6 +394,8 @@ inline void save_model(const learned_model& lm, const std::filesystem::path& pat
 }
 inline learned_model load_model(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
+    if (std::error_code ec; std::filesystem::is_directory(path, ec))
+        throw error(path.string(), ": is a directory, not a model file");
     if (!in) throw error(path.string(), ": cannot open the model file");
     std::ostringstream ss;
     ss << in.rdbuf();

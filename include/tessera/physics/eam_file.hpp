@@ -38,6 +38,7 @@
 /// non-numeric token, a bad header, an element not in the file, a type without a file/element.
 
 #include <tessera/core/error.hpp>
+#include <tessera/io/detail/text_input.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -102,6 +103,7 @@ struct eam_tables {
 /// /usr/share/lammps/potentials/`path`; throws when neither exists.
 inline std::string find_eam_file(std::string_view path) {
     const std::string p(path);
+    detail::check_not_directory(p);
     if (std::ifstream(p).good()) return p;
     if (!p.empty() && p.front() != '/') {
         const std::string q = "/usr/share/lammps/potentials/" + p;
@@ -116,9 +118,10 @@ namespace detail {
 /// Line-numbered reader of a potential file: header lines are whole lines, tables run across lines.
 class eam_reader {
 public:
-    explicit eam_reader(std::string_view path) : path_(find_eam_file(path)), in_(path_) {
-        if (!in_) throw error("eam: cannot open potential file '", path_, "'");
-    }
+    // The text readers' line_reader: lines are bounded (a 2 GB line fails at 64 MiB instead of
+    // being held), gzip-compressed potentials are read, and CRLF line ends are accepted.
+    explicit eam_reader(std::string_view path)
+        : path_(find_eam_file(path)), in_(detail::open_source(path_), path_) {}
     const std::string& path() const noexcept { return path_; }
 
     void skip_line(const char* what) {
@@ -154,6 +157,18 @@ public:
         return v;
     }
 
+    /// After the last table: nothing but blank lines may follow (a longer table than the header
+    /// announces, or a second potential pasted in, would otherwise be ignored silently).
+    void expect_end(const std::string& last) {
+        if (pos_ < tokens_.size())
+            throw error(path_, ":", line_no_, ": ", tokens_.size() - pos_, " values beyond the last table (", last,
+                        "): the file holds more than its header announces");
+        while (read_line())
+            if (!tokens_.empty())
+                throw error(path_, ":", line_no_, ": values after the last table (", last,
+                            "): the file holds more than its header announces");
+    }
+
     double number(const std::string& tok, const std::string& what) const {
         double x = 0;
         const char* b = tok.data();
@@ -161,14 +176,14 @@ public:
         if (b != e && *b == '+') ++b;
         const auto [ptr, ec] = std::from_chars(b, e, x);
         if (ec != std::errc() || ptr != e || !std::isfinite(x))
-            throw error(path_, ":", line_no_, ": '", tok, "' is not a finite number (", what, ")");
+            throw error(path_, ":", line_no_, ": ", tessera::detail::quoted(tok), " is not a finite number (", what, ")");
         return x;
     }
     int integer(const std::string& tok, const std::string& what) const {
         int x = 0;
         const auto [ptr, ec] = std::from_chars(tok.data(), tok.data() + tok.size(), x);
         if (ec != std::errc() || ptr != tok.data() + tok.size())
-            throw error(path_, ":", line_no_, ": '", tok, "' is not an integer (", what, ")");
+            throw error(path_, ":", line_no_, ": ", tessera::detail::quoted(tok), " is not an integer (", what, ")");
         return x;
     }
     std::size_t line() const noexcept { return line_no_; }
@@ -192,8 +207,8 @@ public:
 
 private:
     bool read_line() {
-        std::string s;
-        if (!std::getline(in_, s)) return false;
+        std::string_view s;
+        if (!in_.next(s)) return false;
         ++line_no_;
         tokens_.clear();
         pos_ = 0;
@@ -202,18 +217,20 @@ private:
             while (i < s.size() && std::string_view(" \t\r\f\v").find(s[i]) != std::string_view::npos) ++i;
             std::size_t j = i;
             while (j < s.size() && std::string_view(" \t\r\f\v").find(s[j]) == std::string_view::npos) ++j;
-            if (j > i) tokens_.emplace_back(s, i, j - i);
+            if (j > i) tokens_.emplace_back(s.substr(i, j - i));
             i = j;
         }
         return true;
     }
     void next_line(const char* what) {
-        if (!read_line())
+        if (!read_line()) {
+            if (line_no_ == 0) throw error(path_, ": empty file");
             throw error(path_, ": truncated: the file ends at line ", line_no_, " where the ", what, " line should be");
+        }
     }
 
     std::string path_;
-    std::ifstream in_;
+    line_reader in_;
     std::size_t line_no_ = 0;
     std::vector<std::string> tokens_;
     std::size_t pos_ = 0;
@@ -254,6 +271,7 @@ inline eam_setfl read_multi_element(std::string_view path, bool fs) {
     for (std::size_t i = 0; i < ne; ++i)
         for (std::size_t j = 0; j <= i; ++j)
             f.z2r.push_back(r.table(std::size_t(f.nr), "r*phi(r) of " + f.elements[i] + "-" + f.elements[j]));
+    r.expect_end("r*phi(r) of " + f.elements.back() + "-" + f.elements.back());
     return f;
 }
 
@@ -295,6 +313,7 @@ inline eam_funcfl read_eam_funcfl(std::string_view path) {
     f.frho = r.table(std::size_t(f.nrho), "F(rho)");
     f.zr = r.table(std::size_t(f.nr), "Z(r)");
     f.rhor = r.table(std::size_t(f.nr), "rho(r)");
+    r.expect_end("rho(r)");
     return f;
 }
 

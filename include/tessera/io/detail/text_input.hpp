@@ -6,7 +6,15 @@
 /// what the fuzzers drive.
 ///
 /// gzip needs zlib (link -lz / ZLIB::ZLIB). It is enabled when <zlib.h> is found, unless
-/// TESSERA_NO_ZLIB is defined; without it, opening a gzip file throws tessera::error.
+/// TESSERA_NO_ZLIB is defined; without it, opening a gzip file throws tessera::error. A gzip
+/// stream that ends early (no trailer) or fails its CRC is an error, never a short file.
+///
+/// Hostile input (docs/reliability.md, "Malformed-input catalogue"): a line is at most
+/// line_reader::default_max_line bytes (64 MiB; set_max_line() changes it), so a file that is
+/// one 2 GB line fails after reading 64 MiB instead of holding it; a directory is named as
+/// such; a first line with bare carriage returns (classic Mac line ends) is named as such
+/// (CRLF and mixed LF/CRLF are accepted: a '\r' before '\n' is dropped). Tokens quoted in
+/// messages show control and non-ASCII bytes as \xHH, so binary junk never reaches a terminal raw.
 
 #include <tessera/core/error.hpp>
 
@@ -118,10 +126,16 @@ public:
     std::size_t read(char* dst, std::size_t n) override {
         const unsigned chunk = static_cast<unsigned>(std::min<std::size_t>(n, 1u << 30));
         const int k = gzread(g_, dst, chunk);
-        if (k < 0) {
-            int code = 0;
-            const char* msg = gzerror(g_, &code);
-            throw error(name_ + ": gzip read error: " + (msg ? msg : "unknown"));
+        int code = Z_OK;
+        const char* msg = gzerror(g_, &code);
+        // zlib returns the bytes it could inflate from a cut stream, then 0 with Z_BUF_ERROR:
+        // without this check a gzip file cut at a frame boundary would read as a shorter file.
+        if (k == 0 && code == Z_BUF_ERROR)
+            throw error(name_ + ": truncated gzip data (the compressed stream ends before its end marker)");
+        if (k < 0 || (code != Z_OK && code != Z_BUF_ERROR)) {
+            std::string m = msg ? msg : "unknown";
+            if (m.rfind(name_ + ": ", 0) == 0) m.erase(0, name_.size() + 2);  // zlib prefixes the path
+            throw error(name_ + ": corrupt gzip data (" + m + ")");
         }
         return static_cast<std::size_t>(k);
     }
@@ -136,8 +150,15 @@ private:
 };
 #endif
 
+/// Throws naming the path when it is a directory (fopen succeeds on one, then reads fail).
+inline void check_not_directory(const std::filesystem::path& p) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(p, ec)) throw error(p.string() + ": is a directory, not a file");
+}
+
 /// True when the file starts with the gzip magic bytes 1f 8b.
 inline bool is_gzip_file(const std::filesystem::path& p) {
+    check_not_directory(p);
     std::FILE* f = std::fopen(p.string().c_str(), "rb");
     if (!f) throw error(p.string() + ": cannot open for reading: " + std::strerror(errno));
     unsigned char m[2] = {0, 0};
@@ -158,12 +179,22 @@ inline std::unique_ptr<byte_source> open_source(const std::filesystem::path& p) 
     return std::make_unique<file_source>(p);
 }
 
+inline std::string quoted(std::string_view t);
+
 /// Buffered line reader: returns each line without its terminator ("\n" or "\r\n") and counts
-/// lines from 1. Memory is bounded by the longest line plus the chunk size.
+/// lines from 1. Memory is bounded by the longest line plus the chunk size, and a line longer
+/// than max_line() bytes is an error (see the file comment).
 class line_reader {
 public:
+    /// 64 MiB: ~500 times the longest line a dump, XYZ or CSV writer makes for 10^4 columns.
+    static constexpr std::size_t default_max_line = std::size_t(64) << 20;
+
     line_reader(std::unique_ptr<byte_source> src, std::string name)
         : src_(std::move(src)), name_(std::move(name)), buf_(std::size_t(1) << 16) {}
+
+    std::size_t max_line() const noexcept { return max_line_; }
+    /// Lines longer than `bytes` (at least 1) are an error from now on.
+    void set_max_line(std::size_t bytes) noexcept { max_line_ = std::max<std::size_t>(bytes, 1); }
 
     const std::string& name() const noexcept { return name_; }
     /// Number of the line last returned by next() (0 before the first).
@@ -198,17 +229,38 @@ public:
         return false;
     }
 
-    /// An error located at the current line: "<file>:<line>: <what>".
+    /// Text put between "<file>:<line>: " and the message of every error from now on: the
+    /// readers name the frame being read ("frame 6 (timestep 600): "); empty between frames.
+    void set_context(std::string context) { context_ = std::move(context); }
+
+    /// An error located at the current line: "<file>:<line>: <context><what>".
     error fail(const std::string& what) const { return fail_at(line_, what); }
     error fail_at(std::size_t line, const std::string& what) const {
-        return error(name_ + ":" + std::to_string(line) + ": " + what);
+        return error(name_ + ":" + std::to_string(line) + ": " + context_ + what);
     }
 
 private:
     std::string_view finish(const char* p, std::size_t len) {
         ++line_;
         if (len && p[len - 1] == '\r') --len;
+        if (len > max_line_)
+            throw fail("line longer than " + std::to_string(max_line_) + " bytes (not a text file of this format?)");
+        if (line_ == 1) first_line(p, len);
         return {p, len};
+    }
+    /// Only the first line is searched (no cost per line). A control byte other than tab and
+    /// the CR/VT/FF of text files there: binary data, named as such. A '\r' before its end:
+    /// CR-only line ends (the whole file is then one line).
+    void first_line(const char* p, std::size_t len) const {
+        for (std::size_t i = 0; i < len; ++i) {
+            const auto c = static_cast<unsigned char>(p[i]);
+            if ((c < 0x20 && c != '\t' && c != '\r' && c != '\v' && c != '\f') || c == 0x7f)
+                throw fail("not a text file: byte " + quoted(std::string_view(p + i, 1)) + " at column " +
+                           std::to_string(i + 1) + " (binary or compressed data?)");
+        }
+        if (len && std::memchr(p, '\r', len - 1))
+            throw fail("the line ends are bare carriage returns (CR, classic Mac OS); convert them to LF "
+                       "(e.g. tr '\\r' '\\n')");
     }
     void fill() {
         if (pos_ > 0) {  // compact
@@ -216,16 +268,29 @@ private:
             end_ -= pos_;
             pos_ = 0;
         }
-        if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);  // a line longer than the buffer
-        const std::size_t k = src_->read(buf_.data() + end_, buf_.size() - end_);
+        if (end_ > max_line_ + 1) {  // the line in the buffer has no end within the bound (+ '\r')
+            ++line_;
+            throw fail("line longer than " + std::to_string(max_line_) + " bytes (not a text file of this format?)");
+        }
+        if (end_ == buf_.size()) buf_.resize(std::min(buf_.size() * 2, max_line_ + 2));  // a long line
+        std::size_t k = 0;
+        try {
+            k = src_->read(buf_.data() + end_, buf_.size() - end_);
+        } catch (const error& e) {  // "<file>: what" from the source: say where
+            const std::string_view what = e.what();
+            if (what.substr(0, name_.size() + 2) != name_ + ": ") throw;
+            throw fail_at(line_ + 1, std::string(what.substr(name_.size() + 2)));
+        }
         if (k == 0) eof_ = true;
         end_ += k;
     }
 
     std::unique_ptr<byte_source> src_;
     std::string name_;
+    std::string context_;
     std::vector<char> buf_;
     std::size_t pos_ = 0, end_ = 0, line_ = 0;
+    std::size_t max_line_ = default_max_line;
     bool eof_ = false;
 };
 
@@ -247,11 +312,56 @@ inline bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r
     }
 }
 
-/// Quotes a token for an error message, shortened if long.
+/// Index of the first name equal to an earlier one, or -1: sorted, so a header of 10^6 column
+/// names (a hostile but bounded line) costs n log n, not n^2 comparisons.
+template <class Names>
+std::ptrdiff_t first_duplicate(const Names& names) {
+    const std::size_t n = names.size();
+    if (n <= 32) {
+        for (std::size_t c = 1; c < n; ++c)
+            for (std::size_t p = 0; p < c; ++p)
+                if (names[p] == names[c]) return static_cast<std::ptrdiff_t>(c);
+        return -1;
+    }
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        const std::string_view x = names[a], y = names[b];
+        return x < y || (x == y && a < b);
+    });
+    std::ptrdiff_t first = -1;
+    for (std::size_t k = 1; k < n; ++k)
+        if (std::string_view(names[order[k]]) == std::string_view(names[order[k - 1]]) &&
+            (first < 0 || order[k] < static_cast<std::size_t>(first)))
+            first = static_cast<std::ptrdiff_t>(order[k]);
+    return first;
+}
+
+/// Quotes a token for an error message, shortened if long; control and non-ASCII bytes are
+/// written \xHH (a UTF-8 byte-order mark shows as \xEF\xBB\xBF, a NUL as \x00).
 inline std::string quoted(std::string_view t) {
     std::string s = "'";
-    s += t.size() > 40 ? std::string(t.substr(0, 40)) + "..." : std::string(t);
+    const std::size_t n = std::min<std::size_t>(t.size(), 40);
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto c = static_cast<unsigned char>(t[i]);
+        if (c >= 0x20 && c < 0x7f) {
+            s += static_cast<char>(c);
+        } else {
+            static constexpr char hex[] = "0123456789ABCDEF";
+            s += "\\x";
+            s += hex[c >> 4];
+            s += hex[c & 15];
+        }
+    }
+    if (t.size() > n) s += "...";
     return s + "'";
+}
+
+/// The shortest decimal form of v that reads back exactly ("2.5", "1e+300"), for messages.
+inline std::string shortest(double v) {
+    char b[32];
+    const auto r = std::to_chars(b, b + sizeof b, v);
+    return std::string(b, r.ptr);
 }
 
 enum class parse_status { ok, not_a_number, not_finite, out_of_range };
