@@ -139,6 +139,22 @@ TEST_CASE("tiny periodic boxes: cutoffs beyond half and beyond whole box lengths
     require_same(find_neighbors(few, skew, ball{6.5}), brute_force_neighbors(few, skew, ball{6.5}, 5));
 }
 
+TEST_CASE("a periodic box far smaller than the cutoff is an error, not an endless search", "[neighbors][errors]") {
+    // Malformed-input catalogue: a box of 1e-10 (wrong units) against a 3 Å cutoff reached 10^31
+    // images per atom and never returned. Up to max_periodic_images it is answered exactly.
+    const points single{{0.0, 0.0, 0.0}};
+    const orthogonal_box<double> tiny({0, 0, 0}, {1e-10, 1e-10, 1e-10});
+    CHECK_THROWS_WITH(find_neighbors(single, tiny, ball{3.0}), Catch::Contains("the box is far smaller than the cutoff"));
+    CHECK_THROWS_WITH(find_neighbors(single, tiny, nearest_or_ball{12, 3.0}), Catch::Contains("periodic images"));
+    // 101 images per axis (1030301 in all) is within the bound; 103 per axis is not
+    const orthogonal_box<double> unit({0, 0, 0}, {1, 1, 1});
+    CHECK(find_neighbors(single, unit, ball{50.0}).num_neighbors(0) > 0);
+    CHECK_THROWS(find_neighbors(single, unit, ball{51.5}));
+    // only periodic axes count: an open axis adds no images
+    const orthogonal_box<double> open_z({0, 0, 0}, {1e-10, 1e-10, 1e-10}, {false, false, false});
+    CHECK(find_neighbors(single, open_z, ball{3.0}).num_neighbors(0) == 0);
+}
+
 TEST_CASE("a box thinner than the cutoff along a non-periodic axis", "[neighbors][ball]") {
     const orthogonal_box<double> slab({0, 0, 0}, {20, 20, 0.5}, {true, true, false});
     const points p = random_points(slab, 300, 5);

@@ -46,6 +46,9 @@ class cell_list {
 public:
     using value_type = T;
     static constexpr std::size_t npos = std::numeric_limits<std::size_t>::max();
+    /// Most periodic images of one particle a cutoff may reach ((2m+1)^3 for m box widths):
+    /// build() refuses more, naming the box and the cutoff (a box in the wrong units, not physics).
+    static constexpr std::size_t max_periodic_images = std::size_t(1) << 20;
 
     cell_list() = default;
 
@@ -127,6 +130,19 @@ void cell_list<T, Arch>::build(const S& particles, const B& box, T bin_width) {
     for (std::size_t d = 0; d < 3; ++d) {
         periodic_[d] = box.periodic(d);
         width_[d] = w[d];
+    }
+    // A cutoff many times the box reaches (2m+1)^3 periodic images of every particle: legitimate
+    // for a thin slab (a few), never for a box in the wrong units (1e-10 against 3 Å: 10^31, a
+    // search that never ends). Refused here, before any parallel loop can meet it.
+    if (per_bin == 0) {
+        double images = 1;
+        for (std::size_t d = 0; d < 3; ++d)
+            if (periodic_[d]) images *= 2 * std::ceil(double(bin_width) / double(width_[d])) + 1;
+        if (!(images <= double(max_periodic_images)))
+            throw error("neighbour search: a cutoff of ", bin_width, " in a periodic box of widths ", width_[0], " x ",
+                        width_[1], " x ", width_[2], " reaches ", images,
+                        " periodic images of every atom (at most ", max_periodic_images,
+                        "): the box is far smaller than the cutoff (check the box bounds and the cutoff's units)");
     }
 
     // Fractional coordinates, wrapped along periodic axes by whole cell vectors.

@@ -91,6 +91,9 @@ dump("non_numeric_field.dump", "x = 1,5 (decimal comma)",
 dump("box_zero_length.dump", "box y lo = hi", frame(bounds=("0 10", "5 5", "0 10")), 1, "")
 dump("box_negative_length.dump", "box z hi < lo", frame(bounds=("0 10", "0 10", "10 0")), 1, "")
 dump("box_nan.dump", "box x hi = nan", frame(bounds=("0 nan", "0 10", "0 10")), 1, "")
+dump("box_far_smaller_than_cutoff.dump", "a periodic box 1e-10 wide against a 3.0 cutoff (wrong units): "
+     "10^32 images per atom, refused before the search (neighbors/cell_list.hpp)",
+     frame(bounds=("0 1e-10", "0 1e-10", "0 1e-10")), 1, "")
 dump("tilt_beyond_limits.dump", "triclinic xy = 30 in a box 10 long: beyond LAMMPS's |xy| <= lx/2, accepted "
      "(tessera's neighbour search is exact for any tilt; core/box.hpp)",
      frame(box="xy xz yz pp pp pp", bounds=("0 40 30", "0 10 0", "0 10 0")), 0, "")
