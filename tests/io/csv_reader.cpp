@@ -62,7 +62,7 @@ TEST_CASE("read_csv: a header of 10^5 names is checked for duplicates in n log n
                       Catch::Contains("wide.csv:1: column name 'c99' appears twice in the header"));
 }
 
-TEST_CASE("read_csv: the file line of every row is kept for messages; binary data is named", "[io][csv][errors]") {
+TEST_CASE("read_csv: the file line of every row is kept for messages, binary data is named", "[io][csv][errors]") {
     const table t = read_csv_text("# comment\na,b\n1,2\n\n# more\n3,4\n", "l.csv");
     CHECK(t.lines == std::vector<std::size_t>{3, 6});
     CHECK_THROWS_WITH(read_csv_text(std::string("a,\x01\x02,b\n1,2\n"), "bin.csv"),
