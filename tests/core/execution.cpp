@@ -39,7 +39,7 @@ TEST_CASE("execution: openmp_policy{2} really runs chunks on two threads", "[exe
 #endif
 }
 
-TEST_CASE("execution: chunks cover [0, n) once, in order, for every policy and chunk size", "[execution]") {
+TEST_CASE("execution: chunks cover 0 .. n-1 once, in order, for every policy and chunk size", "[execution]") {
     for (const std::size_t n : {0u, 1u, 7u, 64u, 1000u}) {
         for (const std::size_t chunk : {1u, 3u, 64u, 5000u}) {
             const std::size_t count = (n + chunk - 1) / chunk;
