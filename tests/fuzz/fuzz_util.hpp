@@ -10,12 +10,13 @@
 
 namespace tessera_fuzz {
 
-/// The input as a temporary file in /tmp (mkstemp), removed on destruction: for the readers
+/// The input as a temporary file in /dev/shm or /tmp (mkstemps), removed on destruction: for the readers
 /// that only take a path (gzip input through zlib's gzopen, EAM potential files).
 class temp_file {
 public:
     temp_file(const void* data, std::size_t size, const char* suffix = "") {
-        std::string tmpl = "/tmp/tessera_fuzz_XXXXXX";
+        // /dev/shm (memory) where the machine has it: a file per input, millions of inputs.
+        std::string tmpl = ::access("/dev/shm", W_OK) == 0 ? "/dev/shm/tessera_fuzz_XXXXXX" : "/tmp/tessera_fuzz_XXXXXX";
         tmpl += suffix;
         const int fd = mkstemps(tmpl.data(), static_cast<int>(std::string_view(suffix).size()));
         if (fd < 0) std::abort();  // not the code under test: the machine

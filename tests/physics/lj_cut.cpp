@@ -310,3 +310,20 @@ TEST_CASE("lj_cut: from_lammps resolves once, same result as set_coeff line by l
                                         "*2 3 0.@1 0 4*1", "2* 3 0.5 0.9", "4096*2 3 0.@1 0 4*3*"};
     CHECK_THROWS_AS(tessera::lj_cut::from_lammps("lj/cut 3", fuzz, false), tessera::error);
 }
+
+// The fuzz target keeps type numbers small (a 4096-type table is 1.2 GB), so the bound on the
+// number of types is checked here: one past it is refused before any table is allocated, by the
+// constructor and by from_lammps whether the count is given or read from the lines; a type
+// number beyond a given count is refused by name.
+TEST_CASE("lj_cut: the number of types is bounded") {
+    CHECK_THROWS_WITH(tessera::lj_cut(4097, 2.5), Catch::Contains("1..4096, got 4097"));
+    CHECK_THROWS_WITH(tessera::lj_cut(0, 2.5), Catch::Contains("1..4096, got 0"));
+    const std::vector<std::string> beyond{"* * 1 1", "4097 4097 1 1"};
+    CHECK_THROWS_WITH(tessera::lj_cut::from_lammps("lj/cut 2.5", beyond, false), Catch::Contains("1..4096, got 4097"));
+    const std::vector<std::string> past_count{"* * 1 1", "9 9 1 1"};
+    CHECK_THROWS_AS(tessera::lj_cut::from_lammps("lj/cut 2.5", past_count, false, 8), tessera::error);
+    const auto eight = tessera::lj_cut::from_lammps("lj/cut 2.5", std::vector<std::string>{"1*7 1*7 1 1", "8 8 2 1"}, false, 8);
+    CHECK(eight.num_types() == 8);
+    CHECK(eight.parameters(8, 8).epsilon == 2.0);
+    CHECK(eight.parameters(1, 8).epsilon == Approx(std::sqrt(2.0)).epsilon(1e-15));
+}
