@@ -264,4 +264,7 @@ TEST_CASE("extxyz: duplicate ids in an id property are an error naming both line
     REQUIRE(r.next(f));
     CHECK(f.first_line == 3);
     CHECK(f.columns[0] == std::vector<double>{7, 9, 8});
+    // a real-valued id property must still hold integers (it was not checked before the readers
+    // shared io/detail/atom_ids.hpp)
+    check_malformed(replace(replace(ids, "id:I:1", "id:R:1"), "9 Cu", "9.5 Cu"), 4, "frame 0: atom id 9.5 is not an integer");
 }

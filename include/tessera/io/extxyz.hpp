@@ -32,6 +32,7 @@
 #include <tessera/core/error.hpp>
 #include <tessera/core/frame.hpp>
 #include <tessera/core/vec.hpp>
+#include <tessera/io/detail/atom_ids.hpp>
 #include <tessera/io/detail/extxyz_comment.hpp>
 #include <tessera/io/detail/text_input.hpp>
 
@@ -324,20 +325,8 @@ private:
     void check_ids(const frame& f) {
         const auto c = f.column_index("id");
         if (c < 0) return;
-        const auto& id = f.columns[static_cast<std::size_t>(c)];
-        for (std::size_t i = 0; i < id.size(); ++i)
-            if (!(std::abs(id[i]) <= 9007199254740992.0))
-                throw in_.fail_at(f.first_line + i, "atom id " + detail::shortest(id[i]) +
-                                                        " is not an integer of at most 2^53");
-        order_.resize(id.size());
-        for (std::size_t i = 0; i < id.size(); ++i) order_[i] = i;
-        std::sort(order_.begin(), order_.end(),
-                  [&](std::size_t a, std::size_t b) { return id[a] < id[b] || (id[a] == id[b] && a < b); });
-        for (std::size_t k = 1; k < order_.size(); ++k)
-            if (id[order_[k]] == id[order_[k - 1]])
-                throw in_.fail_at(f.first_line + order_[k],
-                                  "duplicate atom id " + detail::shortest(id[order_[k]]) + " (first on line " +
-                                      std::to_string(f.first_line + order_[k - 1]) + ")");
+        if (auto fault = ids_.check(f.columns[static_cast<std::size_t>(c)], f.first_line))
+            throw in_.fail_at(f.first_line + fault->row, fault->what);
     }
 
     void rotate(frame& f) const {
@@ -359,7 +348,7 @@ private:
     std::vector<detail::xyz_property> props_;
     std::vector<field> fields_;
     std::vector<std::size_t> vector_columns_;
-    std::vector<std::size_t> order_;
+    detail::atom_id_checker ids_;
     std::vector<std::string> species_;
     std::vector<std::unordered_map<std::string, std::size_t>> text_index_;  ///< per string column: label -> index
     mat3<double> rotation_ = mat3<double>::identity();

@@ -55,6 +55,7 @@
 #include <tessera/core/box.hpp>
 #include <tessera/core/error.hpp>
 #include <tessera/core/frame.hpp>
+#include <tessera/io/detail/atom_ids.hpp>
 #include <tessera/io/detail/text_input.hpp>
 #include <tessera/io/lammps_dump_writer.hpp>
 
@@ -472,43 +473,13 @@ private:
     void check_ids(const frame& f, std::size_t first_line) {
         const auto c = f.column_index("id");
         if (c < 0) return;
-        const auto& id = f.columns[static_cast<std::size_t>(c)];
-        for (std::size_t i = 0; i < id.size(); ++i)
-            if (!(std::abs(id[i]) <= 9007199254740992.0) || id[i] != std::floor(id[i]))
-                throw in_.fail_at(first_line + i, "atom id " + detail::shortest(id[i]) + " is not an integer" +
-                                                      (std::abs(id[i]) > 9007199254740992.0 ? " of at most 2^53" : ""));
-        if (id.empty()) return;
-        // Dense ids (the usual 1..N, in any order): one pass over a table of first lines,
-        // instead of a sort (which was 13 % of parsing a dump).
-        const auto [lo, hi] = std::minmax_element(id.begin(), id.end());
-        if (*hi - *lo < 4.0 * double(id.size()) + 64.0) {
-            first_seen_.assign(static_cast<std::size_t>(*hi - *lo) + 1, 0);
-            for (std::size_t i = 0; i < id.size(); ++i) {
-                std::size_t& seen = first_seen_[static_cast<std::size_t>(id[i] - *lo)];
-                if (seen != 0)
-                    throw in_.fail_at(first_line + i, "duplicate atom id " +
-                                                          std::to_string(static_cast<std::int64_t>(id[i])) +
-                                                          " (first on line " + std::to_string(first_line + seen - 1) + ")");
-                seen = i + 1;
-            }
-            return;
-        }
-        order_.resize(id.size());
-        for (std::size_t i = 0; i < id.size(); ++i) order_[i] = i;
-        std::sort(order_.begin(), order_.end(),
-                  [&](std::size_t a, std::size_t b) { return id[a] < id[b] || (id[a] == id[b] && a < b); });
-        for (std::size_t k = 1; k < order_.size(); ++k)
-            if (id[order_[k]] == id[order_[k - 1]])
-                throw in_.fail_at(first_line + order_[k],
-                                  "duplicate atom id " + std::to_string(static_cast<std::int64_t>(id[order_[k]])) +
-                                      " (first on line " +
-                                      std::to_string(first_line + order_[k - 1]) + ")");
+        if (auto fault = ids_.check(f.columns[static_cast<std::size_t>(c)], first_line))
+            throw in_.fail_at(first_line + fault->row, fault->what);
     }
 
     detail::line_reader in_;
     std::vector<std::string_view> tok_;
-    std::vector<std::size_t> order_;
-    std::vector<std::size_t> first_seen_;  ///< per id − min id: 1 + index of its first line, or 0
+    detail::atom_id_checker ids_;
     std::vector<label_table> tables_;      ///< per column name ever read as strings
     std::unordered_map<std::string, std::size_t, detail::string_hash, std::equal_to<>> table_of_;  ///< name -> tables_ index
     std::vector<std::ptrdiff_t> str_;      ///< per column of the frame: its label table, or -1
