@@ -521,7 +521,8 @@ TEST_CASE("lammps dump: a non-finite position names the atom id and its line", "
 
 // A header of 10^5 column names with NUMBER OF ATOMS 10^12: the duplicate-name check and the
 // string-column tables were quadratic in the number of names (10^10 comparisons: a hang), and
-// every column reserved up to 2^20 values (10^5 x 8 MB of address space).
+// every column reserved up to 2^20 values (10^5 x 8 MB of address space). Now 2^16 values in
+// total are reserved before the lines arrive.
 TEST_CASE("lammps dump: a very wide header is checked in n log n and reserves a bounded total", "[io][lammps][errors]") {
     const std::size_t n = 100000;
     std::string names, values;
@@ -533,7 +534,36 @@ TEST_CASE("lammps dump: a very wide header is checked in n log n and reserves a 
     CHECK_THAT(error_of([&] { r.next(f); }), Contains("wide.dump:11: frame 0 (timestep 0): truncated frame: 1 of 1000000000000"));
     std::size_t reserved = 0;
     for (const auto& c : f.columns) reserved += c.capacity();
-    CHECK(reserved <= (std::size_t(1) << 23) + f.columns.size());
+    CHECK(reserved <= (std::size_t(1) << 16) + f.columns.size());
     auto dup = lammps_dump_reader::from_string(head + names + " c77\n", "dup.dump");
     CHECK_THAT(error_of([&] { dup.next(f); }), Contains("dup.dump:9: frame 0 (timestep 0): duplicate column name 'c77'"));
+}
+
+// The reserve before the atom lines is bounded (2^16 values over all columns), so a real frame
+// larger than that grows its columns as lines arrive: every value must come through, and the
+// next frame of a reused frame object keeps the capacity (no growth, same values).
+TEST_CASE("lammps dump: frames larger than the initial reserve grow and keep every value", "[io][lammps]") {
+    const std::size_t n = 40000;  // 5 columns x 40000 = 200000 values > 2^16
+    std::string text;
+    for (int t = 0; t < 2; ++t) {
+        text += "ITEM: TIMESTEP\n" + std::to_string(t) + "\nITEM: NUMBER OF ATOMS\n" + std::to_string(n) +
+                "\nITEM: BOX BOUNDS pp pp pp\n0 100\n0 100\n0 100\nITEM: ATOMS id type x y z\n";
+        for (std::size_t i = 0; i < n; ++i)
+            text += std::to_string(i + 1) + " " + std::to_string(1 + (i + t) % 3) + " " + std::to_string(i % 97) + ".25 " +
+                    std::to_string(i % 89) + ".5 " + std::to_string(t) + ".125\n";
+    }
+    auto r = lammps_dump_reader::from_string(text, "big.dump");
+    frame f;
+    for (int t = 0; t < 2; ++t) {
+        REQUIRE(r.next(f));
+        REQUIRE(f.natoms == n);
+        for (const auto& c : f.columns) REQUIRE(c.size() == n);
+        std::size_t wrong = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            wrong += f.columns[0][i] != double(i + 1) || f.columns[1][i] != double(1 + (i + t) % 3) ||
+                     f.columns[2][i] != double(i % 97) + 0.25 || f.columns[3][i] != double(i % 89) + 0.5 ||
+                     f.columns[4][i] != t + 0.125;
+        CHECK(wrong == 0);
+    }
+    CHECK_FALSE(r.next(f));
 }
