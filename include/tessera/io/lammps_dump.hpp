@@ -96,12 +96,6 @@ inline bool numeric_only_column(std::string_view name) noexcept {
     return false;
 }
 
-/// Hash for heterogeneous (std::string_view) lookup in std::unordered_map<std::string, ...>.
-struct string_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
-
 }  // namespace detail
 
 class lammps_dump_reader {

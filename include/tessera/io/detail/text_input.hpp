@@ -30,6 +30,7 @@
 #include <istream>
 #include <memory>
 #include <string>
+#include <functional>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -482,5 +483,11 @@ inline std::string number_problem(parse_status st, std::string_view token, std::
         return "non-numeric value " + quoted(token) + " in column '" + std::string(col) + "'";
     }
 }
+
+/// Hash for heterogeneous (std::string_view) lookup in std::unordered_map<std::string, ...>.
+struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
 
 }  // namespace tessera::detail
