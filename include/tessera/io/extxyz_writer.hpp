@@ -236,7 +236,6 @@ private:
     }
 
     void write_atoms(const frame& f) {
-        constexpr std::size_t chunk = std::size_t(1) << 20;
         std::size_t row_max = (cols_.size() + 3) * (detail::max_number_chars + 1) + 2;
         std::size_t longest = 1;
         for (std::size_t c = 0; c < f.names.size(); ++c)
@@ -244,6 +243,9 @@ private:
                 for (const auto& l : f.labels[c]) longest = std::max(longest, l.size());
         for (const auto& s : f.type_names) longest = std::max(longest, s.size());
         row_max += (cols_.size() + 1) * longest;
+        // ~1 MiB chunks, or the whole frame when it is smaller (a writer made for one small
+        // frame does not zero a megabyte).
+        const std::size_t chunk = std::min(std::size_t(1) << 20, f.natoms * row_max);
         if (text_.size() < chunk + row_max) text_.resize(chunk + row_max);
         char* const begin = text_.data();
         char* p = begin;
