@@ -39,8 +39,8 @@ public:
                                             (std::abs(id[i]) > max_exact ? " of at most 2^53" : "")};
         if (id.empty()) return std::nullopt;
         const auto duplicate = [&](std::size_t row, std::size_t first) {
-            return atom_id_fault{row, "duplicate atom id " + std::to_string(static_cast<std::int64_t>(id[row])) + " (first on line " +
-                                          std::to_string(first_line + first) + ")"};
+            return atom_id_fault{row, "duplicate atom id " + std::to_string(static_cast<std::int64_t>(id[row])) +
+                                          " (first on line " + std::to_string(first_line + first) + ")"};
         };
         // Dense ids (the usual 1..N, in any order): one pass over a table of first rows instead
         // of a sort (the sort was 13 % of parsing a dump).

@@ -27,10 +27,10 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <istream>
 #include <memory>
 #include <string>
-#include <functional>
 #include <string_view>
 #include <system_error>
 #include <utility>
