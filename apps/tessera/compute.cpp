@@ -189,6 +189,7 @@ void register_compute(CLI::App& app, std::function<int()>& action) {
     opts->descriptors.push_back(csp_cli(sub));
     opts->descriptors.push_back(cna_cli(sub));
     opts->descriptors.push_back(voronoi_cli(sub));
+    opts->descriptors.push_back(soap_cli(sub));
     add_examples(sub, {
                      "tessera compute cu.dump -o cu_out.dump --csp 12 --cna 3.086 --steinhardt 4,6",
                      "tessera compute glass.dump -o atoms.npy --coord-pairs 1-1:3.05,1-2:3.75,2-2:4.35 --select 'type==2' --frames -1"});

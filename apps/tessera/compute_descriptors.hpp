@@ -65,5 +65,6 @@ descriptor_cli steinhardt_cli(CLI::App* compute);
 descriptor_cli csp_cli(CLI::App* compute);  ///< --csp N, --csp-mode (compute_structure.cpp)
 descriptor_cli cna_cli(CLI::App* compute);  ///< --cna RC, --acna (compute_structure.cpp)
 descriptor_cli voronoi_cli(CLI::App* compute);
+descriptor_cli soap_cli(CLI::App* compute);  ///< --soap RC, --soap-* (compute_soap.cpp)
 
 }  // namespace tessera::cli

@@ -82,26 +82,31 @@ gradient_boosting_options gbt_options(const fit_options& o, const param_point& p
     return g;
 }
 
-int run_fit(const fit_options& o) {
-    output_file out(o.output, {o.data});
-    run_report report("learn fit");
-    const table t = load_table(o.data);
+/// The flags with a grid point's values in place of --k, --C, --gamma, --degree, --n-estimators,
+/// --learning-rate and --max-depth (the point `learn cv` chose).
+fit_options with_point(fit_options o, const param_point& p) {
+    for (const auto& [name, v] : p) {
+        if (name == "k") o.k = static_cast<std::size_t>(v);
+        else if (name == "C") o.C = v;
+        else if (name == "gamma") o.gamma = v;
+        else if (name == "degree") o.degree = static_cast<int>(v);
+        else if (name == "n_estimators") o.n_estimators = static_cast<std::size_t>(v);
+        else if (name == "learning_rate") o.learning_rate = v;
+        else if (name == "max_depth") o.max_depth = static_cast<int>(v);
+    }
+    return o;
+}
+
+/// The model `learn fit` writes, fitted on rows x (raw, row-major, features.size() columns) with
+/// integer labels y: the scaler fitted on these rows, then the model. `source` names the rows
+/// in errors.
+learned_model fit_model(const fit_options& o, const std::vector<std::string>& features, std::vector<double> x,
+                        std::span<const std::int64_t> y, const std::string& source) {
     learned_model lm;
     lm.kind = o.model;
     lm.label = o.label;
-    if (!o.features.empty()) {
-        lm.features = o.features;
-    } else {  // every other column but ids and timesteps
-        for (const auto& n : t.names)
-            if (n != o.label && n != "id" && n != "timestep") lm.features.push_back(n);
-    }
-    if (std::find(lm.features.begin(), lm.features.end(), o.label) != lm.features.end())
-        throw usage_error("--features: the label '", o.label, "' cannot be a feature");
-    const auto y = class_labels(t, o.label);
-    std::vector<double> x = feature_rows(t, lm.features, "--features");
-    const std::size_t m = lm.features.size(), n = t.rows;
-    if (std::set<std::int64_t>(y.begin(), y.end()).size() < 2)
-        throw error(o.data, ": the label column '", o.label, "' has a single class; a classifier needs two or more");
+    lm.features = features;
+    const std::size_t m = lm.features.size(), n = y.size();
     // The scaler, fitted on the training rows (learn/scaler.hpp, scikit-learn's definitions).
     lm.scaling = o.scale;
     const feature_matrix_view view{x.data(), n, m};
@@ -117,14 +122,14 @@ int run_fit(const fit_options& o) {
     lm.scale(x);
     std::vector<int> yi(y.begin(), y.end());
     for (std::size_t i = 0; i < y.size(); ++i)
-        if (y[i] != yi[i]) throw error(o.data, ": row ", i + 1, ": class label ", y[i], " is out of the range of int");
+        if (y[i] != yi[i]) throw error(source, ": row ", i + 1, ": class label ", y[i], " is out of the range of int");
     if (o.model == "knn") {
-        if (o.k > n) throw usage_error("--k ", o.k, " exceeds the ", n, " training rows of ", o.data);
+        if (o.k > n) throw usage_error("--k ", o.k, " exceeds the ", n, " training rows of ", source);
         lm.knn.k = o.k;
         lm.knn.weights = o.weights == "distance" ? knn_weights::distance : knn_weights::uniform;
         lm.knn.metric = o.metric == "manhattan" ? knn_metric::manhattan : knn_metric::euclidean;
         lm.knn_x = x;
-        lm.knn_y = y;
+        lm.knn_y.assign(y.begin(), y.end());
     } else if (o.model == "logistic" || o.model == "easyensemble") {
         logistic_options lo;
         lo.C = o.C;
@@ -151,9 +156,27 @@ int run_fit(const fit_options& o) {
         lm.gbt = fit_gradient_boosting(view, yi, gbt_options(o));
     }
     lm.prepare();
+    return lm;
+}
+
+int run_fit(const fit_options& o) {
+    output_file out(o.output, {o.data});
+    run_report report("learn fit");
+    const table t = load_table(o.data);
+    std::vector<std::string> features = o.features;
+    if (features.empty()) {  // every other column but ids and timesteps
+        for (const auto& n : t.names)
+            if (n != o.label && n != "id" && n != "timestep") features.push_back(n);
+    }
+    if (std::find(features.begin(), features.end(), o.label) != features.end())
+        throw usage_error("--features: the label '", o.label, "' cannot be a feature");
+    const auto y = class_labels(t, o.label);
+    if (std::set<std::int64_t>(y.begin(), y.end()).size() < 2)
+        throw error(o.data, ": the label column '", o.label, "' has a single class; a classifier needs two or more");
+    const learned_model lm = fit_model(o, features, feature_rows(t, features, "--features"), y, o.data);
     save_model(lm, out.temporary(), out.target());
     out.commit();
-    report.done(1, n, {&out});
+    report.done(1, t.rows, {&out});
     return 0;
 }
 
@@ -175,6 +198,7 @@ struct training_set {
     std::vector<double> x;
     std::vector<int> y;
     std::size_t rows = 0;
+    std::vector<double> ids;  ///< the id column, when the table has one (empty otherwise)
 };
 training_set read_training(const std::string& data, const std::string& label, const std::vector<std::string>& features) {
     const table t = load_table(data);
@@ -188,6 +212,10 @@ training_set read_training(const std::string& data, const std::string& label, co
     const auto y = class_labels(t, label);
     ts.x = feature_rows(t, ts.features, "--features");
     ts.rows = t.rows;
+    if (t.has_column("id")) {
+        const auto id = t.column("id");
+        ts.ids.assign(id.begin(), id.end());
+    }
     ts.y.assign(y.begin(), y.end());
     for (std::size_t i = 0; i < y.size(); ++i)
         if (y[i] != ts.y[i]) throw error(data, ": row ", i + 1, ": class label ", y[i], " is out of the range of int");
@@ -235,12 +263,85 @@ struct cv_cli_options {
     fit_options fit;
     std::size_t folds = 5;
     std::vector<std::string> grid;
+    std::string predictions;  // --predictions FILE
 };
+
+/// --predictions: every row predicted by the model of the fold that held it out (scikit-learn's
+/// cross_val_predict), for the grid point of best mean accuracy (the first on a tie, sklearn's
+/// best_index_). Each fold's model is the one `learn fit` would write from that fold's training
+/// rows with that point's parameters, so the columns are `learn predict`'s: row (0-based data
+/// row), id (if the table has one), fold, the true label, prediction, decision, proba_<class>,
+/// label_mean (kNN: the mean label of the k nearest training rows, the machine-learned temperature).
+void write_cv_predictions(output_file& out, const fit_options& f, const training_set& ts,
+                          const std::vector<std::vector<std::size_t>>& folds, const param_point& best) {
+    const fit_options bf = with_point(f, best);
+    const std::size_t m = ts.features.size(), n = ts.rows;
+    std::vector<model_prediction> per_fold(folds.size());
+    std::vector<std::size_t> fold_of(n), slot(n);
+    for (std::size_t k = 0; k < folds.size(); ++k) {
+        std::vector<char> held(n, 0);
+        for (std::size_t r = 0; r < folds[k].size(); ++r) {
+            held[folds[k][r]] = 1;
+            fold_of[folds[k][r]] = k;
+            slot[folds[k][r]] = r;
+        }
+        std::vector<double> xtr, xte;
+        std::vector<std::int64_t> ytr;
+        xtr.reserve((n - folds[k].size()) * m);
+        for (std::size_t i = 0; i < n; ++i)
+            if (!held[i]) {
+                xtr.insert(xtr.end(), ts.x.begin() + static_cast<std::ptrdiff_t>(i * m),
+                           ts.x.begin() + static_cast<std::ptrdiff_t>((i + 1) * m));
+                ytr.push_back(ts.y[i]);
+            }
+        for (const std::size_t i : folds[k])
+            xte.insert(xte.end(), ts.x.begin() + static_cast<std::ptrdiff_t>(i * m),
+                       ts.x.begin() + static_cast<std::ptrdiff_t>((i + 1) * m));
+        const learned_model lm = fit_model(bf, ts.features, std::move(xtr), ytr,
+                                           f.data + " without fold " + std::to_string(k));
+        per_fold[k] = lm.predict(std::move(xte), folds[k].size(), openmp_policy{f.threads});
+    }
+    const model_prediction& p0 = per_fold.front();
+    std::vector<std::string> header{"row"};
+    if (!ts.ids.empty()) header.push_back("id");
+    header.push_back("fold");
+    header.push_back(f.label);
+    header.push_back("prediction");
+    if (!p0.decision.empty()) header.push_back("decision");
+    // every fold holds every class (stratified folds with k <= each class's count), so every
+    // fold's model knows the same classes
+    if (!p0.proba.empty())
+        for (const auto c : p0.classes) header.push_back("proba_" + std::to_string(c));
+    if (!p0.label_mean.empty()) header.push_back("label_mean");
+    const auto w = out.csv(header);
+    for (std::size_t i = 0; i < n; ++i) {
+        const model_prediction& p = per_fold[fold_of[i]];
+        const std::size_t r = slot[i], nc = p.classes.size();
+        if (p.classes != p0.classes)
+            throw error("learn cv --predictions: the model of fold ", fold_of[i], " knows other classes than fold 0's");
+        w->add(static_cast<std::int64_t>(i));
+        if (!ts.ids.empty()) w->add(static_cast<std::int64_t>(ts.ids[i]));
+        w->add(static_cast<std::int64_t>(fold_of[i])).add(static_cast<std::int64_t>(ts.y[i])).add(p.label[r]);
+        if (!p.decision.empty()) w->add(p.decision[r]);
+        if (!p.proba.empty())
+            for (std::size_t c = 0; c < nc; ++c) w->add(p.proba[r * nc + c]);
+        if (!p.label_mean.empty()) w->add(p.label_mean[r]);
+        w->end_row();
+    }
+    w->close();
+}
 
 int run_cv(const cv_cli_options& o) {
     const fit_options& f = o.fit;
-    std::optional<output_file> out;
+    std::optional<output_file> out, pred_out;
     if (!f.output.empty()) out.emplace(f.output, std::vector<std::string>{f.data});
+    if (!o.predictions.empty()) {
+        std::vector<std::string> others{f.data};
+        if (!f.output.empty()) others.push_back(f.output);
+        if (o.predictions == f.output && o.predictions != "-")
+            throw usage_error("--predictions ", o.predictions, " is also the -o output; choose another name");
+        pred_out.emplace(o.predictions, others, "--predictions");
+    }
     run_report report("learn cv");
     if (f.scale == "minmax") throw usage_error("--scale minmax: cross-validation scales with standard (or none)");
     const training_set ts = read_training(f.data, f.label, f.features);
@@ -320,6 +421,40 @@ int run_cv(const cv_cli_options& o) {
         w->end_row();
     }
     w->close();
+    if (pred_out) write_cv_predictions(*pred_out, f, ts, folds, r.params[r.best_index(0)]);
+    for (auto* file : {&out, &pred_out})
+        if (*file) (*file)->commit();
+    if (out || pred_out) report.done(1, ts.rows, {out ? &*out : nullptr, pred_out ? &*pred_out : nullptr});
+    return 0;
+}
+
+struct relieff_cli_options {
+    std::string data, label, output;
+    std::vector<std::string> features;
+    std::size_t k = 10;
+};
+
+/// `learn relieff`: ReliefF weights of the feature columns (learn/feature_selection.hpp), one
+/// row per feature in column order: feature, weight, rank (1 = the largest weight; ties share
+/// the order of the columns).
+int run_relieff(const relieff_cli_options& o) {
+    std::optional<output_file> out;
+    if (!o.output.empty()) out.emplace(o.output, std::vector<std::string>{o.data});
+    run_report report("learn relieff");
+    const training_set ts = read_training(o.data, o.label, o.features);
+    const std::size_t m = ts.features.size();
+    relieff_options ro;
+    ro.k = o.k;
+    const std::vector<double> w = relieff(feature_matrix_view{ts.x.data(), ts.rows, m}, ts.y, ro);
+    std::vector<std::size_t> order(m);
+    for (std::size_t j = 0; j < m; ++j) order[j] = j;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return w[a] > w[b]; });
+    std::vector<std::size_t> rank(m);
+    for (std::size_t r = 0; r < m; ++r) rank[order[r]] = r + 1;
+    const std::vector<std::string> header{"feature", "weight", "rank"};
+    std::unique_ptr<csv_writer> wr = out ? out->csv(header) : std::make_unique<csv_writer>(std::cout, header, "<stdout>");
+    for (std::size_t j = 0; j < m; ++j) wr->add_text(ts.features[j]).add(w[j]).add(static_cast<std::int64_t>(rank[j])).end_row();
+    wr->close();
     if (out) {
         out->commit();
         report.done(1, ts.rows, {&*out});
@@ -527,9 +662,26 @@ void register_learn(CLI::App& app, std::function<int()>& action) {
                    "NAME=V1,V2,... (repeatable): C, gamma, degree (svm), k (knn), n_estimators (easyensemble, gbt), "
                    "learning_rate, max_depth (gbt)")
         ->take_all();
+    cv->add_option("--predictions", c->predictions,
+                   "CSV of out-of-fold predictions of the best grid point (by mean accuracy; scikit-learn's "
+                   "cross_val_predict): row, id, fold, <label>, prediction, decision, proba_<class>, label_mean");
     add_examples(cv, {"tessera learn cv --model svm --data train.csv --label soft --folds 10 --grid C=0.1,1,10 --grid gamma=0.01,0.1",
-                      "tessera learn cv --model knn --data train.csv --label T --grid k=10,50,100 -o cv.csv"});
+                      "tessera learn cv --model knn --data train.csv --label T --grid k=10,50,100 -o cv.csv",
+                      "tessera learn cv --model knn --data train.csv --label T --k 50 --folds 10 --predictions heldout.csv"});
     cv->callback([c, &action] { action = [c] { return run_cv(*c); }; });
+
+    auto rf = std::make_shared<relieff_cli_options>();
+    CLI::App* relieff_cmd =
+        learn->add_subcommand("relieff", "ReliefF feature weights (Robnik-Sikonja & Kononenko 2003): one row per feature (CSV)");
+    relieff_cmd->add_option("--data", rf->data, "table: CSV with a header, or a trajectory (atoms of every frame)")->required();
+    relieff_cmd->add_option("--label", rf->label, "the column of integer class labels")->required();
+    relieff_cmd->add_option("--features", rf->features,
+                            "feature columns (comma-separated; default: every other column but id and timestep)")
+        ->delimiter(',');
+    relieff_cmd->add_option("--k", rf->k, "nearest hits and misses per class (default 10)")->check(positive_number());
+    relieff_cmd->add_option("-o,--output", rf->output, "output CSV: feature, weight, rank (default: stdout)");
+    add_examples(relieff_cmd, {"tessera learn relieff --data features.csv --label T --k 10 -o relieff.csv"});
+    relieff_cmd->callback([rf, &action] { action = [rf] { return run_relieff(*rf); }; });
 
     auto e = std::make_shared<rfe_cli_options>();
     CLI::App* rfe_cmd = learn->add_subcommand("rfe", "recursive feature elimination (scikit-learn's RFE): a ranking (CSV)");

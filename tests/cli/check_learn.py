@@ -27,7 +27,7 @@ W = lambda name: os.path.join(work, name)  # noqa: E731
 try:
     from sklearn import metrics, svm
     from sklearn.linear_model import LogisticRegression
-    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
     from sklearn.preprocessing import StandardScaler
 except ImportError:
     print("scikit-learn missing (Debian python3-sklearn): skipped (exit 77, a ctest skip)")
@@ -178,7 +178,7 @@ for name, est, exact in (
 
 # --- learn cv = GridSearchCV(Pipeline(StandardScaler, model), StratifiedKFold(5)) ---------------
 from sklearn.feature_selection import RFE  # noqa: E402
-from sklearn.model_selection import GridSearchCV, StratifiedKFold  # noqa: E402
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_predict  # noqa: E402
 
 r = t("learn", "cv", "--model", "logistic", "--data", W("train.csv"), "--label", "cls", "--folds", "5",
       "--grid", "C=0.1,1,10", "-o", W("cv.csv"))
@@ -199,6 +199,86 @@ if check(r.returncode == 0, f"learn cv knn to stdout ({r.stderr.strip()})"):
                       {"kneighborsclassifier__n_neighbors": [5, 15, 40]}, cv=StratifiedKFold(5)).fit(Xtr_raw, ytr)
     check(rows[0][:2] == ["k", "mean_accuracy"] and [float(x[1]) for x in rows[1:]] == list(gs.cv_results_["mean_test_score"]),
           "learn cv knn: mean accuracy identical to GridSearchCV")
+
+# --- learn cv --predictions = cross_val_predict(Pipeline(StandardScaler, best model), StratifiedKFold)
+r = t("learn", "cv", "--model", "knn", "--data", W("train.csv"), "--label", "cls", "--grid", "k=5,15,40",
+      "-o", W("cv_knn.csv"), "--predictions", W("cv_knn_pred.csv"))
+if check(r.returncode == 0, f"learn cv knn --predictions ({r.stderr.strip()})"):
+    cvk, pr = read(W("cv_knn.csv")), read(W("cv_knn_pred.csv"))
+    kbest = int(cvk["k"][int(np.argmax(cvk["mean_accuracy"]))])  # argmax: the first on a tie, as best_index_
+    skf = StratifiedKFold(5)
+    fold_ref = np.zeros(len(ytr), int)
+    for f_, (_, te) in enumerate(skf.split(Xtr_raw, ytr)):
+        fold_ref[te] = f_
+    pipe = make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=kbest, algorithm="brute"))
+    reg = make_pipeline(StandardScaler(), KNeighborsRegressor(n_neighbors=kbest, algorithm="brute"))
+    check(np.array_equal(pr["row"], np.arange(len(ytr))) and np.array_equal(pr["id"], ids[train])
+          and np.array_equal(pr["fold"], fold_ref) and np.array_equal(pr["cls"], ytr),
+          "learn cv --predictions: rows in data order, ids, the true labels and StratifiedKFold's folds")
+    check(np.array_equal(pr["prediction"], cross_val_predict(pipe, Xtr_raw, ytr, cv=skf)),
+          f"learn cv --predictions knn (k = {kbest}): identical to cross_val_predict")
+    check(np.array_equal(np.column_stack([pr[f"proba_{c}"] for c in (1, 2, 3)]),
+                         cross_val_predict(pipe, Xtr_raw, ytr, cv=skf, method="predict_proba")),
+          "learn cv --predictions knn: probabilities identical to cross_val_predict(predict_proba)")
+    # the mean of the same k labels, summed in another order: 1e-12
+    check(np.abs(pr["label_mean"] - cross_val_predict(reg, Xtr_raw, ytr, cv=skf)).max() < 1e-12,
+          "learn cv --predictions knn: label_mean = cross_val_predict(KNeighborsRegressor) within 1e-12")
+    fold_acc = [np.mean(pr["prediction"][pr["fold"] == f_] == ytr[pr["fold"] == f_]) for f_ in range(5)]
+    check(abs(np.mean(fold_acc) - cvk["mean_accuracy"].max()) < 1e-15,
+          "learn cv --predictions: the folds' accuracies average to the best row's mean_accuracy")
+r = t("learn", "cv", "--model", "logistic", "--data", W("train.csv"), "--label", "cls", "--C", "1",
+      "--predictions", W("cv_log_pred.csv"))
+if check(r.returncode == 0, f"learn cv logistic --predictions, scores to stdout ({r.stderr.strip()})"):
+    pr = read(W("cv_log_pred.csv"))
+    lr = make_pipeline(StandardScaler(), LogisticRegression(C=1, solver="newton-cg", tol=1e-8, max_iter=10000))
+    pp = cross_val_predict(lr, Xtr_raw, ytr, cv=StratifiedKFold(5), method="predict_proba")
+    # as the logistic fit above: the same optimum to sklearn's rounding floor
+    check(np.abs(np.column_stack([pr[f"proba_{c}"] for c in (1, 2, 3)]) - pp).max() < 1e-6
+          and np.array_equal(pr["prediction"], np.array([1, 2, 3])[np.argmax(pp, axis=1)]),
+          "learn cv --predictions logistic: probabilities within 1e-6 of cross_val_predict, same classes")
+r = t("learn", "cv", "--model", "knn", "--data", W("train.csv"), "--label", "cls", "-o", W("same.csv"),
+      "--predictions", W("same.csv"))
+check(r.returncode == 2 and "--predictions" in r.stderr and not os.path.exists(W("same.csv")),
+      f"learn cv: --predictions equal to -o is a usage error ({r.stderr.strip()})")
+
+
+# --- learn relieff = the ReliefF formula (learn/feature_selection.hpp), written here in NumPy -----
+def relieff_ref(Xf, yf, k):
+    """Robnik-Sikonja & Kononenko 2003 Fig. 3 with m = n: range-scaled Manhattan distance, k
+    nearest hits and k nearest misses of each other class (ties: lower row), miss terms weighted
+    by P(C) / (1 - P(y_i))."""
+    Z = (Xf - Xf.min(0)) / np.ptp(Xf, 0)
+    cl, cnt = np.unique(yf, return_counts=True)
+    prior = dict(zip(cl, cnt / len(yf)))
+    Wr = np.zeros(Xf.shape[1])
+    for i in range(len(yf)):
+        d = np.abs(Z - Z[i]).sum(1)
+        d[i] = np.inf
+        for c in cl:
+            idx = np.flatnonzero(yf == c)
+            idx = idx[np.argsort(d[idx], kind="stable")[:k]]
+            s_ = np.abs(Z[idx] - Z[i]).mean(0)
+            Wr += -s_ if c == yf[i] else prior[c] / (1 - prior[yf[i]]) * s_
+    return Wr / len(yf)
+
+
+Xrf = np.column_stack([X[:300], rng.normal(0, 1, 300)])
+write_csv(W("relieff.csv"), ["id"] + names + ["noise", "cls"],
+          [ids[:300]] + [list(Xrf[:, j]) for j in range(m + 1)] + [y[:300] + 1])
+r = t("learn", "relieff", "--data", W("relieff.csv"), "--label", "cls", "--k", "7", "-o", W("relieff_w.csv"))
+if check(r.returncode == 0, f"learn relieff ({r.stderr.strip()})"):
+    rows = [l.split(",") for l in open(W("relieff_w.csv")).read().splitlines()]
+    wt = np.array([float(x[1]) for x in rows[1:]])
+    wref = relieff_ref(Xrf, y[:300] + 1, 7)
+    # the same sums in another order (per class, then per row): 1e-12 relative to the largest weight
+    check(rows[0] == ["feature", "weight", "rank"] and [x[0] for x in rows[1:]] == names + ["noise"]
+          and np.abs(wt - wref).max() < 1e-12 * np.abs(wref).max(),
+          f"learn relieff: weights equal the NumPy formula within 1e-12 ({np.round(wref, 4).tolist()})")
+    check([int(x[2]) for x in rows[1:]] == list(np.argsort(np.argsort(-wref, kind="stable"), kind="stable") + 1)
+          and int(rows[-1][2]) == m + 1, "learn relieff: ranks by decreasing weight, the noise column last")
+r = t("learn", "relieff", "--data", W("relieff.csv"), "--label", "noise")
+check(r.returncode != 0 and "relieff.csv" in r.stderr and "not an integer class label" in r.stderr,
+      f"learn relieff: a non-integer label column is refused, naming the file ({r.stderr.strip()})")
 
 # --- learn rfe = RFE(LogisticRegression) on standardized features ------------------------------
 Xr = np.column_stack([X[:, j] for j in range(m)] + [rng.normal(0, 1, n) for _ in range(4)])

@@ -19,7 +19,7 @@ import numpy as np
 from scipy import stats
 from scipy.spatial import cKDTree
 from sklearn.cluster import AgglomerativeClustering
-from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict, cross_val_score
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -34,7 +34,7 @@ DUMP_PS = PAR["dump_ps"]  # frame interval of the creep/cyclic dumps
 CUTOFF = PAR["d2min_cutoff"]
 K = PAR["knn_k"]
 FOLDS = PAR["folds"]
-POS = ["xu", "yu", "zu"] if PAR["raw_displacements"] else ["v_xa", "v_ya", "v_za"]
+RAW = bool(PAR["raw_displacements"])  # else atom-msd --reference-box: positions in the window's first cell
 
 
 def report(key, run, chk, tol, rel=False):
@@ -84,6 +84,14 @@ def cols_of(fr, names):
     return fr[3][:, [fr[2].index(c) for c in names]]
 
 
+def positions(fr, ref):
+    """Unwrapped positions of frame fr, mapped into the cell of frame ref through fractional
+    coordinates (lo + s L per axis; the dumps' cells are orthogonal) unless the run used raw
+    displacements: what `tessera atom-msd --reference-box` documents, coded here from its formula."""
+    xu = cols_of(fr, ["xu", "yu", "zu"])
+    return xu if RAW else (xu - fr[0]) / fr[1] * ref[1] + ref[0]
+
+
 # ---------------------------------------------------------------- T_g: hinge fit of the V-T curve
 vt = np.loadtxt(P("quench_vt.txt"))
 T, V = vt[:, 1], vt[:, 2]
@@ -113,15 +121,17 @@ X, y, ids = [], [], []
 for t in temps:
     fr = dump_frames(P(f"ladder_{t}.dump"))
     assert len(fr) == len(lags_fs) + 1, f"ladder_{t}.dump: {len(fr)} frames"
-    r0 = cols_of(fr[0], POS)  # positions in the reference box (the run's default)
-    X.append(np.column_stack([np.log10(np.maximum(((cols_of(f, POS) - r0) ** 2).sum(1), FLOOR) / t)
+    r0 = positions(fr[0], fr[0])
+    X.append(np.column_stack([np.log10(np.maximum(((positions(f, fr[0]) - r0) ** 2).sum(1), FLOOR) / t)
                               for f in fr[1:]]))
     y.append(np.full(len(r0), t))
     ids.append(fr[0][3][:, fr[0][2].index("id")])
 X, y, ids = np.vstack(X), np.concatenate(y), np.concatenate(ids)
 h, fa = read_table(P("features_all.csv"))
-# the same arithmetic on the same printed positions: equal to rounding of log10 (1e-12 in lg units)
-report("features_all (lg dr2/T per atom and lag)", fa[:, 2:], X, 1e-12)
+# the same printed positions; the cell mapping is rounded differently here and in tessera (a few
+# 1e-15 A on 30 A coordinates), which moves lg(dr2) by <= 2 * 4e-15 A / |dr| / ln 10 <= 4e-12 at the
+# floor's |dr| = 1e-3 A: 1e-10 in lg units
+report("features_all (lg dr2/T per atom and lag)", fa[:, 2:], X, 1e-10)
 report("atoms", S["atoms"], len(ids) // len(temps), 0)
 # the quench: 100 K per segment of fixed length; the rate from the V-T file's time axis (steps x 2 fs)
 seg_ps = 100.0 / (S["quench_rate_k_per_s"] * 1e-12)
@@ -170,14 +180,14 @@ pipe = make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=K))
 acc = cross_val_score(pipe, Xs, ys, cv=StratifiedKFold(FOLDS), scoring="accuracy").mean()
 # the same folds, scaler and neighbours: equal up to the rounding of a mean of 10 fractions
 report("cv_accuracy", S["cv_accuracy"], acc, 1e-12)
+# held-out T_ML: scikit-learn's cross_val_predict on the same StratifiedKFold folds
 fold = np.zeros(len(ys), dtype=int)
-for t in kept:
-    fold[ys == t] = np.arange(np.sum(ys == t)) % FOLDS
-tml = np.zeros(len(ys))
-for f in range(FOLDS):
-    m = make_pipeline(StandardScaler(), KNeighborsRegressor(n_neighbors=K)).fit(Xs[fold != f], ys[fold != f])
-    tml[fold == f] = m.predict(Xs[fold == f])
+for f, (_, te) in enumerate(StratifiedKFold(FOLDS).split(Xs, ys)):
+    fold[te] = f
+tml = cross_val_predict(make_pipeline(StandardScaler(), KNeighborsRegressor(n_neighbors=K)), Xs, ys,
+                        cv=StratifiedKFold(FOLDS))
 h, ho = read_table(P("heldout_tml.csv"))
+report("heldout folds (StratifiedKFold)", ho[:, h.index("fold")], fold, 0)
 # the mean of the same 50 labels: identical unless a distance tie reorders neighbours (1e-9 K)
 report("heldout T_ML per atom", ho[:, h.index("T_ML")], tml, 1e-9)
 mean_tml = np.array([tml[ys == t].mean() for t in kept])
@@ -199,8 +209,8 @@ TD = PAR["deform_temperature"]
 
 
 def tml_of(frames, i0):
-    r0 = cols_of(frames[i0], POS)
-    F = np.column_stack([np.log10(np.maximum(((cols_of(frames[i0 + k], POS) - r0) ** 2).sum(1),
+    r0 = positions(frames[i0], frames[i0])
+    F = np.column_stack([np.log10(np.maximum(((positions(frames[i0 + k], frames[i0]) - r0) ** 2).sum(1),
                                              FLOOR) / TD) for k in lag_frames])
     return frames[i0][3][:, frames[i0][2].index("id")], model.predict(F)
 
@@ -242,11 +252,6 @@ for i, cr in enumerate(S["creep"]):
     st0 = [int(round(v / DUMP_PS)) for v in cr["start_ps"]]
     want = {0} | {a + k for a in st0 for k in [0] + lag_frames + [int(round(dt / DUMP_PS)) for dt in dts]}
     raw = dump_frames(P(f"creep{i}.dump.gz"), want)
-    last = raw[max(want)]
-    # the reference-box positions are LAMMPS's (xu - xlo) L0 / L with L0 the box at the hold start
-    r = np.max(np.abs(cols_of(last, ["v_xa", "v_ya", "v_za"]) - (cols_of(last, ["xu", "yu", "zu"]) - last[0])
-                      * raw[0][1] / last[1]))
-    report(f"creep{i} reference-box positions (A, %.8g dump)", r, 0.0, 1e-4)
     report(f"creep[{i}].sigma_h_gpa", cr["sigma_h_gpa"], cr["fraction_of_yield"] * S["yield_strength_gpa"], 1e-12)
     lf, tm, rho = [], [], {"d2min": {}, "shear_strain": {}, "rotation": {}}
     for s in cr["start_ps"]:

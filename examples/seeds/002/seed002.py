@@ -6,20 +6,20 @@ end with Debian's LAMMPS and the `tessera` command.
 usage: seed002.py --tessera EXE [--out DIR] [--quick] [options]   (normally via ./run)
 
 Stages (every number comes from a LAMMPS or tessera run; Python writes the LAMMPS inputs, moves
-columns between tables, and computes what no tessera command does: the V-T hinge fit, ReliefF,
-the class centroids, the fold split of the held-out predictions, fractions and fits):
+columns between tables, and computes what no tessera command does: the V-T hinge fit, the ReliefF
+cut, the class centroids, fractions and fits):
   1. quench   lmp: B2 CuZr -> melt 3000 K -> 2000 K -> NPT quench at zero pressure in 100 K
               segments; V(T) every 0.5 ps (quench_vt.txt); a data file at every ladder T
   2. ladder   lmp per T: NPT at T and zero pressure, then frames at log-spaced lags (ladder_T.dump)
-              tessera atom-msd --lags 1..L --temperature T: lg(dr2/T) per atom and lag
-  3. ML       ReliefF (NumPy) on all lags -> drop the short-lag prefix of low weight;
+              tessera atom-msd --lags 1..L --temperature T --reference-box: lg(dr2/T) per atom and lag
+  3. ML       tessera learn relieff on all lags -> drop the short-lag prefix of low weight;
               class centroids -> tessera cluster agglomerative (ward, k=7) -> keep the lowest T of
-              each cluster; tessera learn cv (10 folds, knn k=50) -> cv_accuracy;
-              10 round-robin folds of tessera learn fit/predict -> held-out T_ML (label_mean)
+              each cluster; tessera learn cv (10 folds, knn k=50) -> cv_accuracy, and with
+              --predictions the held-out T_ML (label_mean of each atom's out-of-fold model)
   4. tensile  lmp: fix deform z erate, 100 K -> yield strength (peak stress) and strain
   5. creep    lmp: compression along z ramped at 0.1 GPa/ps to sigma_h = f * sigma_y, held
      cyclic   lmp: sigma_z(t) = sigma_0 sin(2 pi f t), piecewise-linear pressure targets
-  6. windows  tessera atom-msd (each start time) -> tessera learn predict -> T_ML;
+  6. windows  tessera atom-msd --reference-box (each start time) -> tessera learn predict -> T_ML;
               tessera d2min (start, start + dt) -> d2min, shear_strain (von Mises), rotation;
               tessera stats --pearson; tessera compute --voronoi -> Voronoi types, Eq. 1 Delta f (both runs)
   7. summary.json and seed002.png
@@ -142,28 +142,12 @@ neighbor 1.0 bin
 """
 
 
-# Positions in the frame of the box at the reference time (affine deformation of the cell removed):
-# x_ref = (xu - xlo) Lx0 / lx, per axis (orthogonal boxes). Dumps carry both the raw unwrapped xu yu zu
-# and these v_xa v_ya v_za; affine_free() renames the header so that tessera atom-msd reads the latter.
-REFBOX = """variable Lx0 equal $(lx)
-variable Ly0 equal $(ly)
-variable Lz0 equal $(lz)
-compute pu all property/atom xu yu zu
-variable xa atom (c_pu[1]-xlo)*v_Lx0/lx
-variable ya atom (c_pu[2]-ylo)*v_Ly0/ly
-variable za atom (c_pu[3]-zlo)*v_Lz0/lz
-"""
-COLS = "id type xu yu zu v_xa v_ya v_za"
-
-
-def affine_free(src, dst):
-    """Copy a dump with its ATOMS header renamed (xu->xraw, v_xa->xu, ...): atom-msd then measures
-    displacements in the reference box (--raw-displacements: the raw unwrapped ones, as LAMMPS msd)."""
-    op = gzip.open if src.endswith(".gz") else open
-    new = "ITEM: ATOMS id type xraw yraw zraw xu yu zu\n"
-    with op(src, "rt") as f, op(dst, "wt") as g:
-        for line in f:
-            g.write(new if (line.startswith("ITEM: ATOMS") and not a.raw_displacements) else line)
+# Dumps carry the raw unwrapped positions; `tessera atom-msd --reference-box` maps every frame into
+# the window's first cell (r' = H0 H(t)^-1 (r - lo(t)) + lo0) before it takes displacements, so
+# that the cell's uniform deformation (creep, cyclic load, barostat breathing) is not counted as
+# mobility (--raw-displacements: the raw unwrapped ones, as LAMMPS msd).
+COLS = "id type xu yu zu"
+REFBOX_FLAG = [] if a.raw_displacements else ["--reference-box"]
 
 
 def read_csv(path):
@@ -251,8 +235,7 @@ def ladder_input(T):
 fix md all npt temp {T} {T} 0.1 iso 0 0 1
 run {steps(a.equil_ps)}
 reset_timestep 0
-""" + REFBOX + f"""# frames at 0 and at the lags: the dump's next step from an equal-style variable (a dump,
-# not write_dump, so that the variables may invoke their compute)
+# frames at 0 and at the lags: the dump's next step from an equal-style variable
 variable nxt equal "{nxt}"
 dump lad all custom 1 ladder_{T}.dump {COLS}
 dump_modify lad sort id format float %.10g every v_nxt first yes
@@ -272,9 +255,8 @@ t0 = time.time()
 nl = len(LAGS_FS)
 rows_T, rows_id, rows_f = [], [], []
 for T in temps:
-    affine_free(out(f"ladder_{T}.dump"), out(f"ladder_{T}_ref.dump"))
-    tessera("atom-msd", out(f"ladder_{T}_ref.dump"), "-o", out(f"ladder_{T}_msd.csv"), "--lags",
-            ",".join(str(i) for i in range(1, nl + 1)), "--temperature", T, quiet=True)
+    tessera("atom-msd", out(f"ladder_{T}.dump"), "-o", out(f"ladder_{T}_msd.csv"), "--lags",
+            ",".join(str(i) for i in range(1, nl + 1)), "--temperature", T, *REFBOX_FLAG, quiet=True)
     h, d = read_csv(out(f"ladder_{T}_msd.csv"))
     rows_T.append(np.full(len(d), T))
     rows_id.append(col(h, d, "id"))
@@ -286,32 +268,12 @@ log(f"features: {len(y_all)} atoms x {nl} lags ({LAGS_FS[0] / 1000:g} ... {LAGS_
 
 
 # ---------------------------------------------------------------- 3a. ReliefF feature ranking
-def relieff(X, y, k):
-    """ReliefF (Kononenko 1994; Robnik-Sikonja & Kononenko, Mach. Learn. 53, 23 (2003), Fig. 3):
-    every instance is a sample (m = n, no randomness); diff(A, I1, I2) = |x1 - x2| / (max A - min A);
-    the distance is the sum of the diffs (Manhattan on range-scaled features); k nearest hits and
-    k nearest misses from each other class C weighted by P(C) / (1 - P(class(R))); uniform
-    neighbour weights (MATLAB's relieff weights neighbours by rank instead)."""
-    n, nf = X.shape
-    Z = (X - X.min(0)) / (X.max(0) - X.min(0))
-    classes, counts = np.unique(y, return_counts=True)
-    prior = dict(zip(classes, counts / n))
-    W = np.zeros(nf)
-    for i in range(n):
-        d = np.abs(Z - Z[i]).sum(1)
-        d[i] = np.inf
-        for c in classes:
-            idx = np.flatnonzero(y == c)
-            idx = idx[np.argsort(d[idx], kind="stable")[:k]]
-            contrib = np.abs(Z[idx] - Z[i]).sum(0) / (n * k)
-            if c == y[i]:
-                W -= contrib
-            else:
-                W += prior[c] / (1 - prior[y[i]]) * contrib
-    return W
-
-
-W = relieff(X_all, y_all, a.relief_k)
+# ReliefF (Robnik-Sikonja & Kononenko 2003, every atom a sample, k nearest hits and misses per
+# class, range-scaled Manhattan distance; learn/feature_selection.hpp): `tessera learn relieff`
+tessera("learn", "relieff", "--data", out("features_all.csv"), "--label", "T", "--features", ",".join(FEAT),
+        "--k", a.relief_k, "-o", out("relieff_weights.csv"))
+with open(out("relieff_weights.csv")) as f:
+    W = np.array([float(r["weight"]) for r in csv.DictReader(f)])
 drop = 0
 while drop < nl and W[drop] < a.relief_threshold * W.max():
     drop += 1
@@ -339,31 +301,20 @@ sel = np.isin(y_all, kept)
 train_cols = [id_all[sel], y_all[sel]] + list(X_all[sel][:, drop:].T)
 write_csv(out("train.csv"), ["id", "T"] + keep_feat, train_cols)
 tessera("learn", "cv", "--model", "knn", "--data", out("train.csv"), "--label", "T", "--features", ",".join(keep_feat),
-        "--folds", a.folds, "--grid", f"k={a.k}", "-o", out("cv.csv"))
+        "--folds", a.folds, "--grid", f"k={a.k}", "-o", out("cv.csv"), "--predictions", out("heldout_pred.csv"))
 with open(out("cv.csv")) as f:
     cvrow = list(csv.DictReader(f))[0]
 acc_key = "mean_accuracy"
 cv_accuracy = float(cvrow[acc_key])
-# held-out T_ML: fold f = (rank of the atom within its class) mod folds (round robin, stratified)
+# held-out T_ML: each atom's label mean from the model of the fold that held it out (the same
+# StratifiedKFold folds as the accuracy; scikit-learn's cross_val_predict)
 ys = y_all[sel]
-fold = np.zeros(len(ys), dtype=int)
-for T in kept:
-    idx = np.flatnonzero(ys == T)
-    fold[idx] = np.arange(len(idx)) % a.folds
-Xs = X_all[sel][:, drop:]
-tml_held = np.zeros(len(ys))
-for f_ in range(a.folds):
-    tr, te = fold != f_, fold == f_
-    write_csv(out("fold_train.csv"), ["T"] + keep_feat, [ys[tr]] + list(Xs[tr].T))
-    write_csv(out("fold_test.csv"), ["T"] + keep_feat, [ys[te]] + list(Xs[te].T))
-    tessera("learn", "fit", "--model", "knn", "--k", a.k, "--data", out("fold_train.csv"), "--label", "T",
-            "--features", ",".join(keep_feat), "-o", out("fold_model.json"), quiet=True)
-    tessera("learn", "predict", out("fold_model.json"), "--data", out("fold_test.csv"), "-o", out("fold_pred.csv"),
-            quiet=True)
-    hp, dp = read_csv(out("fold_pred.csv"))
-    tml_held[te] = col(hp, dp, "label_mean")
-for f_ in ("fold_train.csv", "fold_test.csv", "fold_model.json", "fold_pred.csv"):
-    os.remove(out(f_))
+with open(out("heldout_pred.csv")) as f:
+    rows = list(csv.DictReader(f))
+fold = np.array([int(r["fold"]) for r in rows])
+tml_held = np.array([float(r["label_mean"]) for r in rows])
+if not np.array_equal(np.array([float(r["id"]) for r in rows]), id_all[sel]):
+    raise SystemExit("seed002: learn cv --predictions rows are not train.csv's")
 write_csv(out("heldout_tml.csv"), ["id", "T", "fold", "T_ML"], [id_all[sel], ys, fold, tml_held])
 mean_tml = np.array([tml_held[ys == T].mean() for T in kept])
 slope, icpt = np.polyfit(np.array(kept, float), mean_tml, 1)
@@ -422,7 +373,7 @@ unfix st
 reset_timestep 0
 # the hold: time and strain (against the unloaded glass) from its start
 fix st all ave/time 5 10 50 v_t v_e v_s file creep{i}_strain.txt
-""" + REFBOX + f"""fix md all npt temp {TD} {TD} 0.1 x 0 0 1 y 0 0 1 z {sh * P_BAR} {sh * P_BAR} 1
+fix md all npt temp {TD} {TD} 0.1 x 0 0 1 y 0 0 1 z {sh * P_BAR} {sh * P_BAR} 1
 dump hold all custom/gz {every} creep{i}.dump.gz {COLS}
 dump_modify hold sort id format float %.8g
 run {steps(a.hold_ps)}
@@ -437,7 +388,7 @@ def cyclic_input(j, f):
     s = HEAD + "read_data glass_100K.data\n" + PAIR + STRAIN + f"""thermo 10000
 reset_timestep 0
 fix st all ave/time 5 10 50 v_t v_e v_s file cyclic{j}_strain.txt
-""" + REFBOX + f"""dump cyc all custom/gz {every} cyclic{j}.dump.gz {COLS}
+dump cyc all custom/gz {every} cyclic{j}.dump.gz {COLS}
 dump_modify cyc sort id format float %.8g
 """
     # sigma_zz(t) = sigma_0 sin(2 pi f t) (tension positive) -> LAMMPS pressure target -sigma_zz,
@@ -467,8 +418,8 @@ maxlag = lag_frames[-1]
 
 def tml_window(name, i0):
     """T_ML of every atom for the window starting at frame i0 of name.dump.gz: CSV id,T_ML."""
-    tessera("atom-msd", out(f"{name}_ref.dump.gz"), "--frames", f"{i0}:", "-o", out("win_msd.csv"),
-            "--lags", ",".join(map(str, lag_frames)), "--temperature", TD, quiet=True)
+    tessera("atom-msd", out(f"{name}.dump.gz"), "--frames", f"{i0}:", "-o", out("win_msd.csv"),
+            "--lags", ",".join(map(str, lag_frames)), "--temperature", TD, *REFBOX_FLAG, quiet=True)
     h, d = read_csv(out("win_msd.csv"))
     write_csv(out("win_feat.csv"), ["id"] + keep_feat,
               [col(h, d, "id")] + [col(h, d, f"lg_dr2_T_{k}") for k in lag_frames])
@@ -487,7 +438,6 @@ starts_every = int(round(a.start_every_ps / a.dump_ps))
 dts_ps = [v for v in (1, 2, 5, 10, 20, 50, 100, 200) if v <= a.max_lag_ps + 1e-9]
 creep_res = []
 for i, fr in enumerate(fracs):
-    affine_free(out(f"creep{i}.dump.gz"), out(f"creep{i}_ref.dump.gz"))
     nf = n_frames(f"creep{i}")
     starts = list(range(0, nf - maxlag, starts_every))
     res = {"sigma_h_gpa": fr * sigma_y, "fraction_of_yield": fr, "start_ps": [], "liquid_fraction": [],
@@ -558,7 +508,6 @@ for j, f in enumerate(freqs):
     period = 1e12 / f
     cyc = np.floor(st[:, 1] / period + 1e-9).astype(int)
     amp = [float((st[cyc == c, 2].max() - st[cyc == c, 2].min()) / 2) for c in range(int(a.cyclic_ps // period))]
-    affine_free(out(f"cyclic{j}.dump.gz"), out(f"cyclic{j}_ref.dump.gz"))
     nf = n_frames(f"cyclic{j}")
     res = {"frequency_hz": f, "sigma0_gpa": a.cyclic_fraction * sigma_y, "strain_amplitude": amp,
            "start_ps": [], "liquid_fraction": [], "tml_mean": []}
