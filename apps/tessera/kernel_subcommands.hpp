@@ -9,7 +9,7 @@
 #include <string_view>
 
 namespace tessera::cli {
-inline constexpr std::string_view kernel_subcommands[] = {"compute", "rdf", "lens", "events", "bonds", "d2min", "correlate"};
+inline constexpr std::string_view kernel_subcommands[] = {"compute", "rdf", "lens", "timesoap", "events", "bonds", "d2min", "correlate"};
 
 inline constexpr bool is_kernel_subcommand(std::string_view name) noexcept {
     for (std::string_view k : kernel_subcommands)

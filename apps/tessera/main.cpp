@@ -89,6 +89,7 @@ int run(int argc, char** argv, const char* simd) {
     tessera::cli::register_compute(app, action);
     tessera::cli::register_rdf(app, action);
     tessera::cli::register_lens(app, action);
+    tessera::cli::register_timesoap(app, action);
     tessera::cli::register_events(app, action);
     tessera::cli::register_bonds(app, action);
     tessera::cli::register_d2min(app, action);

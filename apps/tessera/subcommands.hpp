@@ -8,6 +8,7 @@ namespace tessera::cli {
 void register_compute(CLI::App& app, std::function<int()>& action);
 void register_rdf(CLI::App& app, std::function<int()>& action);
 void register_lens(CLI::App& app, std::function<int()>& action);
+void register_timesoap(CLI::App& app, std::function<int()>& action);
 void register_events(CLI::App& app, std::function<int()>& action);
 void register_summary(CLI::App& app, std::function<int()>& action);
 void register_bonds(CLI::App& app, std::function<int()>& action);

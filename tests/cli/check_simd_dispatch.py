@@ -100,7 +100,7 @@ for inp, flags in cases:
         check(worst <= 1e-12, f"{simd} vs sse2 on {inp}: other columns within 1e-12 of their scale (worst {worst:.2e})")
 
 # (4) routing: kernel subcommands to the chosen build, the rest to the complete baseline program
-kernel = ("compute", "rdf", "lens", "events", "bonds", "d2min", "correlate")
+kernel = ("compute", "rdf", "lens", "timesoap", "events", "bonds", "d2min", "correlate")
 others = ("summary", "msd", "isf", "atom-msd", "vmsd", "delays", "polyhedra", "learn", "cluster", "pca", "stats")
 for simd in available:
     for sub in kernel:

@@ -194,7 +194,7 @@ for sel, steps in (("-1", [20]), ("-3:", [18, 19, 20]), (":-18", [0, 1, 2]), ("-
     check(got == [all_steps[k] for k in steps], f"--frames {sel} selects frames {steps}")
 
 # --- help that stands alone --------------------------------------------------------------------
-subs = ["compute", "rdf", "lens", "events", "summary", "bonds", "d2min", "msd", "isf", "atom-msd", "vmsd", "delays",
+subs = ["compute", "rdf", "lens", "timesoap", "events", "summary", "bonds", "d2min", "msd", "isf", "atom-msd", "vmsd", "delays",
         "polyhedra", "energy", "minimize", "aqs", "frozen-atoms", "vdos", "barriers"]
 for s in subs:
     r = t(s, "--help")

@@ -425,6 +425,11 @@ private:
 
     /// The gto bond loop on xsimd batches: one bond per lane; per species, accumulators of
     /// C_{klm} (lanes summed once at the end).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's AVX-512 intrinsics (_mm512_undefined_pd)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
     template <class T>
     void accumulate_simd(const particle_row<T>& row, int S, double* cre, double* cim) const {
         using B = xsimd::batch<double, Arch>;
@@ -498,6 +503,9 @@ private:
             cim[a] = xsimd::hadd(acc[std::size_t(S) * block + a]);
         }
     }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
     /// c^Z_{nlm} = Σ_k β^{(l)}_{nk} C^Z_{klm} (gto); the polynomial basis was applied per node.
     void transform(int S, const double* cre, const double* cim, double* tre, double* tim) const {
