@@ -60,8 +60,10 @@
 /// transform c = β C is applied once per centre. For `gto` the bond loop runs on xsimd batches
 /// of Arch (one bond per lane, accumulators reduced once per centre); basic_soap<void> is the
 /// scalar path. `polynomial` is scalar. Per-thread scratch grows once; no allocation per particle.
-/// Not compared with DScribe's binary (not packaged in Debian); the checks are a separately
-/// written 3-D quadrature of the defining integral (tests/reference/soap/make_soap_reference.py).
+/// Checked against a separately written 3-D quadrature of the defining integral
+/// (tests/reference/soap/make_soap_reference.py) and against the numerically integrated
+/// coefficients DScribe ships as its own test data (make_dscribe_reference.py): its order,
+/// prefactor, density (centre included), weighting and species order, to that data's precision.
 
 #include <tessera/core/error.hpp>
 #include <tessera/descriptors/descriptor.hpp>
