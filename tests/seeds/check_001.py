@@ -13,6 +13,9 @@ from the files the run left, without tessera and without importing seed001.py:
 - `overlap_vonmises`: per-atom stress of both frames by Debian's LAMMPS (`rerun` of the pair dump
   with pair eam/fs CuZr_mm.eam.fs, `compute stress/atom NULL virial`), von Mises of each, the
   change between the frames; also compared atom by atom with tessera's energy dump;
+- `core_along_aqs`: per AQS step, each core's mean atomic energy and the von Mises stress of its
+  mean stress tensor (and the system's), from LAMMPS pe/atom and stress/atom (rerun of every AQS
+  chunk) and the check's own core;
 - `events` = the number of analysed events, and every list's length.
 
 usage: check_001.py OUT_DIR      prints `key: run=... check=... ok` per key; exit 1 on any mismatch
@@ -119,8 +122,8 @@ def von_mises(s):
     return np.sqrt(0.5 * ((sxx - syy) ** 2 + (syy - szz) ** 2 + (szz - sxx) ** 2) + 3 * (sxy ** 2 + sxz ** 2 + syz ** 2))
 
 
-def lammps_stress(pair_dump, work):
-    """Per-atom virial stress of each frame by Debian's LAMMPS (rerun)."""
+def lammps_stress(pair_dump, work, with_pe=False):
+    """Per-atom virial stress (and energy) of each frame by Debian's LAMMPS (rerun)."""
     out = os.path.join(work, "check001_stress.dump")
     inp = f"""units metal
 atom_style atomic
@@ -133,7 +136,8 @@ pair_style eam/fs
 pair_coeff * * CuZr_mm.eam.fs Cu Zr
 neighbor 1.0 bin
 compute s all stress/atom NULL virial
-dump d all custom 1 {out} id type c_s[1] c_s[2] c_s[3] c_s[4] c_s[5] c_s[6]
+compute pe all pe/atom
+dump d all custom 1 {out} id type c_s[1] c_s[2] c_s[3] c_s[4] c_s[5] c_s[6] c_pe
 dump_modify d sort id format float %.17g
 rerun {pair_dump} dump x y z box yes add yes
 """
@@ -142,7 +146,7 @@ rerun {pair_dump} dump x y z box yes add yes
     env = dict(os.environ, LAMMPS_POTENTIALS="/usr/share/lammps/potentials")
     subprocess.run(["lmp", "-in", "check001_stress.in", "-log", "check001_stress.log", "-screen", "none"],
                    cwd=work, env=env, check=True)
-    return [fr[3][:, 2:8] for fr in frames(out)]
+    return [fr[3][:, 2:9] if with_pe else fr[3][:, 2:8] for fr in frames(out)]
 
 
 ev = S["per_event"]
@@ -151,6 +155,7 @@ for key in ("stz_core_sizes", "df_reference", "overlap_d2min", "overlap_vonmises
     report(f"len({key})", len(S[key]), len(ev), 0)
 min_gap = float(re.search(r"first gap >= ([0-9.eE+-]+) decades", S["core_rule"]).group(1))
 rc = float(S["d2min_cutoff_A"])
+cores = []
 for e, r in enumerate(ev):
     tag = f"event{e + 1}_step{r['aqs_step']}"
     pair = frames(P(f"{tag}_pair.dump"))
@@ -183,5 +188,41 @@ for e, r in enumerate(ev):
     dvm = von_mises(st[1]) - von_mises(st[0])
     if c:
         report(f"overlap_vonmises[{e}]", S["overlap_vonmises"][e], overlap(np.abs(dvm)), 0)
+    cores.append(core)
+
+# ---------------------------------------------------------------- each core along the AQS curve
+# The AQS trajectory: chunk files aqs_000.dump, aqs_001.dump, ...; each later chunk starts from the
+# previous chunk's last frame (its frame 0 repeats it), so global step k is chunk 0's frame k, then
+# the following chunks' frames 1, 2, ...  Energies and stresses from LAMMPS (rerun of each chunk).
+chunks = sorted(f for f in os.listdir(D) if re.fullmatch(r"aqs_\d{3}\.dump", f))
+aqs_frames, aqs_vals = [], []
+for n_c, name in enumerate(chunks):
+    fr = frames(P(name))
+    vals = lammps_stress(P(name), D, with_pe=True)
+    aqs_frames += fr if n_c == 0 else fr[1:]
+    aqs_vals += vals if n_c == 0 else vals[1:]
+
+
+def vm(sv):
+    return np.sqrt(0.5 * ((sv[0] - sv[1]) ** 2 + (sv[1] - sv[2]) ** 2 + (sv[2] - sv[0]) ** 2)
+                   + 3 * (sv[3] ** 2 + sv[4] ** 2 + sv[5] ** 2))
+
+
+for e, core in enumerate(cores):
+    tr = S["core_along_aqs"][e]
+    report(f"core_along_aqs[{e}] steps", len(tr["aqs_step"]), len(aqs_frames), 0)
+    pc, pa, vc, va = [], [], [], []
+    for fr, v in zip(aqs_frames, aqs_vals):
+        vol = abs(np.linalg.det(fr[1])) / len(v)
+        pc.append(v[core, 6].mean())
+        pa.append(v[:, 6].mean())
+        vc.append(vm(v[core, :6].mean(axis=0) / vol * 1e-4))
+        va.append(vm(v[:, :6].mean(axis=0) / vol * 1e-4))
+    # tessera's EAM against LAMMPS's (1e-13 relative per atom seen above), averaged: 1e-9 relative
+    if core.any():  # an event without a core has no core series (null in summary.json)
+        report(f"core_along_aqs[{e}].pe_core_eV", tr["pe_core_eV"], pc, 1e-9, rel=True)
+        report(f"core_along_aqs[{e}].von_mises_core_GPa", tr["von_mises_core_GPa"], vc, 1e-9, rel=True)
+    report(f"core_along_aqs[{e}].pe_all_eV", tr["pe_all_eV"], pa, 1e-9, rel=True)
+    report(f"core_along_aqs[{e}].von_mises_all_GPa", tr["von_mises_all_GPa"], va, 1e-9, rel=True)
 print("all ok" if not bad else f"{len(bad)} mismatches: {bad}")
 sys.exit(1 if bad else 0)

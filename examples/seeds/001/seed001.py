@@ -418,6 +418,44 @@ for e, ev in enumerate(events):
     results.append(dict(r, _d_f=d_f, _core=core, _d2=d2, _thr=thr))
 timing["frozen_atoms_s"] = round(t_frozen, 1)
 
+# ---------------------------------------------------------------- 3b. each core along the AQS curve
+# The paper follows each STZ core's mean atomic energy and the von Mises stress of the core's mean
+# stress tensor along the AQS curve: `tessera energy` on every AQS chunk (pe, stress/atom in
+# bar*A^3), then, per AQS step, the mean over the core's atoms (the whole system beside it); the
+# mean virial over the mean atomic volume V/N gives the stress (GPa).
+t0 = time.time()
+chunk_energy = {}
+for d in sorted(set(f for f, _ in steps)):
+    eo = d[:-len(".dump")] + "_energy.dump"
+    if not (a.reuse and os.path.exists(eo)):
+        tessera("energy", d, "-o", eo, *POT)
+    chunk_energy[d] = read_dump(eo)
+S_COLS = ["sxx", "syy", "szz", "sxy", "sxz", "syz"]
+
+
+def von_mises(s):
+    return float(np.sqrt(0.5 * ((s[0] - s[1]) ** 2 + (s[1] - s[2]) ** 2 + (s[2] - s[0]) ** 2)
+                         + 3 * (s[3] ** 2 + s[4] ** 2 + s[5] ** 2)))
+
+
+for r in results:
+    track = {"aqs_step": [], "strain_percent": [], "pe_core_eV": [], "pe_all_eV": [], "von_mises_core_GPa": [],
+             "von_mises_all_GPa": []}
+    for k, (d, j) in enumerate(steps):
+        fr = chunk_energy[d][j]
+        pe, st = fr.col("pe"), np.column_stack([fr.col(c_) for c_ in S_COLS])
+        vol = abs(np.linalg.det(fr.h)) / len(pe)  # mean atomic volume, A^3
+        bar_to_gpa = 1e-4
+        track["aqs_step"].append(k)
+        track["strain_percent"].append(k * a.strain_step * 100)
+        track["pe_core_eV"].append(float(pe[r["_core"]].mean()) if r["core_size"] else None)
+        track["pe_all_eV"].append(float(pe.mean()))
+        track["von_mises_core_GPa"].append(
+            von_mises(st[r["_core"]].mean(axis=0) / vol * bar_to_gpa) if r["core_size"] else None)
+        track["von_mises_all_GPa"].append(von_mises(st.mean(axis=0) / vol * bar_to_gpa))
+    r["core_along_aqs"] = track
+timing["core_along_aqs_s"] = round(time.time() - t0, 1)
+
 # ---------------------------------------------------------------- 4. summary and figure
 t0 = time.time()
 import matplotlib  # noqa: E402
@@ -426,8 +464,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 ne = len(results)
-fig = plt.figure(figsize=(10, 3.2 + 3.0 * max(ne, 1)))
-gs = fig.add_gridspec(1 + max(ne, 1), 2)
+fig = plt.figure(figsize=(15, 3.2 + 3.0 * max(ne, 1)))
+gs = fig.add_gridspec(1 + max(ne, 1), 3)
 ax = fig.add_subplot(gs[0, :])
 strain = table[:, 0] * a.strain_step * 100
 ax.plot(strain, table[:, 1], "-", lw=1, color="k")
@@ -469,18 +507,39 @@ for e, r in enumerate(results):
     ax2.set_title(f"overlap with top-|core| D²min {fmt(r['overlap_d2min'])}, |Δσ_vM| {fmt(r['overlap_vonmises'])}",
                   fontsize=9)
     ax2.legend(fontsize=7)
+    tr = r["core_along_aqs"]
+    if r["core_size"]:
+        ax3 = fig.add_subplot(gs[1 + e, 2])
+        x = np.array(tr["strain_percent"])
+        ax3.plot(x, np.array(tr["pe_core_eV"]) - np.array(tr["pe_all_eV"]), color="C3",
+                 label="core ⟨pe⟩ − system ⟨pe⟩ (eV)")
+        ax3.set_xlabel(f"applied shear strain {a.shear} (%)")
+        ax3.set_ylabel("atomic energy difference (eV)", color="C3")
+        ax3.axvline(x[r["aqs_step"]], color="k", ls=":", lw=1)
+        ax4 = ax3.twinx()
+        ax4.plot(x, tr["von_mises_core_GPa"], color="C0", label="σ_vM of the core's mean stress")
+        ax4.plot(x, tr["von_mises_all_GPa"], color="0.5", ls="--", label="σ_vM of the system")
+        ax4.set_ylabel("von Mises stress (GPa)", color="C0")
+        ax3.set_title(f"event {e + 1}: its core along the AQS curve (event at the dotted line)", fontsize=9)
+        h1, l1 = ax3.get_legend_handles_labels()
+        h2, l2 = ax4.get_legend_handles_labels()
+        ax3.legend(h1 + h2, l1 + l2, fontsize=7)
 fig.tight_layout()
 fig.savefig(out("seed001.png"), dpi=110)
 timing["analysis_plot_s"] = round(time.time() - t0, 1)
 timing["total_s"] = round(time.time() - t_start, 1)
 
-pub = [{k: v for k, v in r.items() if not k.startswith("_")} for r in results]
+pub = [{k: v for k, v in r.items() if not k.startswith("_") and k != "core_along_aqs"} for r in results]
 summary = {
     "events": len(results),
     "stz_core_sizes": [r["core_size"] for r in pub],
     "df_reference": [r["D_ref"] for r in pub],
     "overlap_d2min": [r["overlap_d2min"] for r in pub],
     "overlap_vonmises": [r["overlap_vonmises"] for r in pub],
+    "core_along_aqs": [r["core_along_aqs"] for r in results],
+    "core_along_aqs_definition": "per AQS step: mean tessera-energy pe of the event's STZ core atoms and of all "
+                                 "atoms; von Mises stress of the mean stress/atom tensor of the core (of all atoms) "
+                                 "over the mean atomic volume V/N, GPa",
     "overlap_definition": "fraction of the STZ core atoms (|core| = c) that are also among the c atoms with "
                           "the largest D2min (tessera d2min, reference = frame k-1 after the affine step, "
                           "current = relaxed frame k) / the largest |von_mises(k) - von_mises(affine k-1)| "
