@@ -1,6 +1,5 @@
-// `tessera timesoap INPUT -o OUTPUT --cutoff RC [--delta K] [--soap-nmax N] [--soap-lmax L]
-//  [--soap-sigma S] [--soap-basis gto|polynomial] [--soap-weighting none|poly]
-//  [--soap-compression off|crossover|mu2] [--threads N] [--intersect]`
+// `tessera timesoap INPUT -o OUTPUT --cutoff RC [--delta K] [--soap-* as tessera compute --soap]
+//  [--threads N] [--intersect]`
 //
 // As `tessera lens`: writes every frame that has a frame K positions earlier (all but the first K)
 // with its input columns plus `timesoap`: the chord ‖p̂_i(t−K) − p̂_i(t)‖ between the atom's
@@ -8,6 +7,7 @@
 // Memory: the SOAP vectors of the last K frames and the current frame.
 #include "common.hpp"
 #include "output.hpp"
+#include "soap_options.hpp"
 #include "subcommands.hpp"
 
 #include <tessera/dynamics/timesoap.hpp>
@@ -25,34 +25,14 @@ struct timesoap_options {
     int precision = 0;
     bool overwrite = false;
     std::string input, output, frames;
-    double cutoff = 0, sigma = 1.0;
-    int n_max = 8, l_max = 6;
-    std::string basis = "gto", weighting = "none", compression = "off";
+    soap_cli_options soap;  // soap.r_cut is --cutoff
     std::size_t delta = 1;
     int threads = 0;
     bool intersect = false;
 };
 
-soap make_soap(const timesoap_options& o) {
-    soap_parameters p;
-    p.r_cut = o.cutoff;
-    p.n_max = o.n_max;
-    p.l_max = o.l_max;
-    p.sigma = o.sigma;
-    p.basis = o.basis == "polynomial" ? soap_basis::polynomial : soap_basis::gto;
-    p.weighting = o.weighting == "poly" ? soap_weighting::poly : soap_weighting::none;
-    p.compression = o.compression == "crossover" ? soap_compression::crossover
-                    : o.compression == "mu2"     ? soap_compression::mu2
-                                                  : soap_compression::off;
-    try {
-        return soap(p);
-    } catch (const tessera::error& e) {
-        throw usage_error("--cutoff/--soap-*: ", e.what());
-    }
-}
-
 int run_timesoap(const timesoap_options& o) {
-    const soap descriptor = make_soap(o);
+    const soap descriptor = make_soap(o.soap, "--cutoff/--soap-*");
     output_file out(o.output, {o.input});
     run_report report("timesoap");
     frame_writer writer(out);
@@ -108,18 +88,11 @@ void register_timesoap(CLI::App& app, std::function<int()>& action) {
                     "output LAMMPS dump (.gz: compressed; -: stdout; .csv or .npy: a per-atom table): frames K.. with input "
                     "columns + timesoap")
         ->required();
-    sub->add_option("--cutoff", o->cutoff, "SOAP radial cutoff r_cut (length; as tessera compute --soap RC)")
+    sub->add_option("--cutoff", o->soap.r_cut, "SOAP radial cutoff r_cut (length; as tessera compute --soap RC)")
         ->required()
         ->check(positive_number());
     sub->add_option("--delta", o->delta, "K: TimeSOAP between selected frames t-K and t (default 1)")->check(positive_number());
-    sub->add_option("--soap-nmax", o->n_max, "radial basis functions n_max (default 8)")->check(in_range(1, 20));
-    sub->add_option("--soap-lmax", o->l_max, "spherical-harmonic degree l_max (default 6)")->check(in_range(0, 12));
-    sub->add_option("--soap-sigma", o->sigma, "Gaussian width sigma (default 1)")->check(positive_number());
-    sub->add_option("--soap-basis", o->basis, "gto (default) or polynomial")->check(CLI::IsMember({"gto", "polynomial"}));
-    sub->add_option("--soap-weighting", o->weighting, "none (default) or poly (smooth cutoff at r_cut)")
-        ->check(CLI::IsMember({"none", "poly"}));
-    sub->add_option("--soap-compression", o->compression, "off (default), crossover or mu2")
-        ->check(CLI::IsMember({"off", "crossover", "mu2"}));
+    add_soap_options(sub, o->soap);
     add_frames_option(sub, o->frames);
     add_precision_option(sub, o->precision);
     add_overwrite_option(sub, o->overwrite);

@@ -100,6 +100,29 @@ if r.returncode == 0:
 r = run("compute", glass, "-o", os.path.join(work, "x.dump"), "--soap", "1.5", "--soap-nmax", "16", "--soap-sigma", "0.5",
         "--soap-lmax", "2", "--frames", "0")
 check(r.returncode == 2 and "--soap" in r.stderr, f"--soap with a singular basis (n_max 16 within 1.5 A): exit 2 naming --soap ({r.stderr.strip()[-160:]})")
+# DScribe's own reference (tests/reference/soap/dscribe_reference.txt): its H-C test system in a box
+# too large for images, pow weighting through the --soap-weighting flags
+dref, name = {}, None
+for line in open(os.path.join(ref, "soap", "dscribe_reference.txt")):
+    t = line.split()
+    if t[0] == "case":
+        name = t[1]
+    elif t[0] == "p" and name == "default_gto_pow":
+        dref = [float(v) for v in t[1:]]
+hc = os.path.join(work, "hc.dump")
+with open(hc, "w") as f:
+    f.write("ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n2\nITEM: BOX BOUNDS pp pp pp\n-20 20\n-20 20\n-20 20\n"
+            "ITEM: ATOMS id type x y z\n1 1 0 0 0\n2 2 -0.3 0.5 0.4\n")
+r = run("compute", hc, "-o", os.path.join(work, "hc.csv"), "--soap", "2.0", "--soap-nmax", "2", "--soap-lmax", "2",
+        "--soap-sigma", "0.55", "--soap-weighting", "pow", "--soap-r0", "2", "--soap-c", "3", "--soap-m", "5",
+        "--soap-d", "4")
+ok = r.returncode == 0 and len(dref) == 30
+if ok:
+    head, first = open(os.path.join(work, "hc.csv")).read().splitlines()[:2]
+    vals = dict(zip(head.split(","), first.split(",")))
+    worst = max(abs(float(vals[f"soap_{k}"]) - v) for k, v in enumerate(dref)) / max(abs(v) for v in dref)
+    ok = worst < 1e-10
+check(ok, f"compute --soap-weighting pow: DScribe's reference for its H-C system (atom 1) within 1e-10 ({r.stderr.strip()[-160:]})")
 r = run("compute", glass, "-o", os.path.join(work, "x.dump"), "--soap", "4.5", "--soap-lmax", "13")
 check(r.returncode == 2, "--soap-lmax 13: exit 2")
 

@@ -186,7 +186,11 @@ TEST_CASE("soap: equal DScribe's own numerically integrated reference coefficien
     std::size_t cases = 0;
     const std::map<std::string, double> tolerance{// relative to max |p|: the reference's own precision
                                                   {"default_gto_poly", 1e-10},  // seen: 1e-12
+                                                  {"default_gto_pow", 1e-10},
+                                                  {"default_gto_exp", 1e-10},
                                                   {"default_polynomial_poly", 1e-6},  // seen: 5e-8
+                                                  {"default_polynomial_pow", 1e-6},
+                                                  {"default_polynomial_exp", 1e-6},
                                                   {"lmax_gto", 1e-5},  // seen: 2e-6 (σ = 0.1 on their grid)
                                                   {"lmax_polynomial", 1e-5}};  // seen: 5e-7
     while (std::getline(in, line)) {
@@ -217,11 +221,13 @@ TEST_CASE("soap: equal DScribe's own numerically integrated reference coefficien
             sp.l_max = std::stoi(keys.at("lmax"));
             sp.r_cut = std::stod(keys.at("rcut"));
             sp.sigma = std::stod(keys.at("sigma"));
-            if (keys.at("weighting") == "poly") {
-                sp.weighting = soap_weighting::poly;
+            const std::string& fn = keys.at("weighting");
+            if (fn != "none") {
+                sp.weighting = fn == "poly" ? soap_weighting::poly : fn == "pow" ? soap_weighting::pow : soap_weighting::exp;
                 sp.weight_r0 = std::stod(keys.at("r0"));
                 sp.weight_c = std::stod(keys.at("c"));
                 sp.weight_m = std::stod(keys.at("m"));
+                sp.weight_d = std::stod(keys.at("d"));
             }
             const int nt = *std::max_element(types.begin(), types.end());
             particle_properties props;
@@ -243,7 +249,7 @@ TEST_CASE("soap: equal DScribe's own numerically integrated reference coefficien
             ++cases;
         }
     }
-    CHECK(cases == 4);
+    CHECK(cases == 8);
 }
 
 TEST_CASE("soap: SIMD and scalar paths agree, with two species", "[soap]") {

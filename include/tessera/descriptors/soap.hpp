@@ -37,7 +37,8 @@
 /// (DScribe's weighting={"function": "poly", "r0", "c", "m"}; Caro, PRB 100, 024112 (2019)):
 /// \f$ w(r) = c\,(1 + 2 (r/r_0)^3 - 3 (r/r_0)^2)^m \f$ for r ≤ r0, 0 beyond — w and w′ vanish at
 /// r0, so p is continuous and smooth as an atom crosses the cutoff; neighbours are then taken
-/// within min(r0, R). The centre's own weight is w(0) (= c), or `centre_weight` when set (DScribe's
+/// within min(r0, R). `pow`: w = c / (d + (r/r0)^m) and `exp`: w = c / (d + e^{−r/r0})
+/// (Willatt, Musil & Ceriotti 2018; DScribe's other two functions), neighbours within R. The centre's own weight is w(0) (= c), or `centre_weight` when set (DScribe's
 /// "w0"; 0 hides the centre).
 ///
 /// **Species** are tessera's particle types 1 … S (one species when untyped), in ascending order —
@@ -87,7 +88,7 @@ namespace tessera {
 
 enum class soap_basis { gto, polynomial };
 enum class soap_compression { off, crossover, mu2 };
-enum class soap_weighting { none, poly };
+enum class soap_weighting { none, poly, pow, exp };
 
 struct soap_parameters {
     double r_cut = 5.0;  ///< Å; the radial basis extent (see the file comment)
@@ -96,9 +97,10 @@ struct soap_parameters {
     double sigma = 1.0;  ///< width of the atomic Gaussians
     soap_basis basis = soap_basis::gto;
     soap_weighting weighting = soap_weighting::none;
-    double weight_r0 = 0;   ///< poly: r0 (0: r_cut)
-    double weight_c = 1;    ///< poly: c
-    double weight_m = 1;    ///< poly: m
+    double weight_r0 = 0;   ///< poly, pow, exp: r0 (0: r_cut)
+    double weight_c = 1;    ///< poly, pow, exp: c
+    double weight_m = 1;    ///< poly, pow: m
+    double weight_d = 1;    ///< pow, exp: d
     double centre_weight = std::numeric_limits<double>::quiet_NaN();  ///< NaN: w(0)
     soap_compression compression = soap_compression::off;
     bool normalize = false;
@@ -230,9 +232,13 @@ public:
         else if (p.l_max < 0 || p.l_max > detail::max_degree)
             os << "soap: l_max must be in 0 … " << detail::max_degree << ", got " << p.l_max;
         else if (!(p.sigma > 0) || !std::isfinite(p.sigma)) os << "soap: sigma must be positive and finite, got " << p.sigma;
-        else if (p.weighting == soap_weighting::poly &&
-                 (!(p.weight_r0 >= 0) || !std::isfinite(p.weight_r0) || !(p.weight_c > 0) || !(p.weight_m > 0)))
-            os << "soap: poly weighting needs r0 >= 0 (0: r_cut), c > 0 and m > 0";
+        else if (p.weighting != soap_weighting::none &&
+                 (!(p.weight_r0 >= 0) || !std::isfinite(p.weight_r0) || !(p.weight_c > 0) || !(p.weight_m > 0) ||
+                  !std::isfinite(p.weight_c) || !std::isfinite(p.weight_m)))
+            os << "soap: weighting needs r0 >= 0 (0: r_cut), c > 0 and m > 0";
+        else if ((p.weighting == soap_weighting::pow || p.weighting == soap_weighting::exp) &&
+                 (!(p.weight_d >= 0) || !std::isfinite(p.weight_d) || (p.weighting == soap_weighting::pow && p.weight_d == 0)))
+            os << "soap: pow and exp weighting need d >= 0 (pow: d > 0, else w(0) is infinite)";
         else if (!std::isnan(p.centre_weight) && !std::isfinite(p.centre_weight))
             os << "soap: centre_weight must be finite";
         if (os.tellp() > 0) throw error(os.str());
@@ -323,9 +329,14 @@ public:
                         " SOAP needs (r_cut + sigma sqrt(-2 ln 1e-3), or the poly weighting's r0)");
     }
 
-    /// w(r) of the weighting (1 without one).
+    /// w(r) of the weighting (1 without one; DScribe's weighting.h formulas).
     double weight(double r) const noexcept {
-        if (p_.weighting == soap_weighting::none) return 1;
+        switch (p_.weighting) {
+            case soap_weighting::none: return 1;
+            case soap_weighting::pow: return p_.weight_c / (p_.weight_d + std::pow(r / r0_, p_.weight_m));
+            case soap_weighting::exp: return p_.weight_c / (p_.weight_d + std::exp(-r / r0_));
+            default: break;
+        }
         if (!(r < r0_)) return 0;
         const double x = r / r0_;
         return p_.weight_c * std::pow(1 + 2 * x * x * x - 3 * x * x, p_.weight_m);

@@ -5,7 +5,7 @@ numerically integrated expansion coefficients that DScribe 2.1 ships as test dat
 made by DScribe's test suite with its own definitions), turned into power spectra with DScribe's
 tests/test_soap.py `get_power_spectrum` rule (π √(8/(2l+1)) Σ_m c c, species pairs, then l, then
 n ≤ n′). The systems are DScribe's `get_soap_default_setup` (H at the origin, C at (−0.3, 0.5,
-0.4); poly weighting r0 = 2, c = 3, m = 4; the centre at the origin is the H atom) and
+0.4); its test_weighting's poly, pow and exp weightings; the centre at the origin is the H atom) and
 `get_soap_{gto,polynomial}_l_max_setup` (27 H atoms from np.random.RandomState(42), the centre
 atom 13 at the origin; the gto reference truncated to l ≤ 12, tessera's limit).
 
@@ -37,17 +37,19 @@ def power_spectrum(coeffs, crossover=True):
 lines = []
 
 
-def case(name, basis, nmax, lmax, rcut, sigma, weighting, r0, c, m, centre, types, pos, p):
+def case(name, basis, nmax, lmax, rcut, sigma, weighting, r0, c, m, centre, types, pos, p, d=0.0):
     lines.append(f"case {name} basis={basis} nmax={nmax} lmax={lmax} rcut={rcut} sigma={sigma} weighting={weighting} "
-                 f"r0={r0} c={c} m={m} centre={centre}")
+                 f"r0={r0} c={c} m={m} d={d} centre={centre}")
     lines.extend(f"atom {t} {x!r} {y!r} {z!r}" for t, (x, y, z) in zip(types, pos))
     lines.append("p " + " ".join(repr(float(v)) for v in p))
 
 
+# DScribe's test_weighting parameters: poly r0 2 c 3 m 4; pow r0 2 c 3 d 4 m 5; exp r0 2 c 3 d 4
 for basis in ("gto", "polynomial"):
-    co = np.load(os.path.join(tests, f"{basis}_coefficients_2_2_2.0_0.55_poly.npy"))
-    case(f"default_{basis}_poly", basis, 2, 2, 2.0, 0.55, "poly", 2.0, 3.0, 4.0, 0, [1, 2],
-         [[0.0, 0.0, 0.0], [-0.3, 0.5, 0.4]], power_spectrum(co))
+    for fn, m, d in (("poly", 4.0, 0.0), ("pow", 5.0, 4.0), ("exp", 1.0, 4.0)):
+        co = np.load(os.path.join(tests, f"{basis}_coefficients_2_2_2.0_0.55_{fn}.npy"))
+        case(f"default_{basis}_{fn}", basis, 2, 2, 2.0, 0.55, fn, 2.0, 3.0, m, 0, [1, 2],
+             [[0.0, 0.0, 0.0], [-0.3, 0.5, 0.4]], power_spectrum(co), d)
 x, y, z = np.meshgrid(np.arange(-1, 2), np.arange(-1, 2), np.arange(-1, 2))
 P = np.column_stack((x.ravel(), y.ravel(), z.ravel())).astype(float)
 P += np.random.RandomState(42).random((27, 3)) - 0.5

@@ -1,0 +1,73 @@
+#pragma once
+// The SOAP options shared by `tessera compute --soap RC` and `tessera timesoap --cutoff RC`
+// (descriptors/soap.hpp, docs/descriptors/soap.md): one definition of the flags and of the
+// parameters they make.
+#include "common.hpp"
+
+#include <tessera/descriptors/soap.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace tessera::cli {
+
+struct soap_cli_options {
+    double r_cut = 0, sigma = 1.0;
+    int n_max = 8, l_max = 6;
+    std::string basis = "gto", weighting = "none", compression = "off";
+    double r0 = 0, c = 1, m = 1, d = 1;
+    bool normalize = false;
+};
+
+/// Adds --soap-nmax, --soap-lmax, --soap-sigma, --soap-basis, --soap-weighting (+ --soap-r0,
+/// --soap-c, --soap-m, --soap-d) and --soap-compression; the cutoff flag is the caller's.
+inline void add_soap_options(CLI::App* sub, soap_cli_options& o) {
+    sub->add_option("--soap-nmax", o.n_max, "SOAP radial basis functions n_max (default 8)")->check(in_range(1, 20));
+    sub->add_option("--soap-lmax", o.l_max, "SOAP spherical-harmonic degree l_max (default 6)")->check(in_range(0, 12));
+    sub->add_option("--soap-sigma", o.sigma, "SOAP Gaussian width sigma of each atom's density (default 1)")
+        ->check(positive_number());
+    sub->add_option("--soap-basis", o.basis, "SOAP radial basis: gto (default) or polynomial (DScribe's)")
+        ->check(CLI::IsMember({"gto", "polynomial"}));
+    sub->add_option("--soap-weighting", o.weighting,
+                    "SOAP density weighting (DScribe's): none (default; atoms to RC + 3.72 sigma), poly "
+                    "c(1 + 2(r/r0)^3 - 3(r/r0)^2)^m (zero with zero slope at r0: a smooth cutoff), pow c/(d + (r/r0)^m) "
+                    "or exp c/(d + exp(-r/r0))")
+        ->check(CLI::IsMember({"none", "poly", "pow", "exp"}));
+    sub->add_option("--soap-r0", o.r0, "weighting r0 (length; default: the SOAP cutoff RC)")->check(positive_number());
+    sub->add_option("--soap-c", o.c, "weighting c (default 1)")->check(positive_number());
+    sub->add_option("--soap-m", o.m, "weighting m (poly, pow; default 1)")->check(positive_number());
+    sub->add_option("--soap-d", o.d, "weighting d (pow, exp; default 1)")->check(CLI::NonNegativeNumber);
+    sub->add_option("--soap-compression", o.compression,
+                    "SOAP species pairs: off (default, every pair), crossover (same-species only) or mu2 (species summed)")
+        ->check(CLI::IsMember({"off", "crossover", "mu2"}));
+}
+
+/// The descriptor the flags describe; a parameter error is a usage error naming `flag`.
+inline soap make_soap(const soap_cli_options& o, const char* flag) {
+    soap_parameters p;
+    p.r_cut = o.r_cut;
+    p.n_max = o.n_max;
+    p.l_max = o.l_max;
+    p.sigma = o.sigma;
+    p.basis = o.basis == "polynomial" ? soap_basis::polynomial : soap_basis::gto;
+    p.weighting = o.weighting == "poly"  ? soap_weighting::poly
+                  : o.weighting == "pow" ? soap_weighting::pow
+                  : o.weighting == "exp" ? soap_weighting::exp
+                                         : soap_weighting::none;
+    p.weight_r0 = o.r0;
+    p.weight_c = o.c;
+    p.weight_m = o.m;
+    p.weight_d = o.d;
+    p.compression = o.compression == "crossover" ? soap_compression::crossover
+                    : o.compression == "mu2"     ? soap_compression::mu2
+                                                  : soap_compression::off;
+    p.normalize = o.normalize;
+    try {
+        return soap(p);
+    } catch (const tessera::error& e) {
+        throw usage_error(flag, ": ", e.what());
+    }
+}
+
+}  // namespace tessera::cli
