@@ -39,8 +39,9 @@ inline void add_soap_options(CLI::App* sub, soap_cli_options& o) {
     sub->add_option("--soap-m", o.m, "weighting m (poly, pow; default 1)")->check(positive_number());
     sub->add_option("--soap-d", o.d, "weighting d (pow, exp; default 1)")->check(CLI::NonNegativeNumber);
     sub->add_option("--soap-compression", o.compression,
-                    "SOAP species pairs: off (default, every pair), crossover (same-species only) or mu2 (species summed)")
-        ->check(CLI::IsMember({"off", "crossover", "mu2"}));
+                    "SOAP species pairs: off (default, every pair), crossover (same-species only), mu2 (species summed) "
+                    "or mu1nu1 (each species against the sum)")
+        ->check(CLI::IsMember({"off", "crossover", "mu2", "mu1nu1"}));
 }
 
 /// The descriptor the flags describe; a parameter error is a usage error naming `flag`.
@@ -61,6 +62,7 @@ inline soap make_soap(const soap_cli_options& o, const char* flag) {
     p.weight_d = o.d;
     p.compression = o.compression == "crossover" ? soap_compression::crossover
                     : o.compression == "mu2"     ? soap_compression::mu2
+                    : o.compression == "mu1nu1"  ? soap_compression::mu1nu1
                                                   : soap_compression::off;
     p.normalize = o.normalize;
     try {

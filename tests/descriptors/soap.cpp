@@ -307,6 +307,34 @@ TEST_CASE("soap: crossover is the vector's same-species blocks, mu2 the vector o
         // the coefficients summed over species before the product: the spectrum of the density
         // of all atoms, 1e-13 of the largest component (sums in another order)
         CHECK(max_diff(mu2, untyped) <= 1e-13 * max_abs(untyped));
+        // mu1nu1: species z against the species sum = Σ_z2 of the (z, z2) blocks of `off`
+        // (n, n′ over the full square; the symmetric blocks mirrored)
+        sp.compression = soap_compression::mu1nu1;
+        const auto mu1 = run_rows(soap(sp), p, box, {.types = types});
+        REQUIRE(mu1[0].size() == 2 * 3 * 3 * 4);
+        double worst1 = 0;
+        for (std::size_t i = 0; i < p.size(); ++i) {
+            // value of the off vector for species (z1, z2), l, n, n2 (any order of n, n2 and species)
+            auto off = [&](int z1, int z2, int l, int a, int b) {
+                if (z1 > z2) std::swap(z1, z2), std::swap(a, b);
+                if (z1 == z2 && a > b) std::swap(a, b);
+                std::size_t base = z1 == 0 ? (z2 == 0 ? 0 : sym) : sym + unsym;
+                if (z1 == z2) {
+                    std::size_t k = 0;  // index of (a, b), a <= b, in the symmetric 3x3 block
+                    for (int x = 0; x < 3; ++x)
+                        for (int y = x; y < 3; ++y, ++k)
+                            if (x == a && y == b) return full[i][base + std::size_t(l) * 6 + k];
+                }
+                return full[i][base + std::size_t(l) * 9 + std::size_t(a * 3 + b)];
+            };
+            std::size_t f = 0;
+            for (int z = 0; z < 2; ++z)
+                for (int l = 0; l < 4; ++l)
+                    for (int a = 0; a < 3; ++a)
+                        for (int b = 0; b < 3; ++b, ++f)
+                            worst1 = std::max(worst1, std::abs(mu1[i][f] - (off(z, 0, l, a, b) + off(z, 1, l, a, b))));
+        }
+        CHECK(worst1 <= 1e-13 * max_abs(full));
     }
 }
 

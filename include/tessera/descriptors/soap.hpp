@@ -52,7 +52,10 @@
 ///   ascending, each as above. Length S · n_max(n_max+1)/2 · (l_max + 1).
 /// - `mu2`: DScribe's {"mode": "mu2"} with unit species weights: the coefficients summed over
 ///   species first, c_{nlm} = Σ_Z c^Z_{nlm}, then one symmetric block. Length
-///   n_max(n_max+1)/2 · (l_max + 1). (DScribe's "mu1nu1" is not implemented.)
+///   n_max(n_max+1)/2 · (l_max + 1).
+/// - `mu1nu1`: DScribe's {"mode": "mu1nu1"} (Darby, Kermode & Csányi, npj Comput. Mater. 8, 166
+///   (2022)): p^Z_{nn′l} = π√(8/(2l+1)) Σ_m c^Z_{nlm} Σ_{Z′} c^{Z′}_{n′lm}, for Z, then l, then n, then
+///   every n′. Length S · n_max² · (l_max + 1).
 /// With `normalize`, p is divided by its Euclidean norm (p̂ of TimeSOAP, dynamics/timesoap.hpp);
 /// a zero vector stays zero. Columns soap_0 … soap_{F−1}.
 ///
@@ -87,7 +90,7 @@
 namespace tessera {
 
 enum class soap_basis { gto, polynomial };
-enum class soap_compression { off, crossover, mu2 };
+enum class soap_compression { off, crossover, mu2, mu1nu1 };
 enum class soap_weighting { none, poly, pow, exp };
 
 struct soap_parameters {
@@ -312,6 +315,7 @@ public:
         switch (p_.compression) {
             case soap_compression::crossover: return s * n * (n + 1) / 2 * L1;
             case soap_compression::mu2: return n * (n + 1) / 2 * L1;
+            case soap_compression::mu1nu1: return s * n * n * L1;
             default: return (s * n) * (s * n + 1) / 2 * L1;
         }
     }
@@ -354,7 +358,7 @@ public:
         double* const cim = cre + std::size_t(S) * block;
         double* const tre = cim + std::size_t(S) * block;
         double* const tim = tre + std::size_t(S) * block;
-        double* const pout = tim + std::size_t(S) * block + 2 * block;
+        double* const pout = tim + std::size_t(S) * block + 2 * block;  // 2·block scratch before it (mu1nu1)
         std::fill(cre, cre + 4 * std::size_t(S) * block, 0.0);
         accumulate(row, S, cre, cim);
         // the centre itself: d = 0 feeds only l = 0 (Y_00 = 1/√(4π); prim_{k0}(0) = scale_k0)
@@ -571,6 +575,28 @@ private:
             S = 1;
         }
         std::size_t f = 0;
+        if (p_.compression == soap_compression::mu1nu1) {  // each species against the species sum
+            // the species sum goes into the 2·block scratch behind the imaginary parts (compute())
+            double* const sre = cim + std::size_t(S) * block;
+            double* const sim = sre + block;
+            std::fill(sre, sre + block, 0.0);
+            std::fill(sim, sim + block, 0.0);
+            for (std::size_t z = 0; z < std::size_t(S); ++z)
+                for (std::size_t a = 0; a < block; ++a) {
+                    sre[a] += cre[z * block + a];
+                    sim[a] += cim[z * block + a];
+                }
+            for (int z = 0; z < S; ++z)
+                for (int l = 0; l <= L; ++l) {
+                    const double pre = std::numbers::pi * std::sqrt(8.0 / (2.0 * l + 1.0));
+                    for (std::size_t a = 0; a < n; ++a)
+                        for (std::size_t b = 0; b < n; ++b) {
+                            const std::size_t oa = std::size_t(z) * block + a * nylm;
+                            p[f++] = pre * msum(cre + oa, cim + oa, sre + b * nylm, sim + b * nylm, l);
+                        }
+                }
+            return;
+        }
         for (int z1 = 0; z1 < S; ++z1)
             for (int z2 = z1; z2 < (p_.compression == soap_compression::off ? S : z1 + 1); ++z2)
                 for (int l = 0; l <= L; ++l) {
