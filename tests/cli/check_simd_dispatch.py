@@ -63,6 +63,7 @@ cases = [
                             "--sf-width 1.0 --entropy 0.2 --entropy-cutoff 3:5:1"),
     ("cuzr_glass_ref.dump", "--steinhardt 4,6 --steinhardt-voronoi --average --voronoi --interstice "
                             "--radii 1:1.28,2:1.6"),
+    ("cuzr_glass_ref.dump", "--soap 4.5 --soap-nmax 5 --soap-lmax 6 --soap-sigma 0.5"),
 ]
 available = []
 for simd in ("sse2", "avx2", "avx512"):
@@ -87,17 +88,25 @@ for inp, flags in cases:
         names, rows = outputs[simd]
         check(names == base_names, f"{simd}: same columns as sse2")
         worst, bad_int = 0.0, []
+        # SOAP components are one vector whose small cross terms are differences of large ones: they
+        # are compared on the scale of the whole vector (its largest component), not their own
+        soap_cols = [c for c, name in enumerate(names) if name.startswith("soap_")]
+        soap_scale = max((abs(row[c]) for row in base for c in soap_cols), default=1.0) or 1.0
         for c, name in enumerate(names):
             a = [row[c] for row in base]
             b = [row[c] for row in rows]
-            if all(v == int(v) for v in a):
+            if all(v == int(v) for v in a) and not name.startswith("soap_"):
                 if a != b:
                     bad_int.append(name)
                 continue
-            scale = max(abs(v) for v in a) or 1.0
+            scale = soap_scale if name.startswith("soap_") else (max(abs(v) for v in a) or 1.0)
             worst = max(worst, max(abs(x - y) for x, y in zip(a, b)) / scale)
         check(not bad_int, f"{simd} vs sse2 on {inp}: integer columns identical ({bad_int})")
-        check(worst <= 1e-12, f"{simd} vs sse2 on {inp}: other columns within 1e-12 of their scale (worst {worst:.2e})")
+        # SOAP: the basis transform β = S^-1/2 has condition number up to 2.3e4 (gto, n_max 8, l 6;
+        # DScribe's nearly dependent primitives), which lifts rounding differences of the lane order
+        # and of xsimd's exp per width to ~1e-12 of the vector: bound 1e-10; other descriptors 1e-12
+        bound = 1e-10 if soap_cols else 1e-12
+        check(worst <= bound, f"{simd} vs sse2 on {inp}: other columns within {bound:g} of their scale (worst {worst:.2e})")
 
 # (4) routing: kernel subcommands to the chosen build, the rest to the complete baseline program
 kernel = ("compute", "rdf", "lens", "timesoap", "events", "bonds", "d2min", "correlate")
