@@ -20,8 +20,23 @@ descriptor_cli soap_cli(CLI::App* compute) {
     compute->add_flag("--soap-normalize", o->normalize, "divide each atom's SOAP vector by its norm");
     return {[o]() -> std::optional<frame_planner> {
         if (!(o->r_cut > 0)) return std::nullopt;
-        return frame_planner{[d = make_soap(*o, "--soap")](const frame_context&, std::vector<planned_descriptor>& out) {
-            out.push_back({d, false, "--soap"});
+        (void)make_soap(*o, "--soap");  // parameter errors before any frame is read
+        // The species count is the first frame's highest type, kept for every frame: a frame that
+        // lacks the highest type still writes the same columns with the same meaning.
+        auto fixed = std::make_shared<std::optional<soap>>();
+        auto species = std::make_shared<int>(0);
+        return frame_planner{[o, fixed, species](const frame_context& c, std::vector<planned_descriptor>& out) {
+            int top = 1;
+            for (const int t : c.properties.types) top = std::max(top, t);
+            if (!*fixed) {
+                const soap_cli_options& first = *o;
+                *species = top;
+                fixed->emplace(make_soap_for_species(first, top, "--soap", false));
+            } else if (top > *species) {
+                throw error("--soap: this frame has type ", top, ", the first frame only types up to ", *species,
+                            "; SOAP columns keep the first frame's species (put a frame with every type first)");
+            }
+            out.push_back({**fixed, false, "--soap"});
         }};
     }};
 }

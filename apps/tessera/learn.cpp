@@ -340,6 +340,8 @@ int run_cv(const cv_cli_options& o) {
         if (!f.output.empty()) others.push_back(f.output);
         if (o.predictions == f.output && o.predictions != "-")
             throw usage_error("--predictions ", o.predictions, " is also the -o output; choose another name");
+        if (o.predictions == "-" && (f.output.empty() || f.output == "-"))
+            throw usage_error("--predictions -: the scores already go to stdout; give -o CV.csv or a --predictions file");
         pred_out.emplace(o.predictions, others, "--predictions");
     }
     run_report report("learn cv");
@@ -424,7 +426,8 @@ int run_cv(const cv_cli_options& o) {
     if (pred_out) write_cv_predictions(*pred_out, f, ts, folds, r.params[r.best_index(0)]);
     for (auto* file : {&out, &pred_out})
         if (*file) (*file)->commit();
-    if (out || pred_out) report.done(1, ts.rows, {out ? &*out : nullptr, pred_out ? &*pred_out : nullptr});
+    // the summary line goes to stdout unless an output is stdout: not when the scores went there
+    if (out) report.done(1, ts.rows, {&*out, pred_out ? &*pred_out : nullptr});
     return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <string>
 
 namespace tessera::cli {
@@ -44,8 +45,9 @@ inline void add_soap_options(CLI::App* sub, soap_cli_options& o) {
         ->check(CLI::IsMember({"off", "crossover", "mu2", "mu1nu1"}));
 }
 
-/// The descriptor the flags describe; a parameter error is a usage error naming `flag`.
-inline soap make_soap(const soap_cli_options& o, const char* flag) {
+/// The descriptor the flags describe, for `species` species (0: from each frame's types); a
+/// parameter error is a usage error naming `flag`.
+inline soap make_soap_for_species(const soap_cli_options& o, int species, const char* flag, bool warn = true) {
     soap_parameters p;
     p.r_cut = o.r_cut;
     p.n_max = o.n_max;
@@ -65,11 +67,23 @@ inline soap make_soap(const soap_cli_options& o, const char* flag) {
                     : o.compression == "mu1nu1"  ? soap_compression::mu1nu1
                                                   : soap_compression::off;
     p.normalize = o.normalize;
+    p.species = species;
     try {
-        return soap(p);
+        soap d(p);
+        if (warn && d.basis_defect() > 1e-6)  // usable, but say so (docs/descriptors/soap.md)
+            std::fprintf(stderr,
+                         "tessera: warning: %s: the %s radial basis with n_max %d at r_cut %g is orthonormal only to "
+                         "%.2g (its overlap matrix is ill-conditioned, as in DScribe); lower n_max for an orthonormal "
+                         "basis\n",
+                         flag, o.basis.c_str(), o.n_max, o.r_cut, d.basis_defect());
+        return d;
     } catch (const tessera::error& e) {
         throw usage_error(flag, ": ", e.what());
     }
 }
+
+/// The descriptor the flags describe with the species taken from the particles (checks the
+/// parameters and warns about the basis once).
+inline soap make_soap(const soap_cli_options& o, const char* flag) { return make_soap_for_species(o, 0, flag); }
 
 }  // namespace tessera::cli

@@ -12,8 +12,10 @@
 
 #include <tessera/dynamics/timesoap.hpp>
 
+#include <algorithm>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -32,7 +34,11 @@ struct timesoap_options {
 };
 
 int run_timesoap(const timesoap_options& o) {
-    const soap descriptor = make_soap(o.soap, "--cutoff/--soap-*");
+    (void)make_soap(o.soap, "--cutoff/--soap-*");  // parameter errors (and the basis warning) first
+    // The species count is the first frame's highest type, kept for every frame (the vectors of
+    // two frames must have the same components to be compared).
+    std::optional<soap> descriptor;
+    int species = 0;
     output_file out(o.output, {o.input});
     run_report report("timesoap");
     frame_writer writer(out);
@@ -48,8 +54,17 @@ int run_timesoap(const timesoap_options& o) {
         const auto types = f.has_column("type") ? f.types() : std::vector<int>{};
         particle_properties props;
         props.types = types;
+        int top = 1;
+        for (const int t : types) top = std::max(top, t);
+        if (!descriptor) {
+            species = top;
+            descriptor.emplace(make_soap_for_species(o.soap, top, "--cutoff/--soap-*", false));
+        } else if (top > species) {
+            throw error(what, ": type ", top, ", but the first frame has types up to ", species,
+                        " only; TimeSOAP compares vectors of the first frame's species (put a frame with every type first)");
+        }
         soap_frame current = std::move(spare);
-        std::visit([&](const auto& b) { compute_soap_frame(x, b, props, ids, descriptor, current, what, openmp_policy{o.threads}); },
+        std::visit([&](const auto& b) { compute_soap_frame(x, b, props, ids, *descriptor, current, what, openmp_policy{o.threads}); },
                    f.box);
         if (window.size() == o.delta) {
             values.assign(f.natoms, 0.0);

@@ -123,6 +123,23 @@ if ok:
     worst = max(abs(float(vals[f"soap_{k}"]) - v) for k, v in enumerate(dref)) / max(abs(v) for v in dref)
     ok = worst < 1e-10
 check(ok, f"compute --soap-weighting pow: DScribe's reference for its H-C system (atom 1) within 1e-10 ({r.stderr.strip()[-160:]})")
+# species: fixed by the first frame, so a frame without type 2 writes the same columns; a later
+# frame with a higher type than the first is an error (the columns would change meaning)
+two = os.path.join(work, "two_frames.dump")
+with open(two, "w") as f:
+    for types in ((1, 2), (1, 1)):
+        f.write("ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n2\nITEM: BOX BOUNDS pp pp pp\n-20 20\n-20 20\n-20 20\n"
+                f"ITEM: ATOMS id type x y z\n1 {types[0]} 0 0 0\n2 {types[1]} -0.3 0.5 0.4\n")
+r = run("compute", two, "-o", os.path.join(work, "two.dump"), "--soap", "2.0", "--soap-nmax", "2", "--soap-lmax", "1")
+fr = read_dump(os.path.join(work, "two.dump")) if r.returncode == 0 else []
+check(len(fr) == 2 and fr[0][1] == fr[1][1] and len([c for c in fr[1][1] if c.startswith("soap_")]) == 2 * 2 * (2 * 2 + 1) // 2 * 2,
+      f"compute --soap: a frame without type 2 keeps the first frame's columns ({r.stderr.strip()[-160:]})")
+with open(two, "w") as f:
+    for types in ((1, 1), (1, 2)):
+        f.write("ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n2\nITEM: BOX BOUNDS pp pp pp\n-20 20\n-20 20\n-20 20\n"
+                f"ITEM: ATOMS id type x y z\n1 {types[0]} 0 0 0\n2 {types[1]} -0.3 0.5 0.4\n")
+r = run("compute", two, "-o", os.path.join(work, "two.dump"), "--soap", "2.0", "--soap-nmax", "2", "--soap-lmax", "1")
+check(r.returncode == 1 and "first frame" in r.stderr, f"compute --soap: a later frame with a new type is an error ({r.stderr.strip()[-160:]})")
 r = run("compute", glass, "-o", os.path.join(work, "x.dump"), "--soap", "4.5", "--soap-lmax", "13")
 check(r.returncode == 2, "--soap-lmax 13: exit 2")
 

@@ -236,6 +236,13 @@ if check(r.returncode == 0, f"learn cv logistic --predictions, scores to stdout 
     check(np.abs(np.column_stack([pr[f"proba_{c}"] for c in (1, 2, 3)]) - pp).max() < 1e-6
           and np.array_equal(pr["prediction"], np.array([1, 2, 3])[np.argmax(pp, axis=1)]),
           "learn cv --predictions logistic: probabilities within 1e-6 of cross_val_predict, same classes")
+r = t("learn", "cv", "--model", "knn", "--data", W("train.csv"), "--label", "cls", "--k", "15",
+      "--predictions", W("cv_knn_pred2.csv"))
+lines = r.stdout.strip().splitlines()
+check(r.returncode == 0 and lines[0].startswith("k,mean_accuracy") and len(lines) == 2,
+      f"learn cv --predictions FILE without -o: stdout is the scores table only ({lines[-1:]})")
+r = t("learn", "cv", "--model", "knn", "--data", W("train.csv"), "--label", "cls", "--predictions", "-")
+check(r.returncode == 2 and "--predictions" in r.stderr, "learn cv --predictions - with the scores on stdout: usage error")
 r = t("learn", "cv", "--model", "knn", "--data", W("train.csv"), "--label", "cls", "-o", W("same.csv"),
       "--predictions", W("same.csv"))
 check(r.returncode == 2 and "--predictions" in r.stderr and not os.path.exists(W("same.csv")),

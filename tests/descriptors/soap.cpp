@@ -115,11 +115,12 @@ TEST_CASE("soap: scaled modified spherical Bessel functions obey the recurrence 
             }
         }
     }
-    // continuity across the branch points: the two formulas agree to rounding
-    for (double edge : {1.0, 10.0}) {  // lmax = 4: closed form from 10
+    // continuity across the branch points: the two formulas agree to rounding (x = 1: series
+    // below or at, Miller above; lmax = 4: Miller below 10, closed form from 10)
+    for (const auto& [below, above] : {std::pair{1.0, std::nextafter(1.0, 2.0)}, std::pair{std::nextafter(10.0, 0.0), 10.0}}) {
         double a[5], b[5];
-        detail::scaled_sph_bessel_i(std::nextafter(edge, 0.0), 4, a);
-        detail::scaled_sph_bessel_i(edge, 4, b);
+        detail::scaled_sph_bessel_i(below, 4, a);
+        detail::scaled_sph_bessel_i(above, 4, b);
         for (int l = 0; l <= 4; ++l) CHECK(std::abs(a[l] - b[l]) <= 1e-13 * b[l]);
     }
 }
@@ -430,6 +431,45 @@ TEST_CASE("soap: with poly weighting p is continuous and flat as an atom crosses
     double jump = 0;
     for (std::size_t k = 0; k < in.size(); ++k) jump = std::max(jump, std::abs(in[k] - out[k]));
     CHECK(jump > 0);
+}
+
+TEST_CASE("soap: poly weighting stays finite just inside r0 for any m, basis defects, a fixed species count",
+          "[soap]") {
+    soap_parameters sp;
+    sp.r_cut = 3.0;
+    sp.n_max = 3;
+    sp.l_max = 2;
+    sp.sigma = 0.5;
+    sp.weighting = soap_weighting::poly;
+    sp.weight_m = 1.5;  // a non-integer power of 1 + 2x^3 - 3x^2, which rounds below 0 near x = 1
+    const soap d(sp);
+    for (double delta : {1e-9, 1e-12, 1e-15}) {
+        const double w = d.weight(3.0 - delta);
+        CHECK(std::isfinite(w));
+        CHECK(w >= 0);
+        const points q = {{0, 0, 0}, {3.0 - delta, 0, 0}};
+        const auto rows = run_rows(d, q, open_box<double>{}, {});
+        for (double v : rows[0]) CHECK(std::isfinite(v));
+    }
+    // the defaults give an orthonormal basis; DScribe's polynomial basis at n_max 8, r_cut 5 cannot
+    // be (its overlap matrix is too ill-conditioned): reported, not hidden
+    CHECK(soap(soap_parameters{}).basis_defect() < 1e-10);
+    soap_parameters poly;
+    poly.basis = soap_basis::polynomial;
+    CHECK(soap(poly).basis_defect() > 1e-6);
+    // a fixed species count: the vector keeps its length when a frame lacks the highest type
+    const points p = random_points(9, 60, 4);
+    std::vector<int> only1(p.size(), 1), three(p.size(), 1);
+    three[5] = 3;
+    soap_parameters fixed = sp;
+    fixed.weighting = soap_weighting::none;
+    fixed.species = 3;
+    const soap f3(fixed);
+    CHECK(run_rows(f3, p, open_box<double>{}, {.types = only1})[0].size() == f3.features(3));
+    CHECK(run_rows(f3, p, open_box<double>{}, {.types = three})[0].size() == f3.features(3));
+    fixed.species = 2;
+    const soap f2(fixed);
+    CHECK_THROWS_WITH(run_rows(f2, p, open_box<double>{}, {.types = three}), Catch::Contains("built for 2 species"));
 }
 
 TEST_CASE("soap: normalize divides by the norm, an isolated atom sees only itself, errors name the problem",

@@ -37,9 +37,11 @@
 /// (DScribe's weighting={"function": "poly", "r0", "c", "m"}; Caro, PRB 100, 024112 (2019)):
 /// \f$ w(r) = c\,(1 + 2 (r/r_0)^3 - 3 (r/r_0)^2)^m \f$ for r ≤ r0, 0 beyond — w and w′ vanish at
 /// r0, so p is continuous and smooth as an atom crosses the cutoff; neighbours are then taken
-/// within min(r0, R). `pow`: w = c / (d + (r/r0)^m) and `exp`: w = c / (d + e^{−r/r0})
-/// (Willatt, Musil & Ceriotti 2018; DScribe's other two functions), neighbours within R. The centre's own weight is w(0) (= c), or `centre_weight` when set (DScribe's
-/// "w0"; 0 hides the centre).
+/// within min(r0, R) (an r0 beyond R is cut at R, where w is not yet 0: keep r0 ≤ R for a smooth
+/// cutoff). `pow`: w = c / (d + (r/r0)^m) and `exp`: w = c / (d + e^{−r/r0}) (Willatt, Musil &
+/// Ceriotti 2018; DScribe's other two functions), neighbours within R. The centre's own weight is
+/// w(0) (poly: c; pow: c/d; exp: c/(d + 1)), or `centre_weight` when set (DScribe's "w0"; 0 hides
+/// the centre).
 ///
 /// **Species** are tessera's particle types 1 … S (one species when untyped), in ascending order —
 /// DScribe orders them by atomic number, so map types to elements in that order to compare.
@@ -107,6 +109,10 @@ struct soap_parameters {
     double centre_weight = std::numeric_limits<double>::quiet_NaN();  ///< NaN: w(0)
     soap_compression compression = soap_compression::off;
     bool normalize = false;
+    /// Number of species S of the vector; 0: the particle properties' num_types (1 when untyped).
+    /// Fix it when frames of one trajectory may lack the highest type, so that every frame's
+    /// vector has the same length and meaning.
+    int species = 0;
 };
 
 namespace detail {
@@ -200,19 +206,20 @@ inline void gauss_legendre(int n, std::vector<double>& x, std::vector<double>& w
     }
 }
 
-/// S^{−1/2} of a symmetric positive-definite matrix (row-major n × n), by its eigenvectors.
-inline std::vector<double> inverse_sqrt(const std::vector<double>& s, int n, const char* what) {
-    Eigen::MatrixXd m(n, n);
+/// S^{−1/2} of a symmetric positive-definite matrix (row-major n × n), by its eigenvectors, in
+/// long double (three digits beyond double: DScribe's overlap matrices are ill-conditioned).
+inline std::vector<long double> inverse_sqrt(const std::vector<long double>& s, int n, const std::string& where) {
+    using M = Eigen::Matrix<long double, Eigen::Dynamic, Eigen::Dynamic>;
+    M m(n, n);
     for (int a = 0; a < n; ++a)
         for (int b = 0; b < n; ++b) m(a, b) = s[std::size_t(a * n + b)];
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(m);
+    Eigen::SelfAdjointEigenSolver<M> es(m);
     if (es.info() != Eigen::Success || !(es.eigenvalues().minCoeff() > 0))
-        throw error("soap: the ", what, " overlap matrix is not positive definite (smallest eigenvalue ",
-                    es.eigenvalues().minCoeff(),
+        throw error("soap: the ", where, " overlap matrix is not positive definite (smallest eigenvalue ",
+                    double(es.eigenvalues().minCoeff()),
                     "); lower n_max or raise r_cut, as DScribe advises for the same failure");
-    const Eigen::MatrixXd r =
-        es.eigenvectors() * es.eigenvalues().cwiseInverse().cwiseSqrt().asDiagonal() * es.eigenvectors().transpose();
-    std::vector<double> out(std::size_t(n * n));
+    const M r = es.eigenvectors() * es.eigenvalues().cwiseInverse().cwiseSqrt().asDiagonal() * es.eigenvectors().transpose();
+    std::vector<long double> out(std::size_t(n * n));
     for (int a = 0; a < n; ++a)
         for (int b = 0; b < n; ++b) out[std::size_t(a * n + b)] = r(a, b);
     return out;
@@ -244,6 +251,7 @@ public:
             os << "soap: pow and exp weighting need d >= 0 (pow: d > 0, else w(0) is infinite)";
         else if (!std::isnan(p.centre_weight) && !std::isfinite(p.centre_weight))
             os << "soap: centre_weight must be finite";
+        else if (p.species < 0) os << "soap: species must be >= 0 (0: from the particles' types), got " << p.species;
         if (os.tellp() > 0) throw error(os.str());
         eta_ = 1 / (2 * p.sigma * p.sigma);
         r0_ = p.weight_r0 > 0 ? p.weight_r0 : p.r_cut;
@@ -257,17 +265,31 @@ public:
             prim_scale_.assign(alpha_.size(), 0.0);
             prim_decay_.assign(alpha_.size(), 0.0);
             for (int l = 0; l <= L; ++l) {
-                std::vector<double> s(std::size_t(n * n));
+                std::vector<long double> s(std::size_t(n * n));
                 for (int k = 0; k < n; ++k) {
                     const double a = n == 1 ? 1.0 : 1.0 + (p.r_cut - 1.0) * k / (n - 1);  // np.linspace(1, r_cut, n)
                     alpha_[std::size_t(l * n + k)] = -std::log(1e-3 / std::pow(a, l)) / (a * a);
                 }
                 for (int a = 0; a < n; ++a)
                     for (int b = 0; b < n; ++b)
-                        s[std::size_t(a * n + b)] = 0.5 * std::tgamma(l + 1.5) *
-                                                    std::pow(alpha_[std::size_t(l * n + a)] + alpha_[std::size_t(l * n + b)], -l - 1.5);
-                const auto b = detail::inverse_sqrt(s, n, "gto");
-                std::copy(b.begin(), b.end(), beta_.begin() + std::ptrdiff_t(l * n * n));
+                        s[std::size_t(a * n + b)] =
+                            0.5L * std::tgamma(l + 1.5L) *
+                            std::pow((long double)alpha_[std::size_t(l * n + a)] + alpha_[std::size_t(l * n + b)], -l - 1.5L);
+                const std::string where = "gto (l = " + std::to_string(l) + ")";
+                const auto b = detail::inverse_sqrt(s, n, where);
+                for (std::size_t k = 0; k < b.size(); ++k) beta_[std::size_t(l * n * n) + k] = double(b[k]);
+                // β as used (rounded to double): max |β S βᵀ − I|
+                long double defect = 0;
+                for (int a = 0; a < n; ++a)
+                    for (int c = 0; c < n; ++c) {
+                        long double v = 0;
+                        for (int i = 0; i < n; ++i)
+                            for (int j = 0; j < n; ++j)
+                                v += (long double)beta_[std::size_t(l * n * n + a * n + i)] * s[std::size_t(i * n + j)] *
+                                     beta_[std::size_t(l * n * n + c * n + j)];
+                        defect = std::max(defect, std::abs(v - (a == c ? 1.0L : 0.0L)));
+                    }
+                basis_defect_ = std::max(basis_defect_, double(defect));
                 for (int k = 0; k < n; ++k) {
                     const double al = alpha_[std::size_t(l * n + k)];
                     // 4π √(π/2) (2η)^l (2(α+η))^{−l−3/2}: d^l and the exponential come per bond
@@ -277,12 +299,12 @@ public:
                 }
             }
         } else {
-            std::vector<double> s(std::size_t(n * n));
+            std::vector<long double> s(std::size_t(n * n));
             for (int a = 1; a <= n; ++a)
                 for (int b = 1; b <= n; ++b)
                     s[std::size_t((a - 1) * n + b - 1)] =
-                        2 * std::pow(p.r_cut, 7 + a + b) / double((5 + a + b) * (6 + a + b) * (7 + a + b));
-            beta_ = detail::inverse_sqrt(s, n, "polynomial");
+                        2 * std::pow((long double)p.r_cut, 7 + a + b) / (long double)((5 + a + b) * (6 + a + b) * (7 + a + b));
+            const auto beta = detail::inverse_sqrt(s, n, "polynomial");  // long double, used as such below
             std::vector<double> x, w;
             detail::gauss_legendre(100, x, w);
             nodes_.resize(x.size());
@@ -292,22 +314,45 @@ public:
                 const double r = p.r_cut * 0.5 * (x[q] + 1);
                 nodes_[q] = r;
                 node_weight_[q] = 4 * std::numbers::pi * w[q] * 0.5 * p.r_cut * r * r;
-                for (int a = 0; a < n; ++a) {
-                    double g = 0;
-                    for (int k = 1; k <= n; ++k) g += beta_[std::size_t(a * n + k - 1)] * std::pow(p.r_cut - r, k + 2);
-                    node_basis_[q * std::size_t(n) + std::size_t(a)] = g;
+                for (int a = 0; a < n; ++a) {  // g_a(r_q) summed in long double (large β, cancelling terms)
+                    long double g = 0;
+                    for (int k = 1; k <= n; ++k)
+                        g += beta[std::size_t(a * n + k - 1)] * std::pow((long double)p.r_cut - r, k + 2);
+                    node_basis_[q * std::size_t(n) + std::size_t(a)] = double(g);
                 }
             }
+            // the functions as used: the 100-point rule integrates their products exactly
+            long double defect = 0;
+            for (int a = 0; a < n; ++a)
+                for (int c = 0; c < n; ++c) {
+                    long double v = 0;
+                    for (std::size_t q = 0; q < x.size(); ++q)
+                        v += (long double)node_weight_[q] / (4 * std::numbers::pi_v<long double>) *
+                             node_basis_[q * std::size_t(n) + std::size_t(a)] * node_basis_[q * std::size_t(n) + std::size_t(c)];
+                    defect = std::max(defect, std::abs(v - (a == c ? 1.0L : 0.0L)));
+                }
+            basis_defect_ = double(defect);
         }
     }
 
     const soap_parameters& parameters() const noexcept { return p_; }
+    /// How far the radial basis, as used, is from orthonormal: max |<g_a, g_b> − δ_ab| over l.
+    /// DScribe's primitives are nearly dependent, so at large n_max (polynomial: n_max ≳ 6 at
+    /// r_cut 5; gto: n_max ≳ 12) S^{−1/2} cannot be formed accurately even in long double, and the
+    /// functions are not quite orthonormal (DScribe builds the same matrices in double and does
+    /// not say so). The descriptor is still well defined and smooth; callers may warn (the
+    /// command does above 1e-6).
+    double basis_defect() const noexcept { return basis_defect_; }
     /// The neighbour radius used (see the file comment).
     double radius() const noexcept { return radius_; }
     neighbor_request request() const { return neighbor_request::within(radius_); }
 
-    /// Number of species S for these properties (types; 1 when untyped).
-    static int species_of(const particle_properties& p) noexcept { return p.types.empty() ? 1 : std::max(1, p.num_types); }
+    /// Number of species S of the vector: the parameter when set, else the properties' num_types
+    /// (1 when untyped).
+    int species_of(const particle_properties& p) const noexcept {
+        if (p_.species > 0) return p_.species;
+        return p.types.empty() ? 1 : std::max(1, p.num_types);
+    }
 
     /// The length of p for S species.
     std::size_t features(int species) const noexcept {
@@ -326,11 +371,15 @@ public:
         return c;
     }
 
-    /// The stage must reach radius() (types are checked against num_types by particle_properties).
-    void prepare(const neighbor_stage_info& stage, const particle_properties&) const {
+    /// The stage must reach radius(); with a fixed species count, no type may exceed it (types
+    /// are checked against num_types by particle_properties).
+    void prepare(const neighbor_stage_info& stage, const particle_properties& p) const {
         if (stage.radius < radius_ * (1 - 1e-12))
             throw error("soap: the neighbour stage's radius ", stage.radius, " is below the ", radius_,
                         " SOAP needs (r_cut + sigma sqrt(-2 ln 1e-3), or the poly weighting's r0)");
+        if (p_.species > 0 && !p.types.empty() && p.num_types > p_.species)
+            throw error("soap: the particles have types up to ", p.num_types, " but the descriptor was built for ",
+                        p_.species, " species");
     }
 
     /// w(r) of the weighting (1 without one; DScribe's weighting.h formulas).
@@ -343,7 +392,9 @@ public:
         }
         if (!(r < r0_)) return 0;
         const double x = r / r0_;
-        return p_.weight_c * std::pow(1 + 2 * x * x * x - 3 * x * x, p_.weight_m);
+        // 1 + 2x³ − 3x² = (1 − x)²(1 + 2x): never negative by rounding (pow of a negative base
+        // with a non-integer m would be NaN just inside r0)
+        return p_.weight_c * std::pow((1 - x) * (1 - x) * (1 + 2 * x), p_.weight_m);
     }
 
     template <class T>
@@ -611,7 +662,7 @@ private:
     }
 
     soap_parameters p_;
-    double eta_ = 0, r0_ = 0, radius_ = 0, centre_w_ = 1;
+    double eta_ = 0, r0_ = 0, radius_ = 0, centre_w_ = 1, basis_defect_ = 0;
     std::vector<double> alpha_, beta_, prim_scale_, prim_decay_;  // gto: [l][k], β [l][n][k]
     std::vector<double> nodes_, node_weight_, node_basis_;        // polynomial: r_q, 4π w_q r_q², g_n(r_q)
 };
