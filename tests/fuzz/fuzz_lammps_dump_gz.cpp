@@ -23,14 +23,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b) {
         bytes.assign(data, data + size);
     } else {
-        uLongf n = compressBound(static_cast<uLong>(size)) + 32;
-        bytes.resize(n);
         // A gzip stream (windowBits + 16), as `gzip` and LAMMPS's dump */gz write. Inputs are at
         // most 4 KiB: a 512-byte window, memLevel 1 and level 1 make deflate's state 3 KiB
         // instead of 256 KiB (allocated and poisoned by ASan on every execution: the target ran
         // at ~400-1500 executions/s); inflate reads any window size the same way.
         z_stream z{};
         if (deflateInit2(&z, 1, Z_DEFLATED, 9 + 16, 1, Z_DEFAULT_STRATEGY) != Z_OK) std::abort();
+        // deflateBound, not compressBound: the bound depends on the window and memLevel chosen
+        // (compressBound assumes the defaults and is too small for memLevel 1 on
+        // incompressible input, which made deflate return Z_OK instead of Z_STREAM_END).
+        const uLong n = deflateBound(&z, static_cast<uLong>(size));
+        bytes.resize(n);
         z.next_in = const_cast<Bytef*>(data);
         z.avail_in = static_cast<uInt>(size);
         z.next_out = bytes.data();
