@@ -188,6 +188,7 @@ void register_compute(CLI::App& app, std::function<int()>& action) {
     opts->descriptors.push_back(steinhardt_cli(sub));
     opts->descriptors.push_back(csp_cli(sub));
     opts->descriptors.push_back(cna_cli(sub));
+    opts->descriptors.push_back(ptm_cli(sub));
     opts->descriptors.push_back(voronoi_cli(sub));
     opts->descriptors.push_back(soap_cli(sub));
     add_examples(sub, {

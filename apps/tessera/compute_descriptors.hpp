@@ -66,5 +66,6 @@ descriptor_cli csp_cli(CLI::App* compute);  ///< --csp N, --csp-mode (compute_st
 descriptor_cli cna_cli(CLI::App* compute);  ///< --cna RC, --acna (compute_structure.cpp)
 descriptor_cli voronoi_cli(CLI::App* compute);
 descriptor_cli soap_cli(CLI::App* compute);  ///< --soap RC, --soap-* (compute_soap.cpp)
+descriptor_cli ptm_cli(CLI::App* compute);   ///< --ptm [RMSD_CUTOFF], --ptm-* (compute_ptm.cpp)
 
 }  // namespace tessera::cli

@@ -165,14 +165,16 @@ cases = {
               ["lens", "--cutoff", "3.6"],
               ["d2min", "--cutoff", "4.0"],
               ["compute", "--soap", "4.0", "--soap-nmax", "4", "--soap-lmax", "4", "--soap-sigma", "0.5"],
-              ["timesoap", "--cutoff", "4.0", "--soap-nmax", "3", "--soap-lmax", "3", "--soap-sigma", "0.5"]]),
+              ["timesoap", "--cutoff", "4.0", "--soap-nmax", "3", "--soap-lmax", "3", "--soap-sigma", "0.5"],
+              ["compute", "--ptm", "0", "--ptm-ordering"]]),
     "cu_tilted": ("cu_tilted.dump",
                   [["compute", "--csp", "12", "--cna", "3.086", "--acna", "--steinhardt", "4,6", "--wl", "--coord",
                     "3.0", "--solid-bonds", "--voronoi"],
                    ["lens", "--cutoff", "3.1"],
                    ["d2min", "--cutoff", "4.0", "--reference", "previous"],
                    ["compute", "--soap", "4.5", "--soap-nmax", "4", "--soap-lmax", "6", "--soap-sigma", "0.5",
-                    "--soap-weighting", "poly"]]),
+                    "--soap-weighting", "poly"],
+                   ["compute", "--ptm"]]),
 }
 for name, (src, commands) in cases.items():
     frames = read_frames(os.path.join(ref, src))

@@ -64,6 +64,8 @@ cases = [
     ("cuzr_glass_ref.dump", "--steinhardt 4,6 --steinhardt-voronoi --average --voronoi --interstice "
                             "--radii 1:1.28,2:1.6"),
     ("cuzr_glass_ref.dump", "--soap 4.5 --soap-nmax 5 --soap-lmax 6 --soap-sigma 0.5"),
+    ("cuzr_glass_ref.dump", "--ptm 0 --ptm-ordering"),
+    ("cu_tilted_ref.dump", "--ptm"),
 ]
 available = []
 for simd in ("sse2", "avx2", "avx512"):

@@ -1,0 +1,143 @@
+#pragma once
+/// @file
+/// The convex hull of a central atom and its N <= 18 neighbours, as polyhedral template
+/// matching needs it (descriptors/ptm.hpp): a triangulated surface whose facets are oriented
+/// the same way (outward normals, vertices counter-clockwise seen from outside), or a reason why
+/// there is none.
+///
+/// Incremental construction (the beneath-beyond method, as in the reference implementation of
+/// Larsen et al. 2016): an initial tetrahedron from the extreme pair along the axis of largest
+/// extent, the point farthest from their line and the point farthest from that plane; then each
+/// other point replaces the facets it sees (signed distance > tolerance) by a fan to their
+/// horizon. A point in the plane of a facet does not see it, so coplanar points (the square
+/// faces of fcc, the rhombi of bcc) give one of the face's triangulations — the template tables
+/// hold them all (detail/ptm_graph.hpp). Fixed-size storage: no allocation.
+///
+/// The points should be centred and of unit mean length (the tolerances are absolute).
+
+#include <tessera/core/vec.hpp>
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+namespace tessera::detail {
+
+inline constexpr std::size_t ptm_hull_max_points = 19;
+inline constexpr std::size_t ptm_hull_max_facets = 2 * ptm_hull_max_points - 4;
+
+/// Why a hull is not usable for template matching.
+enum class ptm_hull_status { ok, degenerate, centre_on_hull, too_many_facets };
+
+struct ptm_hull {
+    std::size_t num_facets = 0;
+    std::array<std::array<std::uint8_t, 3>, ptm_hull_max_facets> facets{};  ///< point indices, outward CCW
+};
+
+/// Hull of points[0..n) (n <= ptm_hull_max_points); point 0 is the central atom, which must not
+/// be a hull vertex (a surface atom, or one with all neighbours on one side: no template fits).
+inline ptm_hull_status convex_hull_of_cluster(const vec3<double>* points, std::size_t n, ptm_hull& hull,
+                                              double tolerance = 1e-12) {
+    hull.num_facets = 0;
+    if (n < 4 || n > ptm_hull_max_points) return ptm_hull_status::degenerate;
+    // Initial simplex.
+    std::size_t i0 = 0, i1 = 0;
+    double extent = -1;
+    for (std::size_t axis = 0; axis < 3; ++axis) {
+        std::size_t lo = 0, hi = 0;
+        auto c = [axis](const vec3<double>& p) { return axis == 0 ? p.x : axis == 1 ? p.y : p.z; };
+        for (std::size_t k = 1; k < n; ++k) {
+            if (c(points[k]) < c(points[lo])) lo = k;
+            if (c(points[k]) > c(points[hi])) hi = k;
+        }
+        if (c(points[hi]) - c(points[lo]) > extent) extent = c(points[hi]) - c(points[lo]), i0 = lo, i1 = hi;
+    }
+    if (!(extent > tolerance)) return ptm_hull_status::degenerate;
+    const vec3<double> axis01 = points[i1] - points[i0];
+    std::size_t i2 = 0;
+    double best = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+        const double d = norm2(cross(axis01, points[k] - points[i0]));
+        if (d > best) best = d, i2 = k;
+    }
+    if (!(std::sqrt(best) / std::sqrt(norm2(axis01)) > tolerance)) return ptm_hull_status::degenerate;
+    const vec3<double> normal012 = cross(axis01, points[i2] - points[i0]);
+    const vec3<double> unit012 = normal012 * (1 / std::sqrt(norm2(normal012)));
+    std::size_t i3 = 0;
+    best = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+        const double d = std::abs(dot(unit012, points[k] - points[i0]));
+        if (d > best) best = d, i3 = k;
+    }
+    if (!(best > tolerance)) return ptm_hull_status::degenerate;
+    const vec3<double> inside = (points[i0] + points[i1] + points[i2] + points[i3]) * 0.25;
+
+    struct plane {
+        vec3<double> n;
+        double c;
+    };
+    std::array<plane, ptm_hull_max_facets> planes{};
+    auto add = [&](std::size_t a, std::size_t b, std::size_t c) {
+        if (hull.num_facets == ptm_hull_max_facets) return false;
+        vec3<double> nrm = cross(points[b] - points[a], points[c] - points[a]);
+        if (dot(nrm, inside - points[a]) > 0) {  // keep outward normals: swap b and c
+            std::swap(b, c);
+            nrm = nrm * -1.0;
+        }
+        const double len = std::sqrt(norm2(nrm));
+        nrm = len > 0 ? nrm * (1 / len) : nrm;
+        hull.facets[hull.num_facets] = {std::uint8_t(a), std::uint8_t(b), std::uint8_t(c)};
+        planes[hull.num_facets] = {nrm, dot(nrm, points[a])};
+        ++hull.num_facets;
+        return true;
+    };
+    add(i0, i1, i2);
+    add(i0, i1, i3);
+    add(i0, i2, i3);
+    add(i1, i2, i3);
+
+    std::array<bool, ptm_hull_max_facets> visible{};
+    for (std::size_t p = 0; p < n; ++p) {
+        if (p == i0 || p == i1 || p == i2 || p == i3) continue;
+        bool any = false;
+        for (std::size_t f = 0; f < hull.num_facets; ++f) {
+            visible[f] = dot(planes[f].n, points[p]) - planes[f].c > tolerance;
+            any = any || visible[f];
+        }
+        if (!any) continue;
+        // Horizon: directed edges (a, b) of visible facets whose twin (b, a) is in no visible facet.
+        std::array<std::array<std::uint8_t, 2>, 3 * ptm_hull_max_facets> horizon{};
+        std::size_t nh = 0;
+        for (std::size_t f = 0; f < hull.num_facets; ++f) {
+            if (!visible[f]) continue;
+            for (std::size_t e = 0; e < 3; ++e) {
+                const std::uint8_t a = hull.facets[f][e], b = hull.facets[f][(e + 1) % 3];
+                bool twin_visible = false;
+                for (std::size_t g = 0; g < hull.num_facets && !twin_visible; ++g) {
+                    if (!visible[g]) continue;
+                    for (std::size_t h = 0; h < 3; ++h)
+                        if (hull.facets[g][h] == b && hull.facets[g][(h + 1) % 3] == a) twin_visible = true;
+                }
+                if (!twin_visible) horizon[nh++] = {a, b};
+            }
+        }
+        // Drop the visible facets (compacting), then add the fan to p.
+        std::size_t kept = 0;
+        for (std::size_t f = 0; f < hull.num_facets; ++f)
+            if (!visible[f]) {
+                hull.facets[kept] = hull.facets[f];
+                planes[kept] = planes[f];
+                ++kept;
+            }
+        hull.num_facets = kept;
+        for (std::size_t h = 0; h < nh; ++h)
+            if (!add(horizon[h][0], horizon[h][1], p)) return ptm_hull_status::too_many_facets;
+    }
+    for (std::size_t f = 0; f < hull.num_facets; ++f)
+        for (const std::uint8_t v : hull.facets[f])
+            if (v == 0) return ptm_hull_status::centre_on_hull;
+    return ptm_hull_status::ok;
+}
+
+}  // namespace tessera::detail

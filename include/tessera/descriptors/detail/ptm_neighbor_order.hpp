@@ -1,0 +1,72 @@
+#pragma once
+/// @file
+/// The neighbour order polyhedral template matching reads (descriptors/ptm.hpp): the up to 18
+/// nearest neighbours, sorted by the solid angle of their face of the central atom's Voronoi
+/// cell (built from those neighbours only), largest first; neighbours without a face get 0,
+/// ties keep the distance order. This is the order of OVITO's PTM (ptm_preorder_neighbours,
+/// OVITO 3); it makes the choice of the first N neighbours robust where the shells overlap
+/// (bcc at high temperature: the 8 + 6 split is a face-size split, not a distance split).
+///
+/// Solid angle of a face: its vertices as unit vectors from the centre, fanned into triangles
+/// from the first vertex, Σ |Ω| with Ω = 2 atan2(R₁·(R₂×R₃), 1 + R₁·R₂ + R₂·R₃ + R₃·R₁)
+/// (Van Oosterom & Strackee, IEEE Trans. Biomed. Eng. 30, 125 (1983)).
+
+#include <tessera/core/vec.hpp>
+#include <tessera/neighbors/voronoi.hpp>
+#include <tessera/neighbors/voronoi_cell.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+
+namespace tessera::detail {
+
+inline constexpr std::size_t ptm_max_input_neighbors = 18;
+
+/// Writes order[0..n): indices into p[0..n) (sorted by distance), by decreasing solid angle.
+/// `cell` is caller-owned scratch (its buffers are reused across calls).
+inline void ptm_order_by_solid_angle(const vec3<double>* p, std::size_t n, voronoi_cell<double>& cell,
+                                     std::array<std::uint8_t, ptm_max_input_neighbors>& order) {
+    std::array<double, ptm_max_input_neighbors> angle{};
+    for (std::size_t k = 0; k < n; ++k) order[k] = std::uint8_t(k);
+    if (n == 0) return;
+    double rmax = 0;
+    for (std::size_t k = 0; k < n; ++k) rmax = std::max(rmax, std::sqrt(norm2(p[k])));
+    if (!(rmax > 0)) return;
+    const double half = 10 * rmax;
+    constexpr std::size_t wall = voronoi_wall(6);
+    cell.init_parallelepiped({-half, -half, -half}, {2 * half, 0, 0}, {0, 2 * half, 0}, {0, 0, 2 * half},
+                             {wall, wall, wall, wall, wall, wall}, 1e-10 * rmax);
+    for (std::size_t k = 0; k < n; ++k) {
+        const double len = std::sqrt(norm2(p[k]));
+        if (!(len > 0)) continue;
+        cell.cut(p[k] * (1 / len), len / 2, k, p[k]);
+    }
+    cell.finish();
+    for (const auto& f : cell.faces()) {
+        if (f.neighbor >= n) continue;
+        const auto vs = cell.face_vertices(f);
+        if (vs.size() < 3) continue;
+        auto unit = [&](std::size_t j) {
+            const vec3<double> v = cell.vertex(vs[j]);
+            return v * (1 / std::sqrt(norm2(v)));
+        };
+        const vec3<double> r1 = unit(0);
+        double omega = 0;
+        for (std::size_t j = 1; j + 1 < vs.size(); ++j) {
+            const vec3<double> r2 = unit(j), r3 = unit(j + 1);
+            omega += std::abs(2 * std::atan2(dot(r1, cross(r2, r3)), 1 + dot(r1, r2) + dot(r2, r3) + dot(r3, r1)));
+        }
+        angle[f.neighbor] = omega;
+    }
+    // Insertion sort, stable (equal angles keep the distance order); std::stable_sort may allocate.
+    for (std::size_t k = 1; k < n; ++k) {
+        const std::uint8_t v = order[k];
+        std::size_t j = k;
+        for (; j > 0 && angle[order[j - 1]] < angle[v]; --j) order[j] = order[j - 1];
+        order[j] = v;
+    }
+}
+
+}  // namespace tessera::detail

@@ -1,0 +1,349 @@
+#pragma once
+/// @file
+/// Polyhedral template matching (PTM; P. M. Larsen, S. Schmidt, J. Schiøtz, "Robust structural
+/// identification via polyhedral template matching", Modelling Simul. Mater. Sci. Eng. 24,
+/// 055007 (2016)): the local structure, orientation, scale and elastic deformation of each atom,
+/// by matching its neighbourhood against ideal coordination polyhedra.
+///
+/// For each template X with N neighbours (sc 6; fcc, hcp, ico 12; bcc 14):
+/// 1. the neighbours: the up to 18 nearest, ordered by the solid angle of their Voronoi face
+///    (detail/ptm_neighbor_order.hpp); the first N are the candidate shell;
+/// 2. their convex hull with the central atom (detail/ptm_hull.hpp) must be a closed
+///    triangulated surface with X's number of facets and degrees, the centre strictly inside;
+/// 3. the hull's canonical code (detail/ptm_graph.hpp) must be one of the codes of X's
+///    triangulations; each stored correspondence (template point ↔ neighbour) is then scored by
+/// 4. the scale-invariant RMSD (detail/ptm_alignment.hpp)
+///    \f[ \mathrm{RMSD} = \min_{R,s} \sqrt{\tfrac{1}{N+1} \textstyle\sum_{k=0}^{N} \lVert R t_k - s \tilde x_k \rVert^2 } , \f]
+///    t_k the template (mean neighbour distance 1), x̃_k the points minus their barycentre.
+/// The structure is the template with the smallest RMSD over all enabled ones; it is reported
+/// as `other` if that RMSD exceeds `rmsd_cutoff` (OVITO's default 0.1; 0 disables the cutoff)
+/// while the RMSD, orientation and scale of the best match are still reported (OVITO does the
+/// same). Atoms that match no template: structure other, RMSD 0, orientation (0,0,0,0), scale 0.
+///
+/// Outputs, with OVITO's conventions (OVITO 3.x, its vendored PTM; see docs/descriptors/ptm.md):
+/// - orientation: the unit quaternion (w, x, y, z) of the rotation taking the template frame to
+///   the lab frame, reduced to the fundamental zone of the lattice's conventional rotation group
+///   (cubic 24 for sc/fcc/bcc, D6 12 for hcp, icosahedral 60) — every site of a perfect crystal
+///   gets the same orientation; the representative is the one with the largest |w|, w >= 0;
+/// - interatomic distance: |t_1| / s, the nearest-neighbour distance in input units
+///   (lattice constant: ×√2 fcc, ×2/√3 bcc, ×1 sc);
+/// - the elastic deformation gradient F, the least-squares map F t_k ≈ s x̃_k of the rotated
+///   template onto the scale-normalised neighbourhood (F = R for an undeformed crystal);
+/// - the chemical ordering of binary alloys (OVITO's Ordering Type): pure, L1₀, L1₂ (A or B
+///   site) for fcc, B2 for bcc; it needs particle types.
+///
+/// Two-shell templates (cubic and hexagonal diamond, graphene) are not implemented yet; asking
+/// for them is an error. Per particle nothing is allocated (fixed-size arrays, one per-thread
+/// Voronoi cell). Column names: ptm, ptm_rmsd, ptm_qw, ptm_qx, ptm_qy, ptm_qz, ptm_scale (the
+/// order of LAMMPS's compute ptm/atom), then ptm_order if `ordering`.
+
+#include <tessera/core/error.hpp>
+#include <tessera/descriptors/descriptor.hpp>
+#include <tessera/descriptors/detail/ptm_alignment.hpp>
+#include <tessera/descriptors/detail/ptm_graph.hpp>
+#include <tessera/descriptors/detail/ptm_hull.hpp>
+#include <tessera/descriptors/detail/ptm_neighbor_order.hpp>
+#include <tessera/descriptors/detail/ptm_templates.hpp>
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <span>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace tessera {
+
+/// Chemical ordering of the matched polyhedron (OVITO's Ordering Type numbers).
+enum class ptm_ordering : int { none = 0, pure = 1, l10 = 2, l12_a = 3, l12_b = 4, b2 = 5 };
+
+/// Bit mask of enabled structures: bit int(s) for structure s.
+using ptm_structure_set = unsigned;
+constexpr ptm_structure_set ptm_bit(ptm_structure s) noexcept { return 1u << unsigned(int(s)); }
+/// Every implemented structure (sc, fcc, hcp, ico, bcc).
+inline constexpr ptm_structure_set ptm_single_shell =
+    ptm_bit(ptm_structure::sc) | ptm_bit(ptm_structure::fcc) | ptm_bit(ptm_structure::hcp) |
+    ptm_bit(ptm_structure::ico) | ptm_bit(ptm_structure::bcc);
+/// OVITO's default selection.
+inline constexpr ptm_structure_set ptm_ovito_default =
+    ptm_bit(ptm_structure::fcc) | ptm_bit(ptm_structure::hcp) | ptm_bit(ptm_structure::bcc);
+
+/// The match of one neighbourhood.
+struct ptm_result {
+    ptm_structure structure = ptm_structure::other;  ///< best template (before any RMSD cutoff)
+    double rmsd = 0;
+    double scale = 0;                    ///< s (template units per input unit)
+    double interatomic_distance = 0;     ///< |t_1| / s
+    quaternion orientation{0, 0, 0, 0};  ///< fundamental zone of the conventional group
+    mat3<double> deformation_gradient{};
+    ptm_ordering ordering = ptm_ordering::none;
+    /// correspondence[k]: the input neighbour (index into the distance-sorted list) matched to
+    /// template point k ≥ 1 of the raw (un-reduced) match.
+    std::array<std::uint8_t, detail::ptm_max_points> correspondence{};
+};
+
+namespace detail {
+
+/// The templates and their graph tables (built once per matcher, shared by copies).
+struct ptm_tables {
+    std::array<ptm_template, 9> templates;
+    std::array<ptm_graph_table, 9> graphs;
+    std::array<std::uint32_t, 3> fcc_alloy_codes{};  ///< canonical codes of L1₀, L1₂ A, L1₂ B
+
+    /// Smallest Σ b_k 2^{p[k]} over the site permutations p (the alloy pattern up to symmetry).
+    std::uint32_t canonical_pattern(const ptm_template& t, std::uint32_t bits) const noexcept {
+        std::uint32_t best = std::numeric_limits<std::uint32_t>::max();
+        for (const auto& p : t.site_permutations) {
+            std::uint32_t c = 0;
+            for (std::size_t k = 1; k <= t.num_neighbors; ++k)
+                if (bits >> k & 1) c |= 1u << p[k];
+            best = std::min(best, c);
+        }
+        return best;
+    }
+
+    explicit ptm_tables(ptm_structure_set enabled) {
+        for (const ptm_structure s : {ptm_structure::sc, ptm_structure::fcc, ptm_structure::hcp, ptm_structure::ico,
+                                      ptm_structure::bcc}) {
+            const std::size_t k = std::size_t(int(s));
+            templates[k] = make_ptm_template(s);
+            if (enabled & ptm_bit(s)) graphs[k] = make_ptm_graph_table(templates[k]);
+        }
+        const auto& fcc = templates[std::size_t(int(ptm_structure::fcc))];
+        std::uint32_t l10 = 0, l12a = 0, l12b = 0;
+        for (std::size_t k = 1; k <= 12; ++k) {
+            const bool in_plane = std::abs(fcc.points[k].z) < 1e-12;  // the z = 0 {100} square
+            if (!in_plane) l10 |= 1u << k;   // L1₀: the 8 off the like-atom plane are unlike
+            if (in_plane) l12a |= 1u << k;   // L1₂ A site (Cu in Cu₃Au): 4 unlike in one {100} plane
+            l12b |= 1u << k;                 // L1₂ B site (Au): all 12 unlike
+        }
+        fcc_alloy_codes = {canonical_pattern(fcc, l10), canonical_pattern(fcc, l12a), canonical_pattern(fcc, l12b)};
+    }
+};
+
+}  // namespace detail
+
+/// The matcher: templates, graph tables and the options. Copies share the tables; match() is
+/// const and thread-safe (each thread passes its own Voronoi cell).
+class ptm_matcher {
+public:
+    explicit ptm_matcher(ptm_structure_set structures = ptm_single_shell)
+        : structures_(structures), tables_(std::make_shared<const detail::ptm_tables>(structures)) {
+        if (structures & ~ptm_single_shell)
+            throw error("ptm: cubic/hexagonal diamond and graphene (two-shell templates) are not implemented yet");
+        if ((structures & ptm_single_shell) == 0) throw error("ptm: no structure enabled");
+    }
+
+    ptm_structure_set structures() const noexcept { return structures_; }
+    const detail::ptm_tables& tables() const noexcept { return *tables_; }
+
+    /// Match one neighbourhood: bond vectors r_j − r_i sorted by distance (the first up to 18 are
+    /// read), with types (centre_type, neighbor_types[j]) for the ordering, or nullptr.
+    ptm_result match(const vec3<double>* bonds, std::size_t count, int centre_type, const int* neighbor_types,
+                     voronoi_cell<double>& cell) const {
+        using namespace detail;
+        const std::size_t n = std::min(count, ptm_max_input_neighbors);
+        std::array<std::uint8_t, ptm_max_input_neighbors> order{};
+        ptm_order_by_solid_angle(bonds, n, cell, order);
+
+        ptm_result best;
+        double best_rmsd = std::numeric_limits<double>::infinity();
+        std::array<vec3<double>, ptm_max_points> best_x{};  // x̃ in template order
+        const ptm_template* best_t = nullptr;
+
+        static constexpr ptm_structure shells[3][3] = {{ptm_structure::sc, ptm_structure::other, ptm_structure::other},
+                                                       {ptm_structure::fcc, ptm_structure::hcp, ptm_structure::ico},
+                                                       {ptm_structure::bcc, ptm_structure::other, ptm_structure::other}};
+        static constexpr std::size_t shell_size[3] = {6, 12, 14};
+        for (std::size_t sh = 0; sh < 3; ++sh) {
+            const std::size_t N = shell_size[sh];
+            bool wanted = false;
+            for (const ptm_structure s : shells[sh]) wanted = wanted || (s != ptm_structure::other && (structures_ & ptm_bit(s)));
+            if (!wanted || n < N) continue;
+            // Points: centre + first N in solid-angle order; x̃ minus the barycentre.
+            std::array<vec3<double>, ptm_max_points> x{}, unit{};
+            vec3<double> bary{};
+            double mean_length = 0;
+            x[0] = {0, 0, 0};
+            for (std::size_t k = 1; k <= N; ++k) {
+                x[k] = bonds[order[k - 1]];
+                bary = bary + x[k];
+                mean_length += std::sqrt(norm2(x[k]));
+            }
+            bary = bary * (1.0 / double(N + 1));
+            mean_length /= double(N);
+            if (!(mean_length > 0)) continue;
+            double g2 = 0;
+            for (std::size_t k = 0; k <= N; ++k) {
+                x[k] = x[k] - bary;
+                g2 += norm2(x[k]);
+                unit[k] = x[k] * (1 / mean_length);
+            }
+            ptm_hull hull;
+            if (convex_hull_of_cluster(unit.data(), N + 1, hull) != ptm_hull_status::ok) continue;
+            std::array<std::array<std::uint8_t, 3>, ptm_hull_max_facets> facets;
+            for (std::size_t f = 0; f < hull.num_facets; ++f)
+                for (std::size_t e = 0; e < 3; ++e) facets[f][e] = std::uint8_t(hull.facets[f][e] - 1);
+            ptm_graph g;
+            if (!g.build(N, facets.data(), hull.num_facets)) continue;
+            ptm_code code;
+            std::array<std::uint8_t, ptm_graph_max_vertices> label;
+            std::size_t len = 0;
+            for (const ptm_structure s : shells[sh]) {
+                if (s == ptm_structure::other || !(structures_ & ptm_bit(s))) continue;
+                const std::size_t ti = std::size_t(int(s));
+                const ptm_template& t = tables_->templates[ti];
+                if (hull.num_facets != t.facets) continue;
+                bool degrees_ok = true;
+                for (std::size_t v = 0; v < N; ++v)
+                    degrees_ok = degrees_ok && g.degree[v] <= t.max_degree && (!t.all_degrees_equal || g.degree[v] == t.max_degree);
+                if (!degrees_ok) continue;
+                if (len == 0) len = g.canonical(code, label);
+                const ptm_code_entry* entry = tables_->graphs[ti].find(code, len);
+                if (!entry) continue;
+                std::array<std::uint8_t, ptm_graph_max_vertices> vertex_of{};  // label → input vertex
+                for (std::size_t v = 0; v < N; ++v) vertex_of[label[v]] = std::uint8_t(v);
+                for (const auto& to_point : entry->label_to_point) {
+                    std::array<vec3<double>, ptm_max_points> xo{};
+                    std::array<std::uint8_t, ptm_max_points> corr{};
+                    xo[0] = x[0];
+                    for (std::size_t l = 0; l < N; ++l) {
+                        xo[to_point[l]] = x[vertex_of[l] + 1];
+                        corr[to_point[l]] = order[vertex_of[l]];
+                    }
+                    const ptm_superposition sp = superpose(t.points.data(), xo.data(), N + 1, g2);
+                    if (sp.rmsd < best_rmsd) {
+                        best_rmsd = sp.rmsd;
+                        best.structure = s;
+                        best.rmsd = sp.rmsd;
+                        best.scale = sp.scale;
+                        best.orientation = sp.rotation;
+                        best.correspondence = corr;
+                        best_x = xo;
+                        best_t = &t;
+                    }
+                }
+            }
+        }
+        if (!best_t) return ptm_result{};
+        const ptm_template& t = *best_t;
+        best.interatomic_distance = best.scale > 0 ? t.nearest_distance / best.scale : 0;
+        best.ordering = ordering_of(best, centre_type, neighbor_types);
+        // Deformation gradient of the raw match: F0 = (Σ s x̃_k t_kᵀ)(Σ t_k t_kᵀ)⁻¹.
+        mat3<double> xt{}, tt{};
+        for (std::size_t k = 1; k <= t.num_neighbors; ++k) {
+            const vec3<double> sx = best_x[k] * best.scale, tk = t.points[k];
+            const double a[3] = {sx.x, sx.y, sx.z}, b[3] = {tk.x, tk.y, tk.z};
+            for (std::size_t i = 0; i < 3; ++i)
+                for (std::size_t j = 0; j < 3; ++j) {
+                    xt(i, j) += a[i] * b[j];
+                    tt(i, j) += b[i] * b[j];
+                }
+        }
+        const mat3<double> F0 = xt * inverse(tt);
+        // Fundamental zone: right-multiply by the conventional symmetry g with the largest |w|.
+        const quaternion q = best.orientation;
+        std::size_t gi = 0;
+        double top = -1;
+        for (std::size_t i = 0; i < t.conventional_group.size(); ++i) {
+            const double w = std::abs((q * t.conventional_group[i]).w);
+            if (w > top) top = w, gi = i;
+        }
+        quaternion r = q * t.conventional_group[gi];
+        if (r.w < 0) r = {-r.w, -r.x, -r.y, -r.z};
+        best.orientation = r;
+        best.deformation_gradient = F0 * rotation_matrix(t.conventional_group[gi]);
+        return best;
+    }
+
+private:
+    ptm_ordering ordering_of(const ptm_result& r, int centre_type, const int* types) const noexcept {
+        if (!types) return ptm_ordering::none;
+        const detail::ptm_template& t = tables_->templates[std::size_t(int(r.structure))];
+        const std::size_t N = t.num_neighbors;
+        int other = centre_type;
+        bool pure = true;
+        std::uint32_t unlike = 0;
+        for (std::size_t k = 1; k <= N; ++k) {
+            const int s = types[r.correspondence[k]];
+            if (s == centre_type) continue;
+            pure = false;
+            if (other != centre_type && s != other) return ptm_ordering::none;  // a third species
+            other = s;
+            unlike |= 1u << k;
+        }
+        if (pure) return ptm_ordering::pure;
+        if (r.structure == ptm_structure::fcc) {
+            const std::uint32_t c = tables_->canonical_pattern(t, unlike);
+            if (c == tables_->fcc_alloy_codes[0]) return ptm_ordering::l10;
+            if (c == tables_->fcc_alloy_codes[1]) return ptm_ordering::l12_a;
+            if (c == tables_->fcc_alloy_codes[2]) return ptm_ordering::l12_b;
+        } else if (r.structure == ptm_structure::bcc) {
+            if (unlike == 0x1FEu) return ptm_ordering::b2;  // template points 1–8 (inner) unlike, 9–14 like
+        }
+        return ptm_ordering::none;
+    }
+
+    ptm_structure_set structures_;
+    std::shared_ptr<const detail::ptm_tables> tables_;
+};
+
+/// The PTM descriptor for pipelines and `tessera compute --ptm`.
+struct ptm {
+    static constexpr neighbor_need need = neighbor_need::sorted_nearest;
+
+    /// Structure reported as other above this RMSD (template units); 0: no cutoff.
+    double rmsd_cutoff = 0.1;
+    bool ordering = false;  ///< adds column ptm_order
+    ptm_matcher matcher{};
+
+    ptm() = default;
+    explicit ptm(double cutoff, ptm_structure_set structures = ptm_single_shell, bool with_ordering = false)
+        : rmsd_cutoff(cutoff), ordering(with_ordering), matcher(structures) {
+        if (!(cutoff >= 0) || !std::isfinite(cutoff)) throw error("ptm: the RMSD cutoff must be >= 0 (0: none), got ", cutoff);
+    }
+
+    neighbor_request request() const { return neighbor_request::nearest_k(detail::ptm_max_input_neighbors); }
+
+    std::vector<std::string> columns(const particle_properties&) const {
+        std::vector<std::string> c{"ptm", "ptm_rmsd", "ptm_qw", "ptm_qx", "ptm_qy", "ptm_qz", "ptm_scale"};
+        if (ordering) c.push_back("ptm_order");
+        return c;
+    }
+
+    void prepare(const neighbor_stage_info& stage, const particle_properties&) const {
+        if (stage.k < detail::ptm_max_input_neighbors) {
+            std::ostringstream os;
+            os << "ptm: needs the " << detail::ptm_max_input_neighbors
+               << " nearest neighbours (Voronoi ordering) but the stage provides k = " << stage.k;
+            throw error(os.str());
+        }
+    }
+
+    template <class T>
+    void compute(const particle_row<T>& row, output_row<T> out) const {
+        thread_local voronoi_cell<double> cell;
+        const std::size_t n = std::min(row.size(), detail::ptm_max_input_neighbors);
+        std::array<vec3<double>, detail::ptm_max_input_neighbors> b;
+        std::array<int, detail::ptm_max_input_neighbors> types;
+        for (std::size_t k = 0; k < n; ++k) {
+            b[k] = vec3<double>(row.vectors[k]);
+            types[k] = row.neighbor_type(k);
+        }
+        const ptm_result r = matcher.match(b.data(), n, row.type(), types.data(), cell);
+        const bool demoted = rmsd_cutoff > 0 && r.rmsd > rmsd_cutoff;
+        out[0] = T(demoted ? 0 : int(r.structure));
+        out[1] = T(r.rmsd);
+        out[2] = T(r.orientation.w);
+        out[3] = T(r.orientation.x);
+        out[4] = T(r.orientation.y);
+        out[5] = T(r.orientation.z);
+        out[6] = T(r.interatomic_distance);
+        if (ordering) out[7] = T(int(r.ordering));
+    }
+};
+
+}  // namespace tessera
