@@ -18,8 +18,11 @@ descriptor_cli soap_cli(CLI::App* compute) {
         ->check(positive_number());
     add_soap_options(compute, *o);
     compute->add_flag("--soap-normalize", o->normalize, "divide each atom's SOAP vector by its norm");
-    return {[o]() -> std::optional<frame_planner> {
-        if (!(o->r_cut > 0)) return std::nullopt;
+    return {[o, compute]() -> std::optional<frame_planner> {
+        if (!(o->r_cut > 0)) {
+            reject_soap_options_without(compute, "--soap");
+            return std::nullopt;
+        }
         (void)make_soap(*o, "--soap");  // parameter errors before any frame is read
         // The species count is the first frame's highest type, kept for every frame: a frame that
         // lacks the highest type still writes the same columns with the same meaning.

@@ -45,6 +45,16 @@ inline void add_soap_options(CLI::App* sub, soap_cli_options& o) {
         ->check(CLI::IsMember({"off", "crossover", "mu2", "mu1nu1"}));
 }
 
+/// A --soap-* parameter given without the flag that enables SOAP (`enabling`) is a usage error
+/// (it would silently do nothing).
+inline void reject_soap_options_without(CLI::App* sub, const char* enabling) {
+    for (const char* name : {"--soap-nmax", "--soap-lmax", "--soap-sigma", "--soap-basis", "--soap-weighting",
+                             "--soap-r0", "--soap-c", "--soap-m", "--soap-d", "--soap-compression", "--soap-normalize"}) {
+        const CLI::Option* o = sub->get_option_no_throw(name);
+        if (o && o->count() > 0) throw usage_error(name, " needs ", enabling);
+    }
+}
+
 /// The descriptor the flags describe, for `species` species (0: from each frame's types); a
 /// parameter error is a usage error naming `flag`.
 inline soap make_soap_for_species(const soap_cli_options& o, int species, const char* flag, bool warn = true) {

@@ -72,8 +72,20 @@ struct ptm_graph {
     }
 
     /// The code from the start edge (a, b), and the labelling vertex → label. Returns the length.
+    /// With `bound` (a code of length bound_len): stops and returns 0 as soon as the code is
+    /// known to be larger than the bound (the canonical search needs only smaller or equal ones).
     std::size_t code_from(std::uint8_t a, std::uint8_t b, ptm_code& code,
-                          std::array<std::uint8_t, ptm_graph_max_vertices>& label) const {
+                          std::array<std::uint8_t, ptm_graph_max_vertices>& label, const ptm_code* bound = nullptr,
+                          std::size_t bound_len = 0) const {
+        bool below = bound == nullptr;  // already smaller than the bound: no more comparisons
+        // false: code[0..len] is already larger than the bound (a longer code with an equal
+        // prefix counts as larger, as in lexicographical_compare)
+        auto still_candidate = [&](std::size_t len) {
+            if (below) return true;
+            if (len >= bound_len || code[len] > (*bound)[len]) return false;
+            below = code[len] < (*bound)[len];
+            return true;
+        };
         label.fill(ptm_none);
         std::array<std::uint8_t, ptm_graph_max_vertices> queue{}, reference{};
         std::size_t head = 0, tail = 0, len = 0;
@@ -89,10 +101,14 @@ struct ptm_graph {
                     label[w] = next_label++;
                     queue[tail] = w, reference[tail] = v, ++tail;
                 }
-                code[len++] = label[w];
+                code[len] = label[w];
+                if (!still_candidate(len)) return 0;
+                ++len;
                 w = next[v][w];  // the next neighbour of v in rotation order
             } while (w != r && w != ptm_none);
-            code[len++] = ptm_none;
+            code[len] = ptm_none;
+            if (!still_candidate(len)) return 0;
+            ++len;
         }
         return len;
     }
@@ -119,10 +135,12 @@ struct ptm_graph {
         std::array<std::uint8_t, ptm_graph_max_vertices> label;
         std::size_t best_len = 0;
         for_each_start_edge([&](std::uint8_t a, std::uint8_t b) {
-            const std::size_t len = code_from(a, b, code, label);
+            const std::size_t len = best_len == 0 ? code_from(a, b, code, label) : code_from(a, b, code, label, &best, best_len);
+            if (len == 0) return;  // larger than the best so far
             if (best_len == 0 || std::lexicographical_compare(code.begin(), code.begin() + len, best.begin(),
                                                               best.begin() + best_len)) {
-                best = code, best_label = label, best_len = len;
+                std::copy(code.begin(), code.begin() + len, best.begin());
+                best_label = label, best_len = len;
             }
         });
         return best_len;

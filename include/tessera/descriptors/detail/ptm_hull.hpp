@@ -98,6 +98,8 @@ inline ptm_hull_status convex_hull_of_cluster(const vec3<double>* points, std::s
     add(i1, i2, i3);
 
     std::array<bool, ptm_hull_max_facets> visible{};
+    // seen[a][b]: directed edge a→b belongs to a visible facet (reset after each point)
+    std::array<std::array<bool, ptm_hull_max_points>, ptm_hull_max_points> seen{};
     for (std::size_t p = 0; p < n; ++p) {
         if (p == i0 || p == i1 || p == i2 || p == i3) continue;
         bool any = false;
@@ -106,6 +108,9 @@ inline ptm_hull_status convex_hull_of_cluster(const vec3<double>* points, std::s
             any = any || visible[f];
         }
         if (!any) continue;
+        for (std::size_t f = 0; f < hull.num_facets; ++f)
+            if (visible[f])
+                for (std::size_t e = 0; e < 3; ++e) seen[hull.facets[f][e]][hull.facets[f][(e + 1) % 3]] = true;
         // Horizon: directed edges (a, b) of visible facets whose twin (b, a) is in no visible facet.
         std::array<std::array<std::uint8_t, 2>, 3 * ptm_hull_max_facets> horizon{};
         std::size_t nh = 0;
@@ -113,15 +118,12 @@ inline ptm_hull_status convex_hull_of_cluster(const vec3<double>* points, std::s
             if (!visible[f]) continue;
             for (std::size_t e = 0; e < 3; ++e) {
                 const std::uint8_t a = hull.facets[f][e], b = hull.facets[f][(e + 1) % 3];
-                bool twin_visible = false;
-                for (std::size_t g = 0; g < hull.num_facets && !twin_visible; ++g) {
-                    if (!visible[g]) continue;
-                    for (std::size_t h = 0; h < 3; ++h)
-                        if (hull.facets[g][h] == b && hull.facets[g][(h + 1) % 3] == a) twin_visible = true;
-                }
-                if (!twin_visible) horizon[nh++] = {a, b};
+                if (!seen[b][a]) horizon[nh++] = {a, b};
             }
         }
+        for (std::size_t f = 0; f < hull.num_facets; ++f)
+            if (visible[f])
+                for (std::size_t e = 0; e < 3; ++e) seen[hull.facets[f][e]][hull.facets[f][(e + 1) % 3]] = false;
         // Drop the visible facets (compacting), then add the fan to p.
         std::size_t kept = 0;
         for (std::size_t f = 0; f < hull.num_facets; ++f)
