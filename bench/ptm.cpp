@@ -3,7 +3,8 @@
 //
 // | row              | what is timed                                                          |
 // |------------------|------------------------------------------------------------------------|
-// | ptm_all          | pipeline(nearest{18}, ptm{}): sc, fcc, hcp, ico, bcc tried per atom     |
+// | ptm_default      | pipeline(nearest{18}, ptm{}): sc, fcc, hcp, ico, bcc, both diamonds     |
+// | ptm_single_shell | sc, fcc, hcp, ico, bcc only (no two-shell neighbour selection)          |
 // | ptm_ovito_set    | the same with fcc, hcp, bcc only (OVITO's default selection)            |
 // | acna             | pipeline(nearest{14}, adaptive_cna{}): a-CNA, the same atoms            |
 // | nearest18_only   | pipeline(nearest{18}) with a trivial descriptor: the neighbour part     |
@@ -53,8 +54,12 @@ void time_pipeline(benchmark::State& state, const frame_data& f, const Pipe& pip
                                                            benchmark::Counter::kInvert);
 }
 
-void ptm_all(benchmark::State& s) {
+void ptm_default(benchmark::State& s) {
     time_pipeline(s, make(int(s.range(0))), tessera::pipeline(tessera::nearest{18}, tessera::ptm{}));
+}
+void ptm_single_shell(benchmark::State& s) {
+    time_pipeline(s, make(int(s.range(0))),
+                  tessera::pipeline(tessera::nearest{18}, tessera::ptm{0.1, tessera::ptm_single_shell}));
 }
 void ptm_ovito_set(benchmark::State& s) {
     time_pipeline(s, make(int(s.range(0))),
@@ -79,7 +84,8 @@ void nearest18_only(benchmark::State& s) {
 
 }  // namespace
 
-BENCHMARK(ptm_all)->Arg(20)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(ptm_default)->Arg(20)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(ptm_single_shell)->Arg(20)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(ptm_ovito_set)->Arg(20)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(acna)->Arg(20)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(nearest18_only)->Arg(20)->Unit(benchmark::kMillisecond)->UseRealTime();

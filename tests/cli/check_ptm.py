@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """End-to-end test of `tessera compute --ptm` (polyhedral template matching).
 
-1. Perfect periodic lattices (fcc, bcc, hcp, sc) along the template axes: the structure code,
-   RMSD 0, ptm_scale = the nearest-neighbour distance, orientation (1, 0, 0, 0).
+1. Perfect periodic lattices (fcc, bcc, hcp, sc, cubic and hexagonal diamond) along the template
+   axes: the structure code, RMSD 0, ptm_scale = the nearest-neighbour distance, orientation
+   (1, 0, 0, 0); a graphene sheet with --ptm-structures all.
 2. An fcc crystal in a triclinic primitive cell (LAMMPS puts a along x, so the crystal is rotated):
    the orientation equals the rotation computed here from the cell, up to the 24 cubic symmetries.
 3. The thermal Cu frame from a LAMMPS run (cu_tilted.dump, triclinic): for every fcc atom, an
@@ -72,6 +73,17 @@ def hcp_lattice(a, nx, ny, nz):
     return frac * [a, b, c], np.diag([nx * a, ny * b, nz * c])
 
 
+def lonsdaleite(d, nx, ny, nz):
+    """Ideal hexagonal diamond with bond length d: hcp sites and the same shifted by 3c/8."""
+    a = d * np.sqrt(8 / 3)
+    b, c = np.sqrt(3) * a, a * np.sqrt(8 / 3)
+    basis = np.array([[0, 0, 0], [0.5, 0.5, 0], [0.5, 1 / 6, 0.5], [0, 2 / 3, 0.5]])
+    basis = np.vstack([basis, basis + [0, 0, 3 / 8]])
+    cells = np.array(list(itertools.product(range(nx), range(ny), range(nz))), float)
+    frac = (cells[:, None, :] + basis[None]).reshape(-1, 3)
+    return frac * [a, b, c], np.diag([nx * a, ny * b, nz * c])
+
+
 def ptm(src, *flags):
     out = W(os.path.basename(src) + ".ptm.dump")
     r = run(exe, "compute", src, "-o", out, "--frames", "0", *flags)
@@ -91,6 +103,9 @@ lattices = {
     "bcc": (3, cubic_lattice([[0, 0, 0], [.5, .5, .5]], d * 2 / np.sqrt(3), 5)),
     "hcp": (2, hcp_lattice(d, 5, 3, 3)),
     "sc": (5, cubic_lattice([[0, 0, 0]], d, 6)),
+    "dcub": (6, cubic_lattice([[0, 0, 0], [.5, .5, 0], [.5, 0, .5], [0, .5, .5], [.25, .25, .25], [.75, .75, .25],
+                               [.75, .25, .75], [.25, .75, .75]], d * 4 / np.sqrt(3), 3)),
+    "dhex": (7, lonsdaleite(d, 4, 3, 3)),
 }
 for name, (code, (pos, h)) in lattices.items():
     write_dump(W(f"{name}.dump"), pos, h)
@@ -103,6 +118,22 @@ for name, (code, (pos, h)) in lattices.items():
     check(np.abs(col(names, rows, "ptm_scale") - d).max() < 1e-12 * d, f"{name}: ptm_scale = nearest-neighbour distance {d}")
     q = rows[:, [names.index(c) for c in PTM_COLS[2:6]]]
     check(np.abs(q - [1, 0, 0, 0]).max() < 1e-12, f"{name}: orientation (1,0,0,0) on every site ({np.abs(q - [1, 0, 0, 0]).max():.1e})")
+
+# graphene: a sheet in a box 40 Å thick (only with graphene enabled; by default it is other)
+g = 1.42
+A = g * np.sqrt(3)
+cells = np.array(list(itertools.product(range(6), range(4))), float)
+sheet = np.array([[0, 0], [A / 2, g / 2], [A / 2, 1.5 * g], [0, 2 * g]])
+pos = (cells[:, None, :] * [A, 3 * g] + sheet[None]).reshape(-1, 2)
+pos = np.hstack([pos, np.full((len(pos), 1), 20.0)])
+write_dump(W("graphene.dump"), pos, np.diag([6 * A, 12 * g, 40.0]))
+names, rows = ptm(W("graphene.dump"), "--ptm", "--ptm-structures", "all")
+if names is not None:
+    check(np.all(col(names, rows, "ptm") == 8) and np.abs(col(names, rows, "ptm_rmsd")).max() < 1e-12
+          and np.abs(col(names, rows, "ptm_scale") - g).max() < 1e-12, "graphene (--ptm-structures all): code 8, RMSD 0, scale = bond")
+names, rows = ptm(W("graphene.dump"), "--ptm")
+if names is not None:
+    check(np.all(col(names, rows, "ptm") == 0), "graphene with the default templates (no graphene): other")
 
 # --- 2. fcc in a triclinic primitive cell: a rotated crystal
 a = d * np.sqrt(2)
@@ -229,8 +260,7 @@ names, rows = ptm(W("b2.dump"), "--ptm", "--ptm-ordering")
 if names is not None:
     check(np.all(col(names, rows, "ptm_order") == 5), "--ptm-ordering: CsCl-type lattice is B2 (5)")
 
-for flags, message in ((["--ptm", "-1"], "RMSD cutoff"), (["--ptm", "--ptm-structures", "dcub"], "not implemented"),
-                       (["--ptm", "--ptm-structures", "fcc,xyz"], "unknown structure"),
+for flags, message in ((["--ptm", "-1"], "RMSD cutoff"), (["--ptm", "--ptm-structures", "fcc,xyz"], "unknown structure"),
                        (["--ptm-ordering"], "need --ptm")):
     r = run(exe, "compute", W("fcc.dump"), "-o", W("err.dump"), *flags)
     check(r.returncode != 0 and message in r.stderr, f"{' '.join(flags)}: an error naming '{message}' ({r.stderr.strip()[-120:]})")

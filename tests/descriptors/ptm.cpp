@@ -24,10 +24,47 @@ namespace {
 
 const ptm_structure single_shell[] = {ptm_structure::sc, ptm_structure::fcc, ptm_structure::hcp, ptm_structure::ico,
                                       ptm_structure::bcc};
+const ptm_structure every_structure[] = {ptm_structure::sc,  ptm_structure::fcc,  ptm_structure::hcp,
+                                         ptm_structure::ico, ptm_structure::bcc,  ptm_structure::dcub,
+                                         ptm_structure::dhex, ptm_structure::graphene};
 
 const ptm_matcher& matcher() {
-    static const ptm_matcher m;  // the tables take ~0.1 s to build: once per test binary
+    static const ptm_matcher m(ptm_all_structures);  // the tables take ~0.1 s to build: once per binary
     return m;
+}
+
+/// Two-sublattice lattices for the two-shell templates, as positions in an orthogonal cell.
+lattice diamond(double a, int n) {
+    return cubic({{0, 0, 0}, {.5, .5, 0}, {.5, 0, .5}, {0, .5, .5}, {.25, .25, .25}, {.75, .75, .25}, {.75, .25, .75},
+                  {.25, .75, .75}},
+                 a, n);
+}
+/// Ideal lonsdaleite (hexagonal diamond) with bond length d: hcp sites and the same shifted by
+/// 3c/8 along c (c/a = √(8/3)); the bond along +c from the first four basis atoms.
+lattice lonsdaleite(double d, int nx, int ny, int nz) {
+    const double a = d * std::sqrt(8.0 / 3.0), b = std::sqrt(3.0) * a, c = a * std::sqrt(8.0 / 3.0), u = 3.0 / 8;
+    const std::array<std::array<double, 3>, 8> basis{{{0, 0, 0}, {.5, .5, 0}, {.5, 1.0 / 6, .5}, {0, 2.0 / 3, .5},
+                                                      {0, 0, u}, {.5, .5, u}, {.5, 1.0 / 6, .5 + u}, {0, 2.0 / 3, .5 + u}}};
+    points p;
+    for (int i = 0; i < nx; ++i)
+        for (int j = 0; j < ny; ++j)
+            for (int k = 0; k < nz; ++k)
+                for (const auto& f : basis) p.push_back({(i + f[0]) * a, (j + f[1]) * b, (k + f[2]) * c});
+    return {p, orthogonal_box<double>({0, 0, 0}, {nx * a, ny * b, nz * c})};
+}
+/// One graphene sheet with bond length d in the xy plane (z spacing: far beyond any neighbour).
+lattice graphene_sheet(double d, int nx, int ny) {
+    const double A = d * std::sqrt(3.0);
+    points p;
+    for (int i = 0; i < nx; ++i)
+        for (int j = 0; j < ny; ++j) {
+            const double x = i * A, y = j * 3 * d;
+            p.push_back({x, y, 0});
+            p.push_back({x + A / 2, y + d / 2, 0});
+            p.push_back({x + A / 2, y + 1.5 * d, 0});
+            p.push_back({x, y + 2 * d, 0});
+        }
+    return {p, orthogonal_box<double>({0, 0, -50}, {nx * A, ny * 3 * d, 50})};
 }
 
 mat3<double> to_mat(const std::array<std::array<double, 3>, 3>& r) {
@@ -91,7 +128,9 @@ double brute_force_rmsd(const detail::ptm_template& t, const std::vector<vec3<do
         return std::sqrt(std::max(0.0, ((R * T) - s * Xp).squaredNorm() / double(M)));
     };
     double best = std::numeric_limits<double>::infinity();
-    for (std::size_t j = 2; j <= N; ++j)
+    // starts: input neighbours 1 and 2 onto every template pair with their angle (their true
+    // images are one such pair, so the true correspondence is among the starts)
+    for (std::size_t j = 2; j <= 3; ++j)
         for (std::size_t a = 1; a <= N; ++a)
             for (std::size_t b = 1; b <= N; ++b) {
                 if (a == b) continue;
@@ -140,9 +179,9 @@ double brute_force_rmsd(const detail::ptm_template& t, const std::vector<vec3<do
 
 TEST_CASE("ptm: templates are centred, of mean neighbour length 1, with their symmetry groups", "[ptm]") {
     const auto& tables = matcher().tables();
-    const std::size_t site[] = {0, 24, 6, 24, 60, 24};   // by structure code
-    const std::size_t conv[] = {0, 24, 12, 24, 60, 24};
-    for (const ptm_structure s : single_shell) {
+    const std::size_t site[] = {0, 24, 6, 24, 60, 24, 12, 3, 6};   // by structure code
+    const std::size_t conv[] = {0, 24, 12, 24, 60, 24, 24, 12, 12};
+    for (const ptm_structure s : every_structure) {
         const auto& t = tables.templates[std::size_t(int(s))];
         vec3<double> bary{};
         double mean = 0;
@@ -158,13 +197,14 @@ TEST_CASE("ptm: templates are centred, of mean neighbour length 1, with their sy
 }
 
 TEST_CASE("ptm: triangulations of the template hulls and their classes up to symmetry (Burnside)", "[ptm]") {
-    // Distinct triangulations of the square (fcc, hcp) and rhombic (bcc) faces up to the site
-    // group, counted independently of the graph code: 8, 16, 218 (as the reference
-    // implementation's template graph tables); one hull each for sc and ico.
+    // Distinct triangulations of the square (fcc, hcp, both diamonds) and rhombic (bcc) faces up
+    // to the site group, counted independently of the graph code: 8, 16, 218, 12, 24 (as the
+    // reference implementation's template graph tables); one hull each for sc and ico.
     const auto& tables = matcher().tables();
-    const std::size_t total[] = {0, 64, 64, 4096, 1, 1};
-    const std::size_t classes[] = {0, 8, 16, 218, 1, 1};
-    for (const ptm_structure s : single_shell) {
+    const std::size_t total[] = {0, 64, 64, 4096, 1, 1, 64, 64};
+    const std::size_t classes[] = {0, 8, 16, 218, 1, 1, 12, 24};
+    for (const ptm_structure s : every_structure) {
+        if (s == ptm_structure::graphene) continue;  // planar: no hull
         const auto& g = tables.graphs[std::size_t(int(s))];
         INFO("structure " << int(s));
         CHECK(g.triangulations == total[int(s)]);
@@ -187,6 +227,9 @@ TEST_CASE("ptm: perfect lattices at random orientations and scales are matched e
     cases.push_back({ptm_structure::bcc, bcc(d * 2 / std::sqrt(3.0), 4), {0, 1}});
     cases.push_back({ptm_structure::hcp, hcp(d, 4, 3, 3), {0, 1, 2, 3}});  // both hcp sites
     cases.push_back({ptm_structure::sc, cubic({{0, 0, 0}}, d, 5), {0}});
+    cases.push_back({ptm_structure::dcub, diamond(d * 4 / std::sqrt(3.0), 3), {0, 4}});  // both sublattices
+    cases.push_back({ptm_structure::dhex, lonsdaleite(d, 4, 3, 3), {0, 2, 4, 6}});     // all four sites
+    cases.push_back({ptm_structure::graphene, graphene_sheet(d, 6, 4), {0, 1}});
     for (const auto& c : cases)
         for (std::uint64_t seed = 1; seed <= 20; ++seed) {
             const mat3<double> R = to_mat(random_rotation(seed));
@@ -207,8 +250,10 @@ TEST_CASE("ptm: perfect lattices at random orientations and scales are matched e
                 CHECK(orientation_error(t, R, r.orientation) < 1e-12);
                 CHECK(std::abs(r.orientation.w * r.orientation.w + r.orientation.x * r.orientation.x +
                                r.orientation.y * r.orientation.y + r.orientation.z * r.orientation.z - 1) < 1e-14);
-                // undeformed: F is the rotation of the reported orientation
-                CHECK(max_abs(r.deformation_gradient - rotation_matrix(r.orientation)) < 1e-12);
+                // undeformed: F is the rotation of the reported orientation (graphene: in plane,
+                // F_zz = 1 by convention)
+                if (c.s != ptm_structure::graphene)
+                    CHECK(max_abs(r.deformation_gradient - rotation_matrix(r.orientation)) < 1e-12);
             }
         }
 }
@@ -286,7 +331,7 @@ TEST_CASE("ptm: the graph correspondences reach the brute-force RMSD minimum on 
     std::mt19937_64 rng(5);
     std::normal_distribution<double> noise(0, 0.03);
     int compared = 0;
-    for (const ptm_structure s : single_shell) {
+    for (const ptm_structure s : every_structure) {
         const auto& t = matcher().tables().templates[std::size_t(int(s))];
         for (std::uint64_t seed = 1; seed <= 25; ++seed) {
             const mat3<double> R = to_mat(random_rotation(seed + 1000 * std::uint64_t(int(s))));
@@ -305,10 +350,10 @@ TEST_CASE("ptm: the graph correspondences reach the brute-force RMSD minimum on 
             ++compared;
         }
     }
-    CHECK(compared == 125);
+    CHECK(compared == 200);
 }
 
-TEST_CASE("ptm: chemical ordering of binary alloys (L1_0, L1_2, B2, pure)", "[ptm]") {
+TEST_CASE("ptm: chemical ordering of binary alloys (L1_0, L1_2, B2, zincblende, BN, pure)", "[ptm]") {
     // The ordered lattices written out: species by position in the cubic cell.
     auto run = [](const lattice& l, const std::vector<int>& types, std::size_t site) {
         const auto L = l.box.hi();
@@ -355,6 +400,23 @@ TEST_CASE("ptm: chemical ordering of binary alloys (L1_0, L1_2, B2, pure)", "[pt
     std::vector<int> b2(b.positions.size());
     for (std::size_t j = 0; j < b.positions.size(); ++j) b2[j] = std::fmod(b.positions[j][0] / 3.0, 1.0) < 0.25 ? 1 : 2;
     for (std::size_t site = 0; site < 2; ++site) CHECK(run(b, b2, site).ordering == ptm_ordering::b2);
+    // zincblende (SiC): the two diamond sublattices of different species; BN: graphene's two
+    const auto z = diamond(4.36, 3);
+    std::vector<int> zb(z.positions.size());
+    for (std::size_t j = 0; j < zb.size(); ++j) zb[j] = (j % 8) < 4 ? 1 : 2;  // basis atoms 0-3 / 4-7
+    for (const std::size_t site : {std::size_t(0), std::size_t(4)}) {
+        const auto r = run(z, zb, site);
+        REQUIRE(r.structure == ptm_structure::dcub);
+        CHECK(r.ordering == ptm_ordering::zincblende_wurtzite);
+    }
+    const auto gs = graphene_sheet(1.45, 6, 4);
+    std::vector<int> bn(gs.positions.size());
+    for (std::size_t j = 0; j < bn.size(); ++j) bn[j] = (j % 4 == 0 || j % 4 == 2) ? 1 : 2;  // the two sublattices
+    for (const std::size_t site : {std::size_t(0), std::size_t(1)}) {
+        const auto r = run(gs, bn, site);
+        REQUIRE(r.structure == ptm_structure::graphene);
+        CHECK(r.ordering == ptm_ordering::boron_nitride);
+    }
     // a random binary fcc alloy is neither ordered type (except by chance: fixed seed)
     std::vector<int> random(f.positions.size());
     std::mt19937_64 g(9);
@@ -366,26 +428,33 @@ TEST_CASE("ptm: chemical ordering of binary alloys (L1_0, L1_2, B2, pure)", "[pt
 
 TEST_CASE("ptm: no match for a surface atom, too few neighbours or a flat neighbourhood", "[ptm]") {
     voronoi_cell<double> cell;
+    // the three-dimensional templates (graphene, which needs no hull, fits almost anything with
+    // some RMSD: it is not in the default set for that reason)
+    static const ptm_matcher m3d(ptm_default_structures);
     // all neighbours on one side: the centre is on the hull
     auto l = fcc(3.6, 3);
     auto b = nearest_bonds(l, 0, 18);
     std::vector<vec3<double>> half;
     for (const auto& v : b)
         if (v.z >= 0) half.push_back(v);
-    CHECK(matcher().match(half.data(), half.size(), 1, nullptr, cell).structure == ptm_structure::other);
+    CHECK(m3d.match(half.data(), half.size(), 1, nullptr, cell).structure == ptm_structure::other);
     // fewer than six neighbours
-    CHECK(matcher().match(b.data(), 5, 1, nullptr, cell).structure == ptm_structure::other);
+    CHECK(m3d.match(b.data(), 5, 1, nullptr, cell).structure == ptm_structure::other);
     // a square lattice (all in one plane): the hull is degenerate
     std::vector<vec3<double>> flat;
     for (int i = -2; i <= 2; ++i)
         for (int j = -2; j <= 2; ++j)
             if (i || j) flat.push_back({double(i), double(j), 0});
     std::stable_sort(flat.begin(), flat.end(), [](const auto& x, const auto& y) { return norm2(x) < norm2(y); });
-    const auto r = matcher().match(flat.data(), std::min<std::size_t>(18, flat.size()), 1, nullptr, cell);
+    const auto r = m3d.match(flat.data(), std::min<std::size_t>(18, flat.size()), 1, nullptr, cell);
     CHECK(r.structure == ptm_structure::other);
     CHECK(r.rmsd == 0);
     CHECK(r.orientation.w == 0);
     CHECK(r.interatomic_distance == 0);
+    // with graphene enabled the square lattice gets graphene, far above any RMSD cutoff
+    const auto rg = matcher().match(flat.data(), std::min<std::size_t>(18, flat.size()), 1, nullptr, cell);
+    CHECK(rg.structure == ptm_structure::graphene);
+    CHECK(rg.rmsd > 0.2);
 }
 
 TEST_CASE("ptm: in a pipeline on periodic lattices, with permutation and thread invariance", "[ptm]") {

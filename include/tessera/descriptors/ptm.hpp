@@ -5,11 +5,16 @@
 /// 055007 (2016)): the local structure, orientation, scale and elastic deformation of each atom,
 /// by matching its neighbourhood against ideal coordination polyhedra.
 ///
-/// For each template X with N neighbours (sc 6; fcc, hcp, ico 12; bcc 14):
+/// For each template X with N neighbours (sc 6; fcc, hcp, ico 12; bcc 14; cubic and hexagonal
+/// diamond 4 + 12; graphene 3 + 6):
 /// 1. the neighbours: the up to 18 nearest, ordered by the solid angle of their Voronoi face
-///    (detail/ptm_neighbor_order.hpp); the first N are the candidate shell;
+///    (detail/ptm_neighbor_order.hpp); the first N are the candidate shell — for the two-shell
+///    templates the first 4 (3) are the inner atoms and each inner atom's nearest unclaimed
+///    atoms the outer ones (ptm_two_shell_select);
 /// 2. their convex hull with the central atom (detail/ptm_hull.hpp) must be a closed
-///    triangulated surface with X's number of facets and degrees, the centre strictly inside;
+///    triangulated surface with X's number of facets and degrees, the centre strictly inside
+///    (diamond: the inner atoms' outer triangles become fans through them, 28 facets; graphene
+///    is planar and has no hull: its 8 correspondences are tried directly);
 /// 3. the hull's canonical code (detail/ptm_graph.hpp) must be one of the codes of X's
 ///    triangulations; each stored correspondence (template point ↔ neighbour) is then scored by
 /// 4. the scale-invariant RMSD (detail/ptm_alignment.hpp)
@@ -30,11 +35,12 @@
 /// - the elastic deformation gradient F, the least-squares map F t_k ≈ s x̃_k of the rotated
 ///   template onto the scale-normalised neighbourhood (F = R for an undeformed crystal);
 /// - the chemical ordering of binary alloys (OVITO's Ordering Type): pure, L1₀, L1₂ (A or B
-///   site) for fcc, B2 for bcc; it needs particle types.
+///   site) for fcc, B2 for bcc, zincblende/wurtzite for the diamonds, boron nitride for
+///   graphene; it needs particle types.
 ///
-/// Two-shell templates (cubic and hexagonal diamond, graphene) are not implemented yet; asking
-/// for them is an error. Per particle nothing is allocated (fixed-size arrays, one per-thread
-/// Voronoi cell). Column names: ptm, ptm_rmsd, ptm_qw, ptm_qx, ptm_qy, ptm_qz, ptm_scale (the
+/// Default templates: all but graphene (which, needing no hull, fits almost any neighbourhood
+/// with some RMSD). Per particle nothing is allocated (fixed-size arrays, one per-thread Voronoi
+/// cell). Column names: ptm, ptm_rmsd, ptm_qw, ptm_qx, ptm_qy, ptm_qz, ptm_scale (the
 /// order of LAMMPS's compute ptm/atom), then ptm_order if `ordering`.
 
 #include <tessera/core/error.hpp>
@@ -58,15 +64,22 @@
 namespace tessera {
 
 /// Chemical ordering of the matched polyhedron (OVITO's Ordering Type numbers).
-enum class ptm_ordering : int { none = 0, pure = 1, l10 = 2, l12_a = 3, l12_b = 4, b2 = 5 };
+enum class ptm_ordering : int { none = 0, pure = 1, l10 = 2, l12_a = 3, l12_b = 4, b2 = 5, zincblende_wurtzite = 6,
+                                 boron_nitride = 7 };
 
 /// Bit mask of enabled structures: bit int(s) for structure s.
 using ptm_structure_set = unsigned;
 constexpr ptm_structure_set ptm_bit(ptm_structure s) noexcept { return 1u << unsigned(int(s)); }
-/// Every implemented structure (sc, fcc, hcp, ico, bcc).
+/// The single-shell structures (sc, fcc, hcp, ico, bcc).
 inline constexpr ptm_structure_set ptm_single_shell =
     ptm_bit(ptm_structure::sc) | ptm_bit(ptm_structure::fcc) | ptm_bit(ptm_structure::hcp) |
     ptm_bit(ptm_structure::ico) | ptm_bit(ptm_structure::bcc);
+/// Every structure, graphene included.
+inline constexpr ptm_structure_set ptm_all_structures = ptm_single_shell | ptm_bit(ptm_structure::dcub) |
+                                                         ptm_bit(ptm_structure::dhex) | ptm_bit(ptm_structure::graphene);
+/// tessera's default: every three-dimensional structure (graphene matches, with some RMSD,
+/// almost any neighbourhood, so it is tried only when asked for, as in OVITO).
+inline constexpr ptm_structure_set ptm_default_structures = ptm_all_structures & ~ptm_bit(ptm_structure::graphene);
 /// OVITO's default selection.
 inline constexpr ptm_structure_set ptm_ovito_default =
     ptm_bit(ptm_structure::fcc) | ptm_bit(ptm_structure::hcp) | ptm_bit(ptm_structure::bcc);
@@ -107,7 +120,8 @@ struct ptm_tables {
 
     explicit ptm_tables(ptm_structure_set enabled) {
         for (const ptm_structure s : {ptm_structure::sc, ptm_structure::fcc, ptm_structure::hcp, ptm_structure::ico,
-                                      ptm_structure::bcc}) {
+                                      ptm_structure::bcc, ptm_structure::dcub, ptm_structure::dhex,
+                                      ptm_structure::graphene}) {
             const std::size_t k = std::size_t(int(s));
             templates[k] = make_ptm_template(s);
             if (enabled & ptm_bit(s)) graphs[k] = make_ptm_graph_table(templates[k]);
@@ -130,11 +144,10 @@ struct ptm_tables {
 /// const and thread-safe (each thread passes its own Voronoi cell).
 class ptm_matcher {
 public:
-    explicit ptm_matcher(ptm_structure_set structures = ptm_single_shell)
+    explicit ptm_matcher(ptm_structure_set structures = ptm_default_structures)
         : structures_(structures), tables_(std::make_shared<const detail::ptm_tables>(structures)) {
-        if (structures & ~ptm_single_shell)
-            throw error("ptm: cubic/hexagonal diamond and graphene (two-shell templates) are not implemented yet");
-        if ((structures & ptm_single_shell) == 0) throw error("ptm: no structure enabled");
+        if (structures & ~ptm_all_structures) throw error("ptm: unknown structure bits in ", structures);
+        if (structures == 0) throw error("ptm: no structure enabled");
     }
 
     ptm_structure_set structures() const noexcept { return structures_; }
@@ -153,7 +166,72 @@ public:
         double best_rmsd = std::numeric_limits<double>::infinity();
         std::array<vec3<double>, ptm_max_points> best_x{};  // x̃ in template order
         const ptm_template* best_t = nullptr;
+        // Scores one correspondence: xo = points in template order, corr = their bond indices.
+        auto consider = [&](ptm_structure s, const ptm_template& t, const std::array<vec3<double>, ptm_max_points>& xo,
+                            const std::array<std::uint8_t, ptm_max_points>& corr, double g2) {
+            const ptm_superposition sp = superpose(t.points.data(), xo.data(), t.num_neighbors + 1, g2);
+            if (sp.rmsd < best_rmsd) {
+                best_rmsd = sp.rmsd;
+                best.structure = s;
+                best.rmsd = sp.rmsd;
+                best.scale = sp.scale;
+                best.orientation = sp.rotation;
+                best.correspondence = corr;
+                best_x = xo;
+                best_t = &t;
+            }
+        };
+        // Points: the centre and the chosen bonds (sel[0..N)), minus their barycentre; `unit`
+        // scaled to mean neighbour length 1 for the hull's absolute tolerances.
+        std::array<vec3<double>, ptm_max_points> x{}, unit{};
+        double g2 = 0;
+        auto load = [&](const std::uint8_t* sel, std::size_t N) {
+            vec3<double> bary{};
+            double mean_length = 0;
+            x[0] = {0, 0, 0};
+            for (std::size_t k = 1; k <= N; ++k) {
+                x[k] = bonds[sel[k - 1]];
+                bary = bary + x[k];
+                mean_length += std::sqrt(norm2(x[k]));
+            }
+            bary = bary * (1.0 / double(N + 1));
+            mean_length /= double(N);
+            if (!(mean_length > 0)) return false;
+            g2 = 0;
+            for (std::size_t k = 0; k <= N; ++k) {
+                x[k] = x[k] - bary;
+                g2 += norm2(x[k]);
+                unit[k] = x[k] * (1 / mean_length);
+            }
+            return true;
+        };
+        // Every stored correspondence of the graph's code for template s.
+        auto match_graph = [&](ptm_structure s, const ptm_graph& g, const std::uint8_t* sel, ptm_code& code,
+                               std::array<std::uint8_t, ptm_graph_max_vertices>& label, std::size_t& len) {
+            const std::size_t ti = std::size_t(int(s));
+            const ptm_template& t = tables_->templates[ti];
+            const std::size_t N = t.num_neighbors;
+            if (g.num_facets != t.facets) return;
+            for (std::size_t v = 0; v < N; ++v)
+                if (g.degree[v] > t.max_degree || (t.all_degrees_equal && g.degree[v] != t.max_degree)) return;
+            if (len == 0) len = g.canonical(code, label);
+            const ptm_code_entry* entry = tables_->graphs[ti].find(code, len);
+            if (!entry) return;
+            std::array<std::uint8_t, ptm_graph_max_vertices> vertex_of{};  // label → input vertex
+            for (std::size_t v = 0; v < N; ++v) vertex_of[label[v]] = std::uint8_t(v);
+            for (const auto& to_point : entry->label_to_point) {
+                std::array<vec3<double>, ptm_max_points> xo{};
+                std::array<std::uint8_t, ptm_max_points> corr{};
+                xo[0] = x[0];
+                for (std::size_t l = 0; l < N; ++l) {
+                    xo[to_point[l]] = x[vertex_of[l] + 1];
+                    corr[to_point[l]] = sel[vertex_of[l]];
+                }
+                consider(s, t, xo, corr, g2);
+            }
+        };
 
+        // Single-shell templates: the first N bonds in solid-angle order.
         static constexpr ptm_structure shells[3][3] = {{ptm_structure::sc, ptm_structure::other, ptm_structure::other},
                                                        {ptm_structure::fcc, ptm_structure::hcp, ptm_structure::ico},
                                                        {ptm_structure::bcc, ptm_structure::other, ptm_structure::other}};
@@ -162,26 +240,7 @@ public:
             const std::size_t N = shell_size[sh];
             bool wanted = false;
             for (const ptm_structure s : shells[sh]) wanted = wanted || (s != ptm_structure::other && (structures_ & ptm_bit(s)));
-            if (!wanted || n < N) continue;
-            // Points: centre + first N in solid-angle order; x̃ minus the barycentre.
-            std::array<vec3<double>, ptm_max_points> x{}, unit{};
-            vec3<double> bary{};
-            double mean_length = 0;
-            x[0] = {0, 0, 0};
-            for (std::size_t k = 1; k <= N; ++k) {
-                x[k] = bonds[order[k - 1]];
-                bary = bary + x[k];
-                mean_length += std::sqrt(norm2(x[k]));
-            }
-            bary = bary * (1.0 / double(N + 1));
-            mean_length /= double(N);
-            if (!(mean_length > 0)) continue;
-            double g2 = 0;
-            for (std::size_t k = 0; k <= N; ++k) {
-                x[k] = x[k] - bary;
-                g2 += norm2(x[k]);
-                unit[k] = x[k] * (1 / mean_length);
-            }
+            if (!wanted || n < N || !load(order.data(), N)) continue;
             ptm_hull hull;
             if (convex_hull_of_cluster(unit.data(), N + 1, hull) != ptm_hull_status::ok) continue;
             std::array<std::array<std::uint8_t, 3>, ptm_hull_max_facets> facets;
@@ -192,40 +251,47 @@ public:
             ptm_code code;
             std::array<std::uint8_t, ptm_graph_max_vertices> label;
             std::size_t len = 0;
-            for (const ptm_structure s : shells[sh]) {
-                if (s == ptm_structure::other || !(structures_ & ptm_bit(s))) continue;
-                const std::size_t ti = std::size_t(int(s));
-                const ptm_template& t = tables_->templates[ti];
-                if (hull.num_facets != t.facets) continue;
-                bool degrees_ok = true;
-                for (std::size_t v = 0; v < N; ++v)
-                    degrees_ok = degrees_ok && g.degree[v] <= t.max_degree && (!t.all_degrees_equal || g.degree[v] == t.max_degree);
-                if (!degrees_ok) continue;
-                if (len == 0) len = g.canonical(code, label);
-                const ptm_code_entry* entry = tables_->graphs[ti].find(code, len);
-                if (!entry) continue;
-                std::array<std::uint8_t, ptm_graph_max_vertices> vertex_of{};  // label → input vertex
-                for (std::size_t v = 0; v < N; ++v) vertex_of[label[v]] = std::uint8_t(v);
-                for (const auto& to_point : entry->label_to_point) {
-                    std::array<vec3<double>, ptm_max_points> xo{};
-                    std::array<std::uint8_t, ptm_max_points> corr{};
-                    xo[0] = x[0];
-                    for (std::size_t l = 0; l < N; ++l) {
-                        xo[to_point[l]] = x[vertex_of[l] + 1];
-                        corr[to_point[l]] = order[vertex_of[l]];
-                    }
-                    const ptm_superposition sp = superpose(t.points.data(), xo.data(), N + 1, g2);
-                    if (sp.rmsd < best_rmsd) {
-                        best_rmsd = sp.rmsd;
-                        best.structure = s;
-                        best.rmsd = sp.rmsd;
-                        best.scale = sp.scale;
-                        best.orientation = sp.rotation;
-                        best.correspondence = corr;
-                        best_x = xo;
-                        best_t = &t;
-                    }
+            for (const ptm_structure s : shells[sh])
+                if (s != ptm_structure::other && (structures_ & ptm_bit(s))) match_graph(s, g, order.data(), code, label, len);
+        }
+
+        // Two-shell templates: inner atoms, then the outer atoms of each (ptm_two_shell_select).
+        const bool diamond = structures_ & (ptm_bit(ptm_structure::dcub) | ptm_bit(ptm_structure::dhex));
+        std::array<std::uint8_t, ptm_max_points> sel{};
+        if (diamond && ptm_two_shell_select(bonds, n, order, 4, 3, sel) && load(sel.data(), 16)) {
+            ptm_hull hull;
+            if (convex_hull_of_cluster(unit.data(), 17, hull) == ptm_hull_status::ok) {
+                ptm_facet_list facets;
+                for (std::size_t f = 0; f < hull.num_facets; ++f)
+                    facets.push_back({std::uint8_t(hull.facets[f][0] - 1), std::uint8_t(hull.facets[f][1] - 1),
+                                      std::uint8_t(hull.facets[f][2] - 1)});
+                std::array<std::uint8_t, ptm_graph_max_vertices> colours{};
+                ptm_graph g;
+                if (diamond_replace_inner_triangles(facets, 4, colours) &&
+                    g.build(16, facets.data(), facets.size(), colours.data())) {
+                    ptm_code code;
+                    std::array<std::uint8_t, ptm_graph_max_vertices> label;
+                    std::size_t len = 0;
+                    for (const ptm_structure s : {ptm_structure::dcub, ptm_structure::dhex})
+                        if (structures_ & ptm_bit(s)) match_graph(s, g, sel.data(), code, label, len);
                 }
+            }
+        }
+        if ((structures_ & ptm_bit(ptm_structure::graphene)) && ptm_two_shell_select(bonds, n, order, 3, 2, sel) &&
+            load(sel.data(), 9)) {
+            // No hull (planar): the inner order is realised by a rotation; each inner atom's two
+            // outer atoms in either order — 8 correspondences (the reference implementation's).
+            const ptm_template& t = tables_->templates[std::size_t(int(ptm_structure::graphene))];
+            for (unsigned swaps = 0; swaps < 8; ++swaps) {
+                std::array<vec3<double>, ptm_max_points> xo = x;
+                std::array<std::uint8_t, ptm_max_points> corr{};
+                for (std::size_t k = 1; k <= 9; ++k) corr[k] = sel[k - 1];
+                for (std::size_t k = 0; k < 3; ++k)
+                    if (swaps >> k & 1) {
+                        std::swap(xo[4 + 2 * k], xo[5 + 2 * k]);
+                        std::swap(corr[4 + 2 * k], corr[5 + 2 * k]);
+                    }
+                consider(ptm_structure::graphene, t, xo, corr, g2);
             }
         }
         if (!best_t) return ptm_result{};
@@ -243,7 +309,15 @@ public:
                     tt(i, j) += b[i] * b[j];
                 }
         }
-        const mat3<double> F0 = xt * inverse(tt);
+        mat3<double> F0;
+        if (t.structure == ptm_structure::graphene) {  // planar template: the in-plane 2-D inverse, F_zz = 1
+            const double det = tt(0, 0) * tt(1, 1) - tt(0, 1) * tt(1, 0);
+            const mat3<double> inv2{{tt(1, 1) / det, -tt(0, 1) / det, 0, -tt(1, 0) / det, tt(0, 0) / det, 0, 0, 0, 0}};
+            F0 = xt * inv2;
+            F0(2, 2) = 1;
+        } else {
+            F0 = xt * inverse(tt);
+        }
         // Fundamental zone: right-multiply by the conventional symmetry g with the largest |w|.
         const quaternion q = best.orientation;
         std::size_t gi = 0;
@@ -283,6 +357,10 @@ private:
             if (c == tables_->fcc_alloy_codes[2]) return ptm_ordering::l12_b;
         } else if (r.structure == ptm_structure::bcc) {
             if (unlike == 0x1FEu) return ptm_ordering::b2;  // template points 1–8 (inner) unlike, 9–14 like
+        } else if (r.structure == ptm_structure::dcub || r.structure == ptm_structure::dhex) {
+            if (unlike == 0x1Eu) return ptm_ordering::zincblende_wurtzite;  // inner 1–4 unlike, outer like
+        } else if (r.structure == ptm_structure::graphene) {
+            if (unlike == 0xEu) return ptm_ordering::boron_nitride;  // inner 1–3 unlike, outer like
         }
         return ptm_ordering::none;
     }
@@ -301,7 +379,7 @@ struct ptm {
     ptm_matcher matcher{};
 
     ptm() = default;
-    explicit ptm(double cutoff, ptm_structure_set structures = ptm_single_shell, bool with_ordering = false)
+    explicit ptm(double cutoff, ptm_structure_set structures = ptm_default_structures, bool with_ordering = false)
         : rmsd_cutoff(cutoff), ordering(with_ordering), matcher(structures) {
         if (!(cutoff >= 0) || !std::isfinite(cutoff)) throw error("ptm: the RMSD cutoff must be >= 0 (0: none), got ", cutoff);
     }

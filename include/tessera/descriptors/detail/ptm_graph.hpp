@@ -22,7 +22,14 @@
 /// distinct code over all triangulations, every map label → template point obtained from every
 /// triangulation and every labelling with that code, with maps that differ by a symmetry of the
 /// template (giving the same RMSD) kept once. Counts of distinct triangulations up to the site
-/// group (Burnside): fcc 8, hcp 16, bcc 218, sc 1, ico 1 — checked by tests/descriptors/ptm.cpp.
+/// group (Burnside): fcc 8, hcp 16, bcc 218, sc 1, ico 1, cubic diamond 12, hexagonal diamond 24
+/// — checked by tests/descriptors/ptm.cpp.
+///
+/// Diamond (two-shell) hulls: the 12 outer atoms form the hull (a cuboctahedron or its twin); the
+/// triangle of the three outer neighbours of each inner atom is replaced by the three facets
+/// through that inner atom, giving 28 facets over all 16 vertices, inner vertices coloured 1
+/// (the reference implementation's construction; an inner atom that is itself on the hull keeps
+/// its hull facets). Colours enter the code, so inner and outer atoms never match each other.
 
 #include <tessera/descriptors/detail/ptm_hull.hpp>
 #include <tessera/descriptors/detail/ptm_templates.hpp>
@@ -47,13 +54,18 @@ struct ptm_graph {
     std::size_t num_facets = 0;
     std::array<std::array<std::uint8_t, ptm_graph_max_vertices>, ptm_graph_max_vertices> next{};  ///< third vertex of the facet with directed edge a→b
     std::array<std::uint8_t, ptm_graph_max_vertices> degree{};
+    std::array<std::uint8_t, ptm_graph_max_vertices> colour{};  ///< diamond: 1 inner, 0 outer
     std::array<std::array<std::uint8_t, 3>, ptm_hull_max_facets> facets{};
 
-    /// From oriented facets over vertices 0..n−1. False if an edge is used twice in one direction
-    /// (not a consistently oriented closed surface).
-    bool build(std::size_t vertices, const std::array<std::uint8_t, 3>* f, std::size_t count) {
+    /// From oriented facets over vertices 0..n−1, with vertex colours (or all 0). False if an
+    /// edge is used twice in one direction (not a consistently oriented closed surface).
+    bool build(std::size_t vertices, const std::array<std::uint8_t, 3>* f, std::size_t count,
+               const std::uint8_t* colours = nullptr) {
         n = vertices;
         num_facets = count;
+        colour.fill(0);
+        if (colours)
+            for (std::size_t v = 0; v < vertices; ++v) colour[v] = colours[v];
         for (auto& r : next) r.fill(ptm_none);
         degree.fill(0);
         for (std::size_t k = 0; k < count; ++k) {
@@ -101,7 +113,7 @@ struct ptm_graph {
                     label[w] = next_label++;
                     queue[tail] = w, reference[tail] = v, ++tail;
                 }
-                code[len] = label[w];
+                code[len] = std::uint8_t(label[w] | colour[w] << 6);  // labels < 32: colour in bit 6
                 if (!still_candidate(len)) return 0;
                 ++len;
                 w = next[v][w];  // the next neighbour of v in rotation order
@@ -175,10 +187,48 @@ struct ptm_graph_table {
     }
 };
 
+/// Diamond hulls: the facet made of inner atom k's three outer atoms (vertices 4 + 3k … 6 + 3k)
+/// becomes the fan of three facets through k, for each inner atom not already on the hull. False
+/// if a facet holds two inner atoms, or the counts do not come to 28 facets (the reference
+/// implementation's rules). `colours` gets 1 for the inner vertices.
+template <class Facets>
+bool diamond_replace_inner_triangles(Facets& facets, std::size_t num_inner,
+                                     std::array<std::uint8_t, ptm_graph_max_vertices>& colours) {
+    colours.fill(0);
+    std::array<bool, 4> inverted{};
+    std::size_t n_inverted = 0, found = 0;
+    for (std::size_t k = 0; k < num_inner; ++k) colours[k] = 1;
+    for (const auto& f : facets) {
+        int inner = 0;
+        for (const auto v : f)
+            if (v < num_inner) ++inner, inverted[v] = true;
+        if (inner >= 2) return false;
+    }
+    for (std::size_t k = 0; k < num_inner; ++k) n_inverted += inverted[k];
+    if (facets.size() != 20 + 2 * n_inverted) return false;
+    const std::size_t count = facets.size();
+    for (std::size_t k = 0; k < num_inner; ++k) {
+        if (inverted[k]) continue;
+        const std::uint8_t lo = std::uint8_t(num_inner + 3 * k);
+        for (std::size_t i = 0; i < count; ++i) {
+            auto f = facets[i];
+            if (f[0] < lo || f[0] > lo + 2 || f[1] < lo || f[1] > lo + 2 || f[2] < lo || f[2] > lo + 2) continue;
+            const std::uint8_t c = std::uint8_t(k);
+            facets[i] = {f[0], f[1], c};
+            facets.push_back({f[1], f[2], c});
+            facets.push_back({f[2], f[0], c});
+            ++found;
+            break;
+        }
+    }
+    return found + n_inverted == num_inner;
+}
+
 /// Every triangulation of the template's hull: the supporting planes through three neighbours
 /// with all points on one side are the faces; a face with four points (a square or rhombus) has
 /// two triangulations; larger faces do not occur in these templates.
 inline ptm_graph_table make_ptm_graph_table(const ptm_template& t) {
+    if (t.facets == 0) return {};  // graphene: planar, matched without a hull
     const std::size_t n = t.num_neighbors;
     const auto* p = t.points.data() + 1;  // neighbours only: vertex k is template point k + 1
     struct face {
@@ -233,8 +283,10 @@ inline ptm_graph_table make_ptm_graph_table(const ptm_template& t) {
                 else tri.push_back({v[0], v[1], v[3]}), tri.push_back({v[1], v[2], v[3]});
             }
         }
+        std::array<std::uint8_t, ptm_graph_max_vertices> colours{};
+        if (t.num_inner > 0 && !diamond_replace_inner_triangles(tri, t.num_inner, colours)) continue;
         ptm_graph g;
-        if (tri.size() != t.facets || !g.build(n, tri.data(), tri.size())) continue;
+        if (tri.size() != t.facets || !g.build(n, tri.data(), tri.size(), colours.data())) continue;
         ++table.triangulations;
         ptm_code best;
         std::array<std::uint8_t, ptm_graph_max_vertices> label;

@@ -27,6 +27,20 @@ namespace tessera::detail {
 inline constexpr std::size_t ptm_hull_max_points = 19;
 inline constexpr std::size_t ptm_hull_max_facets = 2 * ptm_hull_max_points - 4;
 
+/// A fixed-capacity list of oriented facets (no allocation per particle).
+struct ptm_facet_list {
+    std::array<std::array<std::uint8_t, 3>, ptm_hull_max_facets> items{};
+    std::size_t n = 0;
+    std::size_t size() const noexcept { return n; }
+    void push_back(const std::array<std::uint8_t, 3>& f) noexcept {
+        if (n < items.size()) items[n++] = f;
+    }
+    std::array<std::uint8_t, 3>& operator[](std::size_t k) noexcept { return items[k]; }
+    const std::array<std::uint8_t, 3>* begin() const noexcept { return items.data(); }
+    const std::array<std::uint8_t, 3>* end() const noexcept { return items.data() + n; }
+    const std::array<std::uint8_t, 3>* data() const noexcept { return items.data(); }
+};
+
 /// Why a hull is not usable for template matching.
 enum class ptm_hull_status { ok, degenerate, centre_on_hull, too_many_facets };
 

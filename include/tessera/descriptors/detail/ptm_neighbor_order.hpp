@@ -69,4 +69,54 @@ inline void ptm_order_by_solid_angle(const vec3<double>* p, std::size_t n, voron
     }
 }
 
+/// The neighbours of a two-shell template (diamond: 4 inner × 3 outer; graphene: 3 × 2): the
+/// inner atoms are the first `num_inner` in solid-angle order; the outer atoms are chosen round
+/// robin over the inner atoms, each taking its next nearest unclaimed atom (the inner atoms and
+/// the centre are claimed from the start), until each has `per_inner`. Writes sel[0..num_inner)
+/// = inner, then per_inner outer atoms per inner atom in the inner atoms' order — the template
+/// order. False if some inner atom runs out of candidates.
+///
+/// The reference implementation takes each inner atom's candidates from that atom's own
+/// (solid-angle ordered) neighbour list, limited to its 13 nearest; here they are the central
+/// atom's 18 nearest sorted by distance from the inner atom, limited to its 12 nearest among them
+/// (+ the centre, claimed): a per-atom descriptor sees only its own neighbourhood. The two agree
+/// whenever an inner atom's nearest outer neighbours are among the central atom's 18 nearest —
+/// in diamond and wurtzite lattices, perfect or thermal, they are its 5th–16th nearest.
+template <std::size_t M>
+bool ptm_two_shell_select(const vec3<double>* p, std::size_t n, const std::array<std::uint8_t, ptm_max_input_neighbors>& order,
+                          std::size_t num_inner, std::size_t per_inner, std::array<std::uint8_t, M>& sel) {
+    if (n < num_inner + num_inner * per_inner || num_inner > 4) return false;
+    std::array<bool, ptm_max_input_neighbors> claimed{};
+    for (std::size_t k = 0; k < num_inner; ++k) {
+        sel[k] = order[k];
+        claimed[order[k]] = true;
+    }
+    std::array<std::array<std::uint8_t, ptm_max_input_neighbors>, 4> cand{};
+    std::array<std::size_t, 4> ncand{}, taken{};
+    for (std::size_t k = 0; k < num_inner; ++k) {
+        const vec3<double> c = p[order[k]];
+        std::array<double, ptm_max_input_neighbors> d2{};
+        for (std::size_t m = 0; m < n; ++m) {
+            if (claimed[m]) continue;
+            d2[m] = norm2(p[m] - c);
+            // insertion into cand[k] by distance (stable: equal distances keep bond order)
+            std::size_t j = ncand[k]++;
+            for (; j > 0 && d2[cand[k][j - 1]] > d2[m]; --j) cand[k][j] = cand[k][j - 1];
+            cand[k][j] = std::uint8_t(m);
+        }
+        ncand[k] = std::min<std::size_t>(ncand[k], 12);
+    }
+    for (std::size_t rank = 0; rank < 12; ++rank)
+        for (std::size_t k = 0; k < num_inner; ++k) {
+            if (taken[k] == per_inner || rank >= ncand[k]) continue;
+            const std::uint8_t c = cand[k][rank];
+            if (claimed[c]) continue;
+            claimed[c] = true;
+            sel[num_inner + k * per_inner + taken[k]++] = c;
+        }
+    for (std::size_t k = 0; k < num_inner; ++k)
+        if (taken[k] != per_inner) return false;
+    return true;
+}
+
 }  // namespace tessera::detail

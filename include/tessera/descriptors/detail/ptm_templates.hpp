@@ -13,14 +13,19 @@
 /// - hcp: c axis along z, in-plane neighbour along +x (the "A" site; the other site is the
 ///   template rotated by 60° about z);
 /// - ico: a five-fold axis along z;
-/// - bcc: α⟨111⟩ then 2α⟨100⟩ with α = 7√3/3 − 7/2 (mean length 1 over all 14).
+/// - bcc: α⟨111⟩ then 2α⟨100⟩ with α = 7√3/3 − 7/2 (mean length 1 over all 14);
+/// - cubic diamond: the 4 inner neighbours β⟨111⟩ then, per inner atom, its 3 other neighbours
+///   (2β⟨110⟩), β = 4/(√3 + 6√2); hexagonal diamond: the same shells with one inner neighbour
+///   along +z (c axis); graphene (planar, z = 0): 3 inner neighbours, the first along +y, then 2
+///   outer per inner, g = (6√3 − 3)/11.
 ///
 /// The rotation groups: `site_group` is every proper rotation that maps the template onto
 /// itself (as a permutation of its points), found by brute force; `conventional_group` is the
 /// group OVITO reduces orientations with, so that every site of a perfect crystal gets the same
 /// orientation — the cubic group O (24) for sc, fcc and bcc, the icosahedral group I (60) for ico,
-/// D6 (12, six-fold axis z, two-fold axes every 30° in the plane) for hcp, whose site group is
-/// only D3 (the two hcp sites are each other's images under the extra six rotations).
+/// D6 (12, six-fold axis z, two-fold axes every 30° in the plane) for hcp, hexagonal diamond and
+/// graphene, whose site groups are smaller (hcp D3: the two hcp sites are each other's images
+/// under the extra six rotations), O for cubic diamond (site group T: the two sublattices).
 
 #include <tessera/core/vec.hpp>
 
@@ -78,8 +83,8 @@ inline quaternion quaternion_from_matrix(const mat3<double>& R) noexcept {
 
 namespace detail {
 
-/// Largest number of points of a single-shell template (bcc: centre + 14).
-inline constexpr std::size_t ptm_max_points = 15;
+/// Largest number of points of a template (diamond: centre + 4 inner + 12 outer).
+inline constexpr std::size_t ptm_max_points = 17;
 
 /// One template: the central atom (point 0) and its neighbours, plus its symmetry.
 struct ptm_template {
@@ -89,6 +94,9 @@ struct ptm_template {
     std::size_t facets = 0;                        ///< triangles of a triangulated hull
     std::size_t max_degree = 0;                    ///< most hull edges at one vertex
     bool all_degrees_equal = false;                ///< sc: every vertex has degree 4
+    /// Two-shell templates (diamond, graphene): points 1..num_inner are the inner shell, then
+    /// outer_per_inner points per inner atom, in the inner atoms' order.
+    std::size_t num_inner = 0, outer_per_inner = 0;
     double nearest_distance = 1;                   ///< |t_1|: the bond length in template units
     /// Proper rotations mapping the point set onto itself, each as the permutation p with
     /// R t_k = t_{p[k]} (p[0] = 0), and as a matrix.
@@ -219,6 +227,39 @@ inline ptm_template make_ptm_template(ptm_structure s) {
                   ptm_v(0, b, 0),   ptm_v(0, -b, 0),  ptm_v(0, 0, b),  ptm_v(0, 0, -b)};
             t.facets = 24, t.max_degree = 8;
             conventional = cubic_rotations();
+            break;
+        }
+        case ptm_structure::dcub: {
+            const double b = 4 / (r3 + 6 * r2), c = 2 * b;
+            nb = {ptm_v(b, b, b),   ptm_v(b, -b, -b), ptm_v(-b, -b, b), ptm_v(-b, b, -b),  // inner
+                  ptm_v(c, c, 0),   ptm_v(0, c, c),   ptm_v(c, 0, c),                      // of inner 1
+                  ptm_v(0, -c, -c), ptm_v(c, -c, 0),  ptm_v(c, 0, -c),                     // of inner 2
+                  ptm_v(-c, -c, 0), ptm_v(0, -c, c),  ptm_v(-c, 0, c),                     // of inner 3
+                  ptm_v(-c, 0, -c), ptm_v(-c, c, 0),  ptm_v(0, c, -c)};                    // of inner 4
+            t.facets = 28, t.max_degree = 8, t.num_inner = 4, t.outer_per_inner = 3;
+            conventional = cubic_rotations();
+            break;
+        }
+        case ptm_structure::dhex: {
+            const double b = 4 / (r3 + 6 * r2);
+            auto v = [b](double x, double y, double z) { return ptm_v(b * x, b * y, b * z); };
+            nb = {v(-r2, r6 / 3, -r3 / 3), v(0, -2 * r6 / 3, -r3 / 3), v(r2, r6 / 3, -r3 / 3), v(0, 0, r3),  // inner
+                  v(-2 * r2, 0, 0),  v(-r2, r6 / 3, -4 * r3 / 3), v(-r2, r6, 0),                 // of inner 1
+                  v(r2, -r6, 0),     v(0, -2 * r6 / 3, -4 * r3 / 3), v(-r2, -r6, 0),             // of inner 2
+                  v(r2, r6 / 3, -4 * r3 / 3), v(r2, r6, 0), v(2 * r2, 0, 0),                     // of inner 3
+                  v(0, -2 * r6 / 3, 4 * r3 / 3), v(r2, r6 / 3, 4 * r3 / 3), v(-r2, r6 / 3, 4 * r3 / 3)};  // of inner 4
+            t.facets = 28, t.max_degree = 8, t.num_inner = 4, t.outer_per_inner = 3;
+            conventional = hexagonal_rotations();
+            break;
+        }
+        case ptm_structure::graphene: {
+            const double g = (6 * r3 - 3) / 11;
+            nb = {ptm_v(0, g, 0), ptm_v(r3 * g / 2, -g / 2, 0), ptm_v(-r3 * g / 2, -g / 2, 0),  // inner
+                  ptm_v(-r3 * g / 2, 1.5 * g, 0), ptm_v(r3 * g / 2, 1.5 * g, 0),                   // of inner 1
+                  ptm_v(r3 * g, 0, 0), ptm_v(r3 * g / 2, -1.5 * g, 0),                              // of inner 2
+                  ptm_v(-r3 * g / 2, -1.5 * g, 0), ptm_v(-r3 * g, 0, 0)};                           // of inner 3
+            t.facets = 0, t.max_degree = 0, t.num_inner = 3, t.outer_per_inner = 2;  // planar: no hull
+            conventional = hexagonal_rotations();
             break;
         }
         default: break;
