@@ -163,22 +163,22 @@ public:
         ptm_order_by_solid_angle(bonds, n, cell, order);
 
         ptm_result best;
-        double best_rmsd = std::numeric_limits<double>::infinity();
+        double best_rmsd = std::numeric_limits<double>::infinity();  // squared, from the eigenvalue
         std::array<vec3<double>, ptm_max_points> best_x{};  // x̃ in template order
         const ptm_template* best_t = nullptr;
-        // Scores one correspondence: xo = points in template order, corr = their bond indices.
+        double best_g2 = 0;
+        // Scores one correspondence (xo = points in template order, corr = their bond indices) by
+        // the eigenvalue alone; the winner's rotation and RMSD are computed once, at the end.
         auto consider = [&](ptm_structure s, const ptm_template& t, const std::array<vec3<double>, ptm_max_points>& xo,
                             const std::array<std::uint8_t, ptm_max_points>& corr, double g2) {
-            const ptm_superposition sp = superpose(t.points.data(), xo.data(), t.num_neighbors + 1, g2);
-            if (sp.rmsd < best_rmsd) {
-                best_rmsd = sp.rmsd;
+            const double rmsd2 = superposed_rmsd2(t.points.data(), xo.data(), t.num_neighbors + 1, t.g1, g2);
+            if (rmsd2 < best_rmsd) {
+                best_rmsd = rmsd2;
                 best.structure = s;
-                best.rmsd = sp.rmsd;
-                best.scale = sp.scale;
-                best.orientation = sp.rotation;
                 best.correspondence = corr;
                 best_x = xo;
                 best_t = &t;
+                best_g2 = g2;
             }
         };
         // Points: the centre and the chosen bonds (sel[0..N)), minus their barycentre; `unit`
@@ -236,13 +236,26 @@ public:
                                                        {ptm_structure::fcc, ptm_structure::hcp, ptm_structure::ico},
                                                        {ptm_structure::bcc, ptm_structure::other, ptm_structure::other}};
         static constexpr std::size_t shell_size[3] = {6, 12, 14};
+        // One hull grows through the shells (7, 13, 15 points of the same ordered list), over the
+        // centre and the bonds scaled by the mean length of the first six (absolute tolerances).
+        std::array<vec3<double>, ptm_max_points> hp{};
+        std::size_t in_hull = 0;  // points in `hull` (0: none usable)
+        ptm_hull hull;
+        if (n >= 6) {
+            double l6 = 0;
+            for (std::size_t k = 0; k < 6; ++k) l6 += std::sqrt(norm2(bonds[order[k]]));
+            l6 /= 6;
+            for (std::size_t k = 1; k <= std::min<std::size_t>(n, 14); ++k)
+                hp[k] = l6 > 0 ? bonds[order[k - 1]] * (1 / l6) : vec3<double>{};
+        }
         for (std::size_t sh = 0; sh < 3; ++sh) {
             const std::size_t N = shell_size[sh];
             bool wanted = false;
             for (const ptm_structure s : shells[sh]) wanted = wanted || (s != ptm_structure::other && (structures_ & ptm_bit(s)));
             if (!wanted || n < N || !load(order.data(), N)) continue;
-            ptm_hull hull;
-            if (convex_hull_of_cluster(unit.data(), N + 1, hull) != ptm_hull_status::ok) continue;
+            const ptm_hull_status st = in_hull >= 4 ? hull.extend(hp.data(), in_hull, N + 1) : hull.build(hp.data(), N + 1);
+            in_hull = st == ptm_hull_status::ok || st == ptm_hull_status::centre_on_hull ? N + 1 : 0;
+            if (st != ptm_hull_status::ok) continue;
             std::array<std::array<std::uint8_t, 3>, ptm_hull_max_facets> facets;
             for (std::size_t f = 0; f < hull.num_facets; ++f)
                 for (std::size_t e = 0; e < 3; ++e) facets[f][e] = std::uint8_t(hull.facets[f][e] - 1);
@@ -296,6 +309,12 @@ public:
         }
         if (!best_t) return ptm_result{};
         const ptm_template& t = *best_t;
+        {
+            const ptm_superposition sp = superpose(t.points.data(), best_x.data(), t.num_neighbors + 1, best_g2);
+            best.rmsd = sp.rmsd;
+            best.scale = sp.scale;
+            best.orientation = sp.rotation;
+        }
         best.interatomic_distance = best.scale > 0 ? t.nearest_distance / best.scale : 0;
         best.ordering = ordering_of(best, centre_type, neighbor_types);
         // Deformation gradient of the raw match: F0 = (Σ s x̃_k t_kᵀ)(Σ t_k t_kᵀ)⁻¹.

@@ -38,6 +38,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <set>
 #include <vector>
 
 namespace tessera::detail {
@@ -269,7 +270,7 @@ inline ptm_graph_table make_ptm_graph_table(const ptm_template& t) {
 
     ptm_graph_table table;
     std::vector<ptm_code_entry> all;
-    std::vector<ptm_code> canonical_codes;
+    std::set<ptm_code> canonical_codes;  // normalised facet lists of the classes seen
     for (std::size_t choice = 0; choice < (std::size_t(1) << quads); ++choice) {
         std::vector<std::array<std::uint8_t, 3>> tri;
         std::size_t q = 0;
@@ -346,7 +347,7 @@ inline ptm_graph_table make_ptm_graph_table(const ptm_template& t) {
             std::size_t k = 0;
             for (const auto& x : ni)
                 for (auto v : x) c[k++] = v;
-            if (std::find(canonical_codes.begin(), canonical_codes.end(), c) != canonical_codes.end()) {
+            if (canonical_codes.count(c)) {
                 novel = false;
                 break;
             }
@@ -358,7 +359,7 @@ inline ptm_graph_table make_ptm_graph_table(const ptm_template& t) {
             std::size_t k = 0;
             for (const auto& x : nk)
                 for (auto v : x) c[k++] = v;
-            canonical_codes.push_back(c);
+            canonical_codes.insert(c);
         }
     }
     std::sort(all.begin(), all.end(), [](const ptm_code_entry& a, const ptm_code_entry& b) {

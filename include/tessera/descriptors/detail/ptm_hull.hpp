@@ -44,116 +44,145 @@ struct ptm_facet_list {
 /// Why a hull is not usable for template matching.
 enum class ptm_hull_status { ok, degenerate, centre_on_hull, too_many_facets };
 
+/// The hull's facets and their planes. build() makes the hull of points[0..n); extend() adds
+/// further points of the same array (the incremental order of the reference implementation:
+/// the sc, fcc/hcp/ico and bcc shells are 7, 13 and 15 points of one ordered list, so one hull
+/// grows through all three).
 struct ptm_hull {
     std::size_t num_facets = 0;
     std::array<std::array<std::uint8_t, 3>, ptm_hull_max_facets> facets{};  ///< point indices, outward CCW
-};
 
-/// Hull of points[0..n) (n <= ptm_hull_max_points); point 0 is the central atom, which must not
-/// be a hull vertex (a surface atom, or one with all neighbours on one side: no template fits).
-inline ptm_hull_status convex_hull_of_cluster(const vec3<double>* points, std::size_t n, ptm_hull& hull,
-                                              double tolerance = 1e-12) {
-    hull.num_facets = 0;
-    if (n < 4 || n > ptm_hull_max_points) return ptm_hull_status::degenerate;
-    // Initial simplex.
-    std::size_t i0 = 0, i1 = 0;
-    double extent = -1;
-    for (std::size_t axis = 0; axis < 3; ++axis) {
-        std::size_t lo = 0, hi = 0;
-        auto c = [axis](const vec3<double>& p) { return axis == 0 ? p.x : axis == 1 ? p.y : p.z; };
-        for (std::size_t k = 1; k < n; ++k) {
-            if (c(points[k]) < c(points[lo])) lo = k;
-            if (c(points[k]) > c(points[hi])) hi = k;
+    /// Hull of points[0..n) from scratch (n <= ptm_hull_max_points). Point 0 is the central atom,
+    /// which must not be a hull vertex (a surface atom, or one with all neighbours on one side:
+    /// no template fits).
+    ptm_hull_status build(const vec3<double>* points, std::size_t n, double tolerance = 1e-12) {
+        num_facets = 0;
+        tolerance_ = tolerance;
+        if (n < 4 || n > ptm_hull_max_points) return ptm_hull_status::degenerate;
+        // Initial simplex.
+        std::size_t i0 = 0, i1 = 0;
+        double extent = -1;
+        for (std::size_t axis = 0; axis < 3; ++axis) {
+            std::size_t lo = 0, hi = 0;
+            auto c = [axis](const vec3<double>& p) { return axis == 0 ? p.x : axis == 1 ? p.y : p.z; };
+            for (std::size_t k = 1; k < n; ++k) {
+                if (c(points[k]) < c(points[lo])) lo = k;
+                if (c(points[k]) > c(points[hi])) hi = k;
+            }
+            if (c(points[hi]) - c(points[lo]) > extent) extent = c(points[hi]) - c(points[lo]), i0 = lo, i1 = hi;
         }
-        if (c(points[hi]) - c(points[lo]) > extent) extent = c(points[hi]) - c(points[lo]), i0 = lo, i1 = hi;
+        if (!(extent > tolerance)) return ptm_hull_status::degenerate;
+        const vec3<double> axis01 = points[i1] - points[i0];
+        std::size_t i2 = 0;
+        double best = 0;
+        for (std::size_t k = 0; k < n; ++k) {
+            const double d = norm2(cross(axis01, points[k] - points[i0]));
+            if (d > best) best = d, i2 = k;
+        }
+        if (!(std::sqrt(best) / std::sqrt(norm2(axis01)) > tolerance)) return ptm_hull_status::degenerate;
+        const vec3<double> normal012 = cross(axis01, points[i2] - points[i0]);
+        const vec3<double> unit012 = normal012 * (1 / std::sqrt(norm2(normal012)));
+        std::size_t i3 = 0;
+        best = 0;
+        for (std::size_t k = 0; k < n; ++k) {
+            const double d = std::abs(dot(unit012, points[k] - points[i0]));
+            if (d > best) best = d, i3 = k;
+        }
+        if (!(best > tolerance)) return ptm_hull_status::degenerate;
+        inside_ = (points[i0] + points[i1] + points[i2] + points[i3]) * 0.25;
+        add(points, i0, i1, i2);
+        add(points, i0, i1, i3);
+        add(points, i0, i2, i3);
+        add(points, i1, i2, i3);
+        for (std::size_t p = 0; p < n; ++p) {
+            if (p == i0 || p == i1 || p == i2 || p == i3) continue;
+            if (!insert(points, p)) return ptm_hull_status::too_many_facets;
+        }
+        return centre_status();
     }
-    if (!(extent > tolerance)) return ptm_hull_status::degenerate;
-    const vec3<double> axis01 = points[i1] - points[i0];
-    std::size_t i2 = 0;
-    double best = 0;
-    for (std::size_t k = 0; k < n; ++k) {
-        const double d = norm2(cross(axis01, points[k] - points[i0]));
-        if (d > best) best = d, i2 = k;
-    }
-    if (!(std::sqrt(best) / std::sqrt(norm2(axis01)) > tolerance)) return ptm_hull_status::degenerate;
-    const vec3<double> normal012 = cross(axis01, points[i2] - points[i0]);
-    const vec3<double> unit012 = normal012 * (1 / std::sqrt(norm2(normal012)));
-    std::size_t i3 = 0;
-    best = 0;
-    for (std::size_t k = 0; k < n; ++k) {
-        const double d = std::abs(dot(unit012, points[k] - points[i0]));
-        if (d > best) best = d, i3 = k;
-    }
-    if (!(best > tolerance)) return ptm_hull_status::degenerate;
-    const vec3<double> inside = (points[i0] + points[i1] + points[i2] + points[i3]) * 0.25;
 
+    /// Adds points[from..to) to a hull that build() made of points[0..from).
+    ptm_hull_status extend(const vec3<double>* points, std::size_t from, std::size_t to) {
+        if (to > ptm_hull_max_points) return ptm_hull_status::degenerate;
+        for (std::size_t p = from; p < to; ++p)
+            if (!insert(points, p)) return ptm_hull_status::too_many_facets;
+        return centre_status();
+    }
+
+private:
     struct plane {
         vec3<double> n;
         double c;
     };
-    std::array<plane, ptm_hull_max_facets> planes{};
-    auto add = [&](std::size_t a, std::size_t b, std::size_t c) {
-        if (hull.num_facets == ptm_hull_max_facets) return false;
+    std::array<plane, ptm_hull_max_facets> planes_{};
+    vec3<double> inside_{};
+    double tolerance_ = 1e-12;
+
+    bool add(const vec3<double>* points, std::size_t a, std::size_t b, std::size_t c) {
+        if (num_facets == ptm_hull_max_facets) return false;
         vec3<double> nrm = cross(points[b] - points[a], points[c] - points[a]);
-        if (dot(nrm, inside - points[a]) > 0) {  // keep outward normals: swap b and c
+        if (dot(nrm, inside_ - points[a]) > 0) {  // keep outward normals: swap b and c
             std::swap(b, c);
             nrm = nrm * -1.0;
         }
         const double len = std::sqrt(norm2(nrm));
         nrm = len > 0 ? nrm * (1 / len) : nrm;
-        hull.facets[hull.num_facets] = {std::uint8_t(a), std::uint8_t(b), std::uint8_t(c)};
-        planes[hull.num_facets] = {nrm, dot(nrm, points[a])};
-        ++hull.num_facets;
+        facets[num_facets] = {std::uint8_t(a), std::uint8_t(b), std::uint8_t(c)};
+        planes_[num_facets] = {nrm, dot(nrm, points[a])};
+        ++num_facets;
         return true;
-    };
-    add(i0, i1, i2);
-    add(i0, i1, i3);
-    add(i0, i2, i3);
-    add(i1, i2, i3);
+    }
 
-    std::array<bool, ptm_hull_max_facets> visible{};
-    // seen[a][b]: directed edge a→b belongs to a visible facet (reset after each point)
-    std::array<std::array<bool, ptm_hull_max_points>, ptm_hull_max_points> seen{};
-    for (std::size_t p = 0; p < n; ++p) {
-        if (p == i0 || p == i1 || p == i2 || p == i3) continue;
+    /// Replaces the facets point p sees (signed distance > tolerance) by the fan from their horizon.
+    bool insert(const vec3<double>* points, std::size_t p) {
+        std::array<bool, ptm_hull_max_facets> visible{};
         bool any = false;
-        for (std::size_t f = 0; f < hull.num_facets; ++f) {
-            visible[f] = dot(planes[f].n, points[p]) - planes[f].c > tolerance;
+        for (std::size_t f = 0; f < num_facets; ++f) {
+            visible[f] = dot(planes_[f].n, points[p]) - planes_[f].c > tolerance_;
             any = any || visible[f];
         }
-        if (!any) continue;
-        for (std::size_t f = 0; f < hull.num_facets; ++f)
+        if (!any) return true;
+        // seen[a][b]: the directed edge a→b belongs to a visible facet
+        std::array<std::array<bool, ptm_hull_max_points>, ptm_hull_max_points> seen{};
+        for (std::size_t f = 0; f < num_facets; ++f)
             if (visible[f])
-                for (std::size_t e = 0; e < 3; ++e) seen[hull.facets[f][e]][hull.facets[f][(e + 1) % 3]] = true;
+                for (std::size_t e = 0; e < 3; ++e) seen[facets[f][e]][facets[f][(e + 1) % 3]] = true;
         // Horizon: directed edges (a, b) of visible facets whose twin (b, a) is in no visible facet.
         std::array<std::array<std::uint8_t, 2>, 3 * ptm_hull_max_facets> horizon{};
         std::size_t nh = 0;
-        for (std::size_t f = 0; f < hull.num_facets; ++f) {
+        for (std::size_t f = 0; f < num_facets; ++f) {
             if (!visible[f]) continue;
             for (std::size_t e = 0; e < 3; ++e) {
-                const std::uint8_t a = hull.facets[f][e], b = hull.facets[f][(e + 1) % 3];
+                const std::uint8_t a = facets[f][e], b = facets[f][(e + 1) % 3];
                 if (!seen[b][a]) horizon[nh++] = {a, b};
             }
         }
-        for (std::size_t f = 0; f < hull.num_facets; ++f)
-            if (visible[f])
-                for (std::size_t e = 0; e < 3; ++e) seen[hull.facets[f][e]][hull.facets[f][(e + 1) % 3]] = false;
         // Drop the visible facets (compacting), then add the fan to p.
         std::size_t kept = 0;
-        for (std::size_t f = 0; f < hull.num_facets; ++f)
+        for (std::size_t f = 0; f < num_facets; ++f)
             if (!visible[f]) {
-                hull.facets[kept] = hull.facets[f];
-                planes[kept] = planes[f];
+                facets[kept] = facets[f];
+                planes_[kept] = planes_[f];
                 ++kept;
             }
-        hull.num_facets = kept;
+        num_facets = kept;
         for (std::size_t h = 0; h < nh; ++h)
-            if (!add(horizon[h][0], horizon[h][1], p)) return ptm_hull_status::too_many_facets;
+            if (!add(points, horizon[h][0], horizon[h][1], p)) return false;
+        return true;
     }
-    for (std::size_t f = 0; f < hull.num_facets; ++f)
-        for (const std::uint8_t v : hull.facets[f])
-            if (v == 0) return ptm_hull_status::centre_on_hull;
-    return ptm_hull_status::ok;
+
+    ptm_hull_status centre_status() const {
+        for (std::size_t f = 0; f < num_facets; ++f)
+            for (const std::uint8_t v : facets[f])
+                if (v == 0) return ptm_hull_status::centre_on_hull;
+        return ptm_hull_status::ok;
+    }
+};
+
+/// Hull of points[0..n) from scratch (see ptm_hull::build).
+inline ptm_hull_status convex_hull_of_cluster(const vec3<double>* points, std::size_t n, ptm_hull& hull,
+                                              double tolerance = 1e-12) {
+    return hull.build(points, n, tolerance);
 }
 
 }  // namespace tessera::detail

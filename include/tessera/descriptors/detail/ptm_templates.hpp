@@ -98,6 +98,7 @@ struct ptm_template {
     /// outer_per_inner points per inner atom, in the inner atoms' order.
     std::size_t num_inner = 0, outer_per_inner = 0;
     double nearest_distance = 1;                   ///< |t_1|: the bond length in template units
+    double g1 = 0;                                 ///< Σ|t_k|² over all points
     /// Proper rotations mapping the point set onto itself, each as the permutation p with
     /// R t_k = t_{p[k]} (p[0] = 0), and as a matrix.
     std::vector<std::array<std::uint8_t, ptm_max_points>> site_permutations;
@@ -267,6 +268,7 @@ inline ptm_template make_ptm_template(ptm_structure s) {
     t.num_neighbors = nb.size();
     for (std::size_t k = 0; k < nb.size(); ++k) t.points[k + 1] = nb[k];
     t.nearest_distance = std::sqrt(norm2(t.points[1]));
+    for (std::size_t k = 0; k <= t.num_neighbors; ++k) t.g1 += norm2(t.points[k]);
     ptm_find_site_group(t);
     if (conventional.empty()) conventional = t.site_rotations;
     for (const auto& R : conventional) t.conventional_group.push_back(quaternion_from_matrix(R));
