@@ -103,9 +103,10 @@ double orientation_error(const detail::ptm_template& t, const mat3<double>& appl
 }
 
 // An independent reference: the smallest scale-invariant RMSD over correspondences, found without
-// hulls or graphs — iterative closest point from every start that maps input neighbour 1 and
-// another one onto a template pair with the same angle (Kabsch by SVD, closest-point
-// assignment, until it repeats). For small noise this is the global minimum over permutations.
+// hulls or graphs — for sc every permutation; otherwise iterative closest point from every start
+// that maps input neighbours 1 and 2 onto a template pair with the same angle (Kabsch by SVD,
+// closest-point assignment, until it repeats). For small noise this is the global minimum over
+// permutations.
 double brute_force_rmsd(const detail::ptm_template& t, const std::vector<vec3<double>>& bonds) {
     const std::size_t N = t.num_neighbors, M = N + 1;
     Eigen::MatrixXd X(3, M), T(3, M);
@@ -128,6 +129,15 @@ double brute_force_rmsd(const detail::ptm_template& t, const std::vector<vec3<do
         return std::sqrt(std::max(0.0, ((R * T) - s * Xp).squaredNorm() / double(M)));
     };
     double best = std::numeric_limits<double>::infinity();
+    if (N <= 6) {  // sc: every one of the 720 permutations (truly exhaustive)
+        std::vector<std::size_t> perm(M);
+        std::iota(perm.begin(), perm.end(), 0);
+        Eigen::Matrix3d R;
+        double s = 0;
+        do best = std::min(best, fit(perm, R, s));
+        while (std::next_permutation(perm.begin() + 1, perm.end()));
+        return best;
+    }
     // starts: input neighbours 1 and 2 onto every template pair with their angle (their true
     // images are one such pair, so the true correspondence is among the starts)
     for (std::size_t j = 2; j <= 3; ++j)
