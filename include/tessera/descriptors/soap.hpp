@@ -333,6 +333,9 @@ public:
                 }
             basis_defect_ = double(defect);
         }
+        // The centre's own radial factors (d = 0, l = 0): once here, not per particle.
+        centre_prim_.assign(std::size_t(n), 0.0);
+        for (std::size_t k = 0; k < std::size_t(n); ++k) centre_prim_[k] = centre_prim(k);
     }
 
     const soap_parameters& parameters() const noexcept { return p_; }
@@ -416,7 +419,7 @@ public:
         if (centre_w_ != 0) {
             const std::size_t z = std::size_t(row.type() - 1);
             const double y00 = 1 / std::sqrt(4 * std::numbers::pi);
-            for (std::size_t k = 0; k < n; ++k) cre[z * block + k * nylm] += centre_w_ * y00 * centre_prim(k);
+            for (std::size_t k = 0; k < n; ++k) cre[z * block + k * nylm] += centre_w_ * y00 * centre_prim_[k];
         }
         transform(S, cre, cim, tre, tim);
         spectrum(S, tre, tim, pout);
@@ -665,6 +668,7 @@ private:
     double eta_ = 0, r0_ = 0, radius_ = 0, centre_w_ = 1, basis_defect_ = 0;
     std::vector<double> alpha_, beta_, prim_scale_, prim_decay_;  // gto: [l][k], β [l][n][k]
     std::vector<double> nodes_, node_weight_, node_basis_;        // polynomial: r_q, 4π w_q r_q², g_n(r_q)
+    std::vector<double> centre_prim_;                             // centre_prim(k), k < n_max
 };
 
 /// SOAP for the build's default xsimd architecture.
