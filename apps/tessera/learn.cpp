@@ -23,10 +23,12 @@
 #include <iostream>
 #include <optional>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -193,12 +195,25 @@ struct svm_classifier {
 };
 
 /// Training rows (unscaled, row-major), integer labels and feature names, as `fit` reads them.
+/// The id column as integers: every value must be an integer that a double holds exactly
+/// (|id| <= 2^53); a table whose ids were written as floats (1e6) still reads, 1.5 or 1e300 do not.
+std::vector<std::int64_t> integer_ids(std::span<const double> id, const std::string& table) {
+    std::vector<std::int64_t> out(id.size());
+    for (std::size_t i = 0; i < id.size(); ++i) {
+        const double v = id[i];
+        if (!(std::isfinite(v) && v == std::floor(v) && std::abs(v) <= 9007199254740992.0))
+            throw error(table, ": row ", i + 1, ": id ", v, " is not an integer id");
+        out[i] = std::int64_t(v);
+    }
+    return out;
+}
+
 struct training_set {
     std::vector<std::string> features;
     std::vector<double> x;
     std::vector<int> y;
     std::size_t rows = 0;
-    std::vector<double> ids;  ///< the id column, when the table has one (empty otherwise)
+    std::vector<std::int64_t> ids;  ///< the id column, when the table has one (empty otherwise)
 };
 training_set read_training(const std::string& data, const std::string& label, const std::vector<std::string>& features) {
     const table t = load_table(data);
@@ -213,8 +228,7 @@ training_set read_training(const std::string& data, const std::string& label, co
     ts.x = feature_rows(t, ts.features, "--features");
     ts.rows = t.rows;
     if (t.has_column("id")) {
-        const auto id = t.column("id");
-        ts.ids.assign(id.begin(), id.end());
+        ts.ids = integer_ids(t.column("id"), data);
     }
     ts.y.assign(y.begin(), y.end());
     for (std::size_t i = 0; i < y.size(); ++i)
@@ -320,7 +334,7 @@ void write_cv_predictions(output_file& out, const fit_options& f, const training
         if (p.classes != p0.classes)
             throw error("learn cv --predictions: the model of fold ", fold_of[i], " knows other classes than fold 0's");
         w->add(static_cast<std::int64_t>(i));
-        if (!ts.ids.empty()) w->add(static_cast<std::int64_t>(ts.ids[i]));
+        if (!ts.ids.empty()) w->add(ts.ids[i]);
         w->add(static_cast<std::int64_t>(fold_of[i])).add(static_cast<std::int64_t>(ts.y[i])).add(p.label[r]);
         if (!p.decision.empty()) w->add(p.decision[r]);
         if (!p.proba.empty())
@@ -551,10 +565,10 @@ int run_predict(const predict_options& o) {
         for (const auto c : p.classes) header.push_back("proba_" + std::to_string(c));
     if (!p.label_mean.empty()) header.push_back("label_mean");
     const auto w = out.csv(header);
-    const auto ids = id ? t.column("id") : std::span<const double>{};
+    const auto ids = id ? integer_ids(t.column("id"), o.data) : std::vector<std::int64_t>{};
     const std::size_t k = p.classes.size();
     for (std::size_t i = 0; i < t.rows; ++i) {
-        if (id) w->add(std::int64_t(ids[i]));
+        if (id) w->add(ids[i]);
         w->add(p.label[i]);
         if (!p.decision.empty()) w->add(p.decision[i]);
         if (!p.proba.empty())

@@ -31,15 +31,16 @@
 
 namespace tessera {
 
-/// One frame's SOAP vectors: `features` columns of `size()` values each (column-major, the
-/// pipeline's layout), and the frame's ids.
+/// One frame's SOAP vectors: `size()` rows of `features` values each (row-major: each particle's
+/// vector contiguous, as timesoap() reads them), and the frame's ids.
 struct soap_frame {
     id_index index;
     std::size_t features = 0;
-    std::vector<double> columns;  ///< columns[c * size() + row]
+    std::vector<double> values;  ///< values[row * features + c]
 
     std::size_t size() const noexcept { return index.size(); }
-    double value(std::size_t row, std::size_t c) const noexcept { return columns[c * size() + row]; }
+    double value(std::size_t row, std::size_t c) const noexcept { return values[row * features + c]; }
+    std::span<const double> vector(std::size_t row) const noexcept { return {values.data() + row * features, features}; }
 };
 
 /// The SOAP vectors of every particle of a frame, into `out` (its storage reused).
@@ -53,10 +54,10 @@ void compute_soap_frame(const Positions& positions, const Box& box, const partic
     if (ids.size() != n) throw error(what, ": ", ids.size(), " ids for ", n, " particles");
     out.index = id_index(ids, what);
     out.features = result.template names_of<0>().size();
-    out.columns.resize(out.features * n);
-    for (std::size_t c = 0; c < out.features; ++c) {
+    out.values.resize(out.features * n);
+    for (std::size_t c = 0; c < out.features; ++c) {  // the pipeline's columns, transposed
         const auto col = result.template get<0>(c);
-        std::copy(col.begin(), col.end(), out.columns.begin() + std::ptrdiff_t(c * n));
+        for (std::size_t i = 0; i < n; ++i) out.values[i * out.features + c] = col[i];
     }
 }
 
@@ -78,10 +79,11 @@ void timesoap(const soap_frame& before, const soap_frame& after, std::span<doubl
                 out[i] = std::numeric_limits<double>::quiet_NaN();
                 continue;
             }
+            const std::span<const double> a = before.vector(j), b = after.vector(i);
             double na = 0, nb = 0;
             for (std::size_t c = 0; c < F; ++c) {
-                na += before.value(j, c) * before.value(j, c);
-                nb += after.value(i, c) * after.value(i, c);
+                na += a[c] * a[c];
+                nb += b[c] * b[c];
             }
             if (na == 0 || nb == 0) {
                 out[i] = na == nb ? 0.0 : std::numbers::sqrt2;
@@ -92,7 +94,7 @@ void timesoap(const soap_frame& before, const soap_frame& after, std::span<doubl
             const double ra = std::sqrt(na), scale = ra / std::sqrt(nb);
             double d2 = 0;
             for (std::size_t c = 0; c < F; ++c) {
-                const double x = before.value(j, c) - after.value(i, c) * scale;
+                const double x = a[c] - b[c] * scale;
                 d2 += x * x;
             }
             out[i] = std::sqrt(d2) / ra;
