@@ -5,12 +5,12 @@
 // Memory: the neighbour-id sets of the last K frames and the current frame, whatever the
 // trajectory's length.
 #include "common.hpp"
+#include "frame_window.hpp"
 #include "output.hpp"
 #include "subcommands.hpp"
 
 #include <tessera/dynamics/lens.hpp>
 
-#include <deque>
 #include <string_view>
 #include <memory>
 #include <string>
@@ -34,38 +34,30 @@ int run_lens(const lens_options& o) {
     run_report report("lens");
     frame_writer writer(out);
     writer.set_precision(o.precision);
-    std::deque<neighbor_id_sets> window;  // sets of the last `delta` selected frames
-    neighbor_id_sets spare;               // the sets that left the window: their storage is reused
-    neighbor_id_set_builder<double> builder;  // scratch kept across frames
+    delta_window<neighbor_id_sets> window(o.delta);  // sets of the last `delta` selected frames
+    neighbor_id_set_builder<double> builder;          // scratch kept across frames
     std::vector<double> values;
     std::size_t written = 0;
     const std::size_t used = for_each_selected_frame(o.input, o.frames, "tessera lens", [&](frame& f, std::size_t index) {
         const std::string what = o.input + " frame " + std::to_string(index) + " (timestep " + std::to_string(f.timestep) + ")";
         const auto x = f.positions();
         const auto ids = f.ids();
-        neighbor_id_sets sets = std::move(spare);
+        neighbor_id_sets sets = window.take_storage();
         std::visit([&](const auto& b) { builder.build(x, b, ids, o.cutoff, sets, openmp_policy{o.threads}, what); }, f.box);
-        if (window.size() == o.delta) {
+        if (const neighbor_id_sets* before = window.partner()) {
             values.assign(f.natoms, 0.0);
-            try {
-                lens(window.front(), sets, values, o.intersect ? id_mismatch::intersect : id_mismatch::error, what,
+            compare_with_intersect_hint([&] {
+                lens(*before, sets, values, o.intersect ? id_mismatch::intersect : id_mismatch::error, what,
                      openmp_policy{o.threads});
-            } catch (const error& e) {
-                if (std::string_view(e.what()).find("set of atoms changed") == std::string_view::npos) throw;
-                throw error(e.what(), "; --intersect compares the atoms common to both frames");
-            }
+            });
             add_result_column(f, o.overwrite, "lens", values);
             writer.write(f);
             ++written;
-            spare = std::move(window.front());
-            window.pop_front();
         }
-        window.push_back(std::move(sets));
+        window.push(std::move(sets));
     }, &report.tally);
     writer.close();
-    if (written == 0)
-        throw error(o.input + ": " + std::to_string(used) + " selected frame(s); LENS with --delta " +
-                    std::to_string(o.delta) + " needs at least " + std::to_string(o.delta + 1));
+    require_frame_pairs(written, used, o.delta, o.input, "LENS");
     out.commit();
     report.done({&out});
     return 0;

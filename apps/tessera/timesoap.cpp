@@ -6,6 +6,7 @@
 // normalised SOAP vectors (dynamics/timesoap.hpp; SOAP of descriptors/soap.hpp, r_cut = RC).
 // Memory: the SOAP vectors of the last K frames and the current frame.
 #include "common.hpp"
+#include "frame_window.hpp"
 #include "output.hpp"
 #include "soap_options.hpp"
 #include "subcommands.hpp"
@@ -13,7 +14,6 @@
 #include <tessera/dynamics/timesoap.hpp>
 
 #include <algorithm>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,8 +43,7 @@ int run_timesoap(const timesoap_options& o) {
     run_report report("timesoap");
     frame_writer writer(out);
     writer.set_precision(o.precision);
-    std::deque<soap_frame> window;  // the last `delta` selected frames
-    soap_frame spare;               // storage of the frame that left the window, reused
+    delta_window<soap_frame> window(o.delta);  // the last `delta` selected frames
     std::vector<double> values;
     std::size_t written = 0;
     const std::size_t used = for_each_selected_frame(o.input, o.frames, "tessera timesoap", [&](frame& f, std::size_t index) {
@@ -63,30 +62,23 @@ int run_timesoap(const timesoap_options& o) {
             throw error(what, ": type ", top, ", but the first frame has types up to ", species,
                         " only; TimeSOAP compares vectors of the first frame's species (put a frame with every type first)");
         }
-        soap_frame current = std::move(spare);
+        soap_frame current = window.take_storage();
         std::visit([&](const auto& b) { compute_soap_frame(x, b, props, ids, *descriptor, current, what, openmp_policy{o.threads}); },
                    f.box);
-        if (window.size() == o.delta) {
+        if (const soap_frame* before = window.partner()) {
             values.assign(f.natoms, 0.0);
-            try {
-                timesoap(window.front(), current, values, o.intersect ? id_mismatch::intersect : id_mismatch::error, what,
+            compare_with_intersect_hint([&] {
+                timesoap(*before, current, values, o.intersect ? id_mismatch::intersect : id_mismatch::error, what,
                          openmp_policy{o.threads});
-            } catch (const error& e) {
-                if (std::string_view(e.what()).find("set of atoms changed") == std::string_view::npos) throw;
-                throw error(e.what(), "; --intersect compares the atoms common to both frames");
-            }
+            });
             add_result_column(f, o.overwrite, "timesoap", values);
             writer.write(f);
             ++written;
-            spare = std::move(window.front());
-            window.pop_front();
         }
-        window.push_back(std::move(current));
+        window.push(std::move(current));
     }, &report.tally);
     writer.close();
-    if (written == 0)
-        throw error(o.input + ": " + std::to_string(used) + " selected frame(s); TimeSOAP with --delta " +
-                    std::to_string(o.delta) + " needs at least " + std::to_string(o.delta + 1));
+    require_frame_pairs(written, used, o.delta, o.input, "TimeSOAP");
     out.commit();
     report.done({&out});
     return 0;
