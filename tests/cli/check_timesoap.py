@@ -114,4 +114,7 @@ r = t("timesoap", src, "-o", W("x.dump"), "--cutoff", "0.5")
 check(r.returncode == 2 and "r_cut" in r.stderr, f"gto r_cut <= 1: usage error ({r.stderr.strip()[-120:]})")
 r = t("timesoap", src, "-o", src, "--cutoff", "4.0")
 check(r.returncode == 2 and "same file" in r.stderr, "output named like the input: refused")
+r = t("compute", src, "-o", W("x.dump"), "--csp", "12", "--soap-nmax", "4")
+check(r.returncode == 2 and "--soap-nmax needs --soap" in r.stderr and not os.path.exists(W("x.dump")),
+      f"compute --soap-nmax without --soap: usage error, no output ({r.stderr.strip()[-120:]})")
 sys.exit(check.finish())
