@@ -67,7 +67,7 @@ struct ptm_graph {
         colour.fill(0);
         if (colours)
             for (std::size_t v = 0; v < vertices; ++v) colour[v] = colours[v];
-        for (auto& r : next) r.fill(ptm_none);
+        for (std::size_t a = 0; a < vertices; ++a) std::fill(next[a].begin(), next[a].begin() + vertices, ptm_none);
         degree.fill(0);
         for (std::size_t k = 0; k < count; ++k) {
             facets[k] = f[k];
@@ -78,9 +78,9 @@ struct ptm_graph {
                 ++degree[a];
             }
         }
-        for (std::size_t a = 0; a < n; ++a)
-            for (std::size_t b = 0; b < n; ++b)
-                if (next[a][b] != ptm_none && next[b][a] == ptm_none) return false;  // open edge
+        for (std::size_t k = 0; k < count; ++k)  // closed: every edge's twin is in some facet
+            for (std::size_t e = 0; e < 3; ++e)
+                if (next[f[k][(e + 1) % 3]][f[k][e]] == ptm_none) return false;
         return true;
     }
 

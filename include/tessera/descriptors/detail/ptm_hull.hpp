@@ -117,6 +117,7 @@ private:
     std::array<plane, ptm_hull_max_facets> planes_{};
     vec3<double> inside_{};
     double tolerance_ = 1e-12;
+    std::array<std::array<bool, ptm_hull_max_points>, ptm_hull_max_points> seen_{};
 
     bool add(const vec3<double>* points, std::size_t a, std::size_t b, std::size_t c) {
         if (num_facets == ptm_hull_max_facets) return false;
@@ -135,28 +136,30 @@ private:
 
     /// Replaces the facets point p sees (signed distance > tolerance) by the fan from their horizon.
     bool insert(const vec3<double>* points, std::size_t p) {
-        std::array<bool, ptm_hull_max_facets> visible{};
+        std::array<bool, ptm_hull_max_facets> visible;  // [0, num_facets) written below
         bool any = false;
         for (std::size_t f = 0; f < num_facets; ++f) {
             visible[f] = dot(planes_[f].n, points[p]) - planes_[f].c > tolerance_;
             any = any || visible[f];
         }
         if (!any) return true;
-        // seen[a][b]: the directed edge a→b belongs to a visible facet
-        std::array<std::array<bool, ptm_hull_max_points>, ptm_hull_max_points> seen{};
+        // seen_[a][b]: the directed edge a→b belongs to a visible facet (all false between calls)
         for (std::size_t f = 0; f < num_facets; ++f)
             if (visible[f])
-                for (std::size_t e = 0; e < 3; ++e) seen[facets[f][e]][facets[f][(e + 1) % 3]] = true;
+                for (std::size_t e = 0; e < 3; ++e) seen_[facets[f][e]][facets[f][(e + 1) % 3]] = true;
         // Horizon: directed edges (a, b) of visible facets whose twin (b, a) is in no visible facet.
-        std::array<std::array<std::uint8_t, 2>, 3 * ptm_hull_max_facets> horizon{};
+        std::array<std::array<std::uint8_t, 2>, 3 * ptm_hull_max_facets> horizon;  // [0, nh) written
         std::size_t nh = 0;
         for (std::size_t f = 0; f < num_facets; ++f) {
             if (!visible[f]) continue;
             for (std::size_t e = 0; e < 3; ++e) {
                 const std::uint8_t a = facets[f][e], b = facets[f][(e + 1) % 3];
-                if (!seen[b][a]) horizon[nh++] = {a, b};
+                if (!seen_[b][a]) horizon[nh++] = {a, b};
             }
         }
+        for (std::size_t f = 0; f < num_facets; ++f)
+            if (visible[f])
+                for (std::size_t e = 0; e < 3; ++e) seen_[facets[f][e]][facets[f][(e + 1) % 3]] = false;
         // Drop the visible facets (compacting), then add the fan to p.
         std::size_t kept = 0;
         for (std::size_t f = 0; f < num_facets; ++f)

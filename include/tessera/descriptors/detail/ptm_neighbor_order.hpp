@@ -44,11 +44,19 @@ inline void ptm_order_by_solid_angle(const vec3<double>* p, std::size_t n, voron
         cell.cut(p[k] * (1 / len), len / 2, k, p[k]);
     }
     cell.finish();
+    // the cell's vertices as unit vectors, once (each is shared by three or more faces)
+    std::array<vec3<double>, 128> units;
+    const std::size_t nv = std::min<std::size_t>(cell.num_vertices(), units.size());
+    for (std::size_t k = 0; k < nv; ++k) {
+        const vec3<double> v = cell.vertex(k);
+        units[k] = v * (1 / std::sqrt(norm2(v)));
+    }
     for (const auto& f : cell.faces()) {
         if (f.neighbor >= n) continue;
         const auto vs = cell.face_vertices(f);
         if (vs.size() < 3) continue;
         auto unit = [&](std::size_t j) {
+            if (vs[j] < nv) return units[vs[j]];
             const vec3<double> v = cell.vertex(vs[j]);
             return v * (1 / std::sqrt(norm2(v)));
         };
