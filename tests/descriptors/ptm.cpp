@@ -497,3 +497,44 @@ TEST_CASE("ptm: in a pipeline on periodic lattices, with permutation and thread 
     for (double v : ref.get<ptm>(0)) fcc_count += v == 1;
     CHECK(fcc_count == int(p.size()));  // σ = 0.08 Å at 300 K-like amplitude: still all fcc
 }
+
+TEST_CASE("ptm: hostile neighbourhoods never crash and give finite or no-match results", "[ptm]") {
+    // random clouds, duplicated and coincident neighbours, a zero bond, collinear and coplanar
+    // sets, huge and tiny scales, fewer than any template needs: every result is either a match
+    // with finite values or the all-zero no-match
+    std::mt19937_64 rng(11);
+    std::uniform_real_distribution<double> u(-1, 1);
+    voronoi_cell<double> cell;
+    int matched = 0, none = 0;
+    for (int trial = 0; trial < 3000; ++trial) {
+        const std::size_t n = std::size_t(trial % 19);
+        std::vector<vec3<double>> b(n);
+        const double scale = trial % 7 == 0 ? 1e-6 : trial % 11 == 0 ? 1e6 : 2.5;
+        for (auto& v : b) v = vec3<double>{u(rng), u(rng), u(rng)} * scale;
+        if (n > 3 && trial % 5 == 0) b[2] = b[1];                            // duplicate
+        if (n > 3 && trial % 13 == 0) b[3] = {0, 0, 0};                       // coincident with the centre
+        if (n > 4 && trial % 17 == 0)
+            for (auto& v : b) v = vec3<double>{u(rng), 0, 0} * scale;        // collinear
+        if (n > 4 && trial % 19 == 0)
+            for (auto& v : b) v.z = 0;                                        // coplanar
+        std::stable_sort(b.begin(), b.end(), [](const auto& x, const auto& y) { return norm2(x) < norm2(y); });
+        std::vector<int> types(n);
+        for (auto& t : types) t = 1 + int(rng() % 3);
+        const ptm_result r = matcher().match(b.data(), b.size(), 1, types.data(), cell);
+        if (r.structure == ptm_structure::other) {
+            ++none;
+            CHECK((r.rmsd == 0 && r.scale == 0 && r.interatomic_distance == 0 && r.orientation.w == 0));
+        } else {
+            ++matched;
+            const double qn = r.orientation.w * r.orientation.w + r.orientation.x * r.orientation.x +
+                              r.orientation.y * r.orientation.y + r.orientation.z * r.orientation.z;
+            CHECK(std::isfinite(r.rmsd));
+            CHECK(std::isfinite(r.interatomic_distance));
+            CHECK(std::abs(qn - 1) < 1e-12);
+            CHECK(r.orientation.w >= 0);
+            for (double f : r.deformation_gradient.a) CHECK(std::isfinite(f));
+        }
+    }
+    CHECK(matched > 100);  // graphene fits most clouds
+    CHECK(none > 100);     // too few neighbours, degenerate clouds
+}
