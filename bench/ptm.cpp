@@ -3,7 +3,7 @@
 //
 // | row              | what is timed                                                          |
 // |------------------|------------------------------------------------------------------------|
-// | ptm_default      | pipeline(nearest{18}, ptm{}): sc, fcc, hcp, ico, bcc, both diamonds     |
+// | ptm_default      | pipeline(nearest{32}, ptm{}): sc, fcc, hcp, ico, bcc, both diamonds     |
 // | ptm_single_shell | sc, fcc, hcp, ico, bcc only (no two-shell neighbour selection)          |
 // | ptm_ovito_set    | the same with fcc, hcp, bcc only (OVITO's default selection)            |
 // | acna             | pipeline(nearest{14}, adaptive_cna{}): a-CNA, the same atoms            |
@@ -55,7 +55,7 @@ void time_pipeline(benchmark::State& state, const frame_data& f, const Pipe& pip
 }
 
 void ptm_default(benchmark::State& s) {
-    time_pipeline(s, make(int(s.range(0))), tessera::pipeline(tessera::nearest{18}, tessera::ptm{}));
+    time_pipeline(s, make(int(s.range(0))), tessera::pipeline(tessera::nearest{32}, tessera::ptm{}));
 }
 void ptm_single_shell(benchmark::State& s) {
     time_pipeline(s, make(int(s.range(0))),

@@ -153,11 +153,21 @@ public:
     ptm_structure_set structures() const noexcept { return structures_; }
     const detail::ptm_tables& tables() const noexcept { return *tables_; }
 
-    /// Match one neighbourhood: bond vectors r_j − r_i sorted by distance (the first up to 18 are
-    /// read), with types (centre_type, neighbor_types[j]) for the ordering, or nullptr.
+    /// The nearest neighbours match() reads: 18, or 32 with a two-shell template (its candidate
+    /// pool, detail::ptm_two_shell_select).
+    std::size_t neighbors_needed() const noexcept {
+        const ptm_structure_set two_shell =
+            ptm_bit(ptm_structure::dcub) | ptm_bit(ptm_structure::dhex) | ptm_bit(ptm_structure::graphene);
+        return structures_ & two_shell ? detail::ptm_two_shell_pool : detail::ptm_max_input_neighbors;
+    }
+
+    /// Match one neighbourhood: bond vectors r_j − r_i sorted by distance (the first up to
+    /// neighbors_needed() are read: the first 18 for the solid-angle order, all for the two-shell
+    /// candidates), with types (centre_type, neighbor_types[j]) for the ordering, or nullptr.
     ptm_result match(const vec3<double>* bonds, std::size_t count, int centre_type, const int* neighbor_types,
                      voronoi_cell<double>& cell) const {
         using namespace detail;
+        const std::size_t pool = std::min(count, ptm_two_shell_pool);
         const std::size_t n = std::min(count, ptm_max_input_neighbors);
         std::array<std::uint8_t, ptm_max_input_neighbors> order{};
         ptm_order_by_solid_angle(bonds, n, cell, order);
@@ -271,7 +281,7 @@ public:
         // Two-shell templates: inner atoms, then the outer atoms of each (ptm_two_shell_select).
         const bool diamond = structures_ & (ptm_bit(ptm_structure::dcub) | ptm_bit(ptm_structure::dhex));
         std::array<std::uint8_t, ptm_max_points> sel{};
-        if (diamond && ptm_two_shell_select(bonds, n, order, 4, 3, sel) && load(sel.data(), 16)) {
+        if (diamond && ptm_two_shell_select(bonds, pool, order, 4, 3, sel) && load(sel.data(), 16)) {
             ptm_hull hull;
             if (convex_hull_of_cluster(unit.data(), 17, hull) == ptm_hull_status::ok) {
                 ptm_facet_list facets;
@@ -290,7 +300,7 @@ public:
                 }
             }
         }
-        if ((structures_ & ptm_bit(ptm_structure::graphene)) && ptm_two_shell_select(bonds, n, order, 3, 2, sel) &&
+        if ((structures_ & ptm_bit(ptm_structure::graphene)) && ptm_two_shell_select(bonds, pool, order, 3, 2, sel) &&
             load(sel.data(), 9)) {
             // No hull (planar): the inner order is realised by a rotation; each inner atom's two
             // outer atoms in either order — 8 correspondences (the reference implementation's).
@@ -403,7 +413,7 @@ struct ptm {
         if (!(cutoff >= 0) || !std::isfinite(cutoff)) throw error("ptm: the RMSD cutoff must be >= 0 (0: none), got ", cutoff);
     }
 
-    neighbor_request request() const { return neighbor_request::nearest_k(detail::ptm_max_input_neighbors); }
+    neighbor_request request() const { return neighbor_request::nearest_k(matcher.neighbors_needed()); }
 
     std::vector<std::string> columns(const particle_properties&) const {
         std::vector<std::string> c{"ptm", "ptm_rmsd", "ptm_qw", "ptm_qx", "ptm_qy", "ptm_qz", "ptm_scale"};
@@ -412,10 +422,12 @@ struct ptm {
     }
 
     void prepare(const neighbor_stage_info& stage, const particle_properties&) const {
-        if (stage.k < detail::ptm_max_input_neighbors) {
+        if (stage.k < matcher.neighbors_needed()) {
             std::ostringstream os;
-            os << "ptm: needs the " << detail::ptm_max_input_neighbors
-               << " nearest neighbours (Voronoi ordering) but the stage provides k = " << stage.k;
+            os << "ptm: needs the " << matcher.neighbors_needed()
+               << " nearest neighbours (18 for the Voronoi ordering, 32 with a two-shell template) but the stage "
+                  "provides k = "
+               << stage.k << "; use tessera::nearest{" << matcher.neighbors_needed() << "}";
             throw error(os.str());
         }
     }
@@ -423,9 +435,9 @@ struct ptm {
     template <class T>
     void compute(const particle_row<T>& row, output_row<T> out) const {
         thread_local voronoi_cell<double> cell;
-        const std::size_t n = std::min(row.size(), detail::ptm_max_input_neighbors);
-        std::array<vec3<double>, detail::ptm_max_input_neighbors> b;
-        std::array<int, detail::ptm_max_input_neighbors> types;
+        const std::size_t n = std::min(row.size(), matcher.neighbors_needed());
+        std::array<vec3<double>, detail::ptm_two_shell_pool> b;
+        std::array<int, detail::ptm_two_shell_pool> types;
         for (std::size_t k = 0; k < n; ++k) {
             b[k] = vec3<double>(row.vectors[k]);
             types[k] = row.neighbor_type(k);

@@ -23,6 +23,9 @@
 namespace tessera::detail {
 
 inline constexpr std::size_t ptm_max_input_neighbors = 18;
+/// The candidate pool of the two-shell selection: the central atom's 32 nearest (see
+/// ptm_two_shell_select).
+inline constexpr std::size_t ptm_two_shell_pool = 32;
 
 /// Writes order[0..n): indices into p[0..n) (sorted by distance), by decreasing solid angle.
 /// `cell` is caller-owned scratch (its buffers are reused across calls).
@@ -85,25 +88,27 @@ inline void ptm_order_by_solid_angle(const vec3<double>* p, std::size_t n, voron
 /// order. False if some inner atom runs out of candidates.
 ///
 /// The reference implementation takes each inner atom's candidates from that atom's own
-/// (solid-angle ordered) neighbour list, limited to its 13 nearest; here they are the central
-/// atom's 18 nearest sorted by distance from the inner atom, limited to its 12 nearest among them
-/// (+ the centre, claimed): a per-atom descriptor sees only its own neighbourhood. The two agree
-/// whenever an inner atom's nearest outer neighbours are among the central atom's 18 nearest —
-/// in diamond and wurtzite lattices, perfect or thermal, they are its 5th–16th nearest.
+/// (solid-angle ordered) neighbour list, limited to its 13 nearest; a per-atom descriptor sees
+/// only its own row, so here the candidates are the central atom's `ptm_two_shell_pool` (32)
+/// nearest bonds p[0..n), sorted by distance from the inner atom, its 12 nearest among them. In
+/// diamond the 12 outer atoms are the central atom's 5th–16th nearest and the pool reaches past
+/// its third shell (28 atoms), so a thermally displaced outer atom stays in the pool; with 18
+/// bonds only, one Si atom of 216 at 1000 K lost its diamond match (tests/reference/ptm).
 template <std::size_t M>
 bool ptm_two_shell_select(const vec3<double>* p, std::size_t n, const std::array<std::uint8_t, ptm_max_input_neighbors>& order,
                           std::size_t num_inner, std::size_t per_inner, std::array<std::uint8_t, M>& sel) {
+    n = std::min(n, ptm_two_shell_pool);
     if (n < num_inner + num_inner * per_inner || num_inner > 4) return false;
-    std::array<bool, ptm_max_input_neighbors> claimed{};
+    std::array<bool, ptm_two_shell_pool> claimed{};
     for (std::size_t k = 0; k < num_inner; ++k) {
         sel[k] = order[k];
         claimed[order[k]] = true;
     }
-    std::array<std::array<std::uint8_t, ptm_max_input_neighbors>, 4> cand{};
+    std::array<std::array<std::uint8_t, ptm_two_shell_pool>, 4> cand{};
     std::array<std::size_t, 4> ncand{}, taken{};
     for (std::size_t k = 0; k < num_inner; ++k) {
         const vec3<double> c = p[order[k]];
-        std::array<double, ptm_max_input_neighbors> d2{};
+        std::array<double, ptm_two_shell_pool> d2{};
         for (std::size_t m = 0; m < n; ++m) {
             if (claimed[m]) continue;
             d2[m] = norm2(p[m] - c);
