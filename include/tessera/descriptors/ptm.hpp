@@ -191,13 +191,13 @@ public:
                 best_g2 = g2;
             }
         };
-        // Points: the centre and the chosen bonds (sel[0..N)), minus their barycentre; `unit`
-        // scaled to mean neighbour length 1 for the hull's absolute tolerances.
-        std::array<vec3<double>, ptm_max_points> x{}, unit{};
-        double g2 = 0;
+        // Points: the centre and the chosen bonds (sel[0..N)), minus their barycentre, Σ|x̃|² and
+        // the mean neighbour length (the diamond hull's scale: its tolerances are absolute).
+        std::array<vec3<double>, ptm_max_points> x{};
+        double g2 = 0, mean_length = 0;
         auto load = [&](const std::uint8_t* sel, std::size_t N) {
             vec3<double> bary{};
-            double mean_length = 0;
+            mean_length = 0;
             x[0] = {0, 0, 0};
             for (std::size_t k = 1; k <= N; ++k) {
                 x[k] = bonds[sel[k - 1]];
@@ -211,7 +211,6 @@ public:
             for (std::size_t k = 0; k <= N; ++k) {
                 x[k] = x[k] - bary;
                 g2 += norm2(x[k]);
-                unit[k] = x[k] * (1 / mean_length);
             }
             return true;
         };
@@ -282,6 +281,8 @@ public:
         const bool diamond = structures_ & (ptm_bit(ptm_structure::dcub) | ptm_bit(ptm_structure::dhex));
         std::array<std::uint8_t, ptm_max_points> sel{};
         if (diamond && ptm_two_shell_select(bonds, pool, order, 4, 3, sel) && load(sel.data(), 16)) {
+            std::array<vec3<double>, ptm_max_points> unit;
+            for (std::size_t k = 0; k <= 16; ++k) unit[k] = x[k] * (1 / mean_length);
             ptm_hull hull;
             if (convex_hull_of_cluster(unit.data(), 17, hull) == ptm_hull_status::ok) {
                 ptm_facet_list facets;

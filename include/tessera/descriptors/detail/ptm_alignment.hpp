@@ -35,14 +35,20 @@ struct ptm_superposition {
     quaternion rotation;     ///< R: template frame → input frame
 };
 
-/// Horn's symmetric 4×4 matrix of the cross-covariance S_ab = Σ t_k[a] x_k[b].
-inline Eigen::Matrix4d horn_matrix(const vec3<double>* t, const vec3<double>* x, std::size_t n) noexcept {
-    double S[3][3] = {};
+/// The cross-covariance S_ab = Σ t_k[a] x_k[b].
+using ptm_covariance = double[3][3];
+inline void cross_covariance(const vec3<double>* t, const vec3<double>* x, std::size_t n, ptm_covariance& S) noexcept {
+    for (int a = 0; a < 3; ++a)
+        for (int b = 0; b < 3; ++b) S[a][b] = 0;
     for (std::size_t k = 0; k < n; ++k) {
         const double ta[3] = {t[k].x, t[k].y, t[k].z}, xb[3] = {x[k].x, x[k].y, x[k].z};
         for (int a = 0; a < 3; ++a)
             for (int b = 0; b < 3; ++b) S[a][b] += ta[a] * xb[b];
     }
+}
+
+/// Horn's symmetric 4×4 matrix of the cross-covariance S.
+inline Eigen::Matrix4d horn_matrix(const ptm_covariance& S) noexcept {
     const double xx = S[0][0], xy = S[0][1], xz = S[0][2], yx = S[1][0], yy = S[1][1], yz = S[1][2], zx = S[2][0],
                  zy = S[2][1], zz = S[2][2];
     Eigen::Matrix4d N;
@@ -58,7 +64,7 @@ inline Eigen::Matrix4d horn_matrix(const vec3<double>* t, const vec3<double>* x,
 /// the QCP method of Theobald, Acta Cryst. A 61, 478 (2005)), from the upper bound √(G₁G₂)
 /// (Cauchy–Schwarz), which Newton's iteration on this polynomial approaches monotonically from
 /// above. ~10× cheaper than a full 4×4 eigensolver; used to rank candidates only.
-inline double horn_max_eigenvalue(const Eigen::Matrix4d& N, const double (&S)[3][3], double g1, double g2) noexcept {
+inline double horn_max_eigenvalue(const ptm_covariance& S, double g1, double g2) noexcept {
     double c2 = 0;
     for (int a = 0; a < 3; ++a)
         for (int b = 0; b < 3; ++b) c2 += S[a][b] * S[a][b];
@@ -66,7 +72,7 @@ inline double horn_max_eigenvalue(const Eigen::Matrix4d& N, const double (&S)[3]
     const double detS = S[0][0] * (S[1][1] * S[2][2] - S[1][2] * S[2][1]) - S[0][1] * (S[1][0] * S[2][2] - S[1][2] * S[2][0]) +
                         S[0][2] * (S[1][0] * S[2][1] - S[1][1] * S[2][0]);
     const double c1 = -8 * detS;
-    const double c0 = N.determinant();  // Eigen's fixed-size 4×4 cofactor formula
+    const double c0 = horn_matrix(S).determinant();  // Eigen's fixed-size 4×4 cofactor formula
     double lambda = std::sqrt(g1 * g2);
     for (int it = 0; it < 50; ++it) {
         const double l2 = lambda * lambda;
@@ -84,20 +90,18 @@ inline double horn_max_eigenvalue(const Eigen::Matrix4d& N, const double (&S)[3]
 /// rank candidate correspondences (the winner's RMSD is then evaluated term by term).
 inline double superposed_rmsd2(const vec3<double>* t, const vec3<double>* x, std::size_t n, double g1,
                                double g2) noexcept {
-    double S[3][3] = {};
-    for (std::size_t k = 0; k < n; ++k) {
-        const double ta[3] = {t[k].x, t[k].y, t[k].z}, xb[3] = {x[k].x, x[k].y, x[k].z};
-        for (int a = 0; a < 3; ++a)
-            for (int b = 0; b < 3; ++b) S[a][b] += ta[a] * xb[b];
-    }
-    const double k0 = horn_max_eigenvalue(horn_matrix(t, x, n), S, g1, g2);
+    ptm_covariance S;
+    cross_covariance(t, x, n, S);
+    const double k0 = horn_max_eigenvalue(S, g1, g2);
     return (g1 - (g2 > 0 ? k0 * k0 / g2 : 0)) / double(n);
 }
 
 /// t[0..n) and x[0..n) in corresponding order; x already minus its barycentre, t with
 /// barycentre 0; g2 = Σ|x|².
 inline ptm_superposition superpose(const vec3<double>* t, const vec3<double>* x, std::size_t n, double g2) noexcept {
-    const Eigen::Matrix4d N = horn_matrix(t, x, n);
+    ptm_covariance S;
+    cross_covariance(t, x, n, S);
+    const Eigen::Matrix4d N = horn_matrix(S);
     Eigen::SelfAdjointEigenSolver<Eigen::Matrix4d> eig(N);
     const double k0 = eig.eigenvalues()[3];
     const Eigen::Vector4d v = eig.eigenvectors().col(3);

@@ -339,8 +339,6 @@ inline ptm_graph_table make_ptm_graph_table(const ptm_template& t) {
             std::vector<std::array<std::uint8_t, 3>> img;
             for (const auto& x : tri)
                 img.push_back({std::uint8_t(s[x[0] + 1] - 1), std::uint8_t(s[x[1] + 1] - 1), std::uint8_t(s[x[2] + 1] - 1)});
-            ptm_code dummy{};
-            (void)dummy;
             const auto ni = normalise(img);
             // Store normalised facet lists as codes of bytes in canonical_codes.
             ptm_code c{};
