@@ -30,6 +30,7 @@
 #include <tessera/neighbors/brute_force.hpp>
 #include <tessera/neighbors/cell_list.hpp>
 #include <tessera/neighbors/compact_list.hpp>
+#include <tessera/neighbors/delaunay.hpp>
 #include <tessera/neighbors/neighbor_list.hpp>
 #include <tessera/neighbors/prefix_list.hpp>
 #include <tessera/neighbors/query.hpp>

@@ -1,0 +1,262 @@
+// neighbors/delaunay.hpp: against SciPy's Qhull (tests/reference/delaunay/make_reference.py) on
+// random points and a LAMMPS CuZr glass, against a brute-force empty-sphere oracle, on perfect
+// lattices (every cell cospherical with its neighbours: the symbolic perturbation's case), under
+// permutation and scaling, and on bad input.
+#include <tessera/neighbors/delaunay.hpp>
+
+#include <catch2/catch.hpp>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+using tessera::delaunay;
+using tessera::delaunay_tessellation;
+using tessera::vec3;
+using cell_key = std::array<std::uint32_t, 4>;
+
+namespace {
+
+struct reference {
+    std::vector<vec3<double>> points;
+    std::set<cell_key> cells;
+};
+
+reference read_reference(const std::string& name) {
+    const std::string path = std::string(TESSERA_TEST_DATA_DIR) + "/delaunay/" + name;
+    gzFile f = gzopen(path.c_str(), "rb");
+    REQUIRE(f != nullptr);
+    char line[256];
+    reference r;
+    auto next = [&] {
+        REQUIRE(gzgets(f, line, sizeof line) != nullptr);
+        return std::string(line);
+    };
+    const std::size_t n = std::stoul(next().substr(7));
+    for (std::size_t i = 0; i < n; ++i) {
+        vec3<double> p;
+        REQUIRE(std::sscanf(next().c_str(), "%lf %lf %lf", &p.x, &p.y, &p.z) == 3);
+        r.points.push_back(p);
+    }
+    const std::size_t m = std::stoul(next().substr(6));
+    for (std::size_t i = 0; i < m; ++i) {
+        cell_key c;
+        REQUIRE(std::sscanf(next().c_str(), "%u %u %u %u", &c[0], &c[1], &c[2], &c[3]) == 4);
+        r.cells.insert(c);
+    }
+    gzclose(f);
+    return r;
+}
+
+cell_key sorted(cell_key c) {
+    std::sort(c.begin(), c.end());
+    return c;
+}
+
+double volume6(const vec3<double>& a, const vec3<double>& b, const vec3<double>& c, const vec3<double>& d) {
+    return dot(b - a, cross(c - a, d - a));
+}
+
+/// Circumcentre and squared radius of a tetrahedron (long double: near-flat cells).
+std::pair<vec3<double>, double> circumsphere(const vec3<double>& a, const vec3<double>& b, const vec3<double>& c,
+                                             const vec3<double>& d) {
+    const vec3<double> u = b - a, v = c - a, w = d - a;
+    const double den = 2 * dot(u, cross(v, w));
+    const vec3<double> x = (cross(v, w) * norm2(u) + cross(w, u) * norm2(v) + cross(u, v) * norm2(w)) * (1 / den);
+    return {a + x, norm2(x)};
+}
+
+/// Structural checks every tessellation must pass: right-handed cells, neighbours that share the
+/// face and point back, no face shared by more than two cells.
+void check_structure(const std::vector<vec3<double>>& p, const delaunay_tessellation& t) {
+    REQUIRE(t.vertices.size() == t.neighbors.size());
+    std::size_t bad_orientation = 0, bad_neighbor = 0;
+    for (std::size_t c = 0; c < t.size(); ++c) {
+        const auto& v = t.vertices[c];
+        if (!(volume6(p[v[0]], p[v[1]], p[v[2]], p[v[3]]) > 0)) ++bad_orientation;
+        for (std::size_t k = 0; k < 4; ++k) {
+            const std::uint32_t o = t.neighbors[c][k];
+            if (o == delaunay_tessellation::none) continue;
+            // o must hold the three vertices of face k, and point back at c across its fourth.
+            std::size_t shared = 0, back = 4;
+            for (std::size_t j = 0; j < 4; ++j) {
+                const bool in_face = std::count(v.begin(), v.end(), t.vertices[o][j]) && t.vertices[o][j] != v[k];
+                shared += in_face;
+                if (!in_face) back = j;
+            }
+            if (shared != 3 || back == 4 || t.neighbors[o][back] != c) ++bad_neighbor;
+        }
+    }
+    CHECK(bad_orientation == 0);
+    CHECK(bad_neighbor == 0);
+}
+
+}  // namespace
+
+TEST_CASE("delaunay: the grid predicates' in-sphere sign and perturbation") {
+    using tessera::detail::grid_point;
+    const grid_point a{0, 0, 0}, b{100, 0, 0}, c{0, 100, 0}, d{0, 0, 100};
+    REQUIRE(tessera::detail::orient(a, b, c, d) == 1);
+    REQUIRE(tessera::detail::orient(a, c, b, d) == -1);
+    CHECK(tessera::detail::insphere(a, b, c, d, grid_point{25, 25, 25}, 0, 1, 2, 3, 4) == 1);
+    CHECK(tessera::detail::insphere(a, b, c, d, grid_point{300, 300, 300}, 0, 1, 2, 3, 4) == -1);
+    // On the sphere (100, 100, 100): decided by the perturbation, never 0, and the two cells of a
+    // cospherical pair disagree exactly as a consistent lifting demands: e inside (abcd) ⇔ d
+    // outside the sphere of the reflected cell.
+    const grid_point e{100, 100, 100};
+    const int s1 = tessera::detail::insphere(a, b, c, d, e, 0, 1, 2, 3, 4);
+    CHECK(s1 != 0);
+    // (a, b, c, e) is right-handed too; with the same five points, "e in sphere(abcd)" and
+    // "d in sphere(abce)" are the same lifted determinant up to the swap of two rows.
+    REQUIRE(tessera::detail::orient(a, b, c, e) == 1);
+    const int s2 = tessera::detail::insphere(a, b, c, e, d, 0, 1, 2, 4, 3);
+    CHECK(s2 == -s1);
+}
+
+TEST_CASE("delaunay: equals SciPy's Qhull on random points and a LAMMPS CuZr glass") {
+    for (const char* name : {"random_600.txt.gz", "cuzr_glass.txt.gz"}) {
+        INFO(name);
+        const reference r = read_reference(name);
+        const delaunay_tessellation t = delaunay(r.points);
+        check_structure(r.points, t);
+        std::set<cell_key> ours;
+        for (const auto& v : t.vertices) ours.insert(sorted(v));
+        // Every cell of ours is one of Qhull's ...
+        std::size_t not_in_qhull = 0;
+        for (const auto& c : ours) not_in_qhull += !r.cells.count(c);
+        CHECK(not_in_qhull == 0);
+        // ... and the only Qhull cells we lack are flat ones on the hull whose circumspheres reach
+        // the enclosing tetrahedron (radius > the point set's extent).
+        vec3<double> lo = r.points[0], hi = r.points[0];
+        for (const auto& p : r.points)
+            for (std::size_t d = 0; d < 3; ++d) lo[d] = std::min(lo[d], p[d]), hi[d] = std::max(hi[d], p[d]);
+        const double extent = std::max({hi.x - lo.x, hi.y - lo.y, hi.z - lo.z});
+        std::size_t missing = 0, missing_small = 0;
+        for (const auto& c : r.cells)
+            if (!ours.count(c)) {
+                ++missing;
+                const auto [centre, r2] = circumsphere(r.points[c[0]], r.points[c[1]], r.points[c[2]], r.points[c[3]]);
+                missing_small += r2 < extent * extent;
+            }
+        CHECK(missing_small == 0);  // the documented guarantee (delaunay.hpp: radius ≤ 1.7 extents)
+        CHECK(missing * 50 <= r.cells.size());  // measured: 51 of 3698 and 180 of 11733, all on the hull
+        UNSCOPED_INFO(name << ": " << ours.size() << " cells, Qhull " << r.cells.size() << ", missing " << missing);
+    }
+}
+
+TEST_CASE("delaunay: every cell's circumsphere is empty (brute force) and the cells fill the hull") {
+    std::mt19937_64 rng(7);
+    std::uniform_real_distribution<double> u(-5, 5);
+    std::vector<vec3<double>> p(400);
+    for (auto& x : p) x = {u(rng), u(rng), u(rng)};
+    const delaunay_tessellation t = delaunay(p);
+    check_structure(p, t);
+    std::size_t violations = 0;
+    for (const auto& v : t.vertices) {
+        const auto [centre, r2] = circumsphere(p[v[0]], p[v[1]], p[v[2]], p[v[3]]);
+        for (std::size_t i = 0; i < p.size(); ++i) {
+            if (i == v[0] || i == v[1] || i == v[2] || i == v[3]) continue;
+            // Relative margin: the circumcentre of a near-flat cell carries rounding of ~1e-12·r².
+            violations += norm2(p[i] - centre) < r2 * (1 - 1e-9);
+        }
+    }
+    CHECK(violations == 0);
+}
+
+TEST_CASE("delaunay: perfect fcc and bcc blocks (cospherical everywhere) tile their cube exactly") {
+    for (const bool fcc : {true, false}) {
+        INFO((fcc ? "fcc" : "bcc"));
+        const int cells = 5;
+        const double a = 3.615;
+        std::vector<vec3<double>> p;
+        // Lattice points in the closed cube [0, cells·a]³ (its corners included: the hull is the cube).
+        const std::vector<vec3<double>> basis =
+            fcc ? std::vector<vec3<double>>{{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}}
+                : std::vector<vec3<double>>{{0, 0, 0}, {0.5, 0.5, 0.5}};
+        for (int i = 0; i <= cells; ++i)
+            for (int j = 0; j <= cells; ++j)
+                for (int k = 0; k <= cells; ++k)
+                    for (const auto& b : basis) {
+                        const vec3<double> x{(i + b.x) * a, (j + b.y) * a, (k + b.z) * a};
+                        if (x.x <= cells * a + 1e-9 && x.y <= cells * a + 1e-9 && x.z <= cells * a + 1e-9) p.push_back(x);
+                    }
+        const delaunay_tessellation t = delaunay(p);
+        check_structure(p, t);
+        double volume = 0;
+        for (const auto& v : t.vertices) volume += volume6(p[v[0]], p[v[1]], p[v[2]], p[v[3]]) / 6;
+        const double cube = std::pow(cells * a, 3);
+        CHECK(volume == Approx(cube).epsilon(1e-12));  // sums of exact lattice volumes: rounding only
+        // Locally Delaunay with ties allowed: no neighbour's far vertex strictly inside a circumsphere.
+        std::size_t violations = 0;
+        for (std::size_t c = 0; c < t.size(); ++c) {
+            const auto& v = t.vertices[c];
+            const auto [centre, r2] = circumsphere(p[v[0]], p[v[1]], p[v[2]], p[v[3]]);
+            for (std::size_t i = 0; i < p.size(); ++i)
+                if (i != v[0] && i != v[1] && i != v[2] && i != v[3]) violations += norm2(p[i] - centre) < r2 * (1 - 1e-9);
+        }
+        CHECK(violations == 0);
+        // Ties are broken by the points' Morton ranks, not their input indices: a shuffled input
+        // gives the same cells, cospherical everywhere as this block is.
+        std::vector<std::uint32_t> perm(p.size());
+        for (std::uint32_t i = 0; i < perm.size(); ++i) perm[i] = i;
+        std::shuffle(perm.begin(), perm.end(), std::mt19937_64(11));
+        std::vector<vec3<double>> q(p.size());
+        for (std::size_t i = 0; i < p.size(); ++i) q[perm[i]] = p[i];
+        std::vector<std::uint32_t> back(perm.size());
+        for (std::uint32_t i = 0; i < perm.size(); ++i) back[perm[i]] = i;
+        std::set<cell_key> base, shuffled;
+        for (const auto& v : t.vertices) base.insert(sorted(v));
+        for (const auto& v : delaunay(q).vertices) shuffled.insert(sorted({back[v[0]], back[v[1]], back[v[2]], back[v[3]]}));
+        CHECK(shuffled == base);
+    }
+}
+
+TEST_CASE("delaunay: invariant under permutation and under scaling by a power of two") {
+    const reference r = read_reference("random_600.txt.gz");
+    const delaunay_tessellation t = delaunay(r.points);
+    std::set<cell_key> base;
+    for (const auto& v : t.vertices) base.insert(sorted(v));
+
+    std::vector<std::uint32_t> perm(r.points.size());
+    for (std::uint32_t i = 0; i < perm.size(); ++i) perm[i] = i;
+    std::shuffle(perm.begin(), perm.end(), std::mt19937_64(3));
+    std::vector<vec3<double>> q(r.points.size());
+    for (std::size_t i = 0; i < perm.size(); ++i) q[perm[i]] = r.points[i];  // point i → slot perm[i]
+    std::set<cell_key> permuted;
+    std::vector<std::uint32_t> back(perm.size());
+    for (std::uint32_t i = 0; i < perm.size(); ++i) back[perm[i]] = i;
+    for (const auto& v : delaunay(q).vertices) permuted.insert(sorted({back[v[0]], back[v[1]], back[v[2]], back[v[3]]}));
+    CHECK(permuted == base);
+
+    // Scaling by a power of two leaves the grid (and so every decision) unchanged.
+    std::vector<vec3<double>> s = r.points;
+    for (auto& x : s) x = x * 4.0;
+    std::set<cell_key> scaled;
+    for (const auto& v : delaunay(s).vertices) scaled.insert(sorted(v));
+    CHECK(scaled == base);
+}
+
+TEST_CASE("delaunay: degenerate and bad input") {
+    CHECK(delaunay(std::vector<vec3<double>>{}).size() == 0);
+    CHECK(delaunay(std::vector<vec3<double>>{{0, 0, 0}, {1, 0, 0}, {0, 1, 0}}).size() == 0);
+    // Coplanar points: no cell has volume, so none is returned.
+    std::vector<vec3<double>> plane;
+    for (int i = 0; i < 5; ++i)
+        for (int j = 0; j < 5; ++j) plane.push_back({double(i), double(j), 0});
+    CHECK(delaunay(plane).size() == 0);
+    // One tetrahedron.
+    const auto one = delaunay(std::vector<vec3<double>>{{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1}});
+    REQUIRE(one.size() == 1);
+    CHECK(one.neighbors[0] == cell_key{delaunay_tessellation::none, delaunay_tessellation::none,
+                                       delaunay_tessellation::none, delaunay_tessellation::none});
+    std::vector<vec3<double>> bad = {{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {0.2, 0.2, 0.2}};
+    bad[3].y = std::nan("");
+    CHECK_THROWS_WITH(delaunay(bad), Catch::Contains("point 3") && Catch::Contains("non-finite"));
+    bad[3] = {0, 0, 1};
+    bad.push_back({1, 0, 0});  // a copy of point 1
+    CHECK_THROWS_WITH(delaunay(bad), Catch::Contains("points 1 and 5") && Catch::Contains("coincide"));
+}
