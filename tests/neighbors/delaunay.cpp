@@ -3,6 +3,9 @@
 // lattices (every cell cospherical with its neighbours: the symbolic perturbation's case), under
 // permutation and scaling, and on bad input.
 #include <tessera/neighbors/delaunay.hpp>
+#include <tessera/core/box.hpp>
+
+#include "support/reference_frames.hpp"
 
 #include <catch2/catch.hpp>
 #include <zlib.h>
@@ -102,18 +105,18 @@ TEST_CASE("delaunay: the grid predicates' in-sphere sign and perturbation") {
     const grid_point a{0, 0, 0}, b{100, 0, 0}, c{0, 100, 0}, d{0, 0, 100};
     REQUIRE(tessera::detail::orient(a, b, c, d) == 1);
     REQUIRE(tessera::detail::orient(a, c, b, d) == -1);
-    CHECK(tessera::detail::insphere(a, b, c, d, grid_point{25, 25, 25}, 0, 1, 2, 3, 4) == 1);
-    CHECK(tessera::detail::insphere(a, b, c, d, grid_point{300, 300, 300}, 0, 1, 2, 3, 4) == -1);
+    CHECK(tessera::detail::insphere(a, b, c, d, grid_point{25, 25, 25}) == 1);
+    CHECK(tessera::detail::insphere(a, b, c, d, grid_point{300, 300, 300}) == -1);
     // On the sphere (100, 100, 100): decided by the perturbation, never 0, and the two cells of a
     // cospherical pair disagree exactly as a consistent lifting demands: e inside (abcd) ⇔ d
     // outside the sphere of the reflected cell.
     const grid_point e{100, 100, 100};
-    const int s1 = tessera::detail::insphere(a, b, c, d, e, 0, 1, 2, 3, 4);
+    const int s1 = tessera::detail::insphere(a, b, c, d, e);
     CHECK(s1 != 0);
     // (a, b, c, e) is right-handed too; with the same five points, "e in sphere(abcd)" and
     // "d in sphere(abce)" are the same lifted determinant up to the swap of two rows.
     REQUIRE(tessera::detail::orient(a, b, c, e) == 1);
-    const int s2 = tessera::detail::insphere(a, b, c, e, d, 0, 1, 2, 4, 3);
+    const int s2 = tessera::detail::insphere(a, b, c, e, d);
     CHECK(s2 == -s1);
 }
 
@@ -199,7 +202,7 @@ TEST_CASE("delaunay: perfect fcc and bcc blocks (cospherical everywhere) tile th
                 if (i != v[0] && i != v[1] && i != v[2] && i != v[3]) violations += norm2(p[i] - centre) < r2 * (1 - 1e-9);
         }
         CHECK(violations == 0);
-        // Ties are broken by the points' Morton ranks, not their input indices: a shuffled input
+        // Ties are broken by the points' coordinates, not their input indices: a shuffled input
         // gives the same cells, cospherical everywhere as this block is.
         std::vector<std::uint32_t> perm(p.size());
         for (std::uint32_t i = 0; i < perm.size(); ++i) perm[i] = i;
@@ -259,4 +262,127 @@ TEST_CASE("delaunay: degenerate and bad input") {
     bad[3] = {0, 0, 1};
     bad.push_back({1, 0, 0});  // a copy of point 1
     CHECK_THROWS_WITH(delaunay(bad), Catch::Contains("points 1 and 5") && Catch::Contains("coincide"));
+}
+
+// --- periodic boxes: ghost layers and primary cells --------------------------------------------
+
+namespace {
+
+/// A primary cell as sorted (particle, image relative to the lowest-particle vertex) tuples:
+/// the same in every periodic copy.
+std::array<std::array<std::int64_t, 4>, 4> periodic_key(const tessera::periodic_delaunay& t, std::size_t c) {
+    const auto& v = t.tessellation.vertices[c];
+    std::size_t low = 0;
+    for (std::size_t k = 1; k < 4; ++k)
+        if (t.particle[v[k]] < t.particle[v[low]] ||
+            (t.particle[v[k]] == t.particle[v[low]] && t.image[v[k]] < t.image[v[low]]))
+            low = k;
+    std::array<std::array<std::int64_t, 4>, 4> key;
+    for (std::size_t k = 0; k < 4; ++k)
+        key[k] = {t.particle[v[k]], t.image[v[k]][0] - t.image[v[low]][0], t.image[v[k]][1] - t.image[v[low]][1],
+                  t.image[v[k]][2] - t.image[v[low]][2]};
+    std::sort(key.begin(), key.end());
+    return key;
+}
+
+template <class Box>
+void check_periodic(const std::vector<vec3<double>>& p, const Box& box, const tessera::periodic_delaunay& t,
+                    std::size_t expected_primary = 0) {
+    check_structure(t.position, t.tessellation);
+    std::size_t primary = 0, open_faces = 0;
+    double volume = 0;
+    std::set<std::array<std::array<std::int64_t, 4>, 4>> keys;
+    for (std::size_t c = 0; c < t.tessellation.size(); ++c) {
+        if (!t.is_primary(c)) continue;
+        ++primary;
+        const auto& v = t.tessellation.vertices[c];
+        volume += volume6(t.position[v[0]], t.position[v[1]], t.position[v[2]], t.position[v[3]]) / 6;
+        for (const auto o : t.tessellation.neighbors[c]) open_faces += o == delaunay_tessellation::none;
+        keys.insert(periodic_key(t, c));
+    }
+    CHECK(keys.size() == primary);  // no cell is primary twice
+    CHECK(open_faces == 0);         // the ghost layer surrounds every primary cell
+    CHECK(volume == Approx(box.volume()).epsilon(1e-10));
+    if (expected_primary) CHECK(primary == expected_primary);
+    (void)p;
+}
+
+}  // namespace
+
+TEST_CASE("delaunay, periodic: perfect fcc and bcc have 6 primary cells per atom filling the box") {
+    for (const bool fcc : {true, false}) {
+        INFO((fcc ? "fcc" : "bcc"));
+        const int cells = 4;
+        const double a = fcc ? 3.615 : 2.87;
+        std::vector<vec3<double>> p;
+        const std::vector<vec3<double>> basis =
+            fcc ? std::vector<vec3<double>>{{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}}
+                : std::vector<vec3<double>>{{0, 0, 0}, {0.5, 0.5, 0.5}};
+        for (int i = 0; i < cells; ++i)
+            for (int j = 0; j < cells; ++j)
+                for (int k = 0; k < cells; ++k)
+                    for (const auto& b : basis) p.push_back({(i + b.x) * a, (j + b.y) * a, (k + b.z) * a});
+        const tessera::orthogonal_box<double> box({0, 0, 0}, {cells * a, cells * a, cells * a});
+        // fcc: 2 tetrahedral holes + 1 octahedron (4 cells) per atom; bcc: 24 Voronoi vertices per
+        // cell, each shared by 4 atoms.
+        check_periodic(p, box, tessera::delaunay(p, box, 2 * a), 6 * p.size());
+    }
+}
+
+TEST_CASE("delaunay, periodic: LAMMPS Cu at 300 K in a tilted box; invariant under re-imaging and permutation") {
+    const auto frames = tessera_test::read_reference_frames("cu_tilted_ref.dump");
+    const auto& f = frames.front();
+    const auto raw = f.positions();
+    std::vector<vec3<double>> p(raw.size());
+    for (std::size_t i = 0; i < raw.size(); ++i) p[i] = {raw[i][0], raw[i][1], raw[i][2]};
+    tessera::with_box(f.box, [&](const auto& box) {
+        const auto t = tessera::delaunay(p, box, 8.0);
+        check_periodic(p, box, t);
+        std::set<std::array<std::array<std::int64_t, 4>, 4>> base;
+        for (std::size_t c = 0; c < t.tessellation.size(); ++c)
+            if (t.is_primary(c)) base.insert(periodic_key(t, c));
+        // Re-imaging: every atom moved by whole cell vectors gives the same primary cells.
+        std::mt19937_64 rng(5);
+        std::uniform_int_distribution<int> shift(-2, 2);
+        std::vector<vec3<double>> moved = p;
+        const auto h = box.cell();
+        for (auto& x : moved) x = x + h * vec3<double>(shift(rng), shift(rng), shift(rng));
+        const auto t2 = tessera::delaunay(moved, box, 8.0);
+        std::set<std::array<std::array<std::int64_t, 4>, 4>> reimaged;
+        for (std::size_t c = 0; c < t2.tessellation.size(); ++c)
+            if (t2.is_primary(c)) reimaged.insert(periodic_key(t2, c));
+        CHECK(reimaged == base);
+        // Permutation: particle i → slot perm[i].
+        std::vector<std::uint32_t> perm(p.size());
+        for (std::uint32_t i = 0; i < perm.size(); ++i) perm[i] = i;
+        std::shuffle(perm.begin(), perm.end(), std::mt19937_64(9));
+        std::vector<vec3<double>> q(p.size());
+        for (std::size_t i = 0; i < p.size(); ++i) q[perm[i]] = p[i];
+        const auto t3 = tessera::delaunay(q, box, 8.0);
+        std::vector<std::uint32_t> back(perm.size());
+        for (std::uint32_t i = 0; i < perm.size(); ++i) back[perm[i]] = i;
+        std::set<std::array<std::uint32_t, 4>> base_particles, permuted_particles;
+        for (std::size_t c = 0; c < t.tessellation.size(); ++c)
+            if (t.is_primary(c)) {
+                const auto& v = t.tessellation.vertices[c];
+                base_particles.insert(sorted({t.particle[v[0]], t.particle[v[1]], t.particle[v[2]], t.particle[v[3]]}));
+            }
+        for (std::size_t c = 0; c < t3.tessellation.size(); ++c)
+            if (t3.is_primary(c)) {
+                const auto& v = t3.tessellation.vertices[c];
+                permuted_particles.insert(sorted({back[t3.particle[v[0]]], back[t3.particle[v[1]]],
+                                                  back[t3.particle[v[2]]], back[t3.particle[v[3]]]}));
+            }
+        CHECK(permuted_particles == base_particles);
+    });
+}
+
+TEST_CASE("delaunay, periodic: bad input") {
+    const tessera::orthogonal_box<double> box({0, 0, 0}, {10, 10, 10});
+    std::vector<vec3<double>> p = {{1, 1, 1}, {5, 1, 1}, {1, 5, 1}, {1, 1, 5}, {11, 1, 1}};  // particle 4 is particle 0 one box over
+    CHECK_THROWS_WITH(tessera::delaunay(p, box, 3.0), Catch::Contains("particles 0 and 4") && Catch::Contains("coincide"));
+    p[4] = {std::nan(""), 0, 0};
+    CHECK_THROWS_WITH(tessera::delaunay(p, box, 3.0), Catch::Contains("particle 4") && Catch::Contains("non-finite"));
+    p[4] = {3, 3, 3};
+    CHECK_THROWS_WITH(tessera::delaunay(p, box, -1.0), Catch::Contains("ghost width"));
 }

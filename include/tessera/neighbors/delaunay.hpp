@@ -64,10 +64,9 @@ public:
     static constexpr std::uint32_t none = delaunay_tessellation::none;
     static constexpr std::int64_t grid_max = (std::int64_t(1) << 20) - 1;
 
+    /// Rounds `points` to the grid spanning their bounding box, then build().
     delaunay_tessellation run(std::span<const vec3<double>> points) {
-        delaunay_tessellation out;
         const std::size_t n = points.size();
-        if (n > std::size_t(none) - 8) throw error("delaunay: ", n, " points exceed the 32-bit index limit");
         vec3<double> lo{}, hi{};
         for (std::size_t i = 0; i < n; ++i) {
             const auto& p = points[i];
@@ -78,18 +77,26 @@ public:
                 hi[d] = i == 0 ? p[d] : std::max(hi[d], p[d]);
             }
         }
-        if (n < 4) return out;
         const double extent = std::max({hi.x - lo.x, hi.y - lo.y, hi.z - lo.z});
-        if (!(extent > 0)) return out;
+        if (n < 4 || !(extent > 0)) return {};
         const double scale = double(grid_max) / extent;
-        out.grid_step = 1 / scale;
-        // Points are renumbered in Morton order of their grid cells: consecutive insertions are
-        // neighbours in space and in memory, and the perturbation's priorities (these ranks) make
-        // the result independent of the input order, ties included.
-        std::vector<grid_point> unsorted(n);
+        std::vector<grid_point> g(n);
         for (std::size_t i = 0; i < n; ++i)
             for (std::size_t d = 0; d < 3; ++d)
-                unsorted[i][d] = std::clamp<std::int64_t>(std::llround((points[i][d] - lo[d]) * scale), 0, grid_max);
+                g[i][d] = std::clamp<std::int64_t>(std::llround((points[i][d] - lo[d]) * scale), 0, grid_max);
+        delaunay_tessellation out = build(std::move(g));
+        out.grid_step = 1 / scale;
+        return out;
+    }
+
+    /// The tessellation of grid points in [0, grid_max]³ (indices as given).
+    delaunay_tessellation build(std::vector<grid_point> unsorted) {
+        delaunay_tessellation out;
+        const std::size_t n = unsorted.size();
+        if (n > std::size_t(none) - 8) throw error("delaunay: ", n, " points exceed the 32-bit index limit");
+        if (n < 4) return out;
+        // Points are renumbered in Morton order of their grid cells: consecutive insertions are
+        // neighbours in space and in memory.
         const std::vector<std::uint32_t> original = morton_order(unsorted);
         original_ = &original;
         grid_.resize(n + 4);
@@ -123,6 +130,7 @@ public:
             for (std::size_t k = 0; k < 4; ++k)
                 out.neighbors[new_index[c]][k] = cells_[c].n[k] == none ? none : new_index[cells_[c].n[k]];
         }
+        original_ = nullptr;
         return out;
     }
 
@@ -143,6 +151,12 @@ private:
 
     std::vector<grid_point> grid_;                     ///< in Morton order, then the 4 enclosing vertices
     const std::vector<std::uint32_t>* original_ = nullptr;  ///< Morton rank → input index
+
+public:
+    /// What error messages call point i (empty: "point i"); the periodic front end's particles.
+    std::span<const std::uint32_t> name_of_;
+
+private:
     std::vector<cell> cells_;
     std::vector<std::uint32_t> free_;
     std::uint32_t stamp_ = 0;
@@ -200,7 +214,7 @@ private:
 
     bool in_sphere(std::uint32_t c, std::uint32_t p) const {
         const auto& v = cells_[c].v;
-        return insphere(grid_[v[0]], grid_[v[1]], grid_[v[2]], grid_[v[3]], grid_[p], v[0], v[1], v[2], v[3], p) > 0;
+        return insphere(grid_[v[0]], grid_[v[1]], grid_[v[2]], grid_[v[3]], grid_[p]) > 0;
     }
 
     std::uint32_t new_cell() {
@@ -218,9 +232,10 @@ private:
         const std::uint32_t c0 = locate(p, start);
         for (const std::uint32_t v : cells_[c0].v)
             if (grid_[v] == grid_[p]) {
-                const std::uint32_t i = (*original_)[v], j = (*original_)[p];
-                throw error("delaunay: points ", std::min(i, j), " and ", std::max(i, j),
-                            " coincide at the grid resolution (the largest extent / 2^20)");
+                std::uint32_t i = (*original_)[v], j = (*original_)[p];
+                if (!name_of_.empty()) i = name_of_[i], j = name_of_[j];
+                throw error("delaunay: ", name_of_.empty() ? "points " : "particles ", std::min(i, j), " and ",
+                            std::max(i, j), " coincide at the grid resolution (the largest extent / 2^20)");
             }
         ++stamp_;
         cavity_.clear();
@@ -304,6 +319,124 @@ private:
 /// The Delaunay tessellation of `points` (see the file comment).
 inline delaunay_tessellation delaunay(std::span<const vec3<double>> points) {
     return detail::delaunay_builder{}.run(points);
+}
+
+/// A tessellation of a (partly) periodic box: the particles, wrapped into the box, and their
+/// ghost images within `ghost_width` of it along every periodic axis, tessellated together.
+///
+/// Ghost images are exact translates on the grid: the cell vectors are rounded to whole grid
+/// steps once, and an image is its particle's grid point plus that integer cell. With the
+/// lexicographic perturbation (detail/grid_predicates.hpp), every cell whose circumsphere lies
+/// inside the padded region is tessellated identically in all of its periodic copies; one copy
+/// of each is marked primary. A layer of a few neighbour distances suffices for a crystal or a
+/// liquid (DXA uses 3.5 × its neighbour cutoff); along non-periodic axes nothing is added.
+struct periodic_delaunay {
+    delaunay_tessellation tessellation;              ///< over the points (particles first, then ghosts)
+    std::vector<std::uint32_t> particle;              ///< point → particle index
+    std::vector<std::array<std::int32_t, 3>> image;  ///< point → periodic image (in cell vectors)
+    std::vector<vec3<double>> position;               ///< point → wrapped particle position + image
+    std::size_t num_particles = 0;
+
+    /// One periodic copy of every cell is primary: the copy in which, among its vertices of the
+    /// smallest particle index, the lexicographically smallest image is (0, 0, 0).
+    bool is_primary(std::size_t cell) const noexcept {
+        const auto& v = tessellation.vertices[cell];
+        std::uint32_t p = particle[v[0]];
+        for (std::size_t k = 1; k < 4; ++k) p = std::min(p, particle[v[k]]);
+        std::array<std::int32_t, 3> lowest{};
+        bool first = true;
+        for (std::size_t k = 0; k < 4; ++k)
+            if (particle[v[k]] == p && (first || image[v[k]] < lowest)) lowest = image[v[k]], first = false;
+        return lowest == std::array<std::int32_t, 3>{0, 0, 0};
+    }
+};
+
+/// The periodic tessellation of `points` in `box` with ghost layers `ghost_width` thick (length
+/// units, measured perpendicular to each pair of cell faces). Throws tessera::error for a
+/// non-finite position or width, or two particles on one grid point.
+template <class Box>
+periodic_delaunay delaunay(std::span<const vec3<double>> points, const Box& box, double ghost_width) {
+    if (!(ghost_width >= 0) || !std::isfinite(ghost_width))
+        throw error("delaunay: the ghost width must be finite and non-negative, not ", ghost_width);
+    periodic_delaunay out;
+    const std::size_t n = points.size();
+    out.num_particles = n;
+    const mat3<double> h = box.cell();
+    const vec3<double> cols[3] = {h.column(0), h.column(1), h.column(2)};
+    const double volume = std::abs(dot(cols[0], cross(cols[1], cols[2])));
+    std::array<int, 3> reach{};       // images per side along each axis
+    std::array<double, 3> margin{};   // the ghost width in fractional units
+    for (std::size_t d = 0; d < 3; ++d) {
+        if (!box.periodic(d)) continue;
+        const double width = volume / std::sqrt(norm2(cross(cols[(d + 1) % 3], cols[(d + 2) % 3])));
+        margin[d] = ghost_width / width;
+        reach[d] = int(std::ceil(margin[d]));
+    }
+    // Wrapped fractional positions and the kept images.
+    std::vector<vec3<double>> frac(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& p = points[i];
+        if (!std::isfinite(p.x) || !std::isfinite(p.y) || !std::isfinite(p.z))
+            throw error("delaunay: particle ", i, " has a non-finite coordinate");
+        frac[i] = box.to_fractional(box.wrap(p));
+    }
+    out.particle.resize(n);
+    out.image.assign(n, {0, 0, 0});
+    for (std::uint32_t i = 0; i < n; ++i) out.particle[i] = i;
+    for (int a = -reach[0]; a <= reach[0]; ++a)
+        for (int b = -reach[1]; b <= reach[1]; ++b)
+            for (int c = -reach[2]; c <= reach[2]; ++c) {
+                if (a == 0 && b == 0 && c == 0) continue;
+                const std::array<std::int32_t, 3> img = {a, b, c};
+                for (std::uint32_t i = 0; i < n; ++i) {
+                    bool keep = true;
+                    for (std::size_t d = 0; d < 3 && keep; ++d)
+                        if (box.periodic(d)) {
+                            const double s = frac[i][d] + img[d];
+                            keep = s >= -margin[d] && s <= 1 + margin[d];
+                        }
+                    if (keep) out.particle.push_back(i), out.image.push_back(img);
+                }
+            }
+    const std::size_t total = out.particle.size();
+    out.position.resize(total);
+    vec3<double> lo{}, hi{};
+    for (std::size_t k = 0; k < total; ++k) {
+        const auto& img = out.image[k];
+        out.position[k] = box.from_fractional(frac[out.particle[k]] + vec3<double>(img[0], img[1], img[2]));
+        for (std::size_t d = 0; d < 3; ++d) {
+            lo[d] = k == 0 ? out.position[k][d] : std::min(lo[d], out.position[k][d]);
+            hi[d] = k == 0 ? out.position[k][d] : std::max(hi[d], out.position[k][d]);
+        }
+    }
+    const double extent = std::max({hi.x - lo.x, hi.y - lo.y, hi.z - lo.z});
+    if (total < 4 || !(extent > 0)) return out;
+    // Grid: images are the particle's point plus whole rounded cell vectors, which may leave the
+    // rounded bounding box by half a step per cell vector added: keep a margin of steps.
+    const int max_images = reach[0] + reach[1] + reach[2] + 1;
+    const double step = extent / double(detail::delaunay_builder::grid_max - 2 * max_images - 2);
+    std::array<std::array<std::int64_t, 3>, 3> cell_int{};  // [vector][component]
+    for (std::size_t v = 0; v < 3; ++v)
+        for (std::size_t d = 0; d < 3; ++d) cell_int[v][d] = std::llround(cols[v][d] / step);
+    std::vector<detail::grid_point> g(total);
+    for (std::size_t k = 0; k < total; ++k) {
+        const std::uint32_t i = out.particle[k];
+        const vec3<double> home = box.from_fractional(frac[i]);
+        for (std::size_t d = 0; d < 3; ++d) {
+            std::int64_t q = std::llround((home[d] - lo[d]) / step) + max_images + 1;
+            for (std::size_t v = 0; v < 3; ++v) q += std::int64_t(out.image[k][v]) * cell_int[v][d];
+            g[k][d] = q;
+        }
+    }
+    for (const auto& q : g)
+        for (const auto x : q)
+            if (x < 0 || x > detail::delaunay_builder::grid_max)
+                throw error("delaunay: internal error: a ghost left the grid (", x, ")");
+    detail::delaunay_builder builder;
+    builder.name_of_ = out.particle;
+    out.tessellation = builder.build(std::move(g));
+    out.tessellation.grid_step = step;
+    return out;
 }
 
 }  // namespace tessera

@@ -13,12 +13,14 @@
 /// insphere, scaled by the permanent), and from the 128-bit evaluation otherwise.
 ///
 /// Symbolic perturbation (Edelsbrunner & Mücke, ACM TOG 9, 66 (1990); the in-sphere scheme of
-/// Devillers & Teillaud, Comput. Geom. 44, 286 (2011)): point i's lifted coordinate |p_i|² gets
-/// +ε^(rank of i), with larger indices dominant. A zero in-sphere determinant is then decided by the
-/// first non-zero coefficient of those ε terms, each an exact 3×3 orientation. The perturbation is
-/// one fixed lifting of the whole point set, so every test agrees with every other: the result is
-/// the unique regular triangulation of the perturbed lifting — a Delaunay tessellation of the grid
-/// points in which cospherical ties (perfect lattices) are broken consistently, with no flat cells.
+/// Devillers & Teillaud, Comput. Geom. 44, 286 (2011)): point p's lifted coordinate |p|² gets
+/// +ε^(rank of p), the lexicographically larger point (x, then y, then z) dominant. A zero
+/// in-sphere determinant is then decided by the first non-zero coefficient of those ε terms,
+/// each an exact 3×3 orientation. The perturbation is one fixed lifting of the whole point set, so
+/// every test agrees with every other: the result is the unique regular triangulation of the
+/// perturbed lifting — a Delaunay tessellation in which cospherical ties (perfect lattices) are
+/// broken consistently, with no flat cells. Lexicographic order is translation invariant, so two
+/// translated copies of a configuration (periodic images) are tessellated alike, ties included.
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -82,11 +84,9 @@ inline int insphere_column_exact(const std::array<const grid_point*, 5>& p, int 
 }
 
 /// > 0 when e lies inside the sphere through the positively oriented (a, b, c, d), < 0 outside;
-/// never 0: ties are broken by the symbolic perturbation, dominated by the largest index
-/// (ia … ie are the points' indices; all five distinct).
+/// never 0: ties are broken by the symbolic perturbation (the five points distinct).
 inline int insphere(const grid_point& a, const grid_point& b, const grid_point& c, const grid_point& d,
-                    const grid_point& e, std::uint32_t ia, std::uint32_t ib, std::uint32_t ic, std::uint32_t id,
-                    std::uint32_t ie) noexcept {
+                    const grid_point& e) noexcept {
     double r[4][4];
     const grid_point* q[4] = {&a, &b, &c, &d};
     double m = 0;  // the largest |difference|
@@ -112,14 +112,13 @@ inline int insphere(const grid_point& a, const grid_point& b, const grid_point& 
     if (-det > bound) return 1;
     const std::array<const grid_point*, 5> p = {&a, &b, &c, &d, &e};
     if (const int s = insphere_column_exact(p, -1); s != 0) return -s;
-    // Cospherical: +ε^rank on each lifted coordinate w = |p|²; the largest index dominates. Up to
-    // column operations the fourth column is w_i − w_e, so the ε of row i < 4 adds ε·(unit
-    // column i) and e's subtracts ε·(column of ones).
-    std::array<std::pair<std::uint32_t, int>, 5> order = {
-        std::pair{ia, 0}, std::pair{ib, 1}, std::pair{ic, 2}, std::pair{id, 3}, std::pair{ie, 4}};
-    for (int i = 1; i < 5; ++i)  // descending by index (five elements: insertion sort)
-        for (int j = i; j > 0 && order[j - 1].first < order[j].first; --j) std::swap(order[j - 1], order[j]);
-    for (const auto& [index, column] : order)
+    // Cospherical: +ε^rank on each lifted coordinate w = |p|², the lexicographically largest
+    // point dominant. Up to column operations the fourth column is w_i − w_e, so the ε of row
+    // i < 4 adds ε·(unit column i) and e's subtracts ε·(column of ones).
+    std::array<int, 5> order = {0, 1, 2, 3, 4};  // rows; 4 = e
+    for (int i = 1; i < 5; ++i)  // descending lexicographic order (five elements: insertion sort)
+        for (int j = i; j > 0 && *p[order[j - 1]] < *p[order[j]]; --j) std::swap(order[j - 1], order[j]);
+    for (const int column : order)
         if (const int s = insphere_column_exact(p, column); s != 0) return column == 4 ? s : -s;
     return 1;  // unreachable for a non-degenerate (a, b, c, d): the column of ones is its orientation
 }
