@@ -85,6 +85,9 @@
 #include <tessera/stats/temporal_correlation.hpp>
 #include <tessera/stats/voxel_field.hpp>
 
+// defects: crystal tables of the dislocation extraction analysis
+#include <tessera/defects/lattice_tables.hpp>
+
 // learning: feature tables, scaling, models over per-particle feature rows (scikit-learn semantics;
 // learn/svm_train.hpp needs libsvm: include it yourself)
 #include <tessera/learn/ensemble.hpp>
