@@ -22,7 +22,7 @@ stacking-fault ribbon and the two Shockley partial cores:
     of the ribbon (r < 0 or r > 0); surface atoms are far away in y;
   * separation = r(right core) - r(left core); the hcp extent along g is printed too.
 It also reads off from the perfect stacking which Shockley partial must come
-first (see README.md, "Which partial is which") and prints the two partial
+first (see README.md, "Burgers vectors") and prints the two partial
 Burgers vectors.  Crystal frame of both dislocation boxes:
 x = [1-10], y = [111], z = [-1-12].
 
@@ -168,6 +168,15 @@ def partials(name, pos, cell, s, gaxis):
     print("  perfect stacking: lower->upper in-plane vectors of %d atoms: %s (max deviation %.3f A)"
           % (len(vs), ", ".join(sorted({fmt(m) for _, m in res})), err))
     cls = cls[0] if len(set(cls)) == 1 else 0
+    # Rule: let delta = slip of the crystal above the glide plane relative to the
+    # one below, g the glide direction (+x edge, +z screw), n = +y.  With line
+    # sense xi = g x n (FS/RH) a segment has b = delta(-g side) - delta(+g side).
+    # Inside the ribbon the layer above the plane sits on the other hollow site,
+    # so delta(ribbon) - delta(perfect) is a Shockley vector of the same class
+    # (mod lattice) as the lower->upper stacking vector: that fixes b of the
+    # partial at larger g; the other is b_total - that one.  b_total follows
+    # from the construction (edge: extra half planes above, xi = +z:
+    # a/2[1-10]; screw: delta grows from 0 to b along +z, xi = -x: a/2[-110]).
     if name.startswith("edge"):
         # line sense +z = [-1-12]; total b = a/2[1-10]; right partial (larger x) b_R = slip in ribbon
         cands = {+1: (2, -1, -1), -1: (1, -2, 1)}
