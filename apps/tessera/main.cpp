@@ -112,6 +112,7 @@ int run(int argc, char** argv, const char* simd) {
     tessera::cli::register_frozen_atoms(app, action);
     tessera::cli::register_vdos(app, action);
     tessera::cli::register_barriers(app, action);
+    tessera::cli::register_dxa(app, action);
 #endif
     try {
         // Unknown subcommands and options first, with the closest valid name: CLI11 would

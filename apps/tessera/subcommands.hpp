@@ -30,4 +30,5 @@ void register_aqs(CLI::App& app, std::function<int()>& action);
 void register_frozen_atoms(CLI::App& app, std::function<int()>& action);
 void register_vdos(CLI::App& app, std::function<int()>& action);
 void register_barriers(CLI::App& app, std::function<int()>& action);
+void register_dxa(CLI::App& app, std::function<int()>& action);
 }  // namespace tessera::cli

@@ -85,8 +85,16 @@
 #include <tessera/stats/temporal_correlation.hpp>
 #include <tessera/stats/voxel_field.hpp>
 
-// defects: crystal tables of the dislocation extraction analysis
+// defects: the dislocation extraction analysis (dislocations.hpp) and its steps
+#include <tessera/defects/burgers_tracer.hpp>
+#include <tessera/defects/cluster_graph.hpp>
+#include <tessera/defects/crystal_analysis.hpp>
+#include <tessera/defects/dislocation_network.hpp>
+#include <tessera/defects/dislocations.hpp>
+#include <tessera/defects/elastic_mapping.hpp>
+#include <tessera/defects/interface_mesh.hpp>
 #include <tessera/defects/lattice_tables.hpp>
+#include <tessera/defects/structure_identification.hpp>
 
 // learning: feature tables, scaling, models over per-particle feature rows (scikit-learn semantics;
 // learn/svm_train.hpp needs libsvm: include it yourself)

@@ -329,7 +329,7 @@ TEST_CASE("delaunay, periodic: perfect fcc and bcc have 6 primary cells per atom
     }
 }
 
-TEST_CASE("delaunay, periodic: LAMMPS Cu at 300 K in a tilted box; invariant under re-imaging and permutation") {
+TEST_CASE("delaunay, periodic: LAMMPS Cu at 300 K in a tilted box, invariant under re-imaging and permutation") {
     const auto frames = tessera_test::read_reference_frames("cu_tilted_ref.dump");
     const auto& f = frames.front();
     const auto raw = f.positions();

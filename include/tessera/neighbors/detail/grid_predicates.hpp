@@ -28,7 +28,7 @@
 namespace tessera::detail {
 
 using grid_point = std::array<std::int64_t, 3>;
-using int128 = __int128;
+__extension__ typedef __int128 int128;  // GCC and Clang (__extension__: no -Wpedantic warning)
 
 inline int sign_of(int128 v) noexcept { return (v > 0) - (v < 0); }
 
