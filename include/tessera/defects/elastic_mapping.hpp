@@ -55,8 +55,9 @@ public:
 
     /// The vertex cluster of particle p (0: none reachable).
     std::uint32_t vertex_cluster(std::uint32_t p) const { return vertex_cluster_[p]; }
-    /// True when cell c (of the tessellation) is good crystal.
-    bool good(std::size_t c) const { return good_[c] != 0; }
+    /// True when cell c (of the tessellation) is good crystal. Primary cells are classified up
+    /// front; a ghost copy is classified when asked (alike, since its edges read the same keys).
+    bool good(std::size_t c) const { return tess_->is_primary(c) ? good_[c] != 0 : compatible(c); }
     /// ℓ and the transition of edge u → v, or false if the edge has none.
     bool edge(std::uint32_t u, std::uint32_t v, edge_vector& out) const {
         bool forward = true;
@@ -128,19 +129,43 @@ private:
 
     template <class Box>
     void collect_edges(const periodic_delaunay& t, const Box& box) {
+        // Every edge of a ghost cell is a translate of an edge of its primary copy (same key):
+        // the primary cells hold them all. Bucketed by the lower particle, each bucket sorted.
         const auto& cells = t.tessellation.vertices;
-        keys_.reserve(cells.size() * 2);
-        for (const auto& v : cells)
+        const std::size_t n = t.num_particles;
+        first_of_.assign(n + 1, 0);
+        std::vector<std::uint8_t> primary(cells.size(), 0);
+        for (std::size_t c = 0; c < cells.size(); ++c) {
+            if (!t.is_primary(c)) continue;
+            primary[c] = 1;
             for (const auto& e : edge_vertices) {
                 bool forward;
-                const edge_key k = make_key(t, v[e[0]], v[e[1]], forward);
-                if (k.a != k.b) keys_.push_back(k);
+                const edge_key k = make_key(t, cells[c][e[0]], cells[c][e[1]], forward);
+                if (k.a != k.b) ++first_of_[k.a + 1];
             }
-        std::sort(keys_.begin(), keys_.end());
-        keys_.erase(std::unique(keys_.begin(), keys_.end()), keys_.end());
-        first_of_.assign(t.num_particles + 1, 0);
-        for (const auto& k : keys_) ++first_of_[k.a + 1];
-        for (std::size_t p = 0; p < t.num_particles; ++p) first_of_[p + 1] += first_of_[p];
+        }
+        for (std::size_t p = 0; p < n; ++p) first_of_[p + 1] += first_of_[p];
+        keys_.resize(first_of_[n]);
+        std::vector<std::size_t> fill(first_of_.begin(), first_of_.end() - 1);
+        for (std::size_t c = 0; c < cells.size(); ++c) {
+            if (!primary[c]) continue;
+            for (const auto& e : edge_vertices) {
+                bool forward;
+                const edge_key k = make_key(t, cells[c][e[0]], cells[c][e[1]], forward);
+                if (k.a != k.b) keys_[fill[k.a]++] = k;
+            }
+        }
+        // Sort and deduplicate each bucket in place, compacting.
+        std::size_t out = 0;
+        for (std::size_t p = 0; p < n; ++p) {
+            const auto b = keys_.begin() + std::ptrdiff_t(first_of_[p]), e = keys_.begin() + std::ptrdiff_t(first_of_[p + 1]);
+            std::sort(b, e);
+            const auto last = std::unique(b, e);
+            first_of_[p] = out;
+            for (auto it = b; it != last; ++it) keys_[out++] = *it;
+        }
+        first_of_[n] = out;
+        keys_.resize(out);
         // Wrapped: the bond between the two particles' wrapped positions plus the image, in
         // fractional units, reaches half a cell on a periodic axis.
         wrapped_.assign(keys_.size(), 0);
@@ -267,34 +292,33 @@ private:
         }
     }
 
-    /// The Burgers circuit and the rotation around each face (edges 0→1→3 vs 0→3, …).
-    void classify_cells(const periodic_delaunay& t) {
+    /// Cell c's faces: each Burgers circuit closes and no rotation is left (edges 0→1→3 vs 0→3, …).
+    bool compatible(std::size_t c) const {
         static constexpr int circuits[4][3] = {{0, 4, 2}, {1, 5, 2}, {0, 3, 1}, {3, 5, 4}};
-        const auto& cells = t.tessellation.vertices;
-        good_.assign(cells.size(), 0);
+        const auto& v = tess_->tessellation.vertices[c];
         const cluster_graph& g = crystal_->graph;
-        for (std::size_t c = 0; c < cells.size(); ++c) {
-            edge_vector ev[6];
-            bool ok = true;
-            for (std::size_t e = 0; e < 6 && ok; ++e) ok = edge(cells[c][edge_vertices[e][0]], cells[c][edge_vertices[e][1]], ev[e]);
-            if (!ok) continue;
-            for (const auto& f : circuits) {
-                const vec3<double> b = ev[f[0]].lattice + g.apply(g.reverse(ev[f[0]].transition), ev[f[1]].lattice) - ev[f[2]].lattice;
-                if (std::abs(b.x) > lattice_tolerance || std::abs(b.y) > lattice_tolerance || std::abs(b.z) > lattice_tolerance) {
-                    ok = false;
-                    break;
-                }
-                const std::uint32_t t1 = ev[f[0]].transition, t2 = ev[f[1]].transition, t3 = ev[f[2]].transition;
-                if (t1 != cluster_graph::identity || t2 != cluster_graph::identity || t3 != cluster_graph::identity) {
-                    const mat3<double> frank = g.matrix(g.reverse(t3)) * g.matrix(t2) * g.matrix(t1);
-                    for (std::size_t r = 0; r < 3 && ok; ++r)
-                        for (std::size_t q = 0; q < 3 && ok; ++q)
-                            ok = std::abs(frank(r, q) - (r == q ? 1.0 : 0.0)) <= cluster_graph::matrix_tolerance;
-                    if (!ok) break;
-                }
+        edge_vector ev[6];
+        for (std::size_t e = 0; e < 6; ++e)
+            if (!edge(v[edge_vertices[e][0]], v[edge_vertices[e][1]], ev[e])) return false;
+        for (const auto& f : circuits) {
+            const vec3<double> b = ev[f[0]].lattice + g.apply(g.reverse(ev[f[0]].transition), ev[f[1]].lattice) - ev[f[2]].lattice;
+            if (std::abs(b.x) > lattice_tolerance || std::abs(b.y) > lattice_tolerance || std::abs(b.z) > lattice_tolerance)
+                return false;
+            const std::uint32_t t1 = ev[f[0]].transition, t2 = ev[f[1]].transition, t3 = ev[f[2]].transition;
+            if (t1 != cluster_graph::identity || t2 != cluster_graph::identity || t3 != cluster_graph::identity) {
+                const mat3<double> frank = g.matrix(g.reverse(t3)) * g.matrix(t2) * g.matrix(t1);
+                for (std::size_t r = 0; r < 3; ++r)
+                    for (std::size_t q = 0; q < 3; ++q)
+                        if (std::abs(frank(r, q) - (r == q ? 1.0 : 0.0)) > cluster_graph::matrix_tolerance) return false;
             }
-            good_[c] = ok;
         }
+        return true;
+    }
+
+    void classify_cells(const periodic_delaunay& t) {
+        good_.assign(t.tessellation.size(), 0);
+        for (std::size_t c = 0; c < t.tessellation.size(); ++c)
+            if (t.is_primary(c)) good_[c] = compatible(c);
     }
 };
 

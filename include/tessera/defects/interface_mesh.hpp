@@ -64,23 +64,29 @@ public:
     interface_mesh(const periodic_delaunay& t, const elastic_mapping& mapping, double alpha) {
         const auto& cells = t.tessellation.vertices;
         const auto& nbrs = t.tessellation.neighbors;
-        // Good = compatible and passing the alpha test.
-        std::vector<std::uint8_t> good(cells.size(), 0);
+        // Good = compatible and passing the alpha test; primary cells up front, ghost copies
+        // when the walk around an edge reaches them (2: not known yet).
+        std::vector<std::uint8_t> good_state(cells.size(), 2);
         for (std::size_t c = 0; c < cells.size(); ++c)
-            good[c] = mapping.good(c) && circumradius2(t, c) < alpha;
-        // Primary copies, for facets reached through ghost cells.
+            if (t.is_primary(c)) good_state[c] = mapping.good(c) && circumradius2(t, c) < alpha;
+        auto good = [&](std::size_t c) {
+            if (good_state[c] == 2) good_state[c] = mapping.good(c) && circumradius2(t, c) < alpha;
+            return good_state[c] != 0;
+        };
+        // Primary copies, for facets reached through ghost cells: keyed only where needed (good
+        // primary cells with a facet), below.
         std::unordered_map<cell_key, std::uint32_t, key_hash> primary_of;
-        for (std::size_t c = 0; c < cells.size(); ++c)
-            if (good[c] && t.is_primary(c)) primary_of.emplace(key_of(t, c), std::uint32_t(c));
         // Facets: (primary good cell, slot) → face id.
         std::unordered_map<std::uint64_t, std::uint32_t> face_of;
         static constexpr int outward[4][3] = {{1, 2, 3}, {0, 3, 2}, {0, 1, 3}, {0, 2, 1}};
         std::vector<std::array<std::uint32_t, 3>> face_points;  // tessellation points, per face
         for (std::size_t c = 0; c < cells.size(); ++c) {
-            if (!good[c] || !t.is_primary(c)) continue;
+            if (!t.is_primary(c) || !good(c)) continue;
+            bool faceted = false;
             for (std::uint32_t k = 0; k < 4; ++k) {
                 const std::uint32_t o = nbrs[c][k];
-                if (o != delaunay_tessellation::none && good[o]) continue;
+                if (o != delaunay_tessellation::none && good(o)) continue;
+                if (!faceted) primary_of.emplace(key_of(t, c), std::uint32_t(c)), faceted = true;
                 const std::uint32_t f = std::uint32_t(face_points.size());
                 face_of.emplace(std::uint64_t(c) << 2 | k, f);
                 face_points.push_back({cells[c][outward[k][0]], cells[c][outward[k][1]], cells[c][outward[k][2]]});
@@ -102,7 +108,7 @@ public:
         // Opposites: turn around the tessellation edge (u, v) from the facet's cell, through good
         // cells, to the first cell that is not good; the facet before it holds v → u.
         for (std::size_t c = 0; c < cells.size(); ++c) {
-            if (!good[c] || !t.is_primary(c)) continue;
+            if (!t.is_primary(c) || good_state[c] != 1) continue;
             for (std::uint32_t k = 0; k < 4; ++k) {
                 const auto it = face_of.find(std::uint64_t(c) << 2 | k);
                 if (it == face_of.end()) continue;
@@ -118,7 +124,7 @@ public:
                         if (guard > 1000) throw error("interface_mesh: internal error: no way around an edge");
                         const std::uint32_t slot = slot_of(cells[cell], opposite_vertex);
                         const std::uint32_t o = nbrs[cell][slot];
-                        if (o == delaunay_tessellation::none || !good[o]) {
+                        if (o == delaunay_tessellation::none || !good(o)) {
                             // The facet of `cell` across `slot` holds pv → pu.
                             const std::uint32_t g = facet_of(t, cell, slot, primary_of, face_of);
                             const std::uint32_t e = edge_in_face(t, face_points[g], pv, pu, cells[cell]);
