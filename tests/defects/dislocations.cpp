@@ -7,7 +7,7 @@
 #include <tessera/core/box.hpp>
 #include <tessera/defects/dislocations.hpp>
 
-#include "support/reference_frames.hpp"
+#include "../support/reference_frames.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -258,6 +258,11 @@ TEST_CASE("dislocations: bad input and a lattice that does not match") {
     const auto r = tessera::extract_dislocations(q, box, o);
     CHECK(std::count(r.structure.begin(), r.structure.end(), 0) == std::ptrdiff_t(q.size()));
     CHECK(r.lines.empty());
+    // One atom far away along an open axis would coarsen the tessellation's grid: an error.
+    auto stray = q;
+    stray.push_back({a, a, 1e5});
+    const tessera::orthogonal_box<double> slab({0, 0, 0}, {4 * a, 4 * a, 4 * a}, {true, true, false});
+    CHECK_THROWS_WITH(tessera::extract_dislocations(stray, slab), Catch::Contains("stray atoms"));
     o.max_circuit = 2;
     o.lattice = tessera::lattice_structure::fcc;
     const auto& f = tilted_frames()[1];

@@ -5,7 +5,7 @@
 #include <tessera/neighbors/delaunay.hpp>
 #include <tessera/core/box.hpp>
 
-#include "support/reference_frames.hpp"
+#include "../support/reference_frames.hpp"
 
 #include <catch2/catch.hpp>
 #include <zlib.h>

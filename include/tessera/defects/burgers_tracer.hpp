@@ -769,14 +769,12 @@ private:
             s.core_size.erase(s.core_size.begin(), s.core_size.begin() + std::ptrdiff_t(back_pre));
             s.core_size.erase(s.core_size.end() - std::ptrdiff_t(fwd_pre), s.core_size.end());
             if (graph_.cluster(s.cluster).structure != input_structure) {
-                for (std::uint32_t c = 1; c < graph_.size(); ++c) {
+                for (const std::uint32_t t : graph_.direct_from(s.cluster)) {
+                    const std::uint32_t c = graph_.get(t).to;
                     if (graph_.cluster(c).structure != input_structure) continue;
-                    const std::uint32_t t = graph_.find(s.cluster, c);
-                    if (t != cluster_graph::none && graph_.get(t).distance <= 1) {
-                        s.burgers = graph_.apply(t, s.burgers);
-                        s.cluster = c;
-                        break;
-                    }
+                    s.burgers = graph_.apply(t, s.burgers);
+                    s.cluster = c;
+                    break;
                 }
             }
             s.burgers = s.burgers * -1.0;

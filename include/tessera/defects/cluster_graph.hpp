@@ -90,6 +90,15 @@ public:
             if (transitions_[t].to == b && transitions_[t].distance == 1) return t;
         return none;
     }
+    /// Direct transitions leaving a, the most recently created first (the reference
+    /// implementation's list order).
+    std::vector<std::uint32_t> direct_from(std::uint32_t a) const {
+        std::vector<std::uint32_t> out;
+        const auto& list = out_.at(a);
+        for (auto it = list.rbegin(); it != list.rend(); ++it)
+            if (transitions_[*it].distance == 1) out.push_back(*it);
+        return out;
+    }
     /// One more bond across the interface of a and b (their direct transition must exist).
     void count_bond(std::uint32_t a, std::uint32_t b) {
         const std::uint32_t t = find_direct(a, b);

@@ -10,8 +10,11 @@
 /// through periodic boundaries) whose whole length is one such group becomes a straight line
 /// through its centroid. Smoothing: G. Taubin, "A signal processing approach to fair surface
 /// design", SIGGRAPH 95, 351 (1995): λ = 0.5, k_PB = 0.1, μ = 1/(k_PB − 1/λ), `level` iterations
-/// of a λ and a μ pass of the discrete Laplacian; open ends fixed. (For closed loops the first
-/// point's Laplacian uses its true neighbours; OVITO reads one point off, a slip we do not copy.)
+/// of a λ and a μ pass of the discrete Laplacian; open ends fixed. A closed line (a loop, or a
+/// line closed through a periodic boundary, whose last point is its first plus a cell vector)
+/// wraps: the first point's neighbours are the second and the second-to-last shifted back by
+/// that vector. (OVITO reads line[n − 3] there, a slip we do not copy; it is harmless for
+/// periodic lines in OVITO but would not be here.)
 #include <tessera/core/vec.hpp>
 
 #include <cmath>
@@ -21,8 +24,9 @@
 
 namespace tessera {
 
-/// Coarsened copy of `line` (see the file comment). `loop`: a closed loop in space (front ≈ back);
-/// `infinite`: a line closed through periodic boundaries (front and back one cell vector apart).
+/// Coarsened copy of `line` (see the file comment). `loop`: the line is closed — a loop in space
+/// (front ≈ back) or through periodic boundaries; `infinite`: the latter (front and back one
+/// cell vector apart).
 inline std::deque<vec3<double>> coarsen_dislocation_line(double interval, const std::deque<vec3<double>>& line,
                                                          const std::deque<int>& core, bool loop, bool infinite) {
     std::deque<vec3<double>> out;
@@ -80,7 +84,9 @@ inline void smooth_dislocation_line(int level, std::deque<vec3<double>>& line, b
     std::vector<vec3<double>> lap(n);
     for (int it = 0; it < level; ++it)
         for (const double f : factors) {
-            lap[0] = loop ? ((line[n - 2] - line[0]) + (line[1] - line[0])) * 0.5 : vec3<double>{};
+            // The first point of a closed line: its neighbours are line[1] and, one period (or
+            // one loop) back, line[n − 2] − (line[n − 1] − line[0]).
+            lap[0] = loop ? ((line[n - 2] - line[n - 1]) + (line[1] - line[0])) * 0.5 : vec3<double>{};
             for (std::size_t i = 1; i + 1 < n; ++i) lap[i] = ((line[i - 1] - line[i]) + (line[i + 1] - line[i])) * 0.5;
             lap[n - 1] = lap[0];
             for (std::size_t i = 0; i < n; ++i) line[i] = line[i] + lap[i] * f;

@@ -104,6 +104,13 @@ dislocation_result extract_dislocations(const std::vector<std::array<double, 3>>
     std::vector<vec3<double>> points(positions.size());
     for (std::size_t i = 0; i < positions.size(); ++i) points[i] = {positions[i][0], positions[i][1], positions[i][2]};
     const periodic_delaunay tess = delaunay(points, box, 3.5 * crystal.max_neighbor_distance);
+    // The tessellation rounds positions to 2^20 steps across the points' extent: an atom far
+    // from the rest along an open axis would make the steps coarse enough to change cells.
+    if (tess.tessellation.grid_step > 1e-3 * crystal.max_neighbor_distance)
+        throw error("dislocations: the atoms span ", tess.tessellation.grid_step * 1048575,
+                    " length units (an atom far from the others along a non-periodic axis?): the tessellation's "
+                    "grid step ", tess.tessellation.grid_step, " exceeds 1e-3 of the neighbour cutoff ",
+                    crystal.max_neighbor_distance, "; remove stray atoms first");
     const elastic_mapping mapping(tess, crystal, box, options.max_path_steps);
     interface_mesh mesh(tess, mapping, 5 * crystal.max_neighbor_distance);
     out.interface_facets = mesh.face_count();
@@ -126,7 +133,7 @@ dislocation_result extract_dislocations(const std::vector<std::array<double, 3>>
     for (auto& s : segments) {
         dislocation_line l;
         const bool infinite = s.closed && norm2(s.line.front() - s.line.back()) > 1e-8;
-        auto coarse = coarsen_dislocation_line(options.point_interval, s.line, s.core_size, s.closed && !infinite, infinite);
+        auto coarse = coarsen_dislocation_line(options.point_interval, s.line, s.core_size, s.closed, infinite);
         smooth_dislocation_line(options.smoothing_level, coarse, s.closed);
         l.points.assign(coarse.begin(), coarse.end());
         l.length = polyline_length(l.points);

@@ -183,11 +183,14 @@ private:
         vertex_cluster_.assign(crystal_->cluster.begin(), crystal_->cluster.end());
         // Both directions of every edge, grouped by particle.
         std::vector<std::size_t> first(n + 1, 0);
-        for (const auto& k : keys_) ++first[k.a + 1], ++first[k.b + 1];
+        // (Not along wrapped edges: they never get a vector.)
+        for (std::size_t e = 0; e < keys_.size(); ++e)
+            if (!wrapped_[e]) ++first[keys_[e].a + 1], ++first[keys_[e].b + 1];
         for (std::size_t p = 0; p < n; ++p) first[p + 1] += first[p];
         std::vector<std::uint32_t> adjacent(first[n]);
         std::vector<std::size_t> fill(first.begin(), first.end() - 1);
-        for (const auto& k : keys_) adjacent[fill[k.a]++] = k.b, adjacent[fill[k.b]++] = k.a;
+        for (std::size_t e = 0; e < keys_.size(); ++e)
+            if (!wrapped_[e]) adjacent[fill[keys_[e].a]++] = keys_[e].b, adjacent[fill[keys_[e].b]++] = keys_[e].a;
         for (bool changed = true; changed;) {
             changed = false;
             for (std::size_t p = 0; p < n; ++p) {

@@ -27,7 +27,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <unordered_map>
 #include <vector>
 
@@ -66,11 +68,23 @@ public:
         const auto& nbrs = t.tessellation.neighbors;
         // Good = compatible and passing the alpha test; primary cells up front, ghost copies
         // when the walk around an edge reaches them (2: not known yet).
+        // The alpha test of a cell too flat for its circumradius in doubles (the reference
+        // implementation's rule): it passes when all four neighbours exist and pass themselves.
+        auto filled = [&](std::size_t c) {
+            const double r2 = circumradius2(t, c);
+            if (std::isfinite(r2)) return r2 < alpha;
+            for (const std::uint32_t o : nbrs[c]) {
+                if (o == delaunay_tessellation::none) return false;
+                const double q2 = circumradius2(t, o);
+                if (!(q2 < alpha)) return false;
+            }
+            return true;
+        };
         std::vector<std::uint8_t> good_state(cells.size(), 2);
         for (std::size_t c = 0; c < cells.size(); ++c)
-            if (t.is_primary(c)) good_state[c] = mapping.good(c) && circumradius2(t, c) < alpha;
+            if (t.is_primary(c)) good_state[c] = mapping.good(c) && filled(c);
         auto good = [&](std::size_t c) {
-            if (good_state[c] == 2) good_state[c] = mapping.good(c) && circumradius2(t, c) < alpha;
+            if (good_state[c] == 2) good_state[c] = mapping.good(c) && filled(c);
             return good_state[c] != 0;
         };
         // Primary copies, for facets reached through ghost cells: keyed only where needed (good
@@ -100,7 +114,7 @@ public:
                 const std::uint32_t u = face_points[f][i], v = face_points[f][(i + 1) % 3];
                 half_edge& h = edges[3 * f + i];
                 h.from = t.particle[u], h.to = t.particle[v], h.face = std::uint32_t(f);
-                h.physical = t.position[v] - t.position[u];
+                h.physical = t.bond(u, v);
                 elastic_mapping::edge_vector ev;
                 if (!mapping.edge(u, v, ev)) throw error("interface_mesh: internal error: a good cell's edge has no vector");
                 h.lattice = ev.lattice, h.transition = ev.transition;
@@ -176,11 +190,19 @@ private:
         return key;
     }
     static double circumradius2(const periodic_delaunay& t, std::size_t c) {
-        const auto& v = t.tessellation.vertices[c];
-        const vec3<double> a = t.position[v[0]];
-        const vec3<double> u = t.position[v[1]] - a, w = t.position[v[2]] - a, x = t.position[v[3]] - a;
+        // From bond vectors (periodic_delaunay::bond): every periodic copy of a cell gets the
+        // same bits, so the copies always agree on the alpha test.
+        // Vertices in the canonical order of key_of (particle, then image), which every copy shares.
+        std::array<std::uint32_t, 4> v = t.tessellation.vertices[c];
+        std::sort(v.begin(), v.end(), [&](std::uint32_t a, std::uint32_t b) {
+            return t.particle[a] != t.particle[b] ? t.particle[a] < t.particle[b] : t.image[a] < t.image[b];
+        });
+        const vec3<double> u = t.bond(v[0], v[1]), w = t.bond(v[0], v[2]), x = t.bond(v[0], v[3]);
+        // Indeterminate (infinite) for a cell flat in doubles (the exact grid test made it
+        // positive): relative volume below 1e-9 of the edge lengths cubed.
         const double den = 2 * dot(u, cross(w, x));
-        if (!(den > 0)) return std::numeric_limits<double>::infinity();
+        const double scale = std::sqrt(norm2(u) * norm2(w) * norm2(x));
+        if (!(std::abs(den) > 1e-9 * scale)) return std::numeric_limits<double>::infinity();
         const vec3<double> r = (cross(w, x) * norm2(u) + cross(x, u) * norm2(w) + cross(u, w) * norm2(x)) * (1 / den);
         return norm2(r);
     }

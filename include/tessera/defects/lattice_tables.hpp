@@ -401,8 +401,10 @@ inline std::string decimal_notation(std::span<const double> x) {
     for (std::size_t k = 0; k < x.size(); ++k) {
         char buf[400];
         const auto r = std::to_chars(buf, buf + sizeof buf, x[k], std::chars_format::fixed, 6);
-        const std::string s(buf, r.ptr);
-        out += (k ? " " : "") + std::string(s.size() < 7 ? 7 - s.size() : 0, ' ') + s;
+        const std::size_t len = std::size_t(r.ptr - buf);
+        if (k) out.push_back(' ');
+        if (len < 7) out.append(7 - len, ' ');  // right-aligned in 7 columns, as %7.6f
+        out.append(buf, len);
     }
     return out;
 }

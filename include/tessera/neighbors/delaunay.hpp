@@ -336,6 +336,14 @@ struct periodic_delaunay {
     std::vector<std::array<std::int32_t, 3>> image;  ///< point → periodic image (in cell vectors)
     std::vector<vec3<double>> position;               ///< point → wrapped particle position + image
     std::size_t num_particles = 0;
+    mat3<double> cell = mat3<double>::identity();     ///< the box's cell vectors (columns)
+
+    /// r_v − r_u from the particles' wrapped positions and their relative image: the same bits
+    /// in every periodic copy of a cell (position[v] − position[u] may differ in the last one).
+    vec3<double> bond(std::uint32_t u, std::uint32_t v) const noexcept {
+        const vec3<double> img(image[v][0] - image[u][0], image[v][1] - image[u][1], image[v][2] - image[u][2]);
+        return position[particle[v]] - position[particle[u]] + cell * img;
+    }
 
     /// One periodic copy of every cell is primary: the copy in which, among its vertices of the
     /// smallest particle index, the lexicographically smallest image is (0, 0, 0).
@@ -362,6 +370,7 @@ periodic_delaunay delaunay(std::span<const vec3<double>> points, const Box& box,
     const std::size_t n = points.size();
     out.num_particles = n;
     const mat3<double> h = box.cell();
+    out.cell = h;
     const vec3<double> cols[3] = {h.column(0), h.column(1), h.column(2)};
     const double volume = std::abs(dot(cols[0], cross(cols[1], cols[2])));
     std::array<int, 3> reach{};       // images per side along each axis

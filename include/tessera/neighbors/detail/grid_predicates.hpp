@@ -21,9 +21,11 @@
 /// perturbed lifting — a Delaunay tessellation in which cospherical ties (perfect lattices) are
 /// broken consistently, with no flat cells. Lexicographic order is translation invariant, so two
 /// translated copies of a configuration (periodic images) are tessellated alike, ties included.
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 
 namespace tessera::detail {
 
