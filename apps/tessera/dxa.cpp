@@ -93,8 +93,9 @@ int run_dxa(const dxa_options& o) {
     };
     std::vector<vtk_line> vtk_lines;
     bool warned = false;
-    std::size_t total_lines = 0, total_junctions = 0;
+    std::size_t total_lines = 0, total_junctions = 0, worst_frame = 0;
     double worst_residual = 0;
+    std::int64_t worst_timestep = 0;
 
     for_each_selected_frame(o.input, o.frames, "tessera dxa", [&](frame& f, std::size_t index) {
         const auto positions = f.positions();
@@ -103,7 +104,8 @@ int run_dxa(const dxa_options& o) {
         const dislocation_result r = with_box(f.box, [&](const auto& box) { return extract_dislocations(positions, box, options); });
         total_lines += r.lines.size();
         total_junctions += r.junctions;
-        worst_residual = std::max(worst_residual, r.worst_junction_residual);
+        if (r.worst_junction_residual > worst_residual)
+            worst_residual = r.worst_junction_residual, worst_frame = index, worst_timestep = f.timestep;
         std::size_t crystalline = 0;
         for (const int st : r.structure) crystalline += st != 0;
         if (!warned && f.natoms > 0 && crystalline * 10 < f.natoms) {
@@ -193,8 +195,10 @@ int run_dxa(const dxa_options& o) {
     if (vtk_file) vtk_file->commit();
     // Burgers vector conservation at junctions, checked on every frame (docs/defects.md).
     if (worst_residual > 1e-6)
-        std::fprintf(stderr, "tessera: warning: dxa: Burgers vectors at a junction sum to %.3g lattice units, not 0\n",
-                     worst_residual);
+        std::fprintf(stderr,
+                     "tessera: warning: dxa: %s frame %zu (timestep %lld): the Burgers vectors at a junction sum to "
+                     "%.3g lattice units, not 0 (the largest residual of the run; LINES.csv lists the lines)\n",
+                     o.input.c_str(), worst_frame, static_cast<long long>(worst_timestep), worst_residual);
     else if (show_progress)
         std::fprintf(stderr, "tessera dxa: %zu lines, %zu junctions, Burgers vectors conserved at every junction (%.1e)\n",
                      total_lines, total_junctions, worst_residual);

@@ -143,7 +143,24 @@ dislocation_result extract_dislocations(const std::vector<std::array<double, 3>>
         l.closed = s.closed;
         l.junction_arms[0] = s.junction_arms[0], l.junction_arms[1] = s.junction_arms[1];
         l.junction[0] = s.junction[0], l.junction[1] = s.junction[1];
-        const int cluster_structure = crystal.graph.cluster(s.cluster).structure;
+        int cluster_structure = crystal.graph.cluster(s.cluster).structure;
+        // A line next to a twin boundary may be read in the twin's frame, where its Burgers vector
+        // is a twin image of a lattice vector (e.g. 1/18[-5 5 2] for a Shockley): read it in an
+        // crystal of the input lattice within two interfaces (e.g. across the hcp layer of a twin)
+        // where it belongs to a family, if there is one (the lowest cluster id). The vector itself
+        // is unchanged.
+        if (cluster_structure == int(options.lattice) && classify_burgers(s.burgers, options.lattice).id == 0)
+            for (std::uint32_t other = 1; other < crystal.graph.size(); ++other) {
+                if (other == s.cluster || crystal.graph.cluster(other).structure != int(options.lattice)) continue;
+                const std::uint32_t t = crystal.graph.find(s.cluster, other);  // within two interfaces
+                if (t == cluster_graph::none) continue;
+                const vec3<double> b = crystal.graph.apply(t, s.burgers);
+                if (classify_burgers(b, options.lattice).id == 0) continue;
+                s.burgers = b, s.cluster = other, l.cluster = other, l.burgers_lattice = b;
+                l.burgers_spatial = crystal.graph.cluster(other).orientation * b;
+                break;
+            }
+        cluster_structure = crystal.graph.cluster(s.cluster).structure;
         const burgers_family& fam = cluster_structure == int(options.lattice) ? classify_burgers(s.burgers, options.lattice)
                                                                               : families[0];
         l.family = fam.id;
