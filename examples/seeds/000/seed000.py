@@ -33,6 +33,8 @@ Pooled over replicas: DIR/summary.json; figures of replica 1: DIR/seed000_fig3.p
 """
 import argparse
 import csv
+import glob
+import hashlib
 import json
 import os
 import subprocess
@@ -216,6 +218,14 @@ def per_atom_mean(path, column, t_from):
     return (acc / cnt if cnt else None), pos, last
 
 
+def build_id(exe):
+    """sha256 (first 16 hex digits) of the tessera launcher and the builds beside it: DXA results can change
+    between builds, so summary.json names the one that made them."""
+    d = os.path.dirname(os.path.realpath(exe))
+    files = sorted(set(glob.glob(os.path.join(d, "tessera*")) + glob.glob(os.path.join(d, "..", "libexec", "tessera", "tessera*"))))
+    return {os.path.basename(f): hashlib.sha256(open(f, "rb").read()).hexdigest()[:16] for f in files if os.path.isfile(f)}
+
+
 # ------------------------------------------------------------------------------------- replicas
 def tension(rdir, seed):
     P = lambda n: os.path.join(rdir, n)  # noqa: E731
@@ -382,6 +392,7 @@ def fracture(rdir, seed):
     return res, plot, (pre["size"], post["size"])
 
 
+BUILD_AT_START = build_id(a.tessera)
 per, pooled = [], dict(el=[], pl=[], large_delay=[], plastic_large_delay=[], pre=[], post=[])
 plots = None
 timing = {}
@@ -462,13 +473,17 @@ summary = dict(
                     post_fracture_threshold=a.post_fracture_threshold, fracture_fraction=a.fracture_fraction,
                     peak_prominence=a.peak_prominence, large_event=a.large_event, surface_coord=a.surface_coord,
                     coord_cutoff=3.0, seed=a.seed, quick=Q,
-                    tessera=subprocess.run([a.tessera, "--version"], capture_output=True, text=True).stdout.strip()),
+                    tessera=subprocess.run([a.tessera, "--version"], capture_output=True, text=True).stdout.strip(),
+                    tessera_build=BUILD_AT_START),
     paper=dict(atoms=21952, rate_per_s=3e7, replicas=6, lens_cutoff=8.0, dt_ps=2.0,
                thresholds="elastic 0.6, plastic 0.4; pre-fracture 0.4, post-fracture 0.6",
                defect_lens_lag_ns=1.5, large_event_delay="~0 for hundreds to thousands of atoms; 0-2.5 ns for small",
                post_fracture_event_sizes="typically 1-5 atoms"),
     timing=timing)
 summary["timing"]["total_s"] = round(time.time() - t_start, 1)
+if build_id(a.tessera) != BUILD_AT_START:
+    summary["parameters"]["tessera_build_at_end"] = build_id(a.tessera)
+    log("warning: the tessera build changed during the run (summary.json: parameters.tessera_build_at_end)")
 
 
 # ------------------------------------------------------------------------------------- figures
