@@ -86,17 +86,20 @@ def read_csv(path):
     return out
 
 
-def pair_matrix(x, L, rc):
-    """Boolean N x N: minimum-image distance strictly below rc (rc < L/2 on every axis)."""
-    assert np.all(rc < L / 2), f"cutoff {rc} not below half the box {L}"
+def pair_matrices(x, L, radii):
+    """Boolean N x N per radius: minimum-image distance strictly below it (radius < L/2 on every axis)."""
+    assert np.all(max(radii) < L / 2), f"cutoff {max(radii)} not below half the box {L}"
     n = len(x)
-    m = np.zeros((n, n), bool)
-    for s in range(0, n, 512):
-        d = x[s:s + 512, None, :] - x[None, :, :]
+    ms = [np.zeros((n, n), bool) for _ in radii]
+    for s in range(0, n, 256):
+        d = x[s:s + 256, None, :] - x[None, :, :]
         d -= L * np.round(d / L)
-        m[s:s + 512] = np.einsum("ijk,ijk->ij", d, d) < rc * rc
-    np.fill_diagonal(m, False)
-    return m
+        d2 = np.einsum("ijk,ijk->ij", d, d)
+        for m, r in zip(ms, radii):
+            m[s:s + 256] = d2 < r * r
+    for m in ms:
+        np.fill_diagonal(m, False)
+    return ms
 
 
 def lens_and_coord(fr, rc, rc_coord=None):
@@ -104,18 +107,11 @@ def lens_and_coord(fr, rc, rc_coord=None):
     lens, coord, prev = [], [], None
     for ts, lo, L, c in fr:
         x = np.column_stack([c["x"], c["y"], c["z"]])
-        a = pair_matrix(x, L, max(rc, rc_coord or 0))
         if rc_coord is not None:
-            d2 = None  # coordination needs the distance below rc_coord: recompute on the pairs found
-            idx = np.argwhere(a)
-            dd = x[idx[:, 0]] - x[idx[:, 1]]
-            dd -= L * np.round(dd / L)
-            d2 = np.einsum("ij,ij->i", dd, dd)
-            coord.append(np.bincount(idx[d2 < rc_coord ** 2, 0], minlength=len(x)))
-            cur = np.zeros_like(a)
-            cur[idx[d2 < rc * rc, 0], idx[d2 < rc * rc, 1]] = True
+            cur, cm = pair_matrices(x, L, [rc, rc_coord])
+            coord.append(cm.sum(axis=1))
         else:
-            cur = a
+            (cur,) = pair_matrices(x, L, [rc])
         if prev is not None:
             num = np.logical_xor(prev, cur).sum(axis=1)
             den = prev.sum(axis=1) + cur.sum(axis=1)
