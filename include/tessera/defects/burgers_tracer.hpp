@@ -75,7 +75,7 @@ public:
         for (int length = 3; length <= longest; ++length) {
             for (std::size_t i = 0; i < dangling_.size(); ++i) {
                 const std::uint32_t n = dangling_[i];
-                trace_segment(nodes_[n].segment, n, length, length <= max_circuit);
+                trace_segment(n, length, length <= max_circuit);
             }
             if (length <= max_circuit && length % 2 != 0) find_primary_segments(length);
             join_segments(length);
@@ -394,8 +394,8 @@ private:
         segments_[si].s.line.push_back(centre(circuits_[bi]));
         segments_[si].s.core_size.push_back(circuits_[bi].edge_count);
         append_point(fn);
-        trace_segment(si, fn, max_length, true);
-        trace_segment(si, fn + 1, max_length, true);
+        trace_segment(fn, max_length, true);
+        trace_segment(fn + 1, max_length, true);
     }
 
     void append_point(std::uint32_t n) {
@@ -415,7 +415,7 @@ private:
 
     // --- sweeping ------------------------------------------------------------------------------
 
-    void trace_segment(std::uint32_t /*segment*/, std::uint32_t n, int max_length, bool primary) {
+    void trace_segment(std::uint32_t n, int max_length, bool primary) {
         const std::uint32_t ci = nodes_[n].circuit;
         for (;;) {
             std::uint32_t e0 = edge_at(circuits_[ci], int(random_below(circuits_[ci].edge_count)));

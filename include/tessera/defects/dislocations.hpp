@@ -95,8 +95,6 @@ dislocation_result extract_dislocations(const std::vector<std::array<double, 3>>
     const auto families = burgers_families(options.lattice);
     out.length_by_family.assign(families.size(), 0.0);
     double volume = 0;
-    bool any_periodic = false;
-    for (std::size_t d = 0; d < 3; ++d) any_periodic = any_periodic || box.periodic(d);
     if (box.periodic(0) && box.periodic(1) && box.periodic(2)) volume = std::abs(determinant(box.cell()));
     out.volume = volume;
     if (crystal.max_neighbor_distance <= 0) return out;  // no crystal: nothing to trace

@@ -71,7 +71,6 @@ public:
         return true;
     }
     std::size_t edge_count() const noexcept { return keys_.size(); }
-    std::size_t mapped_edge_count() const noexcept { return std::size_t(std::count(has_.begin(), has_.end(), 1)); }
 
 private:
     static constexpr std::size_t npos = std::size_t(-1);

@@ -141,7 +141,7 @@ public:
                         if (o == delaunay_tessellation::none || !good(o)) {
                             // The facet of `cell` across `slot` holds pv → pu.
                             const std::uint32_t g = facet_of(t, cell, slot, primary_of, face_of);
-                            const std::uint32_t e = edge_in_face(t, face_points[g], pv, pu, cells[cell]);
+                            const std::uint32_t e = edge_in_face(t, face_points[g], pv, pu);
                             h.opposite = 3 * g + e;
                             edges[3 * g + e].opposite = 3 * f + i;
                             break;
@@ -175,13 +175,19 @@ private:
     };
     /// A cell as sorted (particle, image relative to its lowest-particle vertex): equal for all
     /// periodic copies.
-    static cell_key key_of(const periodic_delaunay& t, std::size_t c) {
-        const auto& v = t.tessellation.vertices[c];
+    /// The slot of the cell's vertex with the lowest (particle, image): the anchor relative
+    /// images are taken against, the same point in every periodic copy.
+    static std::size_t anchor_slot(const periodic_delaunay& t, const std::array<std::uint32_t, 4>& v) {
         std::size_t low = 0;
         for (std::size_t k = 1; k < 4; ++k)
             if (t.particle[v[k]] < t.particle[v[low]] ||
                 (t.particle[v[k]] == t.particle[v[low]] && t.image[v[k]] < t.image[v[low]]))
                 low = k;
+        return low;
+    }
+    static cell_key key_of(const periodic_delaunay& t, std::size_t c) {
+        const auto& v = t.tessellation.vertices[c];
+        const std::size_t low = anchor_slot(t, v);
         cell_key key;
         for (std::size_t k = 0; k < 4; ++k)
             key[k] = {t.particle[v[k]], t.image[v[k]][0] - t.image[v[low]][0], t.image[v[k]][1] - t.image[v[low]][1],
@@ -231,16 +237,8 @@ private:
             const auto& g = t.tessellation.vertices[cell];
             const auto& p = t.tessellation.vertices[c];
             const std::uint32_t gp = g[slot];
-            // Relative images against the lowest-particle vertex of each copy.
-            auto anchor = [&](const std::array<std::uint32_t, 4>& v) {
-                std::size_t low = 0;
-                for (std::size_t q = 1; q < 4; ++q)
-                    if (t.particle[v[q]] < t.particle[v[low]] ||
-                        (t.particle[v[q]] == t.particle[v[low]] && t.image[v[q]] < t.image[v[low]]))
-                        low = q;
-                return v[low];
-            };
-            const std::uint32_t ga = anchor(g), pa = anchor(p);
+            // Relative images against the anchor vertex of each copy.
+            const std::uint32_t ga = g[anchor_slot(t, g)], pa = p[anchor_slot(t, p)];
             k = 4;
             for (std::uint32_t q = 0; q < 4; ++q) {
                 bool same = t.particle[p[q]] == t.particle[gp];
@@ -256,7 +254,7 @@ private:
     }
     /// Which edge of face g runs from particle a to particle b (points of a copy of its cell).
     std::uint32_t edge_in_face(const periodic_delaunay& t, const std::array<std::uint32_t, 3>& g, std::uint32_t a,
-                               std::uint32_t b, const std::array<std::uint32_t, 4>&) const {
+                               std::uint32_t b) const {
         for (std::uint32_t e = 0; e < 3; ++e)
             if (t.particle[g[e]] == t.particle[a] && t.particle[g[(e + 1) % 3]] == t.particle[b]) return e;
         throw error("interface_mesh: internal error: the opposite half-edge is missing");

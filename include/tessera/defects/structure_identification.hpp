@@ -42,6 +42,38 @@
 
 namespace tessera {
 
+namespace detail {
+
+/// The frames of atom `a` and its neighbour `b` (slot k of a's list) compared through three
+/// non-coplanar atoms both see: two common neighbours of the bond (the template's) and a itself.
+/// Column c of `in_a` is the ideal vector from b to the c-th shared atom as `a_ideal` reads it,
+/// column c of `in_b` the same vector as `b_ideal` reads it (b's ideal vector to that atom).
+/// False when b does not list one of the three atoms.
+template <class AIdeal, class BIdeal>
+bool shared_atom_frames(const crystal_analysis& crystal, const lattice_table& table, std::size_t nn, std::size_t a,
+                        std::size_t k, AIdeal&& a_ideal, BIdeal&& b_ideal, mat3<double>& in_a, mat3<double>& in_b) {
+    const std::uint32_t b = crystal.neighbors[a * nn + k];
+    for (std::size_t col = 0; col < 3; ++col) {
+        std::uint32_t atom;
+        vec3<double> v1;
+        if (col != 2) {
+            const std::size_t cn = table.common_neighbors(k)[col];
+            atom = crystal.neighbors[a * nn + cn];
+            v1 = a_ideal(cn) - a_ideal(k);
+        } else {
+            atom = std::uint32_t(a);
+            v1 = a_ideal(k) * -1.0;
+        }
+        const int j = crystal.find_neighbor(b, atom);
+        if (j < 0) return false;
+        const vec3<double> v2 = b_ideal(std::size_t(j));
+        for (std::size_t r = 0; r < 3; ++r) in_a(r, col) = v1[r], in_b(r, col) = v2[r];
+    }
+    return true;
+}
+
+}  // namespace detail
+
 /// Crystal analysis of `positions` in `box` for an fcc (finding fcc and hcp), hcp (the same) or
 /// bcc input lattice. Throws tessera::error for another lattice, or when the box is too small
 /// (a neighbour half a cell away along a periodic axis).
@@ -184,27 +216,11 @@ crystal_analysis identify_crystal_structure(const std::vector<std::array<double,
                 for (std::size_t a = 0; a < 3; ++a)
                     for (std::size_t b = 0; b < 3; ++b) V(a, b) += l[b] * l[a], W(a, b) += l[b] * r[a];
                 if (out.cluster[nb] != 0 || out.structure[nb] != out.structure[cur]) continue;
+                // nb's template order, before its symmetry is known: its raw template vectors.
                 mat3<double> tm1{}, tm2{};
-                bool overlap = true;
-                for (std::size_t col = 0; col < 3 && overlap; ++col) {
-                    std::uint32_t atom;
-                    vec3<double> v1;
-                    if (col != 2) {
-                        const std::size_t cn = table.common_neighbors(k)[col];
-                        atom = out.neighbors[cur * nn + cn];
-                        v1 = L[perm[cn]] - L[perm[k]];
-                    } else {
-                        atom = std::uint32_t(cur);
-                        v1 = L[perm[k]] * -1.0;
-                    }
-                    const int j = out.find_neighbor(nb, atom);
-                    if (j < 0) {
-                        overlap = false;
-                        break;
-                    }
-                    const vec3<double> v2 = L[std::size_t(j)];
-                    for (std::size_t a = 0; a < 3; ++a) tm1(a, col) = v1[a], tm2(a, col) = v2[a];
-                }
+                const bool overlap = detail::shared_atom_frames(
+                    out, table, nn, cur, k, [&](std::size_t m) { return L[perm[m]]; },
+                    [&](std::size_t m) { return L[m]; }, tm1, tm2);
                 if (!overlap || std::abs(determinant(tm2)) < 1e-12) continue;
                 const int s = table.find_symmetry(tm1 * inverse(tm2));
                 if (s < 0) continue;
@@ -252,27 +268,11 @@ crystal_analysis identify_crystal_structure(const std::vector<std::array<double,
                 out.graph.count_bond(c1, c2);
                 continue;
             }
+            // Both frames are cluster frames now: the ideal vectors.
             mat3<double> tm1{}, tm2{};
-            bool overlap = true;
-            for (std::size_t col = 0; col < 3 && overlap; ++col) {
-                std::uint32_t atom;
-                vec3<double> v1;
-                if (col != 2) {
-                    const std::size_t cn = table.common_neighbors(k)[col];
-                    atom = out.neighbors[i * nn + cn];
-                    v1 = out.ideal[i * nn + cn] - out.ideal[i * nn + k];
-                } else {
-                    atom = std::uint32_t(i);
-                    v1 = out.ideal[i * nn + k] * -1.0;
-                }
-                const int j = out.find_neighbor(nb, atom);
-                if (j < 0) {
-                    overlap = false;
-                    break;
-                }
-                const vec3<double> v2 = out.ideal[nb * nn + std::size_t(j)];
-                for (std::size_t a = 0; a < 3; ++a) tm1(a, col) = v1[a], tm2(a, col) = v2[a];
-            }
+            const bool overlap = detail::shared_atom_frames(
+                out, table, nn, i, k, [&](std::size_t m) { return out.ideal[i * nn + m]; },
+                [&](std::size_t m) { return out.ideal[nb * nn + m]; }, tm1, tm2);
             if (!overlap || std::abs(determinant(tm1)) < 1e-12) continue;
             const mat3<double> T = tm2 * inverse(tm1);
             // T is made of ideal vectors only: a lattice rotation is orthogonal to rounding.
