@@ -8,7 +8,9 @@
 //
 // | row            | what is timed                                                             |
 // |----------------|---------------------------------------------------------------------------|
-// | dxa            | extract_dislocations: everything, lines out                                |
+// | dxa            | extract_dislocations: everything, lines out (the default: the region      |
+// |                | around defects is tessellated, tessellation_region.hpp)                    |
+// | dxa_whole      | the same with every atom tessellated (region_cutoffs = 0): same lines      |
 // | dxa_structure  | identify_crystal_structure: CNA, ordering, clusters, transitions           |
 // | dxa_delaunay   | the periodic Delaunay tessellation with DXA's ghost layer                  |
 // | acna           | pipeline(nearest{14}, adaptive_cna{}) on the same atoms                    |
@@ -63,9 +65,24 @@ void per_atom(benchmark::State& state, std::size_t n) {
 
 void dxa(benchmark::State& state) {
     const auto& s = input(int(state.range(0)));
-    std::size_t lines = 0;
+    std::size_t lines = 0, tessellated = 0;
     for (auto _ : state) {
         const auto r = tessera::extract_dislocations(s.positions, s.box);
+        lines = r.lines.size();
+        tessellated = r.tessellated_atoms;
+        benchmark::DoNotOptimize(lines);
+    }
+    state.counters["lines"] = double(lines);
+    state.counters["tessellated_atoms"] = double(tessellated);
+    per_atom(state, s.positions.size());
+}
+void dxa_whole(benchmark::State& state) {
+    const auto& s = input(int(state.range(0)));
+    tessera::dislocation_options whole;
+    whole.region_cutoffs = 0;
+    std::size_t lines = 0;
+    for (auto _ : state) {
+        const auto r = tessera::extract_dislocations(s.positions, s.box, whole);
         lines = r.lines.size();
         benchmark::DoNotOptimize(lines);
     }
@@ -107,6 +124,7 @@ void acna(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(dxa)->Arg(2)->Arg(18)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(dxa_whole)->Arg(2)->Arg(18)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 BENCHMARK(dxa_structure)->Arg(2)->Arg(18)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 BENCHMARK(dxa_delaunay)->Arg(2)->Arg(18)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 BENCHMARK(acna)->Arg(2)->Arg(18)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);

@@ -26,6 +26,7 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -98,7 +99,22 @@ int run_dxa(const dxa_options& o) {
     std::int64_t worst_timestep = 0;
 
     for_each_selected_frame(o.input, o.frames, "tessera dxa", [&](frame& f, std::size_t index) {
-        const auto positions = f.positions();
+        // The analysis sees the atoms in id order, so its lines do not depend on the order a
+        // dump happens to list them in (LAMMPS writes memory order unless `dump_modify sort id`,
+        // and its atom sorting changes that order during a run); per-atom results go back to
+        // the file's rows.
+        std::vector<std::array<double, 3>> positions = f.positions();
+        std::vector<std::size_t> row_of;  // analysis index → file row (empty: file order)
+        if (f.has_column("id")) {
+            const std::vector<std::int64_t> ids = f.ids();
+            row_of.resize(ids.size());
+            std::iota(row_of.begin(), row_of.end(), std::size_t(0));
+            std::stable_sort(row_of.begin(), row_of.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+            std::vector<std::array<double, 3>> by_id(positions.size());
+            for (std::size_t k = 0; k < row_of.size(); ++k) by_id[k] = positions[row_of[k]];
+            positions.swap(by_id);
+        }
+        auto row = [&](std::size_t k) { return row_of.empty() ? k : row_of[k]; };
         dislocation_options options;
         options.lattice = lattice;
         const dislocation_result r = with_box(f.box, [&](const auto& box) { return extract_dislocations(positions, box, options); });
@@ -136,10 +152,10 @@ int run_dxa(const dxa_options& o) {
         }
         if (atoms_writer) {
             std::vector<double> structure(f.natoms), line(f.natoms);
-            for (std::size_t i = 0; i < f.natoms; ++i) {
-                const int s = r.structure[i];
-                structure[i] = s == 1 ? 1 : s == 2 ? 2 : s == 3 ? 3 : 5;  // a-CNA / LAMMPS cna/atom codes
-                line[i] = r.line_of_atom[i];
+            for (std::size_t k = 0; k < f.natoms; ++k) {
+                const int s = r.structure[k];
+                structure[row(k)] = s == 1 ? 1 : s == 2 ? 2 : s == 3 ? 3 : 5;  // a-CNA / LAMMPS cna/atom codes
+                line[row(k)] = r.line_of_atom[k];
             }
             add_result_column(f, o.overwrite, "structure", std::move(structure), true);
             add_result_column(f, o.overwrite, "dislocation_line", std::move(line), true);

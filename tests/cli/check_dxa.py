@@ -124,6 +124,27 @@ _, one = table("cu1.csv")
 check([(r["family"], r["b_lattice"], r["length"]) for r in one] == [(r["family"], r["b_lattice"], r["length"]) for r in lines],
       "--frames 1:2 gives frame 1's lines")
 
+# --- row order: the same lines whatever order the dump lists the atoms in (analysed by id) -------
+with open(os.path.join(work, "cu.dump")) as fh:
+    frames = ["ITEM: TIMESTEP" + x for x in fh.read().split("ITEM: TIMESTEP")[1:]]
+rows = frames[1].rstrip("\n").split("\n")
+atoms_at = next(i for i, x in enumerate(rows) if x.startswith("ITEM: ATOMS")) + 1
+header, atom_rows = rows[:atoms_at], rows[atoms_at:]
+with open(os.path.join(work, "cu_sorted.dump"), "w") as fh:
+    fh.write("\n".join(header + atom_rows) + "\n")
+order = np.random.default_rng(5).permutation(len(atom_rows))
+with open(os.path.join(work, "cu_shuffled.dump"), "w") as fh:
+    fh.write("\n".join(header + [atom_rows[i] for i in order]) + "\n")
+run("dxa", "cu_sorted.dump", "-o", "sorted_lines.csv", "--per-atom", "sorted_atoms.dump")
+run("dxa", "cu_shuffled.dump", "-o", "shuffled_lines.csv", "--per-atom", "shuffled_atoms.dump")
+with open(os.path.join(work, "sorted_lines.csv")) as a, open(os.path.join(work, "shuffled_lines.csv")) as b:
+    check(a.read() == b.read(), "rows shuffled (ids kept): LINES.csv byte for byte the same")
+ca, da = dump_columns("sorted_atoms.dump")
+cb, db = dump_columns("shuffled_atoms.dump")
+da, db = np.array(da, dtype=float), np.array(db, dtype=float)
+ia, ib = np.argsort(da[:, ca.index("id")]), np.argsort(db[:, cb.index("id")])
+check(np.array_equal(da[ia], db[ib]), "... and every atom's row, matched by id, the same (structure, dislocation_line)")
+
 # --- bad input ---------------------------------------------------------------------------------
 r = run("dxa", "cu.dump", "-o", "cu.dump", expect=2)
 check("same file as the input" in r.stderr, "an output named like the input is refused")

@@ -191,3 +191,56 @@ TEST_CASE("dislocations, constructed: long lines through periodic boundaries kee
         CHECK(l.length == Approx(2 * Lz).epsilon(0.01));
     }
 }
+
+namespace {
+
+/// Bitwise the same analysis: lines (points, lengths, Burgers vectors, families, junctions),
+/// per-atom line tags and the interface mesh's size.
+void check_identical(const tessera::dislocation_result& whole, const tessera::dislocation_result& region) {
+    CHECK(region.interface_facets == whole.interface_facets);
+    CHECK(region.line_of_atom == whole.line_of_atom);
+    REQUIRE(region.lines.size() == whole.lines.size());
+    for (std::size_t k = 0; k < whole.lines.size(); ++k) {
+        const auto& a = whole.lines[k];
+        const auto& b = region.lines[k];
+        INFO("line " << k << " " << a.family_name << " " << a.burgers_notation);
+        CHECK(b.burgers_notation == a.burgers_notation);
+        CHECK(b.family == a.family);
+        CHECK(b.length == a.length);
+        CHECK(norm2(b.burgers_spatial - a.burgers_spatial) == 0);
+        CHECK(b.junction[0] == a.junction[0]);
+        CHECK(b.junction[1] == a.junction[1]);
+        REQUIRE(b.points.size() == a.points.size());
+        for (std::size_t i = 0; i < a.points.size(); ++i) CHECK(norm2(b.points[i] - a.points[i]) == 0);
+    }
+    CHECK(region.worst_junction_residual == whole.worst_junction_residual);
+}
+
+}  // namespace
+
+TEST_CASE("dislocations, constructed: tessellating only the region around defects gives the same lines, bit for bit") {
+    tessera::dislocation_options whole;
+    whole.region_cutoffs = 0;
+    for (const std::string name : {"sft.dump.gz", "screw.dump.gz", "frank_loop.dump.gz"}) {
+        INFO(name);
+        const auto a = analyse(name);  // the default: the region
+        const std::size_t n = a.positions.size();
+        // The region is in use (well under all atoms), and nothing changes.
+        CHECK(a.result.tessellated_atoms > 0);
+        CHECK(a.result.tessellated_atoms < n / 2);
+        const auto w = tessera::with_box(a.frame.box, [&](const auto& box) { return tessera::extract_dislocations(a.positions, box, whole); });
+        CHECK(w.tessellated_atoms == n);
+        check_identical(w, a.result);
+    }
+    // A region too thin for its check (0.3 neighbour cutoffs): the whole tessellation decides.
+    const auto a = analyse("sft.dump.gz");
+    tessera::dislocation_options thin;
+    thin.region_cutoffs = 0.3;
+    const auto t = tessera::with_box(a.frame.box, [&](const auto& box) { return tessera::extract_dislocations(a.positions, box, thin); });
+    CHECK(t.tessellated_atoms == a.positions.size());
+    check_identical(a.result, t);
+    // Open boxes: the surfaces are defects, the region reaches the hull.
+    const auto open_region = tessera::extract_dislocations(a.positions, tessera::open_box<double>{});
+    const auto open_whole = tessera::extract_dislocations(a.positions, tessera::open_box<double>{}, whole);
+    check_identical(open_whole, open_region);
+}

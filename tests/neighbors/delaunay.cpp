@@ -285,6 +285,12 @@ std::array<std::array<std::int64_t, 4>, 4> periodic_key(const tessera::periodic_
     return key;
 }
 
+std::vector<vec3<double>> as_vectors(const std::vector<std::array<double, 3>>& raw) {
+    std::vector<vec3<double>> p(raw.size());
+    for (std::size_t i = 0; i < raw.size(); ++i) p[i] = {raw[i][0], raw[i][1], raw[i][2]};
+    return p;
+}
+
 template <class Box>
 void check_periodic(const std::vector<vec3<double>>& p, const Box& box, const tessera::periodic_delaunay& t,
                     std::size_t expected_primary = 0) {
@@ -332,9 +338,7 @@ TEST_CASE("delaunay, periodic: perfect fcc and bcc have 6 primary cells per atom
 TEST_CASE("delaunay, periodic: LAMMPS Cu at 300 K in a tilted box, invariant under re-imaging and permutation") {
     const auto frames = tessera_test::read_reference_frames("cu_tilted_ref.dump");
     const auto& f = frames.front();
-    const auto raw = f.positions();
-    std::vector<vec3<double>> p(raw.size());
-    for (std::size_t i = 0; i < raw.size(); ++i) p[i] = {raw[i][0], raw[i][1], raw[i][2]};
+    const std::vector<vec3<double>> p = as_vectors(f.positions());
     tessera::with_box(f.box, [&](const auto& box) {
         const auto t = tessera::delaunay(p, box, 8.0);
         check_periodic(p, box, t);
@@ -375,6 +379,54 @@ TEST_CASE("delaunay, periodic: LAMMPS Cu at 300 K in a tilted box, invariant und
             }
         CHECK(permuted_particles == base_particles);
     });
+}
+
+TEST_CASE("delaunay, periodic: tessellating a subset, cells with no left-out particle in their circumsphere are cells of the whole") {
+    // The property tessellation_region.hpp (dislocation analysis) relies on: same grid, same
+    // rounding, so an empty sphere of the subset that stays empty with everything added is a
+    // cell of the whole tessellation, bit for bit (same particles, same relative images).
+    const auto frames = tessera_test::read_reference_frames("cu_tilted_ref.dump");
+    const auto& f = frames.front();
+    const std::vector<vec3<double>> p = as_vectors(f.positions());
+    tessera::with_box(f.box, [&](const auto& box) {
+        const auto whole = tessera::delaunay(p, box, 8.0);
+        std::set<std::array<std::array<std::int64_t, 4>, 4>> whole_keys;
+        for (std::size_t c = 0; c < whole.tessellation.size(); ++c)
+            if (whole.is_primary(c)) whole_keys.insert(periodic_key(whole, c));
+        // A slab of the cell plus a random fifth of the rest.
+        std::vector<std::uint8_t> include(p.size(), 0);
+        std::mt19937_64 rng(3);
+        std::uniform_real_distribution<double> u(0, 1);
+        for (std::size_t i = 0; i < p.size(); ++i) include[i] = box.to_fractional(box.wrap(p[i])).x < 0.4 || u(rng) < 0.2;
+        const auto part = tessera::delaunay(p, box, 8.0, include);
+        CHECK(part.tessellation.grid_step == whole.tessellation.grid_step);
+        REQUIRE(part.num_particles == p.size());
+        for (std::uint32_t i = 0; i < p.size(); ++i) CHECK(part.particle[i] == i);
+        std::size_t empty = 0, matched = 0, with_left_out = 0, vertex_left_out = 0;
+        for (std::size_t c = 0; c < part.tessellation.size(); ++c) {
+            for (const auto v : part.tessellation.vertices[c]) vertex_left_out += !include[part.particle[v]];
+            if (!part.is_primary(c)) continue;
+            const auto [centre, radius] = part.circumsphere(c);
+            bool inside = false;
+            for (std::size_t i = 0; i < p.size() && !inside; ++i)
+                inside = !include[i] && std::sqrt(norm2(box.minimum_image(p[i] - centre))) < radius * (1 + 1e-9);
+            if (inside) {
+                ++with_left_out;
+                continue;
+            }
+            ++empty;
+            matched += whole_keys.count(periodic_key(part, c));
+        }
+        CHECK(vertex_left_out == 0);
+        CHECK(empty > 1000);
+        CHECK(matched == empty);
+        CHECK(with_left_out > 0);  // the subset does have cells of its own
+    });
+    // Flags for every particle, or none.
+    const std::vector<vec3<double>> q = {{1, 1, 1}, {2, 1, 1}, {1, 2, 1}, {1, 1, 2}, {2, 2, 2}};
+    const tessera::orthogonal_box<double> box({0, 0, 0}, {10, 10, 10});
+    const std::vector<std::uint8_t> short_flags = {1, 1};
+    CHECK_THROWS_AS(tessera::delaunay(q, box, 1.0, short_flags), tessera::error);
 }
 
 TEST_CASE("delaunay, periodic: bad input") {

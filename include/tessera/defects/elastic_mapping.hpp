@@ -49,7 +49,7 @@ public:
         : tess_(&t), crystal_(&crystal) {
         collect_edges(t, box);
         assign_vertex_clusters(t.num_particles);
-        assign_vectors(max_path_steps);
+        assign_vectors(max_path_steps, longest_bond(t, box));
         classify_cells(t);
     }
 
@@ -269,15 +269,38 @@ private:
         }
         return false;
     }
-    void assign_vectors(int steps) {
+    /// The longest bond a crystal path can take (a crystalline atom to a listed neighbour).
+    template <class Box>
+    double longest_bond(const periodic_delaunay& t, const Box& box) const {
+        const crystal_analysis& c = *crystal_;
+        double longest = 0;
+        for (std::size_t i = 0; i < c.cluster.size(); ++i) {
+            if (c.cluster[i] == 0) continue;
+            for (std::size_t k = 0; k < c.count[i]; ++k) {
+                const std::uint32_t j = c.neighbors[i * c.max_neighbors + k];
+                longest = std::max(longest, norm2(box.minimum_image(t.position[j] - t.position[i])));
+            }
+        }
+        return std::sqrt(longest);
+    }
+
+    void assign_vectors(int steps, double longest_bond) {
         const std::size_t m = keys_.size();
         lattice_.assign(m, {});
         transition_.assign(m, none);
         has_.assign(m, 0);
         visit_stamp_.assign(tess_->num_particles, 0);
+        // An edge longer than `steps` of the longest bond has no crystal path: skip the search
+        // (the cells of a tessellated subset that bridge left-out atoms have many such edges).
+        const double reach = steps * longest_bond * (1 + 1e-9);
+        const double reach2 = reach * reach;
         for (std::size_t e = 0; e < m; ++e) {
             if (wrapped_[e]) continue;
             const std::uint32_t a = keys_[e].a, b = keys_[e].b;
+            const auto& img = keys_[e].image;
+            const vec3<double> bond = tess_->position[b] - tess_->position[a] +
+                                      tess_->cell * vec3<double>(img[0], img[1], img[2]);
+            if (norm2(bond) > reach2) continue;
             const std::uint32_t ca = vertex_cluster_[a], cb = vertex_cluster_[b];
             if (ca == 0 || cb == 0) continue;
             vec3<double> l;

@@ -62,8 +62,22 @@ public:
     /// Half-edges leaving vertex v: out_edges[out_first[v] … out_first[v + 1]).
     std::vector<std::uint32_t> out_first, out_edges;
 
+    /// How cells the tessellation lacks or got wrong count: a whole tessellation's policy.
+    /// The tessellation of a subset of the atoms (defects/tessellation_region.hpp) passes its
+    /// own: its cells that are not cells of the whole tessellation, and the faces on its hull
+    /// that are not the crystal's surface, lie far from every defect and count as good.
+    struct whole_tessellation {
+        /// Cell c, not good by the mapping or the alpha test, counts as good.
+        bool counts_good(std::size_t) const { return false; }
+        /// The missing neighbour of cell c across `slot` (a hull face) counts as good.
+        bool missing_counts_good(std::size_t, std::uint32_t) const { return false; }
+    };
+
     /// Builds the mesh. `alpha` is compared with the squared circumradius (see file comment).
-    interface_mesh(const periodic_delaunay& t, const elastic_mapping& mapping, double alpha) {
+    interface_mesh(const periodic_delaunay& t, const elastic_mapping& mapping, double alpha)
+        : interface_mesh(t, mapping, alpha, whole_tessellation{}) {}
+    template <class Policy>
+    interface_mesh(const periodic_delaunay& t, const elastic_mapping& mapping, double alpha, const Policy& policy) {
         const auto& cells = t.tessellation.vertices;
         const auto& nbrs = t.tessellation.neighbors;
         // Good = compatible and passing the alpha test; primary cells up front, ghost copies
@@ -80,11 +94,15 @@ public:
             }
             return true;
         };
+        auto classify = [&](std::size_t c) -> std::uint8_t {
+            if (mapping.good(c) && filled(c)) return 1;
+            return policy.counts_good(c) ? 1 : 0;
+        };
         std::vector<std::uint8_t> good_state(cells.size(), 2);
         for (std::size_t c = 0; c < cells.size(); ++c)
-            if (t.is_primary(c)) good_state[c] = mapping.good(c) && filled(c);
+            if (t.is_primary(c)) good_state[c] = classify(c);
         auto good = [&](std::size_t c) {
-            if (good_state[c] == 2) good_state[c] = mapping.good(c) && filled(c);
+            if (good_state[c] == 2) good_state[c] = classify(c);
             return good_state[c] != 0;
         };
         // Primary copies, for facets reached through ghost cells: keyed only where needed (good
@@ -93,18 +111,45 @@ public:
         // Facets: (primary good cell, slot) → face id.
         std::unordered_map<std::uint64_t, std::uint32_t> face_of;
         static constexpr int outward[4][3] = {{1, 2, 3}, {0, 3, 2}, {0, 1, 3}, {0, 2, 1}};
-        std::vector<std::array<std::uint32_t, 3>> face_points;  // tessellation points, per face
+        // Facets are numbered in a canonical order — by their cell's key (particles and relative
+        // images, key_of), then by which of its vertices they leave out — and each starts at its
+        // lowest (particle, relative image) vertex: the mesh, and so every traced line, depends on
+        // the tessellation's cells only, not on the order its builder stored them in (insertion
+        // order, a translation of all atoms, a tessellation of a subset of the atoms).
+        struct facet_entry {
+            cell_key key;
+            std::uint32_t left_out;  ///< index in `key` of the vertex the facet leaves out
+            std::uint32_t cell, slot;
+        };
+        std::vector<facet_entry> facets;
         for (std::size_t c = 0; c < cells.size(); ++c) {
             if (!t.is_primary(c) || !good(c)) continue;
             bool faceted = false;
             for (std::uint32_t k = 0; k < 4; ++k) {
                 const std::uint32_t o = nbrs[c][k];
-                if (o != delaunay_tessellation::none && good(o)) continue;
-                if (!faceted) primary_of.emplace(key_of(t, c), std::uint32_t(c)), faceted = true;
-                const std::uint32_t f = std::uint32_t(face_points.size());
-                face_of.emplace(std::uint64_t(c) << 2 | k, f);
-                face_points.push_back({cells[c][outward[k][0]], cells[c][outward[k][1]], cells[c][outward[k][2]]});
+                if (o == delaunay_tessellation::none ? policy.missing_counts_good(c, k) : good(o)) continue;
+                cell_key key = key_of(t, c);
+                if (!faceted) primary_of.emplace(key, std::uint32_t(c)), faceted = true;
+                const auto left_out = relative_descriptor(t, cells[c], k);
+                const auto at = std::find(key.begin(), key.end(), left_out);
+                facets.push_back({key, std::uint32_t(at - key.begin()), std::uint32_t(c), k});
             }
+        }
+        std::sort(facets.begin(), facets.end(), [](const facet_entry& a, const facet_entry& b) {
+            return a.key != b.key ? a.key < b.key : a.left_out < b.left_out;
+        });
+        std::vector<std::array<std::uint32_t, 3>> face_points;  // tessellation points, per face
+        face_points.reserve(facets.size());
+        for (const facet_entry& fe : facets) {
+            const auto& cell = cells[fe.cell];
+            std::array<std::uint32_t, 3> points = {cell[outward[fe.slot][0]], cell[outward[fe.slot][1]],
+                                                   cell[outward[fe.slot][2]]};
+            std::array<std::array<std::int64_t, 4>, 3> d;
+            for (std::size_t i = 0; i < 3; ++i) d[i] = relative_descriptor(t, cell, slot_of(cell, points[i]));
+            const std::size_t first = std::size_t(std::min_element(d.begin(), d.end()) - d.begin());
+            std::rotate(points.begin(), points.begin() + std::ptrdiff_t(first), points.end());
+            face_of.emplace(std::uint64_t(fe.cell) << 2 | fe.slot, std::uint32_t(face_points.size()));
+            face_points.push_back(points);
         }
         // Half-edges with their vectors; vertices per particle for now (split below).
         const std::size_t nf = face_points.size();
@@ -138,6 +183,9 @@ public:
                         if (guard > 1000) throw error("interface_mesh: internal error: no way around an edge");
                         const std::uint32_t slot = slot_of(cells[cell], opposite_vertex);
                         const std::uint32_t o = nbrs[cell][slot];
+                        if (o == delaunay_tessellation::none && policy.missing_counts_good(cell, slot))
+                            throw error("interface_mesh: internal error: an edge of the mesh reaches the hull of a "
+                                        "tessellated subset");
                         if (o == delaunay_tessellation::none || !good(o)) {
                             // The facet of `cell` across `slot` holds pv → pu.
                             const std::uint32_t g = facet_of(t, cell, slot, primary_of, face_of);
@@ -185,13 +233,17 @@ private:
                 low = k;
         return low;
     }
+    /// Vertex `slot` of `cell` as (particle, image relative to the cell's anchor vertex): the
+    /// same for that vertex in every periodic copy of the cell.
+    static std::array<std::int64_t, 4> relative_descriptor(const periodic_delaunay& t,
+                                                           const std::array<std::uint32_t, 4>& cell, std::size_t slot) {
+        const std::uint32_t a = cell[anchor_slot(t, cell)], v = cell[slot];
+        return {t.particle[v], t.image[v][0] - t.image[a][0], t.image[v][1] - t.image[a][1], t.image[v][2] - t.image[a][2]};
+    }
     static cell_key key_of(const periodic_delaunay& t, std::size_t c) {
         const auto& v = t.tessellation.vertices[c];
-        const std::size_t low = anchor_slot(t, v);
         cell_key key;
-        for (std::size_t k = 0; k < 4; ++k)
-            key[k] = {t.particle[v[k]], t.image[v[k]][0] - t.image[v[low]][0], t.image[v[k]][1] - t.image[v[low]][1],
-                      t.image[v[k]][2] - t.image[v[low]][2]};
+        for (std::size_t k = 0; k < 4; ++k) key[k] = relative_descriptor(t, v, k);
         std::sort(key.begin(), key.end());
         return key;
     }

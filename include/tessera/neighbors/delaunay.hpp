@@ -40,6 +40,7 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace tessera {
@@ -345,6 +346,17 @@ struct periodic_delaunay {
         return position[particle[v]] - position[particle[u]] + cell * img;
     }
 
+    /// Centre and radius of cell c's circumsphere, from its points' positions (doubles; a flat
+    /// cell gives non-finite values).
+    std::pair<vec3<double>, double> circumsphere(std::size_t c) const noexcept {
+        const auto& v = tessellation.vertices[c];
+        const vec3<double> a = position[v[0]];
+        const vec3<double> u = position[v[1]] - a, w = position[v[2]] - a, x = position[v[3]] - a;
+        const double den = 2 * dot(u, cross(w, x));
+        const vec3<double> r = (cross(w, x) * norm2(u) + cross(x, u) * norm2(w) + cross(u, w) * norm2(x)) * (1 / den);
+        return {a + r, std::sqrt(norm2(r))};
+    }
+
     /// One periodic copy of every cell is primary: the copy in which, among its vertices of the
     /// smallest particle index, the lexicographically smallest image is (0, 0, 0).
     bool is_primary(std::size_t cell) const noexcept {
@@ -362,8 +374,18 @@ struct periodic_delaunay {
 /// The periodic tessellation of `points` in `box` with ghost layers `ghost_width` thick (length
 /// units, measured perpendicular to each pair of cell faces). Throws tessera::error for a
 /// non-finite position or width, or two particles on one grid point.
+///
+/// With `include` (one flag per particle, empty: all), only the flagged particles and their
+/// images are tessellated; the others keep their point indices and positions (points 0 … n−1 are
+/// always the particles) but belong to no cell. The grid is the same as for all particles, so a
+/// cell whose circumsphere holds no left-out particle is bit for bit a cell of the full
+/// tessellation.
 template <class Box>
-periodic_delaunay delaunay(std::span<const vec3<double>> points, const Box& box, double ghost_width) {
+periodic_delaunay delaunay(std::span<const vec3<double>> points, const Box& box, double ghost_width,
+                           std::span<const std::uint8_t> include = {}) {
+    if (!include.empty() && include.size() != points.size())
+        throw error("delaunay: ", include.size(), " inclusion flags for ", points.size(), " particles");
+    auto included = [&](std::size_t i) { return include.empty() || include[i] != 0; };
     if (!(ghost_width >= 0) || !std::isfinite(ghost_width))
         throw error("delaunay: the ghost width must be finite and non-negative, not ", ghost_width);
     periodic_delaunay out;
@@ -392,6 +414,19 @@ periodic_delaunay delaunay(std::span<const vec3<double>> points, const Box& box,
     out.particle.resize(n);
     out.image.assign(n, {0, 0, 0});
     for (std::uint32_t i = 0; i < n; ++i) out.particle[i] = i;
+    // The grid spans the bounding box of all particles and all their kept images, whether
+    // included or not, so a subset is rounded exactly as the whole set.
+    vec3<double> lo{}, hi{};
+    bool first_point = true;
+    auto extend = [&](const vec3<double>& r) {
+        for (std::size_t d = 0; d < 3; ++d) {
+            lo[d] = first_point ? r[d] : std::min(lo[d], r[d]);
+            hi[d] = first_point ? r[d] : std::max(hi[d], r[d]);
+        }
+        first_point = false;
+    };
+    std::size_t all_points = n;
+    for (std::uint32_t i = 0; i < n; ++i) extend(box.from_fractional(frac[i]));
     for (int a = -reach[0]; a <= reach[0]; ++a)
         for (int b = -reach[1]; b <= reach[1]; ++b)
             for (int c = -reach[2]; c <= reach[2]; ++c) {
@@ -404,22 +439,24 @@ periodic_delaunay delaunay(std::span<const vec3<double>> points, const Box& box,
                             const double s = frac[i][d] + img[d];
                             keep = s >= -margin[d] && s <= 1 + margin[d];
                         }
-                    if (keep) out.particle.push_back(i), out.image.push_back(img);
+                    if (!keep) continue;
+                    ++all_points;
+                    if (included(i)) {
+                        out.particle.push_back(i), out.image.push_back(img);
+                    } else {
+                        extend(box.from_fractional(frac[i] + vec3<double>(img[0], img[1], img[2])));
+                    }
                 }
             }
     const std::size_t total = out.particle.size();
     out.position.resize(total);
-    vec3<double> lo{}, hi{};
     for (std::size_t k = 0; k < total; ++k) {
         const auto& img = out.image[k];
         out.position[k] = box.from_fractional(frac[out.particle[k]] + vec3<double>(img[0], img[1], img[2]));
-        for (std::size_t d = 0; d < 3; ++d) {
-            lo[d] = k == 0 ? out.position[k][d] : std::min(lo[d], out.position[k][d]);
-            hi[d] = k == 0 ? out.position[k][d] : std::max(hi[d], out.position[k][d]);
-        }
+        extend(out.position[k]);
     }
     const double extent = std::max({hi.x - lo.x, hi.y - lo.y, hi.z - lo.z});
-    if (total < 4 || !(extent > 0)) return out;
+    if (all_points < 4 || !(extent > 0)) return out;
     // Grid: images are the particle's point plus whole rounded cell vectors, which may leave the
     // rounded bounding box by half a step per cell vector added: keep a margin of steps.
     const int max_images = reach[0] + reach[1] + reach[2] + 1;
@@ -442,8 +479,21 @@ periodic_delaunay delaunay(std::span<const vec3<double>> points, const Box& box,
             if (x < 0 || x > detail::delaunay_builder::grid_max)
                 throw error("delaunay: internal error: a ghost left the grid (", x, ")");
     detail::delaunay_builder builder;
-    builder.name_of_ = out.particle;
-    out.tessellation = builder.build(std::move(g));
+    if (include.empty()) {
+        builder.name_of_ = out.particle;
+        out.tessellation = builder.build(std::move(g));
+    } else {
+        // Tessellate the included points only, then renumber the vertices as points.
+        std::vector<std::uint32_t> point_of;  // builder index → point
+        std::vector<detail::grid_point> kept;
+        std::vector<std::uint32_t> names;
+        for (std::size_t k = 0; k < total; ++k)
+            if (included(out.particle[k])) point_of.push_back(std::uint32_t(k)), kept.push_back(g[k]), names.push_back(out.particle[k]);
+        builder.name_of_ = names;
+        out.tessellation = builder.build(std::move(kept));
+        for (auto& cell : out.tessellation.vertices)
+            for (auto& v : cell) v = point_of[v];
+    }
     out.tessellation.grid_step = step;
     return out;
 }
