@@ -138,30 +138,37 @@ crystal_analysis identify_crystal_structure(const std::vector<std::array<double,
         else if (!close_packed && c0 == 8 && c1 == 6) type = lattice_structure::bcc;
         else continue;
         const lattice_table& table = lattice_table::get(type);
-        // The first neighbour permutation matching the template's classes and bonds.
-        std::array<int, 16> map{}, previous{};
-        for (std::size_t k = 0; k < nn; ++k) map[k] = int(k), previous[k] = -1;
+        // The first neighbour permutation, in lexicographic order, matching the template's
+        // classes and bonds (template position a gets neighbour map[a]): depth first, each
+        // position tries the unused neighbours in increasing order, and a neighbour is placed
+        // only when its class and its bonds to the neighbours already placed match the
+        // template's — the order OVITO's search visits permutations in, without visiting the
+        // ones a mismatch excludes.
+        std::array<int, 16> map{}, next_try{};
+        std::uint32_t used = 0;
         bool found = false;
-        for (;;) {
-            std::size_t a = 0;
-            while (map[a] == previous[a]) ++a;
-            for (; a < nn; ++a) {
-                const int na = map[a];
-                previous[a] = na;
-                if (cls[std::size_t(na)] != table.cna_class(a)) break;
-                std::size_t b = 0;
-                for (; b < a; ++b)
-                    if (((bonds.row[std::size_t(na)] >> map[b]) & 1u) != std::uint32_t(table.bonded(a, b))) break;
-                if (b != a) break;
-            }
+        for (std::size_t a = 0;;) {
             if (a == nn) {
                 found = true;
                 break;
             }
-            // The tail in descending order is the last permutation of this prefix: the next one
-            // changes position a, skipping every permutation that shares the mismatch.
-            std::sort(map.begin() + std::ptrdiff_t(a) + 1, map.begin() + std::ptrdiff_t(nn), std::greater<>());
-            if (!std::next_permutation(map.begin(), map.begin() + std::ptrdiff_t(nn))) break;
+            int placed = -1;
+            for (int na = next_try[a]; na < int(nn) && placed < 0; ++na) {
+                if ((used >> na) & 1u || cls[std::size_t(na)] != table.cna_class(a)) continue;
+                // Bonds of na to the placed neighbours, as template positions, against the template's.
+                std::uint32_t have = 0;
+                for (std::size_t b = 0; b < a; ++b) have |= ((bonds.row[std::size_t(na)] >> map[b]) & 1u) << b;
+                const std::uint32_t want = table.bond_row(a) & ((std::uint32_t(1) << a) - 1);
+                if (have == want) placed = na;
+            }
+            if (placed >= 0) {
+                map[a] = placed, next_try[a] = placed + 1, used |= std::uint32_t(1) << placed;
+                if (++a < nn) next_try[a] = 0;
+                continue;
+            }
+            if (a == 0) break;  // no permutation matches
+            --a;
+            used &= ~(std::uint32_t(1) << map[a]);
         }
         if (!found) continue;
         // Neighbours are identified by index alone from here on: two images of one atom in the
