@@ -155,13 +155,18 @@ bool region_serves(const periodic_delaunay& t, const elastic_mapping& mapping, c
 /// interface_mesh's policy for the tessellation of a region: cells that are not cells of the
 /// whole tessellation count as good, and so do missing neighbours across hull faces with a
 /// vertex that is no seed (the region's own boundary, not the crystal's surface).
+/// With `restricted` false it is the whole tessellation's policy (one instantiation of the mesh
+/// for both, so both run the same machine code: bit-identical results under any compiler's
+/// floating-point contraction).
 template <class Exact>
 struct region_policy {
     const periodic_delaunay* t;
     const std::vector<std::uint8_t>* seed;
     Exact* exact;
-    bool counts_good(std::size_t c) const { return !(*exact)(c); }
+    bool restricted;
+    bool counts_good(std::size_t c) const { return restricted && !(*exact)(c); }
     bool missing_counts_good(std::size_t c, std::uint32_t slot) const {
+        if (!restricted) return false;
         const auto& v = t->tessellation.vertices[c];
         for (std::uint32_t m = 0; m < 4; ++m)
             if (m != slot && !(*seed)[t->particle[v[m]]]) return true;
@@ -282,9 +287,8 @@ dislocation_result extract_dislocations(const std::vector<std::array<double, 3>>
         std::vector<std::int32_t> face_line;
         std::vector<std::uint32_t> face_particles;  // 3 per mesh face
         try {
-            interface_mesh mesh = restricted ? interface_mesh(tess, mapping, alpha,
-                                                              detail::region_policy<decltype(exact)>{&tess, &seed, &exact})
-                                             : interface_mesh(tess, mapping, alpha);
+            const detail::region_policy<decltype(exact)> policy{&tess, &seed, &exact, restricted};
+            interface_mesh mesh(tess, mapping, alpha, policy);
             out.interface_facets = mesh.face_count();
             burgers_tracer tracer(
                 mesh, crystal.graph, [&](vec3<double> d) { return box.minimum_image(d); },
