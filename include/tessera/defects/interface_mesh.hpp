@@ -6,7 +6,11 @@
 /// Burgers circuits are drawn on it (defects/burgers_tracer.hpp).
 ///
 /// Facets: every face of a primary good cell whose neighbour across it is not good (a bad cell,
-/// a cell failing the alpha test, or none), wound so that its normal points out of the good cell.
+/// a cell failing the alpha test, or none), wound so that its normal points out of the good cell,
+/// numbered in a canonical order (by particle indices and relative images, not by where the
+/// tessellation stored the cell), so the traced lines do not depend on the tessellation's storage
+/// order. A policy says how cells a tessellated subset lacks or got wrong count (whole_tessellation:
+/// they do not exist).
 /// Each half-edge carries the spatial vector between its two atoms (unwrapped, from the cell's
 /// own points), the ideal lattice vector of that tessellation edge in the frame of its first
 /// atom's vertex cluster, and the cluster transition to the second atom's (elastic_mapping).
