@@ -15,19 +15,26 @@
 #include "output.hpp"
 #include "subcommands.hpp"
 
+#include <tessera/core/execution.hpp>
 #include <tessera/core/frame.hpp>
 #include <tessera/defects/dislocations.hpp>
 #include <tessera/io/csv_writer.hpp>
 
 #include <CLI/CLI.hpp>
 
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <fstream>
 #include <memory>
 #include <numeric>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tessera::cli {
@@ -98,26 +105,45 @@ int run_dxa(const dxa_options& o) {
     double worst_residual = 0;
     std::int64_t worst_timestep = 0;
 
-    for_each_selected_frame(o.input, o.frames, "tessera dxa", [&](frame& f, std::size_t index) {
+    // Frames are analysed `batch` at a time, one per thread, and written in order: the output
+    // is the same for any --threads (each frame's analysis is serial and deterministic).
+    struct pending {
+        frame f;
+        std::size_t index = 0;
+        std::vector<std::size_t> row_of;  // analysis index → file row (empty: file order)
+        dislocation_result r;
+        std::exception_ptr failure;
+    };
+#if defined(_OPENMP)
+    const std::size_t batch = std::size_t(o.threads > 0 ? o.threads : omp_get_max_threads());
+#else
+    const std::size_t batch = 1;
+#endif
+    std::vector<pending> waiting;
+    auto analyse = [&](pending& p) {
         // The analysis sees the atoms in id order, so its lines do not depend on the order a
         // dump happens to list them in (LAMMPS writes memory order unless `dump_modify sort id`,
         // and its atom sorting changes that order during a run); per-atom results go back to
         // the file's rows.
-        std::vector<std::array<double, 3>> positions = f.positions();
-        std::vector<std::size_t> row_of;  // analysis index → file row (empty: file order)
-        if (f.has_column("id")) {
-            const std::vector<std::int64_t> ids = f.ids();
-            row_of.resize(ids.size());
-            std::iota(row_of.begin(), row_of.end(), std::size_t(0));
-            std::stable_sort(row_of.begin(), row_of.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+        std::vector<std::array<double, 3>> positions = p.f.positions();
+        if (p.f.has_column("id")) {
+            const std::vector<std::int64_t> ids = p.f.ids();
+            p.row_of.resize(ids.size());
+            std::iota(p.row_of.begin(), p.row_of.end(), std::size_t(0));
+            std::stable_sort(p.row_of.begin(), p.row_of.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
             std::vector<std::array<double, 3>> by_id(positions.size());
-            for (std::size_t k = 0; k < row_of.size(); ++k) by_id[k] = positions[row_of[k]];
+            for (std::size_t k = 0; k < p.row_of.size(); ++k) by_id[k] = positions[p.row_of[k]];
             positions.swap(by_id);
         }
-        auto row = [&](std::size_t k) { return row_of.empty() ? k : row_of[k]; };
         dislocation_options options;
         options.lattice = lattice;
-        const dislocation_result r = with_box(f.box, [&](const auto& box) { return extract_dislocations(positions, box, options); });
+        p.r = with_box(p.f.box, [&](const auto& box) { return extract_dislocations(positions, box, options); });
+    };
+    auto write = [&](pending& p) {
+        frame& f = p.f;
+        const std::size_t index = p.index;
+        const dislocation_result& r = p.r;
+        auto row = [&](std::size_t k) { return p.row_of.empty() ? k : p.row_of[k]; };
         total_lines += r.lines.size();
         total_junctions += r.junctions;
         if (r.worst_junction_residual > worst_residual)
@@ -161,7 +187,35 @@ int run_dxa(const dxa_options& o) {
             add_result_column(f, o.overwrite, "dislocation_line", std::move(line), true);
             atoms_writer->write(f);
         }
+    };
+    auto flush = [&] {
+        detail::for_each_chunk(openmp_policy{int(batch)}, waiting.size(), 1, [&](std::size_t k, std::size_t, std::size_t) {
+            try {
+                analyse(waiting[k]);
+            } catch (...) {  // nothing may leave a parallel region: rethrown in frame order below
+                waiting[k].failure = std::current_exception();
+            }
+        });
+        for (pending& p : waiting) {
+            if (p.failure) {
+                try {
+                    std::rethrow_exception(p.failure);
+                } catch (const usage_error&) {
+                    throw;
+                } catch (const error& e) {  // named by its own frame, not the one being read
+                    if (std::string_view(e.what()).find(o.input) != std::string_view::npos) throw;
+                    throw frame_error(o.input, p.index, p.f, e.what());
+                }
+            }
+            write(p);
+        }
+        waiting.clear();
+    };
+    for_each_selected_frame(o.input, o.frames, "tessera dxa", [&](frame& f, std::size_t index) {
+        waiting.push_back({f, index, {}, {}, nullptr});
+        if (waiting.size() >= batch) flush();
     }, &report.tally);
+    flush();
     lines_writer->close();
     if (summary_writer) summary_writer->close();
     if (atoms_writer) atoms_writer->close();

@@ -145,6 +145,38 @@ da, db = np.array(da, dtype=float), np.array(db, dtype=float)
 ia, ib = np.argsort(da[:, ca.index("id")]), np.argsort(db[:, cb.index("id")])
 check(np.array_equal(da[ia], db[ib]), "... and every atom's row, matched by id, the same (structure, dislocation_line)")
 
+# --- threads: frames analysed in parallel, written in order: byte-identical output ----------------
+for t in ("1", "2", "3"):
+    run("dxa", "cu.dump", "-o", f"thr{t}_lines.csv", "--summary", f"thr{t}_summary.csv", "--per-atom", f"thr{t}_atoms.dump",
+        "--threads", t)
+for name in ("lines.csv", "summary.csv", "atoms.dump"):
+    with open(os.path.join(work, "thr1_" + name), "rb") as a:
+        one = a.read()
+    for t in ("2", "3"):
+        with open(os.path.join(work, f"thr{t}_" + name), "rb") as b:
+            check(b.read() == one, f"--threads {t}: {name} byte for byte as --threads 1")
+
+
+def fcc_frame(timestep, cells):
+    a = 3.615
+    basis = ((0, 0, 0), (0.5, 0.5, 0), (0.5, 0, 0.5), (0, 0.5, 0.5))
+    pts = [((i + b[0]) * a, (j + b[1]) * a, (k + b[2]) * a)
+           for i in range(cells) for j in range(cells) for k in range(cells) for b in basis]
+    L = cells * a
+    head = (f"ITEM: TIMESTEP\n{timestep}\nITEM: NUMBER OF ATOMS\n{len(pts)}\nITEM: BOX BOUNDS pp pp pp\n"
+            f"0 {L}\n0 {L}\n0 {L}\nITEM: ATOMS id type x y z\n")
+    return head + "".join(f"{n + 1} 1 {p[0]} {p[1]} {p[2]}\n" for n, p in enumerate(pts))
+
+
+# A frame that fails inside a batch of frames is named, whatever the thread count, and no output is left.
+with open(os.path.join(work, "mixed.dump"), "w") as fh:
+    fh.write(fcc_frame(0, 4) + fcc_frame(10, 1) + fcc_frame(20, 4))
+for t in ("1", "2"):
+    r = run("dxa", "mixed.dump", "-o", f"mixed{t}.csv", "--threads", t, expect=1)
+    check("mixed.dump frame 1 (timestep 10)" in r.stderr and "too small" in r.stderr,
+          f"--threads {t}: the failing frame is named ({r.stderr.strip()[-160:]})")
+    check(not os.path.exists(os.path.join(work, f"mixed{t}.csv")), f"--threads {t}: no partial LINES.csv")
+
 # --- bad input ---------------------------------------------------------------------------------
 r = run("dxa", "cu.dump", "-o", "cu.dump", expect=2)
 check("same file as the input" in r.stderr, "an output named like the input is refused")
