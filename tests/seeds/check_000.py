@@ -120,24 +120,29 @@ def lens_and_coord(fr, rc, rc_coord=None):
     return np.array(lens), coord
 
 
-def clusters(x, L, flags, link):
-    """Sizes (descending) of the connected components of flagged atoms closer than link."""
-    idx = np.flatnonzero(flags)
-    if not len(idx):
-        return []
-    p = x[idx]
+def component_labels(p, L, link):
+    """Connected-component label (the smallest member index) of each point of p, points closer
+    than link (minimum image in the orthogonal box of lengths L) being connected."""
     d = p[:, None, :] - p[None, :, :]
     d -= L * np.round(d / L)
     adj = np.einsum("ijk,ijk->ij", d, d) < link * link
-    lab = np.arange(len(idx))
+    lab = np.arange(len(p))
     i, j = np.nonzero(adj)
     while True:
         new = lab.copy()
         np.minimum.at(new, i, lab[j])
         new = new[new]
         if np.array_equal(new, lab):
-            break
+            return lab
         lab = new
+
+
+def clusters(x, L, flags, link):
+    """Sizes (descending) of the connected components of flagged atoms closer than link."""
+    idx = np.flatnonzero(flags)
+    if not len(idx):
+        return []
+    lab = component_labels(x[idx], L, link)
     return sorted(np.bincount(np.unique(lab, return_inverse=True)[1]).tolist(), reverse=True)
 
 
@@ -319,19 +324,7 @@ for rep in S["per_replica"]:
         idx = np.flatnonzero(flag)
         nb = 0
         if len(idx):
-            p = x[idx]
-            d = p[:, None, :] - p[None, :, :]
-            d -= L * np.round(d / L)
-            adj = np.einsum("ijk,ijk->ij", d, d) < PAR["defect_link"] ** 2
-            lab = np.arange(len(idx))
-            i, j = np.nonzero(adj)
-            while True:
-                new = lab.copy()
-                np.minimum.at(new, i, lab[j])
-                new = new[new]
-                if np.array_equal(new, lab):
-                    break
-                lab = new
+            lab = component_labels(x[idx], L, PAR["defect_link"])
             for lb in np.unique(lab):
                 if prev is None or not prev[idx[lab == lb]].any():
                     nb += 1

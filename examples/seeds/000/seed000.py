@@ -487,14 +487,10 @@ if build_id(a.tessera) != BUILD_AT_START:
 
 
 # ------------------------------------------------------------------------------------- figures
-def fig3(pt, rdir, path):
-    fig = plt.figure(figsize=(13, 8.2))
-    gs = fig.add_gridspec(2, 3)
-    t = pt["steps"] * DT_PS
-    # (a) event sizes
-    ax = fig.add_subplot(gs[0, 0])
+def event_size_hist(ax, groups, title):
+    """Histogram of LENS cluster sizes (10 and more in one bin) for each (name, events, colour)."""
     bins = np.arange(1, 12) - 0.5
-    for name, ev, color in (("elastic", pt["ev_e"], "goldenrod"), ("plastic", pt["ev_p"], "tab:blue")):
+    for name, ev, color in groups:
         s = np.minimum(ev["size"], 10)
         if len(s):
             ax.hist(s, bins=bins, alpha=0.6, color=color, density=True,
@@ -503,7 +499,16 @@ def fig3(pt, rdir, path):
     ax.set_xlabel("LENS event size (atoms)")
     ax.set_ylabel("fraction of clusters")
     ax.legend(fontsize=7)
-    ax.set_title("(3a) LENS event sizes", fontsize=10)
+    ax.set_title(title, fontsize=10)
+
+
+def fig3(pt, rdir, path):
+    fig = plt.figure(figsize=(13, 8.2))
+    gs = fig.add_gridspec(2, 3)
+    t = pt["steps"] * DT_PS
+    # (a) event sizes
+    event_size_hist(fig.add_subplot(gs[0, 0]), (("elastic", pt["ev_e"], "goldenrod"), ("plastic", pt["ev_p"], "tab:blue")),
+                    "(3a) LENS event sizes")
     # (d) cumulative LENS vs cumulative births
     ax = fig.add_subplot(gs[0, 1])
     tl = pt["lt"] * DT_PS
@@ -611,18 +616,8 @@ def fig4(pf, rdir, path):
     ax.axvspan(tf, pf["t_post"] * DT_PS, color="red", alpha=0.15, label="fracture transient")
     ax.legend(fontsize=7, loc="upper left")
     ax.set_title("(4c) summed LENS and CSP", fontsize=10)
-    ax = axs[0, 2]
-    bins = np.arange(1, 12) - 0.5
-    for name, ev, color in (("before", pf["pre"], "tab:orange"), ("after", pf["post"], "tab:blue")):
-        s = np.minimum(ev["size"], 10)
-        if len(s):
-            ax.hist(s, bins=bins, alpha=0.6, color=color, density=True,
-                    label=f"{name}: {len(s)} clusters, {np.mean(ev['size'] == 1):.0%} single, max {int(ev['size'].max())}")
-    ax.set_xticks(range(1, 11), [str(k) for k in range(1, 10)] + ["≥10"])
-    ax.set_xlabel("LENS event size (atoms)")
-    ax.set_ylabel("fraction of clusters")
-    ax.legend(fontsize=7)
-    ax.set_title("(4f) event sizes before / after fracture", fontsize=10)
+    event_size_hist(axs[0, 2], (("before", pf["pre"], "tab:orange"), ("after", pf["post"], "tab:blue")),
+                    "(4f) event sizes before / after fracture")
     ax = axs[1, 0]
     su, bu = pf["su"], pf["bu"]
     ax.plot(su["timestep"] * DT_PS, su["atoms"], color="k", lw=1)
