@@ -13,6 +13,7 @@ TESSERA_DEBIAN_PACKAGES=(
   python3-ase  # reads tessera's extended XYZ in tests/cli/check_interop.py (docs/reliability.md)
   clang-14 libclang-rt-14-dev  # libFuzzer + ASan/UBSan runtimes: ctest fuzz.smoke (scripts/fuzz, docs/reliability.md)
   libomp-14-dev  # LLVM OpenMP + its TSan annotations (libarcher): scripts/test --sanitize thread
+  ccache  # scripts/test compiles through it: a re-run after a small change rebuilds what changed
 )
 
 tessera_ensure_deps() {
@@ -56,4 +57,18 @@ tessera_phase() {
     return "$rc"
   fi
   awk -v n="$name" -v s="$start" -v e="$end" 'BEGIN { printf "== %s: done in %.1f s\n", n, e - s }'
+}
+
+# Compiler cache for scripts/test: sets the array tessera_ccache_args to the CMake arguments that
+# route compilations through ccache (empty when ccache is missing or TESSERA_CCACHE=0) and exports
+# its settings. The cache (~/.cache/ccache) is shared by every clone of the repository: paths
+# under the clone are hashed relative to it (CCACHE_BASEDIR).
+tessera_ccache_setup() {
+  tessera_ccache_args=()
+  [[ "${TESSERA_CCACHE:-1}" != 0 ]] && command -v ccache >/dev/null 2>&1 || return 0
+  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+  # Catch2 is a precompiled header in the tests (ccache's manual: PCH needs these two).
+  export CCACHE_SLOPPINESS="pch_defines,time_macros${CCACHE_SLOPPINESS:+,$CCACHE_SLOPPINESS}"
+  export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-10G}"
+  tessera_ccache_args=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 }
