@@ -102,6 +102,7 @@
 #include <tessera/learn/feature_matrix.hpp>
 #include <tessera/learn/feature_selection.hpp>
 #include <tessera/learn/knn.hpp>
+#include <tessera/learn/knn_index.hpp>
 #include <tessera/learn/logistic.hpp>
 #include <tessera/learn/metrics.hpp>
 #include <tessera/learn/model_selection.hpp>

@@ -6,6 +6,8 @@
 // vertex-merging tolerance (1e-10 of the spacing), which random inputs never produce.
 #include <tessera/neighbors/voronoi.hpp>
 
+#include "../support/point_sets.hpp"
+
 #include <catch2/catch.hpp>
 #if TESSERA_TEST_HAVE_VORO
 #include <voro++.hh>
@@ -20,7 +22,9 @@
 #include <vector>
 
 using namespace tessera;
-using pts = std::vector<std::array<double, 3>>;
+using tessera_test::lattice;
+using tessera_test::pts;
+using tessera_test::random_points;
 
 namespace {
 
@@ -103,15 +107,6 @@ comparison compare(const voronoi_tessellation<T>& t, const std::vector<reference
 
 #endif  // TESSERA_TEST_HAVE_VORO
 
-pts random_points(std::size_t n, const std::array<double, 3>& lo, const std::array<double, 3>& len, unsigned seed) {
-    std::mt19937_64 rng(seed);
-    std::uniform_real_distribution<double> u(0, 1);
-    pts x(n);
-    for (auto& p : x)
-        for (int d = 0; d < 3; ++d) p[std::size_t(d)] = lo[std::size_t(d)] + len[std::size_t(d)] * u(rng);
-    return x;
-}
-
 /// n radii uniform in [lo, hi) (std::mt19937 with the given seed).
 std::vector<double> random_radii(std::size_t n, double lo, double hi, unsigned seed) {
     std::mt19937 rng(seed);
@@ -119,15 +114,6 @@ std::vector<double> random_radii(std::size_t n, double lo, double hi, unsigned s
     std::vector<double> radii(n);
     for (auto& r : radii) r = u(rng);
     return radii;
-}
-
-pts lattice(const std::vector<std::array<double, 3>>& basis, int nc, double a, double shift = 0.1) {
-    pts x;
-    for (int k = 0; k < nc; ++k)
-        for (int j = 0; j < nc; ++j)
-            for (int i = 0; i < nc; ++i)
-                for (const auto& b : basis) x.push_back({(i + b[0]) * a + shift, (j + b[1]) * a + shift, (k + b[2]) * a + shift});
-    return x;
 }
 
 template <class T>
@@ -417,182 +403,6 @@ TEST_CASE("voronoi: store_faces = false gives the same volumes and neighbours", 
         const auto a = lean2.neighbors.neighbors(i), b = lean.neighbors.neighbors(i);
         REQUIRE(std::equal(a.begin(), a.end(), b.begin(), b.end()));
     }
-}
-
-// ---- descriptors ------------------------------------------------------------------------------
-#include <tessera/descriptors/voronoi_cell.hpp>
-#include <tessera/descriptors/voronoi_statistics.hpp>
-
-namespace {
-std::array<double, 8> cell_row(const voronoi_tessellation<double>& t, std::size_t i, const voronoi_cell_options& o = {}) {
-    std::array<double, 8> r{};
-    voronoi_cell_descriptors{o}.compute(t, i, output_row<double>{r.data(), 1});
-    return r;
-}
-}  // namespace
-
-TEST_CASE("voronoi: index and d5 of fcc, bcc and an icosahedron", "[voronoi][descriptors]") {
-    const double a = 3.615;
-    const pts fcc = lattice({{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}}, 3, a);
-    const auto tf = tessellate(fcc, orthogonal_box<double>({0, 0, 0}, {3 * a, 3 * a, 3 * a}));
-    auto r = cell_row(tf, 5);
-    CHECK(r[1] == 12);
-    CHECK(r[3] == 0);
-    CHECK(r[4] == 12);
-    CHECK(r[5] == 0);
-    CHECK(r[7] == 0);
-    CHECK(r[2] == Approx(12 * a * a * std::sqrt(2.0) / 8));
-    const pts bcc = lattice({{0, 0, 0}, {0.5, 0.5, 0.5}}, 3, 2.87);
-    const auto tb = tessellate(bcc, orthogonal_box<double>({0, 0, 0}, {3 * 2.87, 3 * 2.87, 3 * 2.87}));
-    r = cell_row(tb, 3);
-    CHECK((r[4] == 6 && r[6] == 8 && r[1] == 14));
-    // Icosahedron: the central cell is a dodecahedron, <0,0,12,0>, d5 = 1.
-    const double phi = (1 + std::sqrt(5.0)) / 2;
-    pts ico{{0, 0, 0}};
-    for (int s1 : {-1, 1})
-        for (int s2 : {-1, 1}) {
-            ico.push_back({0, double(s1), s2 * phi});
-            ico.push_back({double(s1), s2 * phi, 0});
-            ico.push_back({s2 * phi, 0, double(s1)});
-        }
-    const auto ti = tessellate(ico, open_box<double>{});
-    r = cell_row(ti, 0);
-    CHECK(r[1] == 12);
-    CHECK(r[5] == 12);
-    CHECK(r[7] == 1.0);
-    // Thresholds: a slightly perturbed fcc crystal grows tiny faces and short edges; OVITO-style
-    // thresholds recover <0,12,0,0>.
-    pts x = lattice({{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}}, 4, a);
-    std::mt19937_64 rng(9);
-    std::normal_distribution<double> g(0, 0.01);
-    for (auto& p : x)
-        for (auto& c : p) c += g(rng);
-    const auto tp = tessellate(x, orthogonal_box<double>({0, 0, 0}, {4 * a, 4 * a, 4 * a}));
-    std::size_t raw_fcc = 0, thr_fcc = 0;
-    voronoi_cell_options o;
-    o.relative_face_threshold = 0.01;
-    o.edge_threshold = 0.1 * a;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        const auto q = cell_row(tp, i);
-        raw_fcc += q[1] == 12 && q[4] == 12;
-        const auto w = cell_row(tp, i, o);
-        thr_fcc += w[1] == 12 && w[4] == 12;
-    }
-    CHECK(raw_fcc < x.size());
-    CHECK(thr_fcc == x.size());
-}
-
-TEST_CASE("voronoi: polyhedron statistics and propensity (seed 002, Eq. 1)", "[voronoi][statistics]") {
-    // 10 atoms: 4 × <0,0,12,0>, 6 × <0,2,8,1>; subset = 3 icosahedra + 1 other.
-    std::vector<double> n3(10, 0), n4(10), n5(10), n6(10);
-    std::vector<unsigned char> mask(10, 0);
-    for (std::size_t i = 0; i < 10; ++i) {
-        const bool ico = i < 4;
-        n4[i] = ico ? 0 : 2;
-        n5[i] = ico ? 12 : 8;
-        n6[i] = ico ? 0 : 1;
-    }
-    mask[0] = mask[1] = mask[2] = mask[7] = 1;
-    const auto s = polyhedron_statistics<double>(n3, n4, n5, n6, mask);
-    REQUIRE(s.size() == 2);
-    CHECK(s[0].index == voronoi_index{0, 0, 12, 0});
-    CHECK(s[0].count_subset == 3);
-    CHECK(s[0].propensity == Approx((0.75 - 0.4) / 0.4 * 100));
-    CHECK(s[0].d5 == 1.0);
-    CHECK(s[1].propensity == Approx((0.25 - 0.6) / 0.6 * 100));
-    CHECK(s[1].d5 == Approx(8.0 / 11.0));
-    // A mask that selects nobody leaves f_sub undefined (stats/conditional.hpp's category_propensity).
-    const std::vector<unsigned char> none(10, 0);
-    CHECK_THROWS_WITH(polyhedron_statistics<double>(n3, n4, n5, n6, none), Catch::Contains("subset is empty"));
-}
-
-// ---- interstice features ----------------------------------------------------------------------
-#include <tessera/descriptors/interstice.hpp>
-
-TEST_CASE("voronoi: interstice features of perfect fcc (touching spheres and points)", "[voronoi][interstice]") {
-    const double a = 3.615;
-    const pts x = lattice({{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}}, 3, a);
-    const orthogonal_box<double> box({0, 0, 0}, {3 * a, 3 * a, 3 * a});
-    const auto t = tessellate(x, box);
-    const std::size_t n = x.size();
-    REQUIRE(interstice::columns().size() == 60);
-    CHECK(interstice::columns()[59] == "int_std_vol_std");
-    // Points (R = 0): 12 distances a/√2; 24 equilateral triangles; 20 tetrahedra of a³/24 (8 regular,
-    // 12 quarter-octahedra from the fan split of the 6 four-face vertices).
-    auto f = interstice{}.compute_all(t);
-    for (std::size_t i = 0; i < n; i += 7) {
-        CHECK(f[0 * n + i] == Approx(a / std::sqrt(2.0)));
-        CHECK(f[3 * n + i] == Approx(0).margin(1e-7));
-        CHECK(f[4 * n + i] == Approx(std::sqrt(3.0) / 8 * a * a));
-        CHECK(f[7 * n + i] == Approx(0).margin(1e-6));
-        CHECK(f[8 * n + i] == Approx(a * a * a / 24));
-        CHECK(f[9 * n + i] == Approx(a * a * a / 24));
-        CHECK(f[10 * n + i] == Approx(a * a * a / 24));
-        CHECK(f[12 * n + i] == Approx(a / std::sqrt(2.0)));  // mean over neighbours of dist_mean
-        CHECK(f[(12 + 36 + 8) * n + i] == Approx(0).margin(1e-6));  // std over neighbours of vol_mean
-    }
-    // Touching spheres R = a/(2√2): free distance 0, free area = triangle − πR²/2.
-    const double R = a / (2 * std::sqrt(2.0));
-    std::vector<double> radii(n, R);
-    voronoi_options opt;
-    opt.radii = radii;
-    const auto tr = tessellate(x, box, opt);
-    f = interstice{}.compute_all(tr, radii);
-    for (std::size_t i = 0; i < n; i += 7) {
-        CHECK(f[0 * n + i] == Approx(0).margin(1e-12));
-        CHECK(f[4 * n + i] == Approx(std::sqrt(3.0) / 8 * a * a - std::numbers::pi * R * R / 2));
-        CHECK(f[10 * n + i] > 0);  // some space is left in every tetrahedron
-    }
-}
-
-TEST_CASE("voronoi: Delaunay tetrahedra from the Voronoi dual tile the periodic box four times",
-          "[voronoi][interstice]") {
-    // Each Delaunay tetrahedron is seen from its 4 vertices: Σ_i Σ_tets V = 4 × box volume
-    // (R = 0, general position). Counts come from int_vol_mean × number of tetrahedra, so we
-    // recompute the number from the vertices (one tetrahedron per vertex of degree 3).
-    const triclinic_box<double> box({0, 0, 0}, {8, 7, 9}, 1.5, -1.0, 0.5);
-    pts x = random_points(600, {0, 0, 0}, {1, 1, 1}, 31);
-    for (auto& p : x) {
-        const vec3<double> r = box.cell() * vec3<double>{p[0], p[1], p[2]};
-        p = {r.x, r.y, r.z};
-    }
-    const auto t = tessellate(x, box);
-    const std::size_t n = x.size();
-    const auto f = interstice{}.compute_all(t);
-    double sum = 0;
-    for (std::size_t i = 0; i < n; ++i) sum += f[8 * n + i] * double(t.cell_vertices(i).size());
-    CHECK(sum == Approx(4 * box.volume()).epsilon(1e-9));
-    // Medium range: mean over Voronoi neighbours of int_dist_min, recomputed by hand for one atom.
-    const auto nb = t.neighbors.neighbors(17);
-    double m = 0;
-    for (auto j : nb) m += f[2 * n + j];
-    CHECK(f[(12 + 2) * n + 17] == Approx(m / double(nb.size())));
-}
-
-// ---- pipeline stage -----------------------------------------------------------------------------
-#include <tessera/pipeline/voronoi_stage.hpp>
-
-namespace {
-struct voronoi_test_count {  // neighbour count, need::any
-    static constexpr neighbor_need need = neighbor_need::any;
-    std::vector<std::string> columns(const particle_properties&) const { return {"n"}; }
-    void prepare(const neighbor_stage_info&, const particle_properties&) const {}
-    template <class T>
-    void compute(const particle_row<T>& row, output_row<T> out) const {
-        out[0] = T(row.size());
-    }
-};
-}  // namespace
-
-TEST_CASE("voronoi: neighbours as a pipeline stage", "[voronoi][pipeline]") {
-    const double a = 2.87;
-    const pts x = lattice({{0, 0, 0}, {0.5, 0.5, 0.5}}, 4, a);
-    const orthogonal_box<double> box({0, 0, 0}, {4 * a, 4 * a, 4 * a});
-    const auto pipe = pipeline(voronoi_neighbors{}, voronoi_test_count{});
-    const auto out = pipe.run(x, box, {}, openmp_policy{2});
-    const auto n = out.get<voronoi_test_count>();
-    REQUIRE(n.size() == x.size());
-    for (double v : n) CHECK(v == 14);
 }
 
 TEST_CASE("voronoi: float and double tessellations agree", "[voronoi][float]") {
