@@ -2,7 +2,7 @@
 # build and run tests/consumer against it with find_package(tessera CONFIG REQUIRED); also check
 # the installed pkg-config file. Any failing step fails the test.
 #   cmake -DBUILD_DIR=<tessera build> -DCONSUMER_SOURCE_DIR=<tests/consumer> -DWORK_DIR=<scratch>
-#         [-DGENERATOR=Ninja] [-DCXX_COMPILER=g++] [-DEXPECTED_VERSION=x.y.z] -P run.cmake
+#         [-DGENERATOR=Ninja] [-DCXX_COMPILER=g++] [-DCXX_LAUNCHER=ccache] [-DEXPECTED_VERSION=x.y.z] -P run.cmake
 # With -DNO_ZLIB_SOURCE_DIR=<tessera source> it first configures that source with TESSERA_USE_ZLIB=OFF
 # (library only) in WORK_DIR and installs that package instead of BUILD_DIR's: the package a vcpkg
 # or conan user gets with the `zlib` feature off. The consumer must then compile and refuse a .gz.
@@ -69,6 +69,9 @@ endif()
 if(EXPECTED_VERSION)
   list(APPEND _configure_args "-DEXPECTED_VERSION=${EXPECTED_VERSION}")
 endif()
+if(CXX_LAUNCHER)  # the tessera build's compiler launcher (scripts/test: ccache) for the consumer too
+  list(APPEND _configure_args "-DCMAKE_CXX_COMPILER_LAUNCHER=${CXX_LAUNCHER}")
+endif()
 step(configure "${CMAKE_COMMAND}" ${_configure_args})
 if(NOT STEP_OUTPUT MATCHES "tessera [0-9.]+ from ${_prefix_re}/")
   message(FATAL_ERROR "[install_consumer] the consumer did not pick up tessera from ${_prefix}")
@@ -108,7 +111,7 @@ separate_arguments(_libs UNIX_COMMAND "${_libs}")
 if(NOT CXX_COMPILER)
   set(CXX_COMPILER c++)
 endif()
-step(pkg-config-compile "${CXX_COMPILER}" ${_cflags} "${CONSUMER_SOURCE_DIR}/main.cpp"
+step(pkg-config-compile ${CXX_LAUNCHER} "${CXX_COMPILER}" ${_cflags} "${CONSUMER_SOURCE_DIR}/main.cpp"
      -o "${WORK_DIR}/consumer_pkgconfig" ${_libs})
 step(pkg-config-run "${WORK_DIR}/consumer_pkgconfig")
 step(pkg-config-version "${_pkg_config}" --modversion tessera)
