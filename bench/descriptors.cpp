@@ -44,13 +44,10 @@
 #include <tessera/descriptors/steinhardt.hpp>
 #include <tessera/pipeline/pipeline.hpp>
 
+#include "common/lammps_peer.hpp"
 #include "common/noisy_fcc.hpp"
 
 #include <benchmark/benchmark.h>
-
-#if TESSERA_BENCH_HAVE_LAMMPS
-#include <library.h>
-#endif
 
 #include <array>
 #include <cmath>
@@ -216,39 +213,18 @@ void bm_tessera_workspace(benchmark::State& state, int n) {
 // LAMMPS
 
 #if TESSERA_BENCH_HAVE_LAMMPS
-struct lammps_frame {
-    void* h = nullptr;
-    std::vector<std::size_t> row_of_local;  // LAMMPS local index → input row (by atom id)
-};
+using tessera_bench::lammps_frame;
+using tessera_bench::lammps_run;
 
-void cmd(void* h, const std::string& s) { lammps_commands_string(h, s.c_str()); }
+void cmd(void* h, const std::string& s) { lammps_run(h, s); }
 
 lammps_frame& lammps_for(int n) {
     static std::map<int, std::unique_ptr<lammps_frame>> cache;
     auto& slot = cache[n];
     if (!slot) {
         const input& in = fcc_input(n);
-        slot = std::make_unique<lammps_frame>();
-        const char* args[] = {"tessera_bench", "-screen", "none", "-log", "none", "-nocite"};
-        slot->h = lammps_open_no_mpi(6, const_cast<char**>(args), nullptr);
-        if (!slot->h) fail("lammps_open_no_mpi");
-        void* h = slot->h;
-        const double L = n * lattice_a;
-        char buf[512];
-        std::snprintf(buf, sizeof buf,
-                      "units metal\natom_style atomic\natom_modify map array sort 0 0.0\nboundary p p p\n"
-                      "region box block 0 %.17g 0 %.17g 0 %.17g\ncreate_box 1 box\nmass 1 63.546\n",
-                      L, L, L);
-        cmd(h, buf);
-        std::vector<double> x;
-        x.reserve(3 * in.pts.size());
-        for (const auto& p : in.pts) x.insert(x.end(), p.begin(), p.end());
-        std::vector<int> ids(in.pts.size()), types(in.pts.size(), 1);
-        for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = int(i + 1);
-        const int made = lammps_create_atoms(h, int(in.pts.size()), ids.data(), types.data(), x.data(), nullptr,
-                                             nullptr, 0);
-        if (made != int(in.pts.size())) fail("lammps_create_atoms made " + std::to_string(made));
-        cmd(h,
+        slot = std::make_unique<lammps_frame>(tessera_bench::open_lammps_frame(
+            in.pts, {}, n * lattice_a, {63.546},
             "pair_style zero 3.1\npair_coeff * *\nneighbor 0.1 bin\nneigh_modify every 1 delay 0 check no\n"
             "compute coord all coord/atom cutoff 3.0\n"
             "compute csp all centro/atom fcc\n"
@@ -258,12 +234,7 @@ lammps_frame& lammps_for(int n) {
             "compute r_csp all reduce sum c_csp\n"
             "compute r_cna all reduce sum c_cna\n"
             "compute r_q46 all reduce sum c_q46[1] c_q46[2]\n"
-            "thermo_style custom step\nrun 0 post no\n");
-        const int nlocal = *static_cast<int*>(lammps_extract_global(h, "nlocal"));
-        if (nlocal != int(in.pts.size())) fail("LAMMPS nlocal");
-        const int* tag = static_cast<const int*>(lammps_extract_atom(h, "id"));
-        slot->row_of_local.resize(std::size_t(nlocal));
-        for (int i = 0; i < nlocal; ++i) slot->row_of_local[std::size_t(i)] = std::size_t(tag[i] - 1);
+            "thermo_style custom step\nrun 0 post no\n"));
     }
     return *slot;
 }
@@ -280,17 +251,7 @@ const char* thermo_for(which w) {
 
 void bm_lammps(benchmark::State& state, int n, int w /* -1: baseline */) {
     lammps_frame& f = lammps_for(n);
-    cmd(f.h, w < 0 ? "thermo_style custom step" : thermo_for(which(w)));
-    // A compute's occasional full list is rebuilt only when the step moved since the last
-    // re-neighbouring; repeated `run 0` at one step would reuse the first run's list. So each
-    // iteration first moves the step (untimed), and every timed `run 0` builds every list.
-    static long step = 0;
-    for (auto _ : state) {
-        state.PauseTiming();
-        lammps_command(f.h, ("reset_timestep " + std::to_string(++step)).c_str());
-        state.ResumeTiming();
-        lammps_command(f.h, "run 0 post no");
-    }
+    tessera_bench::time_lammps_run0(state, f, w < 0 ? "thermo_style custom step" : thermo_for(which(w)));
     set_counters(state, f.row_of_local.size());
 }
 

@@ -68,13 +68,10 @@
 #include <tessera/pipeline/pipeline.hpp>
 #include <tessera/stats/rdf.hpp>
 
+#include "common/lammps_peer.hpp"
 #include "common/noisy_fcc.hpp"
 
 #include <benchmark/benchmark.h>
-
-#if TESSERA_BENCH_HAVE_LAMMPS
-#include <library.h>
-#endif
 
 #include <algorithm>
 #include <array>
@@ -785,19 +782,9 @@ void bm_tessera_lmp(benchmark::State& state, lmp_case c, frame_kind fr, int n) {
 }
 
 #if TESSERA_BENCH_HAVE_LAMMPS
-struct lammps_frame {
-    void* h = nullptr;
-    std::vector<std::size_t> row_of_local;  // LAMMPS local index → input row (by atom id)
-};
+using tessera_bench::lammps_frame;
 
-void cmd(void* h, const std::string& s) {
-    lammps_commands_string(h, s.c_str());
-    if (lammps_has_error(h)) {
-        char buf[1024];
-        lammps_get_last_error_message(h, buf, sizeof buf);
-        fail("LAMMPS: " + std::string(buf) + " in: " + s);
-    }
-}
+void cmd(void* h, const std::string& s) { tessera_bench::lammps_run(h, s); }
 
 /// One LAMMPS instance per frame and N. fcc: pair zero 3.1 (as bench/descriptors.cpp); glass:
 /// pair zero 5.0 (orientorder/atom takes its 12 nearest within the pair cutoff). Skin 0.1,
@@ -807,41 +794,19 @@ lammps_frame& lammps_for(frame_kind fr, int n) {
     auto& slot = cache[{int(fr), n}];
     if (!slot) {
         const input& in = frame_for(fr, n);
-        slot = std::make_unique<lammps_frame>();
-        const char* args[] = {"tessera_bench", "-screen", "none", "-log", "none", "-nocite"};
-        slot->h = lammps_open_no_mpi(6, const_cast<char**>(args), nullptr);
-        if (!slot->h) fail("lammps_open_no_mpi");
-        void* h = slot->h;
         const bool glass = fr == frame_kind::glass;
-        char buf[512];
-        std::snprintf(buf, sizeof buf,
-                      "units metal\natom_style atomic\natom_modify map array sort 0 0.0\nboundary p p p\n"
-                      "region box block 0 %.17g 0 %.17g 0 %.17g\ncreate_box %d box\nmass * 63.546\n",
-                      in.side, in.side, in.side, glass ? 2 : 1);
-        cmd(h, buf);
-        if (glass) cmd(h, "mass 2 91.224");
-        std::vector<double> x;
-        x.reserve(3 * in.pts.size());
-        for (const auto& p : in.pts) x.insert(x.end(), p.begin(), p.end());
-        std::vector<int> ids(in.pts.size()), types = glass ? in.types : std::vector<int>(in.pts.size(), 1);
-        for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = int(i + 1);
-        const int made = lammps_create_atoms(h, int(in.pts.size()), ids.data(), types.data(), x.data(), nullptr,
-                                             nullptr, 0);
-        if (made != int(in.pts.size())) fail("lammps_create_atoms made " + std::to_string(made));
-        cmd(h, std::string(glass ? "pair_style zero 5.0\n" : "pair_style zero 3.1\n") +
-                   "pair_coeff * *\nneighbor 0.1 bin\nneigh_modify every 1 delay 0 check no\n"
-                   "comm_modify cutoff 6.5\n" +
-                   (glass ? "compute rdf all rdf 200 * * 1 1 1 2 2 2 cutoff 6.0\n" : "compute rdf all rdf 200 cutoff 6.0\n") +
-                   "compute wl all orientorder/atom nnn 12 degrees 2 4 6 wl yes wl/hat yes\n"
-                   "compute cna all cna/atom 3.086\n"
-                   "compute r_wl all reduce sum c_wl[1]\n"
-                   "compute r_cna all reduce sum c_cna\n"
-                   "thermo_style custom step\nrun 0 post no\n");
-        const int nlocal = *static_cast<int*>(lammps_extract_global(h, "nlocal"));
-        if (nlocal != int(in.pts.size())) fail("LAMMPS nlocal");
-        const int* tag = static_cast<const int*>(lammps_extract_atom(h, "id"));
-        slot->row_of_local.resize(std::size_t(nlocal));
-        for (int i = 0; i < nlocal; ++i) slot->row_of_local[std::size_t(i)] = std::size_t(tag[i] - 1);
+        slot = std::make_unique<lammps_frame>(tessera_bench::open_lammps_frame(
+            in.pts, glass ? in.types : std::vector<int>{}, in.side,
+            glass ? std::vector<double>{63.546, 91.224} : std::vector<double>{63.546},
+            std::string(glass ? "pair_style zero 5.0\n" : "pair_style zero 3.1\n") +
+                "pair_coeff * *\nneighbor 0.1 bin\nneigh_modify every 1 delay 0 check no\n"
+                "comm_modify cutoff 6.5\n" +
+                (glass ? "compute rdf all rdf 200 * * 1 1 1 2 2 2 cutoff 6.0\n" : "compute rdf all rdf 200 cutoff 6.0\n") +
+                "compute wl all orientorder/atom nnn 12 degrees 2 4 6 wl yes wl/hat yes\n"
+                "compute cna all cna/atom 3.086\n"
+                "compute r_wl all reduce sum c_wl[1]\n"
+                "compute r_cna all reduce sum c_cna\n"
+                "thermo_style custom step\nrun 0 post no\n"));
     }
     return *slot;
 }
@@ -857,14 +822,7 @@ const char* thermo_for(int c) {
 
 void bm_lammps(benchmark::State& state, frame_kind fr, int n, int c /* -1: baseline */) {
     lammps_frame& f = lammps_for(fr, n);
-    cmd(f.h, thermo_for(c));
-    static long step = 0;  // see bench/descriptors.cpp: each timed run 0 must rebuild the lists
-    for (auto _ : state) {
-        state.PauseTiming();
-        lammps_command(f.h, ("reset_timestep " + std::to_string(++step)).c_str());
-        state.ResumeTiming();
-        lammps_command(f.h, "run 0 post no");
-    }
+    tessera_bench::time_lammps_run0(state, f, thermo_for(c));
     set_counters(state, f.row_of_local.size());
 }
 
