@@ -214,9 +214,6 @@ void bm_tessera_workspace(benchmark::State& state, int n) {
 
 #if TESSERA_BENCH_HAVE_LAMMPS
 using tessera_bench::lammps_frame;
-using tessera_bench::lammps_run;
-
-void cmd(void* h, const std::string& s) { lammps_run(h, s); }
 
 lammps_frame& lammps_for(int n) {
     static std::map<int, std::unique_ptr<lammps_frame>> cache;
@@ -260,8 +257,8 @@ void bm_lammps(benchmark::State& state, int n, int w /* -1: baseline */) {
 void check(int n) {
     const input& in = fcc_input(n);
     lammps_frame& f = lammps_for(n);
-    cmd(f.h, thermo_for(which::combined));
-    cmd(f.h, "run 0 post no");
+    tessera_bench::lammps_run(f.h, thermo_for(which::combined));
+    tessera_bench::lammps_run(f.h, "run 0 post no");
     const auto* coord = static_cast<const double*>(lammps_extract_compute(f.h, "coord", LMP_STYLE_ATOM, LMP_TYPE_VECTOR));
     const auto* csp = static_cast<const double*>(lammps_extract_compute(f.h, "csp", LMP_STYLE_ATOM, LMP_TYPE_VECTOR));
     const auto* cna = static_cast<const double*>(lammps_extract_compute(f.h, "cna", LMP_STYLE_ATOM, LMP_TYPE_VECTOR));

@@ -784,8 +784,6 @@ void bm_tessera_lmp(benchmark::State& state, lmp_case c, frame_kind fr, int n) {
 #if TESSERA_BENCH_HAVE_LAMMPS
 using tessera_bench::lammps_frame;
 
-void cmd(void* h, const std::string& s) { tessera_bench::lammps_run(h, s); }
-
 /// One LAMMPS instance per frame and N. fcc: pair zero 3.1 (as bench/descriptors.cpp); glass:
 /// pair zero 5.0 (orientorder/atom takes its 12 nearest within the pair cutoff). Skin 0.1,
 /// ghost cutoff 6.5 for the rdf list (6.0 + skin), no atom sorting.
@@ -830,8 +828,8 @@ void check_lammps(frame_kind fr, int n) {
     const input& in = frame_for(fr, n);
     lammps_frame& f = lammps_for(fr, n);
     const std::string N = "/" + std::string(name_of(fr)) + "/N=" + std::to_string(in.pts.size());
-    cmd(f.h, "thermo_style custom step c_rdf[1][2] c_r_wl c_r_cna");
-    cmd(f.h, "reset_timestep 0\nrun 0 post no");
+    tessera_bench::lammps_run(f.h, "thermo_style custom step c_rdf[1][2] c_r_wl c_r_cna");
+    tessera_bench::lammps_run(f.h, "reset_timestep 0\nrun 0 post no");
     const auto props = in.props();
 
     // rdf: every g and coordination column equal to 1e-12 relative, and the pair counts behind
