@@ -1,12 +1,13 @@
 // `--voronoi [--radii TYPE:R,...]`: columns voronoi_volume, voronoi_faces, voronoi_area,
 // voronoi_n3 … voronoi_n6, voronoi_d5 (descriptors/voronoi_cell.hpp).
 // `--interstice`: the 60 interstice feature columns int_* (descriptors/interstice.hpp).
-// Both use one tessellation (neighbors/voronoi.hpp); --radii makes it radical (Laguerre) and sets
+// Both come from one streamed tessellation (descriptors/voronoi_columns.hpp: cells are not stored); --radii makes it radical (Laguerre) and sets
 // the particle sizes the interstice features subtract.
 #include "compute_descriptors.hpp"
 
 #include <tessera/descriptors/interstice.hpp>
 #include <tessera/descriptors/voronoi_cell.hpp>
+#include <tessera/descriptors/voronoi_columns.hpp>
 #include <tessera/neighbors/voronoi.hpp>
 
 #include <map>
@@ -88,23 +89,25 @@ descriptor_cli voronoi_cli(CLI::App* compute) {
                 }
                 opt.radii = radii;
             }
-            opt.store_vertices = o->interstice || o->edge_threshold > 0;
-            const auto t = std::visit([&](const auto& b) { return tessellate<double>(c.positions, b, opt, c.policy); }, c.box);
-            const std::size_t n = t.num_cells();
-            auto emit = [&](const std::vector<std::string>& names, const std::vector<double>& v, auto integral) {
-                for (std::size_t k = 0; k < names.size(); ++k)
-                    f.add_column(names[k], std::vector<double>(v.begin() + std::ptrdiff_t(k * n), v.begin() + std::ptrdiff_t((k + 1) * n)),
-                                 integral(k));
+            // Streamed: each cell is reduced to its columns and dropped (no stored tessellation).
+            const std::size_t n = c.positions.size();
+            auto allocate = [n](std::size_t count, std::vector<std::vector<double>>& cols, std::vector<double*>& ptrs) {
+                cols.assign(count, std::vector<double>(n));
+                for (auto& v : cols) ptrs.push_back(v.data());
             };
-            if (o->voronoi) {
-                voronoi_cell_descriptors d;
-                d.options = {o->face_threshold, o->relative_face_threshold, o->edge_threshold};
-                emit(voronoi_cell_descriptors::columns(), d.compute_all(t, c.policy),
-                     [](std::size_t k) { return k == 1 || (k >= 3 && k <= 6); });
-            }
-            if (o->interstice)
-                emit(interstice::columns(), interstice{}.compute_all(t, std::span<const double>(radii), c.policy),
-                     [](std::size_t) { return false; });
+            std::vector<std::vector<double>> cell_cols, interstice_cols;
+            std::vector<double*> cell_ptrs, interstice_ptrs;
+            if (o->voronoi) allocate(voronoi_cell_descriptors::columns().size(), cell_cols, cell_ptrs);
+            if (o->interstice) allocate(interstice::num_features, interstice_cols, interstice_ptrs);
+            const voronoi_column_outputs<double> out{
+                cell_ptrs, {o->face_threshold, o->relative_face_threshold, o->edge_threshold}, interstice_ptrs};
+            std::visit([&](const auto& b) { compute_voronoi_columns(c.positions, b, opt, out, c.policy); }, c.box);
+            const auto cell_names = voronoi_cell_descriptors::columns();
+            for (std::size_t k = 0; k < cell_cols.size(); ++k)  // integral: faces and n3..n6
+                f.add_column(cell_names[k], std::move(cell_cols[k]), k == 1 || (k >= 3 && k <= 6));
+            const auto interstice_names = interstice::columns();
+            for (std::size_t k = 0; k < interstice_cols.size(); ++k)
+                f.add_column(interstice_names[k], std::move(interstice_cols[k]), false);
         }, o->interstice ? (o->voronoi ? "--voronoi/--interstice" : "--interstice") : "--voronoi"};
     }};
 }

@@ -38,6 +38,7 @@
 #include <tessera/neighbors/verlet.hpp>
 #include <tessera/neighbors/voronoi.hpp>
 #include <tessera/neighbors/voronoi_cell.hpp>
+#include <tessera/neighbors/voronoi_tessellation.hpp>
 
 // descriptors (the contract first)
 #include <tessera/descriptors/descriptor.hpp>
@@ -53,6 +54,7 @@
 #include <tessera/descriptors/steinhardt.hpp>
 #include <tessera/descriptors/symmetry_functions.hpp>
 #include <tessera/descriptors/voronoi_cell.hpp>
+#include <tessera/descriptors/voronoi_columns.hpp>
 #include <tessera/descriptors/voronoi_statistics.hpp>
 
 // composition: compile-time pipelines and the run-time planner

@@ -100,30 +100,45 @@ struct interstice {
         return c;
     }
 
-    /// The 12 SRFs of cell i into out[0..11] (stride apart).
+    /// Reusable buffers of short_range() (so that a loop over cells does not allocate per cell).
+    struct scratch {
+        struct incidence {
+            std::uint32_t face, prev, next;  // a face at a vertex, and the vertices before and after it
+        };
+        std::vector<std::uint32_t> first;  // per vertex: its incidences are [first[v], first[v + 1])
+        std::vector<incidence> around;
+        std::vector<std::uint32_t> ring;
+    };
+
+    /// The 12 SRFs of cell `cell` of t, the cell of particle `particle` (its index into radii),
+    /// into out[0..11] (stride apart).
     template <class T>
-    static void short_range(const voronoi_tessellation<T>& t, std::span<const double> radii, std::size_t i, T* out,
-                            std::size_t stride) {
+    static void short_range(const voronoi_tessellation<T>& t, std::span<const double> radii, std::size_t cell,
+                            std::size_t particle, T* out, std::size_t stride, scratch& s) {
         const auto R = [&](std::size_t j) { return radii.empty() ? T(0) : T(radii[j]); };
-        const T Ri = R(i);
+        const T Ri = R(particle);
         detail::summary<T> sd, sa, sv;
-        const std::size_t f0 = t.face_offsets[i], f1 = t.face_offsets[i + 1];
+        const std::size_t f0 = t.face_offsets[cell], f1 = t.face_offsets[cell + 1];
         for (std::size_t f = f0; f < f1; ++f) {
             if (is_voronoi_wall(t.face_neighbor[f])) continue;
             sd.add(norm(t.face_vector[f]) - Ri - R(t.face_neighbor[f]));
         }
         // Triangles: pairs of particle faces sharing an edge (each edge seen from its lower face).
-        // Tetrahedra: faces around each vertex.
-        const std::size_t nv = t.vertex_offsets[i + 1] - t.vertex_offsets[i];
-        struct incidence {
-            std::uint32_t face, prev, next;
-        };
-        std::vector<std::vector<incidence>> around(nv);
+        // Tetrahedra: faces around each vertex. The incidences of each vertex, in face order.
+        const std::size_t nv = t.vertex_offsets[cell + 1] - t.vertex_offsets[cell];
+        s.first.assign(nv + 1, 0);
+        for (std::size_t f = f0; f < f1; ++f)
+            for (std::uint32_t v : t.face_vertex_list(f)) ++s.first[v + 1];
+        for (std::size_t v = 0; v < nv; ++v) s.first[v + 1] += s.first[v];
+        s.around.resize(s.first[nv]);
         for (std::size_t f = f0; f < f1; ++f) {
             const auto fv = t.face_vertex_list(f);
             for (std::size_t q = 0; q < fv.size(); ++q)
-                around[fv[q]].push_back({std::uint32_t(f - f0), fv[(q + fv.size() - 1) % fv.size()], fv[(q + 1) % fv.size()]});
+                s.around[s.first[fv[q]]++] = {std::uint32_t(f - f0), fv[(q + fv.size() - 1) % fv.size()],
+                                              fv[(q + 1) % fv.size()]};
         }
+        for (std::size_t v = nv; v > 0; --v) s.first[v] = s.first[v - 1];  // undo the fill's advance
+        s.first[0] = 0;
         auto tri = [&](std::size_t fa, std::size_t fb) {
             const std::size_t ja = t.face_neighbor[fa], jb = t.face_neighbor[fb];
             if (is_voronoi_wall(ja) || is_voronoi_wall(jb)) return;
@@ -146,9 +161,8 @@ struct interstice {
             vol -= detail::solid_angle(-c, a - c, b - c) / T(3) * cube(R(jc));
             sv.add(vol);
         };
-        std::vector<std::uint32_t> ring;
         for (std::size_t v = 0; v < nv; ++v) {
-            const auto& inc = around[v];
+            const std::span<const scratch::incidence> inc(s.around.data() + s.first[v], s.first[v + 1] - s.first[v]);
             // Edges from v to a higher-numbered vertex: the face that has (v → next) and the one
             // that has (next → v), i.e. the incidence of v whose prev is that vertex.
             for (const auto& e : inc) {
@@ -158,23 +172,46 @@ struct interstice {
             }
             if (inc.size() < 3) continue;
             // Faces around v in cyclic order: after face e comes the face whose prev is e.next.
-            ring.clear();
+            s.ring.clear();
             std::size_t cur = 0;
             for (std::size_t k = 1; k < inc.size(); ++k)
                 if (inc[k].face < inc[cur].face) cur = k;
             for (std::size_t step = 0; step < inc.size(); ++step) {
-                ring.push_back(inc[cur].face);
+                s.ring.push_back(inc[cur].face);
                 std::size_t nxt = inc.size();
                 for (std::size_t k = 0; k < inc.size(); ++k)
                     if (inc[k].prev == inc[cur].next) nxt = k;
                 if (nxt == inc.size()) break;
                 cur = nxt;
             }
-            for (std::size_t k = 1; k + 1 < ring.size(); ++k) tet(f0 + ring[0], f0 + ring[k], f0 + ring[k + 1]);
+            for (std::size_t k = 1; k + 1 < s.ring.size(); ++k) tet(f0 + s.ring[0], f0 + s.ring[k], f0 + s.ring[k + 1]);
         }
         sd.write(out, stride);
         sa.write(out + 4 * stride, stride);
         sv.write(out + 8 * stride, stride);
+    }
+
+    /// The 12 SRFs of cell i (the cell of particle i) into out[0..11] (stride apart).
+    template <class T>
+    static void short_range(const voronoi_tessellation<T>& t, std::span<const double> radii, std::size_t i, T* out,
+                            std::size_t stride) {
+        scratch s;
+        short_range(t, radii, i, i, out, stride, s);
+    }
+
+    /// The 48 MRFs of a particle from its neighbours' SRFs: srf(j, s) is SRF s of neighbour j;
+    /// neighbours j >= n_cells (ghosts, no SRFs) are left out. Writes out[0..47] (stride apart),
+    /// outer statistic o of SRF s at 12·o + s.
+    template <class T, class Neighbors, class SRF>
+    static void medium_range(const Neighbors& neighbors, std::size_t n_cells, SRF&& srf, T* out, std::size_t stride) {
+        for (std::size_t s = 0; s < num_short; ++s) {
+            detail::summary<T> m;
+            for (auto j : neighbors)
+                if (std::size_t(j) < n_cells) m.add(srf(std::size_t(j), s));
+            T tmp[4];
+            m.write(tmp, 1);
+            for (std::size_t o = 0; o < 4; ++o) out[(num_short * o + s) * stride] = tmp[o];
+        }
     }
 
     /// All 60 features for every cell, column-major (out.n = t.num_cells(), out.count >= 60).
@@ -187,21 +224,13 @@ struct interstice {
         if (out.n != n || out.count < num_features) throw error("interstice: output columns do not match the tessellation");
         if (t.vertices.empty() && n > 0) throw error("interstice: the tessellation must keep its vertices (store_vertices)");
         detail::for_each_chunk(policy, n, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
-            for (std::size_t i = b; i < e; ++i) short_range(t, radii, i, out.base + i, n);
+            scratch s;
+            for (std::size_t i = b; i < e; ++i) short_range(t, radii, i, i, out.base + i, n, s);
         });
+        const auto srf = [&](std::size_t j, std::size_t s) { return out.base[s * n + j]; };
         detail::for_each_chunk(policy, n, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
-            for (std::size_t i = b; i < e; ++i) {
-                const auto nb = t.neighbors.neighbors(i);
-                for (std::size_t s = 0; s < num_short; ++s) {
-                    detail::summary<T> m;
-                    for (auto j : nb)
-                        if (j < n) m.add(out.base[s * n + j]);
-                    // outer statistic o of SRF s goes to column 12 + 12·o + s
-                    T tmp[4];
-                    m.write(tmp, 1);
-                    for (std::size_t o = 0; o < 4; ++o) out.base[(num_short + num_short * o + s) * n + i] = tmp[o];
-                }
-            }
+            for (std::size_t i = b; i < e; ++i)
+                medium_range<T>(t.neighbors.neighbors(i), n, srf, out.base + num_short * n + i, n);
         });
     }
 

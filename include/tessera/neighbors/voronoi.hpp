@@ -56,6 +56,7 @@
 #include <tessera/neighbors/cell_list.hpp>
 #include <tessera/neighbors/neighbor_list.hpp>
 #include <tessera/neighbors/voronoi_cell.hpp>
+#include <tessera/neighbors/voronoi_tessellation.hpp>
 
 #include <algorithm>
 #include <array>
@@ -72,11 +73,6 @@
 
 namespace tessera {
 
-/// Neighbour index of a face on wall k (k = 2·axis + side); walls sort after every particle.
-constexpr std::size_t voronoi_wall(std::size_t k) noexcept { return std::numeric_limits<std::size_t>::max() - k; }
-/// True for a wall (or bounding) face.
-constexpr bool is_voronoi_wall(std::size_t j) noexcept { return j >= std::numeric_limits<std::size_t>::max() - 7; }
-
 struct voronoi_options {
     /// Per-particle radii (n_total entries) for the radical tessellation; empty: plain Voronoi.
     std::span<const double> radii{};
@@ -90,39 +86,6 @@ struct voronoi_options {
     bool store_faces = true;
     /// Cells for particles [0, n_local); the rest (ghosts) only cut. Default: all.
     std::size_t n_local = std::numeric_limits<std::size_t>::max();
-};
-
-/// The tessellation: per cell data and faces in compressed rows (cell i owns faces
-/// [face_offsets[i], face_offsets[i+1]); particle faces first, in the order they were made,
-/// then wall faces).
-template <class T = double>
-struct voronoi_tessellation {
-    std::vector<T> volume;                     ///< per cell
-    std::vector<T> surface_area;               ///< per cell: Σ face areas (walls included)
-    std::vector<std::size_t> face_offsets{0};  ///< num_cells + 1
-    std::vector<std::size_t> face_neighbor;    ///< neighbour index in [0, n_total) or voronoi_wall(k)
-    std::vector<vec3<T>> face_vector;          ///< r_j − r_i of the image owning the face (wall: 2·distance·normal)
-    std::vector<T> face_area;
-    std::vector<vec3<T>> face_normal;          ///< unit, outward
-    std::vector<std::uint32_t> face_vertex_count;
-    // Only with store_vertices:
-    std::vector<std::size_t> vertex_offsets{0};       ///< num_cells + 1
-    std::vector<vec3<T>> vertices;                    ///< relative to the (wrapped) particle position
-    std::vector<std::size_t> face_vertex_offsets{0};  ///< num_faces + 1
-    std::vector<std::uint32_t> face_vertices;         ///< cell-local vertex indices, counter-clockwise from outside
-    /// Voronoi neighbours (particle faces only, same order as the faces) and their face areas.
-    neighbor_list<T> neighbors;
-    std::vector<T> neighbor_area;
-
-    std::size_t num_cells() const noexcept { return volume.size(); }
-    std::size_t num_faces(std::size_t i) const noexcept { return face_offsets[i + 1] - face_offsets[i]; }
-    /// The vertices of face f (global face index) as cell-local indices.
-    std::span<const std::uint32_t> face_vertex_list(std::size_t f) const noexcept {
-        return {face_vertices.data() + face_vertex_offsets[f], face_vertex_offsets[f + 1] - face_vertex_offsets[f]};
-    }
-    std::span<const vec3<T>> cell_vertices(std::size_t i) const noexcept {
-        return {vertices.data() + vertex_offsets[i], vertex_offsets[i + 1] - vertex_offsets[i]};
-    }
 };
 
 namespace detail {
@@ -149,12 +112,30 @@ struct voronoi_part {
     std::size_t faces = 0;
 };
 
-}  // namespace detail
+/// How the engine splits the rows [0, n_rows) into chunks (chunk-private scratch and output):
+/// one chunk when serial or small, else chunks of 1024 rows. Streaming consumers size their
+/// per-chunk state with it.
+struct voronoi_chunking {
+    std::size_t chunk, count;
+};
+template <class Policy>
+voronoi_chunking voronoi_chunks(std::size_t n_rows, Policy) noexcept {
+    const bool one_part = std::is_same_v<Policy, serial_policy> || n_rows <= 1024;
+    const std::size_t chunk = one_part ? std::max<std::size_t>(n_rows, 1) : 1024;
+    return {chunk, (n_rows + chunk - 1) / chunk};
+}
 
-/// Tessellates `particles` in `box`: cells for the first options.n_local particles.
-template <class T = void, particle_storage S, box B, class Policy = serial_policy>
-auto tessellate(const S& particles, const B& bx, const voronoi_options& options = {}, Policy policy = {}) {
-    using U = std::conditional_t<std::is_void_v<T>, particle_value_t<S>, T>;
+/// Engine tag: record every cell into the tessellation (what tessellate() does).
+struct record_cells {};
+
+/// The engine behind tessellate() and for_each_voronoi_cell(): computes the cell of every
+/// particle in [0, n_local) and either records it (MakeVisitor = record_cells; returns the
+/// tessellation) or hands it to make_visitor(chunk)(i, cell) and drops it (returns an empty one).
+template <class U, particle_storage S, box B, class Policy, class MakeVisitor>
+voronoi_tessellation<U> run_voronoi(const S& particles, const B& bx, const voronoi_options& options, Policy policy,
+                                    MakeVisitor&& make_visitor) {
+    constexpr bool streaming = !std::is_same_v<std::remove_cvref_t<MakeVisitor>, record_cells>;
+
     const std::size_t n_total = tessera::size(particles);
     const std::size_t n_rows = options.n_local == std::numeric_limits<std::size_t>::max() ? n_total : options.n_local;
     if (n_rows > n_total) {
@@ -178,8 +159,8 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
     if (n_total == 0) return out;
 
     // Frame: fractional axes, and walls along open axes.
-    const mat3<U> h = detail::is_open_box<B>::value ? mat3<U>::identity() : mat3<U>(bx.cell());
-    const vec3<U> origin = detail::is_open_box<B>::value ? vec3<U>{} : vec3<U>(bx.origin());
+    const mat3<U> h = is_open_box<B>::value ? mat3<U>::identity() : mat3<U>(bx.cell());
+    const vec3<U> origin = is_open_box<B>::value ? vec3<U>{} : vec3<U>(bx.origin());
     const mat3<U> g = inverse(h);
     std::array<U, 3> wall_lo{}, wall_hi{};
     {
@@ -194,7 +175,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
             }
         }
         for (std::size_t d = 0; d < 3; ++d) {
-            if (detail::is_open_box<B>::value) {
+            if (is_open_box<B>::value) {
                 wall_lo[d] = smin[d];
                 wall_hi[d] = smax[d];
                 if (!(wall_hi[d] > wall_lo[d])) {  // flat along d: give it some thickness
@@ -211,8 +192,8 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
     U region = std::abs(determinant(h));
     U extent = 0;  // bound on the size of any cell
     for (std::size_t d = 0; d < 3; ++d) {
-        const U span = bx.periodic(d) && !detail::is_open_box<B>::value ? U(1) : wall_hi[d] - wall_lo[d];
-        if (!(bx.periodic(d) && !detail::is_open_box<B>::value)) region *= span;
+        const U span = bx.periodic(d) && !is_open_box<B>::value ? U(1) : wall_hi[d] - wall_lo[d];
+        if (!(bx.periodic(d) && !is_open_box<B>::value)) region *= span;
         extent += span * norm(h.column(d));
     }
     const U spacing = std::cbrt(region / U(n_total));
@@ -239,7 +220,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
         std::array<std::size_t, 3> m{};
         std::array<U, 3> s0{}, sw{};
         for (std::size_t d = 0; d < 3; ++d) {
-            const bool per = bx.periodic(d) && !detail::is_open_box<B>::value;
+            const bool per = bx.periodic(d) && !is_open_box<B>::value;
             s0[d] = per ? U(0) : wall_lo[d];
             sw[d] = per ? U(1) : wall_hi[d] - wall_lo[d];
             const U width = sw[d] / norm(vec3<U>{g(d, 0), g(d, 1), g(d, 2)});
@@ -268,20 +249,27 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
     }
     const U r_first = std::cbrt(U(3) * U(30) / (U(4) * std::numbers::pi_v<U>)) * spacing;
 
-    auto run_chunk = [&](detail::voronoi_part<U>& part, std::size_t b, std::size_t e) {
+    const voronoi_chunking chunking = voronoi_chunks(n_rows, policy);
+    std::vector<voronoi_part<U>> parts(streaming ? 0 : chunking.count);
+    auto run_chunk = [&](std::size_t chunk_index, std::size_t b, std::size_t e) {
         voronoi_cell<U> cell;
-        std::vector<detail::voronoi_candidate<U>> cand;
+        std::vector<voronoi_candidate<U>> cand;
         std::vector<std::pair<U, std::size_t>> keys;
         std::vector<std::uint32_t> bucket_of;
         std::vector<std::size_t> bucket_start, bucket_fill;
-        voronoi_tessellation<U>& t = part.t;
+        voronoi_tessellation<U> unused;
+        voronoi_tessellation<U>& t = streaming ? unused : parts[chunk_index].t;
+        [[maybe_unused]] auto visit = [&] {
+            if constexpr (streaming) return make_visitor(chunk_index);
+            else return 0;
+        }();
         t.neighbors.clear();
-        {  // typical cell: ~16 faces, ~30 vertices, ~5.3 vertices per face
+        if (!streaming) {  // typical cell: ~16 faces, ~30 vertices, ~5.3 vertices per face
             const std::size_t m = e - b;
             t.volume.reserve(m);
             t.neighbors.reserve(m, 16 * m);
         }
-        if (faces_out) {
+        if (faces_out && !streaming) {
             const std::size_t m = e - b;
             t.surface_area.reserve(m);
             t.face_offsets.reserve(m + 1);
@@ -311,7 +299,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
             // Walls on open axes.
             const vec3<U> s = g * (p - origin);
             for (std::size_t d = 0; d < 3; ++d) {
-                if (bx.periodic(d) && !detail::is_open_box<B>::value) continue;
+                if (bx.periodic(d) && !is_open_box<B>::value) continue;
                 const vec3<U> gd{g(d, 0), g(d, 1), g(d, 2)};
                 const U gn = norm(gd);
                 const vec3<U> nrm = gd / gn;
@@ -416,72 +404,27 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
                 for (const auto& f : cell.faces()) in_cube = in_cube && f.neighbor != cube;
                 if (in_cube) break;
             }
-            // Record the cell.
-            if (!faces_out) {  // volume and neighbours only
-                for (const auto& f : cell.faces()) {
-                    if (f.neighbor == cube) {
-                        throw error("tessellate: the cell of particle ", i,
-                                    " reaches its bounding cube (internal error)");
-                    }
-                    if (!is_voronoi_wall(f.neighbor)) t.neighbors.push_bond(f.neighbor, f.r, norm2(f.r));
-                }
-                t.neighbors.end_row();
-                t.volume.push_back(cell.volume());
-                continue;
-            }
-            U vol = cell.volume(), area = 0;
-            const auto faces = cell.faces();
-            for (int pass = 0; pass < 2; ++pass) {  // particle faces, then walls
-                for (const auto& f : faces) {
-                    const bool wall = is_voronoi_wall(f.neighbor);
-                    if (wall != (pass == 1)) continue;
-                    if (f.neighbor == cube) {
-                        throw error("tessellate: the cell of particle ", i,
-                                    " reaches its bounding cube (internal error)");
-                    }
-                    const vec3<U> av = cell.area_vector(f);
-                    const U a = norm(av);
-                    area += a;
-                    t.face_neighbor.push_back(f.neighbor);
-                    t.face_vector.push_back(f.r);
-                    t.face_area.push_back(a);
-                    // The plane's own normal (r points outward, walls too): exact, where the
-                    // area vector's direction is rounding noise on a sliver face. A wall touching
-                    // its particle (r = 0) falls back to the area vector.
-                    const U rn = norm(f.r);
-                    t.face_normal.push_back(rn > 0 ? f.r / rn : (a > 0 ? av / a : vec3<U>{}));
-                    t.face_vertex_count.push_back(f.count);
-                    if (verts_out) {
-                        for (std::uint32_t k : cell.face_vertices(f)) t.face_vertices.push_back(k);
-                        t.face_vertex_offsets.push_back(t.face_vertices.size());
-                    }
-                    if (!wall) {
-                        t.neighbors.push_bond(f.neighbor, f.r, norm2(f.r));
-                        t.neighbor_area.push_back(a);
-                    }
+            for (const auto& f : cell.faces()) {
+                if (f.neighbor == cube) {
+                    throw error("tessellate: the cell of particle ", i, " reaches its bounding cube (internal error)");
                 }
             }
-            t.neighbors.end_row();
-            t.volume.push_back(vol);
-            t.surface_area.push_back(area);
-            t.face_offsets.push_back(t.face_neighbor.size());
-            if (verts_out) {
-                for (std::size_t k = 0; k < cell.num_vertices(); ++k) t.vertices.push_back(cell.vertex(k));
-                t.vertex_offsets.push_back(t.vertices.size());
+            if constexpr (streaming) {
+                visit(i, static_cast<const voronoi_cell<U>&>(cell));
+            } else {
+                record_voronoi_cell(t, cell, faces_out, verts_out);
             }
         }
     };
 
-    const bool one_part = std::is_same_v<Policy, serial_policy> || n_rows <= 1024;
-    const std::size_t chunk = one_part ? std::max<std::size_t>(n_rows, 1) : 1024;
-    const std::size_t count = (n_rows + chunk - 1) / chunk;
-    std::vector<detail::voronoi_part<U>> parts(count);
+    const std::size_t chunk = chunking.chunk;
+    const bool one_part = chunking.count <= 1;
     if (one_part) {
-        if (n_rows) run_chunk(parts[0], 0, n_rows);
+        if (n_rows) run_chunk(0, 0, n_rows);
     } else {
-        detail::for_each_chunk(policy, n_rows, chunk,
-                               [&](std::size_t c, std::size_t b, std::size_t e) { run_chunk(parts[c], b, e); });
+        for_each_chunk(policy, n_rows, chunk, [&](std::size_t c, std::size_t b, std::size_t e) { run_chunk(c, b, e); });
     }
+    if constexpr (streaming) return out;
     if (one_part && input_order && n_rows > 0) {  // already in input order
         out = std::move(parts[0].t);
         return out;
@@ -565,6 +508,31 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
     }
     if (verts_out) out.face_vertex_offsets[nf] = fv_pos;
     return out;
+}
+
+}  // namespace detail
+
+/// Tessellates `particles` in `box`: cells for the first options.n_local particles.
+template <class T = void, particle_storage S, box B, class Policy = serial_policy>
+auto tessellate(const S& particles, const B& bx, const voronoi_options& options = {}, Policy policy = {}) {
+    using U = std::conditional_t<std::is_void_v<T>, particle_value_t<S>, T>;
+    return detail::run_voronoi<U>(particles, bx, options, policy, detail::record_cells{});
+}
+
+/// Streams the cells: for every particle i < options.n_local, its finished cell (faces, areas,
+/// vertices relative to particle i; neighbors/voronoi_cell.hpp) is handed to visit(i, cell) and
+/// dropped, so nothing of the tessellation is stored (memory: the cell list and the spatial
+/// order, ~70 B per particle). The cells are exactly those tessellate() records (record one with
+/// detail::record_voronoi_cell). make_visitor(chunk) is called once per chunk of rows
+/// (detail::voronoi_chunks(n_local, policy).count chunks, index in [0, count)) and returns the
+/// visitor for that chunk's cells; under openmp_policy chunks run concurrently, so a visitor
+/// writes only chunk-private state or per-particle slots. options.store_faces and
+/// store_vertices do not apply here (the cell has everything).
+template <class T = void, particle_storage S, box B, class Policy = serial_policy, class MakeVisitor>
+void for_each_voronoi_cell(const S& particles, const B& bx, const voronoi_options& options, Policy policy,
+                           MakeVisitor&& make_visitor) {
+    using U = std::conditional_t<std::is_void_v<T>, particle_value_t<S>, T>;
+    detail::run_voronoi<U>(particles, bx, options, policy, make_visitor);
 }
 
 }  // namespace tessera
