@@ -128,6 +128,10 @@ int run_compute(const compute_options& o) {
                         sink.add(result.names_of(e)[c], std::vector<double>(col.begin(), col.end()), entries[e].integral,
                                  entries[e].flag);
                     }
+                // The columns are in the frame now. When other producers (the Voronoi columns)
+                // follow, the workspace (its cell list and result columns, ~100 B per atom) is
+                // released rather than kept for the next frame, so that the two never coexist.
+                if (!producers.empty()) ws = planner<double>::workspace{};
             }
             for (const auto& p : producers) {
                 frame produced;

@@ -30,6 +30,7 @@
 #include <limits>
 #include <numbers>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 namespace tessera {
@@ -145,22 +146,28 @@ void cell_list<T, Arch>::build(const S& particles, const B& box, T bin_width) {
                         "): the box is far smaller than the cutoff (check the box bounds and the cutoff's units)");
     }
 
-    // Fractional coordinates, wrapped along periodic axes by whole cell vectors.
-    std::vector<vec3<T>> s(n);
-    x_.resize(n);
-    y_.resize(n);
-    z_.resize(n);
+    // Fractional coordinates, wrapped along periodic axes by whole cell vectors: computed here
+    // for the bounds and again (the same function, so the same values) when binning, instead of
+    // keeping them (24 B per particle at the peak of the build).
+    auto fractional = [&](std::size_t i) {
+        vec3<T> r(position(particles, i)), f;
+        detail::wrap_position(i, r, f, origin_, h_, h_inv_, periodic_, detail::roundup::keep_position);
+        return std::pair{r, f};
+    };
+    // Sized with the filter's padding from the start: growing them by the padding afterwards
+    // reallocates each to twice its size (libstdc++'s growth), 24 B per particle for nothing.
+    x_.resize(n + detail::filter_padding);
+    y_.resize(n + detail::filter_padding);
+    z_.resize(n + detail::filter_padding);
     std::array<T, 3> lo{std::numeric_limits<T>::max(), std::numeric_limits<T>::max(), std::numeric_limits<T>::max()};
     std::array<T, 3> hi{std::numeric_limits<T>::lowest(), std::numeric_limits<T>::lowest(),
                         std::numeric_limits<T>::lowest()};
     for (std::size_t i = 0; i < n; ++i) {
-        vec3<T> r(position(particles, i)), f;
-        detail::wrap_position(i, r, f, origin_, h_, h_inv_, periodic_, detail::roundup::keep_position);
+        const auto [r, f] = fractional(i);
         for (std::size_t d = 0; d < 3; ++d) {
             lo[d] = std::min(lo[d], f[d]);
             hi[d] = std::max(hi[d], f[d]);
         }
-        s[i] = f;
         x_[i] = r.x;
         y_[i] = r.y;
         z_[i] = r.z;
@@ -199,36 +206,36 @@ void cell_list<T, Arch>::build(const S& particles, const B& box, T bin_width) {
 
     // Counting sort by bin (stable: equal bins keep input order, so results are deterministic).
     const std::size_t nb = nbin_[0] * nbin_[1] * nbin_[2];
-    std::vector<std::size_t> bin_of(n);
-    bin_start_.assign(nb + 1, 0);
-    for (std::size_t i = 0; i < n; ++i) {
+    auto bin_of = [&](std::size_t i) {  // recomputed in both passes: no 8 B per particle kept
+        const vec3<T> f = fractional(i).second;
         std::size_t b[3];
         for (std::size_t d = 0; d < 3; ++d) {
-            const T u = (s[i][d] - smin_[d]) / span_[d] * T(nbin_[d]);
+            const T u = (f[d] - smin_[d]) / span_[d] * T(nbin_[d]);
             const auto c = static_cast<std::int64_t>(std::floor(u));
             b[d] = static_cast<std::size_t>(std::clamp<std::int64_t>(c, 0, std::int64_t(nbin_[d]) - 1));
         }
-        bin_of[i] = b[0] + nbin_[0] * (b[1] + nbin_[1] * b[2]);
-        ++bin_start_[bin_of[i] + 1];
-    }
+        return b[0] + nbin_[0] * (b[1] + nbin_[1] * b[2]);
+    };
+    bin_start_.assign(nb + 1, 0);
+    for (std::size_t i = 0; i < n; ++i) ++bin_start_[bin_of(i) + 1];
     for (std::size_t b = 0; b < nb; ++b) bin_start_[b + 1] += bin_start_[b];
     std::vector<std::size_t> fill(bin_start_.begin(), bin_start_.end() - 1);
     index_.resize(n);
     slot_.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t k = fill[bin_of[i]]++;
+        const std::size_t k = fill[bin_of(i)]++;
         index_[k] = i;
         slot_[i] = k;
     }
     // Permute the wrapped positions into slot order.
-    std::vector<T> tmp(n);
+    std::vector<T> tmp(n + detail::filter_padding);
     for (std::vector<T>* a : {&x_, &y_, &z_}) {
         for (std::size_t k = 0; k < n; ++k) tmp[k] = (*a)[index_[k]];
         a->swap(tmp);
     }
     // Readable padding after the last slot: the filter loads whole batches past a run's end
     // and masks the extra lanes (detail::filter_candidates_padded).
-    for (std::vector<T>* a : {&x_, &y_, &z_}) a->resize(n + detail::filter_padding, T(0));
+    for (std::vector<T>* a : {&x_, &y_, &z_}) std::fill(a->begin() + std::ptrdiff_t(n), a->end(), T(0));
 }
 
 template <class T, class Arch>

@@ -214,7 +214,7 @@ voronoi_tessellation<U> run_voronoi(const S& particles, const B& bx, const voron
     // the copy costs more than the scattered queries (measured: bench/voronoi.cpp, random points).
     const bool faces_out = options.store_faces, verts_out = faces_out && options.store_vertices;
     const std::size_t in_cache = faces_out ? std::size_t(1) << 18 : std::size_t(1) << 15;
-    std::vector<std::size_t> order(n_rows), rank(n_rows);
+    std::vector<std::size_t> order(n_rows), rank(streaming ? 0 : n_rows);  // rank: for the gather only
     bool input_order = false;
     {
         std::array<std::size_t, 3> m{};
@@ -243,8 +243,9 @@ voronoi_tessellation<U> run_voronoi(const S& particles, const B& bx, const voron
         input_order = n_total <= in_cache || 2 * same >= n_rows;
         for (std::size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
         for (std::size_t i = 0; i < n_rows; ++i) {
-            rank[i] = input_order ? i : start[key[i]]++;
-            order[rank[i]] = i;
+            const std::size_t r = input_order ? i : start[key[i]]++;
+            if (!streaming) rank[i] = r;
+            order[r] = i;
         }
     }
     const U r_first = std::cbrt(U(3) * U(30) / (U(4) * std::numbers::pi_v<U>)) * spacing;

@@ -53,6 +53,10 @@ public:
     /// Bytes of the underlying input consumed so far (compressed bytes for gzip), for progress
     /// estimates against the input's size; 0 when unknown.
     virtual std::uint64_t input_consumed() const noexcept { return 0; }
+    /// Bytes still to come when known (a regular file, memory), else unknown_size. Readers use
+    /// it to size a frame's arrays once: a frame cannot hold more values than its bytes allow.
+    static constexpr std::uint64_t unknown_size = ~std::uint64_t(0);
+    virtual std::uint64_t bytes_left() const noexcept { return unknown_size; }
 };
 
 /// Bytes from memory: a view of a caller's buffer, or of a string the source owns.
@@ -66,6 +70,7 @@ public:
         s_.remove_prefix(k);
         return k;
     }
+    std::uint64_t bytes_left() const noexcept override { return s_.size(); }
 
 private:
     std::string owned_;
@@ -95,6 +100,11 @@ public:
     explicit file_source(const std::filesystem::path& p) : name_(p.string()) {
         f_ = std::fopen(name_.c_str(), "rb");
         if (!f_) throw error(name_ + ": cannot open for reading: " + std::strerror(errno));
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(p, ec)) {
+            const auto size = std::filesystem::file_size(p, ec);
+            if (!ec) size_ = size;
+        }
     }
     ~file_source() override { std::fclose(f_); }
     file_source(const file_source&) = delete;
@@ -106,11 +116,15 @@ public:
         return k;
     }
     std::uint64_t input_consumed() const noexcept override { return consumed_; }
+    std::uint64_t bytes_left() const noexcept override {
+        return size_ == unknown_size || consumed_ > size_ ? unknown_size : size_ - consumed_;
+    }
 
 private:
     std::FILE* f_ = nullptr;
     std::string name_;
     std::uint64_t consumed_ = 0;
+    std::uint64_t size_ = unknown_size;  // regular files only (not pipes, not /dev/stdin)
 };
 
 #if TESSERA_HAS_ZLIB
@@ -202,6 +216,12 @@ public:
     std::size_t line() const noexcept { return line_; }
     /// Input bytes consumed so far (see byte_source::input_consumed; includes read-ahead).
     std::uint64_t input_consumed() const noexcept { return src_->input_consumed(); }
+    /// Bytes not yet returned as lines, when the source knows its size; else
+    /// byte_source::unknown_size.
+    std::uint64_t bytes_left() const noexcept {
+        const std::uint64_t s = src_->bytes_left();
+        return s == byte_source::unknown_size ? s : s + (end_ - pos_);
+    }
 
     /// The next line, or false at end of input. The view is valid until the next call.
     bool next(std::string_view& out) {
