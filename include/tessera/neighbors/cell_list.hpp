@@ -110,8 +110,9 @@ private:
     T density_ = 0, open_extent_ = 0;
     // Particles sorted by bin (SoA) and the bookkeeping between orders.
     std::vector<T> x_, y_, z_;
-    std::vector<std::size_t> index_;       // sorted slot -> input index
-    std::vector<std::size_t> slot_;        // input index -> sorted slot
+    // 32-bit like neighbor_index (neighbor_list.hpp): 8 B per particle instead of 16.
+    std::vector<std::uint32_t> index_;     // sorted slot -> input index
+    std::vector<std::uint32_t> slot_;      // input index -> sorted slot
     std::vector<std::size_t> bin_start_;   // bin b holds slots [bin_start_[b], bin_start_[b+1])
 };
 
@@ -119,6 +120,8 @@ template <class T, class Arch>
 template <particle_storage S, box B>
 void cell_list<T, Arch>::build(const S& particles, const B& box, T bin_width) {
     const std::size_t n = tessera::size(particles);
+    if (n > std::numeric_limits<std::uint32_t>::max())
+        throw error("cell_list: ", n, " particles; at most 2^32 - 1 are supported (32-bit particle indices)");
     const T per_bin = bin_width < 0 ? -bin_width : T(0);
     if (per_bin > 0) bin_width = T(1);  // replaced below, once the density is known
     if (!(bin_width > 0) || !std::isfinite(bin_width)) {
@@ -224,8 +227,8 @@ void cell_list<T, Arch>::build(const S& particles, const B& box, T bin_width) {
     slot_.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
         const std::size_t k = fill[bin_of(i)]++;
-        index_[k] = i;
-        slot_[i] = k;
+        index_[k] = static_cast<std::uint32_t>(i);
+        slot_[i] = static_cast<std::uint32_t>(k);
     }
     // Permute the wrapped positions into slot order.
     std::vector<T> tmp(n + detail::filter_padding);
@@ -282,7 +285,7 @@ void cell_list<T, Arch>::for_each_within(const vec3<T>& p, T radius, std::size_t
                 const bool zero_shift = ix == 0 && iy == 0 && iz == 0;
                 const std::size_t skip = zero_shift ? self_slot : npos;
                 auto emit = [&](std::size_t k, const vec3<T>& r, T r2) {
-                    if (k != skip) sink(index_[k], r, r2);
+                    if (k != skip) sink(std::size_t(index_[k]), r, r2);
                 };
                 detail::filter_candidates_padded<Arch>(x_.data(), y_.data(), z_.data(), k0, k1, p, shift, r2max, emit);
             }
