@@ -1,8 +1,9 @@
 // `--voronoi [--radii TYPE:R,...]`: columns voronoi_volume, voronoi_faces, voronoi_area,
 // voronoi_n3 … voronoi_n6, voronoi_d5 (descriptors/voronoi_cell.hpp).
 // `--interstice`: the 60 interstice feature columns int_* (descriptors/interstice.hpp).
-// Both come from one streamed tessellation (descriptors/voronoi_columns.hpp: cells are not stored); --radii makes it radical (Laguerre) and sets
-// the particle sizes the interstice features subtract.
+// Both come from one streamed tessellation (descriptors/voronoi_columns.hpp: cells are not
+// stored); --radii makes it radical (Laguerre) and sets the particle sizes the interstice
+// features subtract.
 #include "compute_descriptors.hpp"
 
 #include <tessera/descriptors/interstice.hpp>

@@ -562,21 +562,21 @@ TEST_CASE("lammps dump: frames larger than the initial reserve grow and keep eve
     auto from_file = lammps_dump_reader(p);
     auto from_stream = lammps_dump_reader(stream, "big.dump");
     for (auto* r : {&from_buffer, &from_file, &from_stream}) {
-    frame f;
-    for (int t = 0; t < 2; ++t) {
-        REQUIRE(r->next(f));
-        REQUIRE(f.natoms == n);
-        for (const auto& c : f.columns) REQUIRE(c.size() == n);
-        if (r != &from_stream)
-            for (const auto& c : f.columns) CHECK(c.capacity() == n);
-        std::size_t wrong = 0;
-        for (std::size_t i = 0; i < n; ++i)
-            wrong += f.columns[0][i] != double(i + 1) || f.columns[1][i] != double(1 + (i + t) % 3) ||
-                     f.columns[2][i] != double(i % 97) + 0.25 || f.columns[3][i] != double(i % 89) + 0.5 ||
-                     f.columns[4][i] != t + 0.125;
-        CHECK(wrong == 0);
-    }
-    CHECK_FALSE(r->next(f));
+        frame f;
+        for (int t = 0; t < 2; ++t) {
+            REQUIRE(r->next(f));
+            REQUIRE(f.natoms == n);
+            for (const auto& c : f.columns) REQUIRE(c.size() == n);
+            if (r != &from_stream)
+                for (const auto& c : f.columns) CHECK(c.capacity() == n);
+            std::size_t wrong = 0;
+            for (std::size_t i = 0; i < n; ++i)
+                wrong += f.columns[0][i] != double(i + 1) || f.columns[1][i] != double(1 + (i + t) % 3) ||
+                         f.columns[2][i] != double(i % 97) + 0.25 || f.columns[3][i] != double(i % 89) + 0.5 ||
+                         f.columns[4][i] != t + 0.125;
+            CHECK(wrong == 0);
+        }
+        CHECK_FALSE(r->next(f));
     }
     fs::remove(p);
 }

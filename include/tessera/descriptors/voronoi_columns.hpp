@@ -10,7 +10,8 @@
 /// holds ~1.6 kB per particle without vertices and ~3.4 kB with them (faces, normals, vertex
 /// lists, a neighbour list with bond vectors), twice that while its chunks are gathered; here
 /// a particle costs the cell list and the spatial order (~70 B), its output columns, and, for
-/// the interstice features, its Voronoi neighbour indices (4 B per face, ~60 B): the
+/// the interstice features, its Voronoi neighbour indices (4 B per face, ~60 B, and 12 B of
+/// bookkeeping): the
 /// medium-range features are statistics over the neighbours' short-range features, so they
 /// are computed in a second pass once every short-range feature exists.
 
@@ -30,6 +31,9 @@
 
 namespace tessera {
 
+/// The number of voronoi_cell_descriptors::columns().
+inline constexpr std::size_t num_voronoi_cell_columns = 8;
+
 /// Where compute_voronoi_columns() writes: one pointer per column, each to n_local values
 /// (index = particle). An empty span: that descriptor is not computed.
 template <class T>
@@ -46,34 +50,47 @@ template <class T, particle_storage S, box B, class Policy = serial_policy>
 void compute_voronoi_columns(const S& particles, const B& bx, const voronoi_options& options,
                              const voronoi_column_outputs<T>& out, Policy policy = {}) {
     const bool want_cell = !out.cell.empty(), want_interstice = !out.interstice.empty();
-    if (want_cell && out.cell.size() != voronoi_cell_descriptors::columns().size())
-        throw error("compute_voronoi_columns: ", out.cell.size(), " cell columns given, ",
-                    voronoi_cell_descriptors::columns().size(), " needed");
+    if (voronoi_cell_descriptors::columns().size() != num_voronoi_cell_columns)
+        throw error("compute_voronoi_columns: voronoi_cell_descriptors has ", voronoi_cell_descriptors::columns().size(),
+                    " columns, num_voronoi_cell_columns says ", num_voronoi_cell_columns, " (internal error)");
+    if (want_cell && out.cell.size() != num_voronoi_cell_columns)
+        throw error("compute_voronoi_columns: ", out.cell.size(), " cell columns given, ", num_voronoi_cell_columns,
+                    " needed");
     if (want_interstice && out.interstice.size() != interstice::num_features)
         throw error("compute_voronoi_columns: ", out.interstice.size(), " interstice columns given, ",
                     interstice::num_features, " needed");
     if (!want_cell && !want_interstice) return;
     const std::size_t n_total = tessera::size(particles);
     const std::size_t n_rows = options.n_local == std::numeric_limits<std::size_t>::max() ? n_total : options.n_local;
+    if (n_rows > n_total)  // checked before anything is sized by it
+        throw error("compute_voronoi_columns: n_local = ", n_rows, " exceeds the number of particles ", n_total);
     const bool with_vertices = want_interstice || out.cell_options.edge_threshold > 0;
     const voronoi_cell_descriptors cell_descriptors{out.cell_options};
 
-    // Each chunk keeps its particles' Voronoi neighbours (face order) for the second pass.
-    struct kept_neighbors {
+    // Each chunk keeps its particles' Voronoi neighbours (face order) for the second pass; own
+    // cache lines, as chunks fill them concurrently.
+    struct alignas(64) kept_neighbors {
         std::vector<neighbor_index> particle;
         std::vector<std::size_t> offsets{0};
         std::vector<neighbor_index> neighbors;
     };
-    std::vector<kept_neighbors> kept(want_interstice ? detail::voronoi_chunks(n_rows, policy).count : 0);
+    const detail::voronoi_chunking chunking = detail::voronoi_chunks(n_rows, policy);
+    std::vector<kept_neighbors> kept(want_interstice ? chunking.count : 0);
 
     for_each_voronoi_cell<T>(particles, bx, options, policy, [&](std::size_t chunk) {
+        if (want_interstice) {  // sized once per chunk: ~16 faces per cell
+            const std::size_t rows = std::min(chunking.chunk, n_rows - chunk * chunking.chunk);
+            kept[chunk].particle.reserve(rows);
+            kept[chunk].offsets.reserve(rows + 1);
+            kept[chunk].neighbors.reserve(16 * rows);
+        }
         return [&, chunk, one = voronoi_tessellation<T>{}, scratch = interstice::scratch{}](
                    std::size_t i, const voronoi_cell<T>& cell) mutable {
             one.clear();
             detail::record_voronoi_cell(one, cell, /*faces_out=*/true, with_vertices);
             std::array<T, interstice::num_short> row{};
             if (want_cell) {
-                std::array<T, 8> c{};
+                std::array<T, num_voronoi_cell_columns> c{};
                 cell_descriptors.compute(one, 0, output_row<T>{c.data(), 1});
                 for (std::size_t k = 0; k < c.size(); ++k) out.cell[k][i] = c[k];
             }

@@ -67,6 +67,7 @@
 #include <filesystem>
 #include <istream>
 #include <memory>
+#include <new>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -312,18 +313,23 @@ private:
         // lines actually present (a reused frame keeps its capacity, so only a first large frame
         // grows: a few doublings, a copy of about one frame). Reserving 2^23 values cost every bad
         // file a 64 MB allocation (the fuzzer ran at a few hundred inputs/s).
-        // When the input's size is known (a regular file, a buffer) the frame is sized once: a
-        // value takes at least 2 bytes (a digit and a separator), so natoms capped by what the
-        // rest of the input can hold is safe to reserve, and spares the doublings (up to 2× the
-        // columns' memory, 40 B per atom for id type x y z).
-        const std::size_t per_line = 2 * std::max<std::size_t>(ncol, 1);
+        // When the input's size is known (a regular file, a buffer) and can hold natoms lines (a
+        // value takes at least 2 bytes, a digit and a separator), the frame is sized once, which
+        // spares the doublings (up to 2× the columns' memory, 40 B per atom for id type x y z).
+        // Otherwise, or when that much memory is not there (a wrong NUMBER OF ATOMS early in a
+        // huge file), a bounded reserve and growth with the lines actually present.
+        const std::size_t small = std::min<std::size_t>(f.natoms, (std::size_t(1) << 16) / std::max<std::size_t>(ncol, 1));
         const std::uint64_t left = in_.bytes_left();
-        const std::size_t fits = left == detail::byte_source::unknown_size ? 0 : std::size_t(left / per_line);
-        const std::size_t reserve =
-            std::min<std::size_t>(f.natoms, std::max((std::size_t(1) << 16) / std::max<std::size_t>(ncol, 1), fits));
-        for (auto& col : f.columns) {
-            col.clear();
-            col.reserve(reserve);  // grows with the lines actually present, never trusts natoms alone
+        const bool fits = left != detail::byte_source::unknown_size &&
+                          f.natoms <= left / (2 * std::uint64_t(std::max<std::size_t>(ncol, 1)));
+        for (auto& col : f.columns) col.clear();
+        try {
+            for (auto& col : f.columns) col.reserve(fits ? f.natoms : small);
+        } catch (const std::bad_alloc&) {
+            for (auto& col : f.columns) {
+                std::vector<double>().swap(col);
+                col.reserve(small);
+            }
         }
         const std::size_t first_line = in_.line() + 1;
         f.first_line = first_line;

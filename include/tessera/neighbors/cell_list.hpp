@@ -150,8 +150,9 @@ void cell_list<T, Arch>::build(const S& particles, const B& box, T bin_width) {
     }
 
     // Fractional coordinates, wrapped along periodic axes by whole cell vectors: computed here
-    // for the bounds and again (the same function, so the same values) when binning, instead of
-    // keeping them (24 B per particle at the peak of the build).
+    // for the bounds and again when binning, instead of keeping them (24 B per particle at the
+    // peak of the build). Each particle's bin is computed once (kept in slot_ until the fill),
+    // so the counting sort is consistent whatever the compiler does to the arithmetic.
     auto fractional = [&](std::size_t i) {
         vec3<T> r(position(particles, i)), f;
         detail::wrap_position(i, r, f, origin_, h_, h_inv_, periodic_, detail::roundup::keep_position);
@@ -195,7 +196,8 @@ void cell_list<T, Arch>::build(const S& particles, const B& box, T bin_width) {
     density_ = region_volume > 0 ? T(n) / region_volume : T(0);
     T bw = bin_width;
     if (per_bin > 0 && density_ > 0 && std::isfinite(density_)) bw = std::cbrt(per_bin / density_);
-    const std::size_t max_bins = std::max<std::size_t>(27, 2 * n);
+    const std::size_t max_bins =
+        std::min<std::size_t>(std::max<std::size_t>(27, 2 * n), std::numeric_limits<std::uint32_t>::max());
     for (;;) {
         std::size_t total = 1;
         for (std::size_t d = 0; d < 3; ++d) {
@@ -209,7 +211,7 @@ void cell_list<T, Arch>::build(const S& particles, const B& box, T bin_width) {
 
     // Counting sort by bin (stable: equal bins keep input order, so results are deterministic).
     const std::size_t nb = nbin_[0] * nbin_[1] * nbin_[2];
-    auto bin_of = [&](std::size_t i) {  // recomputed in both passes: no 8 B per particle kept
+    auto bin_of = [&](std::size_t i) {
         const vec3<T> f = fractional(i).second;
         std::size_t b[3];
         for (std::size_t d = 0; d < 3; ++d) {
@@ -220,13 +222,16 @@ void cell_list<T, Arch>::build(const S& particles, const B& box, T bin_width) {
         return b[0] + nbin_[0] * (b[1] + nbin_[1] * b[2]);
     };
     bin_start_.assign(nb + 1, 0);
-    for (std::size_t i = 0; i < n; ++i) ++bin_start_[bin_of(i) + 1];
-    for (std::size_t b = 0; b < nb; ++b) bin_start_[b + 1] += bin_start_[b];
-    std::vector<std::size_t> fill(bin_start_.begin(), bin_start_.end() - 1);
     index_.resize(n);
     slot_.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t k = fill[bin_of(i)]++;
+        slot_[i] = static_cast<std::uint32_t>(bin_of(i));  // the bin, until the fill below
+        ++bin_start_[slot_[i] + 1];
+    }
+    for (std::size_t b = 0; b < nb; ++b) bin_start_[b + 1] += bin_start_[b];
+    std::vector<std::size_t> fill(bin_start_.begin(), bin_start_.end() - 1);
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t k = fill[slot_[i]]++;
         index_[k] = static_cast<std::uint32_t>(i);
         slot_[i] = static_cast<std::uint32_t>(k);
     }

@@ -213,7 +213,8 @@ voronoi_tessellation<U> run_voronoi(const S& particles, const B& bx, const voron
     // particles), or in the L3 (2^18) when the full output makes the reordering copy expensive,
     // the copy costs more than the scattered queries (measured: bench/voronoi.cpp, random points).
     const bool faces_out = options.store_faces, verts_out = faces_out && options.store_vertices;
-    const std::size_t in_cache = faces_out ? std::size_t(1) << 18 : std::size_t(1) << 15;
+    // Streaming makes no reordering copy: the L2 bound applies.
+    const std::size_t in_cache = faces_out && !streaming ? std::size_t(1) << 18 : std::size_t(1) << 15;
     std::vector<std::size_t> order(n_rows), rank(streaming ? 0 : n_rows);  // rank: for the gather only
     bool input_order = false;
     {
