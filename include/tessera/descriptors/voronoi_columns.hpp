@@ -6,7 +6,10 @@
 ///
 /// The columns equal, bit for bit, those of tessellate() followed by
 /// voronoi_cell_descriptors::compute_all and interstice::compute_all (the same cells, recorded
-/// the same way, reduced by the same functions). What changes is memory: a stored tessellation
+/// the same way, reduced by the same functions) in builds without floating-point contraction;
+/// with FMA contraction (e.g. -march=native) the compiler may fuse differently in the two
+/// callers, so values agree to rounding (and a degenerate vertex of a perfect lattice may be
+/// split differently into interstice tetrahedra). What changes is memory: a stored tessellation
 /// holds ~1.6 kB per particle without vertices and ~3.4 kB with them (faces, normals, vertex
 /// lists, a neighbour list with bond vectors), twice that while its chunks are gathered; here
 /// a particle costs the cell list and the spatial order (~70 B), its output columns, and, for
