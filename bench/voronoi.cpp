@@ -7,9 +7,17 @@
 //   1  everything: faces with areas, normals, vertex lists, and the vertices  vs  BM_voropp_full
 //      (volume, neighbors, face_areas, normals, face_vertices, vertices into arrays);
 //   0  as 1 without vertices (no voro++ peer: its normals/areas need the same cell walk).
+// BM_voronoi_columns: the per-atom columns `tessera compute --voronoi` (second argument 0) or
+// `--interstice` (1) writes, from a stored tessellation (tessellate + compute_all, third argument
+// 0) or streamed (compute_voronoi_columns, 1), one thread (memory: docs/performance.md). The streamed
+// columns are checked against the stored ones first (exact without FMA, 1e-12 of the column
+// scale with it), or the program aborts.
 // Inputs: uniform random points, a thermal-like fcc crystal (σ = 0.02 a), and a glass (the
 // committed CuZr glass replicated 3×3×3 when present, else a perturbed fcc with σ = 0.15 a).
 //   bench_voronoi --benchmark_counter_tables=true
+#include <tessera/descriptors/interstice.hpp>
+#include <tessera/descriptors/voronoi_cell.hpp>
+#include <tessera/descriptors/voronoi_columns.hpp>
 #include <tessera/io/lammps_dump.hpp>
 #include <tessera/neighbors/voronoi.hpp>
 
@@ -19,9 +27,12 @@
 #include <voro++.hh>
 #endif
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <string>
@@ -111,6 +122,50 @@ void BM_tessera_voronoi(benchmark::State& state) { run_tessera(state, tessera::s
 void BM_tessera_voronoi_threads(benchmark::State& state) {
     run_tessera(state, tessera::openmp_policy{int(state.range(3))}, ", " + std::to_string(state.range(3)) + " threads");
 }
+
+// The Voronoi columns of `tessera compute`: stored path (what the command did before) or streamed.
+std::vector<double> stored_columns(const input& in, const tessera::orthogonal_box<double>& box, bool interstice) {
+    tessera::voronoi_options opt;
+    opt.store_vertices = interstice;
+    const auto t = tessera::tessellate(in.x, box, opt);
+    return interstice ? tessera::interstice{}.compute_all(t) : tessera::voronoi_cell_descriptors{}.compute_all(t);
+}
+
+std::vector<double> streamed_columns(const input& in, const tessera::orthogonal_box<double>& box, bool interstice) {
+    const std::size_t n = in.x.size();
+    const std::size_t count = interstice ? tessera::interstice::num_features : tessera::num_voronoi_cell_columns;
+    std::vector<double> v(count * n);
+    std::vector<double*> cols;
+    for (std::size_t k = 0; k < count; ++k) cols.push_back(v.data() + k * n);
+    tessera::voronoi_column_outputs<double> out;
+    (interstice ? out.interstice : out.cell) = cols;
+    tessera::compute_voronoi_columns(in.x, box, {}, out);
+    return v;
+}
+
+void BM_voronoi_columns(benchmark::State& state) {
+    const input in = make_input(int(state.range(0)), std::size_t(state.range(1)));
+    const tessera::orthogonal_box<double> box({0, 0, 0}, {in.len[0], in.len[1], in.len[2]});
+    const bool interstice = state.range(2) == 1, streamed = state.range(3) == 1;
+    if (streamed) {  // same columns first
+        const auto a = streamed_columns(in, box, interstice), b = stored_columns(in, box, interstice);
+        double scale = 0, worst = 0;
+        for (double x : b) scale = std::max(scale, std::abs(x));
+        for (std::size_t k = 0; k < a.size(); ++k) worst = std::max(worst, std::abs(a[k] - b[k]));
+        if (a.size() != b.size() || !(worst <= 1e-12 * scale)) {
+            std::fprintf(stderr, "bench_voronoi: streamed and stored columns differ by %g (scale %g)\n", worst, scale);
+            std::abort();
+        }
+    }
+    for (auto _ : state) {
+        const auto v = streamed ? streamed_columns(in, box, interstice) : stored_columns(in, box, interstice);
+        benchmark::DoNotOptimize(v.data());
+    }
+    state.SetLabel(std::string(kind_name(int(state.range(0)))) + (interstice ? " interstice" : " cell columns") +
+                   (streamed ? ", streamed" : ", stored tessellation"));
+    state.counters["atoms/s"] = benchmark::Counter(double(in.x.size()) * double(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_voronoi_columns)->ArgsProduct({{0, 1, 2}, {100000}, {0, 1}, {0, 1}})->Unit(benchmark::kMillisecond);
 
 #if TESSERA_BENCH_HAVE_VORO
 // voro++ over every cell of the input, as its documentation recommends (periodic container,

@@ -191,14 +191,6 @@ struct interstice {
         sv.write(out + 8 * stride, stride);
     }
 
-    /// The 12 SRFs of cell i (the cell of particle i) into out[0..11] (stride apart).
-    template <class T>
-    static void short_range(const voronoi_tessellation<T>& t, std::span<const double> radii, std::size_t i, T* out,
-                            std::size_t stride) {
-        scratch s;
-        short_range(t, radii, i, i, out, stride, s);
-    }
-
     /// The 48 MRFs of a particle from its neighbours' SRFs: srf(j, s) is SRF s of neighbour j;
     /// neighbours j >= n_cells (ghosts, no SRFs) are left out. Writes out[0..47] (stride apart),
     /// outer statistic o of SRF s at 12·o + s.

@@ -11,12 +11,12 @@
 /// callers, so values agree to rounding (and a degenerate vertex of a perfect lattice may be
 /// split differently into interstice tetrahedra). What changes is memory: a stored tessellation
 /// holds ~1.6 kB per particle without vertices and ~3.4 kB with them (faces, normals, vertex
-/// lists, a neighbour list with bond vectors), twice that while its chunks are gathered; here
-/// a particle costs the cell list and the spatial order (~70 B), its output columns, and, for
-/// the interstice features, its Voronoi neighbour indices (4 B per face, ~60 B, and 12 B of
-/// bookkeeping): the
-/// medium-range features are statistics over the neighbours' short-range features, so they
-/// are computed in a second pass once every short-range feature exists.
+/// lists, a neighbour list with bond vectors), twice that while its chunks are gathered; here a
+/// particle costs the cell list and the spatial order (~45 B: positions 24, 32-bit index maps 8,
+/// order 8), its output columns, and, for the interstice features, its Voronoi neighbour
+/// indices (4 B per face, ~60 B, and 12 B of bookkeeping): the medium-range features are
+/// statistics over the neighbours' short-range features, so they are computed in a second pass
+/// once every short-range feature exists.
 
 #include <tessera/core/error.hpp>
 #include <tessera/core/execution.hpp>
@@ -91,13 +91,13 @@ void compute_voronoi_columns(const S& particles, const B& bx, const voronoi_opti
                    std::size_t i, const voronoi_cell<T>& cell) mutable {
             one.clear();
             detail::record_voronoi_cell(one, cell, /*faces_out=*/true, with_vertices);
-            std::array<T, interstice::num_short> row{};
             if (want_cell) {
                 std::array<T, num_voronoi_cell_columns> c{};
                 cell_descriptors.compute(one, 0, output_row<T>{c.data(), 1});
                 for (std::size_t k = 0; k < c.size(); ++k) out.cell[k][i] = c[k];
             }
             if (want_interstice) {
+                std::array<T, interstice::num_short> row{};
                 interstice::short_range(one, options.radii, 0, i, row.data(), 1, scratch);
                 for (std::size_t k = 0; k < interstice::num_short; ++k) out.interstice[k][i] = row[k];
                 kept_neighbors& kn = kept[chunk];

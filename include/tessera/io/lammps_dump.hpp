@@ -308,16 +308,14 @@ private:
 
     void read_atoms(frame& f) {
         const std::size_t ncol = f.names.size();
-        // At most 2^16 values (512 KB) reserved over all columns, whatever the NUMBER OF ATOMS
-        // claims and however many columns the header names; beyond that the columns grow with the
-        // lines actually present (a reused frame keeps its capacity, so only a first large frame
-        // grows: a few doublings, a copy of about one frame). Reserving 2^23 values cost every bad
-        // file a 64 MB allocation (the fuzzer ran at a few hundred inputs/s).
-        // When the input's size is known (a regular file, a buffer) and can hold natoms lines (a
-        // value takes at least 2 bytes, a digit and a separator), the frame is sized once, which
-        // spares the doublings (up to 2× the columns' memory, 40 B per atom for id type x y z).
-        // Otherwise, or when that much memory is not there (a wrong NUMBER OF ATOMS early in a
-        // huge file), a bounded reserve and growth with the lines actually present.
+        // NUMBER OF ATOMS is never trusted alone. When the input's size is known (a regular file,
+        // a buffer) and the rest of it can hold natoms lines (a value takes at least 2 bytes, a
+        // digit and a separator), the frame is sized once, which spares the doublings (up to 2×
+        // the columns' memory, 40 B per atom for id type x y z). Otherwise — a stream, gzip, a
+        // count the input cannot hold, or more memory than is there — at most 2^16 values over
+        // all columns, whatever the header claims, and the columns grow with the lines actually
+        // present (a reused frame keeps its capacity). Reserving 2^23 values up front cost every
+        // bad file a 64 MB allocation (the fuzzer ran at a few hundred inputs/s).
         const std::size_t small = std::min<std::size_t>(f.natoms, (std::size_t(1) << 16) / std::max<std::size_t>(ncol, 1));
         const std::uint64_t left = in_.bytes_left();
         const bool fits = left != detail::byte_source::unknown_size &&

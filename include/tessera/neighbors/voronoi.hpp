@@ -524,7 +524,7 @@ auto tessellate(const S& particles, const B& bx, const voronoi_options& options 
 /// Streams the cells: for every particle i < options.n_local, its finished cell (faces, areas,
 /// vertices relative to particle i; neighbors/voronoi_cell.hpp) is handed to visit(i, cell) and
 /// dropped, so nothing of the tessellation is stored (memory: the cell list and the spatial
-/// order, ~70 B per particle). The cells are exactly those tessellate() records (record one with
+/// order, ~45 B per particle). The cells are exactly those tessellate() records (record one with
 /// detail::record_voronoi_cell). make_visitor(chunk) is called once per chunk of rows
 /// (detail::voronoi_chunks(n_local, policy).count chunks, index in [0, count)) and returns the
 /// visitor for that chunk's cells; under openmp_policy chunks run concurrently, so a visitor
