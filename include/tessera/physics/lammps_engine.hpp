@@ -4,8 +4,8 @@
 /// for AQS and frozen-atom analysis, for potentials tessera does not implement: any `pair_style`
 /// LAMMPS has, with LAMMPS's own minimisers (`min_style sd | cg | fire | ...`).
 ///
-/// Each `lammps_engine` owns one LAMMPS instance (`lammps_open_no_mpi`, args `-log none -screen
-/// none`; closed in the destructor). Copying an engine opens a fresh instance with the same
+/// Each `lammps_engine` owns one LAMMPS instance (`lammps_open` on its own communicator, args
+/// `-log none -screen none -nocite`; closed in the destructor). Copying an engine opens a fresh instance with the same
 /// settings — how frozen-atom analysis gets one per worker thread. The system is built on the
 /// first call (atom count and box known then) as this script would:
 ///
@@ -48,16 +48,22 @@
 /// from the positions given, so a call's result depends only on its input, not on what the
 /// instance did before (engine.hpp's contract).
 ///
-/// Threads (checked on Debian's LAMMPS 20220106 with OpenMPI 4.1: tests/physics_lammps, and 5
-/// repeats of frozen-atom analysis over 64 atoms with 4 threads, all bitwise equal to 1 thread):
-/// separate instances run concurrently and give bitwise the results of one thread. Two things
-/// are shared between instances and are serialised by one process-wide mutex: opening and
-/// closing instances and building a system (MPI_Init on first use, communicator creation in
-/// `create_box`; LAMMPS's Compute/Pair instance counters). What still runs concurrently is
-/// `minimize` / `run 0`, whose MPI calls on the one-rank MPI_COMM_WORLD are local copies; MPI is
-/// initialised by LAMMPS at MPI_THREAD_SINGLE, so this relies on the MPI library's behaviour,
-/// not on the standard. `lammps_engine_options::serialize = true` takes the mutex around every
-/// call instead (no parallel speed-up, no such reliance).
+/// Threads and MPI: each instance runs on its own one-rank communicator, a duplicate of
+/// MPI_COMM_SELF (`lammps_open(..., comm)`), so instances never share a communicator and a host
+/// running under mpirun gets one private LAMMPS per rank and instance. If nobody has initialised
+/// MPI, the first engine does, at MPI_THREAD_MULTIPLE; then separate instances run `minimize` /
+/// `run 0` concurrently, as the MPI standard allows for distinct communicators, and give bitwise
+/// the results of one thread (tests/physics_lammps). Earlier this engine let LAMMPS initialise
+/// MPI (MPI_THREAD_SINGLE) and shared MPI_COMM_WORLD between instances: OpenMPI 4.1 then
+/// corrupted its heap in concurrent MPI_Allreduce calls about once in 60 two-thread runs ("free():
+/// invalid pointer", seen in CI). If the host initialised MPI below MPI_THREAD_MULTIPLE, every
+/// call on every instance takes one process-wide mutex (`concurrent()` is false): correct, no
+/// parallel speed-up. What LAMMPS instances share in-process (its Pair/Compute/Fix instance
+/// counters) is touched when instances open, close, build a system and add or remove the frozen
+/// group's fix; those steps take the same mutex. One increment stays outside it: `minimize`
+/// creates LAMMPS's internal `fix MINIMIZE`, whose `Fix::instance_total++` may race (a count
+/// only used to match neighbour-list requests, which that fix never makes).
+/// `lammps_engine_options::serialize = true` takes the mutex around every call in any case.
 ///
 /// Errors: Debian builds LAMMPS without LAMMPS_EXCEPTIONS, so a command LAMMPS rejects ends the
 /// process (exit 1), silently with `-screen none`. The constructor therefore checks what it can
@@ -74,6 +80,15 @@
 #include <tessera/physics/engine.hpp>
 #include <tessera/physics/potential.hpp>
 
+// library.h declares lammps_open(..., MPI_Comm, ...) only with LAMMPS_LIB_MPI; mpi.h without
+// OpenMPI's deprecated C++ bindings (LAMMPS::lammps links MPI::MPI_CXX, which brings mpi.h).
+#ifndef OMPI_SKIP_MPICXX
+#define OMPI_SKIP_MPICXX 1
+#endif
+#ifndef LAMMPS_LIB_MPI
+#define LAMMPS_LIB_MPI 1
+#endif
+#include <mpi.h>
 #include <library.h>
 
 #include <algorithm>
@@ -126,6 +141,24 @@ inline std::mutex& lammps_global_mutex() {
     return m;
 }
 
+/// Initialises MPI at MPI_THREAD_MULTIPLE if nobody has; true when the thread level MPI runs
+/// at lets instances on distinct communicators be called concurrently. Call under the mutex.
+inline bool lammps_mpi_allows_concurrency() {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (finalized) throw error("lammps_engine: MPI has been finalised; no LAMMPS instance can be opened");
+    int initialized = 0;
+    MPI_Initialized(&initialized);
+    int provided = MPI_THREAD_SINGLE;
+    if (!initialized) {
+        if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_MULTIPLE, &provided) != MPI_SUCCESS)
+            throw error("lammps_engine: MPI_Init_thread failed");
+    } else {
+        MPI_Query_thread(&provided);
+    }
+    return provided == MPI_THREAD_MULTIPLE;
+}
+
 /// Shortest decimal that reads back as the same double (what LAMMPS's strtod then sees).
 inline std::string lammps_number(double v) {
     char buf[64];
@@ -174,6 +207,8 @@ public:
     void swap(lammps_engine& o) noexcept {
         std::swap(opt_, o.opt_);
         std::swap(h_, o.h_);
+        std::swap(comm_, o.comm_);
+        std::swap(mpi_concurrent_, o.mpi_concurrent_);
         std::swap(log_path_, o.log_path_);
         std::swap(built_, o.built_);
         std::swap(periodic_, o.periodic_);
@@ -188,6 +223,9 @@ public:
     std::size_t size() const noexcept { return opt_.types.size(); }
     /// The LAMMPS instance (`void*` of library.h), for commands tessera does not issue.
     void* handle() const noexcept { return h_; }
+    /// Whether calls on different instances run concurrently (MPI at MPI_THREAD_MULTIPLE and not
+    /// `serialize`); false: every call takes the process-wide mutex (file comment).
+    bool concurrent() const noexcept { return !serialized(); }
 
     relax_result relax(std::span<vec3<double>> x, const triclinic_box<double>& box,
                        std::span<const unsigned char> frozen) {
@@ -212,8 +250,11 @@ public:
             }
             if (!line.empty()) frozen_ids.push_back(line);
         }
-        for (const std::string& g : frozen_ids) command(g);
-        if (!frozen_ids.empty()) command("fix tessera_freeze tessera_frozen setforce 0.0 0.0 0.0");
+        if (!frozen_ids.empty()) {
+            const std::unique_lock<std::mutex> shared = lock_shared_state();  // Fix::instance_total
+            for (const std::string& g : frozen_ids) command(g);
+            command("fix tessera_freeze tessera_frozen setforce 0.0 0.0 0.0");
+        }
         command("reset_timestep 0");
         command("log " + log_path_);
         const lammps_minimizer& m = opt_.minimizer;
@@ -221,6 +262,7 @@ public:
                 std::to_string(m.max_iterations) + " " + std::to_string(m.max_evaluations));
         command("log none");
         if (!frozen_ids.empty()) {
+            const std::unique_lock<std::mutex> shared = lock_shared_state();
             command("unfix tessera_freeze");
             command("group tessera_frozen delete");
         }
@@ -289,6 +331,8 @@ public:
 private:
     lammps_engine_options opt_;
     void* h_ = nullptr;
+    MPI_Comm comm_ = MPI_COMM_NULL;       // this instance's own duplicate of MPI_COMM_SELF
+    bool mpi_concurrent_ = false;         // MPI runs at MPI_THREAD_MULTIPLE
     std::string log_path_;
     bool built_ = false;
     periodicity periodic_{};
@@ -298,8 +342,10 @@ private:
     std::vector<vec3<double>> written_;   // positions as written into LAMMPS (wrapped)
     std::vector<std::size_t> index_;      // atom i (id i+1) → LAMMPS local index
 
+    bool serialized() const noexcept { return opt_.serialize || !mpi_concurrent_; }
+
     std::unique_lock<std::mutex> maybe_lock() {
-        if (opt_.serialize) return std::unique_lock<std::mutex>(detail::lammps_global_mutex());
+        if (serialized()) return std::unique_lock<std::mutex>(detail::lammps_global_mutex());
         return std::unique_lock<std::mutex>();
     }
 
@@ -344,11 +390,20 @@ private:
     void open() {
         const std::lock_guard<std::mutex> lock(detail::lammps_global_mutex());
         const char* args[] = {"tessera", "-log", "none", "-screen", "none", "-nocite", nullptr};
-        h_ = lammps_open_no_mpi(6, const_cast<char**>(args), nullptr);
-        if (!h_) throw error("lammps_engine: lammps_open_no_mpi failed");
+        mpi_concurrent_ = detail::lammps_mpi_allows_concurrency();
+        if (MPI_Comm_dup(MPI_COMM_SELF, &comm_) != MPI_SUCCESS) {
+            comm_ = MPI_COMM_NULL;
+            throw error("lammps_engine: MPI_Comm_dup(MPI_COMM_SELF) failed");
+        }
+        h_ = lammps_open(6, const_cast<char**>(args), comm_, nullptr);
+        if (!h_) {
+            MPI_Comm_free(&comm_);
+            throw error("lammps_engine: lammps_open failed");
+        }
         auto fail = [&](const std::string& why) {
             lammps_close(h_);
             h_ = nullptr;
+            MPI_Comm_free(&comm_);
             throw error("lammps_engine: ", why);
         };
         if (lammps_extract_setting(h_, "tagint") != 4 || lammps_extract_setting(h_, "imageint") != 4)
@@ -373,6 +428,7 @@ private:
         const std::lock_guard<std::mutex> lock(detail::lammps_global_mutex());
         lammps_close(h_);
         h_ = nullptr;
+        if (comm_ != MPI_COMM_NULL) MPI_Comm_free(&comm_);
         std::error_code ec;
         if (!log_path_.empty()) std::filesystem::remove(log_path_, ec);
     }
@@ -425,9 +481,15 @@ private:
     }
 
     void build(const triclinic_box<double>& box) {
-        std::unique_lock<std::mutex> lock;  // with `serialize`, the caller holds the mutex already
-        if (!opt_.serialize) lock = std::unique_lock<std::mutex>(detail::lammps_global_mutex());
+        const std::unique_lock<std::mutex> shared = lock_shared_state();
         build_locked(box);
+    }
+
+    // The mutex around steps that touch what instances share; when serialized, the caller holds
+    // it already.
+    std::unique_lock<std::mutex> lock_shared_state() {
+        if (serialized()) return std::unique_lock<std::mutex>();
+        return std::unique_lock<std::mutex>(detail::lammps_global_mutex());
     }
 
     void build_locked(const triclinic_box<double>& box);
