@@ -42,6 +42,7 @@
 
 // descriptors (the contract first)
 #include <tessera/descriptors/descriptor.hpp>
+#include <tessera/descriptors/frame_pair.hpp>
 #include <tessera/descriptors/adaptive_cna.hpp>
 #include <tessera/descriptors/chemical_order.hpp>
 #include <tessera/descriptors/cna.hpp>
@@ -59,6 +60,7 @@
 
 // composition: compile-time pipelines and the run-time planner
 #include <tessera/pipeline/any_descriptor.hpp>
+#include <tessera/pipeline/frame_pairs.hpp>
 #include <tessera/pipeline/pipeline.hpp>
 #include <tessera/pipeline/planner.hpp>
 #include <tessera/pipeline/voronoi_stage.hpp>

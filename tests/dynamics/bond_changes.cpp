@@ -4,6 +4,7 @@
 #include <tessera/dynamics/bond_changes.hpp>
 #include <tessera/io/lammps_dump.hpp>
 
+#include "../support/dynamics_frames.hpp"
 #include "../support/reference_frames.hpp"
 
 #include <catch2/catch.hpp>
@@ -18,15 +19,6 @@
 using namespace tessera;
 
 namespace {
-
-// Seed 001's first-shell cutoffs (type 1 = Cu, 2 = Zr).
-pair_cutoffs seed001_cutoffs() {
-    pair_cutoffs rc(2);
-    rc.set(1, 1, 3.05);
-    rc.set(1, 2, 3.75);
-    rc.set(2, 2, 4.35);
-    return rc;
-}
 
 // Brute force, written from the definition and by another route than the library: positions
 // unwrapped with LAMMPS image flags (rows sorted by id in these dumps), every pair i < j and the
@@ -80,7 +72,7 @@ TEST_CASE("bond_changes: per-atom broken/formed counts equal a brute-force pair 
     for (auto rule : {bond_change_rule::distance_change, bond_change_rule::shell_margin}) {
         for (auto [ta, tb] : {std::pair{0, 1}, std::pair{2, 3}, std::pair{4, 5}, std::pair{0, 5}}) {
             INFO("rule " << int(rule) << " frames " << ta << " -> " << tb);
-            bond_change_options opt{seed001_cutoffs(), 0.075, rule};
+            bond_change_options opt{tessera_test::seed001_cutoffs(), 0.075, rule};
             const auto got = fast(frames[std::size_t(ta)], frames[std::size_t(tb)], opt);
             const auto [broken, formed] = brute(frames[std::size_t(ta)], frames[std::size_t(tb)], opt.cutoffs, 0.075, rule);
             std::size_t total = 0;
@@ -97,7 +89,7 @@ TEST_CASE("bond_changes: per-atom broken/formed counts equal a brute-force pair 
 
 TEST_CASE("bond_changes: independent of atom order, zero against itself, errors", "[bond_changes]") {
     const auto frames = tessera_test::read_reference_frames("d2min/cuzr_aqs.dump");
-    bond_change_options opt{seed001_cutoffs(), 0.075, bond_change_rule::distance_change};
+    bond_change_options opt{tessera_test::seed001_cutoffs(), 0.075, bond_change_rule::distance_change};
     const auto base = fast(frames[0], frames[5], opt);
     frame b = frames[5];
     std::vector<std::size_t> perm(b.natoms);

@@ -8,6 +8,7 @@
 
 #include "../support/structure_lattices.hpp"
 
+#include "../support/dynamics_frames.hpp"
 #include "../support/reference_frames.hpp"
 
 #include <catch2/catch.hpp>
@@ -249,13 +250,7 @@ TEST_CASE("d2min: independent of atom order and translation, serial and OpenMP i
     }
     // Shuffle both frames' rows, translate both (and re-wrap) — by id, same values to rounding.
     auto shuffled = [](const frame& f, std::uint64_t seed, vec3<double> shift) {
-        std::vector<std::size_t> perm(f.natoms);
-        std::iota(perm.begin(), perm.end(), std::size_t(0));
-        std::mt19937_64 g(seed);
-        std::shuffle(perm.begin(), perm.end(), g);
-        frame s = f;
-        for (std::size_t c = 0; c < f.columns.size(); ++c)
-            for (std::size_t i = 0; i < f.natoms; ++i) s.columns[c][i] = f.columns[c][perm[i]];
+        frame s = tessera_test::shuffled_rows(f, seed);
         const auto& bx = std::get<triclinic_box<double>>(f.box);
         auto x = s.column("x"), y = s.column("y"), z = s.column("z");
         for (std::size_t i = 0; i < f.natoms; ++i) {

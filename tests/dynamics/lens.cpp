@@ -5,6 +5,7 @@
 #include <tessera/io/lammps_dump.hpp>
 #include <tessera/neighbors/brute_force.hpp>
 
+#include "../support/dynamics_frames.hpp"
 #include "../support/reference_frames.hpp"
 
 #include <catch2/catch.hpp>
@@ -59,16 +60,6 @@ std::vector<double> fast_lens(const frame& a, const frame& b, double rc, openmp_
     return out;
 }
 
-frame shuffled(const frame& f, std::uint64_t seed) {
-    std::vector<std::size_t> perm(f.natoms);
-    std::iota(perm.begin(), perm.end(), std::size_t(0));
-    std::mt19937_64 g(seed);
-    std::shuffle(perm.begin(), perm.end(), g);
-    frame s = f;
-    for (std::size_t c = 0; c < f.columns.size(); ++c)
-        for (std::size_t i = 0; i < f.natoms; ++i) s.columns[c][i] = f.columns[c][perm[i]];
-    return s;
-}
 }  // namespace
 
 TEST_CASE("lens: equals brute-force set operations on tilted-box Cu frames through yield", "[lens]") {
@@ -89,13 +80,13 @@ TEST_CASE("lens: equals brute-force set operations on tilted-box Cu frames throu
 TEST_CASE("lens: independent of atom order in either frame, and 0 against itself", "[lens]") {
     const auto frames = tessera_test::read_reference_frames("cu_tilted_ref.dump");
     const auto base = fast_lens(frames[0], frames[1], 3.1);
-    const frame a = shuffled(frames[0], 1), b = shuffled(frames[1], 2);
+    const frame a = tessera_test::shuffled_rows(frames[0], 1), b = tessera_test::shuffled_rows(frames[1], 2);
     const auto again = fast_lens(a, b, 3.1);
     const auto ids_b = b.ids(), ids_1 = frames[1].ids();
     std::map<std::int64_t, double> by_id;
     for (std::size_t i = 0; i < again.size(); ++i) by_id[ids_b[i]] = again[i];
     for (std::size_t i = 0; i < base.size(); ++i) REQUIRE(by_id.at(ids_1[i]) == base[i]);
-    const auto self = fast_lens(frames[2], shuffled(frames[2], 3), 3.1);
+    const auto self = fast_lens(frames[2], tessera_test::shuffled_rows(frames[2], 3), 3.1);
     CHECK(std::all_of(self.begin(), self.end(), [](double v) { return v == 0.0; }));
 }
 

@@ -24,6 +24,7 @@
 #include <tessera/core/execution.hpp>
 #include <tessera/core/particles.hpp>
 #include <tessera/core/type_pair_table.hpp>
+#include <tessera/descriptors/frame_pair.hpp>
 #include <tessera/dynamics/trajectory.hpp>
 #include <tessera/neighbors/query.hpp>
 
@@ -156,5 +157,47 @@ bond_change_counts bond_changes(const SA& xa, const BA& ba, std::span<const std:
     });
     return out;
 }
+
+/// Bond changes as a two-frame descriptor (descriptors/frame_pair.hpp), for compute_frame_pairs
+/// (pipeline/frame_pairs.hpp): reference bonds followed to the current frame count as broken,
+/// current bonds followed back as formed; columns `bonds_broken bonds_formed` (as `tessera
+/// bonds`). Types are the reference frame's (the runner checks that each id keeps its type).
+/// Alone, equal to bond_changes() bit for bit.
+struct bond_change_descriptor {
+    bond_change_options options;
+
+    frame_pair_request request() const { return {options.cutoffs.max(), options.cutoffs.max()}; }
+    std::vector<std::string> columns(const particle_properties&) const { return {"bonds_broken", "bonds_formed"}; }
+    void prepare(const particle_properties& reference, const particle_properties&) const {
+        options.cutoffs.validate();
+        if (!(options.hysteresis >= 0)) throw error("bond changes: the hysteresis must be >= 0");
+        if (reference.types.empty()) throw error("bond changes: the reference frame has no types");
+        for (int t : reference.types)
+            if (t < 1 || t > options.cutoffs.num_types())
+                throw error("bond changes: type ", t, " has no cutoffs (types 1..", options.cutoffs.num_types(), ")");
+    }
+
+    template <class T>
+    void compute(const frame_pair_row<T>& row, output_row<T> out) const {
+        const double h = options.hysteresis;
+        const int ti = row.reference.type();
+        std::uint32_t broken = 0, formed = 0;
+        for (std::size_t k = 0; k < row.reference.size(); ++k) {
+            const double c = options.cutoffs(ti, row.reference.neighbor_type(k));
+            const double ra = std::sqrt(double(row.reference.distances2[k]));
+            if (!(ra < c)) continue;
+            broken += bond_broken(ra, double(norm(row.reference_bonds_now[k])), c, h, options.rule);
+        }
+        // Current bonds: the neighbours' types by id from the reference frame, as bond_changes().
+        for (std::size_t k = 0; k < row.current.size(); ++k) {
+            const double c = options.cutoffs(ti, row.current.neighbor_type(k));
+            const double rb = std::sqrt(double(row.current.distances2[k]));
+            if (!(rb < c)) continue;
+            formed += bond_formed(double(norm(row.current_bonds_then[k])), rb, c, h, options.rule);
+        }
+        out[0] = T(broken);
+        out[1] = T(formed);
+    }
+};
 
 }  // namespace tessera

@@ -43,6 +43,7 @@
 #include <tessera/core/particles.hpp>
 #include <tessera/core/polar.hpp>
 #include <tessera/core/vec.hpp>
+#include <tessera/descriptors/frame_pair.hpp>
 #include <tessera/dynamics/trajectory.hpp>
 #include <tessera/neighbors/query.hpp>
 
@@ -55,6 +56,7 @@
 #include <span>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace tessera {
@@ -113,43 +115,65 @@ T von_mises_strain(const mat3<T>& e) noexcept {
 
 namespace detail {
 
-/// The local affine fit of one particle with n bonds; writes one row of `out`. Shared by the
-/// scalar and batched paths so the strain formulas exist once. X and Y are accumulated by the
-/// caller; residual(J) returns Σ|d_j(t) − J d_j(0)|².
+/// One particle's local affine fit: the values of one row of atomic_strain_result.
+template <class T>
+struct affine_fit {
+    T d2min, shear_strain, volumetric_strain, rotation;
+    unsigned char valid;
+    std::uint32_t num_neighbors;
+    mat3<T> deformation;
+};
+
+/// The local affine fit of one particle with n bonds. Shared by the scalar and batched paths, by
+/// d2min() and by d2min_descriptor, so the strain formulas exist once. X and Y are accumulated
+/// by the caller; residual(J) returns Σ|d_j(t) − J d_j(0)|².
 template <class T, class Residual>
-void finish_affine_fit(const mat3<T>& X, const mat3<T>& Y, std::size_t n, Residual&& residual, const d2min_options& opt,
-                       atomic_strain_result<T>& out, std::size_t row) noexcept {
-    out.num_neighbors[row] = static_cast<std::uint32_t>(n);
-    auto invalid = [&] {
-        // Undefined: NaN, so that no number reads as "no plastic activity" (docs/cli.md).
-        out.d2min[row] = out.shear_strain[row] = out.volumetric_strain[row] = out.rotation[row] =
-            std::numeric_limits<T>::quiet_NaN();
-        out.valid[row] = 0;
-        out.deformation[row] = mat3<T>::identity();
-    };
-    if (n < opt.min_neighbors) return invalid();
+affine_fit<T> fit_affine(const mat3<T>& X, const mat3<T>& Y, std::size_t n, Residual&& residual,
+                         const d2min_options& opt) noexcept {
+    affine_fit<T> r;
+    r.num_neighbors = static_cast<std::uint32_t>(n);
+    // Undefined: NaN, so that no number reads as "no plastic activity" (docs/cli.md).
+    r.d2min = r.shear_strain = r.volumetric_strain = r.rotation = std::numeric_limits<T>::quiet_NaN();
+    r.valid = 0;
+    r.deformation = mat3<T>::identity();
+    if (n < opt.min_neighbors) return r;
     // Conditioning: λ_min/λ_max ≥ det(Y)/tr(Y)³ (λ_max ≤ tr, λ_min ≥ det/λ_max²), so a large
     // det/tr³ (1/27 for isotropic neighbours) proves Y well conditioned without an eigensolve;
     // only doubtful cases pay for the Jacobi eigenvalues.
     const T tr = Y(0, 0) + Y(1, 1) + Y(2, 2);
     const T det = determinant(Y);
-    if (!(tr > T(0))) return invalid();
+    if (!(tr > T(0))) return r;
     if (!(det > T(opt.min_rcond) * tr * tr * tr)) {
         const symmetric_eigen<T> ey = eigen_symmetric(Y);
-        if (!(ey.values[0] > T(opt.min_rcond) * ey.values[2]) || !(ey.values[2] > T(0))) return invalid();
+        if (!(ey.values[0] > T(opt.min_rcond) * ey.values[2]) || !(ey.values[2] > T(0))) return r;
     }
     const mat3<T> y_inv = inverse(Y);
     const mat3<T> J = X * y_inv;
-    if (!(determinant(J) > T(0))) return invalid();
+    if (!(determinant(J) > T(0))) return r;
     const T sum = residual(J);  // the residual directly (the expanded form cancels catastrophically near 0)
     const mat3<T> E = green_lagrangian(J);
-    out.d2min[row] = opt.normalization == d2min_normalization::per_neighbor ? sum / T(n) : sum;
-    out.shear_strain[row] = von_mises_strain(E);
-    out.volumetric_strain[row] = (E(0, 0) + E(1, 1) + E(2, 2)) / T(3);
+    r.d2min = opt.normalization == d2min_normalization::per_neighbor ? sum / T(n) : sum;
+    r.shear_strain = von_mises_strain(E);
+    r.volumetric_strain = (E(0, 0) + E(1, 1) + E(2, 2)) / T(3);
     const polar_decomposition<T> p = polar(J);
-    out.rotation[row] = p.ok ? rotation_angle(p.rotation) : T(0);
-    out.valid[row] = p.ok ? 1 : 0;
-    out.deformation[row] = J;
+    r.rotation = p.ok ? rotation_angle(p.rotation) : T(0);
+    r.valid = p.ok ? 1 : 0;
+    r.deformation = J;
+    return r;
+}
+
+/// fit_affine() into row `row` of `out`.
+template <class T, class Residual>
+void finish_affine_fit(const mat3<T>& X, const mat3<T>& Y, std::size_t n, Residual&& residual, const d2min_options& opt,
+                       atomic_strain_result<T>& out, std::size_t row) noexcept {
+    const affine_fit<T> r = fit_affine<T>(X, Y, n, residual, opt);
+    out.num_neighbors[row] = r.num_neighbors;
+    out.d2min[row] = r.d2min;
+    out.shear_strain[row] = r.shear_strain;
+    out.volumetric_strain[row] = r.volumetric_strain;
+    out.rotation[row] = r.rotation;
+    out.valid[row] = r.valid;
+    out.deformation[row] = r.deformation;
 }
 
 /// Bonds in SoA form: a = d(t), b = d(0), n entries each.
@@ -386,5 +410,55 @@ void d2min(const d2min_reference<T>& ref, const S& positions, const B& bx, std::
         }
     });
 }
+
+/// D²min and atomic strain as a two-frame descriptor (descriptors/frame_pair.hpp), for
+/// compute_frame_pairs (pipeline/frame_pairs.hpp): reads the reference bonds within
+/// options.cutoff and the same bonds now; columns `d2min shear_strain volumetric_strain rotation
+/// strain_valid` (as `tessera d2min`). Alone, equal to d2min() bit for bit.
+struct d2min_descriptor {
+    d2min_options options;
+
+    /// The bonds of one row as the batched kernels read them (grown once per chunk).
+    struct scratch {
+        std::vector<double> ax, ay, az, bx, by, bz;
+    };
+
+    frame_pair_request request() const { return {options.cutoff, 0}; }
+    std::vector<std::string> columns(const particle_properties&) const {
+        return {"d2min", "shear_strain", "volumetric_strain", "rotation", "strain_valid"};
+    }
+    void prepare(const particle_properties&, const particle_properties&) const { detail::require_cutoff(options); }
+
+    template <class T, class Arch = xsimd::default_arch>
+    void compute(const frame_pair_row<T>& row, output_row<T> out, scratch& s) const {
+        static_assert(std::is_same_v<T, double>, "d2min_descriptor: double precision rows");
+        const std::size_t m = row.reference.size();
+        for (auto* v : {&s.ax, &s.ay, &s.az, &s.bx, &s.by, &s.bz}) v->resize(m);
+        for (std::size_t k = 0; k < m; ++k) {
+            s.ax[k] = row.reference_bonds_now[k].x;
+            s.ay[k] = row.reference_bonds_now[k].y;
+            s.az[k] = row.reference_bonds_now[k].z;
+            s.bx[k] = row.reference.vectors[k].x;
+            s.by[k] = row.reference.vectors[k].y;
+            s.bz[k] = row.reference.vectors[k].z;
+        }
+        const detail::bond_soa<T> bonds{s.ax.data(), s.ay.data(), s.az.data(), s.bx.data(), s.by.data(), s.bz.data(), m};
+        mat3<T> X, Y;
+        detail::affine_fit<T> r;
+        if (options.vectorized) {
+            detail::accumulate_xy_simd<Arch>(bonds, X, Y);
+            r = detail::fit_affine<T>(
+                X, Y, m, [&](const mat3<T>& J) { return detail::residual_sum_simd<Arch>(bonds, J); }, options);
+        } else {
+            detail::accumulate_xy(bonds, X, Y);
+            r = detail::fit_affine<T>(X, Y, m, [&](const mat3<T>& J) { return detail::residual_sum(bonds, J); }, options);
+        }
+        out[0] = r.d2min;
+        out[1] = r.shear_strain;
+        out[2] = r.volumetric_strain;
+        out[3] = r.rotation;
+        out[4] = T(r.valid);
+    }
+};
 
 }  // namespace tessera

@@ -24,6 +24,7 @@
 #include <tessera/core/error.hpp>
 #include <tessera/core/execution.hpp>
 #include <tessera/core/particles.hpp>
+#include <tessera/descriptors/frame_pair.hpp>
 #include <tessera/dynamics/detail/lens_pairs.hpp>
 #include <tessera/dynamics/trajectory.hpp>
 #include <tessera/neighbors/cell_list.hpp>
@@ -337,5 +338,50 @@ void lens(const neighbor_id_sets& before, const neighbor_id_sets& after, std::sp
         }
     });
 }
+
+/// LENS as a two-frame descriptor (descriptors/frame_pair.hpp), for compute_frame_pairs
+/// (pipeline/frame_pairs.hpp): the ids within `cutoff` of the particle in each frame (its own
+/// id and repeated images dropped), column `lens` (as `tessera lens`). Sets are compared by
+/// sorting the two id lists of the row in the scratch (no allocation once grown). Alone, equal to
+/// lens() bit for bit (both divide the same two integers).
+struct lens_descriptor {
+    double cutoff = 0;
+
+    struct scratch {
+        std::vector<std::int64_t> before, after;
+    };
+
+    frame_pair_request request() const { return {cutoff, cutoff}; }
+    std::vector<std::string> columns(const particle_properties&) const { return {"lens"}; }
+    void prepare(const particle_properties&, const particle_properties&) const {
+        if (!(cutoff > 0) || !std::isfinite(cutoff)) throw error("LENS: the cutoff must be positive and finite, got ", cutoff);
+    }
+
+    template <class T>
+    void compute(const frame_pair_row<T>& row, output_row<T> out, scratch& s) const {
+        auto ids_of = [](const particle_row<T>& r, std::vector<std::int64_t>& ids) {
+            const std::int64_t self = r.properties->ids[r.index];
+            ids.clear();
+            for (const neighbor_index j : r.neighbors)
+                if (r.properties->ids[j] != self) ids.push_back(r.properties->ids[j]);
+            std::sort(ids.begin(), ids.end());
+            ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+        };
+        ids_of(row.reference, s.before);
+        ids_of(row.current, s.after);
+        std::size_t common = 0;
+        for (auto p = s.before.begin(), q = s.after.begin(); p != s.before.end() && q != s.after.end();) {
+            if (*p < *q) ++p;
+            else if (*q < *p) ++q;
+            else {
+                ++common;
+                ++p;
+                ++q;
+            }
+        }
+        const std::size_t total = s.before.size() + s.after.size();
+        out[0] = total == 0 ? T(0) : T(double(total - 2 * common) / double(total));
+    }
+};
 
 }  // namespace tessera

@@ -1,0 +1,280 @@
+#pragma once
+/// @file
+/// Runs any set of two-frame descriptors (descriptors/frame_pair.hpp) on a reference and a
+/// current frame: one ball query per frame at the largest radius asked of it, particles matched
+/// by id, every bond followed to the other frame once, and one pass over the current frame's
+/// particles that hands each descriptor its frame_pair_row.
+///
+///     const frame_view reference(x0, box0, {types0, ids0}), current(x1, box1, {types1, ids1});
+///     std::vector<double> out = compute_frame_pairs(reference, current, openmp_policy{},
+///                                                   d2min_descriptor{{.cutoff = 3.6}},
+///                                                   lens_descriptor{3.6});   // 5 + 1 columns
+///
+/// Output: the descriptors' columns in the order given, column-major, one row per particle of
+/// the current frame (output_columns). With one descriptor the result equals its stand-alone
+/// function (d2min(), bond_changes(), lens()) bit for bit: the same neighbour query, the same
+/// bond following and the same per-particle arithmetic (tests/pipeline/frame_pairs.cpp). With
+/// several, a descriptor whose radius is below the shared one reads the shared rows filtered to
+/// its radius, so its sums run over the same bonds in another order (last-bit differences).
+///
+/// Requirements, checked before any particle: ids in both frames, the same set of ids (each
+/// once), the same periodicity, finite positions; where both frames have types, each id keeps
+/// its type. Results do not depend on the thread count (per-particle work only).
+
+#include <tessera/core/box.hpp>
+#include <tessera/core/error.hpp>
+#include <tessera/core/execution.hpp>
+#include <tessera/core/particles.hpp>
+#include <tessera/core/properties.hpp>
+#include <tessera/descriptors/frame_pair.hpp>
+#include <tessera/dynamics/trajectory.hpp>
+#include <tessera/neighbors/query.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+namespace tessera {
+
+/// One frame as the frame-pair runner reads it: positions and box (referenced, not copied) and
+/// the particles' properties (ids required). `name` says which frame in error messages.
+template <particle_storage S, box B>
+class frame_view {
+public:
+    frame_view(const S& positions, const B& bx, particle_properties properties, std::string name = "frame")
+        : positions_(&positions), box_(&bx), properties_(properties), name_(std::move(name)) {}
+    const S& positions() const noexcept { return *positions_; }
+    const B& box() const noexcept { return *box_; }
+    const particle_properties& properties() const noexcept { return properties_; }
+    const std::string& name() const noexcept { return name_; }
+
+private:
+    const S* positions_;
+    const B* box_;
+    particle_properties properties_;
+    std::string name_;
+};
+
+namespace detail {
+
+// One frame's side of the run: resolved properties, fractional positions and the neighbour list.
+template <class T>
+struct frame_pair_side {
+    particle_properties properties;
+    std::vector<vec3<T>> fractional;  // by this frame's row
+    neighbor_list<T> list;            // empty when nobody reads this frame's bonds
+    mat3<T> h, h_inv;
+    T radius = 0;
+};
+
+template <class T, particle_storage S, box B, class Policy>
+frame_pair_side<T> frame_pair_prepare_side(const frame_view<S, B>& f, double radius, Policy policy) {
+    frame_pair_side<T> side;
+    const std::size_t n = tessera::size(f.positions());
+    side.properties = f.properties().resolved(n);
+    if (side.properties.ids.empty()) throw error(f.name(), ": two-frame descriptors match particles by id; no ids given");
+    side.h = mat3<T>(f.box().cell());
+    side.h_inv = inverse(side.h);
+    side.fractional.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const vec3<T> r(position(f.positions(), i));
+        if (!is_finite(r)) throw error(f.name(), ": non-finite position of atom id ", side.properties.ids[i]);
+        side.fractional[i] = vec3<T>(f.box().to_fractional(vec3<typename B::value_type>(r)));
+    }
+    side.radius = T(radius);
+    if (radius > 0) side.list = find_neighbors<T>(f.positions(), f.box(), ball{radius}, query_options{}, policy);
+    return side;
+}
+
+// The bonds of `row` strictly inside `radius`, order kept, into the scratch buffers.
+template <class T>
+struct frame_pair_filtered {
+    std::vector<neighbor_index> neighbors;
+    std::vector<vec3<T>> vectors, followed;
+    std::vector<T> distances2;
+
+    void assign(const particle_row<T>& row, std::span<const vec3<T>> follow, T radius, particle_row<T>& out_row,
+                std::span<const vec3<T>>& out_follow) {
+        neighbors.clear();
+        vectors.clear();
+        followed.clear();
+        distances2.clear();
+        const T r2 = radius * radius;
+        for (std::size_t k = 0; k < row.size(); ++k)
+            if (row.distances2[k] < r2) {
+                neighbors.push_back(row.neighbors[k]);
+                vectors.push_back(row.vectors[k]);
+                followed.push_back(follow[k]);
+                distances2.push_back(row.distances2[k]);
+            }
+        out_row.neighbors = neighbors;
+        out_row.vectors = vectors;
+        out_row.distances2 = distances2;
+        out_follow = followed;
+    }
+};
+
+// Row `i` of `side`'s list into `row`, and each of its bonds followed into the other frame
+// (fractional positions `s_other` by this side's rows, cell `h_other`), written to `followed`.
+template <class T>
+std::span<const vec3<T>> follow_row(const frame_pair_side<T>& side, std::size_t i, const std::vector<vec3<T>>& s_other,
+                                    const mat3<T>& h_other, const periodicity& per, particle_row<T>& row,
+                                    std::vector<vec3<T>>& followed) {
+    row.neighbors = side.list.neighbors(i);
+    row.vectors = side.list.vectors(i);
+    row.distances2 = side.list.distances2(i);
+    followed.resize(row.size());
+    for (std::size_t k = 0; k < followed.size(); ++k) {
+        const vec3<T> f =
+            follow_fractional_bond(side.h_inv * row.vectors[k], s_other[row.neighbors[k]] - s_other[i], per);
+        followed[k] = h_other * f;
+    }
+    return followed;
+}
+
+template <class D>
+struct frame_pair_scratch_of {
+    struct none {};
+    using type = none;
+};
+template <class D>
+    requires requires { typename D::scratch; }
+struct frame_pair_scratch_of<D> {
+    using type = typename D::scratch;
+};
+
+// The runner behind compute_frame_pairs (its descriptors checked there, with a readable message).
+template <class T, particle_storage S0, box B0, particle_storage S1, box B1, class Policy, frame_pair_descriptor... D>
+void run_frame_pairs(const frame_view<S0, B0>& reference, const frame_view<S1, B1>& current, output_columns<T> out,
+                     Policy policy, const D&... descriptors) {
+    const std::size_t n0 = tessera::size(reference.positions()), n = tessera::size(current.positions());
+    const std::string what = reference.name() + " → " + current.name();
+    for (std::size_t d = 0; d < 3; ++d)
+        if (bool(reference.box().periodic(d)) != bool(current.box().periodic(d)))
+            throw error(what, ": periodicity along axis ", d, " differs between the frames");
+
+    // What each frame must provide, and the descriptors' own checks.
+    const std::array<frame_pair_request, sizeof...(D)> requests{descriptors.request()...};
+    double r0 = 0, r1 = 0;
+    for (const frame_pair_request& q : requests) {
+        for (double r : {q.reference_radius, q.current_radius})
+            if (!(r >= 0) || !std::isfinite(r))
+                throw error(what, ": a two-frame descriptor asks for a neighbour radius of ", r);
+        r0 = std::max(r0, q.reference_radius);
+        r1 = std::max(r1, q.current_radius);
+    }
+    const particle_properties p0 = reference.properties().resolved(n0), p1 = current.properties().resolved(n);
+    (descriptors.prepare(p0, p1), ...);
+    std::array<std::size_t, sizeof...(D) + 1> first_column{};
+    {
+        std::size_t k = 0;
+        ((first_column[k + 1] = first_column[k] + descriptors.columns(p1).size(), ++k), ...);
+    }
+    if (out.n != n || out.count < first_column.back())
+        throw error(what, ": output has ", out.count, " columns of ", out.n, " rows; the descriptors write ",
+                    first_column.back(), " columns of ", n, " rows");
+
+    // Particles matched by id (every id in both frames); types must follow their ids.
+    const detail::frame_pair_side<T> a = detail::frame_pair_prepare_side<T>(reference, r0, policy);
+    const detail::frame_pair_side<T> b = detail::frame_pair_prepare_side<T>(current, r1, policy);
+    std::vector<std::size_t> ref_of_cur(n), cur_of_ref(n0);
+    if (n == n0 && std::equal(a.properties.ids.begin(), a.properties.ids.end(), b.properties.ids.begin())) {
+        const id_index check(b.properties.ids, current.name());  // ids unique
+        for (std::size_t c = 0; c < n; ++c) ref_of_cur[c] = cur_of_ref[c] = c;
+    } else {
+        const id_index ia(a.properties.ids, reference.name()), ib(b.properties.ids, current.name());
+        ref_of_cur = match_ids(ia, ib, id_mismatch::error, what, "reference", "current");
+        cur_of_ref = match_ids(ib, ia, id_mismatch::error, what, "current", "reference");
+    }
+    if (!a.properties.types.empty() && !b.properties.types.empty())
+        for (std::size_t c = 0; c < n; ++c)
+            if (a.properties.types[ref_of_cur[c]] != b.properties.types[c])
+                throw error(what, ": atom id ", b.properties.ids[c], " has type ", a.properties.types[ref_of_cur[c]],
+                            " in the reference frame and ", b.properties.types[c], " in the current one");
+    // A frame without types reads the other frame's, by id (descriptors see one typing).
+    particle_properties props0 = a.properties, props1 = b.properties;
+    std::vector<int> mapped_types;
+    if (props1.types.empty() && !props0.types.empty()) {
+        mapped_types.resize(n);
+        for (std::size_t c = 0; c < n; ++c) mapped_types[c] = props0.types[ref_of_cur[c]];
+        props1.types = mapped_types;
+    } else if (props0.types.empty() && !props1.types.empty()) {
+        mapped_types.resize(n0);
+        for (std::size_t i = 0; i < n0; ++i) mapped_types[i] = props1.types[cur_of_ref[i]];
+        props0.types = mapped_types;
+    }
+    // Each frame's fractional positions by the other frame's rows, for following bonds across.
+    std::vector<vec3<T>> s1_by_ref(n0), s0_by_cur(n);
+    for (std::size_t i = 0; i < n0; ++i) s1_by_ref[i] = b.fractional[cur_of_ref[i]];
+    for (std::size_t c = 0; c < n; ++c) s0_by_cur[c] = a.fractional[ref_of_cur[c]];
+    periodicity per{};
+    for (std::size_t d = 0; d < 3; ++d) per[d] = reference.box().periodic(d);
+
+    detail::for_each_chunk(policy, n, 1024, [&](std::size_t, std::size_t begin, std::size_t end) {
+        std::vector<vec3<T>> now, then;  // per chunk: no allocation per particle once grown
+        std::array<detail::frame_pair_filtered<T>, 2> filtered;
+        std::tuple<typename detail::frame_pair_scratch_of<D>::type...> scratch;
+        for (std::size_t c = begin; c < end; ++c) {
+            const std::size_t i = ref_of_cur[c];
+            frame_pair_row<T> row{c, i, {i, {}, {}, {}, &props0}, {}, {c, {}, {}, {}, &props1}, {}};
+            if (r0 > 0) row.reference_bonds_now = detail::follow_row(a, i, s1_by_ref, b.h, per, row.reference, now);
+            if (r1 > 0) row.current_bonds_then = detail::follow_row(b, c, s0_by_cur, a.h, per, row.current, then);
+            std::size_t k = 0;
+            auto run = [&](const auto& d, auto& s) {
+                const frame_pair_request q = requests[k];
+                frame_pair_row<T> own = row;
+                if (q.reference_radius < r0)
+                    filtered[0].assign(row.reference, row.reference_bonds_now, T(q.reference_radius), own.reference,
+                                       own.reference_bonds_now);
+                if (q.current_radius < r1)
+                    filtered[1].assign(row.current, row.current_bonds_then, T(q.current_radius), own.current,
+                                       own.current_bonds_then);
+                const output_row<T> o{out.base + first_column[k] * n + c, n};
+                using Desc = std::remove_cvref_t<decltype(d)>;
+                if constexpr (detail::frame_pair_compute_scratch<Desc>) d.compute(own, o, s);
+                else d.compute(own, o);
+                ++k;
+            };
+            std::apply([&](auto&... s) { (run(descriptors, s), ...); }, scratch);
+        }
+    });
+}
+
+}  // namespace detail
+
+/// Runs `descriptors` on (reference, current) into `out` (file comment): out.n must be the
+/// current frame's particle count, out.count at least the sum of the descriptors' columns.
+template <class T = double, particle_storage S0, box B0, particle_storage S1, box B1, class Policy, class... D>
+void compute_frame_pairs(const frame_view<S0, B0>& reference, const frame_view<S1, B1>& current,
+                         output_columns<T> out, Policy policy, const D&... descriptors) {
+    static_assert(sizeof...(D) > 0, "compute_frame_pairs: give at least one two-frame descriptor");
+    static_assert((frame_pair_descriptor<D> && ...),
+                  "compute_frame_pairs: every argument after the policy must be a two-frame descriptor: request() -> "
+                  "frame_pair_request, columns(properties), prepare(reference, current), compute(frame_pair_row, "
+                  "output_row[, scratch]) (descriptors/frame_pair.hpp)");
+    if constexpr (sizeof...(D) > 0 && (frame_pair_descriptor<D> && ...))
+        detail::run_frame_pairs<T>(reference, current, out, policy, descriptors...);
+}
+
+/// Convenience: all columns, column-major (current frame's particles × the descriptors' columns).
+template <class T = double, particle_storage S0, box B0, particle_storage S1, box B1, class Policy, class... D>
+    requires(!std::is_same_v<Policy, output_columns<T>>)
+std::vector<T> compute_frame_pairs(const frame_view<S0, B0>& reference, const frame_view<S1, B1>& current,
+                                   Policy policy, const D&... descriptors) {
+    const std::size_t n = tessera::size(current.positions());
+    std::size_t count = 0;
+    if constexpr ((frame_pair_descriptor<D> && ...)) {
+        const particle_properties p = current.properties().resolved(n);
+        count = (std::size_t(0) + ... + descriptors.columns(p).size());
+    }
+    std::vector<T> v(n * count);
+    compute_frame_pairs<T>(reference, current, output_columns<T>{v.data(), n, count}, policy, descriptors...);
+    return v;
+}
+
+}  // namespace tessera
