@@ -42,6 +42,7 @@
 
 // descriptors (the contract first)
 #include <tessera/descriptors/descriptor.hpp>
+#include <tessera/descriptors/cell_descriptor.hpp>
 #include <tessera/descriptors/frame_pair.hpp>
 #include <tessera/descriptors/adaptive_cna.hpp>
 #include <tessera/descriptors/chemical_order.hpp>
@@ -60,6 +61,7 @@
 
 // composition: compile-time pipelines and the run-time planner
 #include <tessera/pipeline/any_descriptor.hpp>
+#include <tessera/pipeline/cell_columns.hpp>
 #include <tessera/pipeline/frame_pairs.hpp>
 #include <tessera/pipeline/pipeline.hpp>
 #include <tessera/pipeline/planner.hpp>

@@ -182,6 +182,27 @@ TEST_CASE("frame pairs: three descriptors at once, rows shuffled in both frames,
     CHECK(count_mismatch == 0);
 }
 
+TEST_CASE("frame pairs: a frame without types reads the other's by id, empty frames", "[frame_pairs]") {
+    const auto cuzr = tessera_test::read_reference_frames("d2min/cuzr_aqs.dump");
+    const held_frame a(cuzr[0]), b(cuzr[3]);
+    const bond_change_descriptor bc{{tessera_test::seed001_cutoffs(), 0.075, bond_change_rule::distance_change}};
+    const auto both = compute_frame_pairs(a.view("a"), b.view("b"), serial_policy{}, bc);
+    using view = frame_view<std::vector<std::array<double, 3>>, triclinic_box<double>>;
+    const view a_untyped(a.x, a.box, {{}, a.ids}, "a"), b_untyped(b.x, b.box, {{}, b.ids}, "b");
+    CHECK(compute_frame_pairs(a.view("a"), b_untyped, serial_policy{}, bc) == both);
+    CHECK(compute_frame_pairs(a_untyped, b.view("b"), serial_policy{}, bc) == both);
+    CHECK_THROWS_WITH(compute_frame_pairs(a_untyped, b_untyped, serial_policy{}, bc),
+                      Catch::Contains("neither frame has types"));
+    // Types beyond the cutoff table name an atom.
+    const bond_change_descriptor one_type{{pair_cutoffs(1, 3.0), 0.075, bond_change_rule::distance_change}};
+    CHECK_THROWS_WITH(compute_frame_pairs(a.view("a"), b.view("b"), serial_policy{}, one_type),
+                      Catch::Contains("has type 2, which has no cutoffs (types 1..1)"));
+
+    const std::vector<std::array<double, 3>> none;
+    const view e0(none, a.box, {}, "empty 0"), e1(none, b.box, {}, "empty 1");
+    CHECK(compute_frame_pairs(e0, e1, serial_policy{}, d2min_descriptor{{4.0}}, lens_descriptor{3.0}).empty());
+}
+
 TEST_CASE("frame pairs: errors name the frame and the atom", "[frame_pairs][errors]") {
     const auto cuzr = tessera_test::read_reference_frames("d2min/cuzr_aqs.dump");
     const held_frame a(cuzr[0]), b(cuzr[1]);
@@ -198,6 +219,12 @@ TEST_CASE("frame pairs: errors name the frame and the atom", "[frame_pairs][erro
         CHECK_THROWS_WITH(compute_frame_pairs(a.view("ref"), c.view("cur"), serial_policy{}, le),
                           Catch::Contains("ref → cur: atom id " + std::to_string(a.ids[7]) +
                                           " is in the reference frame but not in the current one"));
+    }
+    SECTION("properties that do not fit the frame") {
+        const std::vector<int> short_types(3, 1);
+        const frame_view<std::vector<std::array<double, 3>>, triclinic_box<double>> bad(b.x, b.box, {short_types, b.ids},
+                                                                                         "cur.dump");
+        CHECK_THROWS_WITH(compute_frame_pairs(a.view("ref"), bad, serial_policy{}, le), Catch::StartsWith("cur.dump: "));
     }
     SECTION("a type that changes with its id") {
         held_frame c(cuzr[1]);

@@ -174,4 +174,26 @@ concept requests_neighbors = requires(const D& d) {
 template <class D>
 concept descriptor = particle_descriptor<D> || list_descriptor<D>;
 
+namespace detail {
+/// compute(row, out) for a row type other than particle_row (the two-frame and per-cell members
+/// of the contract), without or with the descriptor's own per-chunk `scratch`.
+template <class D, class Row>
+concept computes_row = requires(const D& d, const Row& row, output_row<double> out) { d.compute(row, out); };
+template <class D, class Row>
+concept computes_row_with_scratch = requires(const D& d, const Row& row, output_row<double> out,
+                                             typename D::scratch& s) { d.compute(row, out, s); };
+
+/// A descriptor's scratch type, or an empty stand-in for those without one.
+template <class D>
+struct scratch_of {
+    struct none {};
+    using type = none;
+};
+template <class D>
+    requires requires { typename D::scratch; }
+struct scratch_of<D> {
+    using type = typename D::scratch;
+};
+}  // namespace detail
+
 }  // namespace tessera

@@ -17,7 +17,8 @@
 /// exactly the bonds strictly inside its own radii, in the order of the frame's neighbour query
 /// (bonds beyond a descriptor's radius are filtered out of the shared rows, order kept).
 /// `reference.properties` are the reference frame's types and ids, `current.properties` the
-/// current frame's; outputs are in the current frame's row order.
+/// current frame's (a frame given without types gets the other frame's, by id); outputs are in
+/// the current frame's row order.
 ///
 ///     struct my_change {
 ///         double cutoff = 3.0;
@@ -62,18 +63,6 @@ struct frame_pair_row {
     std::span<const vec3<T>> current_bonds_then;    ///< those bonds in the reference frame
 };
 
-namespace detail {
-template <class D>
-concept frame_pair_compute_plain = requires(const D& d, const frame_pair_row<double>& row, output_row<double> out) {
-    d.compute(row, out);
-};
-template <class D>
-concept frame_pair_compute_scratch = requires(const D& d, const frame_pair_row<double>& row, output_row<double> out,
-                                              typename D::scratch& s) {
-    d.compute(row, out, s);
-};
-}  // namespace detail
-
 /// A two-frame descriptor: states what it reads of each frame, names its columns (from the
 /// current frame's properties), checks itself against both frames' properties, and computes one
 /// particle from its frame_pair_row, with or without per-chunk scratch.
@@ -83,6 +72,7 @@ concept frame_pair_descriptor =
         { d.request() } -> std::convertible_to<frame_pair_request>;
         { d.columns(p) } -> std::convertible_to<std::vector<std::string>>;
         d.prepare(p, p);
-    } && (detail::frame_pair_compute_plain<D> || detail::frame_pair_compute_scratch<D>);
+    } && (detail::computes_row<D, frame_pair_row<double>> ||
+          detail::computes_row_with_scratch<D, frame_pair_row<double>>);
 
 }  // namespace tessera

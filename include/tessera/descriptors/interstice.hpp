@@ -26,6 +26,7 @@
 #include <tessera/core/error.hpp>
 #include <tessera/core/execution.hpp>
 #include <tessera/neighbors/voronoi.hpp>
+#include <tessera/descriptors/cell_descriptor.hpp>
 #include <tessera/descriptors/descriptor.hpp>
 
 #include <algorithm>
@@ -231,6 +232,25 @@ struct interstice {
         std::vector<T> v(t.num_cells() * num_features);
         compute_all(t, radii, output_columns<T>{v.data(), t.num_cells(), num_features}, policy);
         return v;
+    }
+};
+
+/// The 12 short-range interstice features as a per-cell descriptor (descriptors/cell_descriptor.hpp):
+/// interstice::short_range on the cell, with the tessellation's radii (row.radii). The 48
+/// medium-range features are statistics over the Voronoi neighbours' short-range features, so
+/// they need every cell first: interstice::compute_all or compute_voronoi_columns.
+struct interstice_short_range {
+    using scratch = interstice::scratch;
+    bool needs_vertices() const noexcept { return true; }
+    std::vector<std::string> columns(const particle_properties&) const {
+        std::vector<std::string> c = interstice::columns();
+        c.resize(interstice::num_short);
+        return c;
+    }
+    void prepare(const particle_properties&) const {}
+    template <class T>
+    void compute(const voronoi_cell_row<T>& row, output_row<T> out, scratch& s) const {
+        interstice::short_range(*row.cells, row.radii, row.cell, row.particle, &out[0], out.stride, s);
     }
 };
 

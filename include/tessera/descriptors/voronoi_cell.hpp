@@ -19,9 +19,11 @@
 #include <tessera/core/error.hpp>
 #include <tessera/core/execution.hpp>
 #include <tessera/neighbors/voronoi.hpp>
+#include <tessera/descriptors/cell_descriptor.hpp>
 #include <tessera/descriptors/descriptor.hpp>
 
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -62,6 +64,19 @@ struct voronoi_cell_descriptors {
     static std::vector<std::string> columns() {
         return {"voronoi_volume", "voronoi_faces", "voronoi_area", "voronoi_n3",
                 "voronoi_n4",     "voronoi_n5",    "voronoi_n6",   "voronoi_d5"};
+    }
+
+    // The per-cell contract (descriptors/cell_descriptor.hpp).
+    bool needs_vertices() const noexcept { return options.edge_threshold > 0; }
+    std::vector<std::string> columns(const particle_properties&) const { return columns(); }
+    void prepare(const particle_properties&) const {
+        for (double v : {options.face_area_threshold, options.relative_face_threshold, options.edge_threshold})
+            if (!(v >= 0) || !std::isfinite(v))
+                throw error("voronoi_cell_descriptors: thresholds must be finite and >= 0, got ", v);
+    }
+    template <class T>
+    void compute(const voronoi_cell_row<T>& row, output_row<T> out) const {
+        compute(*row.cells, row.cell, out);
     }
 
     /// One cell's columns into out[0..7].

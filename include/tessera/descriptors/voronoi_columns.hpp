@@ -2,7 +2,9 @@
 /// @file
 /// Voronoi cell descriptors (descriptors/voronoi_cell.hpp) and interstice features
 /// (descriptors/interstice.hpp) without a stored tessellation: each cell is computed
-/// (for_each_voronoi_cell, neighbors/voronoi.hpp), reduced to its columns and dropped.
+/// (for_each_voronoi_cell, neighbors/voronoi.hpp), reduced to its columns and dropped — the
+/// per-cell contract's calls (descriptors/cell_descriptor.hpp), as pipeline/cell_columns.hpp
+/// makes them for any per-cell descriptor, plus the interstice's medium-range second pass.
 ///
 /// The columns equal, bit for bit, those of tessellate() followed by
 /// voronoi_cell_descriptors::compute_all and interstice::compute_all (the same cells, recorded
@@ -69,6 +71,8 @@ void compute_voronoi_columns(const S& particles, const B& bx, const voronoi_opti
         throw error("compute_voronoi_columns: n_local = ", n_rows, " exceeds the number of particles ", n_total);
     const bool with_vertices = want_interstice || out.cell_options.edge_threshold > 0;
     const voronoi_cell_descriptors cell_descriptors{out.cell_options};
+    cell_descriptors.prepare({});
+    const particle_properties no_properties{};  // neither descriptor reads types or ids
 
     // Each chunk keeps its particles' Voronoi neighbours (face order) for the second pass; own
     // cache lines, as chunks fill them concurrently.
@@ -87,18 +91,19 @@ void compute_voronoi_columns(const S& particles, const B& bx, const voronoi_opti
             kept[chunk].offsets.reserve(rows + 1);
             kept[chunk].neighbors.reserve(16 * rows);
         }
-        return [&, chunk, one = voronoi_tessellation<T>{}, scratch = interstice::scratch{}](
+        return [&, chunk, one = voronoi_tessellation<T>{}, scratch = interstice_short_range::scratch{}](
                    std::size_t i, const voronoi_cell<T>& cell) mutable {
             one.clear();
             detail::record_voronoi_cell(one, cell, /*faces_out=*/true, with_vertices);
+            const voronoi_cell_row<T> cell_row{&one, 0, i, &no_properties, options.radii};
             if (want_cell) {
                 std::array<T, num_voronoi_cell_columns> c{};
-                cell_descriptors.compute(one, 0, output_row<T>{c.data(), 1});
+                cell_descriptors.compute(cell_row, output_row<T>{c.data(), 1});
                 for (std::size_t k = 0; k < c.size(); ++k) out.cell[k][i] = c[k];
             }
             if (want_interstice) {
                 std::array<T, interstice::num_short> row{};
-                interstice::short_range(one, options.radii, 0, i, row.data(), 1, scratch);
+                interstice_short_range{}.compute(cell_row, output_row<T>{row.data(), 1}, scratch);
                 for (std::size_t k = 0; k < interstice::num_short; ++k) out.interstice[k][i] = row[k];
                 kept_neighbors& kn = kept[chunk];
                 kn.particle.push_back(neighbor_index(i));

@@ -162,7 +162,7 @@ bond_change_counts bond_changes(const SA& xa, const BA& ba, std::span<const std:
 /// (pipeline/frame_pairs.hpp): reference bonds followed to the current frame count as broken,
 /// current bonds followed back as formed; columns `bonds_broken bonds_formed` (as `tessera
 /// bonds`). Types are the reference frame's (the runner checks that each id keeps its type).
-/// Alone, equal to bond_changes() bit for bit.
+/// Alone, equal to bond_changes() (the same bonds followed by the same arithmetic).
 struct bond_change_descriptor {
     bond_change_options options;
 
@@ -171,10 +171,13 @@ struct bond_change_descriptor {
     void prepare(const particle_properties& reference, const particle_properties&) const {
         options.cutoffs.validate();
         if (!(options.hysteresis >= 0)) throw error("bond changes: the hysteresis must be >= 0");
-        if (reference.types.empty()) throw error("bond changes: the reference frame has no types");
-        for (int t : reference.types)
+        if (reference.types.empty()) throw error("bond changes: neither frame has types");
+        for (std::size_t i = 0; i < reference.types.size(); ++i) {
+            const int t = reference.types[i];
             if (t < 1 || t > options.cutoffs.num_types())
-                throw error("bond changes: type ", t, " has no cutoffs (types 1..", options.cutoffs.num_types(), ")");
+                throw error("bond changes: atom id ", reference.ids.empty() ? std::int64_t(i) : reference.ids[i],
+                            " has type ", t, ", which has no cutoffs (types 1..", options.cutoffs.num_types(), ")");
+        }
     }
 
     template <class T>

@@ -414,7 +414,8 @@ void d2min(const d2min_reference<T>& ref, const S& positions, const B& bx, std::
 /// D²min and atomic strain as a two-frame descriptor (descriptors/frame_pair.hpp), for
 /// compute_frame_pairs (pipeline/frame_pairs.hpp): reads the reference bonds within
 /// options.cutoff and the same bonds now; columns `d2min shear_strain volumetric_strain rotation
-/// strain_valid` (as `tessera d2min`). Alone, equal to d2min() bit for bit.
+/// strain_valid` (as `tessera d2min`). Alone, equal to d2min() bit for bit without FP contraction
+/// (to rounding with FMA).
 struct d2min_descriptor {
     d2min_options options;
 

@@ -58,11 +58,15 @@
 /// corrupted its heap in concurrent MPI_Allreduce calls about once in 60 two-thread runs ("free():
 /// invalid pointer", seen in CI). If the host initialised MPI below MPI_THREAD_MULTIPLE, every
 /// call on every instance takes one process-wide mutex (`concurrent()` is false): correct, no
-/// parallel speed-up. What LAMMPS instances share in-process (its Pair/Compute/Fix instance
-/// counters) is touched when instances open, close, build a system and add or remove the frozen
-/// group's fix; those steps take the same mutex. One increment stays outside it: `minimize`
-/// creates LAMMPS's internal `fix MINIMIZE`, whose `Fix::instance_total++` may race (a count
-/// only used to match neighbour-list requests, which that fix never makes).
+/// parallel speed-up — at MPI_THREAD_SERIALIZED; at MPI_THREAD_SINGLE or FUNNELED the standard
+/// allows MPI calls from the main thread only, so an engine used (or copied, as frozen-atom
+/// workers do) from another thread throws. An engine outliving MPI_Finalize throws on use and
+/// is not closed (no MPI call is allowed then). What LAMMPS instances share in-process (its
+/// Pair/Compute/Fix instance counters) is touched when instances open, close, build a system
+/// and add or remove the frozen group's fix; those steps take the same mutex. One increment
+/// stays outside it: `minimize` creates LAMMPS's internal `fix MINIMIZE`, whose
+/// `Fix::instance_total++` may race (a count only used to match neighbour-list requests, which
+/// that fix never makes).
 /// `lammps_engine_options::serialize = true` takes the mutex around every call in any case.
 ///
 /// Errors: Debian builds LAMMPS without LAMMPS_EXCEPTIONS, so a command LAMMPS rejects ends the
@@ -84,6 +88,9 @@
 // OpenMPI's deprecated C++ bindings (LAMMPS::lammps links MPI::MPI_CXX, which brings mpi.h).
 #ifndef OMPI_SKIP_MPICXX
 #define OMPI_SKIP_MPICXX 1
+#endif
+#if defined(LAMMPS_LIBRARY_H) && !defined(LAMMPS_LIB_MPI)
+#error "include tessera/physics/lammps_engine.hpp before LAMMPS's library.h, or define LAMMPS_LIB_MPI before both: this engine needs lammps_open(..., MPI_Comm, ...)"
 #endif
 #ifndef LAMMPS_LIB_MPI
 #define LAMMPS_LIB_MPI 1
@@ -141,9 +148,10 @@ inline std::mutex& lammps_global_mutex() {
     return m;
 }
 
-/// Initialises MPI at MPI_THREAD_MULTIPLE if nobody has; true when the thread level MPI runs
-/// at lets instances on distinct communicators be called concurrently. Call under the mutex.
-inline bool lammps_mpi_allows_concurrency() {
+/// Initialises MPI at MPI_THREAD_MULTIPLE if nobody has; returns the thread level MPI runs at
+/// (MPI_THREAD_MULTIPLE lets instances on distinct communicators be called concurrently). Call
+/// under the mutex.
+inline int lammps_mpi_thread_level() {
     int finalized = 0;
     MPI_Finalized(&finalized);
     if (finalized) throw error("lammps_engine: MPI has been finalised; no LAMMPS instance can be opened");
@@ -156,7 +164,22 @@ inline bool lammps_mpi_allows_concurrency() {
     } else {
         MPI_Query_thread(&provided);
     }
-    return provided == MPI_THREAD_MULTIPLE;
+    return provided;
+}
+
+/// Throws unless MPI may be called from this thread: MPI running (not finalised), and, below
+/// MPI_THREAD_SERIALIZED, this thread the main one (the MPI standard allows no other).
+inline void lammps_require_mpi_usable(int thread_level, const char* what) {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (finalized) throw error("lammps_engine::", what, ": MPI has been finalised");
+    int is_main = 1;
+    if (thread_level < MPI_THREAD_SERIALIZED) MPI_Is_thread_main(&is_main);
+    if (!is_main)
+        throw error("lammps_engine::", what, ": the host initialised MPI at ",
+                    thread_level == MPI_THREAD_SINGLE ? "MPI_THREAD_SINGLE" : "MPI_THREAD_FUNNELED",
+                    ", so LAMMPS may be used from the main thread only (initialise MPI at MPI_THREAD_SERIALIZED or "
+                    "higher, or run with one thread)");
 }
 
 /// Shortest decimal that reads back as the same double (what LAMMPS's strtod then sees).
@@ -208,7 +231,7 @@ public:
         std::swap(opt_, o.opt_);
         std::swap(h_, o.h_);
         std::swap(comm_, o.comm_);
-        std::swap(mpi_concurrent_, o.mpi_concurrent_);
+        std::swap(mpi_thread_level_, o.mpi_thread_level_);
         std::swap(log_path_, o.log_path_);
         std::swap(built_, o.built_);
         std::swap(periodic_, o.periodic_);
@@ -332,7 +355,7 @@ private:
     lammps_engine_options opt_;
     void* h_ = nullptr;
     MPI_Comm comm_ = MPI_COMM_NULL;       // this instance's own duplicate of MPI_COMM_SELF
-    bool mpi_concurrent_ = false;         // MPI runs at MPI_THREAD_MULTIPLE
+    int mpi_thread_level_ = MPI_THREAD_SINGLE;  // what MPI runs at (MPI_Query_thread)
     std::string log_path_;
     bool built_ = false;
     periodicity periodic_{};
@@ -342,7 +365,7 @@ private:
     std::vector<vec3<double>> written_;   // positions as written into LAMMPS (wrapped)
     std::vector<std::size_t> index_;      // atom i (id i+1) → LAMMPS local index
 
-    bool serialized() const noexcept { return opt_.serialize || !mpi_concurrent_; }
+    bool serialized() const noexcept { return opt_.serialize || mpi_thread_level_ != MPI_THREAD_MULTIPLE; }
 
     std::unique_lock<std::mutex> maybe_lock() {
         if (serialized()) return std::unique_lock<std::mutex>(detail::lammps_global_mutex());
@@ -390,7 +413,8 @@ private:
     void open() {
         const std::lock_guard<std::mutex> lock(detail::lammps_global_mutex());
         const char* args[] = {"tessera", "-log", "none", "-screen", "none", "-nocite", nullptr};
-        mpi_concurrent_ = detail::lammps_mpi_allows_concurrency();
+        mpi_thread_level_ = detail::lammps_mpi_thread_level();
+        detail::lammps_require_mpi_usable(mpi_thread_level_, "open");
         if (MPI_Comm_dup(MPI_COMM_SELF, &comm_) != MPI_SUCCESS) {
             comm_ = MPI_COMM_NULL;
             throw error("lammps_engine: MPI_Comm_dup(MPI_COMM_SELF) failed");
@@ -408,7 +432,6 @@ private:
         };
         if (lammps_extract_setting(h_, "tagint") != 4 || lammps_extract_setting(h_, "imageint") != 4)
             fail("liblammps uses 64-bit atom ids or image flags (LAMMPS_BIGBIG); this engine needs LAMMPS_SMALLBIG");
-        if (lammps_extract_setting(h_, "world_size") != 1) fail("LAMMPS runs on more than one MPI rank");
         const std::string style = first_word(opt_.pair_style);
         if (!lammps_has_style(h_, "pair", style.c_str())) fail("this LAMMPS has no pair_style '" + style + "'");
         if (!lammps_has_style(h_, "minimize", opt_.minimizer.style.c_str()))
@@ -426,9 +449,14 @@ private:
     void close() noexcept {
         if (!h_) return;
         const std::lock_guard<std::mutex> lock(detail::lammps_global_mutex());
-        lammps_close(h_);
+        int finalized = 0;
+        MPI_Finalized(&finalized);
+        if (!finalized) {  // after MPI_Finalize no MPI call is allowed: the instance is left, not freed
+            lammps_close(h_);
+            if (comm_ != MPI_COMM_NULL) MPI_Comm_free(&comm_);
+        }
         h_ = nullptr;
-        if (comm_ != MPI_COMM_NULL) MPI_Comm_free(&comm_);
+        comm_ = MPI_COMM_NULL;
         std::error_code ec;
         if (!log_path_.empty()) std::filesystem::remove(log_path_, ec);
     }
@@ -451,6 +479,7 @@ private:
 
     std::size_t check_call(const char* what, std::size_t n, const triclinic_box<double>& box) const {
         if (!h_) throw error("lammps_engine::", what, ": engine was moved from");
+        detail::lammps_require_mpi_usable(mpi_thread_level_, what);
         if (n != opt_.types.size())
             throw error("lammps_engine::", what, ": ", n, " positions for an engine of ", opt_.types.size(), " atoms");
         (void)box;
