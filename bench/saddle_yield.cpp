@@ -11,7 +11,7 @@
 #include <tessera/physics/eam.hpp>
 #include <tessera/physics/lj_cut.hpp>
 #include <tessera/physics/hessian.hpp>
-#include <tessera/physics/saddle_search.hpp>
+#include <tessera/physics/activation_barriers.hpp>
 
 #include <algorithm>
 #include <chrono>

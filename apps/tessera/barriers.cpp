@@ -1,7 +1,7 @@
 // `tessera barriers INPUT --pair-style ... --pair-coeff ... -o DQ.dump [--searches-per-atom 24]
 //                   [--seed S] [--atoms ID,ID,...] [--threads N] [--saddles SADDLES.csv]`
 //
-// Per-atom activation energies by ARTn saddle searches (physics/saddle_search.hpp, seed 003):
+// Per-atom activation energies by ARTn saddle searches (physics/activation_barriers.hpp, seed 003):
 // from the minimum INPUT, `--searches-per-atom` searches kicked around each atom; the distinct
 // barriers ΔQ = E_saddle − E_min of converged, connected saddles, sorted. DQ.dump: the input
 // frame + dq_1 … dq_K (K = searches per atom; NaN past the atom's n_saddles), dq_min, dq_mean,
@@ -15,7 +15,7 @@
 
 #include <tessera/io/csv_writer.hpp>
 #include <tessera/physics/hessian.hpp>
-#include <tessera/physics/saddle_search.hpp>
+#include <tessera/physics/activation_barriers.hpp>
 
 #include <CLI/CLI.hpp>
 

@@ -7,6 +7,7 @@
 // (bitwise), seed reproducibility, row permutation with ids.
 #include <tessera/physics/eam.hpp>
 #include <tessera/physics/lj_cut.hpp>
+#include <tessera/physics/activation_barriers.hpp>
 #include <tessera/physics/saddle_search.hpp>
 
 #include "../support/reference_frames.hpp"

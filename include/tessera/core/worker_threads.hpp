@@ -6,7 +6,7 @@
 ///
 /// For tasks that each take milliseconds to seconds and own heavy private state — one relaxation
 /// per frozen atom (physics/frozen_atoms.hpp), a batch of saddle searches per atom
-/// (physics/saddle_search.hpp), a batch of KPM random vectors (physics/kpm.hpp) — where each
+/// (physics/activation_barriers.hpp), a batch of KPM random vectors (physics/kpm.hpp) — where each
 /// worker copies an engine or a potential once and keeps it. (Fine-grained loops over particles
 /// use core/execution.hpp's OpenMP chunks instead.)
 ///
