@@ -96,10 +96,7 @@ TEST_CASE("voronoi_columns: streamed equals stored, periodic box, plain and radi
           "[voronoi][interstice][voronoi_columns]") {
     const pts x = random_points(3000, {0, 0, 0}, {14, 14, 14}, 11);
     const orthogonal_box<double> box({0, 0, 0}, {14, 14, 14});
-    std::mt19937 rng(5);
-    std::uniform_real_distribution<double> u(0.3, 0.6);
-    std::vector<double> radii(x.size());
-    for (auto& r : radii) r = u(rng);
+    const std::vector<double> radii = tessera_test::random_radii(x.size(), 0.3, 0.6, 5);
     voronoi_options plain, radical;
     radical.radii = radii;
     for (const auto* opt : {&plain, &radical}) {

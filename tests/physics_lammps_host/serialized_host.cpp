@@ -8,12 +8,13 @@
 #include <tessera/physics/frozen_atoms.hpp>
 #include <tessera/physics/lammps_engine.hpp>
 
+#include "../support/structure_lattices.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -29,18 +30,12 @@ TEST_CASE("lammps engine in an MPI_THREAD_SERIALIZED host: calls serialised, thr
     MPI_Query_thread(&provided);
     REQUIRE(provided == MPI_THREAD_SERIALIZED);
 
-    // fcc Cu, 3x3x3 cells (108 atoms), seeded noise of 0.1 Angstrom.
-    const double a = 3.615;
+    // fcc Cu, 3x3x3 cells (108 atoms), Gaussian noise of 0.05 Angstrom.
+    tessera_test::lattice fcc = tessera_test::fcc(3.615, 3);
+    tessera_test::jiggle(fcc.positions, 0.05, 7);
     std::vector<vec3<double>> x;
-    const vec3<double> basis[] = {{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}};
-    std::mt19937_64 rng(7);
-    std::uniform_real_distribution<double> noise(-0.1, 0.1);
-    for (int i = 0; i < 3; ++i)
-        for (int j = 0; j < 3; ++j)
-            for (int k = 0; k < 3; ++k)
-                for (const auto& b : basis)
-                    x.push_back({(i + b.x) * a + noise(rng), (j + b.y) * a + noise(rng), (k + b.z) * a + noise(rng)});
-    const triclinic_box<double> box({0, 0, 0}, {3 * a, 3 * a, 3 * a}, 0, 0, 0);
+    for (const auto& p : fcc.positions) x.push_back({p[0], p[1], p[2]});
+    const triclinic_box<double> box(fcc.box.lo(), fcc.box.hi(), 0, 0, 0);
 
     lammps_engine_options o;
     o.types.assign(x.size(), 1);

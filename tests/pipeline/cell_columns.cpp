@@ -105,10 +105,7 @@ void check_streamed_equals_stored(const pts& x, const Box& box, const voronoi_op
 TEST_CASE("cell columns: streamed per-cell descriptors equal the stored tessellation's, random points",
           "[voronoi][cell_columns]") {
     const pts x = random_points(2000, {0, 0, 0}, {12, 12, 12}, 21);
-    std::mt19937 rng(9);
-    std::uniform_real_distribution<double> u(0.3, 0.6);
-    std::vector<double> radii(x.size());
-    for (auto& r : radii) r = u(rng);
+    const std::vector<double> radii = tessera_test::random_radii(x.size(), 0.3, 0.6, 9);
     voronoi_options plain, radical;
     radical.radii = radii;
     check_streamed_equals_stored(x, orthogonal_box<double>({0, 0, 0}, {12, 12, 12}), plain);

@@ -21,6 +21,15 @@ inline pts random_points(std::size_t n, const std::array<double, 3>& lo, const s
     return x;
 }
 
+/// n radii drawn uniformly from [lo, hi) (radical tessellations, interstice features).
+inline std::vector<double> random_radii(std::size_t n, double lo, double hi, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u(lo, hi);
+    std::vector<double> radii(n);
+    for (auto& r : radii) r = u(rng);
+    return radii;
+}
+
 /// nc³ cells of the given basis (fractional coordinates) with lattice constant a, shifted by
 /// `shift` along each axis (off the box faces).
 inline pts lattice(const std::vector<std::array<double, 3>>& basis, int nc, double a, double shift = 0.1) {

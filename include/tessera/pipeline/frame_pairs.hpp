@@ -151,15 +151,24 @@ frame_pair_side<T> frame_pair_prepare_side(const frame_view<S, B>& f, std::span<
     return side;
 }
 
-// The bonds of `row` strictly inside `radius`, order kept, into the scratch buffers.
+// One side of a row narrowed to a descriptor's radius: radius 0 reads nothing of that frame,
+// a radius below the shared one keeps the bonds strictly inside it (order kept) in these
+// buffers, the shared radius keeps the row as it is.
 template <class T>
 struct frame_pair_filtered {
     std::vector<neighbor_index> neighbors;
     std::vector<vec3<T>> vectors, followed;
     std::vector<T> distances2;
 
-    void assign(const particle_row<T>& row, std::span<const vec3<T>> follow, T radius, particle_row<T>& out_row,
-                std::span<const vec3<T>>& out_follow) {
+    void narrow(particle_row<T>& row, std::span<const vec3<T>>& follow, T radius, T shared) {
+        if (radius == 0) {
+            row.neighbors = {};
+            row.vectors = {};
+            row.distances2 = {};
+            follow = {};
+            return;
+        }
+        if (!(radius < shared)) return;
         neighbors.clear();
         vectors.clear();
         followed.clear();
@@ -172,10 +181,10 @@ struct frame_pair_filtered {
                 followed.push_back(follow[k]);
                 distances2.push_back(row.distances2[k]);
             }
-        out_row.neighbors = neighbors;
-        out_row.vectors = vectors;
-        out_row.distances2 = distances2;
-        out_follow = followed;
+        row.neighbors = neighbors;
+        row.vectors = vectors;
+        row.distances2 = distances2;
+        follow = followed;
     }
 };
 
@@ -257,24 +266,8 @@ void run_frame_pairs(const frame_view<S0, B0>& reference, const frame_view<S1, B
             auto run = [&](const auto& d, auto& s) {
                 const frame_pair_request q = requests[k];
                 frame_pair_row<T> own = row;
-                if (q.reference_radius == 0) {  // reads nothing of this frame
-                    own.reference.neighbors = {};
-                    own.reference.vectors = {};
-                    own.reference.distances2 = {};
-                    own.reference_bonds_now = {};
-                } else if (q.reference_radius < r0) {
-                    filtered[0].assign(row.reference, row.reference_bonds_now, T(q.reference_radius), own.reference,
-                                       own.reference_bonds_now);
-                }
-                if (q.current_radius == 0) {
-                    own.current.neighbors = {};
-                    own.current.vectors = {};
-                    own.current.distances2 = {};
-                    own.current_bonds_then = {};
-                } else if (q.current_radius < r1) {
-                    filtered[1].assign(row.current, row.current_bonds_then, T(q.current_radius), own.current,
-                                       own.current_bonds_then);
-                }
+                filtered[0].narrow(own.reference, own.reference_bonds_now, T(q.reference_radius), T(r0));
+                filtered[1].narrow(own.current, own.current_bonds_then, T(q.current_radius), T(r1));
                 const output_row<T> o{out.base + first_column[k] * n + c, n};
                 using Desc = std::remove_cvref_t<decltype(d)>;
                 if constexpr (detail::computes_row_with_scratch<Desc, frame_pair_row<double>>) d.compute(own, o, s);
