@@ -48,6 +48,10 @@ public:
         if (c >= 0 && std::size_t(c) < input_columns_ && !overwrite_)
             throw usage_error(flag, " writes column '", name,
                               "', which the input already has; pass --overwrite to replace it, or rename it first");
+        // The descriptors read the positions in place (frame::positions_view): those columns stay.
+        if (c >= 0 && is_coordinate(name))
+            throw usage_error(flag, " writes column '", name,
+                              "', which holds the positions the descriptors read; rename it in the input first");
         if (c >= 0 && std::size_t(c) >= input_columns_)
             throw usage_error(flag, " and ", owner_[std::size_t(c) - input_columns_], " both write column '", name,
                               "'; give only one of them");
@@ -69,6 +73,11 @@ public:
     }
 
 private:
+    static bool is_coordinate(const std::string& name) {
+        for (const char* c : {"x", "y", "z", "xu", "yu", "zu", "xs", "ys", "zs", "xsu", "ysu", "zsu"})
+            if (name == c) return true;
+        return false;
+    }
     frame& f_;
     std::size_t input_columns_;
     bool overwrite_;
@@ -96,7 +105,7 @@ int run_compute(const compute_options& o) {
     const run_report report("compute");
     const selection selected = parse_selection(o.select);
     std::vector<unsigned char> mask;
-    std::vector<std::array<double, 3>> positions;
+    std::vector<double> converted;  // positions, when the frame's own columns cannot be read in place
     std::vector<int> types;
     planner<double>::workspace ws;  // neighbour storage reused from frame to frame
     std::vector<planned_descriptor> entries;
@@ -104,7 +113,7 @@ int run_compute(const compute_options& o) {
     std::size_t atoms = 0;
     const std::size_t frames = for_each_selected_frame(o.input, o.frames, "tessera compute", [&](frame& f, std::size_t index) {
         try {
-            f.positions(positions);
+            const soa_view<double> positions = f.positions_view(converted);  // no copy of x y z
             types.clear();
             if (f.has_column("type")) types = f.types();
             particle_properties props;
@@ -122,15 +131,24 @@ int run_compute(const compute_options& o) {
                         return plan.run(positions, b, ws, props, ctx.policy);
                     },
                     f.box);
-                for (std::size_t e = 0; e < entries.size(); ++e)
-                    for (std::size_t c = 0; c < result.names_of(e).size(); ++c) {
-                        const auto col = result.column(e, c);
-                        sink.add(result.names_of(e)[c], std::vector<double>(col.begin(), col.end()), entries[e].integral,
-                                 entries[e].flag);
+                // Each descriptor's columns move into the frame: a one-column block as it is, a
+                // block of several column by column, released before the next block is taken.
+                for (std::size_t e = 0; e < entries.size(); ++e) {
+                    const std::vector<std::string> names = result.names_of(e);
+                    std::vector<double> block = ws.result.take(e);
+                    if (names.size() == 1) {
+                        sink.add(names[0], std::move(block), entries[e].integral, entries[e].flag);
+                        continue;
                     }
+                    const std::size_t n = result.size();
+                    for (std::size_t c = 0; c < names.size(); ++c)
+                        sink.add(names[c], std::vector<double>(block.begin() + std::ptrdiff_t(c * n),
+                                                               block.begin() + std::ptrdiff_t((c + 1) * n)),
+                                 entries[e].integral, entries[e].flag);
+                }
                 // The columns are in the frame now. When other producers (the Voronoi columns)
-                // follow, the workspace (its cell list and result columns, ~100 B per atom) is
-                // released rather than kept for the next frame, so that the two never coexist.
+                // follow, the workspace (its cell list, ~35 B per atom) is released rather than
+                // kept for the next frame, so that the two never coexist.
                 if (!producers.empty()) ws = planner<double>::workspace{};
             }
             for (const auto& p : producers) {

@@ -25,7 +25,7 @@ namespace tessera::cli {
 
 /// What a producer sees of one frame.
 struct frame_context {
-    const std::vector<std::array<double, 3>>& positions;
+    soa_view<double> positions;  ///< the frame's own columns when Cartesian (frame::positions_view)
     const any_box& box;
     const particle_properties& properties;
     openmp_policy policy;

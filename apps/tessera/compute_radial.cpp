@@ -128,7 +128,7 @@ descriptor_cli radial_cli(CLI::App* compute) {
                 const double volume = std::visit([](const auto& b) { return double(b.volume()); }, c.box);
                 if (opts.entropy_local <= 0 && !(std::isfinite(volume) && volume > 0))
                     throw error("--entropy: the frame has no finite box volume; use --entropy-local R");
-                out.push_back({pair_entropy{opts.entropy_sigma, entropy_cutoffs, double(c.positions.size()) / volume,
+                out.push_back({pair_entropy{opts.entropy_sigma, entropy_cutoffs, double(c.positions.n) / volume,
                                             opts.entropy_local, opts.entropy_partial},
                                false, "--entropy"});
             }
@@ -140,7 +140,7 @@ descriptor_cli radial_cli(CLI::App* compute) {
                 const double rc = opts.local_rdf_cutoff > 0 ? opts.local_rdf_cutoff
                                                             : local_grid.back() + 3 * opts.local_rdf_sigma;
                 out.push_back({local_rdf_descriptor{local_grid, opts.local_rdf_sigma, rc,
-                                                    double(c.positions.size()) / volume},
+                                                    double(c.positions.n) / volume},
                                false, "--local-rdf"});
             }
         }};

@@ -81,8 +81,8 @@ descriptor_cli voronoi_cli(CLI::App* compute) {
             voronoi_options opt;
             if (!type_radii.empty()) {
                 if (c.properties.types.empty()) throw usage_error("--radii needs a type column in the input");
-                radii.reserve(c.positions.size());
-                for (std::size_t i = 0; i < c.positions.size(); ++i) {
+                radii.reserve(c.positions.n);
+                for (std::size_t i = 0; i < c.positions.n; ++i) {
                     const auto it = type_radii.find(c.properties.types[i]);
                     if (it == type_radii.end())
                         throw error("--radii: no radius for type " + std::to_string(c.properties.types[i]));
@@ -91,7 +91,7 @@ descriptor_cli voronoi_cli(CLI::App* compute) {
                 opt.radii = radii;
             }
             // Streamed: each cell is reduced to its columns and dropped (no stored tessellation).
-            const std::size_t n = c.positions.size();
+            const std::size_t n = c.positions.n;
             auto allocate = [n](std::size_t count, std::vector<std::vector<double>>& cols, std::vector<double*>& ptrs) {
                 cols.assign(count, std::vector<double>(n));
                 for (auto& v : cols) ptrs.push_back(v.data());

@@ -1,5 +1,5 @@
 // detail::atom_id_checker (io/detail/atom_ids.hpp), shared by the dump and extended XYZ readers:
-// dense ids go through a table of first rows, sparse ids through a sort; both must report the
+// dense ids go through a bitmap of ids seen, sparse ids through a sort; both must report the
 // same fault, the first row in file order that repeats an id, against the id's first row. The
 // oracle is a plain O(n^2) scan written here.
 #include <tessera/io/detail/atom_ids.hpp>
@@ -28,9 +28,9 @@ std::optional<std::pair<std::size_t, std::size_t>> first_repeat(const std::vecto
 TEST_CASE("atom ids: the dense and the sorted path report the earliest repeat against a brute-force scan") {
     tessera::detail::atom_id_checker check;
     std::mt19937_64 rng(7);
-    for (const double spread : {1.0, 1e9}) {  // ids 1..~n (table) and ids up to ~1e9 n (sort)
+    for (const double spread : {1.0, 1e9}) {  // ids 1..~n (bitmap) and ids up to ~1e9 n (sort)
         for (int trial = 0; trial < 200; ++trial) {
-            const std::size_t n = 1 + rng() % 40;
+            const std::size_t n = 1 + rng() % (trial % 2 ? 40 : 400);  // bitmaps of one and of many words
             std::vector<double> id(n);
             for (auto& v : id) v = double(1 + rng() % (n + n / 4 + 1)) * spread;
             const auto expected = first_repeat(id);

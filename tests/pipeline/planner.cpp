@@ -129,6 +129,42 @@ TEST_CASE("planner: the whole-job set in one pass equals each descriptor's own p
     CHECK(out.column("acna").data() == out.column(4, 0).data());
 }
 
+TEST_CASE("planner: positions read in place (soa_view, as tessera compute does) give the same bits, and take() moves a "
+          "descriptor's columns out", "[planner]") {
+    const test_frame f = load("cu_tilted_ref.dump");
+    const particle_properties props{.types = f.types};
+    planner<double> plan;
+    plan.add(csp{12});
+    plan.add(steinhardt{.degrees = {4, 6}, .nnn = 12});
+    plan.add(coordination{3.0});
+    const auto want = run(plan, f, props);
+    std::vector<double> x, y, z;
+    for (const auto& p : f.positions) x.push_back(p[0]), y.push_back(p[1]), z.push_back(p[2]);
+    const soa_view<double> in_place{x.data(), y.data(), z.data(), x.size()};
+    planner<double>::workspace ws;
+    std::visit([&](const auto& b) { (void)plan.run(in_place, b, ws, props); }, f.box);
+    for (std::size_t e = 0; e < plan.size(); ++e) {
+        const std::size_t n = ws.result.size(), columns = ws.result.names_of(e).size();
+        const double* before = ws.result.column(e, 0).data();
+        const std::vector<double> block = ws.result.take(e);
+        REQUIRE(block.size() == columns * n);
+        CHECK(block.data() == before);  // moved, not copied
+        for (std::size_t c = 0; c < columns; ++c) {
+            const auto expected = want.column(e, c);
+            std::size_t differ = 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                const double a = block[c * n + i], b = expected[i];
+                differ += !(a == b || (std::isnan(a) && std::isnan(b)));
+            }
+            INFO("descriptor " << e << " column " << c);
+            CHECK(differ == 0);
+        }
+    }
+    // The workspace serves the next frame after its columns were taken.
+    std::visit([&](const auto& b) { (void)plan.run(in_place, b, ws, props); }, f.box);
+    CHECK(ws.result.column(0, 0)[5] == want.column(0, 0)[5]);
+}
+
 TEST_CASE("planner: whole-list descriptors read prefixes of a stored list, results do not depend on it", "[planner]") {
     const test_frame f = load("cuzr_glass_ref.dump");
     const particle_properties props{.types = f.types};

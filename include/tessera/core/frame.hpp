@@ -35,6 +35,7 @@
 #include <tessera/core/any_box.hpp>
 #include <tessera/core/box.hpp>
 #include <tessera/core/error.hpp>
+#include <tessera/core/particles.hpp>
 #include <tessera/core/vec.hpp>
 
 #include <array>
@@ -172,6 +173,42 @@ struct frame {
     }
     /// Same, into a caller-owned vector (reuses its capacity).
     void positions(std::vector<std::array<double, 3>>& out, unwrap mode = unwrap::none) const {
+        out.resize(natoms);
+        convert_positions(mode, [&](std::size_t i, const vec3<double>& p) { out[i] = {p.x, p.y, p.z}; });
+    }
+
+    /// Cartesian positions as a structure-of-arrays view, without a copy when they are stored
+    /// Cartesian and need no images added (`x y z` or `xu yu zu`): the view then points into
+    /// this frame's columns and is valid while they are neither replaced nor resized. Other
+    /// families (fractional, or images added) are converted into `scratch` (3 natoms values,
+    /// reused), which the view then points into. Checks and errors are those of positions().
+    soa_view<double> positions_view(std::vector<double>& scratch, unwrap mode = unwrap::none) const {
+        const std::string_view fam = coordinate_family();
+        const bool unwrapped = fam == "xu" || fam == "xsu";
+        const bool add_images = mode != unwrap::none && !unwrapped && has_image_flags();
+        if ((fam == "x" || fam == "xu") && !add_images && !(mode == unwrap::required && !unwrapped)) {
+            const std::string f(fam);
+            const std::array<std::span<const double>, 3> r{column(f), column(f == "x" ? "y" : "yu"),
+                                                           column(f == "x" ? "z" : "zu")};
+            check_finite(fam, r);
+            return {r[0].data(), r[1].data(), r[2].data(), natoms};
+        }
+        scratch.resize(3 * natoms);
+        double* x = scratch.data();
+        convert_positions(mode, [&](std::size_t i, const vec3<double>& p) {
+            x[i] = p.x;
+            x[natoms + i] = p.y;
+            x[2 * natoms + i] = p.z;
+        });
+        return {x, x + natoms, x + 2 * natoms, natoms};
+    }
+
+private:
+    /// The positions of the first complete coordinate family, Cartesian, handed to out(i, r)
+    /// atom by atom (see the file comment); throws when the family cannot serve `mode` (before
+    /// any call) or at the first atom whose position is not finite.
+    template <class Out>
+    void convert_positions(unwrap mode, Out&& out) const {
         const std::string_view fam = coordinate_family();
         if (fam.empty())
             throw error("frame (timestep " + std::to_string(timestep) +
@@ -189,7 +226,6 @@ struct frame {
                                                        column(f == "x" ? "z" : "z" + f.substr(1))};
         std::array<std::span<const double>, 3> n{};
         if (add_images) n = {column("ix"), column("iy"), column("iz")};
-        out.resize(natoms);
         with_box(box, [&](const auto& b) {
             const mat3<double> h = b.cell();
             for (std::size_t i = 0; i < natoms; ++i) {
@@ -200,15 +236,20 @@ struct frame {
                 } else if (add_images) {
                     p += h * vec3<double>{n[0][i], n[1][i], n[2][i]};
                 }
-                out[i] = {p.x, p.y, p.z};
+                if (!std::isfinite(p.x) || !std::isfinite(p.y) || !std::isfinite(p.z)) non_finite_position(i, fam, r);
+                out(i, p);
             }
         });
-        // Positions feed every geometric computation: name the first atom whose position is
-        // NaN or infinite (the readers accept nan/inf in any column, as LAMMPS writes them).
+    }
+    /// Positions feed every geometric computation: name the first atom whose stored coordinate
+    /// is NaN or infinite (the readers accept nan/inf in any column, as LAMMPS writes them).
+    void check_finite(std::string_view fam, const std::array<std::span<const double>, 3>& r) const {
         for (std::size_t i = 0; i < natoms; ++i)
-            if (!std::isfinite(out[i][0]) || !std::isfinite(out[i][1]) || !std::isfinite(out[i][2]))
+            if (!std::isfinite(r[0][i]) || !std::isfinite(r[1][i]) || !std::isfinite(r[2][i]))
                 non_finite_position(i, fam, r);
     }
+
+public:
     [[noreturn]] void non_finite_position(std::size_t i, std::string_view fam,
                                           const std::array<std::span<const double>, 3>& r) const {
         const auto c = column_index("id");

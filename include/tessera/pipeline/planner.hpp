@@ -51,6 +51,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -80,6 +81,9 @@ public:
                 if (names_[e][c] == name) return column(e, c);
         throw error("planner result: no column named '" + std::string(name) + "'");
     }
+    /// Moves descriptor e's columns out (column c at [c n, (c + 1) n)), so that a caller can keep
+    /// them without a copy; the result then holds none for e until the next run.
+    std::vector<T> take(std::size_t e) noexcept { return std::exchange(data_[e], {}); }
 
 private:
     template <class>
