@@ -99,7 +99,7 @@ TEST_CASE("csp: SIMD smallest-pair selection equals nth_element + sort, ties inc
     std::uniform_real_distribution<double> u(0, 10);
     for (const std::size_t n : {2, 4, 8, 12, 14, 16, 24, 32}) {
         const std::size_t m = n * (n - 1) / 2, h = n / 2;
-        for (int variant = 0; variant < 4; ++variant) {
+        for (int variant = 0; variant < 6; ++variant) {
             std::vector<double> v(m);
             for (auto& x : v) x = u(g);
             if (variant == 1)
@@ -107,6 +107,10 @@ TEST_CASE("csp: SIMD smallest-pair selection equals nth_element + sort, ties inc
             if (variant == 2) std::fill(v.begin(), v.end(), 1.5);  // all equal
             if (variant == 3)
                 for (std::size_t k = 0; k < m; ++k) v[k] = k < h + 2 ? 0.25 : 7.0;  // duplicates of the minimum
+            if (variant >= 4) {  // a crystal: h pairs near 0, the rest large; in one lane, or anywhere
+                for (auto& x : v) x = 10 + x;
+                for (std::size_t k = 0; k < h; ++k) v[variant == 4 ? (k * 8) % m : g() % m] = 1e-3 * u(g);
+            }
             std::array<double, detail::csp_max_pairs + detail::csp_pad> buf{};
             std::copy(v.begin(), v.end(), buf.begin());
             const double fast = detail::csp_smallest_sum_simd<xsimd::default_arch>(buf.data(), m, h);
