@@ -7,6 +7,8 @@
 #include <tessera/core/selection.hpp>
 #include <tessera/io/trajectory_reader.hpp>
 
+#include "frame_prefetch.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -16,6 +18,7 @@
 #include <limits>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <initializer_list>
 #include <filesystem>
 #include <memory>
@@ -163,10 +166,6 @@ private:
     std::chrono::steady_clock::time_point start_, last_;
 };
 
-/// Reads `input` and calls fn(frame&, index) for every frame the --frames text selects (index:
-/// 0-based position in the file), with terminal progress labelled `what` (none when null).
-/// fn may return bool: false stops reading after that frame (nothing more is needed).
-/// Returns how many frames fn saw; none at all is an error naming the file.
 /// Number of frames `frames` (the --frames syntax) selects in a trajectory file (one pass
 /// without parsing atom lines): for a streaming computation that must size itself first.
 inline std::size_t count_selected_frames(const std::string& input, const std::string& frames) {
@@ -192,6 +191,11 @@ inline error frame_error(const std::string& input, std::size_t index, const fram
     return error(input, " frame ", index, " (timestep ", f.timestep, "): ", what);
 }
 
+/// Reads `input` and calls fn(frame&, index) for every frame the --frames text selects (index:
+/// 0-based position in the file), with terminal progress labelled `what` (none when null).
+/// fn may return bool: false stops reading after that frame (nothing more is needed).
+/// Returns how many frames fn saw; none at all is an error naming the file. The next frame is
+/// read on a second thread while fn works (frame_prefetch.hpp); errors keep their place.
 template <class Fn>
 std::size_t for_each_selected_frame(const std::string& input, const std::string& frames, const char* what, Fn&& fn,
                                     frame_tally* tally = nullptr) {
@@ -206,37 +210,39 @@ std::size_t for_each_selected_frame(const std::string& input, const std::string&
     }
     frame f;
     std::size_t index = 0, used = 0, types_shown = 0;
-    for (;; ++index) {
-        if (selection.finished(index)) break;
-        if (!selection.selects(index)) {
-            if (!reader.skip()) break;
-            continue;
+    {
+        // TESSERA_READ_AHEAD=0: one thread, one frame in memory (docs/cli.md).
+        const char* ahead = std::getenv("TESSERA_READ_AHEAD");
+        frame_prefetcher<frame_selection::resolved> frames_ahead(reader, selection,
+                                                                 !(ahead && std::string_view(ahead) == "0"));
+        while (const auto got = frames_ahead.next(f)) {
+            index = got->index;
+            if (f.type_names.size() > types_shown && show_progress) {  // the string -> type mapping, once
+                const auto t = f.column_index("type");
+                std::string map;
+                for (std::size_t k = 0; k < f.type_names.size(); ++k)
+                    map += (k ? " " : "") + std::to_string(k + 1) + "=" + f.type_names[k];
+                std::fprintf(stderr, "tessera: %s: types from %s: %s\n", input.c_str(),
+                             t >= 0 && f.is_string_column(std::size_t(t)) ? "type names" : "element", map.c_str());
+                types_shown = f.type_names.size();
+            }
+            bool more = true;
+            try {
+                if constexpr (std::is_same_v<std::invoke_result_t<Fn&, frame&, std::size_t>, bool>) more = fn(f, index);
+                else fn(f, index);
+            } catch (const usage_error&) {
+                throw;
+            } catch (const error& e) {  // every message names the file and the frame
+                if (std::string_view(e.what()).find(input) != std::string_view::npos) throw;
+                throw frame_error(input, index, f, e.what());
+            }
+            ++used;
+            if (tally) tally->frames = used, tally->atoms = f.natoms;
+            if (bar) bar->frame(used, f.timestep, f.natoms, got->consumed);
+            if (!more) break;
         }
-        if (!reader.next(f)) break;
-        if (f.type_names.size() > types_shown && show_progress) {  // the string -> type mapping, once
-            const auto t = f.column_index("type");
-            std::string map;
-            for (std::size_t k = 0; k < f.type_names.size(); ++k)
-                map += (k ? " " : "") + std::to_string(k + 1) + "=" + f.type_names[k];
-            std::fprintf(stderr, "tessera: %s: types from %s: %s\n", input.c_str(),
-                         t >= 0 && f.is_string_column(std::size_t(t)) ? "type names" : "element", map.c_str());
-            types_shown = f.type_names.size();
-        }
-        bool more = true;
-        try {
-            if constexpr (std::is_same_v<std::invoke_result_t<Fn&, frame&, std::size_t>, bool>) more = fn(f, index);
-            else fn(f, index);
-        } catch (const usage_error&) {
-            throw;
-        } catch (const error& e) {  // every message names the file and the frame
-            if (std::string_view(e.what()).find(input) != std::string_view::npos) throw;
-            throw frame_error(input, index, f, e.what());
-        }
-        ++used;
-        if (tally) tally->frames = used, tally->atoms = f.natoms;
-        if (bar) bar->frame(used, f.timestep, f.natoms, reader.input_consumed());
-        if (!more) break;
-    }
+        if (used == 0) index = frames_ahead.end_index();
+    }  // the reading thread has stopped: the reader is this thread's again
     if (used == 0) {
         while (reader.skip()) ++index;  // the true count, for the message
         if (index == 0) throw error(input, ": no frames (the file is empty or blank)");

@@ -251,6 +251,14 @@ TEST_CASE("lammps dump: any column order, units and time items", "[io][lammps]")
     CHECK(out.find("ITEM: UNITS", 1) == std::string::npos);
     CHECK_THAT(out, Contains("ITEM: TIME\n0.25\nITEM: TIMESTEP\n50\n"));
     CHECK_THAT(out, Contains("ITEM: BOX BOUNDS mm ss fs\n"));
+    // LAMMPS writes UNITS once, before the first frame: later frames carry it too, read into any
+    // frame object (a command reading ahead alternates two)
+    auto two = lammps_dump_reader::from_string(text + text.substr(text.find("ITEM: TIME")));
+    frame first, second;
+    REQUIRE(two.next(first));
+    REQUIRE(two.next(second));
+    CHECK(first.units == "metal");
+    CHECK(second.units == "metal");
 }
 
 TEST_CASE("lammps dump: scaled coordinates give the Cartesian positions", "[io][lammps]") {

@@ -206,7 +206,7 @@ private:
         if (item == "UNITS") {
             detail::split(header_line(items_seen_), tok_);
             if (tok_.size() != 1) throw in_.fail("expected one unit style after 'ITEM: UNITS'");
-            f.units.assign(tok_[0]);
+            units_.assign(tok_[0]);
             items_seen_ = "ITEM: UNITS";
             line = header_line(items_seen_);
             item = detail::starts_with_item(line) ? detail::item_body(line) : std::string_view{};
@@ -225,6 +225,7 @@ private:
             throw in_.fail("expected 'ITEM: TIMESTEP', found " + detail::quoted(line) +
                            " (missing or out-of-order item)");
         items_seen_ = "ITEM: TIMESTEP";
+        f.units = units_;
         f.timestep = single_integer("the timestep");
         in_.set_context("frame " + std::to_string(frames_) + " (timestep " + std::to_string(f.timestep) + "): ");
         expect_item("NUMBER OF ATOMS");
@@ -496,6 +497,9 @@ private:
     std::string items_seen_;
     frame scratch_;
     std::size_t frames_ = 0;
+    /// `ITEM: UNITS`, as LAMMPS writes it: once, before the first frame; every frame carries it,
+    /// whichever frame object it is read into.
+    std::string units_;
 };
 
 }  // namespace tessera
