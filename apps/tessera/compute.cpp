@@ -48,13 +48,13 @@ public:
         if (c >= 0 && std::size_t(c) < input_columns_ && !overwrite_)
             throw usage_error(flag, " writes column '", name,
                               "', which the input already has; pass --overwrite to replace it, or rename it first");
+        if (c >= 0 && std::size_t(c) >= input_columns_)
+            throw usage_error(flag, " and ", owner_[std::size_t(c) - input_columns_], " both write column '", name,
+                              "'; give only one of them");
         // The descriptors read the positions in place (frame::positions_view): those columns stay.
         if (c >= 0 && is_coordinate(name))
             throw usage_error(flag, " writes column '", name,
                               "', which holds the positions the descriptors read; rename it in the input first");
-        if (c >= 0 && std::size_t(c) >= input_columns_)
-            throw usage_error(flag, " and ", owner_[std::size_t(c) - input_columns_], " both write column '", name,
-                              "'; give only one of them");
         std::size_t nan = 0;
         for (const double v : values) nan += std::isnan(v) ? 1 : 0;
         auto& worst = frame_undefined_[flag];

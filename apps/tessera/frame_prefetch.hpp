@@ -9,12 +9,14 @@
 #include <tessera/core/frame.hpp>
 #include <tessera/io/trajectory_reader.hpp>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 #include <utility>
 
@@ -33,7 +35,11 @@ public:
     /// until this object is destroyed. With `ahead` false there is no thread: next() reads.
     frame_prefetcher(trajectory_reader& reader, Selection selection, bool ahead = true)
         : reader_(reader), selection_(selection) {
-        if (ahead) worker_ = std::thread([this] { run(); });
+        if (!ahead) return;
+        try {
+            worker_ = std::thread([this] { run(); });
+        } catch (const std::system_error&) {  // no thread to be had: read on the caller's
+        }
     }
     ~frame_prefetcher() {
         if (!worker_.joinable()) return;
@@ -42,7 +48,7 @@ public:
             stop_ = true;
         }
         changed_.notify_all();
-        worker_.join();
+        worker_.join();  // the thread stops between frames: skipping a long stride ends early
     }
     frame_prefetcher(const frame_prefetcher&) = delete;
     frame_prefetcher& operator=(const frame_prefetcher&) = delete;
@@ -81,7 +87,7 @@ private:
     /// The next selected frame into f, or nullopt at the end (index_ then says where).
     std::optional<item> read_next(frame& f) {
         for (;; ++index_) {
-            if (selection_.finished(index_)) return std::nullopt;
+            if (selection_.finished(index_) || stop_) return std::nullopt;
             if (!selection_.selects(index_)) {
                 if (!reader_.skip()) return std::nullopt;
                 continue;
@@ -122,7 +128,8 @@ private:
     const Selection selection_;
     frame reading_;  ///< the frame being read, or (ready_) waiting for the caller
     item item_{};
-    bool ready_ = false, done_ = false, stop_ = false;
+    bool ready_ = false, done_ = false;
+    std::atomic<bool> stop_ = false;  ///< also read, without the lock, between skipped frames
     std::size_t index_ = 0;  ///< next frame of the file to look at (the reading side's)
     std::size_t end_index_ = 0;
     std::exception_ptr error_;

@@ -66,7 +66,7 @@ public:
     std::size_t num_descriptors() const noexcept { return names_.size(); }
     /// Column names of descriptor e (in the order added).
     const std::vector<std::string>& names_of(std::size_t e) const noexcept { return names_[e]; }
-    /// Column c of descriptor e.
+    /// Column c of descriptor e (not after take(e), until the next run).
     std::span<const T> column(std::size_t e, std::size_t c) const noexcept { return {data_[e].data() + c * n_, n_}; }
     /// Every column name, in order.
     std::vector<std::string> names() const {
